@@ -1,0 +1,51 @@
+"""Shared view helpers: the permission rule applied once, the same way for every page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+
+def get_restricted(queryset, user, pk, action: str = "view"):
+    """The object if the user may ``action`` it; 404 if they may not even see it, 403 if only that."""
+    try:
+        obj = queryset.restrict(user, "view").get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if action != "view" and not queryset.model.objects.restrict(user, action).filter(pk=obj.pk).exists():
+        raise PermissionDenied
+    return obj
+
+
+def validation_messages(error: ValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
+
+
+def add_form_errors(form, error: ValidationError) -> None:
+    for message in validation_messages(error):
+        form.add_error(None, message)
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """Pages reserved to some roles (administration of units and users)."""
+
+    roles: tuple[str, ...] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not (user.is_superuser or user.role in self.roles):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    return redirect("projects:ledger")
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", {"message": _("You do not have permission to do this.")}, status=403)

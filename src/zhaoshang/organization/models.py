@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from zhaoshang.core.permissions import RestrictedModel, RestrictedQuerySet
+
+from .choices import Category, Role, Tier
+
+
+class Unit(RestrictedModel):
+    """A township, department, park or office: the node that is given targets and credited with projects."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    tier = models.PositiveSmallIntegerField(_("tier"), choices=Tier.choices, null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("organization:unit_detail", args=[self.pk])
+
+    @classmethod
+    def unit_scope_q(cls, unit_ids):
+        return models.Q(pk__in=unit_ids)
+
+    @classmethod
+    def reporter_may(cls, action) -> bool:
+        # Reporters see their own unit tree; the organisation itself is kept by the bureau and admin.
+        return action == "view"
+
+
+class User(AbstractUser):
+    """A person who logs in; a reporter's ``unit`` bounds everything they can see and change."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.REPORTER)
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def reads_everything(self) -> bool:
+        return self.is_superuser or self.role in {Role.ADMIN, Role.BUREAU, Role.LEADER, Role.SUPERVISOR}
+
+    @property
+    def edits_everything(self) -> bool:
+        return self.is_superuser or self.role in {Role.ADMIN, Role.BUREAU}
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from zhaoshang.core.history import entries_for
+from zhaoshang.core.views import add_form_errors, get_restricted
+from zhaoshang.projects import selectors as project_selectors
+from zhaoshang.projects.filtersets import _units_q
+
+from . import selectors, services
+from .forms import UnitForm, UserForm
+from .models import Unit, User
+from .selectors import subtree_ids
+
+
+@login_required
+def unit_list(request):
+    units = list(selectors.unit_list(user=request.user))
+    by_parent: dict = {}
+    for unit in units:
+        by_parent.setdefault(unit.parent_id, []).append(unit)
+    visible = {u.pk for u in units}
+    rows = []
+
+    def walk(parent_id, depth):
+        for unit in by_parent.get(parent_id, []):
+            rows.append((unit, depth))
+            walk(unit.pk, depth + 1)
+
+    for unit in units:  # roots: units whose parent is not visible to this user
+        if unit.parent_id is None or unit.parent_id not in visible:
+            rows.append((unit, 0))
+            walk(unit.pk, 1)
+    return render(
+        request,
+        "organization/unit_list.html",
+        {
+            "rows": rows,
+            "can_manage": request.user.edits_everything,
+        },
+    )
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = get_restricted(Unit.objects, request.user, pk, "view")
+    projects = project_selectors.ledger(user=request.user).filter(_units_q(subtree_ids(unit.pk)))
+    totals = project_selectors.ledger_totals(projects)
+    return render(
+        request,
+        "organization/unit_detail.html",
+        {
+            "unit": unit,
+            "children": unit.children.order_by("code"),
+            "projects": projects.prefetch_related("credits__unit").order_by("-stage_date", "-id")[:100],
+            "totals": totals,
+            "users": unit.users.order_by("username") if request.user.is_admin else [],
+            "history": entries_for(list(Unit.history.filter(id=unit.pk).select_related("history_user"))),
+            "can_manage": request.user.edits_everything,
+        },
+    )
+
+
+def _unit_form(request, unit):
+    if not request.user.edits_everything:
+        raise PermissionDenied
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_unit(user=request.user, unit=unit, data=form.cleaned_data)
+            messages.success(request, _("Unit %(name)s saved.") % {"name": saved.name})
+            return redirect(saved)
+        except ValidationError as error:
+            add_form_errors(form, error)
+    return render(request, "organization/unit_form.html", {"form": form, "unit": unit})
+
+
+@login_required
+def unit_create(request):
+    return _unit_form(request, None)
+
+
+@login_required
+def unit_edit(request, pk):
+    return _unit_form(request, get_object_or_404(Unit, pk=pk))
+
+
+def _require_admin(request):
+    if not request.user.is_admin:
+        raise PermissionDenied
+
+
+@login_required
+def user_list(request):
+    _require_admin(request)
+    users = User.objects.select_related("unit").order_by("role", "username")
+    return render(request, "organization/user_list.html", {"users": users})
+
+
+def _user_form(request, account):
+    _require_admin(request)
+    form = UserForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = {k: v for k, v in form.cleaned_data.items() if k != "password"}
+            services.save_user(
+                user=request.user, account=account, data=data, password=form.cleaned_data.get("password")
+            )
+            messages.success(request, _("User saved."))
+            return redirect("organization:user_list")
+        except ValidationError as error:
+            add_form_errors(form, error)
+    return render(request, "organization/user_form.html", {"form": form, "account": account})
+
+
+@login_required
+def user_create(request):
+    return _user_form(request, None)
+
+
+@login_required
+def user_edit(request, pk):
+    return _user_form(request, get_object_or_404(User, pk=pk))

@@ -1,0 +1,121 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Stage(models.TextChoices):
+    """Pipeline stages in order; a project records the date it reached each one."""
+
+    LEAD = "lead", _("Lead")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    INTENTION = "intention", _("Intention")
+    SIGNED = "signed", _("Signed")
+    STARTED = "started", _("Started")
+    PRODUCING = "producing", _("Producing")
+
+
+STAGE_ORDER = {stage: index for index, stage in enumerate(Stage.values)}
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    STALLED = "stalled", _("Stalled")
+    DROPPED = "dropped", _("Dropped")
+
+
+class CapitalType(models.TextChoices):
+    DOMESTIC = "domestic", _("Domestic")
+    FOREIGN = "foreign", _("Foreign")
+
+
+class Kind(models.TextChoices):
+    INDUSTRIAL = "industrial", _("Industrial")
+    TERTIARY = "tertiary", _("Tertiary")
+    AGRICULTURE = "agriculture", _("Agriculture")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+
+
+class Industry(models.TextChoices):
+    """Sections of GB/T 4754-2017 (国民经济行业分类)."""
+
+    A = "A", _("Agriculture, forestry, animal husbandry and fishery")
+    B = "B", _("Mining")
+    C = "C", _("Manufacturing")
+    D = "D", _("Electricity, heat, gas and water")
+    E = "E", _("Construction")
+    F = "F", _("Wholesale and retail")
+    G = "G", _("Transport, storage and post")
+    H = "H", _("Accommodation and catering")
+    I = "I", _("Information technology services")  # noqa: E741 - the standard's own letter
+    J = "J", _("Finance")
+    K = "K", _("Real estate")
+    L = "L", _("Leasing and business services")
+    M = "M", _("Scientific research and technical services")
+    N = "N", _("Water, environment and public facilities")
+    O = "O", _("Resident and other services")  # noqa: E741
+    P = "P", _("Education")
+    Q = "Q", _("Health and social work")
+    R = "R", _("Culture, sports and entertainment")
+    S = "S", _("Public administration and social organisations")
+    T = "T", _("International organisations")
+
+
+class Currency(models.TextChoices):
+    CNY = "CNY", _("Renminbi")
+    USD = "USD", _("US dollar")
+    EUR = "EUR", _("Euro")
+    HKD = "HKD", _("Hong Kong dollar")
+    JPY = "JPY", _("Japanese yen")
+
+
+class AttachmentKind(models.TextChoices):
+    CONTRACT = "contract", _("Contract")
+    INTENT = "intent", _("Letter of intent")
+    PERMIT = "permit", _("Permit")
+    RECEIPT = "receipt", _("Bank receipt")
+    PHOTO = "photo", _("Photo")
+    RECORD = "record", _("Visit or talk record")
+    LICENCE = "licence", _("Production licence or invoice")
+    OTHER = "other", _("Other")
+
+
+# The labels used in Excel files. They are a file format shared with units' spreadsheets, so they stay
+# Chinese whatever the interface language.
+STAGE_XLSX = {
+    "线索": Stage.LEAD,
+    "洽谈": Stage.NEGOTIATING,
+    "意向": Stage.INTENTION,
+    "签约": Stage.SIGNED,
+    "开工": Stage.STARTED,
+    "投产": Stage.PRODUCING,
+}
+STATUS_XLSX = {"停滞": Status.STALLED, "终止": Status.DROPPED}
+CAPITAL_XLSX = {"内资": CapitalType.DOMESTIC, "外资": CapitalType.FOREIGN}
+KIND_XLSX = {
+    "工业": Kind.INDUSTRIAL,
+    "三产": Kind.TERTIARY,
+    "农业": Kind.AGRICULTURE,
+    "基础设施": Kind.INFRASTRUCTURE,
+}
+INDUSTRY_XLSX = {
+    "农林牧渔业": "A",
+    "采矿业": "B",
+    "制造业": "C",
+    "电力热力燃气及水生产和供应业": "D",
+    "建筑业": "E",
+    "批发和零售业": "F",
+    "交通运输仓储和邮政业": "G",
+    "住宿和餐饮业": "H",
+    "信息传输软件和信息技术服务业": "I",
+    "金融业": "J",
+    "房地产业": "K",
+    "租赁和商务服务业": "L",
+    "科学研究和技术服务业": "M",
+    "水利环境和公共设施管理业": "N",
+    "居民服务修理和其他服务业": "O",
+    "教育": "P",
+    "卫生和社会工作": "Q",
+    "文化体育和娱乐业": "R",
+    "公共管理社会保障和社会组织": "S",
+    "国际组织": "T",
+}
+INDUSTRY_NAME = {code: name for name, code in INDUSTRY_XLSX.items()}

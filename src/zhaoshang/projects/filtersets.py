@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import django_filters as filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.core.forms import bootstrap
+from zhaoshang.organization.choices import Category
+from zhaoshang.organization.models import Unit
+from zhaoshang.organization.selectors import subtree_ids
+
+from .choices import CapitalType, Industry, Kind, Stage, Status
+from .models import Project, ProjectCredit, StageEvent
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _units_q(unit_ids) -> Q:
+    credited = ProjectCredit.objects.filter(unit_id__in=unit_ids).values("project_id")
+    return Q(pk__in=credited) | Q(responsible_unit_id__in=unit_ids)
+
+
+class LedgerFilterSet(filters.FilterSet):
+    """The ledger's filters. Their query string is the ledger's address for any subset of projects, so the
+    dashboard and bulletins link here to show the rows behind a figure."""
+
+    q = filters.CharFilter(label=_("search"), method="filter_text")
+    unit = filters.ModelChoiceFilter(
+        label=_("unit (with its sub-units)"), queryset=Unit.objects.none(), method="filter_unit"
+    )
+    category = filters.ChoiceFilter(label=_("unit category"), choices=Category.choices, method="filter_category")
+    stage = filters.MultipleChoiceFilter(label=_("stage"), choices=Stage.choices)
+    status = filters.ChoiceFilter(label=_("status"), choices=Status.choices)
+    industry = filters.ChoiceFilter(label=_("industry"), choices=Industry.choices)
+    kind = filters.ChoiceFilter(label=_("project kind"), choices=Kind.choices)
+    capital_type = filters.ChoiceFilter(label=_("domestic or foreign"), choices=CapitalType.choices)
+    high_tech = filters.BooleanFilter(label=_("high-tech"))
+    county_leader = filters.CharFilter(label=_("county leader"), lookup_expr="icontains")
+    planned_min = filters.NumberFilter(
+        label=_("planned investment from"), field_name="planned_investment", lookup_expr="gte"
+    )
+    planned_max = filters.NumberFilter(
+        label=_("planned investment to"), field_name="planned_investment", lookup_expr="lte"
+    )
+    contract_min = filters.NumberFilter(
+        label=_("contract amount from"), field_name="contract_amount", lookup_expr="gte"
+    )
+    contract_max = filters.NumberFilter(label=_("contract amount to"), field_name="contract_amount", lookup_expr="lte")
+    funds_min = filters.NumberFilter(label=_("funds in place from"), field_name="funds_total", lookup_expr="gte")
+    funds_max = filters.NumberFilter(label=_("funds in place to"), field_name="funds_total", lookup_expr="lte")
+    reached = filters.ChoiceFilter(label=_("reached stage"), choices=Stage.choices, method="filter_reached")
+    date_from = filters.DateFilter(label=_("date from"), method="filter_noop", widget=DATE)
+    date_to = filters.DateFilter(label=_("date to"), method="filter_noop", widget=DATE)
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(active=True)
+        if user is not None:
+            units = units.restrict(user, "view")
+        self.filters["unit"].queryset = units.order_by("code")
+        bootstrap(self.form)
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value) | Q(investor__name__icontains=value))
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(_units_q(subtree_ids(value.pk))) if value else queryset
+
+    def filter_category(self, queryset, name, value):
+        ids = Unit.objects.filter(category=value).values("pk")
+        return queryset.filter(_units_q(ids))
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # applied together with "reached" in filter_queryset
+
+    def filter_reached(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, which sees the date range too
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        start, end, reached = data.get("date_from"), data.get("date_to"), data.get("reached")
+        if reached:
+            # Projects that reached the stage within the dates (inclusive), whatever their stage now.
+            events = StageEvent.objects.filter(stage=reached)
+            if start:
+                events = events.filter(date__gte=start)
+            if end:
+                events = events.filter(date__lte=end)
+            queryset = queryset.filter(pk__in=events.values("project_id"))
+        else:
+            if start:
+                queryset = queryset.filter(stage_date__gte=start)
+            if end:
+                queryset = queryset.filter(stage_date__lte=end)
+        return queryset

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.core.forms import BootstrapForm
+from zhaoshang.organization.models import Unit
+
+from .choices import AttachmentKind, Stage, Status
+from .models import Project
+from .services import credit_errors
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ProjectForm(BootstrapForm, forms.ModelForm):
+    investor_name = forms.CharField(label=_("investor"), max_length=200, required=False)
+    investor_origin = forms.CharField(label=_("origin region or country"), max_length=100, required=False)
+    investor_contact = forms.CharField(label=_("contact person"), max_length=50, required=False)
+    investor_phone = forms.CharField(label=_("contact phone"), max_length=50, required=False)
+
+    class Meta:
+        model = Project
+        fields = [
+            "code",
+            "name",
+            "capital_type",
+            "currency",
+            "exchange_rate",
+            "foreign_investment",
+            "industry",
+            "industry_chain",
+            "kind",
+            "high_tech",
+            "planned_investment",
+            "contract_amount",
+            "registered_capital",
+            "land_area",
+            "location",
+            "introducer",
+            "county_leader",
+            "responsible_unit",
+            "stewards",
+            "work_team",
+            "remarks",
+        ]
+        widgets = {"remarks": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_unit"].queryset = Unit.objects.filter(active=True).order_by("code")
+        investor = self.instance.investor if self.instance.pk else None
+        if investor:
+            self.initial.update(
+                investor_name=investor.name,
+                investor_origin=investor.origin,
+                investor_contact=investor.contact_person,
+                investor_phone=investor.contact_phone,
+            )
+        for name in ("planned_investment", "contract_amount", "registered_capital", "foreign_investment"):
+            self.fields[name].widget.attrs.update(min="0", step="0.01")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("capital_type") == "foreign" and data.get("currency") != "CNY" and not data.get("exchange_rate"):
+            self.add_error("exchange_rate", _("Foreign capital in another currency needs the exchange rate used."))
+        return data
+
+
+class CreditForm(BootstrapForm, forms.Form):
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
+    share = forms.DecimalField(
+        label=_("share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(active=True).order_by("code")
+
+
+class BaseCreditFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        pairs = self.credits()
+        errors = credit_errors(pairs)
+        if errors:
+            raise forms.ValidationError(errors)
+
+    def credits(self) -> list[tuple[Unit, Decimal]]:
+        pairs = []
+        for form in self.forms:
+            unit = form.cleaned_data.get("unit")
+            if unit is None:
+                continue
+            share = form.cleaned_data.get("share")
+            pairs.append((unit, share if share is not None else Decimal("100")))
+        return pairs
+
+
+CreditFormSet = formset_factory(CreditForm, formset=BaseCreditFormSet, extra=0, min_num=1, max_num=10)
+
+
+class EvidenceMixin(BootstrapForm, forms.Form):
+    evidence = forms.FileField(label=_("evidence file"), required=False)
+    evidence_kind = forms.ChoiceField(
+        label=_("kind of evidence"), choices=AttachmentKind.choices, initial=AttachmentKind.OTHER, required=False
+    )
+
+
+class StageForm(EvidenceMixin):
+    stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices)
+    date = forms.DateField(label=_("date"), widget=DATE)
+    amount = forms.DecimalField(
+        label=_("contract amount (10k yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        required=False,
+        min_value=Decimal("0"),
+        help_text=_("Required when the project is signed."),
+    )
+    note = forms.CharField(label=_("note"), max_length=500, required=False)
+    field_order = ["stage", "date", "amount", "note", "evidence", "evidence_kind"]
+
+
+class StatusForm(BootstrapForm, forms.Form):
+    status = forms.ChoiceField(label=_("status"), choices=Status.choices)
+    reason = forms.CharField(label=_("reason"), max_length=500, required=False)
+    date = forms.DateField(label=_("date"), widget=DATE, required=False)
+
+
+class ReceiptForm(EvidenceMixin):
+    date = forms.DateField(label=_("date received"), widget=DATE)
+    amount = forms.DecimalField(
+        label=_("amount (10k yuan)"), max_digits=16, decimal_places=2, min_value=Decimal("0.01")
+    )
+    source = forms.CharField(label=_("source of funds"), max_length=200, required=False)
+    voucher_no = forms.CharField(label=_("voucher number"), max_length=100, required=False)
+    note = forms.CharField(label=_("note"), max_length=500, required=False)
+    field_order = ["date", "amount", "source", "voucher_no", "note", "evidence", "evidence_kind"]
+
+
+class AttachmentForm(BootstrapForm, forms.Form):
+    file = forms.FileField(label=_("file"))
+    kind = forms.ChoiceField(label=_("kind"), choices=AttachmentKind.choices, initial=AttachmentKind.OTHER)
+
+
+class ImportForm(BootstrapForm, forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))

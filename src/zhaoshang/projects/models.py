@@ -1,0 +1,256 @@
+"""The project ledger: investors, projects, their stage events, funds in place and evidence."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from zhaoshang.core.permissions import RestrictedModel
+from zhaoshang.organization.models import Unit
+
+from .choices import AttachmentKind, CapitalType, Currency, Industry, Kind, Stage, Status
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class Investor(models.Model):
+    """客商: the company behind a project."""
+
+    name = models.CharField(_("company"), max_length=200, unique=True)
+    origin = models.CharField(_("origin region or country"), max_length=100, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("investor")
+        verbose_name_plural = _("investors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(RestrictedModel):
+    code = models.CharField(_("project code"), max_length=40, unique=True)
+    name = models.CharField(_("project name"), max_length=200)
+    investor = models.ForeignKey(
+        Investor,
+        verbose_name=_("investor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    capital_type = models.CharField(
+        _("domestic or foreign"), max_length=10, choices=CapitalType.choices, default=CapitalType.DOMESTIC
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+    exchange_rate = models.DecimalField(
+        _("exchange rate to CNY"),
+        max_digits=12,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Yuan per unit of the currency, as used when the project was recorded."),
+    )
+    foreign_investment = models.DecimalField(_("foreign investment (10k in currency)"), null=True, blank=True, **MONEY)
+    industry = models.CharField(_("industry"), max_length=1, choices=Industry.choices, blank=True)
+    industry_chain = models.CharField(_("industry chain link"), max_length=100, blank=True)
+    kind = models.CharField(_("project kind"), max_length=16, choices=Kind.choices, default=Kind.INDUSTRIAL)
+    high_tech = models.BooleanField(_("high-tech"), default=False)
+    planned_investment = models.DecimalField(_("planned investment (10k yuan)"), default=Decimal("0"), **MONEY)
+    contract_amount = models.DecimalField(_("contract amount (10k yuan)"), default=Decimal("0"), **MONEY)
+    registered_capital = models.DecimalField(_("registered capital (10k yuan)"), null=True, blank=True, **MONEY)
+    land_area = models.DecimalField(_("land (mu)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    introducer = models.CharField(_("introduced by"), max_length=100, blank=True)
+    county_leader = models.CharField(_("county leader"), max_length=50, blank=True)
+    responsible_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("responsible unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_projects",
+    )
+    stewards = models.CharField(_("stewards"), max_length=200, blank=True)
+    work_team = models.CharField(_("work team"), max_length=200, blank=True)
+    # The latest pipeline stage reached and its date; kept by services from the stage events.
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.NEGOTIATING)
+    stage_date = models.DateField(_("stage date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status_reason = models.CharField(_("reason stalled or dropped"), max_length=500, blank=True)
+    status_date = models.DateField(_("date stalled or dropped"), null=True, blank=True)
+    # Sum of the project's funds receipts; kept by services so the ledger totals need no join.
+    funds_total = models.DecimalField(_("funds in place (10k yuan)"), default=Decimal("0"), **MONEY)
+    remarks = models.TextField(_("remarks"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    credited_units = models.ManyToManyField(
+        Unit, through="ProjectCredit", related_name="credited_projects", verbose_name=_("credited units")
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at", "funds_total"])
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        indexes = [
+            models.Index(fields=["stage", "stage_date"]),
+            models.Index(fields=["status"]),
+            models.Index(fields=["industry"]),
+            models.Index(fields=["kind"]),
+            models.Index(fields=["contract_amount"]),
+            models.Index(fields=["planned_investment"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.pk])
+
+    @classmethod
+    def unit_scope_q(cls, unit_ids):
+        credited = ProjectCredit.objects.filter(unit_id__in=unit_ids).values("project_id")
+        return models.Q(responsible_unit_id__in=unit_ids) | models.Q(pk__in=credited)
+
+
+class ProjectChild(RestrictedModel):
+    """A row that belongs to a project and is visible exactly when its project is."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def unit_scope_q(cls, unit_ids):
+        return models.Q(project__in=Project.objects.filter(Project.unit_scope_q(unit_ids)).values("pk"))
+
+
+class ProjectCredit(ProjectChild):
+    """A unit credited with a project, and its share in percent (shares of a project sum to 100)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="credits")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="credits")
+    share = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2, default=Decimal("100"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-share", "unit__code"]
+        constraints = [models.UniqueConstraint(fields=["project", "unit"], name="unique_credit_per_unit")]
+        verbose_name = _("credit")
+        verbose_name_plural = _("credits")
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.share}%"
+
+
+class StageEvent(ProjectChild):
+    """The date a project reached a stage; signing records the contract amount signed."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_events")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount (10k yuan)"), null=True, blank=True, **MONEY)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "stage"], name="one_event_per_stage")]
+        indexes = [models.Index(fields=["stage", "date"])]
+        verbose_name = _("stage event")
+        verbose_name_plural = _("stage events")
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.date}"
+
+
+class FundsReceipt(ProjectChild):
+    """实际到位资金: money actually received for a project on a date."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="receipts")
+    date = models.DateField(_("date received"))
+    amount = models.DecimalField(_("amount (10k yuan)"), **MONEY)
+    source = models.CharField(_("source of funds"), max_length=200, blank=True)
+    voucher_no = models.CharField(_("voucher number"), max_length=100, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["date"])]
+        verbose_name = _("funds receipt")
+        verbose_name_plural = _("funds receipts")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.amount}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Files are stored under their checksum so that a name never collides and never needs escaping.
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(ProjectChild):
+    """Evidence: a file attached to a project, optionally to one of its stage events or receipts."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="attachments")
+    stage_event = models.ForeignKey(
+        StageEvent,
+        verbose_name=_("stage event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+    )
+    receipt = models.ForeignKey(
+        FundsReceipt,
+        verbose_name=_("funds receipt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=AttachmentKind.choices, default=AttachmentKind.OTHER)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:attachment_download", args=[self.pk])

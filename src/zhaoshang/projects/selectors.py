@@ -1,0 +1,45 @@
+"""Reads of the project ledger, always for a requesting user."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from zhaoshang.core.history import entries_for
+
+from .models import Attachment, FundsReceipt, Project, ProjectCredit, StageEvent
+
+
+def ledger(*, user):
+    """The projects the user may see, ready for a list page."""
+    return Project.objects.restrict(user, "view").select_related("investor", "responsible_unit")
+
+
+def ledger_totals(queryset) -> dict:
+    """Count and sums over the whole filtered set (not just the page)."""
+    totals = queryset.order_by().aggregate(
+        count=Count("pk"),
+        planned=Sum("planned_investment"),
+        contract=Sum("contract_amount"),
+        funds=Sum("funds_total"),
+    )
+    for key in ("planned", "contract", "funds"):
+        totals[key] = totals[key] or Decimal("0")
+    return totals
+
+
+def project_detail(*, user, pk: int) -> Project:
+    return (
+        ledger(user=user)
+        .prefetch_related("credits__unit", "stage_events__attachments", "receipts__attachments", "attachments")
+        .get(pk=pk)
+    )
+
+
+def project_history(project: Project) -> list:
+    """Every change to the project and to its credits, stage events, receipts and attachments."""
+    records = list(Project.history.filter(id=project.pk).select_related("history_user"))
+    for model in (ProjectCredit, StageEvent, FundsReceipt, Attachment):
+        records += list(model.history.filter(project_id=project.pk).select_related("history_user"))
+    return entries_for(records)

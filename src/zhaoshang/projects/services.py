@@ -1,0 +1,426 @@
+"""Writes to the project ledger. Every function takes the acting user, checks the permission rule,
+validates, and writes atomically; history records who did it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from zhaoshang.core.history import as_user
+from zhaoshang.core.permissions import user_unit_ids
+from zhaoshang.organization.models import Unit
+
+from .choices import STAGE_ORDER, Stage, Status
+from .models import Attachment, FundsReceipt, Investor, Project, ProjectCredit, StageEvent
+
+HUNDRED = Decimal("100")
+
+PROJECT_FIELDS = (
+    "code",
+    "name",
+    "capital_type",
+    "currency",
+    "exchange_rate",
+    "foreign_investment",
+    "industry",
+    "industry_chain",
+    "kind",
+    "high_tech",
+    "planned_investment",
+    "contract_amount",
+    "registered_capital",
+    "land_area",
+    "location",
+    "introducer",
+    "county_leader",
+    "responsible_unit",
+    "stewards",
+    "work_team",
+    "remarks",
+)
+
+
+# --- validation shared by forms, services and the importer -------------------------------------
+
+
+def stage_date_errors(dates: dict[str, dt.date]) -> list[str]:
+    """Dates must not run backwards along the pipeline; stages may be skipped."""
+    errors = []
+    ordered = sorted(dates.items(), key=lambda item: STAGE_ORDER[item[0]])
+    for (earlier, earlier_date), (later, later_date) in itertools.pairwise(ordered):
+        if later_date < earlier_date:
+            errors.append(
+                _(
+                    "The %(later)s date %(later_date)s is before the %(earlier)s date %(earlier_date)s: "
+                    "stage dates cannot run backwards."
+                )
+                % {
+                    "later": Stage(later).label,
+                    "later_date": later_date,
+                    "earlier": Stage(earlier).label,
+                    "earlier_date": earlier_date,
+                }
+            )
+    return errors
+
+
+def credit_errors(credits: list[tuple[Unit, Decimal]]) -> list[str]:
+    errors = []
+    if not credits:
+        return [_("A project must be credited to at least one unit.")]
+    seen = set()
+    for unit, share in credits:
+        if unit.pk in seen:
+            errors.append(_("Unit %(unit)s is credited twice.") % {"unit": unit.code})
+        seen.add(unit.pk)
+        if share <= 0 or share > HUNDRED:
+            errors.append(_("The share of %(unit)s must be above 0 and at most 100.") % {"unit": unit.code})
+    total = sum((share for _unit, share in credits), Decimal("0"))
+    if total != HUNDRED:
+        errors.append(_("Credit shares add up to %(total)s%%, not 100%%.") % {"total": total.normalize()})
+    return errors
+
+
+def amount_errors(values: dict[str, Decimal | None]) -> list[str]:
+    errors = []
+    for name, value in values.items():
+        if value is not None and value < 0:
+            label = Project._meta.get_field(name).verbose_name
+            errors.append(_("%(field)s cannot be negative.") % {"field": label})
+    return errors
+
+
+def _check_can_change(user, project: Project) -> None:
+    if not Project.objects.restrict(user, "change").filter(pk=project.pk).exists():
+        raise PermissionDenied
+
+
+def _check_reporter_keeps_access(user, credits, responsible_unit) -> None:
+    """A reporter may not create or edit a project into one their own unit has no part in."""
+    if user.edits_everything:
+        return
+    own = user_unit_ids(user)
+    if not any(unit.pk in own for unit, _share in credits) and (
+        responsible_unit is None or responsible_unit.pk not in own
+    ):
+        raise ValidationError(_("Your unit must be credited on the project or responsible for it."))
+
+
+# --- projects -----------------------------------------------------------------------------------
+
+
+def get_or_create_investor(*, name: str, origin: str = "", contact_person: str = "", contact_phone: str = ""):
+    name = name.strip()
+    if not name:
+        return None
+    investor, created = Investor.objects.get_or_create(
+        name=name, defaults={"origin": origin, "contact_person": contact_person, "contact_phone": contact_phone}
+    )
+    changed = False
+    for attr, value in (("origin", origin), ("contact_person", contact_person), ("contact_phone", contact_phone)):
+        if value and getattr(investor, attr) != value:
+            setattr(investor, attr, value)
+            changed = True
+    if changed and not created:
+        investor.save()
+    return investor
+
+
+def _replace_credits(*, user, project: Project, credits: list[tuple[Unit, Decimal]]) -> None:
+    existing = {c.unit_id: c for c in project.credits.all()}
+    wanted = {unit.pk: share for unit, share in credits}
+    for unit_id, credit in existing.items():
+        if unit_id not in wanted:
+            as_user(credit, user).delete()
+        elif credit.share != wanted[unit_id]:
+            credit.share = wanted[unit_id]
+            as_user(credit, user).save()
+    for unit, share in credits:
+        if unit.pk not in existing:
+            as_user(ProjectCredit(project=project, unit=unit, share=share), user).save()
+
+
+@transaction.atomic
+def create_project(
+    *, user, data: dict, credits: list[tuple[Unit, Decimal]], investor: Investor | None = None
+) -> Project:
+    if not Project.objects.model.reporter_may("add") or not (user.edits_everything or user.role == "reporter"):
+        raise PermissionDenied
+    errors = credit_errors(credits) + amount_errors(
+        {k: data.get(k) for k in ("planned_investment", "contract_amount", "registered_capital")}
+    )
+    if errors:
+        raise ValidationError(errors)
+    _check_reporter_keeps_access(user, credits, data.get("responsible_unit"))
+    project = Project(investor=investor, created_by=user if getattr(user, "pk", None) else None)
+    for name in PROJECT_FIELDS:
+        if name in data:
+            setattr(project, name, data[name])
+    project.full_clean(exclude=["stage", "stage_date"])
+    as_user(project, user).save()
+    _replace_credits(user=user, project=project, credits=credits)
+    return project
+
+
+@transaction.atomic
+def update_project(
+    *,
+    user,
+    project: Project,
+    data: dict,
+    credits: list[tuple[Unit, Decimal]] | None = None,
+    investor: Investor | None = None,
+) -> Project:
+    _check_can_change(user, project)
+    if credits is not None:
+        errors = credit_errors(credits)
+        if errors:
+            raise ValidationError(errors)
+        _check_reporter_keeps_access(user, credits, data.get("responsible_unit", project.responsible_unit))
+    errors = amount_errors(
+        {k: data[k] for k in ("planned_investment", "contract_amount", "registered_capital") if k in data}
+    )
+    if errors:
+        raise ValidationError(errors)
+    project.investor = investor if investor is not None else project.investor
+    for name in PROJECT_FIELDS:
+        if name in data:
+            setattr(project, name, data[name])
+    project.full_clean(exclude=["stage", "stage_date"])
+    as_user(project, user).save()
+    if credits is not None:
+        _replace_credits(user=user, project=project, credits=credits)
+    return project
+
+
+@transaction.atomic
+def delete_project(*, user, project: Project) -> None:
+    if not Project.objects.restrict(user, "delete").filter(pk=project.pk).exists():
+        raise PermissionDenied
+    for child in [
+        *project.attachments.all(),
+        *project.receipts.all(),
+        *project.stage_events.all(),
+        *project.credits.all(),
+    ]:
+        as_user(child, user).delete()
+    as_user(project, user).delete()
+
+
+# --- stages ---------------------------------------------------------------------------------------
+
+
+def refresh_stage(project: Project) -> None:
+    """Set the project's current stage and date from its latest stage event."""
+    events = list(project.stage_events.all())
+    if events:
+        latest = max(events, key=lambda e: STAGE_ORDER[e.stage])
+        project.stage, project.stage_date = latest.stage, latest.date
+    else:
+        project.stage, project.stage_date = Stage.NEGOTIATING, None
+
+
+@transaction.atomic
+def record_stage(
+    *, user, project: Project, stage: str, date: dt.date, amount: Decimal | None = None, note: str = ""
+) -> StageEvent:
+    """Record (or correct) the date the project reached ``stage``. Signing carries the contract amount."""
+    _check_can_change(user, project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if stage not in STAGE_ORDER:
+        raise ValidationError(_("Unknown stage %(stage)s.") % {"stage": stage})
+    if date > dt.date.today():
+        raise ValidationError(_("The date %(date)s is in the future.") % {"date": date})
+    if amount is not None and amount < 0:
+        raise ValidationError(_("The amount cannot be negative."))
+    if stage == Stage.SIGNED and amount is None and not project.contract_amount:
+        raise ValidationError(_("Signing needs the contract amount."))
+    dates = {e.stage: e.date for e in project.stage_events.all()}
+    dates[stage] = date
+    errors = stage_date_errors(dates)
+    if errors:
+        raise ValidationError(errors)
+    event = project.stage_events.filter(stage=stage).first() or StageEvent(project=project, stage=stage)
+    event.date, event.note = date, note
+    if amount is not None:
+        event.amount = amount
+    event.recorded_by = user if getattr(user, "pk", None) else None
+    as_user(event, user).save()
+    if stage == Stage.SIGNED and amount is not None:
+        project.contract_amount = amount
+    refresh_stage(project)
+    as_user(project, user).save()
+    return event
+
+
+@transaction.atomic
+def delete_stage_event(*, user, event: StageEvent) -> None:
+    _check_can_change(user, event.project)
+    project = event.project
+    as_user(event, user).delete()
+    refresh_stage(project)
+    as_user(project, user).save()
+
+
+@transaction.atomic
+def set_status(*, user, project: Project, status: str, reason: str = "", date: dt.date | None = None) -> Project:
+    """Mark a project stalled or dropped (with a reason), or active again."""
+    _check_can_change(user, project)
+    if status not in Status.values:
+        raise ValidationError(_("Unknown status %(status)s.") % {"status": status})
+    if status != Status.ACTIVE and not reason.strip():
+        raise ValidationError(_("Give the reason the project is stalled or dropped."))
+    project.status = status
+    project.status_reason = reason.strip() if status != Status.ACTIVE else ""
+    project.status_date = (date or dt.date.today()) if status != Status.ACTIVE else None
+    as_user(project, user).save()
+    return project
+
+
+# --- funds in place -------------------------------------------------------------------------------
+
+
+def refresh_funds_total(project: Project) -> None:
+    project.funds_total = project.receipts.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    Project.objects.filter(pk=project.pk).update(funds_total=project.funds_total)
+
+
+def _receipt_errors(date: dt.date, amount: Decimal) -> list[str]:
+    errors = []
+    if amount is None or amount <= 0:
+        errors.append(_("The amount must be greater than zero."))
+    if date and date > dt.date.today():
+        errors.append(_("The date %(date)s is in the future.") % {"date": date})
+    return errors
+
+
+@transaction.atomic
+def add_receipt(
+    *,
+    user,
+    project: Project,
+    date: dt.date,
+    amount: Decimal,
+    source: str = "",
+    voucher_no: str = "",
+    note: str = "",
+) -> FundsReceipt:
+    _check_can_change(user, project)
+    errors = _receipt_errors(date, amount)
+    if errors:
+        raise ValidationError(errors)
+    receipt = FundsReceipt(
+        project=project,
+        date=date,
+        amount=amount,
+        source=source,
+        voucher_no=voucher_no,
+        note=note,
+        recorded_by=user if getattr(user, "pk", None) else None,
+    )
+    as_user(receipt, user).save()
+    refresh_funds_total(project)
+    return receipt
+
+
+@transaction.atomic
+def update_receipt(*, user, receipt: FundsReceipt, **data) -> FundsReceipt:
+    _check_can_change(user, receipt.project)
+    for name in ("date", "amount", "source", "voucher_no", "note"):
+        if name in data:
+            setattr(receipt, name, data[name])
+    errors = _receipt_errors(receipt.date, receipt.amount)
+    if errors:
+        raise ValidationError(errors)
+    as_user(receipt, user).save()
+    refresh_funds_total(receipt.project)
+    return receipt
+
+
+@transaction.atomic
+def delete_receipt(*, user, receipt: FundsReceipt) -> None:
+    _check_can_change(user, receipt.project)
+    project = receipt.project
+    as_user(receipt, user).delete()
+    refresh_funds_total(project)
+
+
+# --- evidence -------------------------------------------------------------------------------------
+
+
+def attachment_errors(*, name: str, size: int) -> list[str]:
+    errors = []
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    if extension not in settings.ATTACHMENT_EXTENSIONS:
+        errors.append(
+            _("Files of type .%(ext)s are not accepted; accepted types: %(types)s.")
+            % {"ext": extension or "?", "types": ", ".join(settings.ATTACHMENT_EXTENSIONS)}
+        )
+    if size > settings.ATTACHMENT_MAX_BYTES:
+        errors.append(
+            _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
+            % {"size": size / 1048576, "limit": settings.ATTACHMENT_MAX_BYTES / 1048576}
+        )
+    if size == 0:
+        errors.append(_("The file is empty."))
+    return errors
+
+
+@transaction.atomic
+def add_attachment(
+    *,
+    user,
+    project: Project,
+    uploaded,
+    kind: str = "other",
+    stage_event: StageEvent | None = None,
+    receipt: FundsReceipt | None = None,
+) -> Attachment:
+    _check_can_change(user, project)
+    errors = attachment_errors(name=uploaded.name, size=uploaded.size)
+    if stage_event is not None and stage_event.project_id != project.pk:
+        errors.append(_("The stage event belongs to another project."))
+    if receipt is not None and receipt.project_id != project.pk:
+        errors.append(_("The receipt belongs to another project."))
+    if errors:
+        raise ValidationError(errors)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    attachment = Attachment(
+        project=project,
+        stage_event=stage_event,
+        receipt=receipt,
+        kind=kind,
+        original_name=PurePath(uploaded.name).name[:255],
+        size=uploaded.size,
+        content_type=(getattr(uploaded, "content_type", None) or "application/octet-stream")[:100],
+        sha256=digest.hexdigest(),
+        uploaded_by=user if getattr(user, "pk", None) else None,
+    )
+    attachment.file.save(attachment.sha256, uploaded, save=False)
+    as_user(attachment, user).save()
+    return attachment
+
+
+@transaction.atomic
+def delete_attachment(*, user, attachment: Attachment) -> None:
+    _check_can_change(user, attachment.project)
+    # The stored file stays: history keeps the record, and another attachment may share the checksum.
+    as_user(attachment, user).delete()
+
+
+def credits_from_codes(pairs: Iterable[tuple[str, Decimal]]) -> list[tuple[Unit, Decimal]]:
+    units = {u.code: u for u in Unit.objects.filter(code__in=[code for code, _ in pairs])}
+    return [(units[code], share) for code, share in pairs]

@@ -1,0 +1,288 @@
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from zhaoshang.core.views import add_form_errors, get_restricted
+
+from . import selectors, services
+from .filtersets import LedgerFilterSet
+from .forms import AttachmentForm, CreditFormSet, ProjectForm, ReceiptForm, StageForm, StatusForm
+from .models import Attachment, FundsReceipt, Project, StageEvent
+from .tables import LedgerTable
+
+PAGE_SIZE = 50
+
+
+def filtered_ledger(request):
+    filterset = LedgerFilterSet(request.GET or None, queryset=selectors.ledger(user=request.user), user=request.user)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    return filterset, queryset
+
+
+@login_required
+def ledger(request):
+    filterset, queryset = filtered_ledger(request)
+    totals = selectors.ledger_totals(queryset)
+    table = LedgerTable(queryset.prefetch_related("credits__unit"))
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "projects/ledger.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "totals": totals,
+            "query": query.urlencode(),
+            "can_add": request.user.edits_everything or request.user.role == "reporter",
+        },
+    )
+
+
+def _investor(form):
+    data = form.cleaned_data
+    return services.get_or_create_investor(
+        name=data.get("investor_name") or "",
+        origin=data.get("investor_origin") or "",
+        contact_person=data.get("investor_contact") or "",
+        contact_phone=data.get("investor_phone") or "",
+    )
+
+
+def _project_form(request, project: Project | None):
+    if project is None and not (request.user.edits_everything or request.user.role == "reporter"):
+        raise PermissionDenied
+    if project is None:
+        initial_credits = [{"unit": request.user.unit, "share": 100}] if request.user.unit_id else [{}]
+    else:
+        initial_credits = [{"unit": c.unit, "share": c.share} for c in project.credits.all()]
+    form = ProjectForm(request.POST or None, instance=project)
+    credits = CreditFormSet(request.POST or None, prefix="credit", initial=initial_credits)
+    if request.method == "POST" and form.is_valid() and credits.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            with transaction.atomic():
+                investor = _investor(form)
+                if project is None:
+                    project = services.create_project(
+                        user=request.user, data=data, credits=credits.credits(), investor=investor
+                    )
+                    messages.success(request, _("Project %(code)s created.") % {"code": project.code})
+                else:
+                    services.update_project(
+                        user=request.user, project=project, data=data, credits=credits.credits(), investor=investor
+                    )
+                    messages.success(request, _("Project %(code)s saved.") % {"code": project.code})
+            return redirect(project)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                add_form_errors(form, error)
+    return render(request, "projects/project_form.html", {"form": form, "credits": credits, "project": project})
+
+
+@login_required
+def project_create(request):
+    return _project_form(request, None)
+
+
+@login_required
+def project_edit(request, pk):
+    return _project_form(request, get_restricted(Project.objects, request.user, pk, "change"))
+
+
+@login_required
+def project_detail(request, pk):
+    get_restricted(Project.objects, request.user, pk, "view")
+    project = selectors.project_detail(user=request.user, pk=pk)
+    can_change = Project.objects.restrict(request.user, "change").filter(pk=pk).exists()
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "can_change": can_change,
+            "history": selectors.project_history(project),
+            "stage_form": StageForm(initial={"date": dt.date.today()}),
+            "status_form": StatusForm(initial={"status": project.status, "reason": project.status_reason}),
+            "receipt_form": ReceiptForm(initial={"date": dt.date.today(), "evidence_kind": "receipt"}),
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_delete(request, pk):
+    project = get_restricted(Project.objects, request.user, pk, "delete")
+    services.delete_project(user=request.user, project=project)
+    messages.success(request, _("Project %(code)s deleted.") % {"code": project.code})
+    return redirect("projects:ledger")
+
+
+def _post_with_evidence(request, project, form_class, write):
+    """Validate a detail-page form, run ``write`` and attach its evidence file, all in one transaction."""
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                target = write(form.cleaned_data)
+                upload = form.cleaned_data.get("evidence")
+                if upload:
+                    kwargs = {"stage_event": target} if isinstance(target, StageEvent) else {"receipt": target}
+                    services.add_attachment(
+                        user=request.user,
+                        project=project,
+                        uploaded=upload,
+                        kind=form.cleaned_data.get("evidence_kind") or "other",
+                        **kwargs,
+                    )
+            messages.success(request, _("Saved."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for message in errors:
+                messages.error(request, f"{label}: {message}" if label else message)
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def stage_record(request, pk):
+    project = get_restricted(Project.objects, request.user, pk, "change")
+    return _post_with_evidence(
+        request,
+        project,
+        StageForm,
+        lambda data: services.record_stage(
+            user=request.user,
+            project=project,
+            stage=data["stage"],
+            date=data["date"],
+            amount=data.get("amount"),
+            note=data.get("note") or "",
+        ),
+    )
+
+
+@login_required
+@require_POST
+def stage_delete(request, pk):
+    event = get_restricted(StageEvent.objects, request.user, pk, "change")
+    services.delete_stage_event(user=request.user, event=event)
+    messages.success(request, _("Stage event removed."))
+    return redirect(event.project)
+
+
+@login_required
+@require_POST
+def status_set(request, pk):
+    project = get_restricted(Project.objects, request.user, pk, "change")
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_status(
+                user=request.user,
+                project=project,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data.get("reason") or "",
+                date=form.cleaned_data.get("date"),
+            )
+            messages.success(request, _("Status saved."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def receipt_add(request, pk):
+    project = get_restricted(Project.objects, request.user, pk, "change")
+    return _post_with_evidence(
+        request,
+        project,
+        ReceiptForm,
+        lambda data: services.add_receipt(
+            user=request.user,
+            project=project,
+            date=data["date"],
+            amount=data["amount"],
+            source=data.get("source") or "",
+            voucher_no=data.get("voucher_no") or "",
+            note=data.get("note") or "",
+        ),
+    )
+
+
+@login_required
+@require_POST
+def receipt_delete(request, pk):
+    receipt = get_restricted(FundsReceipt.objects, request.user, pk, "change")
+    services.delete_receipt(user=request.user, receipt=receipt)
+    messages.success(request, _("Funds receipt removed."))
+    return redirect(receipt.project)
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk):
+    project = get_restricted(Project.objects, request.user, pk, "change")
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(
+                user=request.user, project=project, uploaded=form.cleaned_data["file"], kind=form.cleaned_data["kind"]
+            )
+            messages.success(request, _("File attached."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    else:
+        messages.error(request, _("Choose a file to attach."))
+    return redirect(project)
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = get_restricted(Attachment.objects, request.user, pk, "view")
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk):
+    attachment = get_restricted(Attachment.objects, request.user, pk, "change")
+    services.delete_attachment(user=request.user, attachment=attachment)
+    messages.success(request, _("Attachment removed."))
+    return redirect(attachment.project)
+
+
+def ledger_url(**params) -> str:
+    """The ledger's address for a filter: what figures elsewhere link to."""
+    from django.urls import reverse
+
+    return reverse("projects:ledger") + ("?" + urlencode(params, doseq=True) if params else "")

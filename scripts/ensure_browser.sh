@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Browser tests drive Debian's Chromium through Playwright (never Playwright's own browser download).
+# Install it, and the CJK fonts without which Chinese renders as boxes, when they are missing.
+set -euo pipefail
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Missing Debian packages: ${need[*]} — install them with: sudo apt-get install ${need[*]}" >&2
+  exit 1
+fi
+echo "Installing ${need[*]} from Debian's packages"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

@@ -6,10 +6,12 @@ its middleware; services and commands pass the user explicitly through ``as_user
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 
 def as_user(instance: models.Model, user) -> models.Model:
@@ -50,6 +52,10 @@ def _display(record, field_name: str):
             return str(getattr(record, field_name))
         except Exception:  # the related row may have been deleted since
             return f"#{value}"
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, bool):
         from django.utils.translation import gettext
 
@@ -57,7 +63,20 @@ def _display(record, field_name: str):
     return value
 
 
-def entries_for(records, *, skip_fields: tuple[str, ...] = ("id",)) -> list[HistoryEntry]:
+# Fields that say nothing the entry does not already say (its author, time and parent object).
+SKIPPED_FIELDS = (
+    "id",
+    "project",
+    "recorded_by",
+    "uploaded_by",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "uploaded_at",
+)
+
+
+def entries_for(records, *, skip_fields: tuple[str, ...] = SKIPPED_FIELDS) -> list[HistoryEntry]:
     """Turn historical records (of one or several objects, any order) into entries with field diffs."""
     by_object: dict[tuple, list] = {}
     for record in records:

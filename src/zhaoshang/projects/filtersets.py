@@ -30,7 +30,9 @@ class LedgerFilterSet(filters.FilterSet):
         label=_("unit (with its sub-units)"), queryset=Unit.objects.none(), method="filter_unit"
     )
     category = filters.ChoiceFilter(label=_("unit category"), choices=Category.choices, method="filter_category")
-    stage = filters.MultipleChoiceFilter(label=_("stage"), choices=Stage.choices)
+    stage = filters.MultipleChoiceFilter(
+        label=_("stage"), choices=Stage.choices, widget=forms.SelectMultiple(attrs={"size": 3})
+    )
     status = filters.ChoiceFilter(label=_("status"), choices=Status.choices)
     industry = filters.ChoiceFilter(label=_("industry"), choices=Industry.choices)
     kind = filters.ChoiceFilter(label=_("project kind"), choices=Kind.choices)
@@ -53,9 +55,17 @@ class LedgerFilterSet(filters.FilterSet):
     date_from = filters.DateFilter(label=_("date from"), method="filter_noop", widget=DATE)
     date_to = filters.DateFilter(label=_("date to"), method="filter_noop", widget=DATE)
 
+    # Shown at once; the others sit under "more filters", opened when one of them is in use.
+    primary = ("q", "unit", "category", "stage", "status", "industry")
+
     class Meta:
         model = Project
         fields: list[str] = []
+
+    @property
+    def more_in_use(self) -> bool:
+        data = self.data or {}
+        return any(data.get(name) for name in self.filters if name not in self.primary)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

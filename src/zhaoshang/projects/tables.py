@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.core.templatetags.money import wan
+from zhaoshang.core.templatetags.money import percent, wan
 
 from .models import Project
 

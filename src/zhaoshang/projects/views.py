@@ -16,6 +16,7 @@ from django_tables2 import RequestConfig
 from zhaoshang.core.views import add_form_errors, get_restricted
 
 from . import selectors, services
+from .choices import STAGE_ORDER, Stage
 from .filtersets import LedgerFilterSet
 from .forms import AttachmentForm, CreditFormSet, ProjectForm, ReceiptForm, StageForm, StatusForm
 from .models import Attachment, FundsReceipt, Project, StageEvent
@@ -105,6 +106,12 @@ def project_edit(request, pk):
     return _project_form(request, get_restricted(Project.objects, request.user, pk, "change"))
 
 
+def next_stage(project: Project) -> str:
+    """The stage a user most likely records next: the one after the current stage."""
+    stages = Stage.values
+    return stages[min(STAGE_ORDER[project.stage] + 1, len(stages) - 1)] if project.stage_date else project.stage
+
+
 @login_required
 def project_detail(request, pk):
     get_restricted(Project.objects, request.user, pk, "view")
@@ -117,7 +124,7 @@ def project_detail(request, pk):
             "project": project,
             "can_change": can_change,
             "history": selectors.project_history(project),
-            "stage_form": StageForm(initial={"date": dt.date.today()}),
+            "stage_form": StageForm(initial={"date": dt.date.today(), "stage": next_stage(project)}),
             "status_form": StatusForm(initial={"status": project.status, "reason": project.status_reason}),
             "receipt_form": ReceiptForm(initial={"date": dt.date.today(), "evidence_kind": "receipt"}),
             "attachment_form": AttachmentForm(),

@@ -25,3 +25,12 @@ def yi(value) -> str:
     if abs(value) >= 10000:
         return _("%(amount)s hundred million yuan") % {"amount": f"{value / 10000:,.2f}"}
     return _("%(amount)s ten thousand yuan") % {"amount": f"{value:,.2f}"}
+
+
+@register.filter
+def percent(value) -> str:
+    """60.00 → '60', 33.50 → '33.5' (never scientific notation)."""
+    if value is None or value == "":
+        return ""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -45,8 +45,8 @@ class LedgerTable(tables.Table):
         empty_text = _("No projects match these filters.")
 
     def render_units(self, record):
-        return ", ".join(
-            f"{c.unit.name}" + (f" {c.share.normalize()}%" if c.share != 100 else "") for c in record.credits.all()
+        return "、".join(
+            c.unit.name + (f" {percent(c.share)}%" if c.share != 100 else "") for c in record.credits.all()
         )
 
     def render_stage(self, record):

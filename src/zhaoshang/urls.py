@@ -14,5 +14,6 @@ urlpatterns = [
     path("projects/", include("zhaoshang.projects.urls")),
     path("org/", include("zhaoshang.organization.urls")),
     path("data/", include("zhaoshang.transfer.urls")),
+    path("api/", include("zhaoshang.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

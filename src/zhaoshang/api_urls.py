@@ -1,0 +1,16 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from zhaoshang.organization.api.views import UnitViewSet
+from zhaoshang.projects.api.views import ProjectViewSet, ReceiptViewSet
+
+router = DefaultRouter()
+router.register("units", UnitViewSet)
+router.register("projects", ProjectViewSet)
+router.register("receipts", ReceiptViewSet)
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]

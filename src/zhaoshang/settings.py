@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zhaoshang.organization",
     "zhaoshang.projects",
     "zhaoshang.transfer",
+    "zhaoshang.demo",
 ]
 
 MIDDLEWARE = [

@@ -100,6 +100,11 @@ def amount_errors(values: dict[str, Decimal | None]) -> list[str]:
     return errors
 
 
+def may_add_projects(user) -> bool:
+    """Bureau staff and admins add projects for any unit, reporters for their own; readers add none."""
+    return user.is_authenticated and (user.edits_everything or (user.role == "reporter" and bool(user.unit_id)))
+
+
 def _check_can_change(user, project: Project) -> None:
     if not Project.objects.restrict(user, "change").filter(pk=project.pk).exists():
         raise PermissionDenied
@@ -154,7 +159,7 @@ def _replace_credits(*, user, project: Project, credits: list[tuple[Unit, Decima
 def create_project(
     *, user, data: dict, credits: list[tuple[Unit, Decimal]], investor: Investor | None = None
 ) -> Project:
-    if not Project.objects.model.reporter_may("add") or not (user.edits_everything or user.role == "reporter"):
+    if not may_add_projects(user):
         raise PermissionDenied
     errors = credit_errors(credits) + amount_errors(
         {k: data.get(k) for k in ("planned_investment", "contract_amount", "registered_capital")}

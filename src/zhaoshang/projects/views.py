@@ -27,8 +27,10 @@ PAGE_SIZE = 50
 
 def filtered_ledger(request):
     filterset = LedgerFilterSet(request.GET or None, queryset=selectors.ledger(user=request.user), user=request.user)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    return filterset, queryset
+    if not filterset.is_bound:
+        return filterset, filterset.queryset
+    # An invalid filter (text in an amount box, say) shows its error and no rows, never the unfiltered set.
+    return filterset, filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
 @login_required
@@ -47,7 +49,7 @@ def ledger(request):
             "table": table,
             "totals": totals,
             "query": query.urlencode(),
-            "can_add": request.user.edits_everything or request.user.role == "reporter",
+            "can_add": services.may_add_projects(request.user),
         },
     )
 
@@ -63,7 +65,7 @@ def _investor(form):
 
 
 def _project_form(request, project: Project | None):
-    if project is None and not (request.user.edits_everything or request.user.role == "reporter"):
+    if project is None and not services.may_add_projects(request.user):
         raise PermissionDenied
     if project is None:
         initial_credits = [{"unit": request.user.unit, "share": 100}] if request.user.unit_id else [{}]

@@ -212,3 +212,17 @@ def test_download_passes_permission_and_returns_the_file(client, users, make_pro
     response = client.get(reverse("projects:attachment_download", args=[attachment.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"\x89PNG...."
     assert "attachment" in response["Content-Disposition"]
+
+
+def test_invalid_filter_shows_no_rows_and_the_error(client, users, county):
+    client.force_login(users["bureau"])
+    response = client.get(reverse("projects:ledger"), {"planned_min": "很多"})
+    assert response.context["totals"]["count"] == 0
+    assert response.context["filter"].form.errors["planned_min"]
+
+
+@pytest.mark.parametrize("role", ["leader", "supervisor"])
+def test_readers_cannot_add_projects(client, users, role):
+    client.force_login(users[role])
+    assert client.get(reverse("projects:create")).status_code == 403
+    assert "projects/new/" not in client.get(reverse("projects:ledger")).content.decode()

@@ -1,6 +1,11 @@
 from django import forms
 
 
+def date_input() -> forms.DateInput:
+    """An HTML date picker. The value must be ISO: the browser rejects the zh-hans format 2026/11/22."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
     """Give every widget Bootstrap's class, so templates can render fields plainly."""
     for field in form.fields.values():

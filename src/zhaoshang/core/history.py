@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -56,6 +57,8 @@ def _display(record, field_name: str):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal) and getattr(model_field, "decimal_places", None) == 2:
+        return f"{value:,.2f}"
     if isinstance(value, bool):
         from django.utils.translation import gettext
 

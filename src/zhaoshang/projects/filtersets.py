@@ -4,8 +4,10 @@ import django_filters as filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
-from zhaoshang.core.forms import bootstrap
+from zhaoshang.core.forms import bootstrap, date_input
 from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
 from zhaoshang.organization.selectors import subtree_ids
@@ -13,7 +15,10 @@ from zhaoshang.organization.selectors import subtree_ids
 from .choices import CapitalType, Industry, Kind, Stage, Status
 from .models import Project, ProjectCredit, StageEvent
 
-DATE = forms.DateInput(attrs={"type": "date"})
+
+@extend_schema_field(OpenApiTypes.INT)
+class UnitFilter(filters.ModelChoiceFilter):
+    """A unit chosen by its id (typed for the API schema, whose guess would otherwise be a string)."""
 
 
 def _units_q(unit_ids) -> Q:
@@ -26,12 +31,10 @@ class LedgerFilterSet(filters.FilterSet):
     dashboard and bulletins link here to show the rows behind a figure."""
 
     q = filters.CharFilter(label=_("search"), method="filter_text")
-    unit = filters.ModelChoiceFilter(
-        label=_("unit (with its sub-units)"), queryset=Unit.objects.none(), method="filter_unit"
-    )
+    unit = UnitFilter(label=_("unit (with its sub-units)"), queryset=Unit.objects.none(), method="filter_unit")
     category = filters.ChoiceFilter(label=_("unit category"), choices=Category.choices, method="filter_category")
     stage = filters.MultipleChoiceFilter(
-        label=_("stage"), choices=Stage.choices, widget=forms.SelectMultiple(attrs={"size": 3})
+        label=_("stage"), choices=Stage.choices, widget=forms.SelectMultiple(attrs={"size": 6})
     )
     status = filters.ChoiceFilter(label=_("status"), choices=Status.choices)
     industry = filters.ChoiceFilter(label=_("industry"), choices=Industry.choices)
@@ -52,8 +55,8 @@ class LedgerFilterSet(filters.FilterSet):
     funds_min = filters.NumberFilter(label=_("funds in place from"), field_name="funds_total", lookup_expr="gte")
     funds_max = filters.NumberFilter(label=_("funds in place to"), field_name="funds_total", lookup_expr="lte")
     reached = filters.ChoiceFilter(label=_("reached stage"), choices=Stage.choices, method="filter_reached")
-    date_from = filters.DateFilter(label=_("date from"), method="filter_noop", widget=DATE)
-    date_to = filters.DateFilter(label=_("date to"), method="filter_noop", widget=DATE)
+    date_from = filters.DateFilter(label=_("date from"), method="filter_noop", widget=date_input())
+    date_to = filters.DateFilter(label=_("date to"), method="filter_noop", widget=date_input())
 
     # Shown at once; the others sit under "more filters", opened when one of them is in use.
     primary = ("q", "unit", "category", "stage", "status", "industry")

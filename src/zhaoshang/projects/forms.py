@@ -6,14 +6,12 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.core.forms import BootstrapForm
+from zhaoshang.core.forms import BootstrapForm, date_input
 from zhaoshang.organization.models import Unit
 
 from .choices import AttachmentKind, Stage, Status
 from .models import Project
 from .services import credit_errors
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ProjectForm(BootstrapForm, forms.ModelForm):
@@ -49,8 +47,24 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
         ]
         widgets = {"remarks": forms.Textarea(attrs={"rows": 3})}
 
+    field_order = [
+        "code",
+        "name",
+        "investor_name",
+        "investor_origin",
+        "investor_contact",
+        "investor_phone",
+        "capital_type",
+        "currency",
+        "exchange_rate",
+        "foreign_investment",
+    ]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.order_fields(self.field_order)
+        for name in ("currency", "exchange_rate", "foreign_investment"):
+            self.fields[name].widget.attrs["data-foreign-only"] = "1"
         self.fields["responsible_unit"].queryset = Unit.objects.filter(active=True).order_by("code")
         investor = self.instance.investor if self.instance.pk else None
         if investor:
@@ -118,7 +132,7 @@ class EvidenceMixin(BootstrapForm, forms.Form):
 
 class StageForm(EvidenceMixin):
     stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices)
-    date = forms.DateField(label=_("date"), widget=DATE)
+    date = forms.DateField(label=_("date"), widget=date_input())
     amount = forms.DecimalField(
         label=_("contract amount (10k yuan)"),
         max_digits=16,
@@ -134,11 +148,11 @@ class StageForm(EvidenceMixin):
 class StatusForm(BootstrapForm, forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=Status.choices)
     reason = forms.CharField(label=_("reason"), max_length=500, required=False)
-    date = forms.DateField(label=_("date"), widget=DATE, required=False)
+    date = forms.DateField(label=_("date"), widget=date_input(), required=False)
 
 
 class ReceiptForm(EvidenceMixin):
-    date = forms.DateField(label=_("date received"), widget=DATE)
+    date = forms.DateField(label=_("date received"), widget=date_input())
     amount = forms.DecimalField(
         label=_("amount (10k yuan)"), max_digits=16, decimal_places=2, min_value=Decimal("0.01")
     )

@@ -68,7 +68,9 @@ def _project_form(request, project: Project | None):
     if project is None and not services.may_add_projects(request.user):
         raise PermissionDenied
     if project is None:
-        initial_credits = [{"unit": request.user.unit, "share": 100}] if request.user.unit_id else [{}]
+        # A reporter's project is credited to their own unit by default; bureau staff choose.
+        own = request.user.role == "reporter" and request.user.unit_id
+        initial_credits = [{"unit": request.user.unit, "share": 100}] if own else [{}]
     else:
         initial_credits = [{"unit": c.unit, "share": c.share} for c in project.credits.all()]
     form = ProjectForm(request.POST or None, instance=project)
@@ -126,10 +128,17 @@ def project_detail(request, pk):
             "project": project,
             "can_change": can_change,
             "history": selectors.project_history(project),
-            "stage_form": StageForm(initial={"date": dt.date.today(), "stage": next_stage(project)}),
-            "status_form": StatusForm(initial={"status": project.status, "reason": project.status_reason}),
-            "receipt_form": ReceiptForm(initial={"date": dt.date.today(), "evidence_kind": "receipt"}),
-            "attachment_form": AttachmentForm(),
+            # Four forms on one page: each has its own id prefix so that labels point at their own inputs.
+            "stage_form": StageForm(
+                initial={"date": dt.date.today(), "stage": next_stage(project)}, auto_id="stage_%s"
+            ),
+            "status_form": StatusForm(
+                initial={"status": project.status, "reason": project.status_reason}, auto_id="status_%s"
+            ),
+            "receipt_form": ReceiptForm(
+                initial={"date": dt.date.today(), "evidence_kind": "receipt"}, auto_id="receipt_%s"
+            ),
+            "attachment_form": AttachmentForm(auto_id="attachment_%s"),
         },
     )
 

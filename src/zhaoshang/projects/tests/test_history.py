@@ -41,7 +41,7 @@ def test_history_records_who_and_before_after(users, units):
     name = next(c for c in change.changes if c.field == "name")
     assert (name.old, name.new) == ("旧名称", "新名称")
     planned = next(c for c in change.changes if c.field == "planned_investment")
-    assert (planned.old, planned.new) == (Decimal("100.00"), Decimal("250.00"))
+    assert (planned.old, planned.new) == ("100.00", "250.00")
     created = [e for e in entries if e.action == "+"]
     assert {e.model_label for e in created} >= {"项目", "阶段记录", "到位资金", "附件", "引进单位"} or len(created) >= 5
     assert all(e.who == reporter for e in created)

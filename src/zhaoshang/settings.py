@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "zhaoshang.organization",
     "zhaoshang.projects",
     "zhaoshang.transfer",
+    "zhaoshang.targets",
+    "zhaoshang.assessment",
     "zhaoshang.demo",
 ]
 

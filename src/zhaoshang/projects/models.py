@@ -64,6 +64,10 @@ class Project(RestrictedModel):
     industry_chain = models.CharField(_("industry chain link"), max_length=100, blank=True)
     kind = models.CharField(_("project kind"), max_length=16, choices=Kind.choices, default=Kind.INDUSTRIAL)
     high_tech = models.BooleanField(_("high-tech"), default=False)
+    # Facts the recognition rules of a period may exclude (认定规则).
+    government_funded = models.BooleanField(_("government-funded"), default=False)
+    local_relocation = models.BooleanField(_("relocation within the county"), default=False)
+    second_phase = models.BooleanField(_("second phase of an earlier project"), default=False)
     planned_investment = models.DecimalField(_("planned investment (10k yuan)"), default=Decimal("0"), **MONEY)
     contract_amount = models.DecimalField(_("contract amount (10k yuan)"), default=Decimal("0"), **MONEY)
     registered_capital = models.DecimalField(_("registered capital (10k yuan)"), null=True, blank=True, **MONEY)

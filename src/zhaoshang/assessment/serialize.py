@@ -1,0 +1,76 @@
+"""The assessment as JSON-ready data: decimals as strings, completions as ratios rounded to 4 places."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from . import engine
+
+
+def _money(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.01")))
+
+
+def _ratio(value: Decimal | None) -> str | None:
+    return None if value is None else str(engine.round4(value))
+
+
+def indicator_data(result: engine.IndicatorResult) -> dict:
+    spec = result.spec
+    actual = result.actual.quantize(Decimal("0.0001")).normalize() if spec.kind == "count" else result.actual
+    return {
+        "id": spec.id,
+        "name": spec.name,
+        "kind": spec.kind,
+        "stage": spec.stage or None,
+        "amount_field": spec.amount_field,
+        "min_amount": _money(spec.min_amount),
+        "target": _money(spec.target) if spec.kind != "count" else f"{spec.target.normalize():f}",
+        "actual": _money(actual) if spec.kind != "count" else f"{actual:f}",
+        "completion": _ratio(result.completion),
+        "schedule_ratio": _ratio(result.schedule_ratio),
+        "met": result.met,
+        "project_ids": result.project_ids,
+        "receipt_ids": result.receipt_ids,
+    }
+
+
+def unit_data(result: engine.UnitResult) -> dict:
+    return {
+        "id": result.unit.id,
+        "code": result.unit.code,
+        "name": result.unit.name,
+        "category": result.unit.category,
+        "tier": result.unit.tier,
+        "score": _ratio(result.score),
+        "schedule_ratio": _ratio(result.schedule_ratio),
+        "rank": result.rank,
+        "rank_of": result.rank_of,
+        "flags": list(result.flags),
+        "veto_reason": result.veto_reason or None,
+        "funds": _money(result.funds),
+        "contract": _money(result.contract),
+        "groups": [
+            {
+                "name": group.spec.name,
+                "weight": str(group.spec.weight),
+                "met": group.met,
+                "completion": _ratio(group.completion),
+                "schedule_ratio": _ratio(group.schedule_ratio),
+                "indicators": [indicator_data(i) for i in group.indicators],
+            }
+            for group in result.groups
+        ],
+    }
+
+
+def assessment_data(assessment: engine.Assessment, *, period_code: str, basis: str) -> dict:
+    return {
+        "period": period_code,
+        "as_of": assessment.as_of.isoformat(),
+        "basis": basis,
+        "start": assessment.start.isoformat(),
+        "end": assessment.end.isoformat(),
+        "schedule_progress": _ratio(assessment.schedule_progress),
+        "units": [unit_data(u) for u in assessment.units if u.score is not None],
+    }

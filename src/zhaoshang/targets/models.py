@@ -1,0 +1,178 @@
+"""Assessment periods, their recognition rules and rule parameters, and the targets set per tier or unit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from zhaoshang.organization.choices import Tier
+from zhaoshang.organization.models import Unit
+from zhaoshang.projects.choices import Stage
+
+from .choices import AmountField, Basis, IndicatorKind, ScheduleBasis
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+RATIO = {"max_digits": 6, "decimal_places": 4}
+
+
+class Period(models.Model):
+    """A year or a campaign (e.g. a 100-day competition): dates, schedule basis, rules, targets."""
+
+    code = models.CharField(_("period code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    start = models.DateField(_("start date"))
+    end = models.DateField(_("end date"))
+    schedule_basis = models.CharField(
+        _("schedule progress"), max_length=8, choices=ScheduleBasis.choices, default=ScheduleBasis.DAY
+    )
+    basis = models.CharField(_("default basis"), max_length=10, choices=Basis.choices, default=Basis.REPORTED)
+
+    # Recognition rules (认定规则): what counts towards a target.
+    excluded_kinds = models.JSONField(_("excluded project kinds"), default=list, blank=True)
+    excluded_industries = models.JSONField(_("excluded industries"), default=list, blank=True)
+    exclude_government_funded = models.BooleanField(_("exclude government-funded projects"), default=True)
+    exclude_local_relocation = models.BooleanField(_("exclude local relocations"), default=True)
+    exclude_second_phase = models.BooleanField(_("exclude second phases"), default=False)
+    floor_amount = models.DecimalField(
+        _("floor amount (10k yuan)"),
+        null=True,
+        blank=True,
+        help_text=_("Projects below this planned investment do not count."),
+        **MONEY,
+    )
+    usd_rate = models.DecimalField(
+        _("yuan per US dollar"),
+        max_digits=10,
+        decimal_places=4,
+        default=Decimal("7.1000"),
+        help_text=_("Converts foreign capital recorded in other currencies to US dollars."),
+    )
+
+    # Rule parameters (奖惩规则), defaulting to the seeds.
+    score_cap = models.DecimalField(_("cap on a group's completion"), default=Decimal("1.0000"), **RATIO)
+    criticise_bottom = models.JSONField(
+        _("criticised per category"),
+        default=dict,
+        blank=True,
+        help_text=_("How many units at the bottom of each category are criticised; 3 where not set."),
+    )
+    commend_top = models.JSONField(
+        _("commended per category"),
+        default=dict,
+        blank=True,
+        help_text=_("How many units at the top of each category are commended; 3 where not set."),
+    )
+    yellow_card_ratio = models.DecimalField(
+        _("yellow card below this share of schedule progress"), default=Decimal("0.7000"), **RATIO
+    )
+    half_time_check = models.BooleanField(_("half-time check"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start", "code"]
+        verbose_name = _("assessment period")
+        verbose_name_plural = _("assessment periods")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="period_end_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("targets:period_detail", args=[self.pk])
+
+    def criticised_count(self, category: str) -> int:
+        return int(self.criticise_bottom.get(category, 3))
+
+    def commended_count(self, category: str) -> int:
+        return int(self.commend_top.get(category, 3))
+
+
+class TargetGroup(models.Model):
+    """One line of a target table: a group of alternatives, met when any of its indicators is met.
+
+    Set for a tier, or for one unit; a unit's own group replaces the tier's group of the same name.
+    """
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="groups")
+    tier = models.PositiveSmallIntegerField(_("tier"), choices=Tier.choices, null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="target_groups"
+    )
+    name = models.CharField(_("indicator group"), max_length=50)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=Decimal("1"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "tier", "unit__code", "order", "id"]
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(tier__isnull=False, unit__isnull=True) | models.Q(tier__isnull=True, unit__isnull=False)
+                ),
+                name="target_for_tier_or_unit",
+            ),
+            models.UniqueConstraint(fields=["period", "tier", "name"], name="one_group_name_per_tier"),
+            models.UniqueConstraint(fields=["period", "unit", "name"], name="one_group_name_per_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    """One alternative within a group: e.g. "3 projects signed at ≥1000万" or "their contract total 6000万"."""
+
+    group = models.ForeignKey(TargetGroup, on_delete=models.CASCADE, related_name="indicators")
+    kind = models.CharField(_("indicator kind"), max_length=10, choices=IndicatorKind.choices)
+    stage = models.CharField(
+        _("stage"),
+        max_length=16,
+        choices=Stage.choices,
+        blank=True,
+        help_text=_("The stage a project must reach inside the period."),
+    )
+    amount_field = models.CharField(
+        _("amount"), max_length=20, choices=AmountField.choices, default=AmountField.CONTRACT
+    )
+    min_amount = models.DecimalField(_("minimum amount (10k yuan)"), default=Decimal("0"), **MONEY)
+    target = models.DecimalField(_("target"), **MONEY)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "id"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return f"{self.group.name} · {self.get_kind_display()}"
+
+
+class Veto(models.Model):
+    """一票否决: the bureau disqualifies a unit from commendation in a period, with the reason."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="vetoes")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="vetoes")
+    reason = models.CharField(_("reason"), max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("veto")
+        verbose_name_plural = _("vetoes")
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="one_veto_per_unit_and_period")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.reason}"

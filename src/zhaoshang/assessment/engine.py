@@ -352,14 +352,9 @@ def _rank_and_flag(results: list[UnitResult], progress: Decimal, rules: Rules) -
                 result.flags.append("vetoed")
                 result.veto_reason = rules.vetoes[result.unit.id]
         top = rules.commend_top.get(category, rules.default_n)
-        eligible = [
-            r
-            for r in ranked
-            if "vetoed" not in r.flags
-            and "zero_achievement" not in r.flags
-            and "criticised" not in r.flags
-            and r.score > 0
-        ]
+        # Commendation goes to the best units no rule holds back: not vetoed, criticised, carded or blank.
+        barred = {"vetoed", "zero_achievement", "criticised", "yellow_card"}
+        eligible = [r for r in ranked if not barred.intersection(r.flags) and r.score > 0]
         for result in eligible[:top]:
             result.flags.append("commended")
         for result in ranked:

@@ -15,5 +15,7 @@ urlpatterns = [
     path("org/", include("zhaoshang.organization.urls")),
     path("data/", include("zhaoshang.transfer.urls")),
     path("api/", include("zhaoshang.api_urls")),
+    path("targets/", include("zhaoshang.targets.urls")),
+    path("assessment/", include("zhaoshang.assessment.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -34,3 +34,11 @@ def percent(value) -> str:
         return ""
     text = f"{Decimal(value):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def percent_of(value) -> str:
+    """A ratio as a percentage with one decimal: 0.8567 → '85.7%'."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(value) * 100:.1f}%"

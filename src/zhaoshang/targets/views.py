@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhaoshang.core.views import add_form_errors
+
+from . import services
+from .forms import GroupForm, IndicatorFormSet, PeriodForm, PresetForm, VetoForm
+from .models import Period, TargetGroup, Veto
+
+
+def _require_bureau(request) -> None:
+    if not request.user.edits_everything:
+        raise PermissionDenied
+
+
+@login_required
+def period_list(request):
+    return render(
+        request,
+        "targets/period_list.html",
+        {
+            "periods": Period.objects.all(),
+            "can_edit": request.user.edits_everything,
+        },
+    )
+
+
+@login_required
+def period_detail(request, pk):
+    period = get_object_or_404(Period, pk=pk)
+    groups = TargetGroup.objects.filter(period=period).select_related("unit").prefetch_related("indicators")
+    by_tier, by_unit = defaultdict(list), defaultdict(list)
+    for group in groups:
+        (by_unit[group.unit] if group.unit_id else by_tier[group.get_tier_display()]).append(group)
+    return render(
+        request,
+        "targets/period_detail.html",
+        {
+            "period": period,
+            "by_tier": sorted(by_tier.items(), key=lambda item: item[1][0].tier),
+            "by_unit": sorted(by_unit.items(), key=lambda item: item[0].code),
+            "vetoes": period.vetoes.select_related("unit"),
+            "preset_form": PresetForm(),
+            "veto_form": VetoForm(),
+            "can_edit": request.user.edits_everything,
+        },
+    )
+
+
+def _period_form(request, period):
+    _require_bureau(request)
+    form = PeriodForm(request.POST or None, instance=period)
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data, **form.rule_counts()}
+        try:
+            saved = services.save_period(user=request.user, period=period, data=data)
+            messages.success(request, _("Period saved."))
+            return redirect(saved)
+        except ValidationError as error:
+            add_form_errors(form, error)
+    return render(request, "targets/period_form.html", {"form": form, "period": period})
+
+
+@login_required
+def period_create(request):
+    return _period_form(request, None)
+
+
+@login_required
+def period_edit(request, pk):
+    return _period_form(request, get_object_or_404(Period, pk=pk))
+
+
+def _group_form(request, period, group):
+    _require_bureau(request)
+    if group is None:
+        initial, initial_indicators = {"tier": request.GET.get("tier") or None}, [{}]
+    else:
+        initial = {
+            "name": group.name,
+            "tier": group.tier,
+            "unit": group.unit,
+            "weight": group.weight,
+            "order": group.order,
+        }
+        initial_indicators = [
+            {
+                "kind": i.kind,
+                "stage": i.stage,
+                "amount_field": i.amount_field,
+                "min_amount": i.min_amount,
+                "target": i.target,
+            }
+            for i in group.indicators.all()
+        ]
+    form = GroupForm(request.POST or None, initial=initial)
+    indicators = IndicatorFormSet(request.POST or None, prefix="ind", initial=initial_indicators)
+    if request.method == "POST" and form.is_valid() and indicators.is_valid():
+        data = form.cleaned_data
+        specs = [
+            services.IndicatorData(
+                kind=f.cleaned_data["kind"],
+                stage=f.cleaned_data.get("stage") or "",
+                amount_field=f.cleaned_data["amount_field"],
+                min_amount=f.cleaned_data.get("min_amount") or 0,
+                target=f.cleaned_data["target"],
+            )
+            for f in indicators.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            services.save_group(
+                user=request.user,
+                period=period,
+                group=group,
+                name=data["name"],
+                tier=data.get("tier"),
+                unit=data.get("unit"),
+                weight=data["weight"],
+                order=data["order"],
+                indicators=specs,
+            )
+            messages.success(request, _("Target saved."))
+            return redirect(period)
+        except ValidationError as error:
+            add_form_errors(form, error)
+    return render(
+        request,
+        "targets/group_form.html",
+        {
+            "form": form,
+            "indicators": indicators,
+            "period": period,
+            "group": group,
+        },
+    )
+
+
+@login_required
+def group_create(request, pk):
+    return _group_form(request, get_object_or_404(Period, pk=pk), None)
+
+
+@login_required
+def group_edit(request, pk):
+    group = get_object_or_404(TargetGroup, pk=pk)
+    return _group_form(request, group.period, group)
+
+
+@login_required
+@require_POST
+def group_delete(request, pk):
+    _require_bureau(request)
+    group = get_object_or_404(TargetGroup, pk=pk)
+    services.delete_group(user=request.user, group=group)
+    messages.success(request, _("Target removed."))
+    return redirect(group.period)
+
+
+@login_required
+@require_POST
+def preset_apply(request, pk):
+    _require_bureau(request)
+    period = get_object_or_404(Period, pk=pk)
+    form = PresetForm(request.POST)
+    if form.is_valid():
+        count = services.apply_hundred_day_preset(
+            user=request.user, period=period, tier_one_funds=form.cleaned_data.get("tier_one_funds")
+        )
+        messages.success(
+            request, _("The 100-day competition table was loaded: %(count)s target groups.") % {"count": count}
+        )
+        if not form.cleaned_data.get("tier_one_funds"):
+            messages.warning(request, _("Tier 1 has no funds-in-place target yet: add it when it is set."))
+    return redirect(period)
+
+
+@login_required
+@require_POST
+def veto_add(request, pk):
+    _require_bureau(request)
+    period = get_object_or_404(Period, pk=pk)
+    form = VetoForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_veto(
+                user=request.user, period=period, unit=form.cleaned_data["unit"], reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Veto recorded."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    else:
+        messages.error(request, _("Choose the unit and give the reason."))
+    return redirect(period)
+
+
+@login_required
+@require_POST
+def veto_delete(request, pk):
+    _require_bureau(request)
+    veto = get_object_or_404(Veto, pk=pk)
+    services.remove_veto(user=request.user, veto=veto)
+    messages.success(request, _("Veto removed."))
+    return redirect(veto.period)

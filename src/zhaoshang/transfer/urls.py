@@ -5,5 +5,7 @@ from . import views
 app_name = "transfer"
 urlpatterns = [
     path("import/", views.import_page, name="import"),
+    path("import/errors/", views.import_errors, name="import_errors"),
+    path("import/template/", views.template_download, name="template"),
     path("export/", views.export_ledger, name="export"),
 ]

@@ -1,9 +1,96 @@
-from django.http import HttpResponse
+"""Pages of the Excel import and export. The work is done by importer/exporter; views only check who may
+do it, take the upload, and hand back files."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from zhaoshang.projects.views import filtered_ledger
+
+from . import columns, exporter
+from .errors import error_workbook_bytes
+from .importer import import_workbook
+from .templates_xlsx import build_template
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+SESSION_ERRORS = "transfer_import_errors"
 
 
-def import_page(request):  # replaced by the importer's page
-    return HttpResponse(status=501)
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    """An .xlsx download; the Chinese file name travels as RFC 5987 ``filename*``."""
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
-def export_ledger(request):  # replaced by the exporter
-    return HttpResponse(status=501)
+def _check_importer(user) -> None:
+    if not user.edits_everything:
+        raise PermissionDenied
+
+
+def _upload_error(upload) -> str:
+    if upload is None:
+        return _("Choose an Excel file (.xlsx) to upload.")
+    if not upload.name.lower().endswith(".xlsx"):
+        return _("Only Excel .xlsx files can be imported; save the file as .xlsx and try again.")
+    if upload.size > MAX_UPLOAD_BYTES:
+        return _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+    if upload.size == 0:
+        return _("The file is empty.")
+    return ""
+
+
+def _summary(result) -> list[dict]:
+    rows = []
+    for sheet in columns.DATA_SHEETS:
+        if sheet in result.sheets:
+            rows.append({"sheet": sheet, **result.counts[sheet]})
+    return rows
+
+
+@login_required
+def import_page(request):
+    _check_importer(request.user)
+    context = {"result": None, "upload_error": "", "summary": []}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        context["upload_error"] = _upload_error(upload)
+        if not context["upload_error"]:
+            dry_run = request.POST.get("action") != "import"
+            result = import_workbook(upload, user=request.user, dry_run=dry_run)
+            context.update(result=result, summary=_summary(result), file_name=upload.name)
+            if result.errors:
+                request.session[SESSION_ERRORS] = [error.as_row() for error in result.errors]
+            else:
+                request.session.pop(SESSION_ERRORS, None)
+    return render(request, "transfer/import.html", context)
+
+
+@login_required
+def import_errors(request):
+    """The last import's errors (kept in the user's session) as an .xlsx file."""
+    _check_importer(request.user)
+    rows = request.session.get(SESSION_ERRORS)
+    if not rows:
+        raise Http404
+    return xlsx_response(error_workbook_bytes(rows), "导入错误清单.xlsx")
+
+
+@login_required
+def template_download(request):
+    return xlsx_response(build_template(), "招商数据导入模板.xlsx")
+
+
+@login_required
+def export_ledger(request):
+    """The ledger as the user sees it on the ledger page: the same filters, the same permission rule."""
+    _filterset, queryset = filtered_ledger(request)
+    filename = f"项目台账_{timezone.localdate():%Y-%m-%d}.xlsx"
+    return xlsx_response(exporter.export_ledger(queryset), filename)

@@ -1,0 +1,55 @@
+"""``zhaoshang import FILE.xlsx [--user USERNAME] [--dry-run]``: import units, projects and funds in place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from zhaoshang.transfer.importer import import_workbook
+
+
+def default_user():
+    """The first active administrator, or None when there is none (history then names no user)."""
+    users = get_user_model().objects.filter(is_active=True)
+    return users.filter(Q(role="admin") | Q(is_superuser=True)).order_by("pk").first()
+
+
+class Command(BaseCommand):
+    help = "Import units, projects and funds in place from an .xlsx file (the import template's layout)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the .xlsx file")
+        parser.add_argument("--user", help="username recorded in the history (default: the first active admin)")
+        parser.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+
+    def handle(self, *args, file, user=None, dry_run=False, **options):
+        translation.activate(settings.LANGUAGE_CODE)
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(_("File not found: %(path)s") % {"path": file})
+        if user:
+            account = get_user_model().objects.filter(username=user, is_active=True).first()
+            if account is None:
+                raise CommandError(_("No active user named %(name)s.") % {"name": user})
+        else:
+            account = default_user()
+        result = import_workbook(path, user=account, dry_run=dry_run)
+        if result.errors:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                _("%(count)s errors found; nothing was imported.") % {"count": len(result.errors)}, returncode=1
+            )
+        for sheet in result.sheets:
+            counts = "  ".join(f"{name}={value}" for name, value in result.counts[sheet].items())
+            self.stdout.write(f"{sheet}: {counts}")
+        if dry_run:
+            self.stdout.write(_("No errors. Nothing was written (dry run)."))
+        else:
+            self.stdout.write(_("Imported."))

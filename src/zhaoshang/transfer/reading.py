@@ -1,0 +1,349 @@
+"""Reading a workbook into typed rows, with every problem that can be seen without the database.
+
+Checks that need the database (unknown codes, existing projects) are the importer's; everything that
+one row says about itself (formats, amounts, dates running backwards, the current stage agreeing with
+the dates, shares adding up to 100) is checked here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from zhaoshang.organization.choices import CATEGORY_XLSX, TIER_XLSX
+from zhaoshang.organization.models import Unit
+from zhaoshang.projects.choices import CAPITAL_XLSX, INDUSTRY_XLSX, KIND_XLSX, STAGE_ORDER, STATUS_XLSX, Industry
+from zhaoshang.projects.models import FundsReceipt, Investor, Project
+from zhaoshang.projects.services import stage_date_errors
+
+from . import columns as c
+from . import parsing
+from .errors import ErrorList
+from .parsing import CellError
+
+INVALID = object()  # a cell that failed to parse (its error is already recorded)
+CURRENT_STAGE_MAP = {**c.STAGE_LABELS, **STATUS_XLSX}
+INDUSTRY_MAP = {**{code: code for code in Industry.values}, **INDUSTRY_XLSX}
+
+
+# Text limits of the model fields the cells go into (checked here: PostgreSQL would refuse longer values).
+FUNDSRECEIPT_SOURCE_LEN = FundsReceipt._meta.get_field("source").max_length
+FUNDSRECEIPT_VOUCHER_NO_LEN = FundsReceipt._meta.get_field("voucher_no").max_length
+INVESTOR_NAME_LEN = Investor._meta.get_field("name").max_length
+INVESTOR_ORIGIN_LEN = Investor._meta.get_field("origin").max_length
+PROJECT_CODE_LEN = Project._meta.get_field("code").max_length
+PROJECT_COUNTY_LEADER_LEN = Project._meta.get_field("county_leader").max_length
+PROJECT_NAME_LEN = Project._meta.get_field("name").max_length
+PROJECT_REMARKS_LEN = Project._meta.get_field("remarks").max_length
+UNIT_CODE_LEN = Unit._meta.get_field("code").max_length
+UNIT_NAME_LEN = Unit._meta.get_field("name").max_length
+
+
+@dataclass
+class UnitRow:
+    row: int
+    code: str
+    name: str
+    parent_code: str
+    category: str
+    tier: int | None
+
+
+@dataclass
+class ProjectRow:
+    row: int
+    code: str
+    name: str
+    investor: str
+    origin: str
+    capital_type: str
+    industry: str
+    kind: str
+    planned: Decimal
+    contract: Decimal | None
+    registered: Decimal | None
+    land: Decimal | None
+    credits: list[tuple[str, Decimal]]
+    current: str | None  # a Stage, a Status (stalled/dropped), or None: taken from the dates
+    dates: dict[str, dt.date]
+    county_leader: str
+    responsible_code: str
+    remarks: str
+
+
+@dataclass
+class ReceiptRow:
+    row: int
+    project_code: str
+    date: dt.date
+    amount: Decimal
+    source: str
+    voucher: str
+
+
+@dataclass
+class ParsedFile:
+    units: list[UnitRow] = field(default_factory=list)
+    projects: list[ProjectRow] = field(default_factory=list)
+    receipts: list[ReceiptRow] = field(default_factory=list)
+    sheets: set[str] = field(default_factory=set)
+    # Codes seen in each sheet even on rows that have errors, so other sheets may refer to them.
+    unit_codes: dict[str, int] = field(default_factory=dict)
+    project_codes: dict[str, int] = field(default_factory=dict)
+    # Codes other rows refer to, from every row (valid or not), so that every unknown code is reported:
+    # (sheet, row, column, unit code) and (row, project code) of the 到位资金 sheet.
+    unit_refs: list[tuple[str, int, str, str]] = field(default_factory=list)
+    project_refs: list[tuple[int, str]] = field(default_factory=list)
+
+
+class _Row:
+    """One data row: reads a column by header and records the cell's error under that header."""
+
+    def __init__(self, sheet: str, row: int, values: tuple, index: dict[str, int], errors: ErrorList):
+        self.sheet, self.row, self.values, self.index, self.errors = sheet, row, values, index, errors
+        self.ok = True
+
+    def raw(self, header: str):
+        position = self.index[header]
+        return self.values[position] if position < len(self.values) else None
+
+    def error(self, header: str, reason: str, value=INVALID) -> None:
+        self.ok = False
+        self.errors.add(self.sheet, self.row, header, self.raw(header) if value is INVALID else value, reason)
+
+    def get(self, header: str, parser=parsing.text, *, required: bool = False, **kwargs):
+        position = self.index[header]
+        value = self.values[position] if position < len(self.values) else None
+        if required and (value is None or (value.__class__ is str and not value.strip())):
+            self.error(header, _("This column must be filled in."))
+            return INVALID
+        try:
+            return parser(value, **kwargs)
+        except CellError as error:
+            self.error(header, error.reason)
+            return INVALID
+
+
+def read_workbook(source, errors: ErrorList, *, today: dt.date) -> ParsedFile:
+    """Parse the sheets 单位/项目/到位资金 of ``source`` (a path or a binary file object)."""
+    parsed = ParsedFile()
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of errors on files that are not .xlsx workbooks
+        errors.add("", None, "", "", _("The file cannot be read as an Excel workbook (.xlsx)."))
+        return parsed
+    try:
+        names = [name for name in workbook.sheetnames]
+        for name in names:
+            if name.strip() not in (*c.DATA_SHEETS, c.NOTES_SHEET):
+                errors.add(
+                    name,
+                    None,
+                    "",
+                    name,
+                    _("Unknown sheet “%(name)s”: the sheets may only be %(sheets)s.")
+                    % {"name": name, "sheets": "、".join(c.DATA_SHEETS)},
+                )
+        present = {name.strip(): name for name in names if name.strip() in c.DATA_SHEETS}
+        if not present:
+            reason = _("The file has none of the sheets %(sheets)s.") % {"sheets": "、".join(c.DATA_SHEETS)}
+            errors.add("", None, "", "", reason)
+            return parsed
+        readers = {c.UNIT_SHEET: _unit_row, c.PROJECT_SHEET: _project_row, c.RECEIPT_SHEET: _receipt_row}
+        for sheet in c.DATA_SHEETS:
+            if sheet in present:
+                parsed.sheets.add(sheet)
+                _read_sheet(workbook[present[sheet]], sheet, readers[sheet], parsed, errors, today)
+    except _Unreadable:  # a damaged part of the package shows up only while the rows are read
+        errors.add("", None, "", "", _("The file cannot be read as an Excel workbook (.xlsx)."))
+    finally:
+        workbook.close()
+    return parsed
+
+
+def _header_index(sheet: str, header: tuple, errors: ErrorList) -> dict[str, int] | None:
+    expected = [column.header for column in c.SHEET_COLUMNS[sheet]]
+    ignored = c.IGNORED_HEADERS.get(sheet, set())
+    index: dict[str, int] = {}
+    ok = True
+    for position, value in enumerate(header):
+        name = c.normalise_header(value)
+        if not name or name in ignored:
+            continue
+        letter = get_column_letter(position + 1)
+        if name not in expected:
+            errors.add(
+                sheet,
+                1,
+                letter,
+                value,
+                _("Unknown column: the columns are %(columns)s.") % {"columns": "、".join(expected)},
+            )
+            ok = False
+        elif name in index:
+            errors.add(sheet, 1, letter, value, _("This column appears twice."))
+            ok = False
+        else:
+            index[name] = position
+    for name in expected:
+        if name not in index:
+            errors.add(sheet, 1, name, "", _("The column %(column)s is missing.") % {"column": name})
+            ok = False
+    return index if ok else None
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _rows(worksheet):
+    """The sheet's rows as tuples of values; openpyxl's own errors on a damaged file become _Unreadable."""
+    iterator = worksheet.iter_rows(values_only=True)
+    while True:
+        try:
+            values = next(iterator)
+        except StopIteration:
+            return
+        except Exception as error:  # zlib, XML and value errors from inside a damaged package
+            raise _Unreadable from error
+        yield values
+
+
+def _read_sheet(worksheet, sheet: str, reader, parsed: ParsedFile, errors: ErrorList, today: dt.date) -> None:
+    rows = _rows(worksheet)
+    header = next(rows, None)
+    if header is None or all(parsing.is_blank(value) for value in header):
+        errors.add(sheet, 1, "", "", _("The sheet has no header row."))
+        return
+    index = _header_index(sheet, header, errors)
+    if index is None:
+        return
+    for number, values in enumerate(rows, start=2):
+        if all(parsing.is_blank(value) for value in values):
+            continue
+        reader(_Row(sheet, number, values, index, errors), parsed, today)
+
+
+def _check_unique(r: _Row, header: str, code, seen: dict[str, int]) -> None:
+    """A code may appear on one row only; later rows with it are errors naming the first one."""
+    if code is INVALID:
+        return
+    if code in seen:
+        r.error(
+            header,
+            _("The code %(code)s appears more than once in this sheet (first on row %(row)s).")
+            % {"code": code, "row": seen[code]},
+        )
+    else:
+        seen[code] = r.row
+
+
+def _unit_row(r: _Row, parsed: ParsedFile, today: dt.date) -> None:
+    code = r.get(c.U_CODE, required=True, max_length=UNIT_CODE_LEN)
+    _check_unique(r, c.U_CODE, code, parsed.unit_codes)
+    name = r.get(c.U_NAME, required=True, max_length=UNIT_NAME_LEN)
+    parent_code = r.get(c.U_PARENT, max_length=UNIT_CODE_LEN)
+    if parent_code not in (INVALID, ""):
+        parsed.unit_refs.append((r.sheet, r.row, c.U_PARENT, parent_code))
+    category = r.get(c.U_CATEGORY, parsing.choice, required=True, mapping=CATEGORY_XLSX)
+    tier = r.get(c.U_TIER, parsing.choice, mapping=TIER_XLSX)
+    if r.ok:
+        parsed.units.append(UnitRow(r.row, code, name, parent_code, str(category), tier and int(tier)))
+
+
+def _project_row(r: _Row, parsed: ParsedFile, today: dt.date) -> None:
+    code = r.get(c.P_CODE, required=True, max_length=PROJECT_CODE_LEN)
+    _check_unique(r, c.P_CODE, code, parsed.project_codes)
+    name = r.get(c.P_NAME, required=True, max_length=PROJECT_NAME_LEN)
+    investor = r.get(c.P_INVESTOR, max_length=INVESTOR_NAME_LEN)
+    origin = r.get(c.P_ORIGIN, max_length=INVESTOR_ORIGIN_LEN)
+    if origin and investor == "":
+        r.error(
+            c.P_ORIGIN,
+            _("%(origin)s is filled in but %(investor)s is empty.") % {"origin": c.P_ORIGIN, "investor": c.P_INVESTOR},
+        )
+    capital_type = r.get(c.P_CAPITAL, parsing.choice, required=True, mapping=CAPITAL_XLSX)
+    industry = r.get(c.P_INDUSTRY, parsing.choice, mapping=INDUSTRY_MAP)
+    kind = r.get(c.P_KIND, parsing.choice, required=True, mapping=KIND_XLSX)
+    planned = r.get(c.P_PLANNED, parsing.amount)
+    contract = r.get(c.P_CONTRACT, parsing.amount)
+    registered = r.get(c.P_REGISTERED, parsing.amount)
+    land = r.get(c.P_LAND, parsing.amount, max_digits=12)
+    credits = r.get(c.P_CREDITS, parsing.shares, required=True)
+    current = r.get(c.P_STAGE, parsing.choice, mapping=CURRENT_STAGE_MAP)
+    dates = {stage: r.get(header, parsing.date, today=today) for stage, header in c.STAGE_DATE_HEADERS.items()}
+    county_leader = r.get(c.P_LEADER, max_length=PROJECT_COUNTY_LEADER_LEN)
+    responsible_code = r.get(c.P_RESPONSIBLE, max_length=UNIT_CODE_LEN)
+    remarks = r.get(c.P_REMARKS, max_length=PROJECT_REMARKS_LEN)
+    if credits is not INVALID:
+        parsed.unit_refs.extend((r.sheet, r.row, c.P_CREDITS, unit_code) for unit_code, _share in credits)
+    if responsible_code not in (INVALID, ""):
+        parsed.unit_refs.append((r.sheet, r.row, c.P_RESPONSIBLE, responsible_code))
+    if current is not INVALID and all(value is not INVALID for value in dates.values()):
+        dates = {stage: value for stage, value in dates.items() if value is not None}
+        _check_stage_dates(r, dates, current)
+    if r.ok:
+        parsed.projects.append(
+            ProjectRow(
+                row=r.row,
+                code=code,
+                name=name,
+                investor=investor,
+                origin=origin,
+                capital_type=str(capital_type),
+                industry=industry or "",
+                kind=str(kind),
+                planned=planned if planned is not None else Decimal("0.00"),
+                contract=contract,
+                registered=registered,
+                land=land,
+                credits=credits,
+                current=None if current is None else str(current),
+                dates=dates,
+                county_leader=county_leader,
+                responsible_code=responsible_code,
+                remarks=remarks,
+            )
+        )
+
+
+def _check_stage_dates(r: _Row, dates: dict[str, dt.date], current) -> None:
+    """Dates may not run backwards, and 当前阶段 (if a pipeline stage) must be the latest dated stage."""
+    dated = sorted(dates, key=STAGE_ORDER.__getitem__)
+    for earlier, later in itertools.pairwise(dated):
+        for reason in stage_date_errors({earlier: dates[earlier], later: dates[later]}):
+            r.error(c.STAGE_DATE_HEADERS[later], reason)
+    if current is None or current in STATUS_XLSX.values():
+        return
+    label = c.STAGE_LABEL[current]
+    if current not in dates:
+        r.error(
+            c.P_STAGE,
+            _("The current stage is %(stage)s but %(column)s is empty.")
+            % {"stage": label, "column": c.STAGE_DATE_HEADERS[current]},
+        )
+    later = [stage for stage in dated if STAGE_ORDER[stage] > STAGE_ORDER[current]]
+    if later:
+        r.error(
+            c.P_STAGE,
+            _("The current stage is %(stage)s but the later stage date %(column)s is filled in.")
+            % {"stage": label, "column": c.STAGE_DATE_HEADERS[later[-1]]},
+        )
+
+
+def _receipt_row(r: _Row, parsed: ParsedFile, today: dt.date) -> None:
+    project_code = r.get(c.R_PROJECT, required=True, max_length=PROJECT_CODE_LEN)
+    if project_code is not INVALID:
+        parsed.project_refs.append((r.row, project_code))
+    date = r.get(c.R_DATE, parsing.date, required=True, today=today)
+    amount = r.get(c.R_AMOUNT, parsing.amount, required=True, positive=True)
+    source = r.get(c.R_SOURCE, max_length=FUNDSRECEIPT_SOURCE_LEN)
+    voucher = r.get(c.R_VOUCHER, max_length=FUNDSRECEIPT_VOUCHER_NO_LEN)
+    if r.ok:
+        parsed.receipts.append(ReceiptRow(r.row, project_code, date, amount, source, voucher))

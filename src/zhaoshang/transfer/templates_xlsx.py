@@ -1,0 +1,106 @@
+"""The blank import template: the three sheets with their header rows, drop-down lists for the coded
+columns, and a 说明 sheet explaining every column, code and rule."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from zhaoshang.projects.choices import INDUSTRY_XLSX
+
+from . import columns as c
+from .exporter import DATE_FORMAT, HEADER_FILL, HEADER_FONT, MONEY_FORMAT
+
+VALIDATED_ROWS = 10000  # drop-downs and formats reach this far down each sheet
+
+RULES = (
+    "1. 一个文件可包含“单位”“项目”“到位资金”中的任意一张或几张表，表名和第 1 行的列名不可改动；“说明”表导入时忽略。",
+    "2. 从第 2 行起每行一条记录。导入前会先校验整个文件：只要有一处错误，就不导入任何数据，"
+    "并列出全部错误（工作表、行号、列、值、原因），可下载错误清单。",
+    "3. 编码已存在的单位、项目将按文件内容更新；同一文件内编码不能重复。",
+    "4. 金额单位为万元，填数字，不能为负数，保留两位小数。",
+    "5. 日期填 Excel 日期，或文本 2025-03-18、2025/03/18、2025.03.18；不能晚于今天。",
+    "6. 阶段日期不能倒序（洽谈 ≤ 意向 ≤ 签约 ≤ 开工 ≤ 投产，可跳过阶段）。当前阶段须是填了日期的最后一个阶段；"
+    "填“停滞”或“终止”时项目标记为停滞/终止，阶段仍按日期确定；留空则按日期确定。",
+    "7. 引进单位填单位编码；多个单位按份额写成 T01:60;T02:40，份额合计须为 100；只填一个编码即占 100%。",
+    "8. 有签约日期时，协议引资额记为签约金额。",
+    "9. 到位资金的项目编码可以是本文件“项目”表中的项目，也可以是系统中已有的项目；"
+    "项目、到账日期、金额、凭证号都相同的记录视为已导入，不会重复添加。",
+    "10. 导出的项目台账可直接修改后导入；其中“累计到位资金(万元)”列导入时忽略。",
+)
+
+
+def _quoted_list(values) -> str:
+    return '"' + ",".join(values) + '"'
+
+
+def _data_sheet(workbook: Workbook, title: str, columns) -> None:
+    sheet = workbook.create_sheet(title)
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = column.width
+        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if column.note:
+            cell.comment = Comment(column.note, "招商系统", width=260, height=90)
+        cell_range = f"{letter}2:{letter}{VALIDATED_ROWS}"
+        if column.header in c.CHOICE_LISTS:
+            validation = DataValidation(
+                type="list",
+                formula1=_quoted_list(c.CHOICE_LISTS[column.header]),
+                allow_blank=not column.required,
+                showErrorMessage=True,
+                errorTitle=column.header,
+                error="请从下拉列表中选择。",
+            )
+            validation.add(cell_range)
+            sheet.add_data_validation(validation)
+        if column.date or column.money:
+            number_format = DATE_FORMAT if column.date else MONEY_FORMAT
+            for row in range(2, 202):  # a format for the first rows; Excel extends it as users type
+                sheet.cell(row=row, column=index).number_format = number_format
+    sheet.freeze_panes = "A2"
+    sheet.row_dimensions[1].height = 30
+
+
+def _notes_sheet(workbook: Workbook) -> None:
+    sheet = workbook.create_sheet(c.NOTES_SHEET)
+    for letter, width in zip("ABCD", (12, 20, 8, 90), strict=True):
+        sheet.column_dimensions[letter].width = width
+    bold = Font(bold=True)
+    sheet.append(["导入说明"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for rule in RULES:
+        sheet.append([rule])
+    sheet.append([])
+    sheet.append(["工作表", "列", "必填", "说明"])
+    for cell in sheet[sheet.max_row]:
+        cell.font = bold
+    for title, columns in c.SHEET_COLUMNS.items():
+        for column in columns:
+            sheet.append([title, column.header, "是" if column.required else "", column.note])
+            sheet.cell(row=sheet.max_row, column=4).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.append([])
+    sheet.append(["行业代码", "门类名称"])
+    for cell in sheet[sheet.max_row]:
+        cell.font = bold
+    for name, code in INDUSTRY_XLSX.items():
+        sheet.append([code, name])
+
+
+def build_template() -> bytes:
+    """The blank template as .xlsx bytes."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, columns in c.SHEET_COLUMNS.items():
+        _data_sheet(workbook, title, columns)
+    _notes_sheet(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

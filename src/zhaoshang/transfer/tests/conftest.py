@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import pytest
+
+from zhaoshang.organization.models import Unit
+from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
+
+MODELS = (Unit, Investor, Project, ProjectCredit, StageEvent, FundsReceipt)
+
+
+def snapshot() -> dict[str, int]:
+    """Row counts of every table an import writes, history tables included."""
+    counts = {}
+    for model in MODELS:
+        counts[model.__name__] = model.objects.count()
+        counts[f"{model.__name__} history"] = model.history.count()
+    return counts
+
+
+@pytest.fixture
+def counts():
+    return snapshot

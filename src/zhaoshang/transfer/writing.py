@@ -1,0 +1,100 @@
+"""Writing a planned import: set-based creates and updates that write their history rows.
+
+Called inside the importer's transaction. Every created or changed Unit, Investor, Project,
+ProjectCredit, StageEvent and FundsReceipt gets a history row naming the importing user and the
+reason "Excel导入" (see fastwrite); the few rows an import deletes (credits and stage dates removed
+from the file) are deleted one by one so that simple-history records them the usual way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from zhaoshang.core.history import as_user
+from zhaoshang.organization.models import Unit
+from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
+
+from .columns import CHANGE_REASON
+from .fastwrite import create_with_history, update_with_history
+
+BATCH = 500
+
+
+@dataclass
+class Changes:
+    new_units: list[Unit] = field(default_factory=list)
+    changed_units: list[Unit] = field(default_factory=list)
+    reparented: set[str] = field(default_factory=set)
+    new_investors: list[Investor] = field(default_factory=list)
+    changed_investors: list[Investor] = field(default_factory=list)
+    new_projects: list[Project] = field(default_factory=list)
+    changed_projects: list[Project] = field(default_factory=list)
+    project_fields: set[str] = field(default_factory=set)
+    new_credits: list = field(default_factory=list)  # NewRow objects (see fastwrite)
+    changed_credits: list[ProjectCredit] = field(default_factory=list)
+    new_events: list = field(default_factory=list)
+    changed_events: list[StageEvent] = field(default_factory=list)
+    deleted: list = field(default_factory=list)
+    new_receipts: list = field(default_factory=list)
+
+
+def _create(objs: list, model, user) -> None:
+    create_with_history(objs, model, user=user, reason=CHANGE_REASON)
+
+
+def _update(objs: list, model, fields, user) -> None:
+    update_with_history(objs, model, set(fields), user=user, reason=CHANGE_REASON)
+
+
+def _create_units(units: list[Unit], user) -> None:
+    """Create units parents first: a parent may be a unit created by the same file."""
+    pending = list(units)
+    while pending:
+        ready = [unit for unit in pending if unit.parent is None or unit.parent.pk is not None]
+        if not ready:  # pragma: no cover - the importer rejects cycles before writing
+            raise ValueError("cyclic unit parents")
+        _create(ready, Unit, user)
+        ready_ids = {id(unit) for unit in ready}
+        pending = [unit for unit in pending if id(unit) not in ready_ids]
+
+
+def write_changes(changes: Changes, *, user) -> None:
+    _create_units(changes.new_units, user)
+    _update(changes.changed_units, Unit, {"name", "parent", "category", "tier"}, user)
+    _create(changes.new_investors, Investor, user)
+    _update(changes.changed_investors, Investor, {"origin"}, user)
+
+    _create(changes.new_projects, Project, user)
+    _update(changes.changed_projects, Project, changes.project_fields | {"updated_at"}, user)
+
+    for obj in changes.deleted:
+        obj._change_reason = CHANGE_REASON
+        as_user(obj, user).delete()
+    _update(changes.changed_credits, ProjectCredit, {"share"}, user)
+    _create(changes.new_credits, ProjectCredit, user)
+    _update(changes.changed_events, StageEvent, {"date", "amount"}, user)
+    _create(changes.new_events, StageEvent, user)
+
+    _create(changes.new_receipts, FundsReceipt, user)
+    refresh_funds_totals({receipt.project_id for receipt in changes.new_receipts})
+
+
+def refresh_funds_totals(project_ids) -> None:
+    """Set each project's funds_total to the sum of its receipts, set-based (what refresh_funds_total does)."""
+    total = (
+        FundsReceipt.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=16, decimal_places=2)
+    ids = sorted(project_ids)
+    for start in range(0, len(ids), BATCH):
+        Project.objects.filter(pk__in=ids[start : start + BATCH]).update(
+            funds_total=Coalesce(Subquery(total, output_field=money), Value(Decimal(0), output_field=money))
+        )

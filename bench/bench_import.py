@@ -1,0 +1,219 @@
+"""Time the Excel import: a 10,000-row 项目 sheet through ``zhaoshang.transfer.importer.import_workbook``.
+
+    .venv/bin/python bench/bench_import.py --db sqlite
+    .venv/bin/python bench/bench_import.py --db postgres
+
+Runs against the benchmark database of bench/generate.py (300 units, 100,000 projects), so the importer
+meets a full-size ledger. The sheet (bench/data/import-10000.xlsx) holds valid new projects credited to
+existing units. Measured, each ``--runs`` times (median reported):
+
+* ``dry_run``: read and validate the whole file, write nothing;
+* ``create``: read, validate and write the 10,000 new projects with their credits, stage events and
+  history in one transaction — then the rows are removed again so every run starts from the same data;
+* ``unchanged``: import the same file a second time, when every row matches what is stored.
+
+Target: ≥ 1,000 rows/s for ``create``. Results go to bench/results/import-<db>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import random
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common
+
+ROWS = 10_000
+TARGET_ROWS_PER_SECOND = 1000
+SEED = 1259
+CODE_PREFIX = "IMP-"
+
+
+def write_sheet(path: Path, rows: int) -> None:
+    """A 项目 sheet of ``rows`` valid new projects, written the way the import template lays it out."""
+    from openpyxl import Workbook
+
+    from zhaoshang.demo import data
+    from zhaoshang.organization.models import Unit
+    from zhaoshang.projects.choices import INDUSTRY_NAME, KIND_XLSX
+    from zhaoshang.projects.models import Investor
+    from zhaoshang.transfer import columns as c
+
+    rng = random.Random(SEED)
+    kind_label = {kind: label for label, kind in KIND_XLSX.items()}
+    units = list(Unit.objects.exclude(category="jurisdiction").values_list("code", flat=True))
+    existing = set(Investor.objects.values_list("name", flat=True))
+    investors = []
+    while len(investors) < rows // 3:
+        origin, city, _w = rng.choice(data.DOMESTIC_ORIGINS)
+        name = f"{city}{rng.choice(data.BRANDS)}{rng.choice(data.BRANDS)}{rng.choice(data.BRANDS)}科技有限公司"
+        if name not in existing:
+            existing.add(name)
+            investors.append((name, origin))
+    today = dt.date.today()
+    start = dt.date(2023, 1, 1)
+    headers = [column.header for column in c.PROJECT_COLUMNS]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(c.PROJECT_SHEET)
+    sheet.append(headers)
+    stages = list(c.STAGE_DATE_HEADERS)
+    for number in range(1, rows + 1):
+        link = rng.choice(data.LINKS)
+        investor, origin = rng.choice(investors)
+        reached = stages[: rng.randint(1, len(stages))]
+        day = start + dt.timedelta(days=rng.randint(0, (today - start).days - 400))
+        dates = {}
+        for stage in reached:
+            dates[c.STAGE_DATE_HEADERS[stage]] = day
+            day = min(day + dt.timedelta(days=rng.randint(10, 90)), today)
+        planned = Decimal(max(300, round(math.exp(math.log(1800) + 1.15 * rng.gauss(0, 1)) * link.scale / 10) * 10))
+        signed = "signed" in reached
+        credits = rng.choice(units)
+        if rng.random() < 0.1:
+            other = rng.choice(units)
+            if other != credits:
+                credits = f"{credits}:60;{other}:40"
+        values = {
+            c.P_CODE: f"{CODE_PREFIX}{number:06d}",
+            c.P_NAME: rng.choice(link.templates).format(n=rng.choice(link.sizes)),
+            c.P_INVESTOR: investor,
+            c.P_ORIGIN: origin,
+            c.P_CAPITAL: "内资",
+            c.P_INDUSTRY: INDUSTRY_NAME[link.industry] if rng.random() < 0.5 else link.industry,
+            c.P_KIND: kind_label[link.kind],
+            c.P_PLANNED: planned,
+            c.P_CONTRACT: planned if signed else None,
+            c.P_REGISTERED: None,
+            c.P_LAND: Decimal(rng.randint(5, 300)) if link.kind == "industrial" else None,
+            c.P_CREDITS: credits,
+            c.P_STAGE: c.STAGE_LABEL[reached[-1]],
+            c.P_LEADER: rng.choice(data.COUNTY_LEADERS) if planned >= 5000 else "",
+            c.P_RESPONSIBLE: rng.choice(units),
+            c.P_REMARKS: rng.choice(data.CHANNELS) if rng.random() < 0.3 else "",
+            **dates,
+        }
+        sheet.append([_cell(values.get(header)) for header in headers])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+
+
+def _cell(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
+class Watermarks:
+    """The highest ids before an import, so that whatever the import added can be removed again."""
+
+    def __init__(self):
+        from django.db.models import Max
+
+        self.marks = {}
+        for model in _models():
+            field = "history_id" if model.__name__.startswith("Historical") else "id"
+            self.marks[model] = (field, model.objects.aggregate(top=Max(field))["top"] or 0)
+
+    def remove_added(self) -> None:
+        from django.db import connection, transaction
+
+        with transaction.atomic(), connection.cursor() as cursor:
+            for model, (field, top) in self.marks.items():
+                cursor.execute(
+                    f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} WHERE {field} > %s", [top]
+                )
+
+
+def _models():
+    from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
+
+    # Children first so that foreign keys never point at a removed row.
+    live = [FundsReceipt, StageEvent, ProjectCredit, Project, Investor]
+    return live + [model.history.model for model in live]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=common.DATABASES, default="sqlite")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rows", type=int, default=ROWS)
+    args = parser.parse_args()
+    common.setup(args.db)
+    common.migrate()
+    try:
+        from zhaoshang.transfer.importer import import_workbook
+    except ImportError:
+        raise SystemExit("zhaoshang.transfer.importer is not there yet") from None
+    from zhaoshang.organization.models import User
+    from zhaoshang.projects.models import Project
+
+    total = Project.objects.count()
+    if total < common.PROJECTS:
+        raise SystemExit(f"{args.db}: only {total} projects; run bench/generate.py --db {args.db} first")
+    leftovers = Project.objects.filter(code__startswith=CODE_PREFIX)
+    if leftovers.exists():
+        raise SystemExit(f"{args.db}: projects {CODE_PREFIX}… are left from an interrupted run; regenerate the data")
+    bureau = User.objects.get(username="bureau")
+    path = common.DATA_DIR / f"import-{args.rows}.xlsx"
+    started = time.monotonic()
+    write_sheet(path, args.rows)
+    write_seconds = time.monotonic() - started
+
+    def run(dry_run: bool):
+        began = time.perf_counter()
+        result = import_workbook(path, user=bureau, dry_run=dry_run)
+        elapsed = time.perf_counter() - began
+        if not result.ok:
+            shown = "; ".join(str(error) for error in result.errors[:5])
+            raise SystemExit(f"the import reported {len(result.errors)} errors: {shown}")
+        return elapsed, result
+
+    timings = {"dry_run": [], "create": [], "unchanged": []}
+    counts = {}
+    for _ in range(args.runs):
+        timings["dry_run"].append(run(True)[0])
+        marks = Watermarks()
+        try:
+            elapsed, result = run(False)
+            timings["create"].append(elapsed)
+            counts = result.counts
+            assert Project.objects.filter(code__startswith=CODE_PREFIX).count() == args.rows
+            timings["unchanged"].append(run(False)[0])
+        finally:
+            marks.remove_added()
+        assert not Project.objects.filter(code__startswith=CODE_PREFIX).exists()
+
+    phases = {}
+    for name, samples in timings.items():
+        ordered = sorted(samples)
+        median = ordered[len(ordered) // 2]
+        phases[name] = {
+            "runs": len(ordered),
+            "median_s": round(median, 2),
+            "min_s": round(ordered[0], 2),
+            "max_s": round(ordered[-1], 2),
+            "rows_per_s": round(args.rows / median),
+        }
+    output = {
+        "benchmark": "import",
+        "rows": args.rows,
+        "existing_projects": total,
+        "target_rows_per_s": TARGET_ROWS_PER_SECOND,
+        "meets_target": phases["create"]["rows_per_s"] >= TARGET_ROWS_PER_SECOND,
+        "sheet_write_s": round(write_seconds, 1),
+        "counts": counts,
+        "phases": phases,
+        "environment": common.environment(args.db),
+    }
+    for name, phase in phases.items():
+        print(f"{args.db:8} import {name:9} {phase['median_s']:6.2f} s  {phase['rows_per_s']:>6} rows/s")
+    path = common.write_result("import", args.db, output)
+    print(f"written {path.relative_to(common.ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

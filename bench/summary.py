@@ -1,0 +1,74 @@
+"""Print the latest results in bench/results/ as Markdown tables (pasted into bench/README.md).
+
+.venv/bin/python bench/summary.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common
+
+
+def _load(name: str) -> dict | None:
+    path = common.RESULTS_DIR / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def ledger_table() -> list[str]:
+    lines = [
+        "| database | variant | case | rows matched | ORM median / p95 / min (ms) | raw SQL median / p95 / min (ms) "
+        "| ORM ÷ raw | HTTP median / p95 / min (ms) | table + form render (ms) | queries ORM / HTTP |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for db in common.DATABASES:
+        for variant, name in (("as is", f"ledger-{db}"), ("proposed fixes", f"ledger-proposed-{db}")):
+            result = _load(name)
+            if result is None:
+                continue
+            for case, r in result["cases"].items():
+
+                def t(key, r=r):
+                    return f"{r[key]['median_ms']:.0f} / {r[key]['p95_ms']:.0f} / {r[key]['min_ms']:.0f}"
+
+                lines.append(
+                    f"| {db} | {variant} | {case} | {r['matching_projects']:,} | {t('orm')} | {t('raw')} "
+                    f"| {r['orm_over_raw']:.1f} | {t('http')} "
+                    f"| {r['render_table_ms']:.0f} + {r['render_filter_form_ms']:.0f} "
+                    f"| {len(r['orm_queries'])} / {len(r['http_queries'])} |"
+                )
+    return lines
+
+
+def import_table() -> list[str]:
+    lines = [
+        "| database | phase | median (s) | min (s) | rows/s (median) |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for db in common.DATABASES:
+        result = _load(f"import-{db}")
+        if result is None:
+            continue
+        for phase, r in result["phases"].items():
+            lines.append(f"| {db} | {phase} | {r['median_s']:.1f} | {r['min_s']:.1f} | {r['rows_per_s']:,} |")
+    return lines
+
+
+def environments() -> list[str]:
+    lines = []
+    for name in ("ledger-sqlite", "ledger-postgres", "import-sqlite", "import-postgres"):
+        result = _load(name)
+        if result:
+            env = result["environment"]
+            lines.append(
+                f"- {name}: {env['database']}, Python {env['python']}, {env['machine']}, "
+                f"load average {env.get('load_average_1m', '?')}, {env['date']}"
+            )
+    return lines
+
+
+if __name__ == "__main__":
+    print("\n".join([*ledger_table(), "", *import_table(), "", *environments()]))

@@ -94,7 +94,7 @@ class Project(RestrictedModel):
     # Sum of the project's funds receipts; kept by services so the ledger totals need no join.
     funds_total = models.DecimalField(_("funds in place (10k yuan)"), default=Decimal("0"), **MONEY)
     remarks = models.TextField(_("remarks"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

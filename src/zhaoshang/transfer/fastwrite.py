@@ -9,18 +9,20 @@ the database sees exactly what Django would have sent. The history rows are thos
 ``HistoryManager.bulk_history_create`` builds: every tracked field, history_date, history_type
 ("+", "~"), history_user and history_change_reason.
 
-Backends that cannot return ids from a multi-row insert fall back to simple-history's helpers.
+It needs a database that returns the ids of a multi-row INSERT: PostgreSQL, or SQLite 3.35 and later.
 """
 
 from __future__ import annotations
 
+import operator
 import sqlite3
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import AutoField, BigAutoField, SmallAutoField
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 MAX_ROWS_PER_STATEMENT = 1000
 AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
@@ -37,7 +39,7 @@ def _parameter_limit(connection) -> int:
     if connection.vendor == "sqlite":
         try:
             return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        except AttributeError:  # Python < 3.11
+        except AttributeError:  # a driver without getlimit(): Django's own assumption
             return connection.features.max_query_params or 999
     return connection.features.max_query_params or 65535
 
@@ -47,6 +49,8 @@ def _adapter(field, connection):
     ops = connection.ops
     kind = field.get_internal_type()
     if kind == "DecimalField":
+        if type(ops).adapt_decimalfield_value is BaseDatabaseOperations.adapt_decimalfield_value:
+            return None  # Django passes Decimal through to the driver (SQLite's adapter makes it text)
         return lambda value: ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
     if kind == "DateTimeField":
         return ops.adapt_datetimefield_value
@@ -77,6 +81,8 @@ def _insert(model, fields, rows: list[list], *, returning: bool) -> list:
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     tail = f" RETURNING {quote(model._meta.pk.column)}" if returning else ""
     ids: list = []
+    if connection.vendor == "postgresql":
+        return _copy_postgresql(connection, model, fields, rows, returning=returning)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
@@ -87,18 +93,61 @@ def _insert(model, fields, rows: list[list], *, returning: bool) -> list:
     return ids
 
 
-def _values(objs, fields, connection, *, add: bool) -> list[list]:
-    adapters = [_adapter(field, connection) for field in fields]
-    # auto_now/auto_now_add fields get their value the way save() gives it.
-    stamped = [getattr(field, "auto_now", False) or (add and getattr(field, "auto_now_add", False)) for field in fields]
+def _copy_postgresql(connection, model, fields, rows: list[list], *, returning: bool) -> list:
+    """PostgreSQL: ids drawn from the table's sequence in one query, then the rows sent with COPY.
+
+    psycopg parses every ``%s`` of a statement in Python, which makes multi-row INSERTs slow there, and
+    one statement per row costs a round of parsing and planning in the server for each row; COPY costs
+    neither. Drawing the ids with nextval() is what a plain INSERT would do, so concurrent writers
+    never collide.
+    """
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    ids: list = []
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        if returning and rows:
+            pk = model._meta.pk
+            raw.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk.column, len(rows)],
+            )
+            ids = [row[0] for row in raw.fetchall()]
+            fields = [pk, *fields]
+            rows = [[pk_value, *row] for pk_value, row in zip(ids, rows, strict=True)]
+        columns = ", ".join(quote(f.column) for f in fields)
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    return ids
+
+
+def _rows(objs, attnames: list[str], adapters: list, constants: tuple = ()) -> list[list]:
+    """Each object's attributes (read in one C call) with the adapted columns replaced, then the constants."""
+    getter = operator.attrgetter(*attnames)
+    adapted = [(index, adapt) for index, adapt in enumerate(adapters) if adapt is not None]
+    single = len(attnames) == 1
     rows = []
     for obj in objs:
-        row = []
-        for field, adapt, stamp in zip(fields, adapters, stamped, strict=True):
-            value = field.pre_save(obj, add) if stamp else getattr(obj, field.attname)
-            row.append(value if adapt is None or value is None else adapt(value))
+        row = [getter(obj)] if single else list(getter(obj))
+        for index, adapt in adapted:
+            value = row[index]
+            if value is not None:
+                row[index] = adapt(value)
+        if constants:
+            row.extend(constants)
         rows.append(row)
     return rows
+
+
+def _values(objs, fields, connection, *, add: bool) -> list[list]:
+    # auto_now/auto_now_add fields get their value the way save() gives it.
+    for field in fields:
+        if getattr(field, "auto_now", False) or (add and getattr(field, "auto_now_add", False)):
+            for obj in objs:
+                field.pre_save(obj, add)
+    adapters = [_adapter(field, connection) for field in fields]
+    return _rows(objs, [field.attname for field in fields], adapters)
 
 
 class NewRow:
@@ -107,6 +156,8 @@ class NewRow:
     Attributes are the model's field names or attnames; a related row may be given by name (``project=p``)
     and still be unsaved: its id is taken when the row is inserted. Missing fields get their defaults.
     """
+
+    pk = None  # until inserted
 
     def __init__(self, **values):
         self.__dict__.update(values)
@@ -149,40 +200,24 @@ def _history_rows(model, objs, *, history_type: str, user, reason: str, date) ->
         return
     history_model = model.history.model
     connection = _connection(history_model)
-    fields = [f for f in history_model._meta.concrete_fields if not isinstance(f, AUTO_FIELDS)]
-    meta = {
+    concrete = [f for f in history_model._meta.concrete_fields if not isinstance(f, AUTO_FIELDS)]
+    # The tracked fields are read from the objects; the history metadata is the same for every row.
+    tracked = [f for f in concrete if f.attname not in HISTORY_META]
+    meta = [f for f in concrete if f.attname in HISTORY_META]
+    values = {
         "history_date": date,
         "history_change_reason": reason,
         "history_type": history_type,
         "history_user_id": getattr(user, "pk", None),
     }
-    # Per column: a constant (the history metadata, adapted once) or the attribute to read and its adapter.
-    plan = []
-    for field in fields:
-        adapt = _adapter(field, connection)
-        if field.attname in HISTORY_META:
-            value = meta[field.attname]
-            plan.append((True, value if adapt is None or value is None else adapt(value), None))
-        else:
-            plan.append((False, field.attname, adapt))
-    rows = []
-    for obj in objs:
-        row = []
-        for constant, value, adapt in plan:
-            if not constant:
-                value = getattr(obj, value)
-                if adapt is not None and value is not None:
-                    value = adapt(value)
-            row.append(value)
-        rows.append(row)
+    constants = []
+    for field in meta:
+        adapt, value = _adapter(field, connection), values[field.attname]
+        constants.append(value if adapt is None or value is None else adapt(value))
+    adapters = [_adapter(field, connection) for field in tracked]
+    rows = _rows(objs, [field.attname for field in tracked], adapters, tuple(constants))
+    fields = tracked + meta
     _insert(history_model, fields, rows, returning=False)
-
-
-def _instance(model, obj):
-    if not isinstance(obj, NewRow):
-        return obj
-    names = {f.name for f in model._meta.concrete_fields} | {f.attname for f in model._meta.concrete_fields}
-    return model(**{name: value for name, value in obj.__dict__.items() if name in names})
 
 
 def create_with_history(objs: list, model, *, user, reason: str) -> None:
@@ -192,9 +227,7 @@ def create_with_history(objs: list, model, *, user, reason: str) -> None:
     connection = _connection(model)
     user = user if getattr(user, "pk", None) else None
     if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover - SQLite < 3.35
-        objs[:] = [_instance(model, obj) for obj in objs]
-        bulk_create_with_history(objs, model, default_user=user, default_change_reason=reason)
-        return
+        raise ImproperlyConfigured("The Excel import needs PostgreSQL or SQLite 3.35 or later.")
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, AUTO_FIELDS)]
     _prepare(objs, model, fields)
     ids = _insert(model, fields, _values(objs, fields, connection, add=True), returning=True)
@@ -215,9 +248,6 @@ def update_with_history(objs: list, model, fields: set[str], *, user, reason: st
         return
     connection = _connection(model)
     user = user if getattr(user, "pk", None) else None
-    if connection.vendor not in {"sqlite", "postgresql"}:  # pragma: no cover - the supported databases
-        bulk_update_with_history(objs, model, sorted(fields), default_user=user, default_change_reason=reason)
-        return
     columns = [model._meta.get_field(name) for name in sorted(fields)]
     _prepare(objs, model, columns)
     quote = connection.ops.quote_name

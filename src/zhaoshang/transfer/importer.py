@@ -273,8 +273,8 @@ class _Planner:
             values.update(status=Status.ACTIVE, status_reason="", status_date=None)
         return values
 
-    def _new_project(self, row: ProjectRow, investor: Investor | None) -> Project:
-        project = Project(code=row.code, created_by_id=self.user_id, **self._values(row, investor, None))
+    def _new_project(self, row: ProjectRow, investor: Investor | None) -> NewRow:
+        project = NewRow(code=row.code, created_by_id=self.user_id, **self._values(row, investor, None))
         self.changes.new_projects.append(project)
         for code, share in row.credits:
             self.changes.new_credits.append(NewRow(project=project, unit=self.units[code], share=share))

@@ -31,7 +31,7 @@ class Changes:
     reparented: set[str] = field(default_factory=set)
     new_investors: list[Investor] = field(default_factory=list)
     changed_investors: list[Investor] = field(default_factory=list)
-    new_projects: list[Project] = field(default_factory=list)
+    new_projects: list = field(default_factory=list)  # NewRow objects (see fastwrite)
     changed_projects: list[Project] = field(default_factory=list)
     project_fields: set[str] = field(default_factory=set)
     new_credits: list = field(default_factory=list)  # NewRow objects (see fastwrite)

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects import services
@@ -148,6 +149,13 @@ def test_every_written_row_has_history_with_the_user(good_file, users):
         Decimal("12000.00"),
         project.investor_id,
     )
+    # Every tracked field of a history row equals the row written (what simple-history itself records).
+    for model, obj in ((Project, project), (Unit, Unit.objects.get(code="T0301"))):
+        record = model.history.get(id=obj.pk)
+        for tracked in record._meta.concrete_fields:
+            if not tracked.attname.startswith("history_"):
+                assert getattr(record, tracked.attname) == getattr(obj, tracked.attname), tracked.attname
+        assert record.history_date <= timezone.now() and timezone.is_aware(record.history_date)
     assert Unit.objects.get(code="D01").history.latest().history_type == "~"
     assert ProjectCredit.history.filter(project_id=project.pk).count() == 2
     assert StageEvent.objects.get(project=project, stage="signed").recorded_by == users["bureau"]

@@ -54,7 +54,6 @@ def project(
     )
 
 
-
 def receipt(pk: int, project_id: int, date: dt.date, amount: str | Decimal) -> engine.ReceiptFact:
     return engine.ReceiptFact(id=pk, project_id=project_id, date=date, amount=D(amount))
 

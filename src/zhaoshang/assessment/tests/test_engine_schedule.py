@@ -81,10 +81,18 @@ def test_month_basis_is_annual_target_times_months_over_twelve():
 
 def test_schedule_ratio_by_day_and_none_before_the_start():
     # Funds 300 of 1000 on day 50: completion 0.3, schedule ratio 0.3 / 0.5 = 0.6.
-    results = run([unit(1)], [group("到位资金", funds("1000"))], [project(1)], [receipt(1, 1, START, "300")], as_of=DAY_50)
+    results = run(
+        [unit(1)], [group("到位资金", funds("1000"))], [project(1)], [receipt(1, 1, START, "300")], as_of=DAY_50
+    )
     indicator = results[1].groups[0].indicators[0]
     assert (indicator.completion, indicator.schedule_ratio) == (D("0.3"), D("0.6"))
     assert results[1].groups[0].schedule_ratio == D("0.6")
-    before = run([unit(1)], [group("到位资金", funds("1000"))], [project(1)], [receipt(1, 1, START, "300")], as_of=START - dt.timedelta(days=1))
+    before = run(
+        [unit(1)],
+        [group("到位资金", funds("1000"))],
+        [project(1)],
+        [receipt(1, 1, START, "300")],
+        as_of=START - dt.timedelta(days=1),
+    )
     assert before[1].groups[0].indicators[0].actual == 0
     assert before[1].schedule_ratio is None and before[1].groups[0].schedule_ratio is None

@@ -69,7 +69,7 @@ def _data_sheet(workbook: Workbook, title: str, columns) -> None:
     sheet.row_dimensions[1].height = 30
 
 
-def _notes_sheet(workbook: Workbook) -> None:
+def _notes_sheet(workbook: Workbook, units) -> None:
     sheet = workbook.create_sheet(c.NOTES_SHEET)
     for letter, width in zip("ABCD", (12, 20, 8, 90), strict=True):
         sheet.column_dimensions[letter].width = width
@@ -92,15 +92,22 @@ def _notes_sheet(workbook: Workbook) -> None:
         cell.font = bold
     for name, code in INDUSTRY_XLSX.items():
         sheet.append([code, name])
+    if units:
+        sheet.append([])
+        sheet.append(["单位编码", "单位名称", "上级单位编码"])
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        for unit in units:
+            sheet.append([unit.code, unit.name, unit.parent.code if unit.parent_id else ""])
 
 
-def build_template() -> bytes:
-    """The blank template as .xlsx bytes."""
+def build_template(units=None) -> bytes:
+    """The blank template as .xlsx bytes; ``units`` (optional) are listed in 说明 as the codes to use."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, columns in c.SHEET_COLUMNS.items():
         _data_sheet(workbook, title, columns)
-    _notes_sheet(workbook)
+    _notes_sheet(workbook, units)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from zhaoshang.organization.models import Unit
 from zhaoshang.projects.views import filtered_ledger
 
 from . import columns, exporter
@@ -85,7 +86,9 @@ def import_errors(request):
 
 @login_required
 def template_download(request):
-    return xlsx_response(build_template(), "招商数据导入模板.xlsx")
+    """The blank template; its 说明 sheet lists the unit codes the user may see."""
+    units = Unit.objects.restrict(request.user, "view").filter(active=True).select_related("parent").order_by("code")
+    return xlsx_response(build_template(units), "招商数据导入模板.xlsx")
 
 
 @login_required

@@ -136,7 +136,7 @@ def test_missing_file(bureau_client):
     assert response.status_code == 200 and response.context["upload_error"]
 
 
-def test_template_download(client, users):
+def test_template_download(client, users, units):
     client.force_login(users["reporter_a"])  # anyone may fill in the template
     response = client.get(reverse("transfer:template"))
     assert response["Content-Type"] == XLSX
@@ -144,3 +144,5 @@ def test_template_download(client, users):
     sheets = xlsx.read(response.content)
     assert list(sheets)[:3] == ["单位", "项目", "到位资金"]
     assert list(sheets["项目"][0]) == xlsx.PROJECT_HEADERS
+    listed = {row[0] for row in sheets["说明"]}
+    assert {"T01", "T0101"} <= listed and "T02" not in listed  # the units this user may see

@@ -14,6 +14,7 @@ urlpatterns = [
     path("projects/", include("zhaoshang.projects.urls")),
     path("org/", include("zhaoshang.organization.urls")),
     path("data/", include("zhaoshang.transfer.urls")),
+    path("bulletins/", include("zhaoshang.bulletins.urls")),
     path("api/", include("zhaoshang.api_urls")),
     path("targets/", include("zhaoshang.targets.urls")),
     path("assessment/", include("zhaoshang.assessment.urls")),

@@ -1,0 +1,333 @@
+"""Everything a bulletin shows, computed from the ledger as one JSON-ready dict (the snapshot).
+
+A draft computes it on every view; issuing stores it. The .docx, the .xlsx annex and the page are made
+from this dict alone, so an issued bulletin reads the same whatever happens to the ledger afterwards.
+
+- ``assessment``: ``assessment.serialize.assessment_data`` of the period as of the bulletin's date;
+- ``overall``: county-wide figures of the month, the month before, the same month a year earlier, and
+  since the period's start (and the same span a year earlier). These count *every* project in the ledger
+  — the period's recognition rules (认定规则) apply to the assessment of units, not to these totals —
+  as reported (whatever the bulletin's basis), and whole amounts, not credit shares;
+- ``lists``: units per flag, stalled projects, and big projects started this half-year with the assessed
+  units that have none;
+- ``lookup``: the projects and receipts behind every figure, for the annex's 明细 sheet (an issued
+  bulletin keeps it in its own field, ``Bulletin.detail``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Min, Q, Sum
+from django.utils import timezone, translation
+
+from zhaoshang.assessment import engine, selectors, serialize
+from zhaoshang.assessment.xlsx import detail_lookup
+from zhaoshang.projects.models import FundsReceipt, Project, ProjectCredit, StageEvent
+from zhaoshang.targets.models import Period
+
+SNAPSHOT_VERSION = 1
+ZERO = Decimal("0")
+SIGNED_OR_LATER = ("signed", "started", "producing")
+STARTED_OR_LATER = ("started", "producing")
+CATEGORY_ORDER = ("township", "department", "vertical", "park", "office", "jurisdiction")
+DEFAULT_ISSUER = "示范县招商引资工作领导小组办公室"
+
+
+def issuer() -> str:
+    """The office that signs the bulletin (setting BULLETIN_ISSUER)."""
+    return getattr(settings, "BULLETIN_ISSUER", "") or DEFAULT_ISSUER
+
+
+# --- dates ------------------------------------------------------------------------------------------
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    first_next = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return first_next - dt.timedelta(days=1)
+
+
+def previous_month(day: dt.date) -> dt.date:
+    return month_start(month_start(day) - dt.timedelta(days=1))
+
+
+def year_earlier(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def half_year_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 1 if day.month <= 6 else 7, 1)
+
+
+def windows(period: Period, month: dt.date, as_of: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
+    """The date spans the overall figures compare. When the bulletin is made before its month ends, the
+    months it is compared with are cut to the same number of days, so that like is compared with like."""
+    start = month_start(month)
+    end = min(month_end(month), as_of)
+    days = (end - start).days
+    previous = previous_month(start)
+    last_year = year_earlier(start)
+    cumulative_end = min(period.end, as_of)
+    return {
+        "month": (start, end),
+        "previous_month": (previous, min(previous + dt.timedelta(days=days), month_end(previous))),
+        "same_month_last_year": (last_year, min(last_year + dt.timedelta(days=days), month_end(last_year))),
+        "cumulative": (period.start, cumulative_end),
+        "cumulative_last_year": (year_earlier(period.start), year_earlier(cumulative_end)),
+    }
+
+
+# --- overall figures --------------------------------------------------------------------------------
+
+FIGURES = (
+    ("signed_count", "新签约项目", "个"),
+    ("signed_amount", "协议引资额", "万元"),
+    ("started_count", "新开工项目", "个"),
+    ("started_investment", "新开工项目计划总投资", "万元"),
+    ("funds", "实际到位资金", "万元"),
+)
+
+
+def _first_reached(stages: tuple[str, ...], low: dt.date, high: dt.date, amount_field: str):
+    """(project id, first date it reached one of ``stages``, amount) for first dates within [low, high]."""
+    return (
+        StageEvent.objects.filter(stage__in=stages, date__lte=high)
+        .order_by()
+        .values("project_id", f"project__{amount_field}")
+        .annotate(first=Min("date"))
+        .filter(first__gte=low)
+        .values_list("project_id", "first", f"project__{amount_field}")
+    )
+
+
+def change(current: Decimal, base: Decimal) -> dict:
+    """The change of ``current`` against ``base``: absolute, and relative (None when the base is zero)."""
+    return {"abs": f"{current - base:f}", "pct": None if base == 0 else f"{engine.round4((current - base) / base):f}"}
+
+
+def overall_figures(period: Period, month: dt.date, as_of: dt.date) -> dict:
+    spans = windows(period, month, as_of)
+    low = min(span[0] for span in spans.values())
+    high = max(span[1] for span in spans.values())
+    values = {key: {name: ZERO for name in spans} for key, _label, _unit in FIGURES}
+
+    def add(key_count: str, key_amount: str, rows) -> None:
+        for _project_id, first, amount in rows:
+            for name, (start, end) in spans.items():
+                if start <= first <= end:
+                    values[key_count][name] += 1
+                    values[key_amount][name] += amount or ZERO
+
+    add("signed_count", "signed_amount", _first_reached(SIGNED_OR_LATER, low, high, "contract_amount"))
+    add("started_count", "started_investment", _first_reached(STARTED_OR_LATER, low, high, "planned_investment"))
+    funds = FundsReceipt.objects.filter(date__gte=low, date__lte=high).aggregate(
+        **{name: Sum("amount", filter=Q(date__gte=start, date__lte=end)) for name, (start, end) in spans.items()}
+    )
+    for name in spans:
+        values["funds"][name] = funds[name] or ZERO
+
+    figures = []
+    for key, label, unit in FIGURES:
+        own = values[key]
+        if unit == "万元":  # SQLite sums come back without their two decimals
+            own = {name: Decimal(value).quantize(Decimal("0.01")) for name, value in own.items()}
+        figures.append(
+            {
+                "key": key,
+                "label": label,
+                "unit": unit,
+                **{name: f"{own[name]:f}" for name in spans},
+                "month_vs_previous": change(own["month"], own["previous_month"]),
+                "month_vs_last_year": change(own["month"], own["same_month_last_year"]),
+                "cumulative_vs_last_year": change(own["cumulative"], own["cumulative_last_year"]),
+            }
+        )
+    return {
+        "scope": "全口径：台账中全部项目的上报数，不适用考核认定规则，金额不按单位份额拆分",
+        "windows": {name: [start.isoformat(), end.isoformat()] for name, (start, end) in spans.items()},
+        "figures": figures,
+    }
+
+
+# --- lists ------------------------------------------------------------------------------------------
+
+
+def _category_rank(unit: dict) -> tuple:
+    category = unit["category"]
+    order = CATEGORY_ORDER.index(category) if category in CATEGORY_ORDER else len(CATEGORY_ORDER)
+    return (order, unit["rank"] or 0, unit["code"])
+
+
+def flag_lists(data: dict) -> dict[str, list[dict]]:
+    lists: dict[str, list[dict]] = {flag: [] for flag in engine.FLAGS}
+    for unit in sorted(data["units"], key=_category_rank):
+        for flag in unit["flags"]:
+            lists.setdefault(flag, []).append(
+                {
+                    "id": unit["id"],
+                    "code": unit["code"],
+                    "name": unit["name"],
+                    "category": unit["category"],
+                    "rank": unit["rank"],
+                    "rank_of": unit["rank_of"],
+                    "score": unit["score"],
+                    "veto_reason": unit["veto_reason"],
+                }
+            )
+    return lists
+
+
+def _credited_names(project_ids) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = defaultdict(list)
+    ordered = sorted(project_ids)
+    for start in range(0, len(ordered), 5000):
+        rows = (
+            ProjectCredit.objects.filter(project_id__in=ordered[start : start + 5000])
+            .order_by("project_id", "-share", "unit__code")
+            .values_list("project_id", "unit_id", "unit__name")
+        )
+        for project_id, unit_id, name in rows:
+            names[project_id].append((unit_id, name))
+    return names
+
+
+def stalled_projects(as_of: dt.date) -> list[dict]:
+    """Projects stalled on ``as_of``, longest since their last stage first."""
+    rows = list(
+        Project.objects.filter(status="stalled")
+        .filter(Q(status_date__isnull=True) | Q(status_date__lte=as_of))
+        .order_by()
+        .values("pk", "code", "name", "stage", "stage_date", "status_reason", "status_date", "planned_investment")
+    )
+    credits = _credited_names(row["pk"] for row in rows)
+    result = []
+    for row in rows:
+        stage_date = row["stage_date"]
+        result.append(
+            {
+                "id": row["pk"],
+                "code": row["code"],
+                "name": row["name"],
+                "units": [name for _unit_id, name in credits.get(row["pk"], [])],
+                "stage": row["stage"],
+                "stage_date": stage_date.isoformat() if stage_date else None,
+                "days": (as_of - stage_date).days if stage_date else None,
+                "reason": row["status_reason"],
+                "status_date": row["status_date"].isoformat() if row["status_date"] else None,
+                "planned_investment": f"{row['planned_investment']:f}",
+            }
+        )
+    result.sort(key=lambda item: (item["days"] is None, -(item["days"] or 0), item["code"]))
+    return result
+
+
+def big_projects(data: dict, as_of: dt.date, threshold: Decimal) -> dict:
+    """Projects of at least ``threshold`` planned investment started this half-year (up to ``as_of``),
+    and the assessed units credited with none of them."""
+    start = half_year_start(as_of)
+    rows = list(
+        _first_reached(STARTED_OR_LATER, start, as_of, "planned_investment").filter(
+            project__planned_investment__gte=threshold
+        )
+    )
+    ids = [project_id for project_id, _first, _amount in rows]
+    names = {}
+    for chunk in range(0, len(ids), 5000):
+        names.update(
+            dict(
+                (pk, (code, name))
+                for pk, code, name in Project.objects.filter(pk__in=ids[chunk : chunk + 5000])
+                .order_by()
+                .values_list("pk", "code", "name")
+            )
+        )
+    credits = _credited_names(ids)
+    projects = sorted(
+        (
+            {
+                "id": project_id,
+                "code": names[project_id][0],
+                "name": names[project_id][1],
+                "planned_investment": f"{amount:f}",
+                "started": first.isoformat(),
+                "units": [name for _unit_id, name in credits.get(project_id, [])],
+            }
+            for project_id, first, amount in rows
+        ),
+        key=lambda item: (item["started"], item["code"]),
+    )
+    with_big = {unit_id for pairs in credits.values() for unit_id, _name in pairs}
+    without = [
+        {"id": unit["id"], "code": unit["code"], "name": unit["name"], "category": unit["category"]}
+        for unit in sorted(data["units"], key=_category_rank)
+        if unit["id"] not in with_big
+    ]
+    return {
+        "threshold": f"{Decimal(threshold).quantize(Decimal('0.01')):f}",
+        "half_year_start": start.isoformat(),
+        "projects": projects,
+        "units_without": without,
+    }
+
+
+# --- the whole snapshot -----------------------------------------------------------------------------
+
+
+def assess(period: Period, as_of: dt.date, basis: str):
+    """``assessment.selectors.assess_period``, keeping the facts it reads (for the detail lookup)."""
+    units = selectors.unit_infos()
+    groups = selectors.group_specs(period, units)
+    projects, receipts, _count = selectors.facts(period, as_of, basis=basis)
+    result = engine.assess(
+        units=units,
+        groups_by_unit=groups,
+        projects=projects,
+        receipts=receipts,
+        start=period.start,
+        end=period.end,
+        as_of=as_of,
+        schedule_basis=period.schedule_basis,
+        rules=selectors.rules_for(period, as_of),
+    )
+    return result, projects, receipts
+
+
+def build_snapshot(*, period: Period, month: dt.date, as_of: dt.date, basis: str, big_project_amount: Decimal) -> dict:
+    """Compute everything the bulletin shows. Raises NotImplementedError for a basis not yet available."""
+    # Indicator names inside the assessment data are translated: store the Chinese ones.
+    with translation.override("zh-hans"):
+        result, projects, receipts = assess(period, as_of, basis)
+        data = serialize.assessment_data(result, period_code=period.code, basis=basis)
+    return {
+        "version": SNAPSHOT_VERSION,
+        "computed_at": timezone.now().isoformat(timespec="seconds"),
+        "period": {
+            "id": period.pk,
+            "code": period.code,
+            "name": period.name,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        },
+        "month": month_start(month).isoformat(),
+        "as_of": as_of.isoformat(),
+        "basis": basis,
+        "issuer": issuer(),
+        "assessment": data,
+        "overall": overall_figures(period, month, as_of),
+        "lists": {
+            "flags": flag_lists(data),
+            "stalled": stalled_projects(as_of),
+            "big_projects": big_projects(data, as_of, big_project_amount),
+        },
+        "lookup": detail_lookup(data, projects, receipts),
+    }

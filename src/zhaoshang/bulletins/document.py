@@ -1,0 +1,353 @@
+"""The bulletin as a .docx: a formal document after GB/T 9704-2012 as far as python-docx allows.
+
+A4 with margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; title in 方正小标宋简体 二号 (22 pt)
+centred; body in 仿宋_GB2312 三号 (16 pt) at a fixed 28 pt line, first lines indented two characters;
+first-level headings 一、二、… in 黑体 三号; page numbers "— 1 —" at the foot. The unit tables of section
+二 sit on landscape pages (GB/T 9704 §10.2 allows tables set sideways) so that fifteen columns fit.
+
+Fonts: each role has a list of candidates (setting BULLETIN_FONTS overrides it); the first one this
+machine has installed (``fc-list :lang=zh``) is used, else the first of the list — the GB/T 9704 font
+government PCs have. Chinese text takes its font from rFonts w:eastAsia, which python-docx's
+``font.name`` does not set, so it is set here on every run and on the styles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import subprocess
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt
+
+from . import presentation as show
+
+FONT_CANDIDATES = {
+    "title": ("方正小标宋简体", "方正小标宋_GBK", "华文中宋", "Noto Serif CJK SC", "Source Han Serif SC", "宋体"),
+    "body": ("仿宋_GB2312", "仿宋", "FangSong", "Noto Serif CJK SC", "Source Han Serif SC", "宋体"),
+    "heading": ("黑体", "SimHei", "Noto Sans CJK SC", "Source Han Sans SC"),
+}
+TITLE_SIZE = 22  # 二号
+BODY_SIZE = 16  # 三号
+TABLE_SIZE = 10.5  # 五号
+UNIT_TABLE_SIZE = 9  # 小五
+LINE = Pt(28)
+INDENT = Pt(2 * BODY_SIZE)
+MARGINS = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+
+
+@functools.lru_cache(maxsize=1)
+def installed_fonts() -> frozenset[str]:
+    """Family names of the Chinese fonts installed here (empty when fontconfig is missing)."""
+    try:
+        output = subprocess.run(
+            ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(name.strip() for line in output.splitlines() for name in line.split(",") if name.strip())
+
+
+def font_for(role: str) -> str:
+    candidates = (getattr(settings, "BULLETIN_FONTS", None) or {}).get(role) or FONT_CANDIDATES[role]
+    installed = installed_fonts()
+    return next((name for name in candidates if name in installed), candidates[0])
+
+
+def _set_fonts(element_rpr, name: str) -> None:
+    fonts = element_rpr.get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), name)
+
+
+def _style_font(style, name: str, size: float, bold: bool = False) -> None:
+    style.font.name = name
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    _set_fonts(style.element.get_or_add_rPr(), name)
+
+
+class Writer:
+    def __init__(self):
+        self.doc = Document()
+        self.fonts = {role: font_for(role) for role in FONT_CANDIDATES}
+        styles = self.doc.styles
+        _style_font(styles["Normal"], self.fonts["body"], BODY_SIZE)
+        self.cell_style = styles.add_style("表格文字", 1)
+        self.cell_style.base_style = styles["Normal"]
+        _style_font(self.cell_style, self.fonts["body"], TABLE_SIZE)
+        fmt = self.cell_style.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing = 1.0
+        self.unit_cell_style = styles.add_style("单位表格文字", 1)
+        self.unit_cell_style.base_style = self.cell_style
+        _style_font(self.unit_cell_style, self.fonts["body"], UNIT_TABLE_SIZE)
+        self._page(self.doc.sections[0], landscape=False)
+        self._footer(self.doc.sections[0])
+
+    # --- page -------------------------------------------------------------------------------------
+
+    def _page(self, section, *, landscape: bool) -> None:
+        if landscape:
+            # Turned sideways, the page keeps its margins on the paper: the portrait top becomes the left.
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = Mm(297), Mm(210)
+            section.left_margin, section.right_margin = Mm(MARGINS["top"]), Mm(MARGINS["bottom"])
+            section.top_margin, section.bottom_margin = Mm(MARGINS["right"]), Mm(MARGINS["left"])
+        else:
+            section.orientation = WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = Mm(210), Mm(297)
+            section.top_margin, section.bottom_margin = Mm(MARGINS["top"]), Mm(MARGINS["bottom"])
+            section.left_margin, section.right_margin = Mm(MARGINS["left"]), Mm(MARGINS["right"])
+        section.header_distance, section.footer_distance = Mm(15), Mm(20)
+
+    def _footer(self, section) -> None:
+        paragraph = section.footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._run(paragraph, "— ", "body", 14)
+        run = paragraph.add_run()
+        for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
+            if kind:
+                element = OxmlElement("w:fldChar")
+                element.set(qn("w:fldCharType"), kind)
+            elif text == "PAGE":
+                element = OxmlElement("w:instrText")
+                element.set(qn("xml:space"), "preserve")
+                element.text = " PAGE "
+            else:
+                element = OxmlElement("w:t")
+                element.text = text
+            run._r.append(element)
+        self._font(run, "body", 14)
+        self._run(paragraph, " —", "body", 14)
+
+    def new_section(self, *, landscape: bool) -> None:
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        self._page(section, landscape=landscape)
+
+    # --- text -------------------------------------------------------------------------------------
+
+    def _font(self, run, role: str, size: float, bold: bool = False) -> None:
+        run.font.name = self.fonts[role]
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        _set_fonts(run._element.get_or_add_rPr(), self.fonts[role])
+
+    def _run(self, paragraph, text: str, role: str, size: float, bold: bool = False):
+        run = paragraph.add_run(text)
+        self._font(run, role, size, bold)
+        return run
+
+    def title(self, text: str) -> None:
+        paragraph = self.doc.add_paragraph()
+        fmt = paragraph.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(35)
+        fmt.space_after = Pt(0)
+        self._run(paragraph, text, "title", TITLE_SIZE)
+
+    def centred(self, text: str) -> None:
+        paragraph = self.doc.add_paragraph()
+        paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._line(paragraph)
+        self._run(paragraph, text, "body", BODY_SIZE)
+
+    def _line(self, paragraph) -> None:
+        fmt = paragraph.paragraph_format
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = LINE
+        fmt.space_before = fmt.space_after = Pt(0)
+
+    def blank(self) -> None:
+        self._line(self.doc.add_paragraph())
+
+    def body(self, text: str, *, indent: bool = True) -> None:
+        paragraph = self.doc.add_paragraph()
+        fmt = paragraph.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        if indent:
+            fmt.first_line_indent = INDENT
+        self._line(paragraph)
+        self._run(paragraph, text, "body", BODY_SIZE)
+
+    def heading(self, text: str) -> None:
+        paragraph = self.doc.add_paragraph()
+        paragraph.paragraph_format.first_line_indent = INDENT
+        paragraph.paragraph_format.keep_with_next = True
+        self._line(paragraph)
+        self._run(paragraph, text, "heading", BODY_SIZE)
+
+    def right(self, text: str) -> None:
+        paragraph = self.doc.add_paragraph()
+        paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.right_indent = INDENT
+        self._line(paragraph)
+        self._run(paragraph, text, "body", BODY_SIZE)
+
+    # --- tables -----------------------------------------------------------------------------------
+
+    def table(
+        self,
+        headers: list[str],
+        rows: list[list[str]],
+        widths_mm: list[float],
+        *,
+        style=None,
+        group_header: list[tuple[str, int]] | None = None,
+    ) -> None:
+        """A bordered table with repeated header rows; ``group_header`` puts a first header row of
+        (label, span) above ``headers``, single-column labels merged down over both header rows.
+
+        The table's XML is written directly: python-docx's cell API costs milliseconds per cell (style
+        look-ups, grid walks), far too slow for a county's hundreds of units."""
+        style_id = (style or self.cell_style).style_id
+        widths = [round(Mm(width).twips) for width in widths_mm]
+        parts = [
+            f'<w:tbl {nsdecls("w")}><w:tblPr><w:jc w:val="center"/>'
+            f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblBorders>'
+            + "".join(
+                f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                for edge in ("top", "left", "bottom", "right", "insideH", "insideV")
+            )
+            + '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="57" w:type="dxa"/>'
+            '<w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>'
+            + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+            + "</w:tblGrid>"
+        ]
+        header_row = "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
+        if group_header:
+            top, bottom, column = [], [], 0
+            for label, span in group_header:
+                width = sum(widths[column : column + span])
+                if span == 1:
+                    top.append(_cell(label, width, style_id, bold=True, merge="restart"))
+                    bottom.append(_cell("", width, style_id, merge="continue"))
+                else:
+                    top.append(_cell(label, width, style_id, bold=True, span=span))
+                    bottom += [_cell(headers[column + i], widths[column + i], style_id, bold=True) for i in range(span)]
+                column += span
+            parts.append(f"<w:tr>{header_row}{''.join(top)}</w:tr><w:tr>{header_row}{''.join(bottom)}</w:tr>")
+        else:
+            cells = "".join(_cell(text, widths[i], style_id, bold=True) for i, text in enumerate(headers))
+            parts.append(f"<w:tr>{header_row}{cells}</w:tr>")
+        for values in rows:
+            cells = "".join(_cell(text, widths[i], style_id) for i, text in enumerate(values))
+            parts.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
+        parts.append("</w:tbl>")
+        self.doc.element.body.get_or_add_sectPr().addprevious(parse_xml("".join(parts)))
+
+    def save(self) -> bytes:
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return buffer.getvalue()
+
+
+def _cell(text: str, width: int, style_id: str, *, bold: bool = False, span: int = 1, merge: str = "") -> str:
+    properties = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if span > 1:
+        properties += f'<w:gridSpan w:val="{span}"/>'
+    if merge:
+        properties += '<w:vMerge w:val="restart"/>' if merge == "restart" else "<w:vMerge/>"
+    properties += '<w:vAlign w:val="center"/>'
+    run = ""
+    if text:
+        bold_xml = "<w:rPr><w:b/></w:rPr>" if bold else ""
+        run = f'<w:r>{bold_xml}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    return f'<w:tc><w:tcPr>{properties}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>{run}</w:p></w:tc>'
+
+
+# --- the document -----------------------------------------------------------------------------------
+
+LANDSCAPE_TEXT_MM = 297 - MARGINS["top"] - MARGINS["bottom"]
+PORTRAIT_TEXT_MM = 210 - MARGINS["left"] - MARGINS["right"]
+
+
+def _unit_table_widths(groups: int) -> list[float]:
+    fixed = [9, 28, 10]
+    tail = [15, 15, 24]
+    rest = LANDSCAPE_TEXT_MM - sum(fixed) - sum(tail)
+    each = max(10.0, rest / max(1, 3 * groups))
+    return [*fixed, *([each] * (3 * groups)), *tail]
+
+
+def bulletin_docx(*, snapshot: dict, number: str, title: str, date: dt.date, requirements: str) -> bytes:
+    """The bulletin document, made from its snapshot (and the fields the bureau edits) alone."""
+    writer = Writer()
+    writer.title(title)
+    writer.blank()
+    if number:
+        writer.centred(number)
+        writer.blank()
+    writer.body("各乡镇（街道），县直各部门，各园区：", indent=False)
+    writer.body(show.opening_paragraph(snapshot))
+
+    writer.heading("一、总体情况")
+    writer.body(
+        f"{show.month_label(snapshot)}全县主要招商指标及其变化见下表（{snapshot['overall']['scope']}；"
+        "金额单位：万元）。"
+    )
+    writer.table(
+        show.OVERALL_HEADERS,
+        show.overall_rows(snapshot),
+        [30, 16, 16, 14, 16, 14, 18, 18, 14],
+    )
+    writer.body(show.summary_paragraph(snapshot))
+
+    writer.heading("二、各单位完成情况")
+    tables = show.category_tables(snapshot)
+    if not tables:
+        writer.body("本考核期尚未设定各单位目标任务。")
+    else:
+        writer.body("各单位按类别排名如下。")
+        writer.new_section(landscape=True)
+        for number_in_list, table in enumerate(tables, start=1):
+            caption = f"表{number_in_list}  {table.label}招商引资目标任务完成情况"
+            writer.centred(caption)
+            spans = [("排名", 1), ("单位", 1), ("档次", 1), *[(name, 3) for name in table.groups]]
+            spans += [("综合完成率", 1), ("时序进度", 1), ("通报情况", 1)]
+            headers = ["排名", "单位", "档次", *(["目标", "完成", "完成率"] * len(table.groups))]
+            headers += ["综合完成率", "时序进度", "通报情况"]
+            writer.table(
+                headers,
+                table.rows,
+                _unit_table_widths(len(table.groups)),
+                style=writer.unit_cell_style,
+                group_header=spans,
+            )
+            writer.blank()
+        writer.new_section(landscape=False)
+
+    writer.heading("三、通报批评、黄牌警告与表彰")
+    for paragraph in show.flag_paragraphs(snapshot):
+        writer.body(paragraph)
+
+    writer.heading("四、停滞项目与大项目短板")
+    writer.body(show.stalled_paragraph(snapshot))
+    stalled = show.stalled_rows(snapshot)
+    if stalled:
+        writer.table(show.STALLED_HEADERS, stalled, [10, 40, 26, 15, 22, 14, 29])
+    for paragraph in show.big_project_paragraphs(snapshot):
+        writer.body(paragraph)
+
+    writer.heading("五、工作要求")
+    for paragraph in show.requirement_paragraphs(requirements):
+        writer.body(paragraph)
+
+    writer.blank()
+    writer.blank()
+    writer.right(snapshot.get("issuer") or "")
+    writer.right(show.chinese_date(date))
+    properties = writer.doc.core_properties
+    properties.title = title
+    properties.author = snapshot.get("issuer") or ""
+    properties.subject = number
+    return writer.save()

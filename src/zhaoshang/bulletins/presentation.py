@@ -1,0 +1,312 @@
+"""The bulletin's text and tables, from its snapshot, for the .docx and the page alike.
+
+Document text is Chinese (it is a Chinese government document); amounts in 万元 with two decimals,
+completions as percentages with one decimal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from zhaoshang.assessment.xlsx import CATEGORY_LABEL, FLAG_LABEL, STAGE_LABEL, TIER_LABEL, plain_amount
+
+from .compute import CATEGORY_ORDER
+
+TABLE_CATEGORIES = ("township", "department", "vertical", "park", "office")
+CHINESE_NUMBERS = "一二三四五六七八九十"
+STALLED_SHOWN = 20  # the document lists the longest-stalled projects; the annex lists them all
+FLAG_SECTIONS = (
+    ("criticised", "通报批评"),
+    ("accountability", "责任追究"),
+    ("yellow_card", "黄牌警告"),
+    ("half_time_warning", "时间过半任务未过半"),
+    ("zero_achievement", "零业绩"),
+    ("vetoed", "一票否决"),
+    ("commended", "通报表彰"),
+)
+FLAG_SHORT = {**FLAG_LABEL, "half_time_warning": "任务未过半"}
+
+
+# --- numbers ----------------------------------------------------------------------------------------
+
+
+def money(value) -> str:
+    """Amounts in 万元 with two decimals: 1234.5 → "1234.50"."""
+    return f"{Decimal(value):.2f}"
+
+
+def percent(ratio) -> str:
+    """A ratio as a percentage with one decimal: 0.8567 → "85.7%"; None → "—"."""
+    if ratio is None:
+        return "—"
+    return f"{Decimal(ratio) * 100:.1f}%"
+
+
+def count(value) -> str:
+    return plain_amount(Decimal(value).quantize(Decimal("0.01")))
+
+
+def chinese_date(day: dt.date | str) -> str:
+    day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def figure_value(figure: dict, key: str) -> str:
+    value = figure[key]
+    return money(value) + "万元" if figure["unit"] == "万元" else f"{count(value)}个"
+
+
+def change_text(figure: dict, change: dict, against: str) -> str:
+    """e.g. "较上月增加2个、增长50.0%" / "同比减少120.00万元、下降12.5%"."""
+    delta = Decimal(change["abs"])
+    unit = figure["unit"]
+    amount = money(abs(delta)) + "万元" if unit == "万元" else f"{count(abs(delta))}个"
+    if delta == 0:
+        return f"{against}持平"
+    verb = "增加" if delta > 0 else "减少"
+    text = f"{against}{verb}{amount}"
+    if change["pct"] is not None:
+        pct = Decimal(change["pct"])
+        text += f"、{'增长' if pct > 0 else '下降'}{abs(pct) * 100:.1f}%"
+    return text
+
+
+# --- the opening paragraph and the overall table ----------------------------------------------------
+
+
+def month_label(snapshot: dict) -> str:
+    month = dt.date.fromisoformat(snapshot["month"])
+    return f"{month.year}年{month.month}月"
+
+
+def cumulative_label(snapshot: dict) -> str:
+    start, end = (dt.date.fromisoformat(d) for d in snapshot["overall"]["windows"]["cumulative"])
+    if start.year == end.year and start.day == 1:
+        if start.month == end.month:
+            return f"{end.year}年{end.month}月"
+        return f"{end.year}年{start.month}—{end.month}月"
+    return f"{chinese_date(start)}至{chinese_date(end)}"
+
+
+def opening_paragraph(snapshot: dict) -> str:
+    figures = {f["key"]: f for f in snapshot["overall"]["figures"]}
+    parts = []
+    for key, lead in (
+        ("signed_count", "全县新签约项目"),
+        ("signed_amount", "协议引资额"),
+        ("started_count", "新开工项目"),
+        ("funds", "实际到位资金"),
+    ):
+        figure = figures[key]
+        parts.append(
+            f"{lead}{figure_value(figure, 'month')}，"
+            f"{change_text(figure, figure['month_vs_previous'], '较上月')}，"
+            f"{change_text(figure, figure['month_vs_last_year'], '同比')}"
+        )
+    cumulative = []
+    for key, label in (("signed_count", "签约项目"), ("signed_amount", "协议引资额"), ("funds", "实际到位资金")):
+        figure = figures[key]
+        versus = change_text(figure, figure["cumulative_vs_last_year"], "同比")
+        cumulative.append(f"{label}{figure_value(figure, 'cumulative')}（{versus}）")
+    return (
+        f"现将{month_label(snapshot)}全县招商引资工作进展情况通报如下。{month_label(snapshot)}，"
+        + "；".join(parts)
+        + f"。{cumulative_label(snapshot)}累计{'，'.join(cumulative)}。"
+    )
+
+
+OVERALL_HEADERS = ["指标", "本月", "上月", "环比", "去年同月", "同比", "累计", "去年同期累计", "累计同比"]
+
+
+def _pct_change(change: dict) -> str:
+    return "—" if change["pct"] is None else f"{Decimal(change['pct']) * 100:+.1f}%"
+
+
+def overall_rows(snapshot: dict) -> list[list[str]]:
+    rows = []
+    for figure in snapshot["overall"]["figures"]:
+        show = money if figure["unit"] == "万元" else count
+        rows.append(
+            [
+                f"{figure['label']}（{figure['unit']}）",
+                show(figure["month"]),
+                show(figure["previous_month"]),
+                _pct_change(figure["month_vs_previous"]),
+                show(figure["same_month_last_year"]),
+                _pct_change(figure["month_vs_last_year"]),
+                show(figure["cumulative"]),
+                show(figure["cumulative_last_year"]),
+                _pct_change(figure["cumulative_vs_last_year"]),
+            ]
+        )
+    return rows
+
+
+# --- the category tables ----------------------------------------------------------------------------
+
+
+@dataclass
+class CategoryTable:
+    category: str
+    label: str
+    groups: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+
+    @property
+    def headers(self) -> list[str]:
+        """The flat header row: 排名, 单位, 档次, then 目标/完成/完成率 per group, then the rest."""
+        cells = ["排名", "单位", "档次"]
+        for name in self.groups:
+            cells += [f"{name}目标", f"{name}完成", f"{name}完成率"]
+        return [*cells, "综合完成率", "时序进度", "通报情况"]
+
+
+def _show_amount(indicator: dict, key: str) -> str:
+    kind = indicator["kind"]
+    if kind == "count":
+        return f"{count(indicator[key])}个"
+    if kind == "foreign":
+        return f"{money(indicator[key])}万美元"
+    return money(indicator[key])
+
+
+def group_cells(group: dict | None) -> list[str]:
+    """Target, actual and completion of a group: those of its best alternative (the group's completion)."""
+    if group is None or not group["indicators"]:
+        return ["—", "—", "—"]
+    best = max(group["indicators"], key=lambda i: Decimal(i["completion"] or "0"))
+    return [_show_amount(best, "target"), _show_amount(best, "actual"), percent(group["completion"])]
+
+
+def category_tables(snapshot: dict) -> list[CategoryTable]:
+    """One table per category that has assessed units, units in rank order."""
+    by_category: dict[str, list[dict]] = {}
+    for unit in snapshot["assessment"]["units"]:
+        by_category.setdefault(unit["category"], []).append(unit)
+    tables = []
+    for category in (c for c in CATEGORY_ORDER if c in by_category):
+        units = sorted(by_category[category], key=lambda u: (u["rank"] or 0, u["code"]))
+        groups: list[str] = []
+        for unit in units:
+            for group in unit["groups"]:
+                if group["name"] not in groups:
+                    groups.append(group["name"])
+        table = CategoryTable(category, CATEGORY_LABEL.get(category, category), groups)
+        for unit in units:
+            own = {group["name"]: group for group in unit["groups"]}
+            cells = [str(unit["rank"] or ""), unit["name"], TIER_LABEL.get(unit["tier"], "—")]
+            for name in groups:
+                cells += group_cells(own.get(name))
+            cells += [
+                percent(unit["score"]),
+                percent(unit["schedule_ratio"]),
+                "、".join(FLAG_SHORT.get(flag, flag) for flag in unit["flags"]),
+            ]
+            table.rows.append(cells)
+        tables.append(table)
+    return tables
+
+
+# --- the lists --------------------------------------------------------------------------------------
+
+
+def _names_by_category(units: list[dict]) -> str:
+    parts = []
+    for category in CATEGORY_ORDER:
+        names = [u["name"] for u in units if u["category"] == category]
+        if names:
+            parts.append(f"{CATEGORY_LABEL.get(category, category)}：{'、'.join(names)}")
+    return "；".join(parts)
+
+
+def flag_paragraphs(snapshot: dict) -> list[str]:
+    """（一）通报批评。乡镇：…；县直部门：…。 — one paragraph per flag, "无" where no unit has it."""
+    lists = snapshot["lists"]["flags"]
+    paragraphs = []
+    notes = {
+        "criticised": "各类别综合完成率排名末位的单位",
+        "accountability": "连续两次被通报批评，按规定启动责任追究",
+        "yellow_card": "综合完成率低于时序进度70%",
+        "half_time_warning": "时序进度过半而综合完成率未达50%",
+        "zero_achievement": "考核期内无任何实绩",
+        "vetoed": "实行一票否决，取消评先评优资格",
+        "commended": "各类别综合完成率排名靠前的单位",
+    }
+    for index, (flag, label) in enumerate(FLAG_SECTIONS):
+        units = lists.get(flag, [])
+        text = _names_by_category(units) if units else "无"
+        if flag == "vetoed" and units:
+            text = "；".join(f"{u['name']}（{u['veto_reason'] or '一票否决'}）" for u in units)
+        paragraphs.append(f"（{CHINESE_NUMBERS[index]}）{label}（{notes[flag]}）。{text}。")
+    return paragraphs
+
+
+STALLED_HEADERS = ["序号", "项目名称", "责任单位", "所处阶段", "最近阶段日期", "停滞天数", "停滞原因"]
+
+
+def stalled_rows(snapshot: dict, limit: int | None = STALLED_SHOWN) -> list[list[str]]:
+    stalled = snapshot["lists"]["stalled"]
+    shown = stalled if limit is None else stalled[:limit]
+    return [
+        [
+            str(number),
+            item["name"],
+            "、".join(item["units"]),
+            STAGE_LABEL.get(item["stage"], item["stage"]),
+            item["stage_date"] or "—",
+            "—" if item["days"] is None else str(item["days"]),
+            item["reason"],
+        ]
+        for number, item in enumerate(shown, start=1)
+    ]
+
+
+def stalled_paragraph(snapshot: dict) -> str:
+    stalled = snapshot["lists"]["stalled"]
+    if not stalled:
+        return f"截至{chinese_date(snapshot['as_of'])}，全县无停滞项目。"
+    text = f"截至{chinese_date(snapshot['as_of'])}，全县共有停滞项目{len(stalled)}个"
+    if len(stalled) > STALLED_SHOWN:
+        text += f"，停滞时间最长的{STALLED_SHOWN}个项目见下表，完整名单见附件"
+    return text + "。各责任单位要逐一分析停滞原因，明确专人跟进，限期协调解决。"
+
+
+def big_project_paragraphs(snapshot: dict) -> list[str]:
+    big = snapshot["lists"]["big_projects"]
+    threshold = plain_amount(big["threshold"])
+    start = dt.date.fromisoformat(big["half_year_start"])
+    half = "上半年" if start.month == 1 else "下半年"
+    projects = big["projects"]
+    if projects:
+        names = "、".join(f"{p['name']}（计划总投资{money(p['planned_investment'])}万元）" for p in projects[:10])
+        more = f"等{len(projects)}个项目" if len(projects) > 10 else ""
+        first = (
+            f"{start.year}年{half}以来，全县新开工计划总投资{threshold}万元以上项目{len(projects)}个：{names}{more}。"
+        )
+    else:
+        first = f"{start.year}年{half}以来，全县还没有一个计划总投资{threshold}万元以上的新项目开工。"
+    units = big["units_without"]
+    if units:
+        second = f"{half}以来尚无{threshold}万元以上新项目开工的单位：{_names_by_category(units)}。"
+    else:
+        second = f"各参评单位{half}以来均有{threshold}万元以上新项目开工。"
+    return [first, second]
+
+
+def requirement_paragraphs(requirements: str) -> list[str]:
+    return [line.strip() for line in requirements.splitlines() if line.strip()]
+
+
+def summary_paragraph(snapshot: dict) -> str:
+    data = snapshot["assessment"]
+    units = data["units"]
+    met = sum(1 for u in units if u["groups"] and all(g["met"] for g in u["groups"]))
+    basis = "核实数" if data["basis"] == "verified" else "上报数"
+    return (
+        f"截至{chinese_date(data['as_of'])}，{snapshot['period']['name']}时序进度为{percent(data['schedule_progress'])}。"
+        f"全县参评单位{len(units)}个，全部指标已完成的{met}个。以下各单位完成情况按{basis}统计，"
+        "综合完成率为各指标组完成率（封顶）的加权平均，“时序进度”栏为综合完成率与时序进度之比；"
+        "金额单位为万元。"
+    )

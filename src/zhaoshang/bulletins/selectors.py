@@ -1,0 +1,76 @@
+"""Reads of bulletins."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from zhaoshang.targets.models import Period
+
+from .choices import Status
+from .models import Bulletin
+
+
+def bulletins_for(*, user, period: Period | None = None):
+    """The bulletins the user may see (reporters: issued ones only), without their snapshots."""
+    queryset = Bulletin.objects.restrict(user, "view").select_related("period", "issued_by").defer("snapshot", "detail")
+    if period is not None:
+        queryset = queryset.filter(period=period)
+    return queryset
+
+
+def issued_bulletin(period: Period, month: dt.date) -> Bulletin | None:
+    return Bulletin.objects.filter(period=period, month=month.replace(day=1), status=Status.ISSUED).first()
+
+
+def latest_draft(period: Period, month: dt.date) -> Bulletin | None:
+    return (
+        Bulletin.objects.filter(period=period, month=month.replace(day=1), status=Status.DRAFT)
+        .order_by("-updated_at", "-id")
+        .first()
+    )
+
+
+def bulletin_data(bulletin: Bulletin, *, detail: bool = True) -> dict:
+    """What the bulletin shows: its snapshot once issued, else figures computed now (may raise
+    ValidationError when its basis cannot be computed yet). ``detail``: include the ``lookup`` of the
+    projects and receipts behind the figures (only the annex needs it; load the bulletin with
+    ``defer("detail")`` when it is not wanted)."""
+    if bulletin.is_issued:
+        return {**bulletin.snapshot, "lookup": bulletin.detail} if detail else bulletin.snapshot
+    from .services import snapshot_for
+
+    return snapshot_for(bulletin)
+
+
+def criticised_in_last_issued(period: Period, before: dt.date) -> frozenset[int]:
+    """The units criticised (通报批评) in the most recent issued bulletin of ``period`` whose figures are
+    as of a day before ``before``: a unit criticised there and again now is held accountable (责任追究).
+    Drafts do not count."""
+    last = (
+        Bulletin.objects.filter(period=period, status=Status.ISSUED, as_of__lt=before)
+        .order_by("-as_of", "-month", "-issued_at", "-id")
+        .values_list("criticised_units", flat=True)
+        .first()
+    )
+    return frozenset(last or ())
+
+
+def docx_bytes(bulletin: Bulletin, data: dict | None = None) -> bytes:
+    """The bulletin's .docx, from ``data`` (its snapshot or fresh figures) and the fields the bureau edits."""
+    from .document import bulletin_docx
+
+    return bulletin_docx(
+        snapshot=data if data is not None else bulletin_data(bulletin, detail=False),
+        number=bulletin.number,
+        title=bulletin.title,
+        date=bulletin.date,
+        requirements=bulletin.requirements,
+    )
+
+
+def xlsx_bytes(bulletin: Bulletin, data: dict | None = None) -> bytes:
+    from .annex import bulletin_workbook
+
+    return bulletin_workbook(
+        snapshot=data if data is not None else bulletin_data(bulletin), number=bulletin.number, title=bulletin.title
+    )

@@ -1,0 +1,169 @@
+"""Bulletin pages. Bureau staff and admins create, edit and issue; leaders and supervisors read and
+download everything; reporters see and download issued bulletins only (a draft is a 404 for them)."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhaoshang.core.views import add_form_errors, get_restricted, validation_messages
+from zhaoshang.targets.models import Period
+
+from . import presentation as show
+from . import selectors, services
+from .forms import CreateForm, DraftForm
+from .models import Bulletin
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _may_edit(user) -> bool:
+    return user.is_authenticated and user.edits_everything
+
+
+@login_required
+def bulletin_list(request):
+    periods = list(Period.objects.order_by("-start", "code"))
+    period = None
+    if request.GET.get("period"):
+        period = next((p for p in periods if str(p.pk) == request.GET["period"]), None)
+    bulletins = selectors.bulletins_for(user=request.user, period=period)
+    return render(
+        request,
+        "bulletins/list.html",
+        {"bulletins": bulletins, "periods": periods, "period": period, "can_edit": _may_edit(request.user)},
+    )
+
+
+@login_required
+def bulletin_create(request):
+    if not _may_edit(request.user):
+        raise PermissionDenied
+    initial = {"period": request.GET.get("period")} if request.GET.get("period") else None
+    form = CreateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bulletin = services.create_draft(
+                user=request.user, period=form.cleaned_data["period"], month=form.cleaned_data["month"]
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("Draft created. Check the figures, edit the text, then issue it."))
+            return redirect(bulletin)
+    return render(request, "bulletins/create.html", {"form": form})
+
+
+def _document_context(bulletin: Bulletin, data: dict) -> dict:
+    return {
+        "opening": show.opening_paragraph(data),
+        "scope": data["overall"]["scope"],
+        "overall_headers": show.OVERALL_HEADERS,
+        "overall_rows": show.overall_rows(data),
+        "summary": show.summary_paragraph(data),
+        "tables": show.category_tables(data),
+        "flag_paragraphs": show.flag_paragraphs(data),
+        "stalled_paragraph": show.stalled_paragraph(data),
+        "stalled_headers": show.STALLED_HEADERS,
+        "stalled_rows": show.stalled_rows(data),
+        "big_paragraphs": show.big_project_paragraphs(data),
+        "requirements": show.requirement_paragraphs(bulletin.requirements),
+        "issuer": data.get("issuer", ""),
+        "signed_date": show.chinese_date(bulletin.date),
+        "computed_at": data.get("computed_at"),
+    }
+
+
+@login_required
+def bulletin_detail(request, pk):
+    queryset = Bulletin.objects.select_related("period", "issued_by").defer("detail")
+    bulletin = get_restricted(queryset, request.user, pk, "view")
+    can_edit = _may_edit(request.user) and not bulletin.is_issued
+    form = None
+    if can_edit:
+        form = DraftForm(request.POST or None, instance=bulletin)
+    elif request.method == "POST":
+        get_restricted(Bulletin.objects, request.user, pk, "change")
+        raise PermissionDenied  # an issued bulletin is final
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_draft(user=request.user, bulletin=bulletin, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect(bulletin)
+        bulletin.refresh_from_db()
+    context = {"bulletin": bulletin, "form": form, "can_edit": can_edit, "errors": []}
+    try:
+        context.update(_document_context(bulletin, selectors.bulletin_data(bulletin, detail=False)))
+        context["has_data"] = True
+    except ValidationError as error:
+        context["errors"] = validation_messages(error)
+        context["has_data"] = False
+    return render(request, "bulletins/detail.html", context)
+
+
+@login_required
+@require_POST
+def bulletin_issue(request, pk):
+    bulletin = get_restricted(Bulletin.objects, request.user, pk, "change")
+    try:
+        services.issue(user=request.user, bulletin=bulletin)
+    except ValidationError as error:
+        for message in validation_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The bulletin has been issued. Its figures are now final."))
+    return redirect(bulletin)
+
+
+@login_required
+@require_POST
+def bulletin_delete(request, pk):
+    bulletin = get_restricted(Bulletin.objects, request.user, pk, "delete")
+    try:
+        services.delete_draft(user=request.user, bulletin=bulletin)
+    except ValidationError as error:
+        for message in validation_messages(error):
+            messages.error(request, message)
+        return redirect(bulletin)
+    messages.success(request, _("Draft deleted."))
+    return redirect(f"{_list_url()}?period={bulletin.period_id}")
+
+
+def _list_url() -> str:
+    from django.urls import reverse
+
+    return reverse("bulletins:list")
+
+
+def _download(request, pk, make, extension: str, content_type: str, *, detail: bool):
+    queryset = Bulletin.objects.select_related("period")
+    bulletin = get_restricted(queryset if detail else queryset.defer("detail"), request.user, pk, "view")
+    try:
+        content = make(bulletin, selectors.bulletin_data(bulletin, detail=detail))
+    except ValidationError as error:
+        for message in validation_messages(error):
+            messages.error(request, message)
+        return redirect(bulletin)
+    name = bulletin.file_stem + ("" if bulletin.is_issued else "-草稿") + extension
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=content_type)
+
+
+@login_required
+def bulletin_docx(request, pk):
+    return _download(request, pk, selectors.docx_bytes, ".docx", DOCX, detail=False)
+
+
+@login_required
+def bulletin_xlsx(request, pk):
+    return _download(request, pk, selectors.xlsx_bytes, ".xlsx", XLSX, detail=True)

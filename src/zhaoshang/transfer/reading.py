@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -103,11 +104,28 @@ class ParsedFile:
 
 
 class _Row:
-    """One data row: reads a column by header and records the cell's error under that header."""
+    """One data row: every cell parsed by its column's parser, each bad cell's error recorded under its header."""
 
-    def __init__(self, sheet: str, row: int, values: tuple, index: dict[str, int], errors: ErrorList):
+    def __init__(self, sheet: str, row: int, values: tuple, columns: list, index: dict[str, int], errors: ErrorList):
         self.sheet, self.row, self.values, self.index, self.errors = sheet, row, values, index, errors
         self.ok = True
+        cells = {}
+        count = len(values)
+        for header, position, parse, required, blank in columns:
+            value = values[position] if position < count else None
+            if value is None or (value.__class__ is str and not value.strip()):
+                if required:
+                    self.error(header, _("This column must be filled in."))
+                    cells[header] = INVALID
+                else:
+                    cells[header] = blank
+                continue
+            try:
+                cells[header] = parse(value)
+            except CellError as error:
+                self.error(header, error.reason)
+                cells[header] = INVALID
+        self.cells = cells
 
     def raw(self, header: str):
         position = self.index[header]
@@ -117,17 +135,50 @@ class _Row:
         self.ok = False
         self.errors.add(self.sheet, self.row, header, self.raw(header) if value is INVALID else value, reason)
 
-    def get(self, header: str, parser=parsing.text, *, required: bool = False, **kwargs):
-        position = self.index[header]
-        value = self.values[position] if position < len(self.values) else None
-        if required and (value is None or (value.__class__ is str and not value.strip())):
-            self.error(header, _("This column must be filled in."))
-            return INVALID
-        try:
-            return parser(value, **kwargs)
-        except CellError as error:
-            self.error(header, error.reason)
-            return INVALID
+
+def _text(max_length: int | None):
+    return partial(parsing.text, max_length=max_length)
+
+
+def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
+    """Per sheet: (header, parser, required) for every column, in the template's order."""
+    date = partial(parsing.date, today=today)
+    amount = parsing.amount
+    return {
+        c.UNIT_SHEET: [
+            (c.U_CODE, _text(UNIT_CODE_LEN), True),
+            (c.U_NAME, _text(UNIT_NAME_LEN), True),
+            (c.U_PARENT, _text(UNIT_CODE_LEN), False),
+            (c.U_CATEGORY, partial(parsing.choice, mapping=CATEGORY_XLSX), True),
+            (c.U_TIER, partial(parsing.choice, mapping=TIER_XLSX), False),
+        ],
+        c.PROJECT_SHEET: [
+            (c.P_CODE, _text(PROJECT_CODE_LEN), True),
+            (c.P_NAME, _text(PROJECT_NAME_LEN), True),
+            (c.P_INVESTOR, _text(INVESTOR_NAME_LEN), False),
+            (c.P_ORIGIN, _text(INVESTOR_ORIGIN_LEN), False),
+            (c.P_CAPITAL, partial(parsing.choice, mapping=CAPITAL_XLSX), True),
+            (c.P_INDUSTRY, partial(parsing.choice, mapping=INDUSTRY_MAP), False),
+            (c.P_KIND, partial(parsing.choice, mapping=KIND_XLSX), True),
+            (c.P_PLANNED, amount, False),
+            (c.P_CONTRACT, amount, False),
+            (c.P_REGISTERED, amount, False),
+            (c.P_LAND, partial(parsing.amount, max_digits=12), False),
+            (c.P_CREDITS, parsing.shares, True),
+            (c.P_STAGE, partial(parsing.choice, mapping=CURRENT_STAGE_MAP), False),
+            *((header, date, False) for header in c.STAGE_DATE_HEADERS.values()),
+            (c.P_LEADER, _text(PROJECT_COUNTY_LEADER_LEN), False),
+            (c.P_RESPONSIBLE, _text(UNIT_CODE_LEN), False),
+            (c.P_REMARKS, _text(PROJECT_REMARKS_LEN), False),
+        ],
+        c.RECEIPT_SHEET: [
+            (c.R_PROJECT, _text(PROJECT_CODE_LEN), True),
+            (c.R_DATE, date, True),
+            (c.R_AMOUNT, partial(parsing.amount, positive=True), True),
+            (c.R_SOURCE, _text(FUNDSRECEIPT_SOURCE_LEN), False),
+            (c.R_VOUCHER, _text(FUNDSRECEIPT_VOUCHER_NO_LEN), False),
+        ],
+    }
 
 
 def read_workbook(source, errors: ErrorList, *, today: dt.date) -> ParsedFile:
@@ -224,10 +275,12 @@ def _read_sheet(worksheet, sheet: str, reader, parsed: ParsedFile, errors: Error
     index = _header_index(sheet, header, errors)
     if index is None:
         return
+    # (header, position, parser, required, what an empty cell reads as) for each column.
+    columns = [(h, index[h], parse, required, parse(None)) for h, parse, required in _column_parsers(today)[sheet]]
     for number, values in enumerate(rows, start=2):
         if all(parsing.is_blank(value) for value in values):
             continue
-        reader(_Row(sheet, number, values, index, errors), parsed, today)
+        reader(_Row(sheet, number, values, columns, index, errors), parsed)
 
 
 def _check_unique(r: _Row, header: str, code, seen: dict[str, int]) -> None:
@@ -244,43 +297,45 @@ def _check_unique(r: _Row, header: str, code, seen: dict[str, int]) -> None:
         seen[code] = r.row
 
 
-def _unit_row(r: _Row, parsed: ParsedFile, today: dt.date) -> None:
-    code = r.get(c.U_CODE, required=True, max_length=UNIT_CODE_LEN)
+def _unit_row(r: _Row, parsed: ParsedFile) -> None:
+    cells = r.cells
+    code = cells[c.U_CODE]
     _check_unique(r, c.U_CODE, code, parsed.unit_codes)
-    name = r.get(c.U_NAME, required=True, max_length=UNIT_NAME_LEN)
-    parent_code = r.get(c.U_PARENT, max_length=UNIT_CODE_LEN)
+    name = cells[c.U_NAME]
+    parent_code = cells[c.U_PARENT]
     if parent_code not in (INVALID, ""):
         parsed.unit_refs.append((r.sheet, r.row, c.U_PARENT, parent_code))
-    category = r.get(c.U_CATEGORY, parsing.choice, required=True, mapping=CATEGORY_XLSX)
-    tier = r.get(c.U_TIER, parsing.choice, mapping=TIER_XLSX)
+    category = cells[c.U_CATEGORY]
+    tier = cells[c.U_TIER]
     if r.ok:
         parsed.units.append(UnitRow(r.row, code, name, parent_code, str(category), tier and int(tier)))
 
 
-def _project_row(r: _Row, parsed: ParsedFile, today: dt.date) -> None:
-    code = r.get(c.P_CODE, required=True, max_length=PROJECT_CODE_LEN)
+def _project_row(r: _Row, parsed: ParsedFile) -> None:
+    cells = r.cells
+    code = cells[c.P_CODE]
     _check_unique(r, c.P_CODE, code, parsed.project_codes)
-    name = r.get(c.P_NAME, required=True, max_length=PROJECT_NAME_LEN)
-    investor = r.get(c.P_INVESTOR, max_length=INVESTOR_NAME_LEN)
-    origin = r.get(c.P_ORIGIN, max_length=INVESTOR_ORIGIN_LEN)
+    name = cells[c.P_NAME]
+    investor = cells[c.P_INVESTOR]
+    origin = cells[c.P_ORIGIN]
     if origin and investor == "":
         r.error(
             c.P_ORIGIN,
             _("%(origin)s is filled in but %(investor)s is empty.") % {"origin": c.P_ORIGIN, "investor": c.P_INVESTOR},
         )
-    capital_type = r.get(c.P_CAPITAL, parsing.choice, required=True, mapping=CAPITAL_XLSX)
-    industry = r.get(c.P_INDUSTRY, parsing.choice, mapping=INDUSTRY_MAP)
-    kind = r.get(c.P_KIND, parsing.choice, required=True, mapping=KIND_XLSX)
-    planned = r.get(c.P_PLANNED, parsing.amount)
-    contract = r.get(c.P_CONTRACT, parsing.amount)
-    registered = r.get(c.P_REGISTERED, parsing.amount)
-    land = r.get(c.P_LAND, parsing.amount, max_digits=12)
-    credits = r.get(c.P_CREDITS, parsing.shares, required=True)
-    current = r.get(c.P_STAGE, parsing.choice, mapping=CURRENT_STAGE_MAP)
-    dates = {stage: r.get(header, parsing.date, today=today) for stage, header in c.STAGE_DATE_HEADERS.items()}
-    county_leader = r.get(c.P_LEADER, max_length=PROJECT_COUNTY_LEADER_LEN)
-    responsible_code = r.get(c.P_RESPONSIBLE, max_length=UNIT_CODE_LEN)
-    remarks = r.get(c.P_REMARKS, max_length=PROJECT_REMARKS_LEN)
+    capital_type = cells[c.P_CAPITAL]
+    industry = cells[c.P_INDUSTRY]
+    kind = cells[c.P_KIND]
+    planned = cells[c.P_PLANNED]
+    contract = cells[c.P_CONTRACT]
+    registered = cells[c.P_REGISTERED]
+    land = cells[c.P_LAND]
+    credits = cells[c.P_CREDITS]
+    current = cells[c.P_STAGE]
+    dates = {stage: cells[header] for stage, header in c.STAGE_DATE_HEADERS.items()}
+    county_leader = cells[c.P_LEADER]
+    responsible_code = cells[c.P_RESPONSIBLE]
+    remarks = cells[c.P_REMARKS]
     if credits is not INVALID:
         parsed.unit_refs.extend((r.sheet, r.row, c.P_CREDITS, unit_code) for unit_code, _share in credits)
     if responsible_code not in (INVALID, ""):
@@ -337,13 +392,14 @@ def _check_stage_dates(r: _Row, dates: dict[str, dt.date], current) -> None:
         )
 
 
-def _receipt_row(r: _Row, parsed: ParsedFile, today: dt.date) -> None:
-    project_code = r.get(c.R_PROJECT, required=True, max_length=PROJECT_CODE_LEN)
+def _receipt_row(r: _Row, parsed: ParsedFile) -> None:
+    cells = r.cells
+    project_code = cells[c.R_PROJECT]
     if project_code is not INVALID:
         parsed.project_refs.append((r.row, project_code))
-    date = r.get(c.R_DATE, parsing.date, required=True, today=today)
-    amount = r.get(c.R_AMOUNT, parsing.amount, required=True, positive=True)
-    source = r.get(c.R_SOURCE, max_length=FUNDSRECEIPT_SOURCE_LEN)
-    voucher = r.get(c.R_VOUCHER, max_length=FUNDSRECEIPT_VOUCHER_NO_LEN)
+    date = cells[c.R_DATE]
+    amount = cells[c.R_AMOUNT]
+    source = cells[c.R_SOURCE]
+    voucher = cells[c.R_VOUCHER]
     if r.ok:
         parsed.receipts.append(ReceiptRow(r.row, project_code, date, amount, source, voucher))

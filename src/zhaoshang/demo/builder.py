@@ -413,6 +413,9 @@ class _Planner:
             work_team=work_team[:200],
             remarks=rng.choice(data.CHANNELS) if rng.random() < 0.45 else "",
         )
+        # Facts a period's recognition rules may exclude: public money, moves within the county.
+        project.government_funded = link.kind == Kind.INFRASTRUCTURE and rng.random() < 0.6
+        project.local_relocation = investor.origin == "本县" and link.kind == Kind.INDUSTRIAL and rng.random() < 0.3
         if foreign:
             rate = Decimal(str(round(rng.uniform(7.08, 7.27), 4)))
             project.currency = Currency.USD
@@ -518,7 +521,13 @@ def _plan_projects(rng, units, users, today) -> tuple[list[_Plan], list[Investor
     # Ids follow the order projects were entered, so the newest sit at the top of the ledger.
     plans.sort(key=lambda p: (p.created, p.project.name))
     per_year: dict[int, int] = {}
+    earlier: set[int] = set()
     for plan in plans:
+        # An investor back with another project of the same chain: often its second phase.
+        if plan.investor_index in earlier and rng.random() < 0.5:
+            plan.project.second_phase = True
+            plan.project.name = f"{plan.project.name}（二期）"[:200]
+        earlier.add(plan.investor_index)
         per_year[plan.created.year] = per_year.get(plan.created.year, 0) + 1
         plan.project.code = f"ZS{plan.created.year}-{per_year[plan.created.year]:04d}"
     return plans, planner.investors

@@ -96,6 +96,9 @@ def test_projects_span_the_pipeline(demo):
     assert Project.objects.values("industry").distinct().count() >= 8
     assert not Project.objects.filter(industry="").exists()
     assert not Project.objects.filter(industry_chain="").exists()
+    # A few projects carry the facts that recognition rules may exclude.
+    for flag in ("government_funded", "local_relocation", "second_phase"):
+        assert 1 <= Project.objects.filter(**{flag: True}).count() <= 60, flag
 
 
 def test_amounts_are_skewed_like_a_real_county(demo):

@@ -318,7 +318,7 @@ def _project_row(r: _Row, parsed: ParsedFile) -> None:
     name = cells[c.P_NAME]
     investor = cells[c.P_INVESTOR]
     origin = cells[c.P_ORIGIN]
-    if origin and investor == "":
+    if origin not in (INVALID, "") and investor == "":
         r.error(
             c.P_ORIGIN,
             _("%(origin)s is filled in but %(investor)s is empty.") % {"origin": c.P_ORIGIN, "investor": c.P_INVESTOR},

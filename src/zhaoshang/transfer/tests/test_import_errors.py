@@ -90,6 +90,21 @@ CASES = {
         project_file(xlsx.project("BAD", **{"洽谈日期": dt.date.today() + dt.timedelta(days=3)})),
         [("项目", 3, "洽谈日期", (dt.date.today() + dt.timedelta(days=3)).isoformat())],
     ),
+    "origin without investor": (
+        project_file(xlsx.project("BAD", **{c.P_ORIGIN: "上海"})),
+        [("项目", 3, c.P_ORIGIN, "上海")],
+    ),
+    "one investor with two origins": (
+        project_file(
+            xlsx.project("B1", **{c.P_INVESTOR: "甲公司", c.P_ORIGIN: "上海"}),
+            xlsx.project("B2", **{c.P_INVESTOR: "甲公司", c.P_ORIGIN: "北京"}),
+        ),
+        [("项目", 4, c.P_ORIGIN, "北京")],
+    ),
+    "too long": (
+        project_file(xlsx.project("X" * 41)),
+        [("项目", 3, c.P_CODE, "X" * 41)],
+    ),
     "duplicate unit code": (
         project_file(units=[xlsx.unit("T09", "甲", "C00"), xlsx.unit("T09", "乙", "C00")]),
         [("单位", 3, c.U_CODE, "T09")],

@@ -331,12 +331,13 @@ def _rank_and_flag(results: list[UnitResult], progress: Decimal, rules: Rules) -
         if result.score is not None:
             by_category[result.unit.category].append(result)
     for category, ranked in by_category.items():
-        # Higher score first; ties by funds in place, then contract amount, then unit code.
-        ranked.sort(key=lambda r: (-r.score, -r.funds, -r.contract, r.unit.code))
+        # Higher score first; ties by funds in place, then contract amount, then unit code. Scores compare
+        # at the precision shown (4 places), so 28-digit Decimal noise cannot break a real tie.
+        ranked.sort(key=lambda r: (-round4(r.score), -r.funds, -r.contract, r.unit.code))
         for position, result in enumerate(ranked, start=1):
             result.rank, result.rank_of = position, len(ranked)
         bottom = rules.criticise_bottom.get(category, rules.default_n)
-        for result in ranked[len(ranked) - bottom :] if bottom > 0 else []:
+        for result in ranked[max(0, len(ranked) - bottom) :] if bottom > 0 else []:
             result.flags.append("criticised")
             if result.unit.id in rules.previously_criticised:
                 result.flags.append("accountability")

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.core.history import as_user
 from zhaoshang.organization.models import Unit
+from zhaoshang.projects.choices import Stage
 
+from .choices import AmountField, IndicatorKind
 from .models import Indicator, Period, TargetGroup, Veto
 
 PERIOD_FIELDS = (
@@ -66,6 +68,12 @@ class IndicatorData:
 
 def indicator_errors(data: IndicatorData) -> list[str]:
     errors = []
+    if data.kind not in IndicatorKind.values:
+        errors.append(_("Unknown indicator kind %(kind)s.") % {"kind": data.kind})
+    if data.stage and data.stage not in Stage.values:
+        errors.append(_("Unknown stage %(stage)s.") % {"stage": data.stage})
+    if data.amount_field not in AmountField.values:
+        errors.append(_("Unknown amount field %(field)s.") % {"field": data.amount_field})
     if data.kind in {"count", "amount", "foreign"} and not data.stage:
         errors.append(_("A project count, amount or foreign-capital indicator needs the stage to reach."))
     if data.target is None or data.target <= 0:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zhaoshang.transfer",
     "zhaoshang.targets",
     "zhaoshang.assessment",
+    "zhaoshang.notifications",
     "zhaoshang.bulletins",
     "zhaoshang.demo",
 ]
@@ -167,7 +168,56 @@ if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
-EMAIL_BACKEND = "django.core.mail.backends.console.backend.EmailBackend"
+# Mail. EMAIL_URL names the SMTP server: smtp://user:pass@host:25 (plain), smtp+tls://user:pass@host:587
+# (STARTTLS) or smtps://user:pass@host:465 (TLS from the start); user and password percent-encoded,
+# ?timeout=SECONDS optional (default 10). Unset, mail is printed on the console, which suits a trial.
+def email_settings(url: str | None) -> dict:
+    """Django's EMAIL_* settings for an EMAIL_URL (the console backend when there is none)."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    found = {
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "EMAIL_HOST": "localhost",
+        "EMAIL_PORT": 25,
+        "EMAIL_HOST_USER": "",
+        "EMAIL_HOST_PASSWORD": "",
+        "EMAIL_USE_TLS": False,
+        "EMAIL_USE_SSL": False,
+        "EMAIL_TIMEOUT": 10,
+    }
+    if not url:
+        return found
+    parts = urlsplit(url)
+    schemes = {"smtp": (25, False, False), "smtp+tls": (587, True, False), "smtps": (465, False, True)}
+    if parts.scheme not in schemes:
+        raise ValueError(f"EMAIL_URL: unknown scheme {parts.scheme!r} (use smtp, smtp+tls or smtps)")
+    port, use_tls, use_ssl = schemes[parts.scheme]
+    return found | {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+        "EMAIL_TIMEOUT": int(parse_qs(parts.query).get("timeout", ["10"])[0]),
+    }
+
+
+_EMAIL = email_settings(env("EMAIL_URL"))
+EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_HOST = _EMAIL["EMAIL_HOST"]
+EMAIL_PORT = _EMAIL["EMAIL_PORT"]
+EMAIL_HOST_USER = _EMAIL["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _EMAIL["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _EMAIL["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _EMAIL["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _EMAIL["EMAIL_TIMEOUT"]
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "zhaoshang@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address of the site as users reach it, e.g. https://zs.county.gov.cn: links in mail and in group
+# robot messages are made absolute with it (left relative when unset).
+SITE_URL = (env("SITE_URL", "") or "").rstrip("/")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

@@ -18,5 +18,6 @@ urlpatterns = [
     path("api/", include("zhaoshang.api_urls")),
     path("targets/", include("zhaoshang.targets.urls")),
     path("assessment/", include("zhaoshang.assessment.urls")),
+    path("notifications/", include("zhaoshang.notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]

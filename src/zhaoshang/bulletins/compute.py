@@ -302,13 +302,16 @@ def assess(period: Period, as_of: dt.date, basis: str):
     return result, projects, receipts
 
 
-def build_snapshot(*, period: Period, month: dt.date, as_of: dt.date, basis: str, big_project_amount: Decimal) -> dict:
-    """Compute everything the bulletin shows. Raises NotImplementedError for a basis not yet available."""
+def build_snapshot(
+    *, period: Period, month: dt.date, as_of: dt.date, basis: str, big_project_amount: Decimal, detail: bool = True
+) -> dict:
+    """Compute everything the bulletin shows; ``detail=False`` leaves out the lookup (only the annex needs
+    it). Raises NotImplementedError for a basis not yet available."""
     # Indicator names inside the assessment data are translated: store the Chinese ones.
     with translation.override("zh-hans"):
         result, projects, receipts = assess(period, as_of, basis)
         data = serialize.assessment_data(result, period_code=period.code, basis=basis)
-    return {
+    snapshot = {
         "version": SNAPSHOT_VERSION,
         "computed_at": timezone.now().isoformat(timespec="seconds"),
         "period": {
@@ -329,5 +332,7 @@ def build_snapshot(*, period: Period, month: dt.date, as_of: dt.date, basis: str
             "stalled": stalled_projects(as_of),
             "big_projects": big_projects(data, as_of, big_project_amount),
         },
-        "lookup": detail_lookup(data, projects, receipts),
     }
+    if detail:
+        snapshot["lookup"] = detail_lookup(data, projects, receipts)
+    return snapshot

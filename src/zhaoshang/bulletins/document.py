@@ -155,9 +155,10 @@ class Writer:
         fmt.space_after = Pt(0)
         self._run(paragraph, text, "title", TITLE_SIZE)
 
-    def centred(self, text: str) -> None:
+    def centred(self, text: str, *, keep_with_next: bool = False) -> None:
         paragraph = self.doc.add_paragraph()
         paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = keep_with_next
         self._line(paragraph)
         self._run(paragraph, text, "body", BODY_SIZE)
 
@@ -199,8 +200,9 @@ class Writer:
         self,
         headers: list[str],
         rows: list[list[str]],
-        widths_mm: list[float],
         *,
+        total_mm: float,
+        font_pt: float,
         style=None,
         group_header: list[tuple[str, int]] | None = None,
     ) -> None:
@@ -210,10 +212,11 @@ class Writer:
         The table's XML is written directly: python-docx's cell API costs milliseconds per cell (style
         look-ups, grid walks), far too slow for a county's hundreds of units."""
         style_id = (style or self.cell_style).style_id
-        widths = [round(Mm(width).twips) for width in widths_mm]
+        widths = [round(Mm(width).twips) for width in fit_widths(headers, rows, total_mm=total_mm, font_pt=font_pt)]
         parts = [
-            f'<w:tbl {nsdecls("w")}><w:tblPr><w:jc w:val="center"/>'
-            f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblBorders>'
+            # tblPr children in the schema's order (Word rejects a document whose order differs).
+            f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+            '<w:jc w:val="center"/><w:tblBorders>'
             + "".join(
                 f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                 for edge in ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -251,6 +254,40 @@ class Writer:
         return buffer.getvalue()
 
 
+CELL_PADDING_MM = 2.4  # the cell margins (1 mm each side) and a little air
+
+
+def text_width(text: str) -> float:
+    """Width of ``text`` in ems: a Chinese character is one em, a digit or Latin letter about 0.6."""
+    return sum(1.0 if ord(char) > 0x2E7F else (0.9 if char == "%" else 0.6) for char in text)
+
+
+def fit_widths(headers: list[str], rows: list[list[str]], *, total_mm: float, font_pt: float) -> list[float]:
+    """Column widths (mm) filling ``total_mm``. Each column gets what its longest cell needs if the table
+    allows; otherwise numbers and short text (up to four characters) keep their width and the longer text
+    columns (names, reasons) share what is left, wrapping. Headers may wrap after two characters."""
+    em = font_pt * 0.3528  # mm
+    needed, minimum = [], []
+    for index, header in enumerate(headers):
+        cells = [row[index] for row in rows]
+        longest = max([text_width(cell) for cell in cells] + [min(text_width(header), 2.0), 1.0])
+        numeric = bool(cells) and all(_is_number(cell) for cell in cells if cell)
+        needed.append(longest * em + CELL_PADDING_MM)
+        minimum.append(needed[-1] if numeric else min(longest, 4.0) * em + CELL_PADDING_MM)
+    if sum(needed) <= total_mm:
+        spare = (total_mm - sum(needed)) / len(headers)
+        return [width + spare for width in needed]
+    if sum(minimum) >= total_mm:
+        return [width * total_mm / sum(minimum) for width in minimum]
+    stretch = [need - least for need, least in zip(needed, minimum, strict=True)]
+    share = (total_mm - sum(minimum)) / sum(stretch)
+    return [least + extra * share for least, extra in zip(minimum, stretch, strict=True)]
+
+
+def _is_number(text: str) -> bool:
+    return bool(text) and all(char in "0123456789.,%+-—个万美元" for char in text)
+
+
 def _cell(text: str, width: int, style_id: str, *, bold: bool = False, span: int = 1, merge: str = "") -> str:
     properties = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if span > 1:
@@ -269,14 +306,6 @@ def _cell(text: str, width: int, style_id: str, *, bold: bool = False, span: int
 
 LANDSCAPE_TEXT_MM = 297 - MARGINS["top"] - MARGINS["bottom"]
 PORTRAIT_TEXT_MM = 210 - MARGINS["left"] - MARGINS["right"]
-
-
-def _unit_table_widths(groups: int) -> list[float]:
-    fixed = [9, 28, 10]
-    tail = [15, 15, 24]
-    rest = LANDSCAPE_TEXT_MM - sum(fixed) - sum(tail)
-    each = max(10.0, rest / max(1, 3 * groups))
-    return [*fixed, *([each] * (3 * groups)), *tail]
 
 
 def bulletin_docx(*, snapshot: dict, number: str, title: str, date: dt.date, requirements: str) -> bytes:
@@ -298,7 +327,9 @@ def bulletin_docx(*, snapshot: dict, number: str, title: str, date: dt.date, req
     writer.table(
         show.OVERALL_HEADERS,
         show.overall_rows(snapshot),
-        [30, 16, 16, 14, 16, 14, 18, 18, 14],
+        total_mm=PORTRAIT_TEXT_MM,
+        font_pt=UNIT_TABLE_SIZE,
+        style=writer.unit_cell_style,
     )
     writer.body(show.summary_paragraph(snapshot))
 
@@ -311,7 +342,7 @@ def bulletin_docx(*, snapshot: dict, number: str, title: str, date: dt.date, req
         writer.new_section(landscape=True)
         for number_in_list, table in enumerate(tables, start=1):
             caption = f"表{number_in_list}  {table.label}招商引资目标任务完成情况"
-            writer.centred(caption)
+            writer.centred(caption, keep_with_next=True)
             spans = [("排名", 1), ("单位", 1), ("档次", 1), *[(name, 3) for name in table.groups]]
             spans += [("综合完成率", 1), ("时序进度", 1), ("通报情况", 1)]
             headers = ["排名", "单位", "档次", *(["目标", "完成", "完成率"] * len(table.groups))]
@@ -319,7 +350,8 @@ def bulletin_docx(*, snapshot: dict, number: str, title: str, date: dt.date, req
             writer.table(
                 headers,
                 table.rows,
-                _unit_table_widths(len(table.groups)),
+                total_mm=LANDSCAPE_TEXT_MM,
+                font_pt=UNIT_TABLE_SIZE,
                 style=writer.unit_cell_style,
                 group_header=spans,
             )
@@ -334,7 +366,7 @@ def bulletin_docx(*, snapshot: dict, number: str, title: str, date: dt.date, req
     writer.body(show.stalled_paragraph(snapshot))
     stalled = show.stalled_rows(snapshot)
     if stalled:
-        writer.table(show.STALLED_HEADERS, stalled, [10, 40, 26, 15, 22, 14, 29])
+        writer.table(show.STALLED_HEADERS, stalled, total_mm=PORTRAIT_TEXT_MM, font_pt=TABLE_SIZE)
     for paragraph in show.big_project_paragraphs(snapshot):
         writer.body(paragraph)
 

@@ -39,7 +39,7 @@ def bulletin_data(bulletin: Bulletin, *, detail: bool = True) -> dict:
         return {**bulletin.snapshot, "lookup": bulletin.detail} if detail else bulletin.snapshot
     from .services import snapshot_for
 
-    return snapshot_for(bulletin)
+    return snapshot_for(bulletin, detail=detail)
 
 
 def criticised_in_last_issued(period: Period, before: dt.date) -> frozenset[int]:

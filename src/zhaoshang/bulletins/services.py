@@ -158,8 +158,9 @@ def delete_draft(*, user, bulletin: Bulletin) -> None:
     as_user(bulletin, user).delete()
 
 
-def snapshot_for(bulletin: Bulletin) -> dict:
-    """Compute the bulletin's figures now (what a draft shows and what issuing stores)."""
+def snapshot_for(bulletin: Bulletin, *, detail: bool = True) -> dict:
+    """Compute the bulletin's figures now (what a draft shows and what issuing stores); ``detail``: with
+    the lookup of the projects and receipts behind them."""
     try:
         return compute.build_snapshot(
             period=bulletin.period,
@@ -167,6 +168,7 @@ def snapshot_for(bulletin: Bulletin) -> dict:
             as_of=bulletin.as_of,
             basis=bulletin.basis,
             big_project_amount=bulletin.big_project_amount,
+            detail=detail,
         )
     except NotImplementedError:
         raise ValidationError(

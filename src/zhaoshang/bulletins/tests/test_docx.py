@@ -147,3 +147,15 @@ def test_requirements_one_paragraph_per_line(draft, users):
     lines = texts(docx.Document(io.BytesIO(selectors.docx_bytes(draft))))
     start = lines.index("五、工作要求")
     assert lines[start + 1 : start + 3] == ["一要抓落实。", "二要抓整改。"]
+
+
+def test_a_vetoed_unit_is_listed_with_the_reason(draft, period, units, users):
+    from zhaoshang.targets import services as target_services
+
+    target_services.set_veto(user=users["bureau"], period=period, unit=units["a"], reason="发生较大安全生产事故")
+    data = selectors.bulletin_data(draft)
+    assert [u["code"] for u in data["lists"]["flags"]["vetoed"]] == ["T01"]
+    assert [u["code"] for u in data["lists"]["flags"]["commended"]] == ["T02"]  # the best unit not barred
+    lines = texts(docx.Document(io.BytesIO(selectors.docx_bytes(draft, data))))
+    vetoed = next(line for line in lines if line.startswith("（六）一票否决"))
+    assert vetoed.endswith("城关镇（发生较大安全生产事故）。")

@@ -137,3 +137,17 @@ def test_detail_lookup_holds_every_project_and_receipt_behind_a_figure(draft, le
     assert projects["stages"][row] == "signed:2025-02-12"
     # 2 receipts of P1, 1 of P2, 1 of P4 (credited to two units, stored once)
     assert lookup["receipts"]["amount"] == ["500.00", "300.00", "200.00", "1000.00"]
+
+
+def test_the_snapshot_holds_what_the_assessment_selector_computes(draft):
+    """compute.assess keeps the facts it reads but must assess exactly as assessment.selectors does."""
+    from django.utils import translation
+
+    from zhaoshang.assessment import selectors as assessment_selectors
+    from zhaoshang.assessment import serialize
+
+    with translation.override("zh-hans"):
+        expected = serialize.assessment_data(
+            assessment_selectors.assess_period(draft.period, draft.as_of), period_code="Y2025", basis="reported"
+        )
+    assert selectors.bulletin_data(draft)["assessment"] == expected

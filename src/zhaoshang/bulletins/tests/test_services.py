@@ -14,7 +14,7 @@ from zhaoshang.bulletins.choices import Status
 from zhaoshang.bulletins.models import Bulletin
 from zhaoshang.targets import services as target_services
 
-from .conftest import FEB, JAN
+from .conftest import FEB
 
 
 @pytest.fixture(autouse=True)

@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 raise CommandError(f"用户 {user} 无权签发通报")
         try:
             bulletin = self._bulletin(period_obj, month_date, issue=issue, actor=actor)
-            data = selectors.bulletin_data(bulletin)
+            data = selectors.bulletin_data(bulletin, detail=bool(annex))
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from None
         with open(out, "wb") as handle:

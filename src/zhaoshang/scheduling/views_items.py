@@ -1,0 +1,153 @@
+"""Pages of coordination items and stalled projects."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhaoshang.core.views import get_restricted, validation_messages
+from zhaoshang.projects import services as project_services
+from zhaoshang.projects.choices import Status
+from zhaoshang.projects.models import Project
+
+from . import coordination, selectors
+from .filtersets import ItemFilterSet
+from .forms import ItemForm, ItemStatusForm, StalledForm
+from .models import CoordinationItem
+
+PAGE_SIZE = 50
+
+
+def _flash(request, error: ValidationError) -> None:
+    for message in validation_messages(error):
+        messages.error(request, message)
+
+
+def _flash_form(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for message in errors:
+            messages.error(request, f"{label}: {message}" if label else message)
+
+
+@login_required
+def item_list(request):
+    queryset = selectors.items(user=request.user).order_by("deadline", "pk")
+    filterset = ItemFilterSet(request.GET or None, queryset=queryset)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    if filterset.is_bound and not filterset.is_valid():
+        rows = queryset.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "scheduling/item_list.html",
+        {"filter": filterset, "page": page, "today": timezone.localdate(), "query": query.urlencode()},
+    )
+
+
+@login_required
+def item_detail(request, pk):
+    item = get_restricted(selectors.items(user=request.user), request.user, pk, "view")
+    can_update_status = CoordinationItem.objects.restrict(request.user, "change").filter(pk=item.pk).exists()
+    edit_form = None
+    if request.user.edits_everything:
+        edit_form = ItemForm(
+            initial={
+                "description": item.description,
+                "department": item.department,
+                "deadline": item.deadline,
+                "status": item.status,
+                "note": item.note,
+            },
+            auto_id="item_%s",
+        )
+    status_form = None
+    if can_update_status and not request.user.edits_everything and item.status != "closed":
+        status_form = ItemStatusForm(initial={"status": "in_progress"}, auto_id="status_%s")
+    return render(
+        request,
+        "scheduling/item_detail.html",
+        {
+            "item": item,
+            "today": timezone.localdate(),
+            "edit_form": edit_form,
+            "status_form": status_form,
+            "history": selectors.item_history(item),
+        },
+    )
+
+
+@login_required
+@require_POST
+def item_edit(request, pk):
+    item = get_restricted(CoordinationItem.objects, request.user, pk, "change")
+    form = ItemForm(request.POST)
+    if form.is_valid():
+        try:
+            coordination.update_item(user=request.user, item=item, data=form.cleaned_data)
+            messages.success(request, _("Coordination item saved."))
+        except ValidationError as error:
+            _flash(request, error)
+    else:
+        _flash_form(request, form)
+    return redirect(item)
+
+
+@login_required
+@require_POST
+def item_status(request, pk):
+    item = get_restricted(CoordinationItem.objects, request.user, pk, "change")
+    form = ItemStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            coordination.set_item_status(
+                user=request.user, item=item, status=form.cleaned_data["status"], note=form.cleaned_data["note"]
+            )
+            messages.success(request, _("Coordination item updated."))
+        except ValidationError as error:
+            _flash(request, error)
+    else:
+        _flash_form(request, form)
+    return redirect(item)
+
+
+@login_required
+def stalled_list(request):
+    today = timezone.localdate()
+    found = selectors.stalled_projects(user=request.user, today=today)
+    changeable = set(
+        Project.objects.restrict(request.user, "change")
+        .filter(pk__in=[entry.project.pk for entry in found])
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "scheduling/stalled.html",
+        {"found": found, "changeable": changeable, "today": today},
+    )
+
+
+@login_required
+@require_POST
+def stalled_mark(request, pk):
+    project = get_restricted(Project.objects, request.user, pk, "change")
+    form = StalledForm(request.POST)
+    if form.is_valid():
+        try:
+            project_services.set_status(
+                user=request.user, project=project, status=Status.STALLED, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("%(project)s marked as stalled.") % {"project": project.name})
+        except ValidationError as error:
+            _flash(request, error)
+    else:
+        _flash_form(request, form)
+    return redirect("scheduling:stalled")

@@ -316,30 +316,35 @@ def detail_lookup(data: dict, projects: Iterable[engine.ProjectFact], receipts: 
     ``receipts``: id, project, date, amount. Amounts are decimal strings, dates ISO.
     """
     wanted_projects, wanted_receipts = referenced_ids(data)
+    iso: dict[dt.date, str] = {}  # dates repeat; format each once
+
+    def day(value: dt.date) -> str:
+        found = iso.get(value)
+        if found is None:
+            found = iso[value] = value.isoformat()
+        return found
+
     receipt_columns: dict[str, list] = {"id": [], "project": [], "date": [], "amount": []}
-    for receipt in sorted(receipts, key=lambda r: r.id):
-        if receipt.id in wanted_receipts:
-            receipt_columns["id"].append(receipt.id)
-            receipt_columns["project"].append(receipt.project_id)
-            receipt_columns["date"].append(receipt.date.isoformat())
-            receipt_columns["amount"].append(f"{receipt.amount:f}")
-            wanted_projects.add(receipt.project_id)
+    for receipt in sorted((r for r in receipts if r.id in wanted_receipts), key=lambda r: r.id):
+        receipt_columns["id"].append(receipt.id)
+        receipt_columns["project"].append(receipt.project_id)
+        receipt_columns["date"].append(day(receipt.date))
+        receipt_columns["amount"].append(str(receipt.amount))
+        wanted_projects.add(receipt.project_id)
     names = project_names(wanted_projects)
     columns: dict[str, list] = {
         key: [] for key in ("id", "code", "name", "planned", "contract", "foreign", "credits", "stages")
     }
-    for project in sorted(projects, key=lambda p: p.id):
-        if project.id not in wanted_projects:
-            continue
+    for project in sorted((p for p in projects if p.id in wanted_projects), key=lambda p: p.id):
         code, name = names.get(project.id, ("", ""))
         columns["id"].append(project.id)
         columns["code"].append(code)
         columns["name"].append(name)
-        columns["planned"].append(f"{project.planned_investment:f}")
-        columns["contract"].append(f"{project.contract_amount:f}")
-        columns["foreign"].append(f"{engine.round4(project.foreign_usd):f}")
-        columns["credits"].append(";".join(f"{unit}:{share:f}" for unit, share in sorted(project.credits.items())))
-        columns["stages"].append(";".join(f"{stage}:{date.isoformat()}" for stage, date in project.stage_dates.items()))
+        columns["planned"].append(str(project.planned_investment))
+        columns["contract"].append(str(project.contract_amount))
+        columns["foreign"].append(str(engine.round4(project.foreign_usd)) if project.foreign_usd else "0")
+        columns["credits"].append(";".join(f"{unit}:{share}" for unit, share in sorted(project.credits.items())))
+        columns["stages"].append(";".join(f"{stage}:{day(date)}" for stage, date in project.stage_dates.items()))
     return {"projects": columns, "receipts": receipt_columns}
 
 

@@ -313,7 +313,7 @@ def build_snapshot(
         data = serialize.assessment_data(result, period_code=period.code, basis=basis)
     snapshot = {
         "version": SNAPSHOT_VERSION,
-        "computed_at": timezone.now().isoformat(timespec="seconds"),
+        "computed_at": timezone.localtime().isoformat(timespec="seconds"),
         "period": {
             "id": period.pk,
             "code": period.code,

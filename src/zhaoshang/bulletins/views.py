@@ -78,7 +78,7 @@ def _document_context(bulletin: Bulletin, data: dict) -> dict:
         "requirements": show.requirement_paragraphs(bulletin.requirements),
         "issuer": data.get("issuer", ""),
         "signed_date": show.chinese_date(bulletin.date),
-        "computed_at": data.get("computed_at"),
+        "computed_at": (data.get("computed_at") or "")[:16].replace("T", " "),
     }
 
 

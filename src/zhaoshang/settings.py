@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zhaoshang.transfer",
     "zhaoshang.targets",
     "zhaoshang.assessment",
+    "zhaoshang.supervision",
     "zhaoshang.scheduling",
     "zhaoshang.notifications",
     "zhaoshang.bulletins",

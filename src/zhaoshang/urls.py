@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", include("zhaoshang.api_urls")),
     path("targets/", include("zhaoshang.targets.urls")),
     path("assessment/", include("zhaoshang.assessment.urls")),
+    path("supervision/", include("zhaoshang.supervision.urls")),
     path("scheduling/", include("zhaoshang.scheduling.urls")),
     path("notifications/", include("zhaoshang.notifications.urls")),
     path("django-admin/", admin.site.urls),

@@ -17,6 +17,21 @@ from zhaoshang.targets.models import Indicator, Period, TargetGroup, Veto
 from . import engine
 
 HUNDRED = Decimal("100")
+# The project columns the engine's facts and the recognition rules read.
+FACT_FIELDS = (
+    "pk",
+    "kind",
+    "industry",
+    "government_funded",
+    "local_relocation",
+    "second_phase",
+    "planned_investment",
+    "contract_amount",
+    "capital_type",
+    "currency",
+    "exchange_rate",
+    "foreign_investment",
+)
 
 
 def unit_infos() -> list[engine.UnitInfo]:
@@ -87,9 +102,10 @@ def excluded(period: Period, project: dict) -> bool:
 
 def facts(period: Period, as_of: dt.date, *, basis: str = "reported", project_ids=None):
     """Projects with a stage event or a receipt inside the period (up to ``as_of``), and those receipts."""
+    if basis == "verified":
+        return _verified_facts(period, as_of, project_ids=project_ids)
     if basis != "reported":
-        # Verified figures come from supervision (verification of each stage event and receipt).
-        raise NotImplementedError("verified basis")
+        raise ValueError(f"unknown basis {basis!r}")
     until = min(period.end, as_of)
     events_in = StageEvent.objects.filter(date__gte=period.start, date__lte=until).values("project_id")
     receipts_in = FundsReceipt.objects.filter(date__gte=period.start, date__lte=until)
@@ -98,22 +114,7 @@ def facts(period: Period, as_of: dt.date, *, basis: str = "reported", project_id
     moved = Project.objects.filter(pk__in=events_in) | Project.objects.filter(pk__in=receipts_in.values("project_id"))
     if project_ids is not None:
         moved = moved.filter(pk__in=project_ids)
-    rows = list(
-        moved.values(
-            "pk",
-            "kind",
-            "industry",
-            "government_funded",
-            "local_relocation",
-            "second_phase",
-            "planned_investment",
-            "contract_amount",
-            "capital_type",
-            "currency",
-            "exchange_rate",
-            "foreign_investment",
-        )
-    )
+    rows = list(moved.values(*FACT_FIELDS))
     ids = [row["pk"] for row in rows]
     credits = defaultdict(dict)
     for project_id, unit_id, share in ProjectCredit.objects.filter(project_id__in=moved.values("pk")).values_list(
@@ -143,6 +144,46 @@ def facts(period: Period, as_of: dt.date, *, basis: str = "reported", project_id
         for pk, project_id, date, amount in receipts_in.values_list("pk", "project_id", "date", "amount")
     ]
     return projects, receipts, len(ids)
+
+
+def _verified_facts(period: Period, as_of: dt.date, *, project_ids=None):
+    """The verified basis (核实数): only the stage events and receipts whose latest verification by
+    supervision confirmed or adjusted them count, at the verified (corrected) dates; an adjusted signing
+    amount replaces the project's contract amount and an adjusted receipt amount the receipt's. Unverified
+    and rejected records do not count. Four queries: verified events, verified receipts, projects, credits."""
+    from zhaoshang.supervision.selectors import verified_receipts, verified_stage_events
+
+    until = min(period.end, as_of)
+    events = verified_stage_events(project_ids, until=until)
+    receipts_in = verified_receipts(project_ids, start=period.start, until=until)
+    moved_ids = {e.project_id for e in events if e.date >= period.start} | {r.project_id for r in receipts_in}
+    stages, contract = defaultdict(dict), {}
+    for event in events:
+        stages[event.project_id][event.stage] = event.date
+        if event.stage == "signed" and event.amount is not None:
+            contract[event.project_id] = event.amount
+    rows = list(Project.objects.filter(pk__in=moved_ids).values(*FACT_FIELDS))
+    credits = defaultdict(dict)
+    for project_id, unit_id, share in ProjectCredit.objects.filter(project_id__in=moved_ids).values_list(
+        "project_id", "unit_id", "share"
+    ):
+        credits[project_id][unit_id] = share / HUNDRED
+    projects = [
+        engine.ProjectFact(
+            id=row["pk"],
+            credits=credits.get(row["pk"], {}),
+            stage_dates=stages.get(row["pk"], {}),
+            planned_investment=row["planned_investment"],
+            contract_amount=contract.get(row["pk"], row["contract_amount"]),
+            foreign_usd=_foreign_usd(period, row),
+            excluded=excluded(period, row),
+        )
+        for row in rows
+    ]
+    receipts = [
+        engine.ReceiptFact(id=r.receipt_id, project_id=r.project_id, date=r.date, amount=r.amount) for r in receipts_in
+    ]
+    return projects, receipts, len(rows)
 
 
 def _foreign_usd(period: Period, row: dict) -> Decimal:

@@ -31,10 +31,7 @@ def _parameters(request, period: Period):
 
 
 def _assess(period, as_of, basis):
-    try:
-        return selectors.assess_period(period, as_of, basis=basis), None
-    except NotImplementedError:
-        return selectors.assess_period(period, as_of, basis="reported"), "verified-unavailable"
+    return selectors.assess_period(period, as_of, basis=basis)
 
 
 def _flags(result):
@@ -45,7 +42,7 @@ def _flags(result):
 def period_assessment(request, pk):
     period = get_object_or_404(Period, pk=pk)
     form, as_of, basis = _parameters(request, period)
-    assessment, notice = _assess(period, as_of, basis)
+    assessment = _assess(period, as_of, basis)
     categories = []
     for category in CATEGORY_ORDER:
         ranked = sorted(
@@ -75,7 +72,6 @@ def period_assessment(request, pk):
             "form": form,
             "as_of": as_of,
             "basis": basis,
-            "notice": notice,
             "progress": assessment.schedule_progress,
             "categories": categories,
             "query": f"as_of={as_of.isoformat()}&basis={basis}",
@@ -88,7 +84,7 @@ def unit_assessment(request, pk, unit_pk):
     period = get_object_or_404(Period, pk=pk)
     unit = get_restricted(Unit.objects, request.user, unit_pk, "view")
     form, as_of, basis = _parameters(request, period)
-    assessment, notice = _assess(period, as_of, basis)
+    assessment = _assess(period, as_of, basis)
     result = next((u for u in assessment.units if u.unit.id == unit.pk), None)
     groups = []
     if result is not None:
@@ -129,7 +125,6 @@ def unit_assessment(request, pk, unit_pk):
             "form": form,
             "as_of": as_of,
             "basis": basis,
-            "notice": notice,
             "progress": assessment.schedule_progress,
             "flags": _flags(result) if result else [],
         },

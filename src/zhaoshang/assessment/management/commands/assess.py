@@ -33,10 +33,7 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"日期 {as_of} 格式错误，应为 YYYY-MM-DD") from None
         basis = basis or period_obj.basis
-        try:
-            assessment = selectors.assess_period(period_obj, as_of_date, basis=basis)
-        except NotImplementedError:
-            raise CommandError("核实口径需要先完成督查核实（尚未启用）") from None
+        assessment = selectors.assess_period(period_obj, as_of_date, basis=basis)
         if format == "json":
             text = json.dumps(
                 serialize.assessment_data(assessment, period_code=period_obj.code, basis=basis),

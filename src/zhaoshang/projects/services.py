@@ -244,6 +244,7 @@ def record_stage(
 ) -> StageEvent:
     """Record (or correct) the date the project reached ``stage``. Signing carries the contract amount."""
     _check_can_change(user, project)
+    caller_copy = project
     project = Project.objects.select_for_update().get(pk=project.pk)
     if stage not in STAGE_ORDER:
         raise ValidationError(_("Unknown stage %(stage)s.") % {"stage": stage})
@@ -268,6 +269,9 @@ def record_stage(
         project.contract_amount = amount
     refresh_stage(project)
     as_user(project, user).save()
+    # The caller's instance must not go stale: a later save of it would put the old stage back.
+    caller_copy.stage, caller_copy.stage_date = project.stage, project.stage_date
+    caller_copy.contract_amount = project.contract_amount
     return event
 
 

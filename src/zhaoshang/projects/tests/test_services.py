@@ -175,3 +175,14 @@ def test_delete_project_removes_children(users, make_project, today):
     services.add_receipt(user=users["bureau"], project=project, date=today, amount=D("1"))
     services.delete_project(user=users["bureau"], project=project)
     assert not Project.objects.filter(pk=project.pk).exists()
+
+
+def test_the_callers_project_instance_follows_a_recorded_stage(users, make_project):
+    project = make_project()
+    services.record_stage(
+        user=users["bureau"], project=project, stage="signed", date=dt.date(2026, 2, 1), amount=D("700")
+    )
+    assert (project.stage, project.contract_amount) == ("signed", D("700"))
+    services.set_status(user=users["bureau"], project=project, status="stalled", reason="资金未落实")
+    project.refresh_from_db()
+    assert (project.stage, project.status) == ("signed", "stalled")

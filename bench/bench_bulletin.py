@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import time
 from decimal import Decimal
@@ -186,6 +187,9 @@ def main() -> None:
         "files": timed_wall_and_cpu(files, runs=args.runs),
     }
     result["meets_target"] = result["files"]["median_ms"] <= TARGET_FILES_MS
+    # On a busy machine the wall clock waits for a CPU; the CPU time says what an idle one would take.
+    result["meets_target_cpu"] = result["files"]["cpu_median_ms"] <= TARGET_FILES_MS
+    result["load_average_1m_after"] = round(os.getloadavg()[0], 2)
     path = common.write_result("bulletin", args.db, result)
     for key in ("snapshot", "json_load", "docx", "xlsx", "files"):
         timing = result[key]
@@ -195,7 +199,9 @@ def main() -> None:
         )
     print("phases", result["snapshot_phases"])
     print("sizes", result["sizes"])
-    print(f"files ≤ {TARGET_FILES_MS} ms: {'yes' if result['meets_target'] else 'NO'}; written {path}")
+    verdict = "yes" if result["meets_target"] else "NO"
+    verdict_cpu = "yes" if result["meets_target_cpu"] else "NO"
+    print(f"files ≤ {TARGET_FILES_MS} ms: wall {verdict}, cpu {verdict_cpu}; written {path}")
 
 
 if __name__ == "__main__":

@@ -21,8 +21,9 @@ def _load(name: str) -> dict | None:
 def ledger_table() -> list[str]:
     lines = [
         "| database | variant | case | rows matched | ORM median / p95 / min (ms) | raw SQL median / p95 / min (ms) "
-        "| ORM ÷ raw | HTTP median / p95 / min (ms) | table + form render (ms) | queries ORM / HTTP |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| ORM ÷ raw | HTTP median / p95 / min (ms) | HTTP CPU (ms) | table + form render (ms) "
+        "| queries ORM / HTTP |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for db in common.DATABASES:
         for variant, name in (("as is", f"ledger-{db}"), ("proposed fixes", f"ledger-proposed-{db}")):
@@ -36,7 +37,7 @@ def ledger_table() -> list[str]:
 
                 lines.append(
                     f"| {db} | {variant} | {case} | {r['matching_projects']:,} | {t('orm')} | {t('raw')} "
-                    f"| {r['orm_over_raw']:.1f} | {t('http')} "
+                    f"| {r['orm_over_raw']:.1f} | {t('http')} | {r['http'].get('cpu_median_ms', 0):.0f} "
                     f"| {r['render_table_ms']:.0f} + {r['render_filter_form_ms']:.0f} "
                     f"| {len(r['orm_queries'])} / {len(r['http_queries'])} |"
                 )
@@ -45,15 +46,18 @@ def ledger_table() -> list[str]:
 
 def import_table() -> list[str]:
     lines = [
-        "| database | phase | median (s) | min (s) | rows/s (median) |",
-        "| --- | --- | ---: | ---: | ---: |",
+        "| database | phase | median (s) | min (s) | rows/s (median) | CPU of this process (s) |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for db in common.DATABASES:
         result = _load(f"import-{db}")
         if result is None:
             continue
         for phase, r in result["phases"].items():
-            lines.append(f"| {db} | {phase} | {r['median_s']:.1f} | {r['min_s']:.1f} | {r['rows_per_s']:,} |")
+            lines.append(
+                f"| {db} | {phase} | {r['median_s']:.1f} | {r['min_s']:.1f} | {r['rows_per_s']:,} "
+                f"| {r.get('cpu_median_s', 0):.1f} |"
+            )
     return lines
 
 

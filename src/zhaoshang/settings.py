@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "zhaoshang.notifications",
     "zhaoshang.bulletins",
     "zhaoshang.demo",
+    "zhaoshang.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -21,5 +21,6 @@ urlpatterns = [
     path("supervision/", include("zhaoshang.supervision.urls")),
     path("scheduling/", include("zhaoshang.scheduling.urls")),
     path("notifications/", include("zhaoshang.notifications.urls")),
+    path("dashboard/", include("zhaoshang.dashboard.urls")),
     path("django-admin/", admin.site.urls),
 ]

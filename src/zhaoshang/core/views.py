@@ -44,6 +44,8 @@ class RoleRequiredMixin(LoginRequiredMixin):
 def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
+    if request.user.role == "leader":  # leaders read figures: their home is the dashboard
+        return redirect("dashboard:home")
     return redirect("projects:ledger")
 
 

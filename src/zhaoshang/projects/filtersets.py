@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -12,8 +12,12 @@ from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
 from zhaoshang.organization.selectors import subtree_ids
 
-from .choices import CapitalType, Industry, Kind, Stage, Status
-from .models import Project, ProjectCredit, StageEvent
+from .choices import STAGE_ORDER, CapitalType, Industry, Kind, Stage, Status
+from .models import FundsReceipt, Project, ProjectCredit, StageEvent
+
+# The value that selects projects where a text field (industry, chain, investor origin) is not filled in,
+# so that a dashboard's "not set" slice has a ledger address too.
+NOT_SET = "-"
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -37,7 +41,11 @@ class LedgerFilterSet(filters.FilterSet):
         label=_("stage"), choices=Stage.choices, widget=forms.SelectMultiple(attrs={"size": 6})
     )
     status = filters.ChoiceFilter(label=_("status"), choices=Status.choices)
-    industry = filters.ChoiceFilter(label=_("industry"), choices=Industry.choices)
+    industry = filters.ChoiceFilter(
+        label=_("industry"), choices=[*Industry.choices, (NOT_SET, _("(not set)"))], method="filter_industry"
+    )
+    chain = filters.CharFilter(label=_("industry chain"), method="filter_chain")
+    origin = filters.CharFilter(label=_("investor origin"), method="filter_origin")
     kind = filters.ChoiceFilter(label=_("project kind"), choices=Kind.choices)
     capital_type = filters.ChoiceFilter(label=_("domestic or foreign"), choices=CapitalType.choices)
     high_tech = filters.BooleanFilter(label=_("high-tech"))
@@ -57,6 +65,8 @@ class LedgerFilterSet(filters.FilterSet):
     reached = filters.ChoiceFilter(label=_("reached stage"), choices=Stage.choices, method="filter_reached")
     date_from = filters.DateFilter(label=_("date from"), method="filter_noop", widget=date_input())
     date_to = filters.DateFilter(label=_("date to"), method="filter_noop", widget=date_input())
+    received_from = filters.DateFilter(label=_("funds received from"), method="filter_noop", widget=date_input())
+    received_to = filters.DateFilter(label=_("funds received to"), method="filter_noop", widget=date_input())
 
     # Shown at once; the others sit under "more filters", opened when one of them is in use.
     primary = ("q", "unit", "category", "stage", "status", "industry")
@@ -91,6 +101,24 @@ class LedgerFilterSet(filters.FilterSet):
         ids = Unit.objects.filter(category=value).values("pk")
         return queryset.filter(_units_q(ids))
 
+    def filter_industry(self, queryset, name, value):
+        return queryset.filter(industry="" if value == NOT_SET else value)
+
+    def filter_chain(self, queryset, name, value):
+        """An industry chain: its own value or any of its links ("新能源" matches "新能源·电池")."""
+        value = value.strip()
+        if not value:
+            return queryset
+        if value == NOT_SET:
+            return queryset.filter(industry_chain="")
+        return queryset.filter(Q(industry_chain=value) | Q(industry_chain__startswith=f"{value}·"))
+
+    def filter_origin(self, queryset, name, value):
+        value = value.strip()
+        if value == NOT_SET:
+            return queryset.filter(Q(investor__isnull=True) | Q(investor__origin=""))
+        return queryset.filter(investor__origin=value) if value else queryset
+
     def filter_noop(self, queryset, name, value):
         return queryset  # applied together with "reached" in filter_queryset
 
@@ -102,16 +130,28 @@ class LedgerFilterSet(filters.FilterSet):
         data = self.form.cleaned_data
         start, end, reached = data.get("date_from"), data.get("date_to"), data.get("reached")
         if reached:
-            # Projects that reached the stage within the dates (inclusive), whatever their stage now.
-            events = StageEvent.objects.filter(stage=reached)
+            # Projects that reached the stage within the dates (inclusive), whatever their stage now. As in the
+            # assessment, a skipped stage is reached with the first later one (a project that started has
+            # signed): the first date among the stage's and later stages' events must lie within the dates.
+            later = Stage.values[STAGE_ORDER[reached] :]
+            first = StageEvent.objects.filter(stage__in=later).order_by().values("project_id").annotate(on=Min("date"))
             if start:
-                events = events.filter(date__gte=start)
+                first = first.filter(on__gte=start)
             if end:
-                events = events.filter(date__lte=end)
-            queryset = queryset.filter(pk__in=events.values("project_id"))
+                first = first.filter(on__lte=end)
+            queryset = queryset.filter(pk__in=first.values("project_id"))
         else:
             if start:
                 queryset = queryset.filter(stage_date__gte=start)
             if end:
                 queryset = queryset.filter(stage_date__lte=end)
+        received_from, received_to = data.get("received_from"), data.get("received_to")
+        if received_from or received_to:
+            # Projects with funds received within the dates (inclusive).
+            receipts = FundsReceipt.objects.order_by()
+            if received_from:
+                receipts = receipts.filter(date__gte=received_from)
+            if received_to:
+                receipts = receipts.filter(date__lte=received_to)
+            queryset = queryset.filter(pk__in=receipts.values("project_id"))
         return queryset

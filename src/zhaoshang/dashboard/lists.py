@@ -1,0 +1,302 @@
+"""The dashboard's lists: big projects, stalled projects, overdue coordination items, the ranking and the
+year-end forecast. Each reuses the selector of the app that owns the rule (scheduling's stalled detection and
+overdue items, the assessment, the forecast) and is left out when that app is not installed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.apps import apps
+from django.db.models import Count, DateField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from zhaoshang.organization.choices import Category
+from zhaoshang.organization.selectors import subtree_ids
+from zhaoshang.projects.choices import Stage, Status
+from zhaoshang.projects.models import StageEvent
+
+BIG_STAGES = ("lead", "negotiating", "intention", "signed", "started")  # not yet producing
+BIG_LIMIT = 50
+LIST_LIMIT = 10
+EPOCH = dt.date(1900, 1, 1)
+CATEGORY_ORDER = ("township", "department", "vertical", "park", "office", "jurisdiction")
+
+
+def _scheduling():
+    if not apps.is_installed("zhaoshang.scheduling"):
+        return None
+    from zhaoshang.scheduling import selectors
+
+    return selectors
+
+
+def big_and_stalled(scope, *, as_of: dt.date, big_amount: Decimal, stalled: bool = True) -> dict:
+    """Big projects still on their way (planned ≥ ``big_amount``, active, not yet producing) with the days since
+    their last progress; and, with scheduling installed, the projects its stalled rule finds."""
+    projects = scope.queryset()
+    big_q = Q(planned_investment__gte=big_amount, status=Status.ACTIVE, stage__in=BIG_STAGES)
+    totals = projects.order_by().aggregate(
+        big=Count("pk", filter=big_q),
+        big_planned=Sum("planned_investment", filter=big_q),
+        marked_stalled=Count("pk", filter=Q(status=Status.STALLED)),
+    )
+    last_event = (
+        StageEvent.objects.filter(project=OuterRef("pk"), date__lte=as_of)
+        .order_by()
+        .values("project")
+        .annotate(m=Max("date"))
+        .values("m")[:1]
+    )
+
+    def latest(subquery):
+        return Coalesce(Subquery(subquery, output_field=DateField()), Value(EPOCH, output_field=DateField()))
+
+    activity = [latest(last_event)]
+    scheduling = _scheduling()
+    if scheduling is not None:
+        from zhaoshang.scheduling.models import ProgressReport
+
+        last_report = (
+            ProgressReport.objects.filter(project=OuterRef("pk"), submitted_at__isnull=False)
+            .filter(submitted_at__date__lte=as_of)
+            .order_by()
+            .values("project")
+            .annotate(m=Max(TruncDate("submitted_at")))
+            .values("m")[:1]
+        )
+        activity.append(latest(last_report))
+    rows = (
+        projects.filter(big_q)
+        .annotate(last_progress=Greatest(*activity, output_field=DateField()) if len(activity) > 1 else activity[0])
+        .select_related("responsible_unit")
+        .prefetch_related("credits__unit")
+        .order_by("last_progress", "code")[:BIG_LIMIT]
+    )
+    big = []
+    for project in rows:
+        last = project.last_progress if project.last_progress and project.last_progress > EPOCH else None
+        big.append(
+            {
+                "id": project.pk,
+                "code": project.code,
+                "name": project.name,
+                "url": project.get_absolute_url(),
+                "stage": project.stage,
+                "stage_label": str(Stage(project.stage).label),
+                "planned": project.planned_investment,
+                "county_leader": project.county_leader,
+                "units": [credit.unit.name for credit in project.credits.all()],
+                "last_progress": last,
+                "days": (as_of - last).days if last else None,
+            }
+        )
+    big_planned = Decimal(totals["big_planned"] or 0).quantize(Decimal("0.01"))
+    data = {
+        "big_projects": {
+            "threshold": big_amount,
+            "count": totals["big"],
+            "amount": big_planned,
+            "amount_field": "planned",
+            "value": totals["big"],
+            "url": scope.url(planned_min=f"{big_amount:f}", status=Status.ACTIVE, stage=list(BIG_STAGES)),
+            "rows": big,
+            "shown": len(big),
+        }
+    }
+    if stalled:
+        data["stalled"] = _stalled(scope, as_of=as_of, marked=totals["marked_stalled"], scheduling=scheduling)
+    return data
+
+
+def _stalled(scope, *, as_of: dt.date, marked: int, scheduling) -> dict:
+    marked_figure = {"count": marked, "value": marked, "url": scope.url(status=Status.STALLED)}
+    if scheduling is None:
+        return {"available": False, "marked": marked_figure}
+    found = scheduling.stalled_projects(user=scope.user, today=as_of)
+    if scope.unit is not None:
+        ids = [entry.project.pk for entry in found]
+        inside = set(scope.projects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+        found = [entry for entry in found if entry.project.pk in inside]
+    return {
+        "available": True,
+        "count": len(found),
+        "list_url": reverse("scheduling:stalled"),
+        "rows": [
+            {
+                "id": entry.project.pk,
+                "code": entry.project.code,
+                "name": entry.project.name,
+                "url": entry.project.get_absolute_url(),
+                "unit": entry.project.responsible_unit.name if entry.project.responsible_unit else "",
+                "reason": entry.reason,
+                "days": entry.days,
+                "last_activity": entry.last_activity,
+            }
+            for entry in found[:LIST_LIMIT]
+        ],
+        "marked": marked_figure,
+    }
+
+
+def overdue(scope, *, as_of: dt.date) -> dict:
+    """Coordination items past their deadline and not solved (scheduling.selectors.overdue_items)."""
+    scheduling = _scheduling()
+    if scheduling is None:
+        return {"available": False}
+    items = scheduling.overdue_items(today=as_of, user=scope.user)
+    if scope.unit is not None:
+        own = Q(project__in=scope.projects.values("pk")) | Q(department_id__in=subtree_ids(scope.unit.pk))
+        items = items.filter(own)
+    count = items.count()
+    rows = [
+        {
+            "id": item.pk,
+            "url": item.get_absolute_url(),
+            "project": item.project.name,
+            "project_code": item.project.code,
+            "project_url": item.project.get_absolute_url(),
+            "description": item.description,
+            "department": item.department.name if item.department else "",
+            "county_leader": item.county_leader,
+            "deadline": item.deadline,
+            "days_overdue": (as_of - item.deadline).days,
+        }
+        for item in items[:LIST_LIMIT]
+    ]
+    return {
+        "available": True,
+        "count": count,
+        "list_url": reverse("scheduling:item_list") + "?" + urlencode({"overdue": "on"}),
+        "rows": rows,
+    }
+
+
+def _flag_labels():
+    from zhaoshang.assessment.labels import FLAG_COLOURS, FLAG_LABELS
+
+    return FLAG_LABELS, FLAG_COLOURS
+
+
+def ranking(scope, *, period, as_of: dt.date) -> dict:
+    """The assessment's ranking by category with its flags: ``assess_period`` for the same period and date,
+    so the same figures as the assessment page. A reporter sees their own units' rows only; a chosen unit's
+    categories are shown with its rows marked."""
+    if not period.pk:
+        return {"available": False, "categories": []}
+    from zhaoshang.assessment.selectors import assess_period
+
+    assessment = assess_period(period, as_of, basis=period.basis)
+    labels, colours = _flag_labels()
+    user = scope.user
+    visible = None if user.reads_everything else set(scope.projects_unit_ids())
+    marked = set(subtree_ids(scope.unit.pk)) if scope.unit is not None else set()
+    query = urlencode({"as_of": as_of.isoformat(), "basis": period.basis})
+    categories = []
+    for category in CATEGORY_ORDER:
+        ranked = sorted(
+            (r for r in assessment.units if r.unit.category == category and r.score is not None),
+            key=lambda r: r.rank,
+        )
+        if visible is not None:
+            ranked = [r for r in ranked if r.unit.id in visible]
+        if not ranked or (marked and not any(r.unit.id in marked for r in ranked)):
+            continue
+        names: list[str] = []
+        for result in ranked:
+            for group in result.groups:
+                if group.spec.name not in names:
+                    names.append(group.spec.name)
+        rows = []
+        for result in ranked:
+            by_name = {g.spec.name: g for g in result.groups}
+            rows.append(
+                {
+                    "unit_id": result.unit.id,
+                    "code": result.unit.code,
+                    "name": result.unit.name,
+                    "tier": result.unit.tier,
+                    "rank": result.rank,
+                    "rank_of": result.rank_of,
+                    "score": result.score,
+                    "schedule_ratio": result.schedule_ratio,
+                    "funds": result.funds,
+                    "groups": [
+                        {"completion": by_name[n].completion, "met": by_name[n].met} if n in by_name else None
+                        for n in names
+                    ],
+                    "flags": [(flag, str(labels[flag]), colours[flag]) for flag in result.flags],
+                    "url": reverse("assessment:unit", args=[period.pk, result.unit.id]) + "?" + query,
+                    "ledger_url": scope.url_for_unit(result.unit.id),
+                    "marked": result.unit.id in marked,
+                }
+            )
+        categories.append({"code": category, "label": str(Category(category).label), "groups": names, "rows": rows})
+    return {
+        "available": True,
+        "schedule_progress": assessment.schedule_progress,
+        "basis": period.basis,
+        "url": reverse("assessment:period", args=[period.pk]) + "?" + query,
+        "categories": categories,
+    }
+
+
+def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
+    """The year-end forecast (``dashboard.forecast``) for the units in scope and the county, when the module is
+    there and the period has targets."""
+    try:
+        from .forecast import forecast as run_forecast
+    except ImportError:
+        return {"available": False}
+    if not period.pk:
+        return {"available": False}
+    user = scope.user
+    unit_ids = None
+    if scope.unit is not None:
+        unit_ids = sorted(subtree_ids(scope.unit.pk))
+    elif not user.reads_everything:
+        unit_ids = sorted(scope.projects_unit_ids())
+    kwargs = {"unit_ids": unit_ids}
+    if runs is not None:
+        kwargs["runs"] = runs
+    result = run_forecast(period, as_of, **kwargs)
+    names: list[str] = []
+    for unit in result.units:
+        for group in unit.groups:
+            if group["name"] not in names:
+                names.append(group["name"])
+
+    def row(unit, *, county: bool) -> dict:
+        by_name = {g["name"]: g for g in unit.groups}
+        return {
+            "unit_id": unit.unit_id,
+            "code": unit.code,
+            "name": _("County") if county else unit.name,
+            "category": unit.category,
+            "current": unit.current_score,
+            "expected": unit.expected_score,
+            "p10": unit.p10,
+            "p90": unit.p90,
+            "groups": [by_name.get(n) for n in names],
+            "projects": len(unit.project_ids),
+            "project_ids": unit.project_ids[:200],
+            "new_projects": unit.expected_new_projects,
+            "url": scope.url() if county else scope.url_for_unit(unit.unit_id),
+        }
+
+    order = {c: i for i, c in enumerate(CATEGORY_ORDER)}
+    units = sorted(result.units, key=lambda u: (order.get(u.category, 99), -(u.expected_score or 0), u.code))
+    return {
+        "available": True,
+        "runs": result.runs,
+        "seed": result.seed,
+        "as_of": result.as_of,
+        "period_end": result.period_end,
+        "groups": names,
+        "county": row(result.county, county=True) if result.units else None,
+        "units": [row(u, county=False) for u in units],
+        "elapsed_ms": result.elapsed_ms,
+    }

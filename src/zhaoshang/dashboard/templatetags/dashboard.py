@@ -1,0 +1,75 @@
+"""Filters of the dashboard's page: signed differences, changes in percent, amounts in 万元 or 亿元."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def delta(value) -> str:
+    """3 → '+3', -2 → '−2', Decimal('-1234.5') → '−1,234.50'."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal):
+        text = f"{abs(value):,.2f}"
+    else:
+        text = f"{abs(value):,}"
+    if value > 0:
+        return f"+{text}"
+    if value < 0:
+        return f"−{text}"
+    return text
+
+
+@register.filter
+def pct_change(value) -> str:
+    """A relative change: Decimal('0.125') → '+12.5%'; None (no base to compare with) → '—'."""
+    if value is None or value == "":
+        return "—"
+    percent = Decimal(value) * 100
+    sign = "+" if percent > 0 else ("−" if percent < 0 else "")
+    return f"{sign}{abs(percent):.1f}%"
+
+
+@register.filter
+def trend_class(value) -> str:
+    if value is None or value == "" or value == 0:
+        return "text-muted"
+    return "text-success" if value > 0 else "text-danger"
+
+
+@register.filter
+def amount(value) -> str:
+    """万元 shown as 亿元 from 1亿 up, with the unit: '1.23亿元', '456.00万元'."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    if abs(value) >= 10000:
+        return _("%(amount)s hundred million yuan") % {"amount": f"{value / 10000:,.2f}"}
+    return _("%(amount)s ten thousand yuan") % {"amount": f"{value:,.2f}"}
+
+
+@register.filter
+def count(value) -> str:
+    return f"{int(value or 0):,}"
+
+
+@register.filter
+def days(value) -> str:
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    return f"{value:.0f}" if value == value.to_integral_value() else f"{value:.1f}"
+
+
+@register.filter
+def probability(value) -> str:
+    """0.834 → '83%'."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * 100:.0f}%"

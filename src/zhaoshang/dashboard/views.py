@@ -1,0 +1,102 @@
+"""The dashboard page, and its slow sections (the ranking and the forecast) loaded after it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from zhaoshang.organization.models import Unit
+from zhaoshang.targets.models import Period
+
+from . import charts, selectors
+from .forms import DashboardForm
+
+LAZY_SECTIONS = ("ranking", "forecast")
+
+
+@dataclass
+class Parameters:
+    form: DashboardForm
+    period: Period
+    as_of: object
+    unit: Unit | None
+    big: Decimal
+
+    @property
+    def query(self) -> str:
+        """The pickers' values as a query string (for the sections loaded later and for links)."""
+        params = {"as_of": self.as_of.isoformat(), "big": f"{self.big:f}"}
+        if self.period.pk:
+            params["period"] = self.period.pk
+        if self.unit is not None:
+            params["unit"] = self.unit.pk
+        return urlencode(params)
+
+
+def parameters(request) -> Parameters:
+    """The period, as-of date, unit and big-project amount asked for, or their defaults. A unit the user may not
+    see is a 404, as everywhere else."""
+    user = request.user
+    unit = None
+    unit_id = request.GET.get("unit")
+    if unit_id:
+        try:
+            unit = selectors.visible_unit(user=user, unit_id=int(unit_id))
+        except (Unit.DoesNotExist, ValueError):
+            raise Http404 from None
+    form = DashboardForm(request.GET or None, user=user)
+    cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    today = timezone.localdate()
+    period = cleaned.get("period") or selectors.default_period(today) or selectors.calendar_year(today)
+    as_of = cleaned.get("as_of") or selectors.default_as_of(period, today)
+    big = cleaned.get("big")
+    big = selectors.DEFAULT_BIG_PROJECT if big is None else big
+    if not form.is_bound or not form.is_valid():
+        form = DashboardForm(
+            initial={"period": period.pk, "as_of": as_of, "unit": unit.pk if unit else None, "big": big}, user=user
+        )
+    return Parameters(form=form, period=period, as_of=as_of, unit=unit, big=big)
+
+
+@login_required
+def dashboard(request):
+    p = parameters(request)
+    sections = [s for s in selectors.SECTIONS if s not in LAZY_SECTIONS]
+    data = selectors.dashboard_data(
+        user=request.user, period=p.period, as_of=p.as_of, unit=p.unit, big_amount=p.big, sections=sections
+    )
+    return render(
+        request,
+        "dashboard/page.html",
+        {
+            "form": p.form,
+            "period": p.period,
+            "as_of": p.as_of,
+            "unit": p.unit,
+            "data": data,
+            "charts": charts.payload(data),
+            "query": p.query,
+            "lazy": LAZY_SECTIONS if p.period.pk else (),
+        },
+    )
+
+
+@login_required
+def section(request, name):
+    """One of the slow sections, as an HTML fragment the page fetches once it is shown."""
+    if name not in LAZY_SECTIONS:
+        raise Http404
+    p = parameters(request)
+    data = selectors.dashboard_data(
+        user=request.user, period=p.period, as_of=p.as_of, unit=p.unit, big_amount=p.big, sections=[name]
+    )
+    context = {"data": data, "period": p.period, "as_of": p.as_of, "unit": p.unit, "query": p.query}
+    if name == "forecast" and data["forecast"].get("available"):
+        context["forecast_chart"] = charts.forecast_payload(data["forecast"])
+    return render(request, f"dashboard/_{name}.html", context)

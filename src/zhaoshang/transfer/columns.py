@@ -10,12 +10,17 @@ from dataclasses import dataclass
 
 from zhaoshang.organization.choices import CATEGORY_XLSX, TIER_XLSX
 from zhaoshang.projects.choices import CAPITAL_XLSX, INDUSTRY_XLSX, KIND_XLSX, STAGE_XLSX, STATUS_XLSX, Stage
+from zhaoshang.targets.choices import AMOUNT_FIELD_XLSX, SCHEDULE_XLSX
+from zhaoshang.targets.choices import KIND_XLSX as INDICATOR_KIND_XLSX
 
 UNIT_SHEET = "单位"
 PROJECT_SHEET = "项目"
 RECEIPT_SHEET = "到位资金"
+PERIOD_SHEET = "考核期"
+TARGET_SHEET = "目标"
 NOTES_SHEET = "说明"  # the template's explanations; ignored on import
-DATA_SHEETS = (UNIT_SHEET, PROJECT_SHEET, RECEIPT_SHEET)
+LEDGER_SHEETS = (UNIT_SHEET, PROJECT_SHEET, RECEIPT_SHEET)
+DATA_SHEETS = (*LEDGER_SHEETS, PERIOD_SHEET, TARGET_SHEET)
 
 CHANGE_REASON = "Excel导入"
 STALLED_REASON = "导入"  # the status reason given when the file marks a project 停滞/终止 without one
@@ -101,7 +106,62 @@ RECEIPT_COLUMNS = (
     Column(R_VOUCHER, 18, note="项目、日期、金额、凭证号都相同的记录不会重复导入"),
 )
 
-SHEET_COLUMNS = {UNIT_SHEET: UNIT_COLUMNS, PROJECT_SHEET: PROJECT_COLUMNS, RECEIPT_SHEET: RECEIPT_COLUMNS}
+# Assessment-period sheet ------------------------------------------------------------------------
+A_CODE, A_NAME, A_START, A_END, A_SCHEDULE = "考核期编码", "名称", "开始日期", "结束日期", "时序口径"
+
+PERIOD_COLUMNS = (
+    Column(
+        A_CODE, 14, required=True, note="唯一编码，如 2026 或 BR2026；已存在的编码将更新该考核期的名称、日期和时序口径"
+    ),
+    Column(A_NAME, 30, required=True),
+    Column(A_START, 12, required=True, date=True, note="日期，如 2026-01-01"),
+    Column(A_END, 12, required=True, date=True, note="日期，不早于开始日期"),
+    Column(A_SCHEDULE, 10, note="时序进度的算法：" + "、".join(SCHEDULE_XLSX) + "；留空为按日"),
+)
+
+# Target sheet -----------------------------------------------------------------------------------
+G_PERIOD, G_TIER, G_UNIT, G_GROUP = "考核期编码", "档次", "单位编码", "指标组"
+G_KIND, G_STAGE, G_AMOUNT_FIELD = "指标类型", "阶段", "金额口径"
+G_MIN, G_TARGET, G_WEIGHT = "起点金额(万元)", "目标值", "权重"
+MAX_ALTERNATIVES = 4  # indicators per group, as on the targets page
+
+TARGET_COLUMNS = (
+    Column(G_PERIOD, 14, required=True, note="本文件“考核期”表中或系统中已有考核期的编码"),
+    Column(G_TIER, 8, note="、".join(TIER_XLSX) + "：按档次下达的目标；与单位编码二者填且只填一个"),
+    Column(
+        G_UNIT, 12, note="单位编码：对该单位单独下达的目标，替代其档次的同名指标组；与档次填且只填一个；辖区不设目标"
+    ),
+    Column(
+        G_GROUP,
+        12,
+        required=True,
+        note="指标组名称，如 签约、开工、到位资金；"
+        "同一考核期、同一档次或单位、同名的几行是同一指标组的几个备选指标，完成其一即可",
+    ),
+    Column(G_KIND, 10, required=True, note="、".join(INDICATOR_KIND_XLSX)),
+    Column(
+        G_STAGE,
+        8,
+        note="、".join(STAGE_XLSX) + "：项目须在考核期内达到的阶段；项目个数、金额合计、利用外资必填，到位资金须留空",
+    ),
+    Column(
+        G_AMOUNT_FIELD,
+        12,
+        note="、".join(AMOUNT_FIELD_XLSX)
+        + "：与起点金额比较、金额合计所加的金额；留空时阶段为签约的取协议引资额，其余取计划总投资",
+    ),
+    Column(G_MIN, 12, money=True, note="数字，单位万元，不能为负数；项目金额达到此数（含本数）才计入；留空为 0"),
+    Column(G_TARGET, 10, required=True, note="大于 0 的数字：项目个数为个数（整数），利用外资为万美元，其余为万元"),
+    Column(G_WEIGHT, 8, note="大于 0 的数字，留空为 1；同一指标组各行的权重须一致，可只在一行填写"),
+)
+
+SHEET_COLUMNS = {
+    UNIT_SHEET: UNIT_COLUMNS,
+    PROJECT_SHEET: PROJECT_COLUMNS,
+    RECEIPT_SHEET: RECEIPT_COLUMNS,
+    PERIOD_SHEET: PERIOD_COLUMNS,
+    TARGET_SHEET: TARGET_COLUMNS,
+}
 # Columns a sheet may carry that the importer reads past (the export's running total).
 IGNORED_HEADERS = {PROJECT_SHEET: {P_FUNDS_TOTAL}}
 
@@ -113,6 +173,10 @@ CHOICE_LISTS = {
     P_KIND: tuple(KIND_XLSX),
     P_STAGE: CURRENT_STAGE_VALUES,
     P_INDUSTRY: tuple(INDUSTRY_XLSX),
+    A_SCHEDULE: tuple(SCHEDULE_XLSX),
+    G_KIND: tuple(INDICATOR_KIND_XLSX),
+    G_STAGE: tuple(STAGE_XLSX),
+    G_AMOUNT_FIELD: tuple(AMOUNT_FIELD_XLSX),
 }
 
 

@@ -1,7 +1,8 @@
 """Export the ledger to .xlsx in the import format, so that an exported file imports back unchanged.
 
 The 项目 sheet has the import columns plus 累计到位资金(万元) (which the importer reads past); the
-到位资金 sheet has the receipts of the exported projects.
+到位资金 sheet has the receipts of the exported projects. A period's targets export on their own
+(export_targets): its 考核期 row and one 目标 row per indicator.
 """
 
 from __future__ import annotations
@@ -13,8 +14,12 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from zhaoshang.projects.choices import CAPITAL_XLSX, INDUSTRY_NAME, KIND_XLSX, STATUS_XLSX
+from zhaoshang.organization.choices import TIER_XLSX
+from zhaoshang.projects.choices import CAPITAL_XLSX, INDUSTRY_NAME, KIND_XLSX, STAGE_XLSX, STATUS_XLSX
 from zhaoshang.projects.models import FundsReceipt, Project
+from zhaoshang.targets.choices import AMOUNT_FIELD_XLSX, SCHEDULE_XLSX
+from zhaoshang.targets.choices import KIND_XLSX as INDICATOR_KIND_XLSX
+from zhaoshang.targets.models import Period
 
 from . import columns as c
 from .parsing import format_shares
@@ -124,6 +129,49 @@ def export_ledger(queryset) -> bytes:
         receipt_rows.extend(receipts)
     for values in receipt_rows:
         receipts_sheet.append(_cells(receipts_sheet, c.RECEIPT_COLUMNS, values))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _labels(mapping: dict) -> dict:
+    return {value: label for label, value in mapping.items()}
+
+
+def _whole(number):
+    """A whole number as an int (a count of projects reads 2, not 2.00); other numbers as they are."""
+    return int(number) if number == number.to_integral_value() else number
+
+
+def export_targets(period: Period) -> bytes:
+    """The period (考核期) and its targets (目标, one row per indicator), in the import layout."""
+    tiers, kinds, stages = _labels(TIER_XLSX), _labels(INDICATOR_KIND_XLSX), _labels(STAGE_XLSX)
+    fields, schedules = _labels(AMOUNT_FIELD_XLSX), _labels(SCHEDULE_XLSX)
+    workbook = Workbook(write_only=True)
+    periods_sheet = _start_sheet(workbook, c.PERIOD_SHEET, c.PERIOD_COLUMNS)
+    values = [period.code, period.name, period.start, period.end, schedules.get(period.schedule_basis, "")]
+    periods_sheet.append(_cells(periods_sheet, c.PERIOD_COLUMNS, values))
+    targets_sheet = _start_sheet(workbook, c.TARGET_SHEET, c.TARGET_COLUMNS)
+    groups = (
+        period.groups.select_related("unit")
+        .prefetch_related("indicators")
+        .order_by("tier", "unit__code", "order", "id")
+    )
+    for group in sorted(groups, key=lambda g: g.unit_id is not None):  # the tiers' groups first, then the units'
+        for indicator in group.indicators.all():
+            values = [
+                period.code,
+                tiers.get(group.tier) if group.tier else None,
+                group.unit.code if group.unit_id else None,
+                group.name,
+                kinds.get(indicator.kind, indicator.kind),
+                stages.get(indicator.stage) if indicator.stage else None,
+                fields.get(indicator.amount_field, indicator.amount_field),
+                indicator.min_amount,
+                _whole(indicator.target),
+                group.weight,
+            ]
+            targets_sheet.append(_cells(targets_sheet, c.TARGET_COLUMNS, values))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,5 +1,5 @@
-"""Import units, projects and funds in place from an .xlsx workbook: validate everything, then write
-everything in one transaction, or nothing.
+"""Import units, projects, funds in place, assessment periods and targets from an .xlsx workbook:
+validate everything, then write everything in one transaction, or nothing.
 
 Public API (the CLI, the page and the benchmark use it)::
 
@@ -9,7 +9,8 @@ Public API (the CLI, the page and the benchmark use it)::
 Speed comes from loading what exists once (units, and the projects, credits, stage events and
 receipts the file names) into dicts, diffing in memory, and writing with bulk operations that also
 write the history rows (django-simple-history's bulk helpers), so a 10,000-row sheet costs a few
-dozen queries rather than tens of thousands.
+dozen queries rather than tens of thousands. Periods and targets (a few dozen rows) are planned and
+written by targets_import through the targets services.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from . import columns as c
 from .errors import ErrorList, RowError, error_workbook_bytes
 from .fastwrite import NewRow
 from .reading import ParsedFile, ProjectRow, read_workbook
+from .targets_import import TargetPlanner, WriteRefused
+from .targets_import import empty_counts as target_counts
 from .writing import Changes, write_changes
 
 __all__ = ["ImportResult", "RowError", "import_workbook"]
@@ -45,7 +48,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     dry_run: bool = False
-    sheets: tuple[str, ...] = ()  # the data sheets the file holds, in the order 单位, 项目, 到位资金
+    sheets: tuple[str, ...] = ()  # the data sheets the file holds, in the order 单位, 项目, 到位资金, 考核期, 目标
 
     @property
     def ok(self) -> bool:
@@ -60,6 +63,7 @@ def empty_counts() -> dict[str, dict[str, int]]:
         c.UNIT_SHEET: {"created": 0, "updated": 0, "unchanged": 0},
         c.PROJECT_SHEET: {"created": 0, "updated": 0, "unchanged": 0},
         c.RECEIPT_SHEET: {"created": 0, "skipped": 0},
+        **target_counts(),
     }
 
 
@@ -81,10 +85,15 @@ def import_workbook(source, *, user, dry_run: bool = False) -> ImportResult:
     if dry_run:
         _Planner(parsed, errors, user=user, today=today).plan(result.counts)
     else:
-        with transaction.atomic():
-            changes = _Planner(parsed, errors, user=user, today=today).plan(result.counts)
-            if not errors:
-                write_changes(changes, user=user)
+        try:
+            with transaction.atomic():
+                planner = _Planner(parsed, errors, user=user, today=today)
+                changes = planner.plan(result.counts)
+                if not errors:
+                    write_changes(changes, user=user)
+                    planner.targets.write(user=user)
+        except WriteRefused:  # the reasons are in ``errors``; the transaction is rolled back
+            pass
     if errors:
         result.counts = empty_counts()
         result.errors = sorted(errors, key=_error_order)
@@ -93,7 +102,7 @@ def import_workbook(source, *, user, dry_run: bool = False) -> ImportResult:
 
 def _error_order(error: RowError) -> tuple:
     """Errors as the user reads the file: sheet by sheet, row by row, column by column."""
-    sheets = {"": 0, c.UNIT_SHEET: 2, c.PROJECT_SHEET: 3, c.RECEIPT_SHEET: 4}
+    sheets = {"": 0, c.UNIT_SHEET: 2, c.PROJECT_SHEET: 3, c.RECEIPT_SHEET: 4, c.PERIOD_SHEET: 5, c.TARGET_SHEET: 6}
     headers = [column.header for column in c.SHEET_COLUMNS.get(error.sheet, ())]
     column = headers.index(error.column) if error.column in headers else len(headers)
     return (sheets.get(error.sheet, 1), error.row or 0, column)
@@ -116,15 +125,18 @@ class _Planner:
         self.known_unit_codes = set(self.units) | set(parsed.unit_codes)
         self.projects: dict[str, Project] = {}
         self.user_id = getattr(user, "pk", None)
+        self.targets = TargetPlanner(parsed, errors, units=self.units)
 
     def plan(self, counts: dict) -> Changes:
         for sheet, row, column, code in self.parsed.unit_refs:
             if code not in self.known_unit_codes:
                 self.errors.add(sheet, row, column, code, _("Unknown unit code %(code)s.") % {"code": code})
         self._check_project_refs()
+        self.targets.check_refs()
         self._plan_units(counts[c.UNIT_SHEET])
         self._plan_projects(counts[c.PROJECT_SHEET])
         self._plan_receipts(counts[c.RECEIPT_SHEET])
+        self.targets.plan(counts[c.PERIOD_SHEET], counts[c.TARGET_SHEET])
         return self.changes
 
     # --- units -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
 
 from django.utils.translation import gettext as _
@@ -19,9 +19,22 @@ from openpyxl.utils import get_column_letter
 
 from zhaoshang.organization.choices import CATEGORY_XLSX, TIER_XLSX
 from zhaoshang.organization.models import Unit
-from zhaoshang.projects.choices import CAPITAL_XLSX, INDUSTRY_XLSX, KIND_XLSX, STAGE_ORDER, STATUS_XLSX, Industry
+from zhaoshang.projects.choices import (
+    CAPITAL_XLSX,
+    INDUSTRY_XLSX,
+    KIND_XLSX,
+    STAGE_ORDER,
+    STAGE_XLSX,
+    STATUS_XLSX,
+    Industry,
+    Stage,
+)
 from zhaoshang.projects.models import FundsReceipt, Investor, Project
 from zhaoshang.projects.services import stage_date_errors
+from zhaoshang.targets.choices import AMOUNT_FIELD_XLSX, SCHEDULE_XLSX, AmountField, IndicatorKind, ScheduleBasis
+from zhaoshang.targets.choices import KIND_XLSX as INDICATOR_KIND_XLSX
+from zhaoshang.targets.models import Indicator, Period, TargetGroup
+from zhaoshang.targets.services import IndicatorData, indicator_errors
 
 from . import columns as c
 from . import parsing
@@ -44,6 +57,12 @@ PROJECT_NAME_LEN = Project._meta.get_field("name").max_length
 PROJECT_REMARKS_LEN = Project._meta.get_field("remarks").max_length
 UNIT_CODE_LEN = Unit._meta.get_field("code").max_length
 UNIT_NAME_LEN = Unit._meta.get_field("name").max_length
+PERIOD_CODE_LEN = Period._meta.get_field("code").max_length
+PERIOD_NAME_LEN = Period._meta.get_field("name").max_length
+GROUP_NAME_LEN = TargetGroup._meta.get_field("name").max_length
+WEIGHT_DIGITS = TargetGroup._meta.get_field("weight").max_digits
+TARGET_DIGITS = Indicator._meta.get_field("target").max_digits
+STAGED_KINDS = {IndicatorKind.COUNT, IndicatorKind.AMOUNT, IndicatorKind.FOREIGN}
 
 
 @dataclass
@@ -89,18 +108,51 @@ class ReceiptRow:
 
 
 @dataclass
+class PeriodRow:
+    row: int
+    code: str
+    name: str
+    start: dt.date
+    end: dt.date
+    schedule_basis: str
+
+
+# A target group as the file names it: (period code, tier or None, unit code or "", group name).
+GroupKey = tuple[str, int | None, str, str]
+
+
+@dataclass
+class TargetRow:
+    row: int
+    key: GroupKey
+    indicator: IndicatorData
+    weight: Decimal | None  # None: not written on this row (the group's weight is another row's, or 1)
+
+    @property
+    def period_code(self) -> str:
+        return self.key[0]
+
+
+@dataclass
 class ParsedFile:
     units: list[UnitRow] = field(default_factory=list)
     projects: list[ProjectRow] = field(default_factory=list)
     receipts: list[ReceiptRow] = field(default_factory=list)
+    periods: list[PeriodRow] = field(default_factory=list)
+    targets: list[TargetRow] = field(default_factory=list)
     sheets: set[str] = field(default_factory=set)
     # Codes seen in each sheet even on rows that have errors, so other sheets may refer to them.
     unit_codes: dict[str, int] = field(default_factory=dict)
     project_codes: dict[str, int] = field(default_factory=dict)
+    period_codes: dict[str, int] = field(default_factory=dict)
     # Codes other rows refer to, from every row (valid or not), so that every unknown code is reported:
-    # (sheet, row, column, unit code) and (row, project code) of the 到位资金 sheet.
+    # (sheet, row, column, unit code), and (row, code) of the projects of 到位资金 and periods of 目标.
     unit_refs: list[tuple[str, int, str, str]] = field(default_factory=list)
     project_refs: list[tuple[int, str]] = field(default_factory=list)
+    period_refs: list[tuple[int, str]] = field(default_factory=list)
+    # Per target group of the 目标 sheet: its rows, and the first weight written with its row.
+    group_rows: dict[GroupKey, list[int]] = field(default_factory=dict)
+    group_weights: dict[GroupKey, tuple[Decimal, int]] = field(default_factory=dict)
 
 
 class _Row:
@@ -138,6 +190,20 @@ class _Row:
 
 def _text(max_length: int | None):
     return partial(parsing.text, max_length=max_length)
+
+
+def _above_zero(value, *, max_digits: int, reason: str) -> Decimal | None:
+    """A number greater than zero; zero or below is refused with ``reason`` (e.g. the target's own words)."""
+    try:
+        return parsing.amount(value, max_digits=max_digits, positive=True)
+    except CellError as error:
+        try:
+            number = Decimal(str(value).strip().replace(",", ""))
+        except InvalidOperation:
+            raise error from None
+        if number.is_finite() and number.quantize(parsing.CENT, rounding=ROUND_HALF_UP) <= 0:
+            raise CellError(reason) from None
+        raise
 
 
 def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
@@ -178,11 +244,39 @@ def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
             (c.R_SOURCE, _text(FUNDSRECEIPT_SOURCE_LEN), False),
             (c.R_VOUCHER, _text(FUNDSRECEIPT_VOUCHER_NO_LEN), False),
         ],
+        # Periods and targets may lie in the future: their dates are not checked against today.
+        c.PERIOD_SHEET: [
+            (c.A_CODE, _text(PERIOD_CODE_LEN), True),
+            (c.A_NAME, _text(PERIOD_NAME_LEN), True),
+            (c.A_START, parsing.date, True),
+            (c.A_END, parsing.date, True),
+            (c.A_SCHEDULE, partial(parsing.choice, mapping=SCHEDULE_XLSX), False),
+        ],
+        c.TARGET_SHEET: [
+            (c.G_PERIOD, _text(PERIOD_CODE_LEN), True),
+            (c.G_TIER, partial(parsing.choice, mapping=TIER_XLSX), False),
+            (c.G_UNIT, _text(UNIT_CODE_LEN), False),
+            (c.G_GROUP, _text(GROUP_NAME_LEN), True),
+            (c.G_KIND, partial(parsing.choice, mapping=INDICATOR_KIND_XLSX), True),
+            (c.G_STAGE, partial(parsing.choice, mapping=STAGE_XLSX), False),
+            (c.G_AMOUNT_FIELD, partial(parsing.choice, mapping=AMOUNT_FIELD_XLSX), False),
+            (c.G_MIN, amount, False),
+            (
+                c.G_TARGET,
+                partial(_above_zero, max_digits=TARGET_DIGITS, reason=_("The target must be greater than zero.")),
+                True,
+            ),
+            (
+                c.G_WEIGHT,
+                partial(_above_zero, max_digits=WEIGHT_DIGITS, reason=_("The weight must be greater than zero.")),
+                False,
+            ),
+        ],
     }
 
 
 def read_workbook(source, errors: ErrorList, *, today: dt.date) -> ParsedFile:
-    """Parse the sheets 单位/项目/到位资金 of ``source`` (a path or a binary file object)."""
+    """Parse the sheets 单位/项目/到位资金/考核期/目标 of ``source`` (a path or a binary file object)."""
     parsed = ParsedFile()
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
@@ -206,7 +300,13 @@ def read_workbook(source, errors: ErrorList, *, today: dt.date) -> ParsedFile:
             reason = _("The file has none of the sheets %(sheets)s.") % {"sheets": "、".join(c.DATA_SHEETS)}
             errors.add("", None, "", "", reason)
             return parsed
-        readers = {c.UNIT_SHEET: _unit_row, c.PROJECT_SHEET: _project_row, c.RECEIPT_SHEET: _receipt_row}
+        readers = {
+            c.UNIT_SHEET: _unit_row,
+            c.PROJECT_SHEET: _project_row,
+            c.RECEIPT_SHEET: _receipt_row,
+            c.PERIOD_SHEET: _period_row,
+            c.TARGET_SHEET: _target_row,
+        }
         for sheet in c.DATA_SHEETS:
             if sheet in present:
                 parsed.sheets.add(sheet)
@@ -403,3 +503,78 @@ def _receipt_row(r: _Row, parsed: ParsedFile) -> None:
     voucher = cells[c.R_VOUCHER]
     if r.ok:
         parsed.receipts.append(ReceiptRow(r.row, project_code, date, amount, source, voucher))
+
+
+def _period_row(r: _Row, parsed: ParsedFile) -> None:
+    cells = r.cells
+    code = cells[c.A_CODE]
+    _check_unique(r, c.A_CODE, code, parsed.period_codes)
+    name = cells[c.A_NAME]
+    start, end = cells[c.A_START], cells[c.A_END]
+    if start not in (INVALID, None) and end not in (INVALID, None) and end < start:
+        r.error(c.A_END, _("The period ends before it starts."))
+    schedule = cells[c.A_SCHEDULE]
+    if r.ok:
+        basis = ScheduleBasis.DAY if schedule is None else schedule
+        parsed.periods.append(PeriodRow(r.row, code, name, start, end, str(basis)))
+
+
+def _target_row(r: _Row, parsed: ParsedFile) -> None:
+    cells = r.cells
+    period_code = cells[c.G_PERIOD]
+    if period_code is not INVALID:
+        parsed.period_refs.append((r.row, period_code))
+    tier, unit_code = cells[c.G_TIER], cells[c.G_UNIT]
+    if unit_code not in (INVALID, ""):
+        parsed.unit_refs.append((r.sheet, r.row, c.G_UNIT, unit_code))
+    names = {"tier": c.G_TIER, "unit": c.G_UNIT}
+    if tier is not None and unit_code != "" and INVALID not in (tier, unit_code):
+        r.error(c.G_TIER, _("Fill in either %(tier)s or %(unit)s, not both.") % names)
+    elif tier is None and unit_code == "":
+        r.error(c.G_TIER, _("Fill in %(tier)s (a target for a tier) or %(unit)s (a target for one unit).") % names)
+    kind, stage = cells[c.G_KIND], cells[c.G_STAGE]
+    if kind == IndicatorKind.FUNDS and stage not in (INVALID, None):
+        r.error(c.G_STAGE, _("Leave the stage empty for funds in place: they count the receipts dated in the period."))
+    elif kind in STAGED_KINDS and stage is None:
+        r.error(c.G_STAGE, _("This indicator kind needs the stage the projects must reach in the period."))
+    amount_field = cells[c.G_AMOUNT_FIELD]
+    if amount_field is None:
+        amount_field = AmountField.CONTRACT if stage == Stage.SIGNED else AmountField.PLANNED
+    min_amount, target = cells[c.G_MIN], cells[c.G_TARGET]
+    if kind == IndicatorKind.COUNT and target is not INVALID and target != target.to_integral_value():
+        r.error(c.G_TARGET, _("A number of projects must be a whole number."))
+    indicator = None
+    if INVALID not in (kind, stage, amount_field, min_amount, target):
+        indicator = IndicatorData(
+            kind=str(kind),
+            stage=str(stage or ""),
+            amount_field=str(amount_field),
+            min_amount=min_amount if min_amount is not None else Decimal("0.00"),
+            target=target,
+        )
+        if r.ok:  # the targets service's own rules, should they ever say more than the checks above
+            for reason in indicator_errors(indicator):
+                r.error(c.G_KIND, reason)
+    weight = cells[c.G_WEIGHT]
+    group = cells[c.G_GROUP]
+    if INVALID in (period_code, tier, unit_code, group) or (tier is None) == (unit_code == ""):
+        return
+    key: GroupKey = (period_code, None if tier is None else int(tier), unit_code, group)
+    rows = parsed.group_rows.setdefault(key, [])
+    rows.append(r.row)
+    if len(rows) > c.MAX_ALTERNATIVES:
+        r.error(
+            c.G_GROUP,
+            _("A group has at most %(count)s alternatives; this is row %(number)s of the group (first on row %(row)s).")
+            % {"count": c.MAX_ALTERNATIVES, "number": len(rows), "row": rows[0]},
+        )
+    if weight not in (INVALID, None):
+        first = parsed.group_weights.setdefault(key, (weight, r.row))
+        if first[0] != weight:
+            r.error(
+                c.G_WEIGHT,
+                _("The rows of one group must have the same weight: row %(row)s gives %(weight)s.")
+                % {"row": first[1], "weight": format(first[0].normalize(), "f")},
+            )
+    if r.ok and indicator is not None:
+        parsed.targets.append(TargetRow(r.row, key, indicator, weight))

@@ -4,14 +4,16 @@ import pytest
 
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
+from zhaoshang.targets.models import Indicator, Period, TargetGroup
 
-MODELS = (Unit, Investor, Project, ProjectCredit, StageEvent, FundsReceipt)
+MODELS = (Unit, Investor, Project, ProjectCredit, StageEvent, FundsReceipt)  # the ledger
+TARGET_MODELS = (Period, TargetGroup, Indicator)
 
 
 def snapshot() -> dict[str, int]:
     """Row counts of every table an import writes, history tables included."""
     counts = {}
-    for model in MODELS:
+    for model in (*MODELS, *TARGET_MODELS):
         counts[model.__name__] = model.objects.count()
         counts[f"{model.__name__} history"] = model.history.count()
     return counts

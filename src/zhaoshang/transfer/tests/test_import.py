@@ -20,6 +20,7 @@ from .conftest import MODELS, snapshot
 pytestmark = pytest.mark.django_db
 
 D = dt.date
+NO_TARGETS = {sheet: {"created": 0, "updated": 0, "unchanged": 0} for sheet in ("考核期", "目标")}
 
 
 def good_sheets():
@@ -91,6 +92,7 @@ def test_good_import_creates_everything(good_file, users, units):
         "单位": {"created": 2, "updated": 1, "unchanged": 0},
         "项目": {"created": 3, "updated": 0, "unchanged": 0},
         "到位资金": {"created": 3, "skipped": 0},
+        **NO_TARGETS,
     }
     t03, section = Unit.objects.get(code="T03"), Unit.objects.get(code="T0301")
     assert (t03.parent.code, t03.category, t03.tier) == ("C00", "township", 3)
@@ -172,6 +174,7 @@ def test_the_same_file_again_changes_nothing(good_file, users):
         "单位": {"created": 0, "updated": 0, "unchanged": 3},
         "项目": {"created": 0, "updated": 0, "unchanged": 3},
         "到位资金": {"created": 0, "skipped": 3},
+        **NO_TARGETS,
     }
     assert snapshot() == before
 

@@ -12,7 +12,15 @@ from zhaoshang.transfer import columns as c
 UNIT_HEADERS = [column.header for column in c.UNIT_COLUMNS]
 PROJECT_HEADERS = [column.header for column in c.PROJECT_COLUMNS]
 RECEIPT_HEADERS = [column.header for column in c.RECEIPT_COLUMNS]
-HEADERS = {c.UNIT_SHEET: UNIT_HEADERS, c.PROJECT_SHEET: PROJECT_HEADERS, c.RECEIPT_SHEET: RECEIPT_HEADERS}
+PERIOD_HEADERS = [column.header for column in c.PERIOD_COLUMNS]
+TARGET_HEADERS = [column.header for column in c.TARGET_COLUMNS]
+HEADERS = {
+    c.UNIT_SHEET: UNIT_HEADERS,
+    c.PROJECT_SHEET: PROJECT_HEADERS,
+    c.RECEIPT_SHEET: RECEIPT_HEADERS,
+    c.PERIOD_SHEET: PERIOD_HEADERS,
+    c.TARGET_SHEET: TARGET_HEADERS,
+}
 
 
 def unit(code, name, parent="", category="乡镇", tier="一档") -> list:
@@ -36,6 +44,17 @@ def project(code, name="项目", **by_header) -> list:
 
 def receipt(code, date, amount, source="", voucher="") -> list:
     return [code, date, amount, source, voucher]
+
+
+def period(code, name, start, end, schedule=None) -> list:
+    return [code, name, start, end, schedule]
+
+
+def target(
+    period_code, group, kind, target_value, *, tier=None, unit=None, stage=None, field=None, floor=None, weight=None
+):
+    """A 目标 row: one indicator of a group, set for a tier (一档…四档) or for a unit (its code)."""
+    return [period_code, tier, unit, group, kind, stage, field, floor, target_value, weight]
 
 
 def workbook_bytes(sheets: dict[str, list[list]], *, headers: dict[str, list] | None = None) -> bytes:

@@ -115,6 +115,8 @@ class Project(RestrictedModel):
         verbose_name_plural = _("projects")
         indexes = [
             models.Index(fields=["stage", "stage_date"]),
+            # The ledger lists a stage newest first: without statistics SQLite would sort the whole stage.
+            models.Index(fields=["stage", "-id"], name="project_stage_id_idx"),
             models.Index(fields=["status"]),
             models.Index(fields=["industry"]),
             models.Index(fields=["kind"]),

@@ -6,9 +6,11 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -25,6 +27,18 @@ from .tables import LedgerTable
 PAGE_SIZE = 50
 
 
+class CountedPaginator(Paginator):
+    """A paginator told the row count it would otherwise query for."""
+
+    def __init__(self, object_list, per_page, *args, count: int, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 def filtered_ledger(request):
     filterset = LedgerFilterSet(request.GET or None, queryset=selectors.ledger(user=request.user), user=request.user)
     if not filterset.is_bound:
@@ -38,13 +52,16 @@ def ledger(request):
     filterset, queryset = filtered_ledger(request)
     totals = selectors.ledger_totals(queryset)
     table = LedgerTable(queryset.prefetch_related("credits__unit"))
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    # The totals already counted the filtered set: the paginator need not count it again.
+    paginate = {"per_page": PAGE_SIZE, "paginator_class": CountedPaginator, "count": totals["count"]}
+    RequestConfig(request, paginate=paginate).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "projects/ledger.html",
         {
+            "money_columns": ("planned_investment", "contract_amount", "funds_total"),
             "filter": filterset,
             "table": table,
             "totals": totals,

@@ -160,13 +160,13 @@ def test_batch_progress_counts_records_and_results(users, batch, ledger):
 
 
 def test_the_figures_copied_are_read_afresh(users, units, make_project):
-    # ``project`` is stale after signing (the service saved another instance): the verification must not be.
+    # The verification reads the event's figures from the database, not from any instance in memory.
     project = make_project(units["a"], code="FRESH", planned_investment=D("100"))
     projects.record_stage(user=users["bureau"], project=project, stage="signed", date=d("07-01"), amount=D("700"))
     batch = services.create_batch(
         user=users["supervisor"], start=Q3_START, end=Q3_END, method="threshold", min_amount=D("0")
     )
     stale_event = project.stage_events.get(stage="signed")
-    assert stale_event.project.contract_amount == 0
+    stale_event.amount = D("1")  # an unsaved change in memory must not be what is verified
     verification = verify(users, batch, stale_event, "confirmed")
     assert verification.reported_amount == D("700")

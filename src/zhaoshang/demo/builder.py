@@ -28,6 +28,7 @@ from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
 from zhaoshang.projects.choices import STAGE_ORDER, CapitalType, Currency, Kind, Stage, Status
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
+from zhaoshang.targets.models import Period
 
 from . import data
 from .data import Link
@@ -611,6 +612,36 @@ def _write_projects(plans: list[_Plan], investors: list[Investor], rng: random.R
 
 
 @transaction.atomic
+def _create_periods(bureau: User, today: dt.date) -> None:
+    """The year's targets and a 100-day competition ending after today, both with the seed's table."""
+    from zhaoshang.targets import services as targets
+
+    year = targets.save_period(
+        user=bureau,
+        data={
+            "code": f"ND{today.year}",
+            "name": f"{today.year}年度招商引资目标",
+            "start": dt.date(today.year, 1, 1),
+            "end": dt.date(today.year, 12, 31),
+            "schedule_basis": "month",
+        },
+    )
+    targets.apply_hundred_day_preset(user=bureau, period=year, tier_one_funds=Decimal("2000"))
+    start = today - dt.timedelta(days=80)
+    campaign = targets.save_period(
+        user=bureau,
+        data={
+            "code": f"BR{today.year}",
+            "name": f"{today.year}年招商引资百日竞赛",
+            "start": start,
+            "end": start + dt.timedelta(days=99),
+            "criticise_bottom": {"park": 1},
+            "commend_top": {"park": 1},
+        },
+    )
+    targets.apply_hundred_day_preset(user=bureau, period=campaign, tier_one_funds=Decimal("2000"))
+
+
 def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     """Wipe the organisation and the ledger and build the demo county. The database must be migrated."""
     today = today or demo_today()
@@ -622,6 +653,7 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     _attach_users(users, units)
     plans, investors = _plan_projects(rng, units, users, today)
     _write_projects(plans, investors, rng, now)
+    _create_periods(users["bureau"], today)
     counts = {
         "units": Unit.objects.count(),
         "users": User.objects.count(),
@@ -630,6 +662,7 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
         "stage_events": StageEvent.objects.count(),
         "credits": ProjectCredit.objects.count(),
         "receipts": FundsReceipt.objects.count(),
+        "periods": Period.objects.count(),
     }
     logins = [
         DemoLogin(username, str(role.label), units[unit_code].name, PASSWORD)

@@ -56,11 +56,10 @@ def test_contract_breaks_a_tie_of_score_and_funds():
 
 
 def test_equal_scores_reached_by_different_groups_tie_break_on_funds():
-    """BUG: scores are compared as 28-digit Decimals, so two scores that are equal (5/9 here) differ in
-    the last digit depending on the groups' completions — (0 + 1 + 2/3)/3 = 0.5555…557 but
-    (1 + 1/3 + 1/3)/3 = 0.5555…553 — and the tie rule (funds, contract, code) never applies: A ranks
-    first though B has the funds. Both show 0.5556. Fix: rank on the score rounded to the precision
-    shown (engine.round4), or compute completions with fractions.Fraction."""
+    """Regression (fixed in e717a56): scores compared as 28-digit Decimals differ in the last digit for
+    equal scores reached through different groups — (0 + 1 + 2/3)/3 = 0.5555…557 but (1 + 1/3 + 1/3)/3 =
+    0.5555…553 — so the tie rule (funds, contract, code) never applied: A ranked first though B has the
+    funds, and both show 0.5556. The engine now ranks on the score at the precision shown."""
     before = dt.date(2026, 1, 1)
     groups = [
         group("签约", count("3", floor="0")),
@@ -124,10 +123,10 @@ def test_criticised_count_per_category():
 
 @pytest.mark.parametrize(("size", "n"), [(1, 3), (2, 3), (3, 5), (2, 5), (4, 10)])
 def test_bottom_n_in_a_category_smaller_than_n_criticises_every_unit(size, n):
-    """BUG: ``ranked[len(ranked) - bottom:]`` goes negative when a category has fewer than N units, and a
-    negative slice start counts from the end: 2 units with N=3 criticise 1 unit, 3 units with N=5
-    criticise 2, yet 3 units with N=3 criticise all 3 — a bigger N criticises fewer. Every unit of a
-    category with at most N units is among its bottom N (fix: ``ranked[max(0, len(ranked) - bottom):]``)."""
+    """Regression (fixed in e717a56): ``ranked[len(ranked) - bottom:]`` went negative when a category had
+    fewer than N units, and a negative slice start counts from the end: 2 units with N=3 criticised 1 unit,
+    3 units with N=5 criticised 2, yet 3 units with N=3 all 3 — a bigger N criticised fewer. Every unit of
+    a category with at most N units is among its bottom N."""
     amounts = [str(100 - i) for i in range(size)]
     results = by_funds(*amounts, rules=engine.Rules(criticise_bottom={"township": n}))
     assert [c for c, f in flags(results).items() if "criticised" in f] == [f"U{i:02d}" for i in range(1, size + 1)]

@@ -139,10 +139,10 @@ def test_save_group_validation(users, period, indicators, weight, expected):
     ids=["stage", "kind", "amount_field"],
 )
 def test_unknown_kind_stage_or_amount_field_is_rejected_and_nothing_written(users, period, bad):
-    """BUG: save_group checks neither kind, stage nor amount_field against their choices (the Indicator is
-    saved without full_clean), so it stores e.g. stage "contracted"; every later assess_period of the period
-    then crashes (naming.indicator_name: ValueError "'contracted' is not a valid Stage"), and an unknown
-    kind silently counts nothing."""
+    """Regression (fixed in e717a56): save_group checked neither kind, stage nor amount_field against their
+    choices, so it stored e.g. stage "contracted"; every later assess_period of the period then crashed
+    (naming.indicator_name: ValueError "'contracted' is not a valid Stage"), and an unknown kind silently
+    counted nothing."""
     with pytest.raises(ValidationError):
         services.save_group(user=users["bureau"], period=period, tier=1, name="签约", indicators=[COUNT, bad])
     assert not TargetGroup.objects.exists() and not Indicator.objects.exists()

@@ -114,7 +114,7 @@ def wipe() -> None:
     other apps that point at units, users or projects go too instead of blocking the reset.
     """
     tables = []
-    for label in ("organization", "projects"):
+    for label in ("organization", "projects", "targets"):
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             tables.append(model._meta.db_table)
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)

@@ -277,6 +277,20 @@ def _table(report: dict) -> str:
     return "\n".join(lines)
 
 
+def _dump(output: dict) -> str:
+    """Indented JSON with one line per unit row (the rows would otherwise take thousands of lines)."""
+    rows = {}
+    for report in output["reports"]:
+        for i, row in enumerate(report["rows"]):
+            marker = f"@row{len(rows)}@"
+            rows[marker] = json.dumps(row, ensure_ascii=False)
+            report["rows"][i] = marker
+    text = json.dumps(output, ensure_ascii=False, indent=2)
+    for marker, row in rows.items():
+        text = text.replace(f'"{marker}"', row)
+    return text
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2000)
@@ -319,7 +333,7 @@ def main() -> None:
         }
         if not args.no_write:
             RESULT.parent.mkdir(exist_ok=True)
-            RESULT.write_text(json.dumps(output, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            RESULT.write_text(_dump(output) + "\n", encoding="utf-8")
             print(f"→ {RESULT}")
 
 

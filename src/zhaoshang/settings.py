@@ -171,6 +171,7 @@ if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
+
 # Mail. EMAIL_URL names the SMTP server: smtp://user:pass@host:25 (plain), smtp+tls://user:pass@host:587
 # (STARTTLS) or smtps://user:pass@host:465 (TLS from the start); user and password percent-encoded,
 # ?timeout=SECONDS optional (default 10). Unset, mail is printed on the console, which suits a trial.

@@ -19,4 +19,6 @@ for db in $DBS; do
   "$PY" bench/generate.py --db "$db"
   "$PY" bench/bench_ledger.py --db "$db" --runs "$RUNS"
   "$PY" bench/bench_import.py --db "$db"
+  "$PY" bench/bench_assessment.py --db "$db"
+  "$PY" bench/bench_bulletin.py --db "$db"
 done

@@ -37,8 +37,10 @@ class LedgerFilterSet(filters.FilterSet):
     q = filters.CharFilter(label=_("search"), method="filter_text")
     unit = UnitFilter(label=_("unit (with its sub-units)"), queryset=Unit.objects.none(), method="filter_unit")
     category = filters.ChoiceFilter(label=_("unit category"), choices=Category.choices, method="filter_category")
+    # distinct=False: the stage is a column of the project itself, so no row can repeat; django-filter's
+    # default SELECT DISTINCT made the totals and the count scan every column (bench: 330 + 500 ms on PG).
     stage = filters.MultipleChoiceFilter(
-        label=_("stage"), choices=Stage.choices, widget=forms.SelectMultiple(attrs={"size": 6})
+        label=_("stage"), choices=Stage.choices, distinct=False, widget=forms.SelectMultiple(attrs={"size": 6})
     )
     status = filters.ChoiceFilter(label=_("status"), choices=Status.choices)
     industry = filters.ChoiceFilter(

@@ -17,7 +17,7 @@ def _number(value):
 def _point(figure: dict | None):
     if figure is None:
         return "-"  # a month still to come: ECharts leaves a gap
-    return {"value": _number(figure["value"]), "count": figure["count"], "url": figure["url"]}
+    return {"value": _number(figure["value"]), "url": figure["url"]}
 
 
 def labels() -> dict[str, str]:

@@ -9,9 +9,11 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.apps import apps
-from django.db.models import Count, DateField, Max, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.core.cache import cache
+from django.db.models import Count, DateField, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncDate
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhaoshang.organization.choices import Category
@@ -22,7 +24,7 @@ from zhaoshang.projects.models import StageEvent
 BIG_STAGES = ("lead", "negotiating", "intention", "signed", "started")  # not yet producing
 BIG_LIMIT = 50
 LIST_LIMIT = 10
-EPOCH = dt.date(1900, 1, 1)
+FORECAST_CACHE_SECONDS = 600
 CATEGORY_ORDER = ("township", "department", "vertical", "park", "office", "jurisdiction")
 
 
@@ -34,16 +36,12 @@ def _scheduling():
     return selectors
 
 
-def big_and_stalled(scope, *, as_of: dt.date, big_amount: Decimal, stalled: bool = True) -> dict:
-    """Big projects still on their way (planned ≥ ``big_amount``, active, not yet producing) with the days since
-    their last progress; and, with scheduling installed, the projects its stalled rule finds."""
-    projects = scope.queryset()
+def big_projects(scope, *, as_of: dt.date, big_amount: Decimal) -> dict:
+    """Big projects still on their way (planned ≥ ``big_amount``, active, not yet producing): how many, and the
+    largest ones with their stage, county leader and the days since their last progress (stage event or submitted
+    progress report, up to the as-of date)."""
     big_q = Q(planned_investment__gte=big_amount, status=Status.ACTIVE, stage__in=BIG_STAGES)
-    totals = projects.order_by().aggregate(
-        big=Count("pk", filter=big_q),
-        big_planned=Sum("planned_investment", filter=big_q),
-        marked_stalled=Count("pk", filter=Q(status=Status.STALLED)),
-    )
+    totals = scope.queryset().filter(big_q).order_by().aggregate(count=Count("pk"), planned=Sum("planned_investment"))
     last_event = (
         StageEvent.objects.filter(project=OuterRef("pk"), date__lte=as_of)
         .order_by()
@@ -51,13 +49,8 @@ def big_and_stalled(scope, *, as_of: dt.date, big_amount: Decimal, stalled: bool
         .annotate(m=Max("date"))
         .values("m")[:1]
     )
-
-    def latest(subquery):
-        return Coalesce(Subquery(subquery, output_field=DateField()), Value(EPOCH, output_field=DateField()))
-
-    activity = [latest(last_event)]
-    scheduling = _scheduling()
-    if scheduling is not None:
+    rows = scope.queryset().filter(big_q).annotate(last_event=Subquery(last_event, output_field=DateField()))
+    if _scheduling() is not None:
         from zhaoshang.scheduling.models import ProgressReport
 
         last_report = (
@@ -68,17 +61,18 @@ def big_and_stalled(scope, *, as_of: dt.date, big_amount: Decimal, stalled: bool
             .annotate(m=Max(TruncDate("submitted_at")))
             .values("m")[:1]
         )
-        activity.append(latest(last_report))
+        rows = rows.annotate(last_report=Subquery(last_report, output_field=DateField()))
+    # The largest first. For the whole ledger the database walks the planned-investment index and works out the
+    # dates for these rows only; a unit's few projects are found first and then sorted (an expression, which no
+    # index serves, keeps SQLite from walking the whole index in search of them).
+    largest = "-planned_investment" if scope.projects is None else (F("planned_investment") + 0).desc()
     rows = (
-        projects.filter(big_q)
-        .annotate(last_progress=Greatest(*activity, output_field=DateField()) if len(activity) > 1 else activity[0])
-        .select_related("responsible_unit")
-        .prefetch_related("credits__unit")
-        .order_by("last_progress", "code")[:BIG_LIMIT]
+        rows.select_related("responsible_unit").prefetch_related("credits__unit").order_by(largest, "code")[:BIG_LIMIT]
     )
     big = []
     for project in rows:
-        last = project.last_progress if project.last_progress and project.last_progress > EPOCH else None
+        dates = [d for d in (project.last_event, getattr(project, "last_report", None)) if d is not None]
+        last = max(dates) if dates else None
         big.append(
             {
                 "id": project.pk,
@@ -94,22 +88,23 @@ def big_and_stalled(scope, *, as_of: dt.date, big_amount: Decimal, stalled: bool
                 "days": (as_of - last).days if last else None,
             }
         )
-    big_planned = Decimal(totals["big_planned"] or 0).quantize(Decimal("0.01"))
-    data = {
-        "big_projects": {
-            "threshold": big_amount,
-            "count": totals["big"],
-            "amount": big_planned,
-            "amount_field": "planned",
-            "value": totals["big"],
-            "url": scope.url(planned_min=f"{big_amount:f}", status=Status.ACTIVE, stage=list(BIG_STAGES)),
-            "rows": big,
-            "shown": len(big),
-        }
+    return {
+        "threshold": big_amount,
+        "count": totals["count"],
+        "value": totals["count"],
+        "amount": Decimal(totals["planned"] or 0).quantize(Decimal("0.01")),
+        "amount_field": "planned",
+        "url": scope.url(planned_min=f"{big_amount:f}", status=Status.ACTIVE, stage=list(BIG_STAGES)),
+        "rows": big,
+        "shown": len(big),
     }
-    if stalled:
-        data["stalled"] = _stalled(scope, as_of=as_of, marked=totals["marked_stalled"], scheduling=scheduling)
-    return data
+
+
+def stalled(scope, *, as_of: dt.date) -> dict:
+    """Projects marked stalled in the ledger, and (with scheduling installed) those its stalled rule finds:
+    ``scheduling.selectors.stalled_projects`` — no stage change and no report for N days, or two missed rounds."""
+    marked = scope.queryset().filter(status=Status.STALLED).count()
+    return _stalled(scope, as_of=as_of, marked=marked, scheduling=_scheduling())
 
 
 def _stalled(scope, *, as_of: dt.date, marked: int, scheduling) -> dict:
@@ -262,7 +257,16 @@ def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
     kwargs = {"unit_ids": unit_ids}
     if runs is not None:
         kwargs["runs"] = runs
-    result = run_forecast(period, as_of, **kwargs)
+    # Thousands of simulated assessments: the result is kept a few minutes (per process), so that reloading the
+    # page or switching back to it does not start the simulation again. The page says when it was computed.
+    key = "dashboard-forecast:" + ":".join(
+        [str(period.pk), as_of.isoformat(), str(runs), ",".join(map(str, unit_ids)) if unit_ids is not None else "all"]
+    )
+    cached = cache.get(key)
+    if cached is None:
+        cached = {"result": run_forecast(period, as_of, **kwargs), "computed_at": timezone.localtime()}
+        cache.set(key, cached, FORECAST_CACHE_SECONDS)
+    result = cached["result"]
     names: list[str] = []
     for unit in result.units:
         for group in unit.groups:
@@ -274,7 +278,7 @@ def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
         return {
             "unit_id": unit.unit_id,
             "code": unit.code,
-            "name": _("County") if county else unit.name,
+            "name": (_("County") if unit_ids is None else _("These units together")) if county else unit.name,
             "category": unit.category,
             "current": unit.current_score,
             "expected": unit.expected_score,
@@ -299,4 +303,5 @@ def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
         "county": row(result.county, county=True) if result.units else None,
         "units": [row(u, county=False) for u in units],
         "elapsed_ms": result.elapsed_ms,
+        "computed_at": cached["computed_at"],
     }

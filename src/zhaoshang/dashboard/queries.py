@@ -12,9 +12,10 @@ The SQL is written by hand because it aggregates an aggregate; the projects a us
 
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from itertools import pairwise
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -22,7 +23,7 @@ from django.db.models import QuerySet
 from zhaoshang.projects.choices import Stage
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, StageEvent
 
-from .windows import Span
+from .windows import Span, year_earlier
 
 PIPELINE = ("negotiating", "intention", "signed", "started", "producing")
 STAGES = tuple(Stage.values)
@@ -36,6 +37,7 @@ BANDS = (
 )
 DIMENSIONS = ("industry", "chain", "origin", "kind", "high_tech", "band")
 NUM = "CAST(NULL AS NUMERIC)"
+FAR = "9999-12-31"
 
 
 def _stages_from(stage: str) -> str:
@@ -78,12 +80,14 @@ def _between(column: str, span: Span) -> Sql:
     return Sql().add(f"{column} BETWEEN %s AND %s", span.start, span.end)
 
 
-def _bucket(column: str, buckets: Sequence[tuple[str, Span]]) -> Sql:
-    """A CASE giving the key of the span ``column`` falls in (spans must not overlap), NULL if none."""
-    sql = Sql().add("CASE")
-    for key, span in buckets:
-        sql.add(" WHEN ").extend(_between(column, span)).add(f" THEN '{key}'")
-    return sql.add(" ELSE NULL END")
+def _earliest(columns: Sequence[str]) -> str:
+    """The earliest of some date columns, ignoring NULLs (NULL when all are)."""
+    if len(columns) == 1:
+        return columns[0]
+    if connection.vendor == "postgresql":
+        return f"LEAST({', '.join(columns)})"  # LEAST ignores NULLs there
+    # SQLite's min() of several values is NULL as soon as one is: compare with a date no event has instead.
+    return f"NULLIF(min({', '.join(f'COALESCE({c}, {FAR!r})' for c in columns)}), {FAR!r})"
 
 
 def _days_between(later: str, earlier: str) -> str:
@@ -133,36 +137,78 @@ def _band_sql() -> Sql:
     return sql.add(" END")
 
 
-def reached_facts(
-    *,
-    scope: QuerySet | None,
-    windows: dict[str, Span],
-    current_months: Sequence[tuple[str, Span]],
-    last_year_months: Sequence[tuple[str, Span]],
-    usd_rate: Decimal,
-) -> dict:
-    """Counts and sums of the projects that reached stages inside the windows, the funnel of the current
-    window, breakdowns of the projects signed in it, and the months. One statement."""
-    spans = [s for s in [*windows.values(), *(s for _k, s in current_months), *(s for _k, s in last_year_months)]]
+def _month_key(column: str) -> str:
+    """The calendar month of a date column as 'YYYY-MM'."""
+    if connection.vendor == "postgresql":
+        return f"to_char({column}, 'YYYY-MM')"
+    return f"substr({column}, 1, 7)"  # SQLite keeps dates as ISO text
+
+
+def _not_indexed(scope) -> str:
+    """SQLite, without statistics, reads a date range through the date index row by row even when the range holds
+    most of the table; for the whole ledger a plain scan is several times faster there. (A unit's few projects
+    are best found through the project index; PostgreSQL's planner chooses by itself.)"""
+    return " NOT INDEXED" if connection.vendor == "sqlite" and scope is None else ""
+
+
+def _union(branches: Sequence[Sql]) -> Sql:
+    sql = Sql()
+    for index, branch in enumerate(branches):
+        if index:
+            sql.add(" UNION ALL ")
+        sql.extend(branch)
+    return sql
+
+
+def _cover(spans: Sequence[Span]) -> Span | None:
     spans = [s for s in spans if not s.empty]
+    return Span(min(s.start for s in spans), max(s.end for s in spans)) if spans else None
+
+
+def reached_facts(
+    *, scope: QuerySet | None, windows: dict[str, Span], months: Sequence[dict], usd_rate: Decimal
+) -> dict:
+    """Counts and sums of the projects that reached stages inside the windows, the funnel of the current window
+    with the days each stage took, breakdowns of the projects signed in it, and the months (this period's and
+    last year's). One statement: per-project first dates once, then a GROUP BY per section."""
+    current = windows["current"]
+    this_year = _cover([m["span"] for m in months])
+    last_year = _cover([m["last_year"] for m in months])
     result = {
         "windows": {name: _empty_window() for name in windows},
         "funnel": {stage: 0 for stage in PIPELINE},
+        "durations": {stage: [] for stage in PIPELINE[:-1]},
         "dimensions": {name: {} for name in DIMENSIONS},
         "months_signed": {},
         "months_started": {},
     }
-    if not spans:
+    cover = _cover([*windows.values(), *(s for s in (this_year, last_year) if s)])
+    if cover is None:
         return result
-    low, high = min(s.start for s in spans), max(s.end for s in spans)
-    current = windows["current"]
     e, p, i = StageEvent._meta.db_table, Project._meta.db_table, Investor._meta.db_table
 
-    sql = Sql().add(f"WITH moved AS (SELECT DISTINCT project_id FROM {e} WHERE date >= %s AND date <= %s), ", low, high)
-    sql.add("reached AS (SELECT project_id")
+    # The projects (in scope) with a stage event in the dates compared; their first date at each stage.
+    sql = Sql().add(
+        f"WITH moved AS (SELECT DISTINCT project_id FROM {e} WHERE date >= %s AND date <= %s",
+        cover.start,
+        cover.end,
+    )
+    sql.extend(scope_sql(scope, "project_id")).add("), ")
+    # Each stage's own date (one event per project and stage), then the date each stage was reached: the first
+    # of its own and the later stages' dates (cheaper than a MIN over a list of stages for every event).
+    sql.add("own AS (SELECT project_id")
     for stage in PIPELINE:
-        sql.add(f", MIN(CASE WHEN stage IN {_stages_from(stage)} THEN date END) AS r_{stage}")
-    sql.add(f" FROM {e} WHERE date <= %s AND project_id IN (SELECT project_id FROM moved) GROUP BY project_id), ", high)
+        sql.add(f", MIN(CASE WHEN stage = '{stage}' THEN date END) AS o_{stage}")
+    sql.add(
+        f" FROM {e} WHERE date <= %s AND project_id IN (SELECT project_id FROM moved) GROUP BY project_id), ",
+        cover.end,
+    )
+    sql.add("reached AS MATERIALIZED (SELECT project_id")
+    for index, stage in enumerate(PIPELINE):
+        sql.add(f", {_earliest([f'o_{s}' for s in PIPELINE[index:]])} AS r_{stage}")
+    for stage in PIPELINE[:-1]:
+        sql.add(f", o_{stage}")
+    sql.add(" FROM own), ")
     sql.add(
         "facts AS MATERIALIZED (SELECT p.id, p.industry, p.industry_chain AS chain, COALESCE(i.origin, '') AS origin,"
         " p.kind, CASE WHEN p.high_tech THEN '1' ELSE '0' END AS high_tech, p.capital_type,"
@@ -171,8 +217,12 @@ def reached_facts(
     sql.extend(_usd_sql(usd_rate)).add(" AS usd")
     for stage in PIPELINE:
         sql.add(f", r.r_{stage}")
-    sql.add(f" FROM reached r JOIN {p} p ON p.id = r.project_id LEFT JOIN {i} i ON i.id = p.investor_id WHERE 1 = 1")
-    sql.extend(scope_sql(scope, "p.id")).add(") ")
+    # Amounts and kinds only for the projects that signed or started in the dates: the others count in the funnel
+    # and the durations alone, which read ``reached``.
+    sql.add(f" FROM reached r JOIN {p} p ON p.id = r.project_id LEFT JOIN {i} i ON i.id = p.investor_id WHERE ")
+    sql.extend(_between("r.r_signed", cover)).add(" OR ").extend(_between("r.r_started", cover)).add("), ")
+    # The projects signed in the current window, for the breakdowns.
+    sql.add("signed AS MATERIALIZED (SELECT * FROM facts WHERE ").extend(_between("r_signed", current)).add(") ")
 
     branches: list[Sql] = []
     for name, span in windows.items():
@@ -188,7 +238,14 @@ def reached_facts(
     funnel = Sql().add("SELECT 'funnel', ''")
     for stage in PIPELINE:
         funnel.add(", SUM(CASE WHEN ").extend(_between(f"r_{stage}", current)).add(" THEN 1 ELSE 0 END)")
-    branches.append(funnel.add(f", {NUM} FROM facts"))
+    branches.append(funnel.add(f", {NUM} FROM reached"))
+
+    # Days in each stage: from its own date to the next stage reached, for the projects that moved on in the window.
+    for stage, following in pairwise(PIPELINE):
+        days = _days_between(f"r_{following}", f"o_{stage}")
+        branch = Sql().add(f"SELECT 'days_{stage}', CAST({days} AS TEXT), COUNT(*), {NUM}, {NUM}, {NUM}, {NUM}, {NUM}")
+        branch.add(f" FROM reached WHERE o_{stage} IS NOT NULL AND ").extend(_between(f"r_{following}", current))
+        branches.append(branch.add(f" GROUP BY {days}"))
 
     expressions = {
         "industry": Sql().add("industry"),
@@ -200,28 +257,22 @@ def reached_facts(
     }
     for name, expression in expressions.items():
         branch = Sql().add(f"SELECT '{name}', k, COUNT(*), SUM(contract), {NUM}, {NUM}, {NUM}, {NUM} FROM (SELECT ")
-        branch.extend(expression).add(" AS k, contract FROM facts WHERE ").extend(_between("r_signed", current))
-        branches.append(branch.add(") t GROUP BY k"))
+        branches.append(branch.extend(expression).add(" AS k, contract FROM signed) t GROUP BY k"))
 
-    for section, column, amount, buckets in (
-        ("months_signed", "r_signed", "contract", current_months),
-        ("months_signed", "r_signed", "contract", last_year_months),
-        ("months_started", "r_started", "planned", current_months),
-        ("months_started", "r_started", "planned", last_year_months),
+    for section, column, amount in (
+        ("months_signed", "r_signed", "contract"),
+        ("months_started", "r_started", "planned"),
     ):
-        buckets = [(key, span) for key, span in buckets if not span.empty]
-        if not buckets:
-            continue
-        branch = Sql().add(f"SELECT '{section}', k, COUNT(*), SUM({amount}), {NUM}, {NUM}, {NUM}, {NUM} FROM (SELECT ")
-        branch.extend(_bucket(column, buckets)).add(f" AS k, {amount} FROM facts) t WHERE k IS NOT NULL GROUP BY k")
-        branches.append(branch)
+        for prefix, span in (("c", this_year), ("l", last_year)):
+            if span is None:
+                continue
+            key = _month_key(column)
+            branch = Sql().add(f"SELECT '{section}', '{prefix}' || {key}, COUNT(*), SUM({amount})")
+            branch.add(f", {NUM}, {NUM}, {NUM}, {NUM} FROM facts WHERE ").extend(_between(column, span))
+            branches.append(branch.add(f" GROUP BY {key}"))
 
-    for index, branch in enumerate(branches):
-        if index:
-            sql.add(" UNION ALL ")
-        sql.extend(branch)
-
-    for section, key, a, b, c, d, e_, f in _fetch(sql):
+    keys = _month_keys(months)
+    for section, key, a, b, c, d, e_, f in _fetch(sql.extend(_union(branches))):
         if section == "window":
             result["windows"][key] = {
                 "signed": int(a or 0),
@@ -233,11 +284,26 @@ def reached_facts(
             }
         elif section == "funnel":
             result["funnel"] = {stage: int(v or 0) for stage, v in zip(PIPELINE, (a, b, c, d, e_), strict=True)}
+        elif section.startswith("days_"):
+            result["durations"][section[5:]].append((int(float(key)), int(a)))
         elif section in result["dimensions"]:
             result["dimensions"][section][key or ""] = {"count": int(a), "amount": money(b)}
-        else:
-            result[section][key] = {"count": int(a), "amount": money(b)}
+        elif key in keys:
+            result[section][keys[key]] = {"count": int(a), "amount": money(b)}
+    result["durations"] = {
+        stage: {"median": _median(rows), "projects": sum(n for _d, n in rows)}
+        for stage, rows in result["durations"].items()
+    }
     return result
+
+
+def _month_keys(months: Sequence[dict]) -> dict[str, str]:
+    """'c2026-03' → 'c2', 'l2025-03' → 'l2': the database's month keys to the months' places in the period."""
+    keys = {}
+    for index, month in enumerate(months):
+        keys[f"c{month['month']:%Y-%m}"] = f"c{index}"
+        keys[f"l{year_earlier(month['month']):%Y-%m}"] = f"l{index}"
+    return keys
 
 
 def _empty_window() -> dict:
@@ -245,79 +311,36 @@ def _empty_window() -> dict:
     return {"signed": 0, "contract": zero, "started": 0, "started_planned": zero, "foreign": 0, "foreign_usd": zero}
 
 
-def funds(
-    *,
-    scope: QuerySet | None,
-    windows: dict[str, Span],
-    current_months: Sequence[tuple[str, Span]],
-    last_year_months: Sequence[tuple[str, Span]],
-) -> dict:
-    """Funds in place (the receipts dated inside each span) and how many projects received them. One statement."""
-    spans = [s for s in [*windows.values(), *(s for _k, s in current_months), *(s for _k, s in last_year_months)]]
-    spans = [s for s in spans if not s.empty]
-    result = {"windows": {name: {"amount": money(0), "projects": 0} for name in windows}, "months": {}}
-    if not spans:
-        return result
-    low, high = min(s.start for s in spans), max(s.end for s in spans)
-    r = FundsReceipt._meta.db_table
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
-    def base() -> Sql:
-        return (
-            Sql()
-            .add(f" FROM {r} f WHERE f.date >= %s AND f.date <= %s", low, high)
-            .extend(scope_sql(scope, "f.project_id"))
+
+def funds(*, scope: QuerySet | None, windows: dict[str, Span], months: Sequence[dict]) -> dict:
+    """Funds in place: the receipts dated inside each window and month. The database sums them by day (one scan,
+    a few hundred rows back); the spans are added up here."""
+    spans = {name: span for name, span in windows.items()}
+    for index, month in enumerate(months):
+        spans[f"c{index}"] = month["span"]
+        spans[f"l{index}"] = month["last_year"]
+    totals = {name: Decimal("0") for name in spans}
+    cover = _cover(list(spans.values()))
+    if cover is not None:
+        r = FundsReceipt._meta.db_table
+        sql = Sql().add(
+            f"SELECT f.date, SUM(f.amount) FROM {r} f{_not_indexed(scope)} WHERE f.date >= %s AND f.date <= %s",
+            cover.start,
+            cover.end,
         )
-
-    branches = []
-    for name, span in windows.items():
-        inside = _between("f.date", span)
-        branch = Sql().add(f"SELECT '{name}', SUM(CASE WHEN ").extend(inside).add(" THEN f.amount END)")
-        branch.add(", COUNT(DISTINCT CASE WHEN ").extend(inside).add(" THEN f.project_id END)")
-        branches.append(branch.extend(base()))
-    for buckets in (current_months, last_year_months):
-        buckets = [(key, span) for key, span in buckets if not span.empty]
-        if buckets:
-            branch = Sql().add("SELECT k, SUM(amount), COUNT(DISTINCT project_id) FROM (SELECT ")
-            branch.extend(_bucket("f.date", buckets)).add(" AS k, f.amount, f.project_id").extend(base())
-            branches.append(branch.add(") t WHERE k IS NOT NULL GROUP BY k"))
-    sql = Sql()
-    for index, branch in enumerate(branches):
-        if index:
-            sql.add(" UNION ALL ")
-        sql.extend(branch)
-    for key, amount, projects in _fetch(sql):
-        row = {"amount": money(amount), "projects": int(projects or 0)}
-        if key in windows:
-            result["windows"][key] = row
-        else:
-            result["months"][key] = row
+        sql.extend(scope_sql(scope, "f.project_id")).add(" GROUP BY f.date")
+        by_day = [(_as_date(day), money(amount)) for day, amount in _fetch(sql)]
+        for name, span in spans.items():
+            if not span.empty:
+                totals[name] = sum((amount for day, amount in by_day if span.start <= day <= span.end), Decimal("0"))
+    result = {"windows": {name: money(totals[name]) for name in windows}, "months": {}}
+    for name in spans:
+        if name not in windows:
+            result["months"][name] = money(totals[name])
     return result
-
-
-def stage_durations(*, scope: QuerySet | None, span: Span) -> dict[str, dict]:
-    """For each pipeline stage, how many days projects stayed in it before moving on: from the stage's own event
-    to the first later stage's, for the projects that moved on inside ``span``. The database returns a
-    histogram (stage, days, projects); its median is taken here."""
-    durations: dict[str, dict] = {stage: {"median": None, "projects": 0} for stage in PIPELINE[:-1]}
-    if span.empty:
-        return durations
-    e = StageEvent._meta.db_table
-    order = "CASE {0}.stage " + " ".join(f"WHEN '{s}' THEN {n}" for n, s in enumerate(STAGES)) + " END"
-    sql = Sql().add("SELECT stage, days, COUNT(*) FROM (SELECT e1.stage AS stage, ")
-    sql.add(_days_between("MIN(e2.date)", "e1.date") + " AS days")
-    sql.add(f" FROM {e} e1 JOIN {e} e2 ON e2.project_id = e1.project_id")
-    sql.add(f" AND {order.format('e2')} > {order.format('e1')}")
-    sql.add(" WHERE e1.stage IN (" + ", ".join(f"'{s}'" for s in PIPELINE[:-1]) + ")")
-    sql.add(" AND e2.date <= %s", span.end)
-    sql.add(f" AND e1.project_id IN (SELECT project_id FROM {e} WHERE date >= %s AND date <= %s)", span.start, span.end)
-    sql.extend(scope_sql(scope, "e1.project_id"))
-    sql.add(" GROUP BY e1.id, e1.stage, e1.date HAVING MIN(e2.date) >= %s) t GROUP BY stage, days", span.start)
-    histogram: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for stage, days, count in _fetch(sql):
-        histogram[stage].append((int(days), int(count)))
-    for stage, rows in histogram.items():
-        durations[stage] = {"median": _median(rows), "projects": sum(count for _d, count in rows)}
-    return durations
 
 
 def _median(rows: list[tuple[int, int]]) -> Decimal | None:

@@ -6,9 +6,14 @@ projects and whole amounts, as reported, without the period's recognition rules 
 figures. The ranking is the assessment itself (``assessment.selectors.assess_period``: credit shares,
 recognition rules, targets), so it shows exactly what the assessment page shows.
 
-Drill-down. Every figure that counts projects carries ``url``: the ledger's own filter address for exactly
-those projects, so the ledger's count (and its contract or planned total, where the figure is that sum) is
-the figure. The tests fetch every one of them.
+Drill-down. Every figure carries ``url``: the ledger's own filter address for exactly the projects behind it.
+Figures that count projects carry ``count``, and sums of contract or planned amounts ``amount_field``, so the
+ledger's count and total are the figure (the tests fetch every address). Funds in place are sums of receipts
+dated inside the dates, which the ledger's all-time funds column cannot total: their address lists the projects
+that received them.
+
+Cost. A handful of queries whatever the size of the ledger (see queries.py); the stalled rule, the ranking
+and the forecast, which cost what their own apps' selectors cost, are sections the page loads after itself.
 """
 
 from __future__ import annotations
@@ -148,8 +153,8 @@ def headline(scope: Scope, windows: dict[str, Span], facts: dict, funds: dict) -
         }
 
     def funds_in_place(name, span):
-        w = funds["windows"][name]
-        return {"value": w["amount"], "count": w["projects"], "url": scope.url(**received_params(span))}
+        # An amount the ledger cannot total (its funds column is all-time); the address lists its projects.
+        return {"value": funds["windows"][name], "url": scope.url(**received_params(span))}
 
     def foreign(name, span):
         w = facts["windows"][name]
@@ -168,12 +173,12 @@ def headline(scope: Scope, windows: dict[str, Span], facts: dict, funds: dict) -
     ]
 
 
-def funnel(scope: Scope, current: Span, facts: dict, durations: dict) -> list[dict]:
+def funnel(scope: Scope, current: Span, facts: dict) -> list[dict]:
     rows = []
     previous = None
     for stage in queries.PIPELINE:
         count = facts["funnel"][stage]
-        duration = durations.get(stage, {"median": None, "projects": 0})
+        duration = facts["durations"].get(stage, {"median": None, "projects": 0})
         rows.append(
             {
                 "stage": stage,
@@ -208,8 +213,7 @@ def trend(scope: Scope, month_list: list[dict], facts: dict, funds: dict) -> dic
     def funds_point(key: str, span: Span):
         if span.empty:
             return None
-        row = funds["months"].get(key, {"amount": Decimal("0.00"), "projects": 0})
-        return {"value": row["amount"], "count": row["projects"], "url": scope.url(**received_params(span))}
+        return {"value": funds["months"].get(key, Decimal("0.00")), "url": scope.url(**received_params(span))}
 
     series = {"signed": [], "signed_last_year": [], "started": [], "started_last_year": []}
     series |= {"funds": [], "funds_last_year": []}
@@ -240,11 +244,12 @@ def trend(scope: Scope, month_list: list[dict], facts: dict, funds: dict) -> dic
 
 
 def _band_label(low: Decimal | None, high: Decimal | None) -> str:
+    """ "≥10000", "5000–10000", "<500" (万元; the lower bound is included, the upper one is not)."""
     if high is None:
-        return _("%(low)s and above") % {"low": f"{low:,.0f}"}
+        return f"≥{low:.0f}"
     if low is None:
-        return _("below %(high)s") % {"high": f"{high:,.0f}"}
-    return f"{low:,.0f} – {high:,.0f}"
+        return f"<{high:.0f}"
+    return f"{low:.0f}–{high:.0f}"
 
 
 def breakdowns(scope: Scope, current: Span, facts: dict) -> dict:
@@ -329,8 +334,6 @@ def dashboard_data(
     windows = spans(period.start, period.end, as_of)
     current = windows["current"]
     month_list = months(period.start, period.end, as_of)
-    current_months = [(f"c{i}", m["span"]) for i, m in enumerate(month_list)]
-    last_year_months = [(f"l{i}", m["last_year"]) for i, m in enumerate(month_list)]
     data: dict = {
         "period": {"id": period.pk, "code": period.code, "name": period.name, "start": period.start, "end": period.end},
         "as_of": as_of,
@@ -341,28 +344,22 @@ def dashboard_data(
     }
     if wanted & {"headline", "funnel", "trend", "breakdowns"}:
         facts = queries.reached_facts(
-            scope=scope.projects,
-            windows=windows,
-            current_months=current_months,
-            last_year_months=last_year_months,
-            usd_rate=period.usd_rate,
+            scope=scope.projects, windows=windows, months=month_list, usd_rate=period.usd_rate
         )
     if wanted & {"headline", "trend"}:
-        funds = queries.funds(
-            scope=scope.projects, windows=windows, current_months=current_months, last_year_months=last_year_months
-        )
+        funds = queries.funds(scope=scope.projects, windows=windows, months=month_list)
     if "headline" in wanted:
         data["headline"] = headline(scope, windows, facts, funds)
     if "funnel" in wanted:
-        data["funnel"] = funnel(scope, current, facts, queries.stage_durations(scope=scope.projects, span=current))
+        data["funnel"] = funnel(scope, current, facts)
     if "trend" in wanted:
         data["trend"] = trend(scope, month_list, facts, funds)
     if "breakdowns" in wanted:
         data["breakdowns"] = breakdowns(scope, current, facts)
-    if "big_projects" in wanted or "stalled" in wanted:
-        data.update(lists.big_and_stalled(scope, as_of=as_of, big_amount=big_amount, stalled="stalled" in wanted))
-        if "big_projects" not in wanted:
-            data.pop("big_projects", None)
+    if "big_projects" in wanted:
+        data["big_projects"] = lists.big_projects(scope, as_of=as_of, big_amount=big_amount)
+    if "stalled" in wanted:
+        data["stalled"] = lists.stalled(scope, as_of=as_of)
     if "overdue" in wanted:
         data["overdue"] = lists.overdue(scope, as_of=as_of)
     if "ranking" in wanted:

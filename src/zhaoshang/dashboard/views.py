@@ -17,7 +17,8 @@ from zhaoshang.targets.models import Period
 from . import charts, selectors
 from .forms import DashboardForm
 
-LAZY_SECTIONS = ("ranking", "forecast")
+# Loaded after the page: they cost what the assessment, the stalled rule and the simulation cost.
+LAZY_SECTIONS = ("stalled", "ranking", "forecast")
 
 
 @dataclass
@@ -57,10 +58,10 @@ def parameters(request) -> Parameters:
     as_of = cleaned.get("as_of") or selectors.default_as_of(period, today)
     big = cleaned.get("big")
     big = selectors.DEFAULT_BIG_PROJECT if big is None else big
-    if not form.is_bound or not form.is_valid():
-        form = DashboardForm(
-            initial={"period": period.pk, "as_of": as_of, "unit": unit.pk if unit else None, "big": big}, user=user
-        )
+    if not form.is_bound or form.is_valid():
+        # Show the values in effect, defaults included; an invalid form keeps what was typed and its errors.
+        initial = {"period": period.pk, "as_of": as_of, "unit": unit.pk if unit else None, "big": big}
+        form = DashboardForm(initial=initial, user=user)
     return Parameters(form=form, period=period, as_of=as_of, unit=unit, big=big)
 
 
@@ -82,7 +83,7 @@ def dashboard(request):
             "data": data,
             "charts": charts.payload(data),
             "query": p.query,
-            "lazy": LAZY_SECTIONS if p.period.pk else (),
+            "lazy": LAZY_SECTIONS if p.period.pk else ("stalled",),
         },
     )
 

@@ -55,6 +55,16 @@ def amount(value) -> str:
 
 
 @register.filter
+def delta_amount(value) -> str:
+    """A change of an amount in 万元, with its sign and unit: '+6.48亿元', '−120.00万元'."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    text = amount(abs(value))
+    return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else text)
+
+
+@register.filter
 def count(value) -> str:
     return f"{int(value or 0):,}"
 

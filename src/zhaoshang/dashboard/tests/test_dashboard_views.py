@@ -118,6 +118,8 @@ def test_sections(client, users, county, period):
     ranking = client.get(reverse("dashboard:section", args=["ranking"]), params)
     html = ranking.content.decode()
     assert ranking.status_code == 200 and 'data-unit="T01"' in html and f"/assessment/{period.pk}/units/" in html
+    stalled = client.get(reverse("dashboard:section", args=["stalled"]), params)
+    assert stalled.status_code == 200 and 'id="stalled-projects"' in stalled.content.decode()
     forecast = client.get(reverse("dashboard:section", args=["forecast"]), params)
     assert forecast.status_code == 200
     html = forecast.content.decode()

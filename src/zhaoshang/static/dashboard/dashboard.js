@@ -49,6 +49,10 @@
     return chart;
   }
 
+  function labelRoom() {
+    return narrow() ? 104 : 180;
+  }
+
   function sizeFor(id, rows, perRow, minimum) {
     const element = document.getElementById(id);
     if (element) element.style.height = Math.max(minimum, rows * perRow + 60) + "px";
@@ -97,8 +101,9 @@
       data: data.trend.months.map((m) => (narrow() ? m.slice(5) : m)),
       axisLabel: { hideOverlap: true },
     };
-    const grid = { left: 8, right: 16, top: narrow() ? 64 : 40, bottom: 8, containLabel: true };
-    const legend = { top: 0, type: "scroll", itemWidth: 18 };
+    // A plain legend wraps onto a second line on a phone; the plot starts below it.
+    const grid = { left: 8, right: 16, top: narrow() ? 72 : 44, bottom: 8, containLabel: true };
+    const legend = { top: 0, left: "center", itemWidth: 18, itemGap: narrow() ? 8 : 14 };
     make("chart-trend", {
       tooltip: { trigger: "axis" },
       legend: legend,
@@ -144,12 +149,14 @@
       const ordered = items.slice().reverse(); // the largest at the top
       make(id, {
         tooltip: tooltip,
-        grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
+        // A fixed room for the names (long ones are cut with "…"): measured label widths are not reliable for
+        // CJK fonts, and a name must never be clipped at the edge.
+        grid: { left: labelRoom(), right: 40, top: 8, bottom: 24 },
         xAxis: { type: "value", minInterval: 1 },
         yAxis: {
           type: "category",
           data: ordered.map((r) => r.name),
-          axisLabel: { width: narrow() ? 96 : 170, overflow: "truncate", interval: 0 },
+          axisLabel: { width: labelRoom() - 12, overflow: "truncate", interval: 0 },
         },
         series: [{ type: "bar", data: ordered, barMaxWidth: 18, label: { show: true, position: "right" }, color: COLOURS[0] }],
       });
@@ -174,7 +181,8 @@
           type: "pie",
           radius: narrow() ? ["30%", "58%"] : ["35%", "65%"],
           center: ["50%", "45%"],
-          label: { formatter: "{b}\n{c}（{d}%）", fontSize: 12 },
+          // On a phone the names are in the legend below: a label of number and share fits beside a slice.
+          label: { formatter: narrow() ? "{c}（{d}%）" : "{b}\n{c}（{d}%）", fontSize: 12 },
           data: rows.map((r) => ({ name: r.name, value: r.value, url: r.url })),
         },
       ],
@@ -210,9 +218,9 @@
         },
       },
       legend: { top: 0, data: [L.band, L.expected, L.current] },
-      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+      grid: { left: labelRoom(), right: 24, top: 32, bottom: 24 },
       xAxis: { type: "value", min: 0, axisLabel: { formatter: "{value}%" } },
-      yAxis: { type: "category", data: names, axisLabel: { width: narrow() ? 90 : 150, overflow: "truncate", interval: 0 } },
+      yAxis: { type: "category", data: names, axisLabel: { width: labelRoom() - 12, overflow: "truncate", interval: 0 } },
       series: [
         { type: "bar", stack: "band", silent: true, itemStyle: { color: "transparent" }, data: units.map((u) => u.p10 ?? 0), tooltip: { show: false } },
         {

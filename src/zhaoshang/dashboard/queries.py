@@ -194,21 +194,19 @@ def reached_facts(
         cover.end,
     )
     sql.extend(scope_sql(scope, "project_id")).add("), ")
-    # Each stage's own date (one event per project and stage), then the date each stage was reached: the first
-    # of its own and the later stages' dates (cheaper than a MIN over a list of stages for every event).
-    sql.add("own AS (SELECT project_id")
-    for stage in PIPELINE:
-        sql.add(f", MIN(CASE WHEN stage = '{stage}' THEN date END) AS o_{stage}")
+    # Each stage's own date (one event per project and stage) and the date each stage was reached: the first of
+    # its own and the later stages' dates (cheaper than a MIN over a list of stages for every event; the database
+    # works out each MIN once per project).
+    own = {stage: f"MIN(CASE WHEN stage = '{stage}' THEN date END)" for stage in PIPELINE}
+    sql.add("reached AS MATERIALIZED (SELECT project_id")
+    for index, stage in enumerate(PIPELINE):
+        sql.add(f", {_earliest([own[s] for s in PIPELINE[index:]])} AS r_{stage}")
+    for stage in PIPELINE[:-1]:
+        sql.add(f", {own[stage]} AS o_{stage}")
     sql.add(
         f" FROM {e} WHERE date <= %s AND project_id IN (SELECT project_id FROM moved) GROUP BY project_id), ",
         cover.end,
     )
-    sql.add("reached AS MATERIALIZED (SELECT project_id")
-    for index, stage in enumerate(PIPELINE):
-        sql.add(f", {_earliest([f'o_{s}' for s in PIPELINE[index:]])} AS r_{stage}")
-    for stage in PIPELINE[:-1]:
-        sql.add(f", o_{stage}")
-    sql.add(" FROM own), ")
     sql.add(
         "facts AS MATERIALIZED (SELECT p.id, p.industry, p.industry_chain AS chain, COALESCE(i.origin, '') AS origin,"
         " p.kind, CASE WHEN p.high_tech THEN '1' ELSE '0' END AS high_tech, p.capital_type,"

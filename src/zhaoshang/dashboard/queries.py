@@ -187,13 +187,25 @@ def reached_facts(
         return result
     e, p, i = StageEvent._meta.db_table, Project._meta.db_table, Investor._meta.db_table
 
-    # The projects (in scope) with a stage event in the dates compared; their first date at each stage.
-    sql = Sql().add(
-        f"WITH moved AS (SELECT DISTINCT project_id FROM {e} WHERE date >= %s AND date <= %s",
-        cover.start,
-        cover.end,
-    )
-    sql.extend(scope_sql(scope, "project_id")).add("), ")
+    # The projects (in scope) that can count anywhere: any stage event this period (the funnel reads every stage)
+    # and, a year earlier, a signing or later event (last year's figures are signings and starts only).
+    this = _cover([windows["current"], windows["month_ago"], *([this_year] if this_year else [])])
+    before = _cover([windows["year_ago"], *([last_year] if last_year else [])])
+    moved = []
+    if this is not None:
+        moved.append(Sql().add(f"SELECT project_id FROM {e} WHERE date >= %s AND date <= %s", this.start, this.end))
+    if before is not None:
+        moved.append(
+            Sql().add(
+                f"SELECT project_id FROM {e} WHERE stage IN {_stages_from('signed')} AND date >= %s AND date <= %s",
+                before.start,
+                before.end,
+            )
+        )
+    sql = Sql().add("WITH moved AS (")
+    for index, branch in enumerate(moved):
+        sql.add(" UNION " if index else "").extend(branch).extend(scope_sql(scope, "project_id"))
+    sql.add("), ")
     # Each stage's own date (one event per project and stage) and the date each stage was reached: the first of
     # its own and the later stages' dates (cheaper than a MIN over a list of stages for every event; the database
     # works out each MIN once per project).

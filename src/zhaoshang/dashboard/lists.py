@@ -111,14 +111,14 @@ def _stalled(scope, *, as_of: dt.date, marked: int, scheduling) -> dict:
     marked_figure = {"count": marked, "value": marked, "url": scope.url(status=Status.STALLED)}
     if scheduling is None:
         return {"available": False, "marked": marked_figure}
-    found = scheduling.stalled_projects(user=scope.user, today=as_of)
+    stalled_projects = scheduling.stalled_queryset(user=scope.user, today=as_of)
     if scope.unit is not None:
-        ids = [entry.project.pk for entry in found]
-        inside = set(scope.projects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
-        found = [entry for entry in found if entry.project.pk in inside]
+        stalled_projects = stalled_projects.filter(pk__in=scope.projects.values("pk"))
+    count = stalled_projects.count()
+    found = scheduling.stalled_projects(user=scope.user, today=as_of, queryset=stalled_projects[:LIST_LIMIT])
     return {
         "available": True,
-        "count": len(found),
+        "count": count,
         "list_url": reverse("scheduling:stalled"),
         "rows": [
             {
@@ -131,7 +131,7 @@ def _stalled(scope, *, as_of: dt.date, marked: int, scheduling) -> dict:
                 "days": entry.days,
                 "last_activity": entry.last_activity,
             }
-            for entry in found[:LIST_LIMIT]
+            for entry in found
         ],
         "marked": marked_figure,
     }

@@ -7,14 +7,16 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.core.expressions import LocalDate
 from zhaoshang.core.history import entries_for
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Status
-from zhaoshang.projects.models import Project, StageEvent
+from zhaoshang.projects.models import Project
 
 from .choices import FINISHED, ReportStatus, RoundStatus
 from .models import CoordinationItem, ProgressReport, SchedulingConfig, SchedulingRound
@@ -175,35 +177,60 @@ class StalledProject:
     missed_rounds: list[dt.date] = field(default_factory=list)
 
 
-def stalled_projects(*, user, today: dt.date | None = None, config: SchedulingConfig | None = None) -> list:
-    """Active projects with no stage change and no submitted report for N days (N from the settings), or
-    whose reports in the last two closed rounds they were due in were both missing."""
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def stalled_queryset(*, user, today: dt.date | None = None, config: SchedulingConfig | None = None):
+    """The active projects the stalled rule finds, as one query: no stage change and no submitted report for N days
+    (N from the settings; entering the project counts as activity), or missing from their last two closed rounds.
+    Annotated with ``last_activity`` and ordered longest idle first, then by code. The last stage change is the
+    project's ``stage_date``: the services keep it at the date of its furthest stage, and stage dates never run
+    backwards, so no stage event is later."""
     today = today or timezone.localdate()
     config = config or SchedulingConfig.load()
-    last_event = StageEvent.objects.filter(project=OuterRef("pk")).order_by().values("project")
-    last_report = ProgressReport.objects.filter(project=OuterRef("pk"), submitted_at__isnull=False)
-    projects = (
-        Project.objects.restrict(user, "view")
-        .filter(status=Status.ACTIVE)
+    cutoff = today - dt.timedelta(days=config.stalled_after_days)
+    after_cutoff = _day_start(cutoff + dt.timedelta(days=1))
+    active = Project.objects.restrict(user, "view").filter(status=Status.ACTIVE)
+    idle = (
+        active.filter(created_at__lt=after_cutoff)
+        .filter(Q(stage_date__isnull=True) | Q(stage_date__lte=cutoff))
+        .exclude(Exists(ProgressReport.objects.filter(project=OuterRef("pk"), submitted_at__gte=after_cutoff)))
+    )
+    last_report = (
+        ProgressReport.objects.filter(project=OuterRef("pk"), submitted_at__isnull=False)
+        .order_by()
+        .values("project")
+        .annotate(m=Max(LocalDate("submitted_at")))
+    )
+    never = Value(dt.date.min, output_field=DateField())
+    return (
+        active.filter(Q(pk__in=idle.values("pk")) | Q(pk__in=_missed_two_ids()))
         .select_related("responsible_unit")
         .annotate(
-            last_event_date=Subquery(last_event.annotate(m=Max("date")).values("m")[:1]),
-            last_report_at=Subquery(
-                last_report.order_by().values("project").annotate(m=Max("submitted_at")).values("m")[:1]
-            ),
+            last_activity=Greatest(
+                LocalDate("created_at"),
+                Coalesce("stage_date", never),
+                Coalesce(Subquery(last_report.values("m")[:1]), never),
+                output_field=DateField(),
+            )
         )
+        .order_by("last_activity", "code")
     )
-    missed = _missed_last_two(project_ids=projects.values("pk"))
+
+
+def stalled_projects(
+    *, user, today: dt.date | None = None, config: SchedulingConfig | None = None, queryset=None
+) -> list[StalledProject]:
+    """The stalled projects with their reasons, longest idle first. ``queryset`` is a slice or a narrowing of
+    ``stalled_queryset`` (a page, a unit's projects); by default every project the rule finds."""
+    today = today or timezone.localdate()
+    config = config or SchedulingConfig.load()
+    projects = list(queryset if queryset is not None else stalled_queryset(user=user, today=today, config=config))
+    missed = _missed_last_two(project_ids=[project.pk for project in projects])
     found = []
-    for project in list(projects):
-        dates = [timezone.localdate(project.created_at)]
-        if project.stage_date:
-            dates.append(project.stage_date)
-        if project.last_event_date:
-            dates.append(project.last_event_date)
-        if project.last_report_at:
-            dates.append(timezone.localdate(project.last_report_at))
-        last = max(dates)
+    for project in projects:
+        last = project.last_activity
         days = (today - last).days
         reasons = []
         if days >= config.stalled_after_days:
@@ -214,18 +241,40 @@ def stalled_projects(*, user, today: dt.date | None = None, config: SchedulingCo
                 _("Reports missing in two rounds in a row (%(first)s, %(second)s).")
                 % {"first": rounds_missed[1].isoformat(), "second": rounds_missed[0].isoformat()}
             )
-        if reasons:
-            found.append(
-                StalledProject(
-                    project=project,
-                    reason=" ".join(reasons),
-                    days=days,
-                    last_activity=last,
-                    missed_rounds=rounds_missed,
-                )
+        found.append(
+            StalledProject(
+                project=project,
+                reason=" ".join(reasons),
+                days=days,
+                last_activity=last,
+                missed_rounds=rounds_missed,
             )
-    found.sort(key=lambda item: (-(item.days or 0), item.project.code))
+        )
     return found
+
+
+def _missed_two_ids():
+    """The ids of the projects whose reports in their last two closed rounds were both missing: at least two
+    missing reports in closed rounds later than the last closed round they reported in."""
+    closed = ProgressReport.objects.filter(scheduling_round__status=RoundStatus.CLOSED)
+    last_reported = (
+        closed.filter(project=OuterRef("project"))
+        .exclude(status=ReportStatus.DUE)
+        .order_by()
+        .values("project")
+        .annotate(m=Max("scheduling_round__date"))
+        .values("m")[:1]
+    )
+    return (
+        closed.filter(status=ReportStatus.DUE)
+        .annotate(last_reported=Subquery(last_reported))
+        .filter(Q(last_reported__isnull=True) | Q(scheduling_round__date__gt=F("last_reported")))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+        .values("project")
+    )
 
 
 def _missed_last_two(*, project_ids) -> dict[int, list[dt.date]]:

@@ -19,7 +19,7 @@ from zhaoshang.projects.models import Project
 from . import coordination, selectors
 from .filtersets import ItemFilterSet
 from .forms import ItemForm, ItemStatusForm, StalledForm
-from .models import CoordinationItem
+from .models import CoordinationItem, SchedulingConfig
 
 PAGE_SIZE = 50
 
@@ -122,7 +122,11 @@ def item_status(request, pk):
 @login_required
 def stalled_list(request):
     today = timezone.localdate()
-    found = selectors.stalled_projects(user=request.user, today=today)
+    config = SchedulingConfig.load()
+    page = Paginator(selectors.stalled_queryset(user=request.user, today=today, config=config), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    found = selectors.stalled_projects(user=request.user, today=today, config=config, queryset=page.object_list)
     changeable = set(
         Project.objects.restrict(request.user, "change")
         .filter(pk__in=[entry.project.pk for entry in found])
@@ -131,7 +135,7 @@ def stalled_list(request):
     return render(
         request,
         "scheduling/stalled.html",
-        {"found": found, "changeable": changeable, "today": today},
+        {"found": found, "page": page, "changeable": changeable, "today": today},
     )
 
 

@@ -216,6 +216,15 @@ def test_big_projects_stalled_and_overdue(users, units, county, period):
     assert (p1["last_progress"], p1["days"], p1["county_leader"]) == (dt.date(2026, 6, 11), 19, "王县长")
     assert data["overdue"]["count"] == 1 and data["overdue"]["rows"][0]["days_overdue"] == 29
     assert data["stalled"]["available"] and data["stalled"]["marked"]["count"] == 1
+    # The same projects as scheduling's stalled list for that date, longest idle first (entered in January).
+    from zhaoshang.projects.models import Project
+    from zhaoshang.scheduling.selectors import stalled_projects
+
+    Project.objects.update(created_at=timezone.make_aware(dt.datetime(2026, 1, 2, 9)))
+    data = selectors.dashboard_data(user=users["bureau"], period=period, as_of=AS_OF)
+    found = stalled_projects(user=users["bureau"], today=AS_OF)
+    assert data["stalled"]["count"] == len(found) > 0
+    assert [row["code"] for row in data["stalled"]["rows"]] == [entry.project.code for entry in found][:10]
     # A unit's view: B's projects only; the item on P3 is B's.
     b = selectors.dashboard_data(user=users["bureau"], period=period, as_of=AS_OF, unit=units["b"])
     assert [row["code"] for row in b["big_projects"]["rows"]] == ["P6"]

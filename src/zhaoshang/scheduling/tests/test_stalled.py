@@ -91,3 +91,34 @@ def test_mark_stalled_from_the_page(client, county, users):
     assert (project.status, project.status_reason) == ("stalled", "投资方资金未落实")
     assert project.history.first().history_user == users["bureau"]
     assert 'data-project="A1"' not in client.get("/scheduling/stalled/").text
+
+
+def test_the_page_is_paginated_longest_idle_first(client, county, users, monkeypatch):
+    from zhaoshang.scheduling import views_items
+
+    monkeypatch.setattr(views_items, "PAGE_SIZE", 2)
+    age(list(county), dt.date(2026, 1, 5))
+    found = list(stalled(users["bureau"], timezone.localdate()))  # the page's date
+    assert len(found) > 2
+    client.force_login(users["bureau"])
+    first = client.get("/scheduling/stalled/").text
+    second = client.get("/scheduling/stalled/?page=2").text
+    assert f"{len(found)}个项目" in first
+    assert f'data-project="{found[0]}"' in first and f'data-project="{found[1]}"' in first
+    assert f'data-project="{found[2]}"' not in first and f'data-project="{found[2]}"' in second
+
+
+def test_longest_idle_first(county, users):
+    age(list(county), dt.date(2026, 1, 5))
+    found = stalled(users["bureau"], dt.date(2026, 10, 30))
+    # A1 entered 2026-01-05 with no stage; PR producing 2026-05-01; LD lead 2026-06-01; AB started 2026-07-01.
+    assert list(found)[:4] == ["A1", "PR", "LD", "AB"]
+    assert [entry.last_activity for entry in list(found.values())[:2]] == [dt.date(2026, 1, 5), dt.date(2026, 5, 1)]
+
+
+def test_last_activity_is_the_local_date_of_entry(county, users):
+    # Entered at 00:30 in Beijing (16:30 UTC the day before): the local date counts.
+    Project.objects.filter(code="A1").update(
+        created_at=timezone.make_aware(dt.datetime(2026, 1, 5, 0, 30), timezone.get_fixed_timezone(8 * 60))
+    )
+    assert stalled(users["bureau"], dt.date(2026, 10, 30))["A1"].last_activity == dt.date(2026, 1, 5)

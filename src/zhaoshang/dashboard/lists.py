@@ -20,6 +20,7 @@ from zhaoshang.organization.choices import Category
 from zhaoshang.organization.selectors import subtree_ids
 from zhaoshang.projects.choices import Stage, Status
 from zhaoshang.projects.models import StageEvent
+from zhaoshang.projects.selectors import with_credits
 
 BIG_STAGES = ("lead", "negotiating", "intention", "signed", "started")  # not yet producing
 BIG_LIMIT = 50
@@ -66,9 +67,7 @@ def big_projects(scope, *, as_of: dt.date, big_amount: Decimal) -> dict:
     # dates for these rows only; a unit's few projects are found first and then sorted (an expression, which no
     # index serves, keeps SQLite from walking the whole index in search of them).
     largest = "-planned_investment" if scope.projects is None else (F("planned_investment") + 0).desc()
-    rows = (
-        rows.select_related("responsible_unit").prefetch_related("credits__unit").order_by(largest, "code")[:BIG_LIMIT]
-    )
+    rows = with_credits(rows.select_related("responsible_unit")).order_by(largest, "code")[:BIG_LIMIT]
     big = []
     for project in rows:
         dates = [d for d in (project.last_event, getattr(project, "last_report", None)) if d is not None]

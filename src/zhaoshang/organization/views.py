@@ -56,7 +56,7 @@ def unit_detail(request, pk):
         {
             "unit": unit,
             "children": unit.children.order_by("code"),
-            "projects": projects.prefetch_related("credits__unit").order_by("-stage_date", "-id")[:100],
+            "projects": project_selectors.with_credits(projects).order_by("-stage_date", "-id")[:100],
             "totals": totals,
             "users": unit.users.order_by("username") if request.user.is_admin else [],
             "history": entries_for(list(Unit.history.filter(id=unit.pk).select_related("history_user"))),

@@ -51,7 +51,7 @@ def filtered_ledger(request):
 def ledger(request):
     filterset, queryset = filtered_ledger(request)
     totals = selectors.ledger_totals(queryset)
-    table = LedgerTable(queryset.prefetch_related("credits__unit"))
+    table = LedgerTable(selectors.ledger_rows(queryset))
     # The totals already counted the filtered set: the paginator need not count it again.
     paginate = {"per_page": PAGE_SIZE, "paginator_class": CountedPaginator, "count": totals["count"]}
     RequestConfig(request, paginate=paginate).configure(table)

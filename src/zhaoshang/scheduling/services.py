@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from zhaoshang.core.history import as_user
 from zhaoshang.projects.choices import Stage, Status
 from zhaoshang.projects.models import Project
+from zhaoshang.projects.selectors import with_credits
 
 from .choices import RoundStatus
 from .models import ProgressReport, SchedulingConfig, SchedulingRound
@@ -116,7 +117,7 @@ def reporting_unit_id(project: Project) -> int | None:
 def reporting_units(projects) -> dict[int, int]:
     """Project id → reporting unit id, for the projects that have one."""
     found = {}
-    for project in projects.prefetch_related("credits__unit"):
+    for project in with_credits(projects):
         unit_id = reporting_unit_id(project)
         if unit_id is not None:
             found[project.pk] = unit_id

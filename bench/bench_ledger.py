@@ -87,12 +87,14 @@ def orm_page(request):
 
     from zhaoshang.projects import selectors
     from zhaoshang.projects.tables import LedgerTable
-    from zhaoshang.projects.views import PAGE_SIZE, filtered_ledger
+    from zhaoshang.projects.views import PAGE_SIZE, CountedPaginator, filtered_ledger
 
     _filterset, queryset = filtered_ledger(request)
     totals = selectors.ledger_totals(queryset)
-    table = LedgerTable(queryset.prefetch_related("credits__unit"))
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    table = LedgerTable(selectors.ledger_rows(queryset))
+    # As the view: the totals' count serves the paginator (no second COUNT).
+    paginate = {"per_page": PAGE_SIZE, "paginator_class": CountedPaginator, "count": totals["count"]}
+    RequestConfig(request, paginate=paginate).configure(table)
     rows = list(table.page.object_list)
     credits = [(c.unit.name, c.share) for row in rows for c in row.record.credits.all()]
     return totals, rows, credits
@@ -102,11 +104,12 @@ def render_parts(request) -> None:
     """The two heavy parts of the page's template: the filter form's widgets and the table."""
     from django_tables2 import RequestConfig
 
+    from zhaoshang.projects import selectors
     from zhaoshang.projects.tables import LedgerTable
     from zhaoshang.projects.views import PAGE_SIZE, filtered_ledger
 
     filterset, queryset = filtered_ledger(request)
-    table = LedgerTable(queryset.prefetch_related("credits__unit"))
+    table = LedgerTable(selectors.ledger_rows(queryset))
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     list(table.page.object_list)  # queries are not what this measures
     started = time.perf_counter()

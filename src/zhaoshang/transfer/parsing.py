@@ -1,8 +1,8 @@
 """Reading one cell: text, codes, amounts, dates, labels and credit shares.
 
 Each parser returns the value or raises CellError with the reason shown to the user. Amounts are
-Decimal built from the text of the cell (``str()`` of the number openpyxl read), never from float
-arithmetic, and quantized to hundredths.
+Decimal built from the text of the cell (``str()`` of the number read from the file, the digits Excel
+wrote), never from float arithmetic, and quantized to hundredths.
 """
 
 from __future__ import annotations

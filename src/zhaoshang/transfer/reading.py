@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from zhaoshang.organization.choices import CATEGORY_XLSX, TIER_XLSX
@@ -40,6 +39,7 @@ from . import columns as c
 from . import parsing
 from .errors import ErrorList
 from .parsing import CellError
+from .xlsx_reader import Unreadable, open_workbook
 
 INVALID = object()  # a cell that failed to parse (its error is already recorded)
 CURRENT_STAGE_MAP = {**c.STAGE_LABELS, **STATUS_XLSX}
@@ -279,12 +279,12 @@ def read_workbook(source, errors: ErrorList, *, today: dt.date) -> ParsedFile:
     """Parse the sheets 单位/项目/到位资金/考核期/目标 of ``source`` (a path or a binary file object)."""
     parsed = ParsedFile()
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors on files that are not .xlsx workbooks
+        workbook = open_workbook(source)
+    except Unreadable:
         errors.add("", None, "", "", _("The file cannot be read as an Excel workbook (.xlsx)."))
         return parsed
     try:
-        names = [name for name in workbook.sheetnames]
+        names = list(workbook.sheet_names)
         for name in names:
             if name.strip() not in (*c.DATA_SHEETS, c.NOTES_SHEET):
                 errors.add(
@@ -310,8 +310,8 @@ def read_workbook(source, errors: ErrorList, *, today: dt.date) -> ParsedFile:
         for sheet in c.DATA_SHEETS:
             if sheet in present:
                 parsed.sheets.add(sheet)
-                _read_sheet(workbook[present[sheet]], sheet, readers[sheet], parsed, errors, today)
-    except _Unreadable:  # a damaged part of the package shows up only while the rows are read
+                _read_sheet(workbook.rows(present[sheet]), sheet, readers[sheet], parsed, errors, today)
+    except Unreadable:  # a damaged part of the package shows up only when its sheet is read
         errors.add("", None, "", "", _("The file cannot be read as an Excel workbook (.xlsx)."))
     finally:
         workbook.close()
@@ -349,25 +349,8 @@ def _header_index(sheet: str, header: tuple, errors: ErrorList) -> dict[str, int
     return index if ok else None
 
 
-class _Unreadable(Exception):
-    pass
-
-
-def _rows(worksheet):
-    """The sheet's rows as tuples of values; openpyxl's own errors on a damaged file become _Unreadable."""
-    iterator = worksheet.iter_rows(values_only=True)
-    while True:
-        try:
-            values = next(iterator)
-        except StopIteration:
-            return
-        except Exception as error:  # zlib, XML and value errors from inside a damaged package
-            raise _Unreadable from error
-        yield values
-
-
-def _read_sheet(worksheet, sheet: str, reader, parsed: ParsedFile, errors: ErrorList, today: dt.date) -> None:
-    rows = _rows(worksheet)
+def _read_sheet(rows: list[list], sheet: str, reader, parsed: ParsedFile, errors: ErrorList, today: dt.date) -> None:
+    rows = iter(rows)
     header = next(rows, None)
     if header is None or all(parsing.is_blank(value) for value in header):
         errors.add(sheet, 1, "", "", _("The sheet has no header row."))

@@ -27,6 +27,7 @@ from django.utils import timezone
 MAX_ROWS_PER_STATEMENT = 1000
 AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
 HISTORY_META = {"history_date", "history_change_reason", "history_type", "history_user_id"}
+itemgetter0 = operator.itemgetter(0)
 
 
 def _connection(model):
@@ -53,7 +54,7 @@ def _adapter(field, connection):
             return None  # Django passes Decimal through to the driver (SQLite's adapter makes it text)
         return lambda value: ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
     if kind == "DateTimeField":
-        return ops.adapt_datetimefield_value
+        return _memoized(ops.adapt_datetimefield_value)
     if kind == "DateField":
         return ops.adapt_datefield_value
     if kind in {
@@ -72,24 +73,48 @@ def _adapter(field, connection):
     return lambda value: field.get_db_prep_save(value, connection)
 
 
+def _memoized(adapt):
+    """The adapter, called once per distinct value: the rows of one import share their timestamps, and
+    SQLite's datetime adapter (a timezone conversion and a string) would otherwise run for each of them."""
+    memo = {}
+
+    def adapted(value):
+        try:
+            return memo[value]
+        except KeyError:
+            result = memo[value] = adapt(value)
+            return result
+
+    return adapted
+
+
 def _insert(model, fields, rows: list[list], *, returning: bool) -> list:
     """INSERT the rows (lists of adapted values, in ``fields`` order); the new ids if ``returning``."""
     connection = _connection(model)
+    if connection.vendor == "postgresql":
+        return _copy_postgresql(connection, model, fields, rows, returning=returning)
     quote = connection.ops.quote_name
     per_statement = max(1, min(MAX_ROWS_PER_STATEMENT, _parameter_limit(connection) // max(1, len(fields))))
     head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     tail = f" RETURNING {quote(model._meta.pk.column)}" if returning else ""
+    sqlite = connection.vendor == "sqlite"
+    # SQLite gets the driver's own "?" placeholders and the driver's cursor: Django's SQLite cursor would
+    # first rewrite every "%s" of these long statements with a regular expression. Errors are still
+    # raised as Django's (IntegrityError…), as through Django's cursor.
+    placeholder = "(" + ", ".join(["?" if sqlite else "%s"] * len(fields)) + ")"
     ids: list = []
-    if connection.vendor == "postgresql":
-        return _copy_postgresql(connection, model, fields, rows, returning=returning)
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        target = cursor.cursor if sqlite else cursor
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
             params = [value for row in chunk for value in row]
-            cursor.execute(head + ", ".join([placeholder] * len(chunk)) + tail, params)
+            sql = head + ", ".join([placeholder] * len(chunk)) + tail
+            if sqlite:
+                sqlite3.Cursor.execute(target, sql, params)
+            else:
+                target.execute(sql, params)
             if returning:
-                ids.extend(row[0] for row in cursor.fetchall())
+                ids.extend(row[0] for row in target.fetchall())
     return ids
 
 
@@ -141,11 +166,13 @@ def _rows(objs, attnames: list[str], adapters: list, constants: tuple = ()) -> l
 
 
 def _values(objs, fields, connection, *, add: bool) -> list[list]:
-    # auto_now/auto_now_add fields get their value the way save() gives it.
+    # auto_now/auto_now_add fields get their value the way save() gives it (the field's pre_save), once:
+    # the rows written together share one timestamp, as they share their history rows' history_date.
     for field in fields:
-        if getattr(field, "auto_now", False) or (add and getattr(field, "auto_now_add", False)):
+        if objs and (getattr(field, "auto_now", False) or (add and getattr(field, "auto_now_add", False))):
+            value = field.pre_save(objs[0], add)
             for obj in objs:
-                field.pre_save(obj, add)
+                setattr(obj, field.attname, value)
     adapters = [_adapter(field, connection) for field in fields]
     return _rows(objs, [field.attname for field in fields], adapters)
 
@@ -160,20 +187,20 @@ class NewRow:
     pk = None  # until inserted
 
     def __init__(self, **values):
-        self.__dict__.update(values)
+        self.__dict__ = values  # a new dict for each call
 
 
 def _prepare(objs, model, fields) -> None:
     """Fill in what the INSERT needs: defaults of NewRows and ids of related rows created since."""
     relations = [f for f in fields if f.is_relation and f.many_to_one]
-    defaults = [(f.attname, f.get_default()) for f in fields if not f.is_relation and not callable(f.default)]
-    callables = [f for f in fields if not f.is_relation and callable(f.default)]
+    # A field without a default gets None or "" (``get_default()``), the same for every row; only a real
+    # callable default is called for each row.
+    callables = [f for f in fields if not f.is_relation and f.has_default() and callable(f.default)]
+    defaults = {f.attname: f.get_default() for f in fields if not f.is_relation and f not in callables}
     for obj in objs:
         if isinstance(obj, NewRow):
-            values = obj.__dict__
-            for attname, default in defaults:
-                if attname not in values:
-                    values[attname] = default
+            values = {**defaults, **obj.__dict__}
+            obj.__dict__ = values
             for field in callables:
                 if field.attname not in values:
                     values[field.attname] = field.get_default()
@@ -195,7 +222,9 @@ def _related_pk(model, field, related):
     return related.pk
 
 
-def _history_rows(model, objs, *, history_type: str, user, reason: str, date) -> None:
+def _history_rows(model, objs, *, history_type: str, user, reason: str, date, inserted=None) -> None:
+    """Write a history row for each object. ``inserted``: (fields, rows, ids) of the INSERT that has just
+    created the objects: a new row's history row repeats its values, already adapted."""
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not objs:
         return
     history_model = model.history.model
@@ -214,10 +243,40 @@ def _history_rows(model, objs, *, history_type: str, user, reason: str, date) ->
     for field in meta:
         adapt, value = _adapter(field, connection), values[field.attname]
         constants.append(value if adapt is None or value is None else adapt(value))
-    adapters = [_adapter(field, connection) for field in tracked]
-    rows = _rows(objs, [field.attname for field in tracked], adapters, tuple(constants))
-    fields = tracked + meta
-    _insert(history_model, fields, rows, returning=False)
+    picks = _inserted_positions(tracked, model._meta.pk.attname, inserted[0]) if inserted is not None else None
+    if picks is None:
+        adapters = [_adapter(field, connection) for field in tracked]
+        rows = _rows(objs, [field.attname for field in tracked], adapters, tuple(constants))
+    else:
+        # The inserted rows (not used again), each followed by its id and the history metadata.
+        inserted_fields, rows, ids = inserted
+        for row, pk in zip(rows, ids, strict=True):
+            row.append(pk)
+        if sorted(picks) == list(range(len(inserted_fields) + 1)):
+            # Every inserted column is tracked: the rows stay as they are, the columns take their order.
+            tracked = [field for _pick, field in sorted(zip(picks, tracked, strict=True), key=itemgetter0)]
+        else:  # some inserted columns are not tracked (the model's excluded_fields)
+            getter = operator.itemgetter(*picks)
+            rows = [list(getter(row)) for row in rows]
+        for row in rows:
+            row.extend(constants)
+    _insert(history_model, tracked + meta, rows, returning=False)
+
+
+def _inserted_positions(tracked, pk_attname: str, inserted_fields) -> list[int] | None:
+    """For each tracked history field, the position of its value in an inserted row followed by the new id;
+    None unless every tracked field is an inserted column of the same type (so adapted the same way)."""
+    positions = {field.attname: (index, field.get_internal_type()) for index, field in enumerate(inserted_fields)}
+    picks = []
+    for field in tracked:
+        if field.attname == pk_attname:
+            picks.append(len(inserted_fields))
+            continue
+        found = positions.get(field.attname)
+        if found is None or found[1] != field.get_internal_type():
+            return None
+        picks.append(found[0])
+    return picks if len(picks) > 1 else None
 
 
 def create_with_history(objs: list, model, *, user, reason: str) -> None:
@@ -230,7 +289,8 @@ def create_with_history(objs: list, model, *, user, reason: str) -> None:
         raise ImproperlyConfigured("The Excel import needs PostgreSQL or SQLite 3.35 or later.")
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, AUTO_FIELDS)]
     _prepare(objs, model, fields)
-    ids = _insert(model, fields, _values(objs, fields, connection, add=True), returning=True)
+    rows = _values(objs, fields, connection, add=True)
+    ids = _insert(model, fields, rows, returning=True)
     alias, pk_attname = connection.alias, model._meta.pk.attname
     for obj, pk in zip(objs, ids, strict=True):
         if isinstance(obj, NewRow):
@@ -239,7 +299,9 @@ def create_with_history(objs: list, model, *, user, reason: str) -> None:
         else:
             obj.pk = pk
             obj._state.adding, obj._state.db = False, alias
-    _history_rows(model, objs, history_type="+", user=user, reason=reason, date=timezone.now())
+    _history_rows(
+        model, objs, history_type="+", user=user, reason=reason, date=timezone.now(), inserted=(fields, rows, ids)
+    )
 
 
 def update_with_history(objs: list, model, fields: set[str], *, user, reason: str) -> None:

@@ -126,7 +126,6 @@ def shares(value) -> list[tuple[str, Decimal]]:
     if not raw:
         return []
     parts = [part.strip() for part in SHARE_SEPARATORS.split(raw) if part.strip()]
-    bad_format = CellError(_("Write the credited units as CODE:SHARE separated by semicolons, e.g. T01:60;T02:40."))
     if len(parts) == 1 and ":" not in parts[0] and "：" not in parts[0]:
         return [(parts[0], HUNDRED)]
     result: list[tuple[str, Decimal]] = []
@@ -134,13 +133,13 @@ def shares(value) -> list[tuple[str, Decimal]]:
         code, sep, share_text = part.replace("：", ":").partition(":")
         code, share_text = code.strip(), share_text.strip().rstrip("%％").strip()
         if not sep or not code or not share_text:
-            raise bad_format
+            raise _bad_shares()
         try:
             share = Decimal(share_text)
         except InvalidOperation:
-            raise bad_format from None
+            raise _bad_shares() from None
         if not share.is_finite():
-            raise bad_format
+            raise _bad_shares()
         result.append((code, share.quantize(CENT, rounding=ROUND_HALF_UP)))
     reasons = []
     seen = set()
@@ -156,6 +155,11 @@ def shares(value) -> list[tuple[str, Decimal]]:
     if reasons:
         raise CellError(" ".join(reasons))
     return result
+
+
+def _bad_shares() -> CellError:
+    # Made only when needed: translating the message for every row would cost more than parsing it.
+    return CellError(_("Write the credited units as CODE:SHARE separated by semicolons, e.g. T01:60;T02:40."))
 
 
 def format_shares(credits: list[tuple[str, Decimal]]) -> str:

@@ -454,9 +454,12 @@ def _project_row(r: _Row, parsed: ParsedFile) -> None:
 def _check_stage_dates(r: _Row, dates: dict[str, dt.date], current) -> None:
     """Dates may not run backwards, and 当前阶段 (if a pipeline stage) must be the latest dated stage."""
     dated = sorted(dates, key=STAGE_ORDER.__getitem__)
-    for earlier, later in itertools.pairwise(dated):
-        for reason in stage_date_errors({earlier: dates[earlier], later: dates[later]}):
-            r.error(c.STAGE_DATE_HEADERS[later], reason)
+    # The service checks the same neighbouring pairs; only a row with an error is checked pair by pair,
+    # to name the later date's column for each.
+    if len(dated) > 1 and stage_date_errors(dates):
+        for earlier, later in itertools.pairwise(dated):
+            for reason in stage_date_errors({earlier: dates[earlier], later: dates[later]}):
+                r.error(c.STAGE_DATE_HEADERS[later], reason)
     if current is None or current in STATUS_XLSX.values():
         return
     label = c.STAGE_LABEL[current]

@@ -163,6 +163,20 @@ def test_every_written_row_has_history_with_the_user(good_file, users):
     assert StageEvent.objects.get(project=project, stage="signed").recorded_by == users["bureau"]
 
 
+def test_history_rows_repeat_every_created_row(good_file, users):
+    """A created row's "+" history row holds every tracked field as written, for each model the import writes."""
+    import_workbook(good_file, user=users["bureau"])
+    for model in MODELS:
+        records = model.history.filter(history_change_reason="Excel导入", history_type="+")
+        assert records.exists(), model
+        for record in records:
+            obj = model.objects.get(pk=record.id)
+            for tracked in record._meta.concrete_fields:
+                if not tracked.attname.startswith("history_"):
+                    assert getattr(record, tracked.attname) == getattr(obj, tracked.attname), (model, tracked.attname)
+            assert record.history_user == users["bureau"]
+
+
 def test_the_same_file_again_changes_nothing(good_file, users):
     import_workbook(good_file, user=users["bureau"])
     before = snapshot()

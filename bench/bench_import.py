@@ -13,6 +13,9 @@ existing units. Measured, each ``--runs`` times (median reported):
 * ``unchanged``: import the same file a second time, when every row matches what is stored.
 
 Target: ≥ 1,000 rows/s for ``create``. Results go to bench/results/import-<db>.json.
+
+``--profile`` adds one ``create`` run under cProfile after the timed ones (not counted in the figures):
+the functions taking the most time are printed and the profile is saved to bench/data/import-<db>.prof.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import os
 import random
 import sys
 import time
@@ -136,11 +140,35 @@ def _models():
     return live + [model.history.model for model in live]
 
 
+def profile(db: str, create, project_model) -> None:
+    """One ``create`` under cProfile; the rows it adds are removed again."""
+    import cProfile
+    import pstats
+
+    marks = Watermarks()
+    profiler = cProfile.Profile()
+    try:
+        profiler.enable()
+        result = create()
+        profiler.disable()
+        assert result.ok, result.errors[:5]
+    finally:
+        marks.remove_added()
+    assert not project_model.objects.filter(code__startswith=CODE_PREFIX).exists()
+    path = common.DATA_DIR / f"import-{db}.prof"
+    profiler.dump_stats(path)
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(40)
+    print(f"profile saved to {path.relative_to(common.ROOT)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=common.DATABASES, default="sqlite")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rows", type=int, default=ROWS)
+    parser.add_argument("--profile", action="store_true", help="profile one more create run with cProfile")
     args = parser.parse_args()
     common.setup(args.db)
     common.migrate()
@@ -176,7 +204,9 @@ def main() -> None:
     timings = {"dry_run": [], "create": [], "unchanged": []}
     cpu = {True: [], False: []}  # this process's CPU time: dry runs, and writing runs (create, unchanged)
     counts = {}
+    loads = []  # the 1-minute load average before each run: how busy the machine was
     for _ in range(args.runs):
+        loads.append(round(os.getloadavg()[0], 2))
         timings["dry_run"].append(run(True)[0])
         marks = Watermarks()
         try:
@@ -188,6 +218,9 @@ def main() -> None:
         finally:
             marks.remove_added()
         assert not Project.objects.filter(code__startswith=CODE_PREFIX).exists()
+    loads.append(round(os.getloadavg()[0], 2))
+    if args.profile:
+        profile(args.db, lambda: import_workbook(path, user=bureau), Project)
 
     phases = {}
     for name, samples in timings.items():
@@ -213,6 +246,7 @@ def main() -> None:
         "sheet_write_s": round(write_seconds, 1),
         "counts": counts,
         "phases": phases,
+        "load_average_1m_during_runs": loads,
         "environment": common.environment(args.db),
     }
     for name, phase in phases.items():

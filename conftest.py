@@ -21,6 +21,15 @@ PASSWORD = "pass-word-1"
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: results kept under a data revision (core.revision) must not leak
+    from one test's rolled-back data into another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_and_language(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LANGUAGE_CODE = "zh-hans"

@@ -1,0 +1,61 @@
+"""Results computed from the ledger, kept until the data behind them changes.
+
+Every create, change and delete of a tracked model writes a history row (django-simple-history; the services and
+the importer write them for bulk changes too), so the latest history row id of each tracked model is a revision
+of the data: read in one query of index lookups, it changes whenever anything a result depends on may have
+changed. A result cached under its arguments and that revision is never stale, however it was changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import connection
+from django.utils import translation
+from simple_history.utils import get_history_model_for_model
+
+T = TypeVar("T")
+
+# Kept a day at most: the key changes with the data, so the timeout only returns memory.
+TIMEOUT_SECONDS = 24 * 3600
+
+
+def _history_tables(app_labels: Iterable[str]) -> list[tuple[str, str]]:
+    tables = []
+    for label in sorted(app_labels):
+        if not apps.is_installed(f"zhaoshang.{label}"):
+            continue
+        for model in apps.get_app_config(label).get_models():
+            if hasattr(model._meta, "simple_history_manager_attribute"):
+                history = get_history_model_for_model(model)
+                tables.append((history._meta.db_table, history._meta.pk.column))
+    return tables
+
+
+def data_revision(app_labels: Iterable[str]) -> str:
+    """The latest history row of every tracked model of these apps, as one string (one query)."""
+    tables = _history_tables(app_labels)
+    if not tables:
+        return ""
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"(SELECT MAX({quote(pk)}) FROM {quote(table)})" for table, pk in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")
+        row = cursor.fetchone()
+    return ".".join("0" if value is None else str(value) for value in row)
+
+
+def cached(name: str, parts: Iterable[object], compute: Callable[[], T], *, app_labels: Iterable[str]) -> T:
+    """``compute()``, or its result kept from an earlier call with the same ``parts``, language and data revision
+    (Django's cache: per process by default, shared when CACHE_URL names Redis)."""
+    key_text = "|".join([name, translation.get_language() or "", *map(str, parts), data_revision(app_labels)])
+    key = f"zhaoshang:{name}:{hashlib.sha256(key_text.encode()).hexdigest()}"
+    result = cache.get(key)
+    if result is None:
+        result = compute()
+        cache.set(key, result, TIMEOUT_SECONDS)
+    return result

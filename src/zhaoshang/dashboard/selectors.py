@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from zhaoshang.core.permissions import user_unit_ids
+from zhaoshang.core.revision import cached
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Industry, Kind, Stage
 from zhaoshang.projects.filtersets import NOT_SET, LedgerFilterSet
@@ -41,6 +42,8 @@ CENT = Decimal("0.01")
 SECTIONS = ("headline", "funnel", "trend", "breakdowns", "big_projects", "stalled", "overdue", "ranking")
 # Asked for by name only: the forecast runs a simulation of thousands of assessments.
 OPTIONAL_SECTIONS = ("forecast",)
+# The apps whose data the dashboard reads (core.revision): any change in them is a new dashboard.
+REVISION_APPS = ("organization", "projects", "targets", "supervision", "bulletins", "scheduling")
 
 
 class Scope:
@@ -326,10 +329,29 @@ def dashboard_data(
     sections: Iterable[str] | None = None,
 ) -> dict:
     """Everything the dashboard shows. ``sections`` limits the work to some of SECTIONS (default: all of them)
-    or adds the forecast."""
+    or adds the forecast. Kept (``core.revision.cached``) until the data behind it changes: a second look at the
+    same period, date and unit is read from the cache; the forecast keeps its own cache."""
     if unit is not None and not Unit.objects.restrict(user, "view").filter(pk=unit.pk).exists():
         raise PermissionDenied
     wanted = set(SECTIONS if sections is None else sections)
+    simulated = wanted & set(OPTIONAL_SECTIONS)
+    # Whose dashboard: everyone who reads the whole ledger sees the same one; a reporter sees their unit's.
+    viewer = "all" if user.reads_everything else f"{user.pk}:{user.role}:{user.unit_id}"
+    period_key = period.pk or f"{period.code}:{period.start}:{period.end}"
+    parts = [viewer, period_key, as_of, unit.pk if unit else "", big_amount, ",".join(sorted(wanted - simulated))]
+    data = cached(
+        "dashboard",
+        parts,
+        lambda: _compute(user=user, period=period, as_of=as_of, unit=unit, big_amount=big_amount, wanted=wanted),
+        app_labels=REVISION_APPS,
+    )
+    if simulated:
+        scope = Scope(user=user, unit=unit)
+        data = {**data, "forecast": lists.forecast(scope, period=period, as_of=as_of)}
+    return data
+
+
+def _compute(*, user, period: Period, as_of: dt.date, unit: Unit | None, big_amount: Decimal, wanted: set) -> dict:
     scope = Scope(user=user, unit=unit)
     windows = spans(period.start, period.end, as_of)
     current = windows["current"]
@@ -364,6 +386,4 @@ def dashboard_data(
         data["overdue"] = lists.overdue(scope, as_of=as_of)
     if "ranking" in wanted:
         data["ranking"] = lists.ranking(scope, period=period, as_of=as_of)
-    if "forecast" in wanted:
-        data["forecast"] = lists.forecast(scope, period=period, as_of=as_of)
     return data

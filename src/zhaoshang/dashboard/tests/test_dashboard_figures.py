@@ -81,6 +81,36 @@ def test_headline_cards_by_hand(users, county, period):
     assert foreign["vs_year_ago"]["pct"] is None  # nothing to compare with
 
 
+def test_kept_until_the_data_changes(users, county, period, django_assert_max_num_queries):
+    from zhaoshang.projects import services
+
+    first = selectors.dashboard_data(user=users["bureau"], period=period, as_of=AS_OF)
+    # The same dashboard again: read from the cache (the data revision is the only query).
+    with django_assert_max_num_queries(1):
+        again = selectors.dashboard_data(user=users["bureau"], period=period, as_of=AS_OF)
+    assert card(again, "funds")["value"] == card(first, "funds")["value"] == D("2750.00")
+    # A receipt recorded, then changed, then deleted: each shows at once.
+    receipt = services.add_receipt(
+        user=users["bureau"], project=county["P1"], date=AS_OF, amount=D("250.00"), voucher_no="V-9"
+    )
+    assert card(selectors.dashboard_data(user=users["bureau"], period=period, as_of=AS_OF), "funds")["value"] == D(
+        "3000.00"
+    )
+    services.update_receipt(user=users["bureau"], receipt=receipt, amount=D("50.00"))
+    assert card(selectors.dashboard_data(user=users["bureau"], period=period, as_of=AS_OF), "funds")["value"] == D(
+        "2800.00"
+    )
+    services.delete_receipt(user=users["bureau"], receipt=receipt)
+    assert card(selectors.dashboard_data(user=users["bureau"], period=period, as_of=AS_OF), "funds")["value"] == D(
+        "2750.00"
+    )
+    # Another viewer of the whole ledger shares it; a reporter has their own.
+    with django_assert_max_num_queries(1):
+        selectors.dashboard_data(user=users["leader"], period=period, as_of=AS_OF)
+    mine = selectors.dashboard_data(user=users["reporter_a"], period=period, as_of=AS_OF)
+    assert card(mine, "funds")["value"] != card(first, "funds")["value"]
+
+
 def test_funnel_months_and_breakdowns_by_hand(users, county, period):
     data = selectors.dashboard_data(user=users["bureau"], period=period, as_of=AS_OF)
     funnel = {row["stage"]: row for row in data["funnel"]}
@@ -189,7 +219,11 @@ def test_the_assessment_page_shows_the_same_scores(client, users, county, period
 def test_big_projects_stalled_and_overdue(users, units, county, period):
     from django.utils import timezone
 
+    from zhaoshang.projects.models import Project
     from zhaoshang.scheduling.models import CoordinationItem, ProgressReport, SchedulingRound
+
+    # Entered in January (the stalled rule counts entering a project as activity).
+    Project.objects.update(created_at=timezone.make_aware(dt.datetime(2026, 1, 2, 9)))
 
     round_ = SchedulingRound.objects.create(
         date=dt.date(2026, 6, 12), planned_date=dt.date(2026, 6, 12), status="closed"
@@ -216,12 +250,9 @@ def test_big_projects_stalled_and_overdue(users, units, county, period):
     assert (p1["last_progress"], p1["days"], p1["county_leader"]) == (dt.date(2026, 6, 11), 19, "王县长")
     assert data["overdue"]["count"] == 1 and data["overdue"]["rows"][0]["days_overdue"] == 29
     assert data["stalled"]["available"] and data["stalled"]["marked"]["count"] == 1
-    # The same projects as scheduling's stalled list for that date, longest idle first (entered in January).
-    from zhaoshang.projects.models import Project
+    # The same projects as scheduling's stalled list for that date, longest idle first.
     from zhaoshang.scheduling.selectors import stalled_projects
 
-    Project.objects.update(created_at=timezone.make_aware(dt.datetime(2026, 1, 2, 9)))
-    data = selectors.dashboard_data(user=users["bureau"], period=period, as_of=AS_OF)
     found = stalled_projects(user=users["bureau"], today=AS_OF)
     assert data["stalled"]["count"] == len(found) > 0
     assert [row["code"] for row in data["stalled"]["rows"]] == [entry.project.code for entry in found][:10]

@@ -17,7 +17,11 @@ As of 2026-12-31 it measures, median of ``--runs`` runs after a warm-up:
 * ``http``: GET /dashboard/ through Django's test client as the bureau (server time with the template);
 * the time of each part of the page (one query each) and the number of queries.
 
-Target: ``page`` ≤ 500 ms. Results go to bench/results/dashboard-<db>.json.
+The dashboard keeps what it computed until the data changes (``core.revision``): every figure above is
+measured cold, with the cache emptied before each run, as after any change to the ledger. ``warm`` repeats
+``full`` and ``http`` with the cache kept, as a second look at the same dashboard before anything changes.
+
+Target: full dashboard data ≤ 500 ms. Results go to bench/results/dashboard-<db>.json.
 """
 
 from __future__ import annotations
@@ -84,6 +88,17 @@ def cases():
     }
 
 
+def cold(function):
+    """``function`` run with an empty cache, as after any change to the data."""
+    from django.core.cache import cache
+
+    def run():
+        cache.clear()
+        return function()
+
+    return run
+
+
 def fresh(user):
     """The user as a request would load it (nothing cached on the instance from an earlier run)."""
     return type(user).objects.get(pk=user.pk)
@@ -123,13 +138,21 @@ def parts(period, user, unit, runs: int) -> dict:
         )
         timed("funds", queries.funds, scope=scope.projects, windows=windows, months=month_list)
         for name in ("big_projects", "overdue"):
-            timed(name, selectors.dashboard_data, user=user, period=period, as_of=AS_OF, unit=unit, sections=[name])
+            section = cold(
+                lambda user=user, name=name: selectors.dashboard_data(
+                    user=user, period=period, as_of=AS_OF, unit=unit, sections=[name]
+                )
+            )
+            timed(name, section)
     return {name: common.summary(samples)["median_ms"] for name, samples in timings.items()}
 
 
 def profile(period, user, unit, sections, top: int = 25) -> dict:
+    from django.core.cache import cache
+
     from zhaoshang.dashboard import selectors
 
+    cache.clear()
     profiler = cProfile.Profile()
     profiler.enable()
     selectors.dashboard_data(user=fresh(user), period=period, as_of=AS_OF, unit=unit, sections=sections)
@@ -143,7 +166,7 @@ def profile(period, user, unit, sections, top: int = 25) -> dict:
     return result
 
 
-def http(period, runs: int) -> dict:
+def http(period, runs: int, *, warm: bool = False) -> dict:
     from django.test import Client
 
     from zhaoshang.organization.models import User
@@ -156,7 +179,7 @@ def http(period, runs: int) -> dict:
         response = client.get(url)
         assert response.status_code == 200, response.status_code
 
-    return common.timed(get, runs=runs, warmup=1)
+    return common.timed(get if warm else cold(get), runs=runs, warmup=1)
 
 
 def main() -> None:
@@ -183,11 +206,11 @@ def main() -> None:
         def page(user=user, unit=unit):
             return selectors.dashboard_data(user=fresh(user), period=period, as_of=AS_OF, unit=unit, sections=sections)
 
-        data = page()
+        data = cold(page)()
         with CaptureQueriesContext(connection) as queries:
-            page()
+            cold(page)()
         results[name] = {
-            "page": common.timed(page, runs=args.runs),
+            "page": common.timed(cold(page), runs=args.runs),
             "queries": len(queries.captured_queries),
             "figures": {
                 "signed": data["headline"][0]["value"],
@@ -207,16 +230,21 @@ def main() -> None:
     lazy = {}
     for name in ("stalled", "ranking"):
         lazy[name] = common.timed(
-            lambda name=name: selectors.dashboard_data(user=fresh(bureau), period=period, as_of=AS_OF, sections=[name]),
+            cold(
+                lambda name=name: selectors.dashboard_data(
+                    user=fresh(bureau), period=period, as_of=AS_OF, sections=[name]
+                )
+            ),
             runs=args.ranking_runs,
             warmup=1,
         )
         print(f"{args.db} {name}: median {lazy[name]['median_ms']} ms", flush=True)
-    full = common.timed(
-        lambda: selectors.dashboard_data(user=fresh(bureau), period=period, as_of=AS_OF),
-        runs=args.ranking_runs,
-        warmup=0,
-    )
+
+    def full_data():
+        return selectors.dashboard_data(user=fresh(bureau), period=period, as_of=AS_OF)
+
+    full = common.timed(cold(full_data), runs=args.ranking_runs, warmup=0)
+    warm = {"full": common.timed(full_data, runs=args.runs, warmup=1), "http": http(period, args.runs, warm=True)}
     worst = max(r["page"]["median_ms"] for r in results.values())
     output = {
         "benchmark": "dashboard",
@@ -230,7 +258,8 @@ def main() -> None:
         "ranking_bureau": lazy["ranking"],
         "full_bureau": full,
         "http_bureau": http(period, max(3, args.runs // 2)),
-        "meets_target": worst <= TARGET_MS,
+        "warm": warm,
+        "meets_target": {"cold": full["median_ms"] <= TARGET_MS, "warm": warm["full"]["median_ms"] <= TARGET_MS},
         "environment": common.environment(args.db),
     }
     if args.profile:
@@ -239,8 +268,8 @@ def main() -> None:
     print(
         f"{args.db}: page worst case median {worst} ms (target {TARGET_MS}); "
         f"stalled {lazy['stalled']['median_ms']} ms; ranking {lazy['ranking']['median_ms']} ms; "
-        f"full {full['median_ms']} ms; http {output['http_bureau']['median_ms']} ms; "
-        f"{'meets' if output['meets_target'] else 'MISSES'} the target → {path}"
+        f"full {full['median_ms']} ms cold, {warm['full']['median_ms']} ms warm (target {TARGET_MS}); "
+        f"http {output['http_bureau']['median_ms']} ms cold, {warm['http']['median_ms']} ms warm → {path}"
     )
 
 

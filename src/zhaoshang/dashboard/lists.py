@@ -9,13 +9,13 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.apps import apps
-from django.core.cache import cache
 from django.db.models import Count, DateField, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.core.revision import cached
 from zhaoshang.organization.choices import Category
 from zhaoshang.organization.selectors import subtree_ids
 from zhaoshang.projects.choices import Stage, Status
@@ -25,7 +25,8 @@ from zhaoshang.projects.selectors import with_credits
 BIG_STAGES = ("lead", "negotiating", "intention", "signed", "started")  # not yet producing
 BIG_LIMIT = 50
 LIST_LIMIT = 10
-FORECAST_CACHE_SECONDS = 600
+# The apps whose data the dashboard reads (core.revision): any change in them is a new dashboard.
+REVISION_APPS = ("organization", "projects", "targets", "supervision", "bulletins", "scheduling")
 CATEGORY_ORDER = ("township", "department", "vertical", "park", "office", "jurisdiction")
 
 
@@ -256,16 +257,17 @@ def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
     kwargs = {"unit_ids": unit_ids}
     if runs is not None:
         kwargs["runs"] = runs
-    # Thousands of simulated assessments: the result is kept a few minutes (per process), so that reloading the
-    # page or switching back to it does not start the simulation again. The page says when it was computed.
-    key = "dashboard-forecast:" + ":".join(
-        [str(period.pk), as_of.isoformat(), str(runs), ",".join(map(str, unit_ids)) if unit_ids is not None else "all"]
+    # Thousands of simulated assessments: the result is kept until the data changes (core.revision), so that
+    # reloading the page or switching back to it does not start the simulation again. The page says when it was
+    # computed.
+    parts = [period.pk, as_of, runs, ",".join(map(str, unit_ids)) if unit_ids is not None else "all"]
+    kept = cached(
+        "dashboard-forecast",
+        parts,
+        lambda: {"result": run_forecast(period, as_of, **kwargs), "computed_at": timezone.localtime()},
+        app_labels=REVISION_APPS,
     )
-    cached = cache.get(key)
-    if cached is None:
-        cached = {"result": run_forecast(period, as_of, **kwargs), "computed_at": timezone.localtime()}
-        cache.set(key, cached, FORECAST_CACHE_SECONDS)
-    result = cached["result"]
+    result = kept["result"]
     names: list[str] = []
     for unit in result.units:
         for group in unit.groups:
@@ -302,5 +304,5 @@ def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
         "county": row(result.county, county=True) if result.units else None,
         "units": [row(u, county=False) for u in units],
         "elapsed_ms": result.elapsed_ms,
-        "computed_at": cached["computed_at"],
+        "computed_at": kept["computed_at"],
     }

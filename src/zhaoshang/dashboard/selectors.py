@@ -42,8 +42,6 @@ CENT = Decimal("0.01")
 SECTIONS = ("headline", "funnel", "trend", "breakdowns", "big_projects", "stalled", "overdue", "ranking")
 # Asked for by name only: the forecast runs a simulation of thousands of assessments.
 OPTIONAL_SECTIONS = ("forecast",)
-# The apps whose data the dashboard reads (core.revision): any change in them is a new dashboard.
-REVISION_APPS = ("organization", "projects", "targets", "supervision", "bulletins", "scheduling")
 
 
 class Scope:
@@ -343,7 +341,7 @@ def dashboard_data(
         "dashboard",
         parts,
         lambda: _compute(user=user, period=period, as_of=as_of, unit=unit, big_amount=big_amount, wanted=wanted),
-        app_labels=REVISION_APPS,
+        app_labels=lists.REVISION_APPS,
     )
     if simulated:
         scope = Scope(user=user, unit=unit)

@@ -205,7 +205,9 @@ class FundsReceipt(ProjectChild):
 
     class Meta:
         ordering = ["date", "id"]
-        indexes = [models.Index(fields=["date"])]
+        # Date first for every range of dates; project and amount too, so that the sums of a period's funds
+        # per project (the assessment) are read from the index alone.
+        indexes = [models.Index(fields=["date", "project", "amount"], name="receipt_date_project_amount")]
         verbose_name = _("funds receipt")
         verbose_name_plural = _("funds receipts")
 

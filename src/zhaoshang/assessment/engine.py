@@ -5,6 +5,11 @@ selectors) and the period's rules, it computes for every unit each indicator's t
 completion, each group's completion, a score, the rank within the unit's category and the flags of the
 reward and penalty rules. Every figure carries the ids of the projects or receipts behind it.
 
+Two ways in, one set of rules: ``assess`` takes every project with its stage dates and every receipt
+(``ProjectFact``, ``ReceiptFact``) and reduces them with ``summarize``; ``assess_facts`` takes them already
+reduced to the period (``PeriodFacts``: per project the date each stage the indicators read was reached,
+per unit the funds sums), as the selectors compute them in SQL. Both end in the same code below.
+
 Rules, as the seeds and DOMAIN.md give them:
 - Thresholds are inclusive ("1000万元以上" means ≥ 1000万), period ends are inclusive.
 - A project "reaches" a stage on the date of that stage's event, or, if the stage was skipped, on the
@@ -19,9 +24,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
+from typing import NamedTuple
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -86,6 +93,47 @@ class ReceiptFact:
     amount: Decimal
 
 
+class PeriodFact(NamedTuple):
+    """A recognised project reduced to what one period's assessment up to one date reads of it."""
+
+    id: int
+    credits: Mapping[int, Decimal]  # unit id → share as a fraction
+    # Stage → the date the project reached it inside the period (its own event, or the first later one if
+    # skipped), for the stages the indicators read and "signed"; a stage reached earlier, later or never
+    # is absent.
+    reached: Mapping[str, dt.date]
+    planned_investment: Decimal = ZERO
+    contract_amount: Decimal = ZERO
+    foreign_usd: Decimal = ZERO
+    funds: Decimal | None = None  # funds in place inside the period; None: no receipt then (or summed per unit)
+    receipt_ids: Sequence[int] = ()  # those receipts
+
+
+class UnitFunds(NamedTuple):
+    """A unit's credited funds in place inside the period: in all, and of the projects at or above each
+    funds indicator's minimum (keyed by amount field and minimum)."""
+
+    total: Decimal
+    floors: Mapping[tuple[str, Decimal], Decimal]
+
+
+# The rows behind a funds figure summed per unit: (unit id, indicator) → (project ids, receipt ids).
+FundsRows = Callable[[int, "IndicatorSpec"], tuple[list[int], list[int]]]
+
+
+@dataclass(frozen=True)
+class PeriodFacts:
+    """The facts of one period up to one date. ``projects``: the recognised projects that reached a stage
+    the indicators read (or "signed") inside the period, or, when ``funds`` is None, that received funds
+    in it; ``moved``: per unit, its recognised projects with any stage event inside the period; ``funds``:
+    per unit sums (then ``funds_rows`` reads a funds figure's rows when they are asked for)."""
+
+    projects: Sequence[PeriodFact]
+    moved: Mapping[int, int] | Callable[[], Mapping[int, int]]  # or a function reading it when first asked for
+    funds: Mapping[int, UnitFunds] | None = None
+    funds_rows: FundsRows | None = None
+
+
 @dataclass(frozen=True)
 class Rules:
     score_cap: Decimal = ONE
@@ -102,15 +150,63 @@ class Rules:
 # --- outputs ------------------------------------------------------------------------------------------
 
 
-@dataclass
 class IndicatorResult:
-    spec: IndicatorSpec
-    actual: Decimal
-    completion: Decimal
-    schedule_ratio: Decimal | None
-    met: bool
-    project_ids: list[int] = field(default_factory=list)
-    receipt_ids: list[int] = field(default_factory=list)
+    """One indicator of one unit. ``project_ids`` and ``receipt_ids`` are the rows behind the figure; for
+    a funds figure summed per unit they are read on first use (``rows``)."""
+
+    __slots__ = ("_project_ids", "_receipt_ids", "actual", "completion", "met", "rows", "schedule_ratio", "spec")
+
+    def __init__(
+        self,
+        spec: IndicatorSpec,
+        actual: Decimal,
+        completion: Decimal,
+        schedule_ratio: Decimal | None,
+        met: bool,
+        project_ids: list[int] | None = None,
+        receipt_ids: list[int] | None = None,
+        rows: Callable[[], tuple[list[int], list[int]]] | None = None,
+    ):
+        self.spec = spec
+        self.actual = actual
+        self.completion = completion
+        self.schedule_ratio = schedule_ratio
+        self.met = met
+        self.rows = rows
+        if rows is None:
+            project_ids = [] if project_ids is None else project_ids
+            receipt_ids = [] if receipt_ids is None else receipt_ids
+        self._project_ids, self._receipt_ids = project_ids, receipt_ids
+
+    def _load(self) -> None:
+        self._project_ids, self._receipt_ids = self.rows()
+        self.rows = None
+
+    @property
+    def project_ids(self) -> list[int]:
+        if self._project_ids is None:
+            self._load()
+        return self._project_ids
+
+    @project_ids.setter
+    def project_ids(self, value: list[int]) -> None:
+        self._project_ids = value
+
+    @property
+    def receipt_ids(self) -> list[int]:
+        if self._receipt_ids is None:
+            self._load()
+        return self._receipt_ids
+
+    @receipt_ids.setter
+    def receipt_ids(self, value: list[int]) -> None:
+        self._receipt_ids = value
+
+    def __repr__(self) -> str:
+        return (
+            f"IndicatorResult(spec={self.spec!r}, actual={self.actual!r}, completion={self.completion!r}, "
+            f"met={self.met!r})"
+        )
 
 
 @dataclass
@@ -130,11 +226,18 @@ class UnitResult:
     schedule_ratio: Decimal | None
     funds: Decimal  # credited funds in place in the period (tie-breaker, headline)
     contract: Decimal  # credited contract amount of projects signed in the period (tie-breaker)
-    counted_projects: int
+    # Its projects with a stage event inside the period, or a function reading that when first asked for.
+    moved: int | Callable[[], int] = 0
     rank: int | None = None
     rank_of: int | None = None
     flags: list[str] = field(default_factory=list)
     veto_reason: str = ""
+
+    @property
+    def counted_projects(self) -> int:
+        if callable(self.moved):
+            self.moved = self.moved()
+        return self.moved
 
 
 @dataclass
@@ -185,53 +288,167 @@ def round4(value: Decimal | None) -> Decimal | None:
 # --- the engine ---------------------------------------------------------------------------------------
 
 
-def _amount(project: ProjectFact, amount_field: str) -> Decimal:
-    return project.contract_amount if amount_field == "contract_amount" else project.planned_investment
+def stages_read(groups_by_unit: Mapping[int, Sequence[GroupSpec]]) -> set[str]:
+    """The stages whose reaching the indicators read, and "signed" (the headline contract amount)."""
+    stages = {"signed"}
+    for groups in groups_by_unit.values():
+        for group in groups:
+            stages.update(spec.stage or "signed" for spec in group.indicators if spec.kind != "funds")
+    return stages
 
 
-def evaluate_indicator(
-    spec: IndicatorSpec,
-    unit_id: int,
-    projects: Sequence[ProjectFact],
-    receipts_by_project: Mapping[int, Sequence[ReceiptFact]],
+def funds_floors(groups_by_unit: Mapping[int, Sequence[GroupSpec]]) -> set[tuple[str, Decimal]]:
+    """(amount field, minimum) of every funds indicator with a minimum project amount."""
+    return {
+        (spec.amount_field, spec.min_amount)
+        for groups in groups_by_unit.values()
+        for group in groups
+        for spec in group.indicators
+        if spec.kind == "funds" and spec.min_amount
+    }
+
+
+def summarize(
+    projects: Iterable[ProjectFact],
+    receipts: Iterable[ReceiptFact],
     start: dt.date,
     until: dt.date,
-    progress: Decimal,
-) -> IndicatorResult:
+    stages: Iterable[str],
+) -> PeriodFacts:
+    """Reduce whole projects and receipts to the period from ``start`` to ``until``: excluded projects
+    drop out, each project keeps the dates it reached ``stages`` inside the period and its funds there."""
+    in_period: dict[int, list[ReceiptFact]] = defaultdict(list)
+    for receipt in receipts:
+        if start <= receipt.date <= until:
+            in_period[receipt.project_id].append(receipt)
+    wanted = sorted(((stage, STAGE_INDEX[stage]) for stage in stages), key=lambda item: item[1])
+    lowest = wanted[0][1] if wanted else len(STAGES)
+    facts: list[PeriodFact] = []
+    moved: dict[int, int] = defaultdict(int)
+    for project in projects:
+        if project.excluded:
+            continue
+        dates = project.stage_dates
+        reached = {}
+        # A stage is reached inside the period only on the date of an event inside it.
+        inside = [STAGE_INDEX[s] for s, d in dates.items() if start <= d <= until]
+        if inside:
+            for unit_id in project.credits:
+                moved[unit_id] += 1
+            if max(inside) >= lowest:
+                for stage, index in wanted:
+                    # As ProjectFact.reached_on reads it: the stage's own date or the first later one.
+                    on = min((d for s, d in dates.items() if STAGE_INDEX[s] >= index), default=None)
+                    if on is not None and start <= on <= until:
+                        reached[stage] = on
+        own = in_period.get(project.id)
+        if not reached and own is None:
+            continue
+        facts.append(
+            PeriodFact(
+                id=project.id,
+                credits=project.credits,
+                reached=reached,
+                planned_investment=project.planned_investment,
+                contract_amount=project.contract_amount,
+                foreign_usd=project.foreign_usd,
+                funds=None if own is None else sum((r.amount for r in own), ZERO),
+                receipt_ids=() if own is None else [r.id for r in own],
+            )
+        )
+    return PeriodFacts(projects=facts, moved=dict(moved))
+
+
+class _Own:
+    """One unit's facts, sorted once: per stage the projects that reached it inside the period, the
+    projects with funds in it (each with the unit's share), and the headline sums."""
+
+    __slots__ = ("contract", "funded", "funds", "reached")
+
+    def __init__(self):
+        self.reached: dict[str, list[tuple[Decimal, PeriodFact]]] = defaultdict(list)
+        self.funded: list[tuple[Decimal, PeriodFact]] = []
+        self.funds = ZERO
+        self.contract = ZERO
+
+
+_NOBODY = _Own()
+
+
+class _Moved:
+    """``PeriodFacts.moved``, read once when first asked for."""
+
+    def __init__(self, moved):
+        self.moved = moved
+
+    def count(self, unit_id: int) -> int:
+        if callable(self.moved):
+            self.moved = self.moved()
+        return self.moved.get(unit_id, 0)
+
+
+def _by_unit(facts: PeriodFacts, start: dt.date, until: dt.date) -> dict[int, _Own]:
+    own: dict[int, _Own] = {}
+    for fact in facts.projects:
+        stages = [stage for stage, on in fact.reached.items() if start <= on <= until]
+        signed = "signed" in stages
+        funds = fact.funds
+        for unit_id, share in fact.credits.items():
+            mine = own.get(unit_id)
+            if mine is None:
+                mine = own[unit_id] = _Own()
+            if signed:
+                mine.contract += share * fact.contract_amount
+            if funds is not None:
+                mine.funds += share * funds
+            if not share:  # no share, nothing counted (but the headline sums above are zero anyway)
+                continue
+            for stage in stages:
+                mine.reached[stage].append((share, fact))
+            if funds is not None:
+                mine.funded.append((share, fact))
+    return own
+
+
+def _evaluate(spec: IndicatorSpec, unit_id: int, mine: _Own, facts: PeriodFacts, progress: Decimal) -> IndicatorResult:
     actual = ZERO
     project_ids: list[int] = []
     receipt_ids: list[int] = []
-    for project in projects:
-        share = project.credits.get(unit_id)
-        if not share or project.excluded:
-            continue
-        if spec.kind == "funds":
-            if spec.min_amount and _amount(project, spec.amount_field) < spec.min_amount:
+    rows = None
+    by_contract = spec.amount_field == "contract_amount"
+    if spec.kind == "funds":
+        if facts.funds is not None:  # summed per unit; the rows are read if asked for
+            sums = facts.funds.get(unit_id)
+            if sums is not None:
+                actual = sums.floors[(spec.amount_field, spec.min_amount)] if spec.min_amount else sums.total
+                if facts.funds_rows is not None:
+                    project_ids = receipt_ids = None
+                    rows = partial(facts.funds_rows, unit_id, spec)
+        else:
+            for share, fact in mine.funded:
+                if (
+                    spec.min_amount
+                    and (fact.contract_amount if by_contract else fact.planned_investment) < spec.min_amount
+                ):
+                    continue
+                actual += share * fact.funds
+                project_ids.append(fact.id)
+                receipt_ids.extend(fact.receipt_ids)
+    else:
+        kind, floor = spec.kind, spec.min_amount
+        for share, fact in mine.reached.get(spec.stage or "signed", ()):
+            amount = fact.contract_amount if by_contract else fact.planned_investment
+            if amount < floor:
                 continue
-            counted = False
-            for receipt in receipts_by_project.get(project.id, ()):
-                if start <= receipt.date <= until:
-                    actual += share * receipt.amount
-                    receipt_ids.append(receipt.id)
-                    counted = True
-            if counted:
-                project_ids.append(project.id)
-            continue
-        reached = project.reached_on(spec.stage or "signed")
-        if reached is None or not (start <= reached <= until):
-            continue
-        amount = _amount(project, spec.amount_field)
-        if amount < spec.min_amount:
-            continue
-        if spec.kind == "count":
-            actual += share
-        elif spec.kind == "amount":
-            actual += share * amount
-        elif spec.kind == "foreign":
-            if project.foreign_usd <= 0:
-                continue
-            actual += share * project.foreign_usd
-        project_ids.append(project.id)
+            if kind == "count":
+                actual += share
+            elif kind == "amount":
+                actual += share * amount
+            elif kind == "foreign":
+                if fact.foreign_usd <= 0:
+                    continue
+                actual += share * fact.foreign_usd
+            project_ids.append(fact.id)
     completion = ratio(actual, spec.target)
     return IndicatorResult(
         spec=spec,
@@ -241,6 +458,7 @@ def evaluate_indicator(
         met=actual >= spec.target,
         project_ids=project_ids,
         receipt_ids=receipt_ids,
+        rows=rows,
     )
 
 
@@ -256,25 +474,42 @@ def assess(
     schedule_basis: str = "day",
     rules: Rules = Rules(),
 ) -> Assessment:
+    """Assess from whole projects and receipts (see ``summarize``)."""
+    facts = summarize(projects, receipts, start, min(end, as_of), stages_read(groups_by_unit))
+    return assess_facts(
+        units=units,
+        groups_by_unit=groups_by_unit,
+        facts=facts,
+        start=start,
+        end=end,
+        as_of=as_of,
+        schedule_basis=schedule_basis,
+        rules=rules,
+    )
+
+
+def assess_facts(
+    *,
+    units: Iterable[UnitInfo],
+    groups_by_unit: Mapping[int, Sequence[GroupSpec]],
+    facts: PeriodFacts,
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date,
+    schedule_basis: str = "day",
+    rules: Rules = Rules(),
+) -> Assessment:
+    """Assess from facts already reduced to the period (``PeriodFacts``)."""
     progress = schedule_progress(start, end, as_of, schedule_basis)
     until = min(end, as_of)
-    receipts_by_project: dict[int, list[ReceiptFact]] = defaultdict(list)
-    for receipt in receipts:
-        receipts_by_project[receipt.project_id].append(receipt)
-    projects_by_unit: dict[int, list[ProjectFact]] = defaultdict(list)
-    for project in projects:
-        for unit_id in project.credits:
-            projects_by_unit[unit_id].append(project)
-
+    own = _by_unit(facts, start, until)
+    moved = _Moved(facts.moved)
     results = []
     for unit in units:
-        own = projects_by_unit.get(unit.id, [])
+        mine = own.get(unit.id, _NOBODY)
         group_results = []
         for group in groups_by_unit.get(unit.id, ()):
-            indicators = [
-                evaluate_indicator(spec, unit.id, own, receipts_by_project, start, until, progress)
-                for spec in group.indicators
-            ]
+            indicators = [_evaluate(spec, unit.id, mine, facts, progress) for spec in group.indicators]
             completion = max((i.completion for i in indicators), default=ZERO)
             group_results.append(
                 GroupResult(
@@ -290,7 +525,11 @@ def assess(
             total_weight = sum((g.spec.weight for g in group_results), ZERO)
             score = sum((g.spec.weight * min(g.completion, rules.score_cap) for g in group_results), ZERO)
             score = score / total_weight if total_weight else ZERO
-        funds, contract, counted = _headline(unit.id, own, receipts_by_project, start, until)
+        if facts.funds is None:
+            funds = mine.funds
+        else:
+            sums = facts.funds.get(unit.id)
+            funds = ZERO if sums is None else sums.total
         results.append(
             UnitResult(
                 unit=unit,
@@ -298,31 +537,12 @@ def assess(
                 score=score,
                 schedule_ratio=ratio(score, progress) if score is not None and progress else None,
                 funds=funds,
-                contract=contract,
-                counted_projects=counted,
+                contract=mine.contract,
+                moved=partial(moved.count, unit.id),
             )
         )
     _rank_and_flag(results, progress, rules)
     return Assessment(start=start, end=end, as_of=as_of, schedule_progress=progress, units=results)
-
-
-def _headline(unit_id, projects, receipts_by_project, start, until) -> tuple[Decimal, Decimal, int]:
-    """Credited funds in place and contract amount signed in the period, and how many projects moved."""
-    funds = contract = ZERO
-    moved = 0
-    for project in projects:
-        if project.excluded:
-            continue
-        share = project.credits[unit_id]
-        for receipt in receipts_by_project.get(project.id, ()):
-            if start <= receipt.date <= until:
-                funds += share * receipt.amount
-        signed = project.reached_on("signed")
-        if signed is not None and start <= signed <= until:
-            contract += share * project.contract_amount
-        if any(start <= d <= until for d in project.stage_dates.values()):
-            moved += 1
-    return funds, contract, moved
 
 
 def _rank_and_flag(results: list[UnitResult], progress: Decimal, rules: Rules) -> None:

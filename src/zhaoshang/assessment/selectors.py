@@ -1,7 +1,11 @@
 """Feed the engine: read a period's targets, units, projects and receipts into plain facts.
 
-A handful of queries whatever the county's size: units, target groups with indicators, the projects that
-moved or received funds inside the period with their credits and stage events, and those receipts.
+A handful of queries whatever the county's size. ``assess_period`` on the reported basis reads the period's
+facts already reduced in SQL (``period_facts``): per recognised project the date it reached each stage the
+indicators read, per unit the credited funds in place, per unit the projects that moved; the receipts behind
+a funds figure are read only when a drill-down asks for them. ``facts`` reads whole projects (every stage
+event up to the as-of date) and receipts, for what needs them: the verified basis, the bulletins' detail
+lookup and the Excel export, the water report and the forecast.
 """
 
 from __future__ import annotations
@@ -9,6 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from functools import partial
+
+from django.db import connection
 
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.models import FundsReceipt, Project, ProjectCredit, StageEvent
@@ -17,6 +24,9 @@ from zhaoshang.targets.models import Indicator, Period, TargetGroup, Veto
 from . import engine
 
 HUNDRED = Decimal("100")
+ZERO = Decimal("0")
+# An indicator's amount field → the project column (the engine reads planned investment for any other).
+AMOUNT_COLUMN = defaultdict(lambda: "planned_investment", contract_amount="contract_amount")
 # The project columns the engine's facts and the recognition rules read.
 FACT_FIELDS = (
     "pk",
@@ -186,6 +196,275 @@ def _verified_facts(period: Period, as_of: dt.date, *, project_ids=None):
     return projects, receipts, len(rows)
 
 
+def recognition_sql(period: Period, alias: str = "p") -> tuple[str, list]:
+    """``excluded`` as SQL: the conditions (joined with AND, each starting with " AND ") a project row
+    ``alias`` must meet to count, and their parameters."""
+    parts, params = [], []
+    for column, values in (("kind", period.excluded_kinds), ("industry", period.excluded_industries)):
+        if values:
+            parts.append(f"{alias}.{column} NOT IN ({', '.join(['%s'] * len(values))})")
+            params.extend(values)
+    for flag, column in (
+        (period.exclude_government_funded, "government_funded"),
+        (period.exclude_local_relocation, "local_relocation"),
+        (period.exclude_second_phase, "second_phase"),
+    ):
+        if flag:
+            parts.append(f"NOT {alias}.{column}")
+    if period.floor_amount is not None:
+        parts.append(f"{alias}.planned_investment >= %s")
+        params.append(period.floor_amount)
+    return "".join(f" AND {part}" for part in parts), params
+
+
+class _Dialect:
+    """What differs between the databases in the period's aggregate queries. SQLite keeps decimals as
+    floating point, so its money is summed as integer cents (exact) and turned back into Decimals here;
+    PostgreSQL's numeric is exact as it is. Either way a value comes back with two decimal places, as the
+    ORM gives it."""
+
+    def __init__(self):
+        self.sqlite = connection.vendor == "sqlite"
+
+    def money(self, expression: str) -> str:
+        return f"CAST(ROUND({expression} * 100) AS INTEGER)" if self.sqlite else expression
+
+    def decimal(self, value) -> Decimal:
+        return Decimal(value).scaleb(-2) if self.sqlite else value
+
+    @staticmethod
+    def date(value) -> dt.date:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _in(values) -> str:
+    return f"({', '.join(['%s'] * len(values))})"
+
+
+def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.PeriodFacts:
+    """The period's facts up to ``as_of`` on the reported basis, reduced in SQL (two queries):
+
+    - the recognised projects that reached a stage the indicators read (or "signed") inside the period,
+      with that date per stage (the first event at or after the stage up to ``as_of``), their credits and
+      amounts, newest first as ``facts`` reads them;
+    - per unit and share, the funds in place inside the period of its recognised projects, in all and of
+      the projects at or above each funds indicator's minimum.
+
+    Per unit, the recognised projects with any stage event inside the period are counted when first asked
+    for (a third query), and the rows behind a funds figure are read when asked for (``FundsDrillDown``).
+    """
+    until = min(period.end, as_of)
+    sql = _Dialect()
+    rules, rule_params = recognition_sql(period)
+    stages = sorted(engine.stages_read(groups_by_unit), key=engine.STAGE_INDEX.get)
+    floors = sorted(engine.funds_floors(groups_by_unit))
+    later = {stage: engine.STAGES[engine.STAGE_INDEX[stage] :] for stage in stages}
+    read = later[stages[0]]  # every stage at or after the earliest one read
+    columns = ", ".join(
+        f"MIN(CASE WHEN e.stage IN {_in(later[s])} THEN e.date END) AS r{i}" for i, s in enumerate(stages)
+    )
+    # The projects with an event of a stage read inside the period, then all their events of those stages up
+    # to the as-of date (a stage may have been reached earlier, through a later stage).
+    reached_sql = f"""
+        WITH moved AS (
+            SELECT DISTINCT project_id FROM projects_stageevent
+            WHERE stage IN {_in(read)} AND date >= %s AND date <= %s
+        ), reached AS (
+            SELECT e.project_id, {columns}
+            FROM moved JOIN projects_stageevent e ON e.project_id = moved.project_id
+            WHERE e.stage IN {_in(read)} AND e.date <= %s
+            GROUP BY e.project_id
+        )
+        SELECT p.id, c.unit_id, {sql.money("c.share")}, {sql.money("p.planned_investment")},
+               {sql.money("p.contract_amount")}, p.capital_type, {", ".join(f"r.r{i}" for i in range(len(stages)))}
+        FROM reached r
+        JOIN projects_project p ON p.id = r.project_id
+        JOIN projects_projectcredit c ON c.project_id = p.id
+        WHERE ({" OR ".join(f"r.r{i} >= %s" for i in range(len(stages)))}){rules}
+        ORDER BY p.id DESC"""
+    reached_params = [
+        *read,
+        period.start,
+        until,
+        *(stage for s in stages for stage in later[s]),
+        *read,
+        until,
+        *[period.start] * len(stages),
+        *rule_params,
+    ]
+    floor_sums = "".join(
+        f", SUM(CASE WHEN p.{AMOUNT_COLUMN[field]} >= %s THEN f.amount ELSE 0 END)" for field, _minimum in floors
+    )
+    if sql.sqlite:  # summed per project first: SQLite's plan for the plain join is several times slower
+        receipts = f"""(SELECT project_id, SUM({sql.money("amount")}) AS amount FROM projects_fundsreceipt
+                         WHERE date >= %s AND date <= %s GROUP BY project_id) f"""
+        where = "1 = 1"
+    else:
+        receipts, where = "projects_fundsreceipt f", "f.date >= %s AND f.date <= %s"
+    funds_sql = f"""
+        SELECT c.unit_id, {sql.money("c.share")}, SUM(f.amount){floor_sums}
+        FROM {receipts}
+        JOIN projects_project p ON p.id = f.project_id
+        JOIN projects_projectcredit c ON c.project_id = f.project_id
+        WHERE {where}{rules}
+        GROUP BY c.unit_id, c.share"""
+    funds_params = [*(minimum for _field, minimum in floors), period.start, until, *rule_params]
+    with connection.cursor() as cursor:
+        cursor.execute(reached_sql, reached_params)
+        reached_rows = cursor.fetchall()
+        cursor.execute(funds_sql, funds_params)
+        funds_rows = cursor.fetchall()
+
+    shares: dict = {}  # the few share values, each turned into a fraction once
+
+    def fraction(raw) -> Decimal:
+        found = shares.get(raw)
+        if found is None:
+            found = shares[raw] = sql.decimal(raw) / HUNDRED
+        return found
+
+    projects, foreign = [], set()
+    last = None
+    for pk, unit_id, share, planned, contract, capital_type, *dates in reached_rows:
+        if last is not None and last.id == pk:  # the same project, another credited unit
+            last.credits[unit_id] = fraction(share)
+            continue
+        reached = {}
+        for stage, on in zip(stages, dates, strict=True):
+            if on is not None:
+                on = sql.date(on)
+                if on >= period.start:
+                    reached[stage] = on
+        last = engine.PeriodFact(
+            id=pk,
+            credits={unit_id: fraction(share)},
+            reached=reached,
+            planned_investment=sql.decimal(planned),
+            contract_amount=sql.decimal(contract),
+        )
+        projects.append(last)
+        if capital_type == "foreign":
+            foreign.add(pk)
+    if foreign and any(s.kind == "foreign" for groups in groups_by_unit.values() for g in groups for s in g.indicators):
+        usd = _foreign_by_id(period, foreign)
+        projects = [p._replace(foreign_usd=usd[p.id]) if p.id in usd else p for p in projects]
+
+    funds: dict[int, engine.UnitFunds] = {}
+    for unit_id, share, total, *by_floor in funds_rows:
+        share = fraction(share)
+        sums = funds.get(unit_id)
+        if sums is None:
+            sums = funds[unit_id] = engine.UnitFunds(total=ZERO, floors=dict.fromkeys(floors, ZERO))
+        funds[unit_id] = sums._replace(total=sums.total + share * sql.decimal(total))
+        for key, amount in zip(floors, by_floor, strict=True):
+            sums.floors[key] += share * sql.decimal(amount)
+    return engine.PeriodFacts(
+        projects=projects,
+        moved=partial(moved_by_unit, period, until),
+        funds=funds,
+        funds_rows=FundsDrillDown(period, until),
+    )
+
+
+def moved_by_unit(period: Period, until: dt.date) -> dict[int, int]:
+    """Per unit, its recognised projects with a stage event inside the period up to ``until``."""
+    rules, params = recognition_sql(period)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT c.unit_id, COUNT(*)
+                FROM projects_projectcredit c JOIN projects_project p ON p.id = c.project_id
+                WHERE c.project_id IN (SELECT project_id FROM projects_stageevent
+                                       WHERE date >= %s AND date <= %s){rules}
+                GROUP BY c.unit_id""",
+            [period.start, until, *params],
+        )
+        return dict(cursor.fetchall())
+
+
+def _foreign_by_id(period: Period, ids) -> dict[int, Decimal]:
+    rows = []
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 5000):
+        rows += Project.objects.filter(pk__in=ordered[start : start + 5000]).order_by().values(*FACT_FIELDS)
+    return {row["pk"]: _foreign_usd(period, row) for row in rows}
+
+
+class FundsDrillDown:
+    """The rows behind funds figures summed per unit on the reported basis: the recognised projects credited
+    to the unit (with a share) that received funds inside the period up to ``until`` and meet the figure's
+    minimum, newest first, and those receipts, by date within each project — as the engine lists them. One
+    figure at a time (calling it, one query), or every figure of an assessment not read yet at once
+    (``read_all``, one query)."""
+
+    def __init__(self, period: Period, until: dt.date):
+        self.period, self.until = period, until
+
+    def _rows(self, floors, unit_id: int | None = None) -> list[tuple]:
+        """(unit, project, receipt, and per floor 1 if the project is at or above it), ordered for the lists."""
+        rules, rule_params = recognition_sql(self.period)
+        flags = "".join(f", CASE WHEN p.{AMOUNT_COLUMN[field]} >= %s THEN 1 ELSE 0 END" for field, _ in floors)
+        unit = "" if unit_id is None else " AND c.unit_id = %s"
+        query = f"""
+            SELECT c.unit_id, f.project_id, f.id{flags}
+            FROM projects_fundsreceipt f
+            JOIN projects_project p ON p.id = f.project_id
+            JOIN projects_projectcredit c ON c.project_id = f.project_id
+            WHERE c.share <> 0 AND f.date >= %s AND f.date <= %s{unit}{rules}
+            ORDER BY c.unit_id, f.project_id DESC, f.date, f.id"""
+        params = [*(minimum for _, minimum in floors), self.period.start, self.until]
+        params += ([] if unit_id is None else [unit_id]) + rule_params
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            return cursor.fetchall()
+
+    @staticmethod
+    def _lists(rows, flag: int | None) -> tuple[list[int], list[int]]:
+        project_ids, receipt_ids = [], []
+        for row in rows:
+            if flag is not None and not row[flag]:
+                continue
+            if not project_ids or project_ids[-1] != row[1]:
+                project_ids.append(row[1])
+            receipt_ids.append(row[2])
+        return project_ids, receipt_ids
+
+    @staticmethod
+    def _floor(spec: engine.IndicatorSpec) -> tuple[str, Decimal] | None:
+        return (spec.amount_field, spec.min_amount) if spec.min_amount else None
+
+    def __call__(self, unit_id: int, spec: engine.IndicatorSpec) -> tuple[list[int], list[int]]:
+        floor = self._floor(spec)
+        floors = [floor] if floor else []
+        return self._lists(self._rows(floors, unit_id), 3 if floor else None)
+
+    def read_all(self, indicators: list[engine.IndicatorResult]) -> None:
+        """Read the rows of these figures (each made with this drill-down) in one query."""
+        floors = sorted({f for i in indicators if (f := self._floor(i.spec))})
+        by_unit = defaultdict(list)
+        for row in self._rows(floors):
+            by_unit[row[0]].append(row)
+        for indicator in indicators:
+            unit_id, spec = indicator.rows.args
+            floor = self._floor(spec)
+            lists = self._lists(by_unit.get(unit_id, ()), 3 + floors.index(floor) if floor else None)
+            indicator.project_ids, indicator.receipt_ids = lists
+            indicator.rows = None
+
+
+def read_drill_downs(assessment: engine.Assessment) -> None:
+    """Read the rows behind every figure of ``assessment`` not read yet, a query per kind of drill-down
+    rather than one per figure: for what lists every unit's rows (the JSON and Excel exports)."""
+    pending = defaultdict(list)
+    for result in assessment.units:
+        for group in result.groups:
+            for indicator in group.indicators:
+                rows = indicator.rows
+                if isinstance(rows, partial) and isinstance(rows.func, FundsDrillDown):
+                    pending[rows.func].append(indicator)
+    for drill_down, indicators in pending.items():
+        drill_down.read_all(indicators)
+
+
 def _foreign_usd(period: Period, row: dict) -> Decimal:
     """Foreign capital in 10k US dollars: as recorded if in USD, else through yuan at the period's rate."""
     if row["capital_type"] != "foreign" or not row["foreign_investment"]:
@@ -219,17 +498,21 @@ def rules_for(period: Period, as_of: dt.date) -> engine.Rules:
 
 
 def assess_period(period: Period, as_of: dt.date, *, basis: str = "reported") -> engine.Assessment:
+    """Every active unit's assessment in ``period`` as of ``as_of``. On the reported basis the rows behind
+    a funds figure (its ``project_ids`` and ``receipt_ids``) are read when first asked for, one query per
+    figure."""
     units = unit_infos()
     groups = group_specs(period, units)
+    common = {
+        "units": units,
+        "groups_by_unit": groups,
+        "start": period.start,
+        "end": period.end,
+        "as_of": as_of,
+        "schedule_basis": period.schedule_basis,
+        "rules": rules_for(period, as_of),
+    }
+    if basis == "reported":
+        return engine.assess_facts(facts=period_facts(period, as_of, groups), **common)
     projects, receipts, _count = facts(period, as_of, basis=basis)
-    return engine.assess(
-        units=units,
-        groups_by_unit=groups,
-        projects=projects,
-        receipts=receipts,
-        start=period.start,
-        end=period.end,
-        as_of=as_of,
-        schedule_basis=period.schedule_basis,
-        rules=rules_for(period, as_of),
-    )
+    return engine.assess(projects=projects, receipts=receipts, **common)

@@ -97,6 +97,17 @@ def test_json_figures_of_two_units(county):
     assert units["T04"]["flags"] == ["criticised", "yellow_card", "half_time_warning", "zero_achievement"]
 
 
+def test_json_lists_the_rows_behind_each_figure(county):
+    projects = county["projects"]
+    units = {u["code"]: u for u in assess_json("--period", "BR100", "--as-of", "2026-07-20")["units"]}
+    signed, _started, money = units["T01"]["groups"]
+    assert signed["indicators"][0]["project_ids"] == [projects["P2"].pk, projects["P1"].pk]  # newest first
+    assert money["indicators"][0]["project_ids"] == [projects["P1"].pk]
+    in_period = projects["P1"].receipts.filter(date__gte="2026-06-01", date__lte="2026-07-20").order_by("date")
+    assert money["indicators"][0]["receipt_ids"] == [r.pk for r in in_period]
+    assert len(in_period) == 2 and signed["indicators"][0]["receipt_ids"] == []
+
+
 def test_json_to_a_file(county, tmp_path):
     path = tmp_path / "a.json"
     call_command("assess", "--period", "BR100", "--as-of", "2026-09-08", "--out", str(path), stdout=io.StringIO())

@@ -161,3 +161,63 @@ def test_shares_summing_to_one_conserve_the_county_totals(county, as_of):
     assert actual(3) == sum((p.foreign_usd for p in counted), Decimal(0))
     assert sum((r.funds for r in results.values()), Decimal(0)) == money
     assert sum((r.contract for r in results.values()), Decimal(0)) == actual(1)
+
+
+def _summed_per_unit(facts: engine.PeriodFacts, floors) -> tuple[engine.PeriodFacts, list]:
+    """The same facts with the funds summed per unit and the rows read through ``funds_rows``, as the
+    selectors give them from SQL; and the list of the figures whose rows were asked for."""
+    sums: dict[int, engine.UnitFunds] = {}
+    for fact in facts.projects:
+        if fact.funds is None:
+            continue
+        for unit_id, share in fact.credits.items():
+            found = sums.setdefault(unit_id, engine.UnitFunds(D(0), {key: D(0) for key in floors}))
+            sums[unit_id] = found._replace(total=found.total + share * fact.funds)
+            for field, minimum in floors:
+                amount = fact.contract_amount if field == "contract_amount" else fact.planned_investment
+                if amount >= minimum:
+                    found.floors[(field, minimum)] += share * fact.funds
+    asked = []
+
+    def rows(unit_id, spec):
+        asked.append((unit_id, spec.name))
+        kept = [
+            f
+            for f in facts.projects
+            if f.funds is not None
+            and f.credits.get(unit_id)
+            and (not spec.min_amount or getattr(f, spec.amount_field) >= spec.min_amount)
+        ]
+        return [f.id for f in kept], [r for f in kept for r in f.receipt_ids]
+
+    summed = engine.PeriodFacts(
+        projects=[f._replace(funds=None, receipt_ids=()) for f in facts.projects],
+        moved=lambda: facts.moved,
+        funds=sums,
+        funds_rows=rows,
+    )
+    return summed, asked
+
+
+@FAST
+@given(county=counties(), as_of=as_of_dates)
+def test_funds_summed_per_unit_give_the_same_figures_and_rows(county, as_of):
+    projects, receipts = county
+    groups = {u.id: [*TIER_ONE, group("大项目", funds("500", floor="1000", field="contract_amount"))] for u in UNITS}
+    common = {"units": UNITS, "groups_by_unit": groups, "start": START, "end": END, "as_of": as_of}
+    whole = engine.assess(projects=projects, receipts=receipts, **common)
+    facts = engine.summarize(projects, receipts, START, min(as_of, END), engine.stages_read(groups))
+    summed, asked = _summed_per_unit(facts, engine.funds_floors(groups))
+    reduced = engine.assess_facts(facts=summed, **common)
+    assert asked == []  # nothing read until asked for
+
+    def figures(assessment):
+        return [
+            (
+                (r.score, r.rank, r.flags, r.funds, r.contract, r.counted_projects),
+                [(i.actual, i.met, i.project_ids, i.receipt_ids) for g in r.groups for i in g.indicators],
+            )
+            for r in assessment.units
+        ]
+
+    assert figures(reduced) == figures(whole)

@@ -152,3 +152,45 @@ def test_group_form_rejects_tier_and_unit_together(client, users, units, period)
         },
     )
     assert response.status_code == 200 and not TargetGroup.objects.filter(name="x").exists()
+
+
+def test_drill_down_lists_the_receipts_behind_a_funds_figure(client, users, units, make_project):
+    """The funds figure's rows are read when the unit page opens them: the unit's receipts inside the period
+    of projects at or above the figure's minimum, and nothing of another unit's."""
+    bureau = users["bureau"]
+    period = services.save_period(
+        user=bureau,
+        data={"code": "F2026", "name": "资金", "start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31)},
+    )
+    for tier in (1, 2):
+        services.save_group(
+            user=bureau,
+            period=period,
+            tier=tier,
+            name="到位资金",
+            indicators=[
+                services.IndicatorData(
+                    kind="funds", amount_field="planned_investment", min_amount=Decimal("1000"), target=Decimal("500")
+                )
+            ],
+        )
+    big = make_project(units["a"], code="PBIG", planned_investment=Decimal("2000"))
+    small = make_project(units["a"], code="PSMALL", planned_investment=Decimal("999.99"))
+    other = make_project(units["b"], code="POTHER", planned_investment=Decimal("5000"))
+    for project, day, amount, voucher in [
+        (big, dt.date(2026, 3, 5), "120", "V-IN-1"),
+        (big, dt.date(2026, 5, 6), "80.50", "V-IN-2"),
+        (big, dt.date(2025, 12, 31), "999", "V-BEFORE"),
+        (small, dt.date(2026, 4, 1), "300", "V-SMALL"),
+        (other, dt.date(2026, 4, 1), "700", "V-OTHER"),
+    ]:
+        project_services.add_receipt(user=bureau, project=project, date=day, amount=Decimal(amount), voucher_no=voucher)
+    client.force_login(bureau)
+    response = client.get(reverse("assessment:unit", args=[period.pk, units["a"].pk]), {"as_of": "2026-06-30"})
+    html = response.content.decode()
+    indicator = response.context["groups"][0]["indicators"][0]
+    assert indicator["indicator"].actual == Decimal("200.50")
+    assert [r.voucher_no for r, share in indicator["receipts"]] == ["V-IN-1", "V-IN-2"]
+    assert all(share == 1 for _r, share in indicator["receipts"])
+    assert "V-IN-1" in html and "V-IN-2" in html
+    assert "V-BEFORE" not in html and "V-SMALL" not in html and "V-OTHER" not in html

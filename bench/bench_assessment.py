@@ -2,26 +2,26 @@
 SQL for the same sums.
 
     .venv/bin/python bench/bench_assessment.py --db sqlite
-    .venv/bin/python bench/bench_assessment.py --db postgres [--runs 10] [--profile] [--proposed]
+    .venv/bin/python bench/bench_assessment.py --db postgres [--runs 10] [--profile]
 
 Needs the data of bench/generate.py (generated here when the database holds no projects). Creates, or
 refreshes, the period ``BENCH-2026`` (2026-01-01 … 2026-12-31, by month) with the 100-day preset applied
 to the tiers and parks (tier one's funds figure 5000万), then measures, median and p95 of ``--runs`` runs
 after a warm-up:
 
-* ``assess``: ``selectors.assess_period(period, as_of)`` — units, target groups, facts (projects that
-  moved or received funds in the period, with credits, stage events and receipts) and the pure engine:
-  every unit's indicators, groups, score, rank and flags;
+* ``assess``: ``selectors.assess_period(period, as_of)`` — units, target groups, the period's facts reduced
+  in SQL (``selectors.period_facts``: per recognised project the date it reached each stage the indicators
+  read, per unit the credited funds in place) and the pure engine: every unit's indicators, groups, score,
+  rank and flags;
 * ``raw``: two hand-written aggregate queries returning, per unit, the credited count and contract sum of
   projects signed in the period at ≥1000万 (signing = the first of signed/started/producing, as the engine
   reads skipped stages) and the credited funds in place in the period, under the same recognition rules.
 
 The engine's figures are checked against the SQL's before timing. Targets: ``assess`` ≤ 1 s and ≤ 3 ×
-``raw``. With ``--profile`` a cProfile of one assessment is summarised (top functions by cumulative and
-own time) into the result. With ``--proposed`` the change proposed at the end of this file (facts aggregated
-per project in SQL, the engine sorting each unit's projects once) is timed too, after checking that it gives
-the same scores, ranks, flags, sums and drill-down projects, then once more with two covering indexes that
-are created for the measurement and dropped after it. Results go to bench/results/assessment-<db>.json.
+``raw``. Also timed: ``drill_down``, reading the projects and receipts behind the funds figure of the unit
+with the most of them (what the unit page does; ``assess`` leaves those rows unread), and the phases of
+one assessment. With ``--profile`` a cProfile of one assessment is summarised (top functions by cumulative
+and own time) into the result. Results go to bench/results/assessment-<db>.json.
 """
 
 from __future__ import annotations
@@ -171,15 +171,14 @@ def phases(period, as_of: dt.date, runs: int) -> dict:
         t1 = time.perf_counter()
         groups = selectors.group_specs(period, units)
         t2 = time.perf_counter()
-        projects, receipts, _n = selectors.facts(period, as_of)
+        facts = selectors.period_facts(period, as_of, groups)
         t3 = time.perf_counter()
         rules = selectors.rules_for(period, as_of)
         t4 = time.perf_counter()
-        engine.assess(
+        engine.assess_facts(
             units=units,
             groups_by_unit=groups,
-            projects=projects,
-            receipts=receipts,
+            facts=facts,
             start=period.start,
             end=period.end,
             as_of=as_of,
@@ -189,9 +188,29 @@ def phases(period, as_of: dt.date, runs: int) -> dict:
         t5 = time.perf_counter()
         for name, (a, b) in zip(timings, [(t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5)], strict=True):
             timings[name].append((b - a) * 1000)
-        sizes = {"units": len(units), "units_with_targets": len(groups), "projects": len(projects)}
-        sizes["receipts"] = len(receipts)
+        sizes = {"units": len(units), "units_with_targets": len(groups), "projects": len(facts.projects)}
+        sizes["units_with_funds"] = len(facts.funds)
     return {"sizes": sizes, "median_ms": {k: common.summary(v)["median_ms"] for k, v in timings.items()}}
+
+
+def drill_down(period, as_of: dt.date, runs: int) -> dict:
+    """Reading the rows behind one funds figure, as the unit page does: the figure with the most receipts."""
+    from zhaoshang.assessment import selectors
+
+    def funds_figures():
+        assessment = selectors.assess_period(period, as_of)
+        return [
+            (r.unit.id, i) for r in assessment.units for g in r.groups for i in g.indicators if i.spec.kind == "funds"
+        ]
+
+    unit_id, largest = max(funds_figures(), key=lambda figure: len(figure[1].receipt_ids))
+    timings = []
+    for _ in range(runs + 1):  # the first run warms up
+        indicator = next(i for u, i in funds_figures() if u == unit_id)
+        started = time.perf_counter()
+        indicator.project_ids, indicator.receipt_ids  # noqa: B018 - read on first use
+        timings.append((time.perf_counter() - started) * 1000)
+    return {**common.summary(timings[1:]), "projects": len(largest.project_ids), "receipts": len(largest.receipt_ids)}
 
 
 def profile(period, as_of: dt.date, top: int = 25) -> dict:
@@ -210,241 +229,11 @@ def profile(period, as_of: dt.date, top: int = 25) -> dict:
     return result
 
 
-# --- the proposed change, measured in this process (nothing in src/ changes) ------------------------------
-#
-# Today selectors.facts() brings every stage event (all stages, all years) and every receipt of the projects
-# that moved into Python, and the engine loops over all of a unit's projects and receipts for every
-# indicator. The proposal: aggregate per project in SQL (the date each indicator stage was reached, the funds
-# in place in the period), and have the engine sort each unit's projects once into "reached signed in the
-# period", "reached started in the period" and "has funds in the period" before evaluating indicators.
-
-PROPOSED_REACHED_SQL = """
-SELECT project_id, MIN(date), MIN(CASE WHEN stage <> 'signed' THEN date END)
-FROM projects_stageevent
-WHERE stage IN ('signed', 'started', 'producing') AND date <= %(until)s
-  AND project_id IN (SELECT project_id FROM projects_stageevent
-                     WHERE stage IN ('signed', 'started', 'producing') AND date >= %(start)s AND date <= %(until)s)
-GROUP BY project_id
-HAVING MIN(date) >= %(start)s OR MIN(CASE WHEN stage <> 'signed' THEN date END) >= %(start)s
-"""
-PROPOSED_FUNDS_SQL = """
-SELECT project_id, ROUND(SUM(amount), 2) FROM projects_fundsreceipt
-WHERE date >= %(start)s AND date <= %(until)s GROUP BY project_id
-"""
-PROPOSED_PROJECTS_SQL = """
-SELECT p.id, c.unit_id, c.share, p.kind, p.industry, p.government_funded, p.local_relocation, p.second_phase,
-       p.planned_investment, p.contract_amount, p.capital_type, p.currency, p.exchange_rate, p.foreign_investment
-FROM projects_project p JOIN projects_projectcredit c ON c.project_id = p.id
-WHERE p.id IN ({ids})
-"""
-COVERING_INDEXES = {
-    "bench_receipt_date_cover": "projects_fundsreceipt (date, project_id, amount)",
-    "bench_event_stage_cover": "projects_stageevent (stage, date, project_id)",
-}
-
-
-def _decimal(value):
-    """SQLite returns decimals as int or float; PostgreSQL as Decimal."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-
-
-def _date(value):
-    return value if value is None or isinstance(value, dt.date) else dt.date.fromisoformat(value)
-
-
-def proposed_facts(period, until: dt.date) -> list[tuple]:
-    """(id, credits, signed_on, started_on, funds, planned, contract, foreign_usd, excluded) per project that
-    reached signed/started in the period or received funds in it."""
-    from django.db import connection
-
-    from zhaoshang.assessment import selectors
-
-    params = {"start": period.start, "until": until}
-    with connection.cursor() as cursor:
-        cursor.execute(PROPOSED_REACHED_SQL, params)
-        reached = {pk: (_date(s), _date(st)) for pk, s, st in cursor.fetchall()}
-        cursor.execute(PROPOSED_FUNDS_SQL, params)
-        funds = {pk: _decimal(total) for pk, total in cursor.fetchall()}
-        ids = sorted(set(reached) | set(funds))
-        rows = []
-        for i in range(0, len(ids), 10000):  # integer literals: no parameter limit
-            cursor.execute(PROPOSED_PROJECTS_SQL.format(ids=",".join(map(str, ids[i : i + 10000]))))
-            rows.extend(cursor.fetchall())
-    credits, columns = {}, {}
-    for pk, unit_id, share, *rest in rows:
-        credits.setdefault(pk, {})[unit_id] = _decimal(share) / 100
-        if pk not in columns:
-            kind, industry, gov, relocation, second, planned, contract, capital, currency, rate, foreign = rest
-            columns[pk] = {
-                "kind": kind,
-                "industry": industry,
-                "government_funded": bool(gov),
-                "local_relocation": bool(relocation),
-                "second_phase": bool(second),
-                "planned_investment": _decimal(planned),
-                "contract_amount": _decimal(contract),
-                "capital_type": capital,
-                "currency": currency,
-                "exchange_rate": _decimal(rate),
-                "foreign_investment": _decimal(foreign),
-            }
-    return [
-        (
-            pk,
-            credits[pk],
-            *reached.get(pk, (None, None)),
-            funds.get(pk),
-            row["planned_investment"],
-            row["contract_amount"],
-            selectors._foreign_usd(period, row),
-            selectors.excluded(period, row),
-        )
-        for pk, row in columns.items()
-    ]
-
-
-def proposed_assess(period, as_of: dt.date, facts: list[tuple]) -> list:
-    """The engine's rules over the facts above: each unit's projects sorted once by what they did."""
-    from zhaoshang.assessment import engine, selectors
-
-    start, until = period.start, min(period.end, as_of)
-    progress = engine.schedule_progress(period.start, period.end, as_of, period.schedule_basis)
-    by_stage = {"signed": {}, "started": {}}
-    funded, headline = {}, {}
-    for pk, credits, signed_on, started_on, funds, planned, contract, usd, excluded in facts:
-        if excluded:
-            continue
-        signed_in = signed_on is not None and start <= signed_on <= until
-        started_in = started_on is not None and start <= started_on <= until
-        for unit_id, share in credits.items():
-            item = (share, pk, planned, contract, usd, funds)
-            money = headline.setdefault(unit_id, [engine.ZERO, engine.ZERO])
-            if signed_in:
-                by_stage["signed"].setdefault(unit_id, []).append(item)
-                money[1] += share * contract
-            if started_in:
-                by_stage["started"].setdefault(unit_id, []).append(item)
-            if funds:
-                funded.setdefault(unit_id, []).append(item)
-                money[0] += share * funds
-    units = selectors.unit_infos()
-    groups = selectors.group_specs(period, units)
-    results = []
-    for unit in units:
-        group_results = []
-        for group in groups.get(unit.id, ()):
-            indicators = []
-            for spec in group.indicators:
-                actual, ids = engine.ZERO, []
-                by_contract, floor = spec.amount_field == "contract_amount", spec.min_amount
-                if spec.kind == "funds":
-                    for share, pk, planned, contract, _usd, funds in funded.get(unit.id, ()):
-                        if not (floor and (contract if by_contract else planned) < floor):
-                            actual += share * funds
-                            ids.append(pk)
-                else:
-                    for share, pk, planned, contract, usd, _funds in by_stage[spec.stage or "signed"].get(unit.id, ()):
-                        amount = contract if by_contract else planned
-                        if amount < floor or (spec.kind == "foreign" and usd <= 0):
-                            continue
-                        actual += {"count": share, "amount": share * amount}.get(spec.kind, share * usd)
-                        ids.append(pk)
-                completion = engine.ratio(actual, spec.target)
-                indicators.append(
-                    engine.IndicatorResult(
-                        spec=spec,
-                        actual=actual,
-                        completion=completion,
-                        schedule_ratio=engine.ratio(completion, progress) if progress else None,
-                        met=actual >= spec.target,
-                        project_ids=ids,
-                    )
-                )
-            completion = max(i.completion for i in indicators)
-            group_results.append(
-                engine.GroupResult(
-                    spec=group,
-                    indicators=indicators,
-                    completion=completion,
-                    met=any(i.met for i in indicators),
-                    schedule_ratio=engine.ratio(completion, progress) if progress else None,
-                )
-            )
-        score = None
-        if group_results:
-            weight = sum((g.spec.weight for g in group_results), engine.ZERO)
-            score = sum((g.spec.weight * min(g.completion, engine.ONE) for g in group_results), engine.ZERO) / weight
-        funds, contract = headline.get(unit.id, (engine.ZERO, engine.ZERO))
-        results.append(
-            engine.UnitResult(
-                unit=unit,
-                groups=group_results,
-                score=score,
-                schedule_ratio=None,
-                funds=funds,
-                contract=contract,
-                counted_projects=0,
-            )
-        )
-    engine._rank_and_flag(results, progress, selectors.rules_for(period, as_of))
-    return results
-
-
-def _signature(results) -> dict:
-    """What must not change: scores, ranks, flags, headline sums, group completions, drilled-down projects."""
-    return {
-        r.unit.code: (
-            r.score,
-            r.rank,
-            tuple(r.flags),
-            r.funds,
-            r.contract,
-            tuple((g.completion, g.met, tuple(tuple(sorted(i.project_ids)) for i in g.indicators)) for g in r.groups),
-        )
-        for r in results
-        if r.score is not None
-    }
-
-
-def measure_proposal(db: str, period, as_of: dt.date, reference, runs: int) -> dict:
-    from django.db import connection
-
-    until = min(period.end, as_of)
-    facts = proposed_facts(period, until)
-    same = _signature(proposed_assess(period, as_of, facts)) == _signature(reference.units)
-    result = {
-        "same_figures_as_today": same,
-        "facts_projects": len(facts),
-        "facts": common.timed(lambda: proposed_facts(period, until), runs=runs),
-        "engine": common.timed(lambda: proposed_assess(period, as_of, facts), runs=runs),
-        "total": common.timed(lambda: proposed_assess(period, as_of, proposed_facts(period, until)), runs=runs),
-    }
-    with connection.cursor() as cursor:
-        for name, target in COVERING_INDEXES.items():
-            cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
-        cursor.execute("ANALYZE" if db == "postgres" else "SELECT 1")
-    try:
-        result["total_with_covering_indexes"] = common.timed(
-            lambda: proposed_assess(period, as_of, proposed_facts(period, until)), runs=runs
-        )
-    finally:
-        with connection.cursor() as cursor:
-            for name in COVERING_INDEXES:
-                cursor.execute(f"DROP INDEX IF EXISTS {name}")
-    result["covering_indexes"] = [f"CREATE INDEX … ON {target}" for target in COVERING_INDEXES.values()]
-    return result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=common.DATABASES, default="sqlite")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--profile", action="store_true", help="add a cProfile summary of one assessment")
-    parser.add_argument(
-        "--proposed", action="store_true", help="also time the proposed facts and engine (see the end of the file)"
-    )
     args = parser.parse_args()
     common.setup(args.db)
     common.migrate()
@@ -482,6 +271,7 @@ def main() -> None:
         # CPU time is the cost on an idle machine; PostgreSQL's CPU time leaves out the server's share.
         "ratio_cpu": round(assess_t["cpu_median_ms"] / raw_t["cpu_median_ms"], 2),
         "phases": phases(period, as_of, max(3, args.runs // 2)),
+        "drill_down": drill_down(period, as_of, max(3, args.runs // 2)),
         "queries": query_count,
         "checked_against_sql": checked,
         "units_ranked": sum(1 for r in assessment.units if r.rank is not None),
@@ -489,10 +279,6 @@ def main() -> None:
     }
     if args.profile:
         output["profile"] = profile(period, as_of)
-    if args.proposed:
-        output["proposed"] = measure_proposal(args.db, period, as_of, assessment, max(3, args.runs // 2))
-        proposed = output["proposed"]["total"]
-        print(f"{args.db}: proposed {proposed['median_ms']} ms (cpu {proposed['cpu_median_ms']})")
     path = common.write_result("assessment", args.db, output)
     print(
         f"{args.db}: assess median {assess_t['median_ms']} ms (p95 {assess_t['p95_ms']}, cpu "

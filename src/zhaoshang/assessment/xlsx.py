@@ -576,6 +576,7 @@ def assessment_workbook(assessment: engine.Assessment, *, period, basis: str) ->
     """The workbook of ``zhaoshang assess --format xlsx``: 汇总, 明细 and 说明."""
     from . import selectors, serialize
 
+    selectors.read_drill_downs(assessment)  # the 明细 sheet lists every figure's rows: read them in one go
     data = serialize.assessment_data(assessment, period_code=period.code, basis=basis)
     projects, receipts, _count = selectors.facts(period, assessment.as_of, basis=basis)
     lookup = detail_lookup(data, projects, receipts)

@@ -27,6 +27,9 @@ class Command(BaseCommand):
             bind,
             "--workers",
             str(workers),
+            # Issuing a bulletin or importing a large workbook can take longer than gunicorn's 30 s default.
+            "--timeout",
+            "120",
             "--access-logfile",
             "-",
         ]

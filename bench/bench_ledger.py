@@ -9,7 +9,8 @@ after a warm-up):
 
 * ``orm``: what the ledger view does before rendering — ``views.filtered_ledger`` (the LedgerFilterSet on
   ``selectors.ledger``), ``selectors.ledger_totals`` over the whole filtered set, and the django-tables2
-  table paginated to its first page of 50 rows with credits prefetched (its paginator counts the set);
+  table paginated to its first page of 50 rows (``selectors.ledger_rows``: the shown columns and the
+  credited units), its paginator told the totals' count as the view does;
 * ``raw``: hand-written SQL returning the same 50 rows (with investor and responsible unit), their credits,
   and the same count and sums;
 * ``http``: ``GET /projects/?…`` through Django's test Client logged in as the bureau user: server time
@@ -30,7 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 
 PAGE = 50
-PROPOSED_INDEX = "bench_proposed_stage_id"
 TARGET_HTTP_MS = 150
 TARGET_RATIO = 3.0
 
@@ -119,44 +119,6 @@ def render_parts(request) -> None:
     started = time.perf_counter()
     table.as_html(request)
     return form_ms, (time.perf_counter() - started) * 1000
-
-
-def apply_proposed_fixes() -> list[str]:
-    """Patch, in this process only, the changes the README proposes, to measure what they would give."""
-    from django.db.models import Q
-
-    from zhaoshang.projects import filtersets
-    from zhaoshang.projects.models import Project, ProjectCredit
-
-    # 1. The stage filter needs no DISTINCT: it filters a column of the project itself, no join.
-    filtersets.LedgerFilterSet.base_filters["stage"].distinct = False
-
-    # 2. "credited to these units OR responsible": one UNION subquery of two index lookups.
-    def units_q(unit_ids) -> Q:
-        credited = ProjectCredit.objects.filter(unit_id__in=unit_ids).order_by().values("project_id")
-        responsible = Project.objects.filter(responsible_unit_id__in=unit_ids).order_by().values("pk")
-        return Q(pk__in=credited.union(responsible))
-
-    filtersets._units_q = units_q
-
-    # 3. An index that serves "stage = … ORDER BY id DESC" without sorting (created here in the benchmark
-    #    database only, dropped again by drop_proposed_index()).
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE INDEX IF NOT EXISTS {PROPOSED_INDEX} ON projects_project (stage, id DESC)")
-    return [
-        "LedgerFilterSet.stage = MultipleChoiceFilter(..., distinct=False)",
-        "filtersets._units_q as pk__in=(credited UNION responsible)",
-        "Project.Meta.indexes += Index(fields=['stage', '-id'])",
-    ]
-
-
-def drop_proposed_index() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX IF EXISTS {PROPOSED_INDEX}")
 
 
 def raw_page(where: str):
@@ -260,15 +222,9 @@ def main() -> None:
     parser.add_argument("--db", choices=common.DATABASES, default="sqlite")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--case", action="append", help="run only this case (repeatable)")
-    parser.add_argument(
-        "--proposed-fixes",
-        action="store_true",
-        help="measure with the fixes the README proposes patched in (results: ledger-proposed-<db>.json)",
-    )
     args = parser.parse_args()
     common.setup(args.db)
     common.migrate()
-    fixes = apply_proposed_fixes() if args.proposed_fixes else []
     from zhaoshang.organization.models import User
     from zhaoshang.projects.models import Project
 
@@ -278,25 +234,20 @@ def main() -> None:
     bureau = User.objects.get(username="bureau")
     started = time.monotonic()
     results = {}
-    try:
-        for name, case in cases().items():
-            if args.case and name not in args.case:
-                continue
-            results[name] = run_case(name, case, runs=args.runs, bureau=bureau)
-            print_case(args.db, name, results[name])
-    finally:
-        if fixes:
-            drop_proposed_index()
+    for name, case in cases().items():
+        if args.case and name not in args.case:
+            continue
+        results[name] = run_case(name, case, runs=args.runs, bureau=bureau)
+        print_case(args.db, name, results[name])
     output = {
         "benchmark": "ledger",
         "projects": total,
         "targets": {"http_median_ms": TARGET_HTTP_MS, "orm_over_raw": TARGET_RATIO},
-        "proposed_fixes_applied": fixes,
         "environment": common.environment(args.db),
         "cases": results,
         "seconds": round(time.monotonic() - started, 1),
     }
-    path = common.write_result("ledger-proposed" if fixes else "ledger", args.db, output)
+    path = common.write_result("ledger", args.db, output)
     print(f"written {path.relative_to(common.ROOT)}")
 
 

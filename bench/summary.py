@@ -26,7 +26,7 @@ def ledger_table() -> list[str]:
         "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for db in common.DATABASES:
-        for variant, name in (("as is", f"ledger-{db}"), ("proposed fixes", f"ledger-proposed-{db}")):
+        for variant, name in (("as is", f"ledger-{db}"),):
             result = _load(name)
             if result is None:
                 continue

@@ -20,23 +20,21 @@ def _load(name: str) -> dict | None:
 
 def ledger_table() -> list[str]:
     lines = [
-        "| database | variant | case | rows matched | ORM median / p95 / min (ms) | raw SQL median / p95 / min (ms) "
+        "| database | case | rows matched | ORM median / p95 / min (ms) | raw SQL median / p95 / min (ms) "
         "| ORM ÷ raw | HTTP median / p95 / min (ms) | HTTP CPU (ms) | table + form render (ms) "
         "| queries ORM / HTTP |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for db in common.DATABASES:
-        for variant, name in (("as is", f"ledger-{db}"),):
-            result = _load(name)
-            if result is None:
-                continue
+        result = _load(f"ledger-{db}")
+        if result is not None:
             for case, r in result["cases"].items():
 
                 def t(key, r=r):
                     return f"{r[key]['median_ms']:.0f} / {r[key]['p95_ms']:.0f} / {r[key]['min_ms']:.0f}"
 
                 lines.append(
-                    f"| {db} | {variant} | {case} | {r['matching_projects']:,} | {t('orm')} | {t('raw')} "
+                    f"| {db} | {case} | {r['matching_projects']:,} | {t('orm')} | {t('raw')} "
                     f"| {r['orm_over_raw']:.1f} | {t('http')} | {r['http'].get('cpu_median_ms', 0):.0f} "
                     f"| {r['render_table_ms']:.0f} + {r['render_filter_form_ms']:.0f} "
                     f"| {len(r['orm_queries'])} / {len(r['http_queries'])} |"
@@ -61,9 +59,46 @@ def import_table() -> list[str]:
     return lines
 
 
+def _ms(r: dict) -> str:
+    return f"{r['median_ms']:,.0f} ({r['cpu_median_ms']:,.0f})"
+
+
+def dashboard_table() -> list[str]:
+    lines = [
+        "| database | page, county / township / reporter (ms) | stalled | ranking | full data, cold | full data, warm "
+        "| HTTP page, cold / warm |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for db in common.DATABASES:
+        r = _load(f"dashboard-{db}")
+        if r is None or "warm" not in r:
+            continue
+        pages = " / ".join(f"{case['page']['median_ms']:,.0f}" for case in r["cases"].values())
+        lines.append(
+            f"| {db} | {pages} | {_ms(r['stalled_bureau'])} | {_ms(r['ranking_bureau'])} | {_ms(r['full_bureau'])} "
+            f"| {_ms(r['warm']['full'])} | {r['http_bureau']['median_ms']:,.0f} "
+            f"/ {r['warm']['http']['median_ms']:,.0f} |"
+        )
+    return lines
+
+
+def bulletin_table() -> list[str]:
+    lines = [
+        "| database | files: docx + xlsx annex (ms) | docx | xlsx | snapshot, issuing (ms) |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for db in common.DATABASES:
+        r = _load(f"bulletin-{db}")
+        if r is None:
+            continue
+        lines.append(f"| {db} | {_ms(r['files'])} | {_ms(r['docx'])} | {_ms(r['xlsx'])} | {_ms(r['snapshot'])} |")
+    return lines
+
+
 def environments() -> list[str]:
     lines = []
-    for name in ("ledger-sqlite", "ledger-postgres", "import-sqlite", "import-postgres"):
+    names = ("ledger", "import", "assessment", "dashboard", "bulletin")
+    for name in (f"{n}-{db}" for n in names for db in common.DATABASES):
         result = _load(name)
         if result:
             env = result["environment"]
@@ -75,4 +110,5 @@ def environments() -> list[str]:
 
 
 if __name__ == "__main__":
-    print("\n".join([*ledger_table(), "", *import_table(), "", *environments()]))
+    tables = [ledger_table(), import_table(), dashboard_table(), bulletin_table(), environments()]
+    print("\n\n".join("\n".join(table) for table in tables))

@@ -21,4 +21,5 @@ for db in $DBS; do
   "$PY" bench/bench_import.py --db "$db"
   "$PY" bench/bench_assessment.py --db "$db"
   "$PY" bench/bench_bulletin.py --db "$db"
+  "$PY" bench/bench_dashboard.py --db "$db"
 done

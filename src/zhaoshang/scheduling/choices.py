@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhaoshang.projects.choices import Stage
 
@@ -30,10 +31,10 @@ OUTSTANDING = (ReportStatus.DUE, ReportStatus.RETURNED)
 
 
 class ItemStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("coordination item", "Open")
     IN_PROGRESS = "in_progress", _("In progress")
     SOLVED = "solved", _("Solved")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("coordination item", "Closed")
 
 
 # An item is finished once solved or closed; only these may not be overdue.

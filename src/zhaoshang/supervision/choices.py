@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Method(models.TextChoices):
@@ -26,10 +27,10 @@ COUNTING = (Result.CONFIRMED, Result.ADJUSTED)
 
 
 class RectificationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("rectification", "Open")
     SUBMITTED = "submitted", _("Submitted")
     REOPENED = "reopened", _("Reopened")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("rectification", "Closed")
 
 
 # Statuses in which the unit still has to act.

@@ -354,3 +354,16 @@ def test_stage_error_names_the_stages_in_chinese():
     with translation.override("zh-hans"):
         (error,) = stage_date_errors({"signed": dt.date(2026, 5, 1), "started": dt.date(2026, 4, 30)})
     assert "开工" in error and "签约" in error and "2026-04-30" in error and "2026-05-01" in error
+
+
+def test_statuses_of_the_same_english_word_read_right_in_chinese():
+    from django.utils import translation
+
+    from zhaoshang.scheduling.choices import ItemStatus, RoundStatus
+    from zhaoshang.supervision.choices import BatchStatus, RectificationStatus
+
+    with translation.override("zh-hans"):
+        opened = [str(s.OPEN.label) for s in (RoundStatus, ItemStatus, BatchStatus, RectificationStatus)]
+        closed = [str(s.CLOSED.label) for s in (RoundStatus, ItemStatus, BatchStatus, RectificationStatus)]
+    assert opened == ["进行中", "待处理", "进行中", "待整改"]
+    assert closed == ["已结束", "已关闭", "已结束", "已销号"]

@@ -1,0 +1,786 @@
+"""Refresh the screenshots of the user guide (docs/guide/img/*.png).
+
+    .venv/bin/python scripts/docs_screenshots.py [--port PORT] [--keep]
+
+It builds the demo county in a data directory of its own (SQLite; nothing else is touched), adds a few
+weeks of scheduling history through the services, serves it with `zhaoshang serve` on a free local port,
+and walks through the pages in Debian's Chromium (Playwright, never `playwright install`) as each demo
+user would: a reporter records a project, the bureau opens a round, a supervisor verifies, the bureau
+issues a bulletin, a leader reads the dashboard. Every screenshot is a real page of that run. The server
+is stopped at the end and the temporary data directory deleted (unless --keep).
+
+Needs /usr/bin/chromium, fonts-noto-cjk and chromium-l10n (so that date inputs read 年/月/日).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "guide" / "img"
+VENV_BIN = Path(sys.executable).parent
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "zhaoshang2026"
+MAX_BYTES = 250 * 1024
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+# --- the demo and its server ------------------------------------------------------------------------
+
+
+def zhaoshang_env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(ZHAOSHANG_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="zhaoshang.settings")
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the server did not answer at {url}")
+        time.sleep(0.5)
+
+
+def seed_history() -> None:
+    """Run inside the demo's environment (`--seed`): the last few scheduling rounds, closed, with most units
+    reporting, a few problems raised to coordination items and some reports returned — what a county has
+    after a month or two of scheduling. The round the guide opens itself is the next scheduling day."""
+    import random
+
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from zhaoshang.organization.models import Unit, User
+    from zhaoshang.scheduling import coordination, reports, services
+    from zhaoshang.scheduling.models import CoordinationItem, ProgressReport, SchedulingConfig
+
+    rng = random.Random(2026)
+    bureau = User.objects.get(username="bureau")
+    today = demo_date()
+    days = past_scheduling_days(today, SchedulingConfig.load().days_of_month, count=3)
+    progress = [
+        "土地平整完成，正在办理施工许可。",
+        "与客商进行第二轮洽谈，双方就用地和税收条款基本达成一致。",
+        "厂房主体施工中，钢结构已完成六成。",
+        "设备采购合同已签订，首批设备下月进场。",
+        "已完成项目备案和环评公示。",
+        "客商到现场考察，提交投资意向书。",
+    ]
+    problems = [
+        "需县供电公司协调10千伏专线接入。",
+        "项目用地尚有两户未完成征迁，需乡镇和自然资源局协调。",
+        "施工许可审批材料需住建局提前指导。",
+        "需协调银行落实项目贷款5000万元。",
+    ]
+    departments = list(Unit.objects.filter(category="department").order_by("code")[:6])
+    for number, day in enumerate(days):
+        scheduling_round = services.open_round(user=bureau, date=day)
+        by_unit: dict[int, list[ProgressReport]] = {}
+        for report in scheduling_round.reports.select_related("project").order_by("pk"):
+            by_unit.setdefault(report.unit_id, []).append(report)
+        for unit_reports in by_unit.values():
+            share = rng.choice([1.0, 1.0, 0.9, 0.7, 0.4, 0.0]) if number < len(days) - 1 else rng.random()
+            for report in unit_reports[: round(len(unit_reports) * share)]:
+                data = {"progress": rng.choice(progress), "next_steps": "按计划推进。"}
+                if rng.random() < 0.06:
+                    data["problems"] = rng.choice(problems)
+                reports.save_report(user=bureau, report=report, data=data)
+                reports.submit_report(user=bureau, report=report, today=day)
+                if rng.random() < 0.05:
+                    reports.return_report(user=bureau, report=report, comment="进展描述过于简单，请补充本期完成投资。")
+                elif rng.random() < 0.5:
+                    reports.accept_report(user=bureau, report=report)
+        # The services stamp today's time; these reports came in on their scheduling day.
+        stamp = timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=rng.randint(0, 2)), dt.time(16, 30)))
+        scheduling_round.reports.filter(submitted_at__isnull=False).update(submitted_at=stamp, first_submitted_at=stamp)
+        CoordinationItem.objects.filter(report__scheduling_round=scheduling_round).update(raised_at=stamp)
+    for item in CoordinationItem.objects.order_by("pk"):
+        data = {"department": rng.choice(departments)} if departments else {}
+        if rng.random() < 0.4:
+            data["status"] = "in_progress"
+        coordination.update_item(user=bureau, item=item, data=data)
+    services.close_round(user=bureau, scheduling_round=scheduling_round)
+    print(f"seeded rounds {', '.join(d.isoformat() for d in days)}")
+
+
+def seed_open_round() -> None:
+    """Other units' reports in the round the guide opened: some submitted, a few returned, some accepted."""
+    import random
+
+    import django
+
+    django.setup()
+    from zhaoshang.organization.models import Unit, User
+    from zhaoshang.organization.selectors import subtree_ids
+    from zhaoshang.scheduling import reports
+    from zhaoshang.scheduling.models import SchedulingRound
+
+    rng = random.Random(27)
+    bureau = User.objects.get(username="bureau")
+    today = demo_date()
+    scheduling_round = SchedulingRound.objects.get(status="open")
+    reporter_units = set()
+    for code in ("T01", "T04"):
+        reporter_units |= set(subtree_ids(Unit.objects.get(code=code).pk))
+    by_unit: dict[int, list] = {}
+    for report in scheduling_round.reports.exclude(unit_id__in=reporter_units).order_by("pk"):
+        by_unit.setdefault(report.unit_id, []).append(report)
+    for unit_reports in by_unit.values():
+        share = rng.choice([1.0, 1.0, 0.8, 0.5, 0.3, 0.0])
+        for report in unit_reports[: round(len(unit_reports) * share)]:
+            reports.save_report(user=bureau, report=report, data={"progress": "按计划推进，本期无新的阶段变化。"})
+            reports.submit_report(user=bureau, report=report, today=today)
+            draw = rng.random()
+            if draw < 0.06:
+                reports.return_report(user=bureau, report=report, comment="请补充本期完成投资和形象进度。")
+            elif draw < 0.4:
+                reports.accept_report(user=bureau, report=report)
+
+
+def demo_date() -> dt.date:
+    from zhaoshang.demo.builder import demo_today
+
+    return demo_today()
+
+
+def past_scheduling_days(today: dt.date, days_of_month: list[int], count: int) -> list[dt.date]:
+    """The last ``count`` scheduling days before today, oldest first."""
+    found: list[dt.date] = []
+    year, month = today.year, today.month
+    while len(found) < count:
+        for day in sorted(days_of_month, reverse=True):
+            try:
+                candidate = dt.date(year, month, day)
+            except ValueError:
+                continue
+            if candidate < today and len(found) < count:
+                found.append(candidate)
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return sorted(found)
+
+
+# --- screenshots -------------------------------------------------------------------------------------
+
+
+class Guide:
+    def __init__(self, browser, base_url: str, work: Path, env: dict[str, str]):
+        self.env = env
+        self.browser = browser
+        self.base_url = base_url
+        self.work = work
+        self.taken: list[tuple[str, int]] = []
+        self.today = dt.date.today()
+
+    # pages and logins
+    def page(self, username: str | None, viewport=DESKTOP):
+        context = self.browser.new_context(
+            base_url=self.base_url, viewport=viewport, locale="zh-CN", accept_downloads=True, device_scale_factor=1
+        )
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        if username:
+            page.goto("/login/")
+            page.fill("input[name=username]", username)
+            page.fill("input[name=password]", PASSWORD)
+            with page.expect_navigation():
+                page.click("main form button[type=submit]")
+            if "/login/" in page.url:
+                raise SystemExit(f"{username} could not log in")
+        return page
+
+    def go(self, page, url: str) -> None:
+        page.goto(url)
+        self.settle(page)
+
+    @staticmethod
+    def settle(page) -> None:
+        page.wait_for_load_state("networkidle")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        page.mouse.move(0, 0)
+
+    def submit(self, page, selector: str) -> None:
+        with page.expect_navigation():
+            page.click(selector)
+        self.settle(page)
+
+    # shots
+    def shot(
+        self, page, name: str, *selectors: str, pad: int = 10, max_height: int | None = None, full_page: bool = False
+    ) -> None:
+        """Save docs/guide/img/NAME.png: the viewport, the whole page, or the area around the selectors."""
+        path = OUT / f"{name}.png"
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        if not selectors:
+            page.screenshot(path=str(path), full_page=full_page)
+        else:
+            boxes = []
+            for selector in selectors:
+                locator = page.locator(selector).first
+                locator.wait_for(state="visible")
+                box = locator.bounding_box()
+                scroll = page.evaluate("[window.scrollX, window.scrollY]")
+                boxes.append((box["x"] + scroll[0], box["y"] + scroll[1], box["width"], box["height"]))
+            width = page.evaluate("document.documentElement.scrollWidth")
+            x0 = max(0, min(b[0] for b in boxes) - pad)
+            y0 = max(0, min(b[1] for b in boxes) - pad)
+            x1 = min(width, max(b[0] + b[2] for b in boxes) + pad)
+            y1 = max(b[1] + b[3] for b in boxes) + pad
+            if max_height:
+                y1 = min(y1, y0 + max_height)
+            page.screenshot(
+                path=str(path), full_page=True, clip={"x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0}
+            )
+        size = path.stat().st_size
+        self.taken.append((name, size))
+        flag = "  ** over 250 KB" if size > MAX_BYTES else ""
+        print(f"{name}.png {size // 1024} KB{flag}", flush=True)
+
+    def seed(self, flag: str) -> None:
+        """More data written through the services while the server runs (SQLite takes the short write)."""
+        subprocess.run([sys.executable, __file__, flag], env=self.env, check=True)
+
+    def file(self, name: str, data: bytes) -> str:
+        path = self.work / name
+        path.write_bytes(data)
+        return str(path)
+
+    # ---------------------------------------------------------------------------------------------
+    def run(self) -> None:
+        self.intro()
+        self.ledger()
+        self.imports()
+        self.scheduling()
+        self.supervision()
+        self.assessment()
+        self.bulletins()
+        self.dashboard()
+
+    def intro(self) -> None:
+        page = self.page(None)
+        self.go(page, "/login/")
+        self.shot(page, "login", "nav.navbar", "main", pad=0)
+        page.context.close()
+        reporter = self.page("reporter")
+        self.go(reporter, "/projects/")
+        self.shot(reporter, "reporter-home")
+        reporter.context.close()
+
+    def ledger(self) -> None:
+        bureau = self.page("bureau")
+        self.go(bureau, "/projects/")
+        self.shot(bureau, "ledger")
+        self.go(
+            bureau,
+            f"/projects/?category=township&stage=signed&stage=started&reached=signed&date_from={self.today.year}-01-01",
+        )
+        self.shot(
+            bureau, "ledger-filters", "#ledger-filter", "#ledger-totals", "#ledger-table tbody tr:nth-child(6)", pad=4
+        )
+        bureau.context.close()
+
+        # A township's reporter records a new project, its stages, funds and evidence.
+        page = self.page("reporter")
+        self.go(page, "/projects/new/")
+        code = f"CG{self.today.year}-001"
+        page.fill("#id_code", code)
+        page.fill("#id_name", "年产10万吨新型建材项目")
+        for selector, value in (
+            ("#id_investor_name", "浙江华新建材有限公司"),
+            ("#id_investor_origin", "浙江杭州"),
+            ("#id_investor_contact", "陈立峰"),
+            ("#id_investor_phone", "13857100000"),
+            ("#id_industry_chain", "新材料·绿色建材"),
+            ("#id_planned_investment", "12000"),
+            ("#id_registered_capital", "3000"),
+            ("#id_land_area", "150"),
+            ("#id_location", "城关镇工业集中区"),
+            ("#id_introducer", "城关镇 王建国"),
+            ("#id_county_leader", "李副县长"),
+        ):
+            page.fill(selector, value)
+        page.select_option("#id_industry", "C")
+        page.select_option("#id_kind", "industrial")
+        self.shot(page, "project-new", "main")
+        self.submit(page, "#project-form button[type=submit]")
+        self.project_url = page.url.replace(self.base_url, "")
+
+        for stage, days_ago in (("negotiating", 75), ("intention", 50)):
+            page.select_option("#stage-form select[name=stage]", stage)
+            page.fill("#stage-form input[name=date]", (self.today - dt.timedelta(days=days_ago)).isoformat())
+            self.submit(page, "#stage-form button[type=submit]")
+        page.select_option("#stage-form select[name=stage]", "signed")
+        page.fill("#stage-form input[name=date]", (self.today - dt.timedelta(days=30)).isoformat())
+        page.fill("#stage-form input[name=amount]", "10000")
+        page.set_input_files("#stage-form input[type=file]", self.file("投资合同.pdf", self.pdf("contract")))
+        page.select_option("#stage-form [name=evidence_kind]", "contract")
+        self.shot(page, "project-stage", "#timeline", "#stage-form")
+        self.submit(page, "#stage-form button[type=submit]")
+
+        page.click("details:has(#receipt-form) > summary")
+        page.fill("#receipt-form [name=date]", (self.today - dt.timedelta(days=6)).isoformat())
+        page.fill("#receipt-form [name=amount]", "800")
+        page.fill("#receipt-form [name=source]", "企业自筹")
+        page.fill("#receipt-form [name=voucher_no]", "CG20261101")
+        page.set_input_files("#receipt-form [name=evidence]", self.file("银行回单.pdf", self.pdf("receipt 1")))
+        self.shot(page, "project-receipt", "#receipts", "#receipt-form")
+        self.submit(page, "#receipt-form button[type=submit]")
+        page.click("details:has(#receipt-form) > summary")
+        page.fill("#receipt-form [name=date]", (self.today - dt.timedelta(days=2)).isoformat())
+        page.fill("#receipt-form [name=amount]", "1200")
+        page.set_input_files("#receipt-form [name=evidence]", self.file("到账凭证.pdf", self.pdf("receipt 2")))
+        self.submit(page, "#receipt-form button[type=submit]")
+        self.shot(page, "project-detail")
+        self.shot(page, "project-history", ".card:has(.history-table)", max_height=640)
+        self.go(page, self.project_url + "edit/")
+        self.shot(page, "project-edit", "main", max_height=900)
+        page.context.close()
+
+    def imports(self) -> None:
+        """The bureau downloads the template, uploads a file with mistakes, then a correct one."""
+        import openpyxl
+
+        page = self.page("bureau")
+        self.go(page, "/data/import/")
+        with page.expect_download() as info:
+            page.click("#template-link")
+        template = self.work / "导入模板.xlsx"
+        info.value.save_as(template)
+
+        def workbook(projects: list[tuple], receipts: list[tuple]) -> str:
+            book = openpyxl.load_workbook(template)
+            sheet = book["项目"]
+            header = [cell.value for cell in sheet[1]]
+            for number, row in enumerate(projects, start=2):
+                values = dict(row)
+                for column, name in enumerate(header, start=1):
+                    sheet.cell(number, column, values.get(name))
+            for number, row in enumerate(receipts, start=2):
+                for column, value in enumerate(row, start=1):
+                    book["到位资金"].cell(number, column, value)
+            name = "乡镇项目台账.xlsx" if receipts and len(receipts) > 1 else "乡镇项目台账（已更正）.xlsx"
+            path = self.work / name
+            book.save(path)
+            return str(path)
+
+        year = self.today.year
+        good = [
+            (
+                ("项目编码", f"CG{year}-101"),
+                ("项目名称", "年产5000吨功能性食品项目"),
+                ("投资方", "河南恒康食品有限公司"),
+                ("投资方来源地", "河南郑州"),
+                ("内外资", "内资"),
+                ("行业", "C"),
+                ("项目类型", "工业"),
+                ("计划总投资(万元)", 6800),
+                ("协议引资额(万元)", 6000),
+                ("引进单位", "T01"),
+                ("洽谈日期", f"{year}-06-12"),
+                ("签约日期", f"{year}-09-20"),
+                ("包抓县领导", "王县长"),
+            ),
+            (
+                ("项目编码", f"CG{year}-102"),
+                ("项目名称", "城关镇冷链仓储中心项目"),
+                ("投资方", "上海鲜达物流有限公司"),
+                ("投资方来源地", "上海"),
+                ("内外资", "内资"),
+                ("行业", "G"),
+                ("项目类型", "三产"),
+                ("计划总投资(万元)", 2600),
+                ("引进单位", "T01:60;T04:40"),
+                ("洽谈日期", f"{year}-08-03"),
+            ),
+        ]
+        bad = [
+            good[0],
+            (
+                ("项目编码", f"CG{year}-102"),
+                ("项目名称", "城关镇冷链仓储中心项目"),
+                ("内外资", "内资"),
+                ("行业", "G"),
+                ("项目类型", "三产"),
+                ("计划总投资(万元)", -2600),
+                ("引进单位", "T01:60;T04:30"),
+                ("洽谈日期", f"{year}-13-03"),
+            ),
+            (
+                ("项目编码", f"CG{year}-103"),
+                ("项目名称", "文旅综合体项目"),
+                ("内外资", "内资"),
+                ("项目类型", "服务业"),
+                ("计划总投资(万元)", 9000),
+                ("引进单位", "T99"),
+                ("当前阶段", "签约"),
+            ),
+        ]
+        receipts_bad = [
+            (f"CG{year}-101", f"{year}-10-15", 1500, "企业自筹", "HK001"),
+            (f"CG{year}-109", f"{year}-10-20", 300, None, None),
+        ]
+        receipts_good = [(f"CG{year}-101", f"{year}-10-15", 1500, "企业自筹", "HK001")]
+
+        page.set_input_files("#id_file", workbook(bad, receipts_bad))
+        self.submit(page, "#import-form button[value=validate]")
+        self.shot(page, "import-errors", "main", pad=0)
+        page.set_input_files("#id_file", workbook(good, receipts_good))
+        self.submit(page, "#import-form button[value=validate]")
+        self.shot(page, "import-validated", "main", pad=0)
+        page.set_input_files("#id_file", workbook(good, receipts_good))
+        self.submit(page, "#import-form button[value=import]")
+        self.shot(page, "import-done", "main", pad=0)
+        page.context.close()
+
+    def scheduling(self) -> None:
+        """The bureau opens the next scheduling day's round; the reporter fills two reports; the bureau returns
+        one; the reporter finds it; the coordination item raised by the other; stalled projects."""
+        bureau = self.page("bureau")
+        self.go(bureau, "/scheduling/")
+        days = [
+            d
+            for d in bureau.locator("#next-days li").evaluate_all("els => els.map(e => e.dataset.date)")
+            if d >= self.today.isoformat()
+        ]
+        bureau.fill("#open-form [name=date]", days[0])
+        self.shot(bureau, "scheduling-days", "nav.navbar", "main", pad=0)
+        self.submit(bureau, "#open-form button[type=submit]")
+        round_url = bureau.url.replace(self.base_url, "")
+        self.seed("--seed-round")
+
+        reporter = self.page("reporter")
+        self.go(reporter, round_url)
+        self.shot(reporter, "scheduling-round-reporter", max_height=None)
+        code = f"CG{self.today.year}-001"
+        with reporter.expect_navigation():
+            reporter.click(f"#round-reports tr[data-project='{code}'] td:first-child a")
+        self.settle(reporter)
+        reporter.fill("#report-form [name=progress]", "完成场地平整和围挡，桩基施工队伍已进场，主体厂房开始打桩。")
+        reporter.select_option("#report-form [name=stage_reached]", "started")
+        reporter.fill("#report-form [name=stage_date]", (self.today - dt.timedelta(days=3)).isoformat())
+        reporter.fill("#report-form [name=investment_completed]", "1500")
+        reporter.fill("#report-form [name=percent_done]", "8")
+        reporter.fill("#report-form [name=next_steps]", "完成桩基工程，启动钢结构厂房施工。")
+        reporter.set_input_files("#report-form [name=evidence]", self.file("开工现场照片.pdf", self.pdf("photo")))
+        reporter.select_option("#report-form [name=evidence_kind]", "photo")
+        self.shot(reporter, "scheduling-report", max_height=None, full_page=True)
+        self.submit(reporter, "#report-form button[value=submit]")
+
+        # A second report raises a problem for coordination.
+        other = reporter.locator("#round-reports tr[data-status=due] td:first-child a").first
+        with reporter.expect_navigation():
+            other.click()
+        self.settle(reporter)
+        reporter.fill("#report-form [name=progress]", "项目已完成备案，正在办理用地手续。")
+        reporter.fill("#report-form [name=problems]", "项目用地内有一条10千伏线路需迁改，需县供电公司协调。")
+        self.submit(reporter, "#report-form button[value=submit]")
+        self.shot(reporter, "scheduling-submitted", "nav.navbar", "#round-board", pad=0)
+
+        # The bureau returns the first report with a comment.
+        self.go(bureau, round_url)
+        with bureau.expect_navigation():
+            bureau.click(f"#round-reports tr[data-project='{code}'] td:first-child a")
+        self.settle(bureau)
+        bureau.fill("#return-form [name=comment]", "本期完成投资1500万元与到位资金不符，请核实后重报。")
+        self.shot(bureau, "scheduling-review", "nav.navbar", "#return-form", pad=0)
+        self.submit(bureau, "#return-form button[type=submit]")
+
+        self.go(reporter, round_url)
+        with reporter.expect_navigation():
+            reporter.click(f"#round-reports tr[data-project='{code}'] td:first-child a")
+        self.settle(reporter)
+        self.shot(reporter, "scheduling-returned", "nav.navbar", "#report-form", pad=0)
+        reporter.fill("#report-form [name=investment_completed]", "1200")
+        self.submit(reporter, "#report-form button[value=submit]")
+
+        self.go(bureau, round_url)
+        self.shot(bureau, "scheduling-round", "nav.navbar", "#round-board tbody tr:nth-child(14)", pad=0)
+
+        # Coordination items: the bureau gives the new one a department.
+        self.go(bureau, "/scheduling/items/")
+        self.shot(bureau, "scheduling-items", "nav.navbar", "#items tbody tr:nth-child(12)", pad=0)
+        with bureau.expect_navigation():
+            bureau.locator("#items a", has_text="10千伏线路需迁改").first.click()
+        self.settle(bureau)
+        department = bureau.locator("#item-form [name=department] option", has_text="供电")
+        if department.count():
+            bureau.select_option("#item-form [name=department]", department.first.get_attribute("value"))
+        bureau.select_option("#item-form [name=status]", "in_progress")
+        bureau.fill("#item-form [name=note]", "已转县供电公司，约定下周现场踏勘。")
+        self.submit(bureau, "#item-form button[type=submit]")
+        self.shot(bureau, "scheduling-item", full_page=True)
+
+        self.go(bureau, "/scheduling/stalled/")
+        self.shot(bureau, "scheduling-stalled", "nav.navbar", "#stalled tbody tr:nth-child(10)", pad=0)
+        self.go(bureau, "/scheduling/settings/")
+        self.shot(bureau, "scheduling-settings", "nav.navbar", "main", pad=0)
+        bureau.context.close()
+        reporter.context.close()
+
+    def supervision(self) -> None:
+        """A supervisor verifies 城关镇's projects; the reporter answers the rectification item; the 水分 report."""
+        code = f"CG{self.today.year}-001"
+        page = self.page("supervisor")
+        self.go(page, "/supervision/batches/new/")
+        page.check("#batch-form input[name=method][value=units]")
+        page.select_option("#batch-form select[name=units]", label="城关镇")
+        self.shot(page, "supervision-batch-new", "nav.navbar", "#batch-form", pad=0)
+        self.submit(page, "#batch-form button[type=submit]")
+        batch_url = page.url.replace(self.base_url, "")
+        card = f".card:has(h2 a:text('{code}'))"
+
+        def verify(row_text: str, result: str, amount: str = "", comment: str = "") -> None:
+            form = page.locator(f"{card} tr:has(td:text-is('{row_text}')) form.verify-form").first
+            form.locator("select[name=result]").select_option(result)
+            if amount:
+                form.locator("input[name=amount]").fill(amount)
+            if comment:
+                form.locator("input[name=comment]").fill(comment)
+            with page.expect_navigation():
+                form.locator("button[type=submit]").click()
+            self.settle(page)
+
+        for number in range(1, 20):
+            self.go(page, f"{batch_url}?page={number}")
+            if page.locator(card).count():
+                break
+        for stage in ("洽谈", "意向", "签约"):
+            verify(stage, "confirmed")
+        verify("开工", "rejected", comment="现场核查仅完成场地平整，未见桩基施工，开工依据不足")
+        form = page.locator(f"{card} form.verify-form:has(input[name=kind][value=receipt])").nth(0)
+        form.locator("select[name=result]").select_option("confirmed")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        self.settle(page)
+        form = page.locator(f"{card} form.verify-form:has(input[name=kind][value=receipt])").nth(1)
+        form.locator("select[name=result]").select_option("adjusted")
+        form.locator("input[name=amount]").fill("1000")
+        form.locator("input[name=comment]").fill("银行回单显示实际到账1000万元，另200万元为保证金")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        self.settle(page)
+        self.shot(page, "supervision-batch", "nav.navbar", card, pad=0)
+        page.context.close()
+
+        reporter = self.page("reporter")
+        self.go(reporter, "/supervision/")
+        self.shot(reporter, "supervision-rectifications", "nav.navbar", "main", pad=0)
+        with reporter.expect_navigation():
+            reporter.locator("#rectification-table tbody tr a[href*='/supervision/rectifications/']").first.click()
+        self.settle(reporter)
+        reporter.fill(
+            "#explanation-form textarea[name=explanation]",
+            "已补充提交桩基施工合同和施工许可证，现场桩基已于本周开始施工，附现场照片。",
+        )
+        self.shot(reporter, "supervision-rectification", "nav.navbar", "main", pad=0)
+        self.submit(reporter, "#explanation-form button[type=submit]")
+        item_url = reporter.url.replace(self.base_url, "")
+        reporter.context.close()
+
+        page = self.page("supervisor")
+        self.go(page, item_url)
+        page.select_option("#review-form [name=decision]", "close")
+        page.fill("#review-form [name=comment]", "经复核，施工许可证和现场照片属实，同意销号。")
+        self.shot(page, "supervision-review", "nav.navbar", "main", pad=0)
+        self.go(page, "/supervision/verifications/")
+        self.shot(page, "supervision-verifications", "nav.navbar", "main", pad=0)
+        self.go(page, "/supervision/water/")
+        page.select_option("#water-form [name=batch]", index=1)
+        self.submit(page, "#water-form button[type=submit]")
+        page.locator("main details > summary").first.click()
+        self.shot(page, "supervision-water", "nav.navbar", "main", pad=0, max_height=1100)
+        page.context.close()
+
+    def assessment(self) -> None:
+        page = self.page("bureau")
+        self.go(page, "/targets/")
+        self.shot(page, "targets-periods", "nav.navbar", "main", pad=0)
+        page.locator("main a[href^='/targets/']").filter(has_text="年度").first.click()
+        self.settle(page)
+        self.shot(page, "targets-period", "nav.navbar", "main", pad=0, max_height=1000)
+        period_url = page.url.replace(self.base_url, "")
+        page.locator("main a[href^='/targets/groups/']").first.click()
+        self.settle(page)
+        self.shot(page, "targets-group", "nav.navbar", "main", pad=0)
+        self.go(page, period_url.replace("/targets/", "/assessment/"))
+        self.shot(page, "assessment")
+        page.locator("main table a[href*='/units/']").first.click()
+        self.settle(page)
+        self.shot(page, "assessment-unit", "nav.navbar", "main", pad=0, max_height=1000)
+        page.context.close()
+
+    def bulletins(self) -> None:
+        page = self.page("bureau")
+        self.go(page, "/bulletins/new/")
+        page.select_option("#id_period", label=f"{self.today.year}年招商引资百日竞赛")
+        page.fill("#id_month", self.today.strftime("%Y-%m"))
+        self.submit(page, "main form button.btn-primary")
+        self.shot(page, "bulletin-draft", "nav.navbar", "main", pad=0, max_height=1000)
+        page.click("details:has(form) > summary")
+        requirements = page.locator("details form textarea").last
+        requirements.fill(
+            "一、各乡镇（街道）要对照目标任务逐项查摆差距，未完成签约任务的单位要在下一个调度日前拿出具体措施。\n"
+            "二、各单位要及时在系统中登记项目进展和到位资金，并上传合同、银行回单等佐证材料。\n"
+            "三、对被通报批评的单位，县委县政府督查室将跟踪督办。"
+        )
+        self.shot(page, "bulletin-requirements", "details:has(form)", pad=6)
+        self.submit(page, "details form button")
+        page.once("dialog", lambda dialog: dialog.accept())
+        self.submit(page, "#issue-button")
+        self.shot(page, "bulletin-issued", "nav.navbar", "main", pad=0, max_height=900)
+        self.shot(
+            page,
+            "bulletin-ending",
+            "article h3:has-text('五、')",
+            "article .card-body > p:last-child",
+            pad=8,
+            max_height=900,
+        )
+        self.go(page, "/bulletins/")
+        self.shot(page, "bulletin-list", "nav.navbar", "main", pad=0)
+        page.context.close()
+
+    def dashboard(self) -> None:
+        page = self.page("leader")
+        self.go(page, "/dashboard/")
+        page.wait_for_selector("#ranking-body table", timeout=120_000)
+        page.wait_for_selector("#forecast-body .dash-chart, #forecast-body table", timeout=120_000)
+        page.wait_for_timeout(1500)  # charts finish their entry animation
+        self.shot(page, "dashboard")
+        self.shot(page, "dashboard-cards", "#section-headline", pad=6)
+        self.shot(page, "dashboard-pipeline", "#section-pipeline", pad=6)
+        self.shot(page, "dashboard-trend", "#section-trend", pad=6)
+        self.shot(page, "dashboard-breakdowns", "#section-breakdowns", pad=6, max_height=1000)
+        self.shot(page, "dashboard-ranking", "#section-ranking", pad=6, max_height=800)
+        self.shot(page, "dashboard-forecast", "#section-forecast", pad=6, max_height=800)
+        self.shot(page, "dashboard-watch", "#section-watch", pad=6, max_height=700)
+        self.shot(
+            page,
+            "dashboard-watch-lists",
+            "#section-watch .card:has(h3:has-text('停滞项目'))",
+            "#section-watch .card:has(h3:has-text('逾期协调事项'))",
+            pad=6,
+            max_height=800,
+        )
+        with page.expect_download() as info:
+            page.click("button[data-save='chart-funnel']")
+        shutil.copy(info.value.path(), OUT / "dashboard-export-funnel.png")
+        self.taken.append(("dashboard-export-funnel", (OUT / "dashboard-export-funnel.png").stat().st_size))
+        with page.expect_navigation():
+            page.click("[data-card='signed'] a.figure")
+        self.settle(page)
+        self.shot(page, "dashboard-drilldown")
+        page.context.close()
+
+        phone = self.page("leader", viewport=PHONE)
+        self.go(phone, "/dashboard/")
+        phone.wait_for_selector("#ranking-body table", timeout=120_000)
+        phone.wait_for_timeout(1500)
+        self.shot(phone, "dashboard-phone", "body", pad=0, max_height=1800)
+        phone.context.close()
+
+        # What the printout looks like: print styles on an A4-wide page.
+        printed = self.page("leader", viewport={"width": 794, "height": 1123})
+        printed.emulate_media(media="print")
+        self.go(printed, "/dashboard/")
+        printed.wait_for_selector("#ranking-body table", timeout=120_000)
+        printed.wait_for_timeout(1500)
+        self.shot(printed, "dashboard-print", "body", pad=0, max_height=1123)
+        printed.context.close()
+
+    @staticmethod
+    def pdf(tag: str) -> bytes:
+        return MINIMAL_PDF + f"% {tag}\n".encode()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--port", type=int, default=0, help="port to serve on (default: a free one)")
+    parser.add_argument("--keep", action="store_true", help="keep the data directory afterwards")
+    parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--seed-round", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.seed:
+        seed_history()
+        return
+    if args.seed_round:
+        seed_open_round()
+        return
+
+    data_dir = Path(tempfile.mkdtemp(prefix="zhaoshang-docs-"))
+    env = zhaoshang_env(data_dir)
+    zhaoshang = str(VENV_BIN / "zhaoshang")
+    subprocess.run([zhaoshang, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, __file__, "--seed"], env=env, check=True)
+    port = args.port or free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log = open(data_dir / "server.log", "w")
+    server = subprocess.Popen(
+        [zhaoshang, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"], env=env, stdout=log, stderr=log
+    )
+    try:
+        wait_for(base_url + "/login/")
+        OUT.mkdir(parents=True, exist_ok=True)
+        from playwright.sync_api import sync_playwright
+
+        # Chromium on Linux takes its interface language (date inputs, file buttons) from LANGUAGE. LANG stays
+        # as it is: a locale the system lacks makes Chromium drop files with Chinese names from file inputs.
+        browser_env = {**os.environ, "LANGUAGE": "zh_CN"}
+        with sync_playwright() as playwright, tempfile.TemporaryDirectory() as work:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS, env=browser_env
+            )
+            guide = Guide(browser, base_url, Path(work), env)
+            guide.run()
+            browser.close()
+        over = [name for name, size in guide.taken if size > MAX_BYTES]
+        print(f"{len(guide.taken)} screenshots in {OUT.relative_to(ROOT)}" + (f"; over 250 KB: {over}" if over else ""))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+        if args.keep:
+            print(f"demo data kept in {data_dir} (serve it with ZHAOSHANG_DATA_DIR={data_dir} zhaoshang serve)")
+        else:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

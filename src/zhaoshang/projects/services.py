@@ -90,7 +90,7 @@ def credit_errors(credits: list[tuple[Unit, Decimal]]) -> list[str]:
             errors.append(_("The share of %(unit)s must be above 0 and at most 100.") % {"unit": unit.code})
     total = sum((share for _unit, share in credits), Decimal("0"))
     if total != HUNDRED:
-        errors.append(_("Credit shares add up to %(total)s%%, not 100%%.") % {"total": total.normalize()})
+        errors.append(_("Credit shares add up to %(total)s%%, not 100%%.") % {"total": f"{total.normalize():f}"})
     return errors
 
 

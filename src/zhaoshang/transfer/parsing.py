@@ -151,7 +151,7 @@ def shares(value) -> list[tuple[str, Decimal]]:
             reasons.append(_("The share of %(unit)s must be above 0 and at most 100.") % {"unit": code})
     total = sum((share for _code, share in result), Decimal("0"))
     if total != HUNDRED:
-        reasons.append(_("Credit shares add up to %(total)s%%, not 100%%.") % {"total": total.normalize()})
+        reasons.append(_("Credit shares add up to %(total)s%%, not 100%%.") % {"total": f"{total.normalize():f}"})
     if reasons:
         raise CellError(" ".join(reasons))
     return result

@@ -76,6 +76,14 @@ def test_credit_shares_sum_to_100(units, shares, ok):
     assert (errors == []) is ok
 
 
+@pytest.mark.parametrize("shares,total", [(["60", "30"], "90"), (["60", "50"], "110"), (["33.5", "33"], "66.5")])
+def test_the_shares_total_reads_as_a_plain_number(units, shares, total):
+    pool = [units["a"], units["b"]]
+    with translation.override("zh-hans"):
+        errors = services.credit_errors([(pool[i], D(s)) for i, s in enumerate(shares)])
+    assert errors == [f"各引进单位份额合计为{total}%，不等于100%。"]
+
+
 def test_credited_twice_is_an_error(units):
     assert services.credit_errors([(units["a"], D("50")), (units["a"], D("50"))])
 

@@ -107,3 +107,11 @@ def test_text_reads_numbers_as_displayed():
     assert parsing.text(" 甲 ") == "甲"
     with pytest.raises(CellError):
         parsing.text("x" * 41, max_length=40)
+
+
+def test_shares_not_adding_up_name_the_plain_total():
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(CellError) as error:
+        parsing.shares("U01:60;U02:30")
+    assert "份额合计为90%" in str(error.value) and "E+" not in str(error.value)

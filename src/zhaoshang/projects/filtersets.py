@@ -73,7 +73,10 @@ class LedgerFilterSet(filters.FilterSet):
     origin = filters.CharFilter(label=_("investor origin"), method="filter_origin")
     kind = filters.ChoiceFilter(label=_("project kind"), choices=Kind.choices)
     capital_type = filters.ChoiceFilter(label=_("domestic or foreign"), choices=CapitalType.choices)
-    high_tech = filters.BooleanFilter(label=_("high-tech"))
+    # A blank first choice (not django-filter's "Unknown"): the filter is off until yes or no is chosen.
+    high_tech = filters.BooleanFilter(
+        label=_("high-tech"), widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))])
+    )
     county_leader = filters.CharFilter(label=_("county leader"), lookup_expr="icontains")
     planned_min = filters.NumberFilter(
         label=_("planned investment from"), field_name="planned_investment", lookup_expr="gte"

@@ -88,6 +88,19 @@ def test_filters(client, users, units, county, params, expected):
     assert totals["count"] == len(expected)
 
 
+def test_high_tech_filter_starts_blank_and_filters_both_ways(client, users, county):
+    Project.objects.filter(code="L3").update(high_tech=True)
+    client.force_login(users["bureau"])
+    page = client.get(reverse("projects:ledger")).content.decode()
+    select = re.search(r'<select name="high_tech"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert re.findall(r'<option value="([^"]*)"', select) == ["", "true", "false"]
+    assert 'value="" selected' in select and ">是<" in select and ">否<" in select
+    assert "资金到账起始日期" in page and "资金到账截止日期" in page
+    assert ledger_codes(client, high_tech="true")[0] == ["L3"]
+    assert ledger_codes(client, high_tech="false")[0] == ["L1", "L2", "L4"]
+    assert ledger_codes(client, high_tech="")[0] == ["L1", "L2", "L3", "L4"]
+
+
 def test_totals_cover_the_filtered_set_not_the_page(client, users, units, make_project):
     for i in range(60):
         make_project(units["b"], code=f"M{i:03d}", planned_investment=D("10.01"), contract_amount=D("1"))

@@ -4,6 +4,7 @@ they see but may not do), the reporter's and the bureau's round through the form
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.template.loader import render_to_string
@@ -143,6 +144,15 @@ def test_every_page_renders_for_the_county_and_the_reporting_unit(client, world,
         urls.append(reverse("scheduling:config"))
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+
+def test_the_round_board_heads_its_columns_in_chinese(client, world, users):
+    login(client, users["bureau"])
+    page = client.get(reverse("scheduling:round", args=[world["round"].pk])).content.decode()
+    board = page[page.index('id="round-board"') :]
+    headers = re.findall(r"<th[^>]*>([^<]+)</th>", board[: board.index("</thead>")])
+    # "应填报" is every report due in the round; "未填报" the ones never submitted.
+    assert headers[1] == "应填报" and "待填报" not in headers
 
 
 def test_the_reporters_round_through_the_forms(client, world, users):

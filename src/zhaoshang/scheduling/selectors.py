@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from zhaoshang.core.expressions import LocalDate
 from zhaoshang.core.history import entries_for
 from zhaoshang.organization.models import Unit
-from zhaoshang.projects.choices import Status
+from zhaoshang.projects.choices import Stage, Status
 from zhaoshang.projects.models import Project
 
 from .choices import FINISHED, ReportStatus, RoundStatus
@@ -182,16 +182,17 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def stalled_queryset(*, user, today: dt.date | None = None, config: SchedulingConfig | None = None):
-    """The active projects the stalled rule finds, as one query: no stage change and no submitted report for N days
-    (N from the settings; entering the project counts as activity), or missing from their last two closed rounds.
-    Annotated with ``last_activity`` and ordered longest idle first, then by code. The last stage change is the
-    project's ``stage_date``: the services keep it at the date of its furthest stage, and stage dates never run
-    backwards, so no stage event is later."""
+    """The active projects not yet producing that the stalled rule finds, as one query: no stage change and no
+    submitted report for N days (N from the settings; entering the project counts as activity), or missing from
+    their last two closed rounds. Annotated with ``last_activity`` and ordered longest idle first, then by code.
+    The last stage change is the project's ``stage_date``: the services keep it at the date of its furthest
+    stage, and stage dates never run backwards, so no stage event is later."""
     today = today or timezone.localdate()
     config = config or SchedulingConfig.load()
     cutoff = today - dt.timedelta(days=config.stalled_after_days)
     after_cutoff = _day_start(cutoff + dt.timedelta(days=1))
-    active = Project.objects.restrict(user, "view").filter(status=Status.ACTIVE)
+    # Producing projects have reached the last stage: nothing is left to stall.
+    active = Project.objects.restrict(user, "view").filter(status=Status.ACTIVE).exclude(stage=Stage.PRODUCING)
     idle = (
         active.filter(created_at__lt=after_cutoff)
         .filter(Q(stage_date__isnull=True) | Q(stage_date__lte=cutoff))

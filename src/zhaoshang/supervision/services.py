@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhaoshang.core.history import as_user
 from zhaoshang.core.permissions import user_unit_ids
@@ -207,8 +208,13 @@ def _describe(subject, verification: Verification) -> str:
             parts.append(_("amount %(amount)s") % {"amount": f"{verification.adjusted_amount:,.2f}"})
         if verification.adjusted_date is not None:
             parts.append(_("date %(date)s") % {"date": verification.adjusted_date.isoformat()})
-        outcome = _("adjusted to %(figures)s") % {"figures": ", ".join(parts)}
-    return f"{what}: {outcome}. {verification.comment.strip()}"
+        outcome = _("adjusted to %(figures)s") % {"figures": pgettext("list separator", ", ").join(parts)}
+    # Chinese text takes full-width punctuation: the pattern is translated with the words.
+    return _("%(what)s: %(outcome)s. %(comment)s") % {
+        "what": what,
+        "outcome": outcome,
+        "comment": verification.comment.strip(),
+    }
 
 
 def _open_rectification(*, user, batch, subject, verification, deadline) -> Rectification:

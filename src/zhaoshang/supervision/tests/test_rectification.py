@@ -26,6 +26,24 @@ def reject(users, batch, subject, comment="无银行回单", **kwargs):
     )
 
 
+def test_descriptions_in_chinese_take_chinese_punctuation(users, units, batch, ledger):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        reject(users, batch, receipt(ledger["P1"], "300"))
+        services.verify(
+            user=users["supervisor"],
+            batch=batch,
+            stage_event=event(ledger["P2"], "signed"),
+            result="adjusted",
+            amount=D("1000"),
+            comment="合同额为1000万",
+        )
+    first, second = Rectification.objects.order_by("id")
+    assert first.description.endswith("：不予认定。无银行回单"), first.description
+    assert second.description.endswith("：核定为金额1,000.00。合同额为1000万"), second.description
+
+
 def test_rejections_and_adjustments_open_items_confirmations_do_not(users, units, batch, ledger):
     services.verify(user=users["supervisor"], batch=batch, receipt=receipt(ledger["P1"], "500"), result="confirmed")
     assert not Rectification.objects.exists()

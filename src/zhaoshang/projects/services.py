@@ -21,7 +21,7 @@ from zhaoshang.core.permissions import user_unit_ids
 from zhaoshang.organization.models import Unit
 
 from .choices import STAGE_ORDER, Stage, Status
-from .models import Attachment, FundsReceipt, Investor, Project, ProjectCredit, StageEvent
+from .models import Attachment, FundsReceipt, Investor, Project, ProjectCredit, StageEvent, attachment_path
 
 HUNDRED = Decimal("100")
 
@@ -421,7 +421,11 @@ def add_attachment(
         sha256=digest.hexdigest(),
         uploaded_by=user if getattr(user, "pk", None) else None,
     )
-    attachment.file.save(attachment.sha256, uploaded, save=False)
+    stored = attachment_path(attachment, uploaded.name)
+    if attachment.file.storage.exists(stored):
+        attachment.file.name = stored  # the same content is stored already (the name is its checksum)
+    else:
+        attachment.file.save(attachment.sha256, uploaded, save=False)
     as_user(attachment, user).save()
     return attachment
 

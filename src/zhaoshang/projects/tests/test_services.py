@@ -166,6 +166,24 @@ def test_attachment_checksum_and_limits(users, make_project, settings):
     assert project.attachments.count() == 1
 
 
+def test_the_same_content_is_stored_once(users, make_project, settings):
+    content = b"%PDF-1.4\nsame bank slip\n%%EOF\n"
+    first, second = (
+        services.add_attachment(
+            user=users["bureau"],
+            project=make_project(),
+            uploaded=SimpleUploadedFile(name, content, content_type="application/pdf"),
+        )
+        for name in ("回单.pdf", "回单（复印件）.pdf")
+    )
+    assert first.file.name == second.file.name == f"evidence/{first.sha256[:2]}/{first.sha256}"
+    assert (first.original_name, second.original_name) == ("回单.pdf", "回单（复印件）.pdf")
+    stored = list((settings.MEDIA_ROOT / "evidence" / first.sha256[:2]).iterdir())
+    assert [path.name for path in stored] == [first.sha256]
+    with second.file.open("rb") as handle:
+        assert handle.read() == content
+
+
 def test_attachment_must_belong_to_the_same_project(users, make_project, today):
     one, two = make_project(), make_project()
     receipt = services.add_receipt(user=users["bureau"], project=two, date=today, amount=D("1"))

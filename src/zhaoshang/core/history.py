@@ -76,6 +76,7 @@ SKIPPED_FIELDS = (
     "created_at",
     "updated_at",
     "uploaded_at",
+    "file",  # an evidence file's storage path: its checksum, which the entry shows as SHA-256
 )
 
 

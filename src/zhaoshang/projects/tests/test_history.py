@@ -48,6 +48,10 @@ def test_history_records_who_and_before_after(users, units):
     deleted = [e for e in entries if e.action == "-"]
     assert len(deleted) == 1 and deleted[0].who == users["bureau"]
     assert FundsReceipt.history.filter(history_type="-", history_user=users["bureau"]).count() == 1
+    # An attachment's entry names the file and its checksum, not where the server stores it.
+    attached = next(e for e in created if {c.field for c in e.changes} >= {"original_name", "sha256"})
+    assert "file" not in {c.field for c in attached.changes}
+    assert not any("evidence/" in str(c.new) for e in entries for c in e.changes)
 
 
 def test_history_survives_project_deletion(users, make_project):

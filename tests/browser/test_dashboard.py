@@ -106,7 +106,12 @@ def test_save_png_and_print_layout(page, page_log, users, county, tmp_path):
     path = tmp_path / "funnel.png"
     download.value.save_as(path)
     assert download.value.suggested_filename == "funnel.png"
-    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
+    png = path.read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
+    # The chart at twice its size, with two lines above it: its heading, and the dashboard's title and scope.
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    chart = page.locator("#chart-funnel").bounding_box()
+    assert abs(width - 2 * chart["width"]) <= 2 and height >= 2 * chart["height"] + 2 * 2 * 26, (width, height, chart)
 
     page.set_viewport_size({"width": 1123, "height": 794})  # A4 landscape at 96 dpi
     page.emulate_media(media="print")

@@ -249,16 +249,46 @@
     return item && typeof item === "object" ? item : null;
   }
 
-  function save(id, filename) {
-    const chart = charts[id];
-    if (!chart) return null;
-    const url = chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff" });
+  function text(element) {
+    return element ? element.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  function download(url, filename) {
     const link = document.createElement("a");
     link.href = url;
-    link.download = (filename || id) + ".png";
+    link.download = filename + ".png";
     document.body.appendChild(link);
     link.click();
     link.remove();
+  }
+
+  // A chart pasted into a report means little without its name, period and date: the PNG carries the chart's
+  // heading and the dashboard's title and scope above the chart.
+  function save(id, filename, heading) {
+    const chart = charts[id];
+    if (!chart) return null;
+    const url = chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff" });
+    const lines = [heading || "", [text(document.querySelector("main h1")), text(document.getElementById("dash-scope"))]
+      .filter(Boolean).join(" · ")].filter(Boolean);
+    const image = new Image();
+    image.onload = () => {
+      const ratio = 2, pad = 16 * ratio, line = 26 * ratio, gap = 10 * ratio;
+      const canvas = document.createElement("canvas");
+      canvas.width = image.width;
+      canvas.height = image.height + pad + lines.length * line + gap;
+      const context = canvas.getContext("2d");
+      context.fillStyle = "#fff";
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      const family = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif';
+      lines.forEach((content, index) => {
+        context.fillStyle = index === 0 ? "#212529" : "#6c757d";
+        context.font = `${index === 0 ? 600 : 400} ${(index === 0 ? 16 : 12) * ratio}px ${family}`;
+        context.fillText(content, pad, pad + (index + 0.8) * line, canvas.width - 2 * pad);
+      });
+      context.drawImage(image, 0, pad + lines.length * line + gap);
+      download(canvas.toDataURL("image/png"), filename || id);
+    };
+    image.src = url;
     return url;
   }
 
@@ -277,7 +307,10 @@
 
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-save]");
-    if (button) save(button.dataset.save, button.dataset.filename);
+    if (button) {
+      const head = button.closest(".chart-head");
+      save(button.dataset.save, button.dataset.filename, text(head && head.querySelector("h3")));
+    }
   });
   let pending = null;
   window.addEventListener("resize", () => {

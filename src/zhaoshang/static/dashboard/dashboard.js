@@ -101,9 +101,12 @@
       data: data.trend.months.map((m) => (narrow() ? m.slice(5) : m)),
       axisLabel: { hideOverlap: true },
     };
-    // A plain legend wraps onto a second line on a phone; the plot starts below it.
-    const grid = { left: 8, right: 16, top: narrow() ? 72 : 44, bottom: 8, containLabel: true };
-    const legend = { top: 0, left: "center", itemWidth: 18, itemGap: narrow() ? 8 : 14 };
+    // A plain legend wraps onto a second line in a narrow chart (a phone, or two charts side by side on a printed
+    // page): the plot, and the axis name above it, start below the legend.
+    const trend = document.getElementById("chart-trend");
+    const tight = narrow() || (trend ? trend.clientWidth : 1000) < 640;
+    const grid = { left: 8, right: 16, top: tight ? 72 : 44, bottom: 8, containLabel: true };
+    const legend = { top: 0, left: "center", itemWidth: 18, itemGap: tight ? 8 : 14 };
     make("chart-trend", {
       tooltip: { trigger: "axis" },
       legend: legend,
@@ -293,6 +296,7 @@
   }
 
   function resize() {
+    months(); // their legends take one or two lines depending on the width
     Object.values(charts).forEach((chart) => chart.isDisposed() || chart.resize());
   }
 

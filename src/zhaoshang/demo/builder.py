@@ -30,7 +30,7 @@ from zhaoshang.projects.choices import STAGE_ORDER, CapitalType, Currency, Kind,
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
 from zhaoshang.targets.models import Period
 
-from . import data
+from . import activity, data
 from .data import Link
 
 SEED = 20260101
@@ -114,7 +114,9 @@ def wipe() -> None:
     other apps that point at units, users or projects go too instead of blocking the reset.
     """
     tables = []
-    for label in ("organization", "projects", "targets"):
+    for label in ("organization", "projects", "targets", "scheduling", "supervision", "bulletins"):
+        if not apps.is_installed(f"zhaoshang.{label}"):
+            continue
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             tables.append(model._meta.db_table)
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
@@ -654,6 +656,15 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     plans, investors = _plan_projects(rng, units, users, today)
     _write_projects(plans, investors, rng, now)
     _create_periods(users["bureau"], today)
+    # The county at work, through the apps' services: a stream of draws of its own, so the ledger above
+    # stays the same whatever is added here.
+    work = random.Random(SEED + 1)
+    taken = {unit_code for _u, role, _n, unit_code in LOGINS if role == Role.REPORTER}
+    activity.create_liaisons(units, taken, work, users["admin"].password)
+    with transaction.atomic():
+        activity.build_scheduling(today=today, now=now, rng=work)
+        activity.build_supervision(today=today, now=now, rng=work)
+        activity.build_bulletins(today=today, now=now)
     counts = {
         "units": Unit.objects.count(),
         "users": User.objects.count(),
@@ -663,6 +674,7 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
         "credits": ProjectCredit.objects.count(),
         "receipts": FundsReceipt.objects.count(),
         "periods": Period.objects.count(),
+        **activity.counts(),
     }
     logins = [
         DemoLogin(username, str(role.label), units[unit_code].name, PASSWORD)

@@ -13,12 +13,15 @@ from django.core.management.base import CommandError
 from django.db.models import Count, Sum
 from django.urls import reverse
 
+from zhaoshang.bulletins.models import Bulletin
 from zhaoshang.demo.builder import PASSWORD, build_demo
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
 from zhaoshang.projects.choices import CapitalType, Kind, Stage, Status
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
 from zhaoshang.projects.services import stage_date_errors
+from zhaoshang.scheduling.models import CoordinationItem, ProgressReport, SchedulingRound
+from zhaoshang.supervision.models import Rectification, SupervisionBatch, Verification
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +52,21 @@ def _fingerprint() -> list:
         ),
         list(ProjectCredit.objects.order_by("project__code", "unit__code").values_list("project__code", "unit__code")),
         list(FundsReceipt.objects.order_by("project__code", "date", "amount").values_list("date", "amount")),
+        list(SchedulingRound.objects.order_by("date").values_list("date", "status", "opened_at", "closed_at")),
+        list(
+            ProgressReport.objects.order_by("scheduling_round__date", "project__code").values_list(
+                "project__code", "status", "progress", "problems", "first_submitted_at", "submitted_by__username"
+            )
+        ),
+        list(
+            CoordinationItem.objects.order_by("project__code").values_list(
+                "project__code", "status", "department__code", "deadline", "raised_at"
+            )
+        ),
+        list(SupervisionBatch.objects.values_list("seed", "start", "end", "candidate_count")),
+        list(Verification.objects.order_by("pk").values_list("project__code", "result", "verified_at")),
+        list(Rectification.objects.order_by("pk").values_list("project__code", "status", "deadline")),
+        list(Bulletin.objects.order_by("pk").values_list("number", "status", "as_of", "issued_at")),
     ]
 
 
@@ -182,10 +200,14 @@ def test_people_on_projects(demo):
 def test_one_login_per_role(demo, client):
     roles = dict(User.objects.values_list("username", "role"))
     assert set(roles.values()) == set(Role.values)
-    reporters = User.objects.filter(role=Role.REPORTER).select_related("unit")
-    assert reporters.count() == 2
+    reporters = User.objects.filter(username__in=["reporter", "reporter2"]).select_related("unit")
+    assert {u.role for u in reporters} == {Role.REPORTER}
     assert {u.unit.category for u in reporters} == {Category.TOWNSHIP}
     assert reporters.values("unit").distinct().count() == 2
+    # Every other unit under the county has a liaison of its own (they fill the reports and answer items).
+    top = Unit.objects.filter(parent__code="000")
+    reporting = User.objects.filter(role=Role.REPORTER, unit__in=top)
+    assert reporting.values("unit").distinct().count() == top.count() == reporting.count()
     for login in demo.logins:
         assert client.login(username=login.username, password=PASSWORD), login.username
         client.logout()
@@ -203,7 +225,7 @@ def test_history_rows_carry_a_user(demo):
         assert not history.filter(history_user=None).exists(), model
     assert Project.history.filter(history_type="+").count() == Project.objects.count()
     assert Project.history.filter(history_type="~").count() > Project.objects.count()
-    assert StageEvent.history.count() == StageEvent.objects.count()
+    assert StageEvent.history.filter(history_type="+").count() == StageEvent.objects.count()
     reporter = User.objects.get(username="reporter")
     assert Project.history.filter(history_user=reporter).exists()
 

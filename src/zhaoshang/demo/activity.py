@@ -301,6 +301,7 @@ def build_scheduling(*, today: dt.date, now: dt.datetime, rng: random.Random) ->
             used.add(report.project_id)
             problems[report.pk] = item
         returned_left = 0
+        shown_return = False
         for report in round_reports:
             stage = ledger.stage_on(report.project_id, day)
             roll = rng.random()
@@ -328,15 +329,20 @@ def build_scheduling(*, today: dt.date, now: dt.datetime, rng: random.Random) ->
                 continue
             reviewed = _work_moment(submitted.date() + dt.timedelta(days=rng.randint(1, 3)), rng)
             review = rng.random()
-            if report.pk not in problems and (review < 0.07 or (is_open and returned_left < 2 and review < 0.3)):
+            # The demo's own reporter login finds one report sent back in the open round, to correct.
+            wants_return = is_open and not shown_return and reporter.username == "reporter"
+            if report.pk not in problems and (
+                wants_return or review < 0.07 or (is_open and returned_left < 2 and review < 0.3)
+            ):
                 comment = rng.choice(data.RETURN_COMMENTS)
                 if not timeline.add(
                     reviewed, lambda r=report, c=comment: reports.return_report(user=bureau, report=r, comment=c)
                 ):
                     continue
                 corrected = reviewed + dt.timedelta(days=rng.randint(1, 2), hours=rng.randint(-2, 2))
-                if is_open and returned_left < 2:
+                if is_open and (wants_return or returned_left < 2):
                     returned_left += 1
+                    shown_return = shown_return or wants_return
                     continue  # still with the unit
                 fix = {"progress": values["progress"] + rng.choice(data.CORRECTIONS)}
 

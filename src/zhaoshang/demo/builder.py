@@ -6,6 +6,10 @@ Everything comes from one ``random.Random(SEED)``, so every run on the same day 
 row carries the user and the date the change would have been made, so the project pages show a
 believable history. The denormalised ``Project.stage``/``stage_date``/``funds_total`` are set from the
 same events and receipts that are written, exactly as the services would keep them.
+
+The county at work — scheduling rounds and reports, coordination items, supervision, bulletins — is then
+written through the apps' own services on a back-dated clock (``activity``), with a liaison reporter for
+every unit under the county.
 """
 
 from __future__ import annotations

@@ -111,6 +111,14 @@ def test_round_board_adds_up_and_shows_late_units(demo, client, today):
     )
     assert totals.missing > 0 and totals.accepted > 0 and totals.submitted > 0
     assert totals.returned >= 1  # sent back, not yet corrected
+    # The demo's reporter login has reports to fill and one sent back to correct.
+    reporter = User.objects.get(username="reporter")
+    own = Counter(
+        ProgressReport.objects.restrict(reporter, "change")
+        .filter(scheduling_round=open_round)
+        .values_list("status", flat=True)
+    )
+    assert own[ReportStatus.RETURNED] >= 1 and own[ReportStatus.DUE] >= 1
     assert len(board.late_unit_ids) >= 3
     assert totals.late >= totals.missing
     # Closed rounds: everything submitted was reviewed; some reports were returned and corrected.

@@ -48,7 +48,9 @@ class PageLog:
             self.bad_responses.append((response.status, response.url))
 
     def static_problems(self) -> list[str]:
-        failed = [f for f in self.failed_requests if "/static/" in f]
+        # A request the browser cancels because the page moved on (net::ERR_ABORTED, typically the favicon) is
+        # not a file the server failed to serve.
+        failed = [f for f in self.failed_requests if "/static/" in f and "ERR_ABORTED" not in f]
         bad = [f"{status} {url}" for status, url in self.bad_responses if "/static/" in url]
         return failed + bad
 

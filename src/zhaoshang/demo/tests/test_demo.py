@@ -23,12 +23,9 @@ from zhaoshang.projects.services import stage_date_errors
 from zhaoshang.scheduling.models import CoordinationItem, ProgressReport, SchedulingRound
 from zhaoshang.supervision.models import Rectification, SupervisionBatch, Verification
 
+from .checks import run_checks
+
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo():
-    return build_demo()
 
 
 def _fingerprint() -> list:
@@ -81,7 +78,7 @@ def test_command_builds_the_county_and_prints_the_logins():
     assert Project.objects.count() == 400
 
 
-def test_unit_tree(demo):
+def check_unit_tree(demo):
     assert Unit.objects.filter(category=Category.JURISDICTION, parent=None).get().code == "000"
     by_category = dict(Unit.objects.values_list("category").annotate(n=Count("pk")))
     assert set(by_category) == set(Category.values)
@@ -98,7 +95,7 @@ def test_unit_tree(demo):
     assert Unit.objects.filter(parent__category=Category.TOWNSHIP).exists()
 
 
-def test_projects_span_the_pipeline(demo):
+def check_projects_span_the_pipeline(demo):
     assert 350 <= Project.objects.count() <= 450
     stages = dict(Project.objects.values_list("stage").annotate(n=Count("pk")))
     for stage in (Stage.NEGOTIATING, Stage.INTENTION, Stage.SIGNED, Stage.STARTED, Stage.PRODUCING):
@@ -119,7 +116,7 @@ def test_projects_span_the_pipeline(demo):
         assert 1 <= Project.objects.filter(**{flag: True}).count() <= 60, flag
 
 
-def test_amounts_are_skewed_like_a_real_county(demo):
+def check_amounts_are_skewed_like_a_real_county(demo):
     planned = Project.objects
     assert planned.filter(planned_investment__lt=300).count() == 0
     assert planned.filter(planned_investment__gt=150000).count() == 0
@@ -136,7 +133,7 @@ def test_amounts_are_skewed_like_a_real_county(demo):
             assert project.contract_amount == 0
 
 
-def test_foreign_projects(demo):
+def check_foreign_projects(demo):
     foreign = Project.objects.filter(capital_type=CapitalType.FOREIGN)
     assert 15 <= foreign.count() <= 50
     for project in foreign.select_related("investor"):
@@ -147,7 +144,7 @@ def test_foreign_projects(demo):
     assert not Project.objects.filter(capital_type=CapitalType.DOMESTIC, foreign_investment__isnull=False).exists()
 
 
-def test_stage_dates_are_consistent(demo):
+def check_stage_dates_are_consistent(demo):
     today = dt.date.today()
     events = defaultdict(dict)
     for project_id, stage, date in StageEvent.objects.values_list("project_id", "stage", "date"):
@@ -164,7 +161,7 @@ def test_stage_dates_are_consistent(demo):
             assert project.stage_date <= project.status_date <= today
 
 
-def test_credits_sum_to_one_hundred(demo):
+def check_credits_sum_to_one_hundred(demo):
     totals = Project.objects.annotate(total=Sum("credits__share"), n=Count("credits")).values_list("total", "n")
     assert {total for total, _n in totals} == {Decimal("100")}
     split = sum(1 for _total, n in totals if n == 2)
@@ -172,7 +169,7 @@ def test_credits_sum_to_one_hundred(demo):
     assert all(n in (1, 2) for _total, n in totals)
 
 
-def test_funds_in_place(demo):
+def check_funds_in_place(demo):
     sums = dict(FundsReceipt.objects.values_list("project").annotate(total=Sum("amount")))
     for project in Project.objects.all():
         assert project.funds_total == sums.get(project.pk, Decimal("0"))
@@ -185,7 +182,7 @@ def test_funds_in_place(demo):
     assert FundsReceipt.objects.values("project").distinct().count() >= 150
 
 
-def test_people_on_projects(demo):
+def check_people_on_projects(demo):
     projects = Project.objects
     assert not projects.filter(responsible_unit=None).exists()
     assert not projects.filter(stewards="").exists()
@@ -197,7 +194,7 @@ def test_people_on_projects(demo):
     assert Investor.objects.count() >= 250
 
 
-def test_one_login_per_role(demo, client):
+def check_one_login_per_role(demo, client):
     roles = dict(User.objects.values_list("username", "role"))
     assert set(roles.values()) == set(Role.values)
     reporters = User.objects.filter(username__in=["reporter", "reporter2"]).select_related("unit")
@@ -218,7 +215,7 @@ def test_one_login_per_role(demo, client):
     assert Project.objects.restrict(reporter, "view").count() >= 5
 
 
-def test_history_rows_carry_a_user(demo):
+def check_history_rows_carry_a_user(demo):
     for model in (Unit, Investor, Project, ProjectCredit, StageEvent, FundsReceipt):
         history = model.history.all()
         assert history.exists(), model
@@ -245,3 +242,10 @@ def test_refuses_to_replace_real_data_without_confirmation(monkeypatch):
     with pytest.raises(CommandError):
         call_command("demo", stdout=io.StringIO())
     assert Unit.objects.filter(code="X1").exists()
+
+
+def test_the_demo_county(client):
+    """Every check above on one build of the county (building it takes seconds; the checks only read it)."""
+    demo = build_demo()
+    ran = run_checks(globals(), demo=demo, client=client)
+    assert len(ran) == 10, ran

@@ -24,20 +24,12 @@ from zhaoshang.supervision import services as supervision
 from zhaoshang.supervision.choices import Method, RectificationStatus, Result
 from zhaoshang.supervision.models import Rectification, SupervisionBatch, Verification
 
+from .checks import run_checks
+
 pytestmark = pytest.mark.django_db
 
 # A fixed day, so the calendar is known: rounds on 12 and 27 September, October and November.
 TODAY = dt.date(2026, 11, 21)
-
-
-@pytest.fixture(scope="module")
-def today():
-    return TODAY
-
-
-@pytest.fixture
-def demo(today):
-    return build_demo(today=today)
 
 
 def _bureau_client(client):
@@ -45,7 +37,7 @@ def _bureau_client(client):
     return client
 
 
-def test_calendar_and_rounds(demo, today):
+def check_calendar_and_rounds(demo, today):
     config = SchedulingConfig.load()
     assert config.days_of_month == [12, 27]
     assert SchedulingConfig.history.filter(history_user__username="bureau").exists()
@@ -73,7 +65,7 @@ def test_calendar_and_rounds(demo, today):
     assert not ProgressReport.history.filter(history_date__gt=end_of_today).exists()
 
 
-def test_reports_follow_the_ledger_and_their_reporters(demo):
+def check_reports_follow_the_ledger_and_their_reporters(demo):
     reports = ProgressReport.objects.select_related("scheduling_round", "project", "unit", "submitted_by")
     for report in reports:
         # Only projects that existed and were active on the day owe a report.
@@ -95,7 +87,7 @@ def test_reports_follow_the_ledger_and_their_reporters(demo):
     assert history.exists() and not history.filter(history_user=None).exists()
 
 
-def test_round_board_adds_up_and_shows_late_units(demo, client, today):
+def check_round_board_adds_up_and_shows_late_units(demo, client, today):
     bureau = User.objects.get(username="bureau")
     open_round = SchedulingRound.objects.get(status=RoundStatus.OPEN)
     board = selectors.board(user=bureau, scheduling_round=open_round, today=today)
@@ -134,7 +126,7 @@ def test_round_board_adds_up_and_shows_late_units(demo, client, today):
     assert response.context["board"].totals.due == totals.due
 
 
-def test_stalled_rule_finds_projects_missing_two_rounds(demo, today):
+def check_stalled_rule_finds_projects_missing_two_rounds(demo, today):
     bureau = User.objects.get(username="bureau")
     stalled = selectors.stalled_projects(user=bureau, today=today)
     missing_two = [s for s in stalled if s.missed_rounds]
@@ -143,7 +135,7 @@ def test_stalled_rule_finds_projects_missing_two_rounds(demo, today):
         assert entry.missed_rounds == [dt.date(2026, 10, 27), dt.date(2026, 10, 12)]
 
 
-def test_coordination_items(demo, client, today):
+def check_coordination_items(demo, client, today):
     items = list(CoordinationItem.objects.select_related("department", "report", "project"))
     assert 6 <= len(items) <= 10
     assert {item.status for item in items} == set(ItemStatus.values)
@@ -168,7 +160,7 @@ def test_coordination_items(demo, client, today):
     assert items[0].description[:10] in text
 
 
-def test_supervision_batch(demo, client, today):
+def check_supervision_batch(demo, client, today):
     batch = SupervisionBatch.objects.get()
     assert batch.method == Method.SAMPLE and batch.seed is not None
     assert (batch.start, batch.end) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
@@ -197,7 +189,7 @@ def test_supervision_batch(demo, client, today):
     assert client.get(reverse("supervision:rectification_list")).status_code == 200
 
 
-def test_bulletins(demo, client, today):
+def check_bulletins(demo, client, today):
     issued = Bulletin.objects.get(status=BulletinStatus.ISSUED)
     assert issued.month == dt.date(2026, 10, 1)
     assert issued.number == "招商通〔2026〕10号"
@@ -212,3 +204,10 @@ def test_bulletins(demo, client, today):
     assert response.status_code == 200
     assert "招商通〔2026〕10号" in response.content.decode()
     assert client.get(reverse("bulletins:detail", args=[draft.pk])).status_code == 200
+
+
+def test_the_county_at_work(client):
+    """Every check above on one build of the county (building it takes seconds; the checks only read it)."""
+    demo = build_demo(today=TODAY)
+    ran = run_checks(globals(), demo=demo, client=client, today=TODAY)
+    assert len(ran) == 7, ran

@@ -2,11 +2,12 @@
 
     .venv/bin/python scripts/docs_screenshots.py [--port PORT] [--keep]
 
-It builds the demo county in a data directory of its own (SQLite; nothing else is touched), adds a few
-weeks of scheduling history through the services, serves it with `zhaoshang serve` on a free local port,
-and walks through the pages in Debian's Chromium (Playwright, never `playwright install`) as each demo
-user would: a reporter records a project, the bureau opens a round, a supervisor verifies, the bureau
-issues a bulletin, a leader reads the dashboard. Every screenshot is a real page of that run. The server
+It builds the demo county in a data directory of its own (SQLite; nothing else is touched) — with its
+scheduling rounds, reports, coordination items, a supervision batch and bulletins — serves it with
+`zhaoshang serve` on a free local port, and walks through the pages in Debian's Chromium (Playwright, never
+`playwright install`) as each demo user would: a reporter records a project, the bureau adds its report to
+the demo's open round, a supervisor verifies, the bureau issues the demo's draft bulletin, a leader reads
+the dashboard. Every screenshot is a real page of that run. The server
 is stopped at the end and the temporary data directory deleted (unless --keep).
 
 Needs /usr/bin/chromium, fonts-noto-cjk and chromium-l10n (so that date inputs read 年/月/日).
@@ -75,126 +76,6 @@ def wait_for(url: str, seconds: float = 60) -> None:
         if time.monotonic() > deadline:
             raise SystemExit(f"the server did not answer at {url}")
         time.sleep(0.5)
-
-
-def seed_history() -> None:
-    """Run inside the demo's environment (`--seed`): the last few scheduling rounds, closed, with most units
-    reporting, a few problems raised to coordination items and some reports returned — what a county has
-    after a month or two of scheduling. The round the guide opens itself is the next scheduling day."""
-    import random
-
-    import django
-
-    django.setup()
-    from django.utils import timezone
-
-    from zhaoshang.organization.models import Unit, User
-    from zhaoshang.scheduling import coordination, reports, services
-    from zhaoshang.scheduling.models import CoordinationItem, ProgressReport, SchedulingConfig
-
-    rng = random.Random(2026)
-    bureau = User.objects.get(username="bureau")
-    today = demo_date()
-    days = past_scheduling_days(today, SchedulingConfig.load().days_of_month, count=3)
-    progress = [
-        "土地平整完成，正在办理施工许可。",
-        "与客商进行第二轮洽谈，双方就用地和税收条款基本达成一致。",
-        "厂房主体施工中，钢结构已完成六成。",
-        "设备采购合同已签订，首批设备下月进场。",
-        "已完成项目备案和环评公示。",
-        "客商到现场考察，提交投资意向书。",
-    ]
-    problems = [
-        "需县供电公司协调10千伏专线接入。",
-        "项目用地尚有两户未完成征迁，需乡镇和自然资源局协调。",
-        "施工许可审批材料需住建局提前指导。",
-        "需协调银行落实项目贷款5000万元。",
-    ]
-    departments = list(Unit.objects.filter(category="department").order_by("code")[:6])
-    for number, day in enumerate(days):
-        scheduling_round = services.open_round(user=bureau, date=day)
-        by_unit: dict[int, list[ProgressReport]] = {}
-        for report in scheduling_round.reports.select_related("project").order_by("pk"):
-            by_unit.setdefault(report.unit_id, []).append(report)
-        for unit_reports in by_unit.values():
-            share = rng.choice([1.0, 1.0, 0.9, 0.7, 0.4, 0.0]) if number < len(days) - 1 else rng.random()
-            for report in unit_reports[: round(len(unit_reports) * share)]:
-                data = {"progress": rng.choice(progress), "next_steps": "按计划推进。"}
-                if rng.random() < 0.06:
-                    data["problems"] = rng.choice(problems)
-                reports.save_report(user=bureau, report=report, data=data)
-                reports.submit_report(user=bureau, report=report, today=day)
-                if rng.random() < 0.05:
-                    reports.return_report(user=bureau, report=report, comment="进展描述过于简单，请补充本期完成投资。")
-                elif rng.random() < 0.5:
-                    reports.accept_report(user=bureau, report=report)
-        # The services stamp today's time; these reports came in on their scheduling day.
-        stamp = timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=rng.randint(0, 2)), dt.time(16, 30)))
-        scheduling_round.reports.filter(submitted_at__isnull=False).update(submitted_at=stamp, first_submitted_at=stamp)
-        CoordinationItem.objects.filter(report__scheduling_round=scheduling_round).update(raised_at=stamp)
-    for item in CoordinationItem.objects.order_by("pk"):
-        data = {"department": rng.choice(departments)} if departments else {}
-        if rng.random() < 0.4:
-            data["status"] = "in_progress"
-        coordination.update_item(user=bureau, item=item, data=data)
-    services.close_round(user=bureau, scheduling_round=scheduling_round)
-    print(f"seeded rounds {', '.join(d.isoformat() for d in days)}")
-
-
-def seed_open_round() -> None:
-    """Other units' reports in the round the guide opened: some submitted, a few returned, some accepted."""
-    import random
-
-    import django
-
-    django.setup()
-    from zhaoshang.organization.models import Unit, User
-    from zhaoshang.organization.selectors import subtree_ids
-    from zhaoshang.scheduling import reports
-    from zhaoshang.scheduling.models import SchedulingRound
-
-    rng = random.Random(27)
-    bureau = User.objects.get(username="bureau")
-    today = demo_date()
-    scheduling_round = SchedulingRound.objects.get(status="open")
-    reporter_units = set()
-    for code in ("T01", "T04"):
-        reporter_units |= set(subtree_ids(Unit.objects.get(code=code).pk))
-    by_unit: dict[int, list] = {}
-    for report in scheduling_round.reports.exclude(unit_id__in=reporter_units).order_by("pk"):
-        by_unit.setdefault(report.unit_id, []).append(report)
-    for unit_reports in by_unit.values():
-        share = rng.choice([1.0, 1.0, 0.8, 0.5, 0.3, 0.0])
-        for report in unit_reports[: round(len(unit_reports) * share)]:
-            reports.save_report(user=bureau, report=report, data={"progress": "按计划推进，本期无新的阶段变化。"})
-            reports.submit_report(user=bureau, report=report, today=today)
-            draw = rng.random()
-            if draw < 0.06:
-                reports.return_report(user=bureau, report=report, comment="请补充本期完成投资和形象进度。")
-            elif draw < 0.4:
-                reports.accept_report(user=bureau, report=report)
-
-
-def demo_date() -> dt.date:
-    from zhaoshang.demo.builder import demo_today
-
-    return demo_today()
-
-
-def past_scheduling_days(today: dt.date, days_of_month: list[int], count: int) -> list[dt.date]:
-    """The last ``count`` scheduling days before today, oldest first."""
-    found: list[dt.date] = []
-    year, month = today.year, today.month
-    while len(found) < count:
-        for day in sorted(days_of_month, reverse=True):
-            try:
-                candidate = dt.date(year, month, day)
-            except ValueError:
-                continue
-            if candidate < today and len(found) < count:
-                found.append(candidate)
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return sorted(found)
 
 
 # --- screenshots -------------------------------------------------------------------------------------
@@ -273,9 +154,10 @@ class Guide:
         flag = "  ** over 250 KB" if size > MAX_BYTES else ""
         print(f"{name}.png {size // 1024} KB{flag}", flush=True)
 
-    def seed(self, flag: str) -> None:
-        """More data written through the services while the server runs (SQLite takes the short write)."""
-        subprocess.run([sys.executable, __file__, flag], env=self.env, check=True)
+    @staticmethod
+    def up_to_row(page, rows: str, number: int) -> str:
+        """The selector of row NUMBER of ROWS, or of the last row when there are fewer."""
+        return f"{rows}:nth-child({max(1, min(number, page.locator(rows).count()))})"
 
     def file(self, name: str, data: bytes) -> str:
         path = self.work / name
@@ -470,20 +352,16 @@ class Guide:
         page.context.close()
 
     def scheduling(self) -> None:
-        """The bureau opens the next scheduling day's round; the reporter fills two reports; the bureau returns
-        one; the reporter finds it; the coordination item raised by the other; stalled projects."""
+        """The bureau opens the demo's open round again, which adds a report for the project the guide just
+        recorded; the reporter fills two reports; the bureau returns one; the reporter finds it; the
+        coordination item raised by the other; stalled projects."""
         bureau = self.page("bureau")
         self.go(bureau, "/scheduling/")
-        days = [
-            d
-            for d in bureau.locator("#next-days li").evaluate_all("els => els.map(e => e.dataset.date)")
-            if d >= self.today.isoformat()
-        ]
-        bureau.fill("#open-form [name=date]", days[0])
+        open_day = bureau.locator("#rounds tr:has(.badge.text-bg-success)").first.get_attribute("data-round")
+        bureau.fill("#open-form [name=date]", open_day)
         self.shot(bureau, "scheduling-days", "nav.navbar", "main", pad=0)
         self.submit(bureau, "#open-form button[type=submit]")
         round_url = bureau.url.replace(self.base_url, "")
-        self.seed("--seed-round")
 
         reporter = self.page("reporter")
         self.go(reporter, round_url)
@@ -531,11 +409,11 @@ class Guide:
         self.submit(reporter, "#report-form button[value=submit]")
 
         self.go(bureau, round_url)
-        self.shot(bureau, "scheduling-round", "nav.navbar", "#round-board tbody tr:nth-child(14)", pad=0)
+        self.shot(bureau, "scheduling-round", "nav.navbar", self.up_to_row(bureau, "#round-board tbody tr", 14), pad=0)
 
         # Coordination items: the bureau gives the new one a department.
         self.go(bureau, "/scheduling/items/")
-        self.shot(bureau, "scheduling-items", "nav.navbar", "#items tbody tr:nth-child(12)", pad=0)
+        self.shot(bureau, "scheduling-items", "nav.navbar", self.up_to_row(bureau, "#items tbody tr", 12), pad=0)
         with bureau.expect_navigation():
             bureau.locator("#items a", has_text="10千伏线路需迁改").first.click()
         self.settle(bureau)
@@ -548,7 +426,7 @@ class Guide:
         self.shot(bureau, "scheduling-item", full_page=True)
 
         self.go(bureau, "/scheduling/stalled/")
-        self.shot(bureau, "scheduling-stalled", "nav.navbar", "#stalled tbody tr:nth-child(10)", pad=0)
+        self.shot(bureau, "scheduling-stalled", "nav.navbar", self.up_to_row(bureau, "#stalled tbody tr", 10), pad=0)
         self.go(bureau, "/scheduling/settings/")
         self.shot(bureau, "scheduling-settings", "nav.navbar", "main", pad=0)
         bureau.context.close()
@@ -603,7 +481,9 @@ class Guide:
         self.go(reporter, "/supervision/")
         self.shot(reporter, "supervision-rectifications", "nav.navbar", "main", pad=0)
         with reporter.expect_navigation():
-            reporter.locator("#rectification-table tbody tr a[href*='/supervision/rectifications/']").first.click()
+            reporter.locator(
+                f"#rectification-table tbody tr:has(td:has-text('{code}')) a[href*='/supervision/rectifications/']"
+            ).first.click()
         self.settle(reporter)
         reporter.fill(
             "#explanation-form textarea[name=explanation]",
@@ -620,9 +500,9 @@ class Guide:
         page.fill("#review-form [name=comment]", "经复核，施工许可证和现场照片属实，同意销号。")
         self.shot(page, "supervision-review", "nav.navbar", "main", pad=0)
         self.go(page, "/supervision/verifications/")
-        self.shot(page, "supervision-verifications", "nav.navbar", "main", pad=0)
+        self.shot(page, "supervision-verifications", "nav.navbar", "main", pad=0, max_height=900)
         self.go(page, "/supervision/water/")
-        page.select_option("#water-form [name=batch]", index=1)
+        page.select_option("#water-form [name=batch]", value=batch_url.strip("/").split("/")[-1])
         self.submit(page, "#water-form button[type=submit]")
         page.locator("main details > summary").first.click()
         self.shot(page, "supervision-water", "nav.navbar", "main", pad=0, max_height=1100)
@@ -648,10 +528,11 @@ class Guide:
 
     def bulletins(self) -> None:
         page = self.page("bureau")
-        self.go(page, "/bulletins/new/")
-        page.select_option("#id_period", label=f"{self.today.year}年招商引资百日竞赛")
-        page.fill("#id_month", self.today.strftime("%Y-%m"))
-        self.submit(page, "main form button.btn-primary")
+        # The demo drafted this month's bulletin; the bureau finishes and issues it.
+        self.go(page, "/bulletins/")
+        with page.expect_navigation():
+            page.locator("main table tbody tr:has(.badge.text-bg-secondary) a").first.click()
+        self.settle(page)
         self.shot(page, "bulletin-draft", "nav.navbar", "main", pad=0, max_height=1000)
         page.click("details:has(form) > summary")
         requirements = page.locator("details form textarea").last
@@ -734,21 +615,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=0, help="port to serve on (default: a free one)")
     parser.add_argument("--keep", action="store_true", help="keep the data directory afterwards")
-    parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--seed-round", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.seed:
-        seed_history()
-        return
-    if args.seed_round:
-        seed_open_round()
-        return
 
     data_dir = Path(tempfile.mkdtemp(prefix="zhaoshang-docs-"))
     env = zhaoshang_env(data_dir)
     zhaoshang = str(VENV_BIN / "zhaoshang")
     subprocess.run([zhaoshang, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([sys.executable, __file__, "--seed"], env=env, check=True)
     port = args.port or free_port()
     base_url = f"http://127.0.0.1:{port}"
     log = open(data_dir / "server.log", "w")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.utils.translation import gettext as _
+
+from zhaoshang.core.templatetags.money import yi
 
 register = template.Library()
 
@@ -43,15 +44,8 @@ def trend_class(value) -> str:
     return "text-success" if value > 0 else "text-danger"
 
 
-@register.filter
-def amount(value) -> str:
-    """万元 shown as 亿元 from 1亿 up, with the unit: '1.23亿元', '456.00万元'."""
-    if value is None or value == "":
-        return ""
-    value = Decimal(value)
-    if abs(value) >= 10000:
-        return _("%(amount)s hundred million yuan") % {"amount": f"{value / 10000:,.2f}"}
-    return _("%(amount)s ten thousand yuan") % {"amount": f"{value:,.2f}"}
+# 万元 shown as 亿元 from 1亿 up, with the unit: the project's own ``yi`` filter.
+register.filter("amount", yi)
 
 
 @register.filter
@@ -60,7 +54,7 @@ def delta_amount(value) -> str:
     if value is None or value == "":
         return "—"
     value = Decimal(value)
-    text = amount(abs(value))
+    text = yi(abs(value))
     return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else text)
 
 

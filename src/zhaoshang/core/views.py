@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -22,6 +23,20 @@ def get_restricted(queryset, user, pk, action: str = "view"):
 
 def validation_messages(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
+
+
+def flash_errors(request, error: ValidationError) -> None:
+    """A service's refusal, as error messages on the next page."""
+    for message in validation_messages(error):
+        messages.error(request, message)
+
+
+def flash_form_errors(request, form) -> None:
+    """An invalid form posted from a page that redirects: each error as a message, named by its field's label."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for message in errors:
+            messages.error(request, f"{label}: {message}" if label else message)
 
 
 def add_form_errors(form, error: ValidationError) -> None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core.permissions import user_unit_ids
-from zhaoshang.core.views import add_form_errors, get_restricted, validation_messages
+from zhaoshang.core.views import add_form_errors, flash_errors, get_restricted
 from zhaoshang.projects.choices import Stage
 
 from . import reports as report_services
@@ -33,11 +33,6 @@ logger = logging.getLogger(__name__)
 def _require_bureau(request) -> None:
     if not request.user.edits_everything:
         raise PermissionDenied
-
-
-def _flash_errors(request, error: ValidationError) -> None:
-    for message in validation_messages(error):
-        messages.error(request, message)
 
 
 # --- settings and the calendar ----------------------------------------------------------------------
@@ -132,7 +127,7 @@ def round_open(request):
             user=request.user, date=form.cleaned_data["date"], stages=form.cleaned_data["stages"]
         )
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
         return redirect("scheduling:round_list")
     messages.success(
         request,
@@ -197,7 +192,7 @@ def round_open_planned(request, pk):
         services.open_round(user=request.user, date=scheduling_round.date)
         messages.success(request, _("Round open."))
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
     return redirect(scheduling_round)
 
 
@@ -216,7 +211,7 @@ def round_move(request, pk):
             )
             messages.success(request, _("Scheduling day moved."))
         except ValidationError as error:
-            _flash_errors(request, error)
+            flash_errors(request, error)
     else:
         for errors in form.errors.values():
             for message in errors:
@@ -232,7 +227,7 @@ def round_close(request, pk):
         services.close_round(user=request.user, scheduling_round=scheduling_round)
         messages.success(request, _("Round closed."))
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
     return redirect(scheduling_round)
 
 
@@ -287,7 +282,7 @@ def round_submit_all(request, pk):
         messages.success(request, _("%(count)d reports submitted.") % {"count": len(submitted)})
     except ValidationError as error:
         messages.error(request, _("Nothing was submitted. Correct these reports first:"))
-        _flash_errors(request, error)
+        flash_errors(request, error)
     return redirect(scheduling_round)
 
 
@@ -369,7 +364,7 @@ def report_return(request, pk):
         report_services.return_report(user=request.user, report=report, comment=form.cleaned_data["comment"])
         messages.success(request, _("Report returned to %(unit)s for correction.") % {"unit": report.unit.name})
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
     return redirect(report)
 
 
@@ -381,5 +376,5 @@ def report_accept(request, pk):
         report_services.accept_report(user=request.user, report=report)
         messages.success(request, _("Report accepted."))
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
     return redirect(report)

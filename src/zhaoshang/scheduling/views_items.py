@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhaoshang.core.views import get_restricted, validation_messages
+from zhaoshang.core.views import flash_errors, flash_form_errors, get_restricted
 from zhaoshang.projects import services as project_services
 from zhaoshang.projects.choices import Status
 from zhaoshang.projects.models import Project
@@ -22,18 +22,6 @@ from .forms import ItemForm, ItemStatusForm, StalledForm
 from .models import CoordinationItem, SchedulingConfig
 
 PAGE_SIZE = 50
-
-
-def _flash(request, error: ValidationError) -> None:
-    for message in validation_messages(error):
-        messages.error(request, message)
-
-
-def _flash_form(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for message in errors:
-            messages.error(request, f"{label}: {message}" if label else message)
 
 
 @login_required
@@ -95,9 +83,9 @@ def item_edit(request, pk):
             coordination.update_item(user=request.user, item=item, data=form.cleaned_data)
             messages.success(request, _("Coordination item saved."))
         except ValidationError as error:
-            _flash(request, error)
+            flash_errors(request, error)
     else:
-        _flash_form(request, form)
+        flash_form_errors(request, form)
     return redirect(item)
 
 
@@ -113,9 +101,9 @@ def item_status(request, pk):
             )
             messages.success(request, _("Coordination item updated."))
         except ValidationError as error:
-            _flash(request, error)
+            flash_errors(request, error)
     else:
-        _flash_form(request, form)
+        flash_form_errors(request, form)
     return redirect(item)
 
 
@@ -151,7 +139,7 @@ def stalled_mark(request, pk):
             )
             messages.success(request, _("%(project)s marked as stalled.") % {"project": project.name})
         except ValidationError as error:
-            _flash(request, error)
+            flash_errors(request, error)
     else:
-        _flash_form(request, form)
+        flash_form_errors(request, form)
     return redirect("scheduling:stalled")

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhaoshang.core.views import add_form_errors, get_restricted
+from zhaoshang.core.views import add_form_errors, flash_errors, flash_form_errors, get_restricted
 from zhaoshang.projects.models import FundsReceipt, StageEvent
 from zhaoshang.targets.models import Period
 from zhaoshang.transfer.views import xlsx_response
@@ -137,13 +137,9 @@ def verify(request, pk):
             )
             messages.success(request, _("Verification saved."))
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
     else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for message in errors:
-                messages.error(request, f"{label}: {message}" if label else message)
+        flash_form_errors(request, form)
     page = request.POST.get("page") or ""
     query = f"?page={page}" if page.isdigit() else ""
     return redirect(reverse("supervision:batch_detail", args=[batch.pk]) + query + anchor)
@@ -158,8 +154,7 @@ def batch_status(request, pk):
         services.set_batch_status(user=request.user, batch=batch, status=status)
         messages.success(request, _("Batch status saved."))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     return redirect(batch)
 
 
@@ -210,13 +205,6 @@ def rectification_detail(request, pk):
     )
 
 
-def _messages_from(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for message in errors:
-            messages.error(request, f"{label}: {message}" if label else message)
-
-
 @login_required
 @require_POST
 def rectification_submit(request, pk):
@@ -227,10 +215,9 @@ def rectification_submit(request, pk):
             services.submit_rectification(user=request.user, item=item, explanation=form.cleaned_data["explanation"])
             messages.success(request, _("Explanation submitted."))
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
     else:
-        _messages_from(request, form)
+        flash_form_errors(request, form)
     return redirect(item)
 
 
@@ -251,10 +238,9 @@ def rectification_review(request, pk):
             )
             messages.success(request, _("Review saved."))
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
     else:
-        _messages_from(request, form)
+        flash_form_errors(request, form)
     return redirect(item)
 
 
@@ -270,10 +256,9 @@ def rectification_deadline(request, pk):
             services.set_deadline(user=request.user, item=item, deadline=form.cleaned_data["deadline"])
             messages.success(request, _("Deadline saved."))
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
     else:
-        _messages_from(request, form)
+        flash_form_errors(request, form)
     return redirect(item)
 
 

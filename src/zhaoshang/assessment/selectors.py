@@ -126,34 +126,46 @@ def facts(period: Period, as_of: dt.date, *, basis: str = "reported", project_id
         moved = moved.filter(pk__in=project_ids)
     rows = list(moved.values(*FACT_FIELDS))
     ids = [row["pk"] for row in rows]
-    credits = defaultdict(dict)
-    for project_id, unit_id, share in ProjectCredit.objects.filter(project_id__in=moved.values("pk")).values_list(
-        "project_id", "unit_id", "share"
-    ):
-        credits[project_id][unit_id] = share / HUNDRED
+    credits = _credit_shares(moved.values("pk"))
     stages = defaultdict(dict)
     # Events up to the as-of date only: a stage reached later did not exist yet on that day.
     for project_id, stage, date in StageEvent.objects.filter(
         project_id__in=moved.values("pk"), date__lte=until
     ).values_list("project_id", "stage", "date"):
         stages[project_id][stage] = date
-    projects = [
-        engine.ProjectFact(
-            id=row["pk"],
-            credits=credits.get(row["pk"], {}),
-            stage_dates=stages.get(row["pk"], {}),
-            planned_investment=row["planned_investment"],
-            contract_amount=row["contract_amount"],
-            foreign_usd=_foreign_usd(period, row),
-            excluded=excluded(period, row),
-        )
-        for row in rows
-    ]
+    projects = _project_facts(period, rows, credits, stages)
     receipts = [
         engine.ReceiptFact(id=pk, project_id=project_id, date=date, amount=amount)
         for pk, project_id, date, amount in receipts_in.values_list("pk", "project_id", "date", "amount")
     ]
     return projects, receipts, len(ids)
+
+
+def _credit_shares(project_ids) -> dict[int, dict[int, Decimal]]:
+    """Project id → {unit id: share as a fraction} for these projects (ids or a subquery)."""
+    credits = defaultdict(dict)
+    for project_id, unit_id, share in ProjectCredit.objects.filter(project_id__in=project_ids).values_list(
+        "project_id", "unit_id", "share"
+    ):
+        credits[project_id][unit_id] = share / HUNDRED
+    return credits
+
+
+def _project_facts(period: Period, rows, credits, stages, *, contract=None) -> list[engine.ProjectFact]:
+    """The engine's view of each project row; ``contract`` replaces contract amounts (verified signings)."""
+    contract = contract or {}
+    return [
+        engine.ProjectFact(
+            id=row["pk"],
+            credits=credits.get(row["pk"], {}),
+            stage_dates=stages.get(row["pk"], {}),
+            planned_investment=row["planned_investment"],
+            contract_amount=contract.get(row["pk"], row["contract_amount"]),
+            foreign_usd=_foreign_usd(period, row),
+            excluded=excluded(period, row),
+        )
+        for row in rows
+    ]
 
 
 def _verified_facts(period: Period, as_of: dt.date, *, project_ids=None):
@@ -173,23 +185,7 @@ def _verified_facts(period: Period, as_of: dt.date, *, project_ids=None):
         if event.stage == "signed" and event.amount is not None:
             contract[event.project_id] = event.amount
     rows = list(Project.objects.filter(pk__in=moved_ids).values(*FACT_FIELDS))
-    credits = defaultdict(dict)
-    for project_id, unit_id, share in ProjectCredit.objects.filter(project_id__in=moved_ids).values_list(
-        "project_id", "unit_id", "share"
-    ):
-        credits[project_id][unit_id] = share / HUNDRED
-    projects = [
-        engine.ProjectFact(
-            id=row["pk"],
-            credits=credits.get(row["pk"], {}),
-            stage_dates=stages.get(row["pk"], {}),
-            planned_investment=row["planned_investment"],
-            contract_amount=contract.get(row["pk"], row["contract_amount"]),
-            foreign_usd=_foreign_usd(period, row),
-            excluded=excluded(period, row),
-        )
-        for row in rows
-    ]
+    projects = _project_facts(period, rows, _credit_shares(moved_ids), stages, contract=contract)
     receipts = [
         engine.ReceiptFact(id=r.receipt_id, project_id=r.project_id, date=r.date, amount=r.amount) for r in receipts_in
     ]

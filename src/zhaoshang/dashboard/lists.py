@@ -10,11 +10,11 @@ from urllib.parse import urlencode
 
 from django.apps import apps
 from django.db.models import Count, DateField, F, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.core.expressions import LocalDate
 from zhaoshang.core.revision import cached
 from zhaoshang.organization.choices import Category
 from zhaoshang.organization.selectors import subtree_ids
@@ -55,12 +55,13 @@ def big_projects(scope, *, as_of: dt.date, big_amount: Decimal) -> dict:
     if _scheduling() is not None:
         from zhaoshang.scheduling.models import ProgressReport
 
+        day_after = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min))
         last_report = (
             ProgressReport.objects.filter(project=OuterRef("pk"), submitted_at__isnull=False)
-            .filter(submitted_at__date__lte=as_of)
+            .filter(submitted_at__lt=day_after)
             .order_by()
             .values("project")
-            .annotate(m=Max(TruncDate("submitted_at")))
+            .annotate(m=Max(LocalDate("submitted_at")))
             .values("m")[:1]
         )
         rows = rows.annotate(last_report=Subquery(last_report, output_field=DateField()))

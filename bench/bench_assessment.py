@@ -88,22 +88,6 @@ def recognition_sql(period) -> str:
     return "".join(f" AND {part}" for part in parts)
 
 
-def ensure_data(db: str) -> dict:
-    from zhaoshang.organization.models import Unit
-    from zhaoshang.projects.models import FundsReceipt, Project
-
-    if not Project.objects.exists():
-        import generate
-
-        print(f"{db}: no projects; generating")
-        generate.generate(projects=common.PROJECTS, receipts=common.RECEIPTS)
-    return {
-        "units": Unit.objects.count(),
-        "projects": Project.objects.count(),
-        "receipts": FundsReceipt.objects.count(),
-    }
-
-
 def ensure_period():
     from zhaoshang.targets import services
     from zhaoshang.targets.models import Period
@@ -242,7 +226,7 @@ def main() -> None:
 
     from zhaoshang.assessment import selectors
 
-    counts = ensure_data(args.db)
+    counts = common.ensure_data(args.db)
     period, groups = ensure_period()
     as_of = END
     until = min(as_of, period.end)

@@ -4,7 +4,7 @@
     .venv/bin/python bench/bench_dashboard.py --db postgres [--runs 10] [--profile]
 
 Needs the data of bench/generate.py (generated here when the database holds no projects) and the period
-``BENCH-2026`` of bench_assessment.py (2026-01-01 … 2026-12-31, the 100-day preset; created here if missing).
+``BENCH-2026`` of bench_assessment.py (2026-01-01 … 2026-12-31, the 100-day preset; made or refreshed as that benchmark does).
 As of 2026-12-31 it measures, median of ``--runs`` runs after a warm-up:
 
 * ``page``: ``dashboard.selectors.dashboard_data`` with the sections the page computes at once — headline
@@ -28,51 +28,18 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime as dt
 import io
 import pstats
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
+from bench_assessment import END, PERIOD_CODE, START, ensure_period  # the assessment benchmark's period
 
 TARGET_MS = 500
-PERIOD_CODE = "BENCH-2026"
-START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
 AS_OF = END
-
-
-def ensure_data(db: str) -> dict:
-    from zhaoshang.organization.models import Unit
-    from zhaoshang.projects.models import FundsReceipt, Project, StageEvent
-
-    if not Project.objects.exists():
-        import generate
-
-        print(f"{db}: no projects; generating")
-        generate.generate(projects=common.PROJECTS, receipts=common.RECEIPTS)
-    return {
-        "units": Unit.objects.count(),
-        "projects": Project.objects.count(),
-        "stage_events": StageEvent.objects.count(),
-        "receipts": FundsReceipt.objects.count(),
-    }
-
-
-def ensure_period():
-    """The assessment benchmark's period, as it leaves it (created the same way when missing)."""
-    from zhaoshang.targets import services
-    from zhaoshang.targets.models import Period
-
-    period = Period.objects.filter(code=PERIOD_CODE).first()
-    if period is None:
-        data = {"code": PERIOD_CODE, "name": "基准年度考核", "start": START, "end": END, "schedule_basis": "month"}
-        period = services.save_period(user=None, period=None, data=data)
-        services.apply_hundred_day_preset(user=None, period=period, tier_one_funds=Decimal("5000"))
-    return period
 
 
 def cases():
@@ -196,8 +163,8 @@ def main() -> None:
 
     from zhaoshang.dashboard import selectors
 
-    counts = ensure_data(args.db)
-    period = ensure_period()
+    counts = common.ensure_data(args.db)
+    period, _groups = ensure_period()
     sections = page_sections()
     results: dict = {}
     for name, case in cases().items():

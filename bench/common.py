@@ -130,3 +130,21 @@ def write_result(name: str, db: str, result: dict) -> Path:
     path = RESULTS_DIR / f"{name}-{db}.json"
     path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def ensure_data(db: str) -> dict:
+    """Generate the benchmark data when the database holds no projects; the sizes of what is there."""
+    from zhaoshang.organization.models import Unit
+    from zhaoshang.projects.models import FundsReceipt, Project, StageEvent
+
+    if not Project.objects.exists():
+        import generate
+
+        print(f"{db}: no projects; generating")
+        generate.generate(projects=PROJECTS, receipts=RECEIPTS)
+    return {
+        "units": Unit.objects.count(),
+        "projects": Project.objects.count(),
+        "stage_events": StageEvent.objects.count(),
+        "receipts": FundsReceipt.objects.count(),
+    }

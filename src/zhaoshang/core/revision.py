@@ -8,6 +8,7 @@ changed. A result cached under its arguments and that revision is never stale, h
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -24,21 +25,23 @@ T = TypeVar("T")
 TIMEOUT_SECONDS = 24 * 3600
 
 
-def _history_tables(app_labels: Iterable[str]) -> list[tuple[str, str]]:
+@functools.cache
+def _history_tables(app_labels: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The history tables (and their key columns) of these apps' tracked models: looked up once per process."""
     tables = []
-    for label in sorted(app_labels):
+    for label in app_labels:
         if not apps.is_installed(f"zhaoshang.{label}"):
             continue
         for model in apps.get_app_config(label).get_models():
             if hasattr(model._meta, "simple_history_manager_attribute"):
                 history = get_history_model_for_model(model)
                 tables.append((history._meta.db_table, history._meta.pk.column))
-    return tables
+    return tuple(tables)
 
 
 def data_revision(app_labels: Iterable[str]) -> str:
     """The latest history row of every tracked model of these apps, as one string (one query)."""
-    tables = _history_tables(app_labels)
+    tables = _history_tables(tuple(sorted(app_labels)))
     if not tables:
         return ""
     quote = connection.ops.quote_name

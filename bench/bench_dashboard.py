@@ -4,7 +4,8 @@
     .venv/bin/python bench/bench_dashboard.py --db postgres [--runs 10] [--profile]
 
 Needs the data of bench/generate.py (generated here when the database holds no projects) and the period
-``BENCH-2026`` of bench_assessment.py (2026-01-01 … 2026-12-31, the 100-day preset; made or refreshed as that benchmark does).
+``BENCH-2026`` of bench_assessment.py (2026-01-01 … 2026-12-31, the 100-day preset; made or refreshed as that
+benchmark does).
 As of 2026-12-31 it measures, median of ``--runs`` runs after a warm-up:
 
 * ``page``: ``dashboard.selectors.dashboard_data`` with the sections the page computes at once — headline

@@ -6,7 +6,8 @@
 Does nothing when the database already holds the requested number of projects (``--force`` rebuilds).
 Rows are drawn from one seeded ``random.Random`` with the demo county's name lists, so every run builds
 the same data, and written with ``executemany`` (SQLite) or ``COPY`` (PostgreSQL); no history rows.
-Project.stage/stage_date/funds_total agree with the stage events and receipts, as the services keep them.
+Project.stage/stage_date, its per-stage dates and funds_total agree with the stage events and receipts, as the
+services keep them.
 """
 
 from __future__ import annotations
@@ -101,6 +102,8 @@ class Generator:
 
     def projects(self, investor_count: int):
         """Yield (project row, credits, events, receipt count hint) in id order."""
+        from zhaoshang.projects.services import stage_fields
+
         rng, data = self.rng, self.data
         window = (self.today - START).days
         link_cum = list(_accumulate([link.weight for link in data.LINKS]))
@@ -141,7 +144,7 @@ class Generator:
                 status, reason = "stalled", rng.choice(data.STALL_REASONS)
             elif stage in ("negotiating", "intention") and roll < 0.1:
                 status, reason = "dropped", rng.choice(data.DROP_REASONS)
-            last_stage, last_date = dates[-1]
+            last_date = dates[-1][1]
             if status != "active":
                 status_date = min(last_date + dt.timedelta(days=rng.randint(20, 200)), self.today)
             per_year[start.year] = per_year.get(start.year, 0) + 1
@@ -171,8 +174,7 @@ class Generator:
                 "responsible_unit_id": main,
                 "stewards": "",
                 "work_team": "",
-                "stage": last_stage,
-                "stage_date": last_date,
+                **stage_fields(dict(dates)),  # stage, stage_date and each stage's date, as the services keep them
                 "status": status,
                 "status_reason": reason,
                 "status_date": status_date,

@@ -30,8 +30,9 @@ from django.utils import timezone
 
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
-from zhaoshang.projects.choices import STAGE_ORDER, CapitalType, Currency, Kind, Stage, Status
+from zhaoshang.projects.choices import CapitalType, Currency, Kind, Stage, Status
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
+from zhaoshang.projects.services import stage_fields
 from zhaoshang.targets.models import Period
 
 from . import activity, data
@@ -438,8 +439,9 @@ class _Planner:
         for stage_name, day in dates.items():
             amount = contract if stage_name == Stage.SIGNED else None
             events.append((stage_name, day, amount))
-        last_stage, last_date = max(dates.items(), key=lambda item: STAGE_ORDER[item[0]])
-        project.stage, project.stage_date = last_stage, last_date
+        for name, value in stage_fields(dates).items():
+            setattr(project, name, value)
+        last_date = project.stage_date
         if status != Status.ACTIVE:
             project.status = status
             project.status_reason = rng.choice(data.STALL_REASONS if status == Status.STALLED else data.DROP_REASONS)

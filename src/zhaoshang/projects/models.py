@@ -16,6 +16,8 @@ from zhaoshang.organization.models import Unit
 from .choices import AttachmentKind, CapitalType, Currency, Industry, Kind, Stage, Status
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
+# Stage → the project's column holding the date of that stage's event.
+STAGE_DATE_FIELDS = {stage: f"{stage}_on" for stage in Stage.values}
 
 
 class Investor(models.Model):
@@ -88,6 +90,18 @@ class Project(RestrictedModel):
     # The latest pipeline stage reached and its date; kept by services from the stage events.
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.NEGOTIATING)
     stage_date = models.DateField(_("stage date"), null=True, blank=True)
+    # The date of each stage's own event (a project has at most one per stage), kept with stage and stage_date
+    # (``services.stage_fields``): "which projects reached a stage in these dates" reads a row, not a GROUP BY
+    # over all the stage events. Not in the history: the stage events' own history records every change.
+    lead_on = models.DateField(_("lead date"), null=True, blank=True, editable=False)
+    negotiating_on = models.DateField(_("negotiating date"), null=True, blank=True, editable=False)
+    intention_on = models.DateField(_("intention date"), null=True, blank=True, editable=False)
+    signed_on = models.DateField(_("signing date"), null=True, blank=True, editable=False)
+    started_on = models.DateField(_("construction start date"), null=True, blank=True, editable=False)
+    producing_on = models.DateField(_("production date"), null=True, blank=True, editable=False)
+    # The local date of the latest submitted progress report, kept by scheduling when a report is submitted:
+    # the stalled rule reads it instead of every report (the reports keep their own history).
+    last_report_on = models.DateField(_("last progress report"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     status_reason = models.CharField(_("reason stalled or dropped"), max_length=500, blank=True)
     status_date = models.DateField(_("date stalled or dropped"), null=True, blank=True)
@@ -107,7 +121,9 @@ class Project(RestrictedModel):
     credited_units = models.ManyToManyField(
         Unit, through="ProjectCredit", related_name="credited_projects", verbose_name=_("credited units")
     )
-    history = HistoricalRecords(excluded_fields=["updated_at", "funds_total"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "funds_total", *STAGE_DATE_FIELDS.values(), "last_report_on"]
+    )
 
     class Meta:
         ordering = ["-id"]

@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Sum
 
 from zhaoshang.core.history import entries_for
 
-from .models import Attachment, FundsReceipt, Project, ProjectCredit, StageEvent
+from .models import STAGE_DATE_FIELDS, Attachment, FundsReceipt, Project, ProjectCredit, StageEvent
 
 
 def ledger(*, user):
@@ -69,3 +69,23 @@ def project_history(project: Project) -> list:
     for model in (ProjectCredit, StageEvent, FundsReceipt, Attachment):
         records += list(model.history.filter(project_id=project.pk).select_related("history_user"))
     return entries_for(records)
+
+
+def stage_columns_out_of_step(projects=None) -> list[int]:
+    """The ids of the projects (all, or a queryset of them) whose stage, stage date or per-stage dates do not
+    follow from their stage events, as ``services.stage_fields`` derives them: empty when every writer kept
+    them. For tests and for checking a database by hand."""
+    from .services import stage_fields
+
+    projects = Project.objects.all() if projects is None else projects
+    dates: dict[int, dict] = {}
+    for project_id, stage, date in StageEvent.objects.filter(project__in=projects).values_list(
+        "project_id", "stage", "date"
+    ):
+        dates.setdefault(project_id, {})[stage] = date
+    columns = ["stage", "stage_date", *STAGE_DATE_FIELDS.values()]
+    return [
+        row["pk"]
+        for row in projects.order_by("pk").values("pk", *columns)
+        if stage_fields(dates.get(row["pk"], {})) != {name: row[name] for name in columns}
+    ]

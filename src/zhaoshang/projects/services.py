@@ -13,7 +13,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from zhaoshang.core.history import as_user
@@ -21,7 +21,16 @@ from zhaoshang.core.permissions import user_unit_ids
 from zhaoshang.organization.models import Unit
 
 from .choices import STAGE_ORDER, Stage, Status
-from .models import Attachment, FundsReceipt, Investor, Project, ProjectCredit, StageEvent, attachment_path
+from .models import (
+    STAGE_DATE_FIELDS,
+    Attachment,
+    FundsReceipt,
+    Investor,
+    Project,
+    ProjectCredit,
+    StageEvent,
+    attachment_path,
+)
 
 HUNDRED = Decimal("100")
 
@@ -228,14 +237,22 @@ def delete_project(*, user, project: Project) -> None:
 # --- stages ---------------------------------------------------------------------------------------
 
 
-def refresh_stage(project: Project) -> None:
-    """Set the project's current stage and date from its latest stage event."""
-    events = list(project.stage_events.all())
-    if events:
-        latest = max(events, key=lambda e: STAGE_ORDER[e.stage])
-        project.stage, project.stage_date = latest.stage, latest.date
+def stage_fields(dates: dict[str, dt.date]) -> dict:
+    """The project's columns that follow its stage events (stage → date): the furthest stage and its date
+    (negotiating without a date when there is none) and every stage's own date."""
+    if dates:
+        furthest = max(dates, key=STAGE_ORDER.__getitem__)
+        fields = {"stage": furthest, "stage_date": dates[furthest]}
     else:
-        project.stage, project.stage_date = Stage.NEGOTIATING, None
+        fields = {"stage": Stage.NEGOTIATING, "stage_date": None}
+    return fields | {column: dates.get(stage) for stage, column in STAGE_DATE_FIELDS.items()}
+
+
+def refresh_stage(project: Project) -> None:
+    """Set the project's stage, stage date and stage dates from its stage events."""
+    dates = {event.stage: event.date for event in project.stage_events.all()}
+    for name, value in stage_fields(dates).items():
+        setattr(project, name, value)
 
 
 @transaction.atomic
@@ -270,9 +287,18 @@ def record_stage(
     refresh_stage(project)
     as_user(project, user).save()
     # The caller's instance must not go stale: a later save of it would put the old stage back.
-    caller_copy.stage, caller_copy.stage_date = project.stage, project.stage_date
-    caller_copy.contract_amount = project.contract_amount
+    for name in (*stage_fields({}), "contract_amount"):
+        setattr(caller_copy, name, getattr(project, name))
     return event
+
+
+def mark_reported(project: Project, day: dt.date) -> None:
+    """A progress report on the project was submitted on ``day`` (local date): keep ``last_report_on``, the
+    latest such day, in the database and on this instance. Derived like stage_date, so not in the history."""
+    later = Q(last_report_on__isnull=True) | Q(last_report_on__lt=day)
+    Project.objects.filter(later, pk=project.pk).update(last_report_on=day)
+    if project.last_report_on is None or project.last_report_on < day:
+        project.last_report_on = day
 
 
 @transaction.atomic

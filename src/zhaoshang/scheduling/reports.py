@@ -127,6 +127,7 @@ def _apply(user, report: ProgressReport, today: dt.date) -> None:
     report.first_submitted_at = report.first_submitted_at or now
     report.submitted_by = _user_or_none(user)
     as_user(report, user).save()
+    project_services.mark_reported(report.project, timezone.localdate(now))
     coordination.raise_from_report(user=user, report=report, today=today)
 
 

@@ -26,8 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhaoshang.organization.models import Unit
-from zhaoshang.projects.choices import STAGE_ORDER, Stage, Status
+from zhaoshang.projects.choices import Stage, Status
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
+from zhaoshang.projects.services import stage_fields
 
 from . import columns as c
 from .errors import ErrorList, RowError, error_workbook_bytes
@@ -271,11 +272,7 @@ class _Planner:
         lead = self.events.get(project.pk, {}).get(Stage.LEAD) if project is not None else None
         if lead is not None:
             dates[Stage.LEAD] = lead.date
-        if dates:
-            stage = max(dates, key=STAGE_ORDER.__getitem__)
-            values["stage"], values["stage_date"] = stage, dates[stage]
-        else:
-            values["stage"], values["stage_date"] = Stage.NEGOTIATING, None
+        values.update(stage_fields(dates))
         if row.current in (Status.STALLED, Status.DROPPED):
             same = project is not None and project.status == row.current
             values["status"] = row.current

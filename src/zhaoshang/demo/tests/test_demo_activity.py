@@ -8,6 +8,7 @@ import itertools
 from collections import Counter
 
 import pytest
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +17,8 @@ from zhaoshang.bulletins.models import Bulletin
 from zhaoshang.demo.builder import PASSWORD, build_demo
 from zhaoshang.organization.choices import Role
 from zhaoshang.organization.models import User
-from zhaoshang.projects.models import StageEvent
+from zhaoshang.projects.models import Project, StageEvent
+from zhaoshang.projects.selectors import stage_columns_out_of_step
 from zhaoshang.scheduling import selectors
 from zhaoshang.scheduling.choices import FINISHED, ItemStatus, ReportStatus, RoundStatus
 from zhaoshang.scheduling.models import CoordinationItem, ProgressReport, SchedulingConfig, SchedulingRound
@@ -85,6 +87,17 @@ def check_reports_follow_the_ledger_and_their_reporters(demo):
     assert ProgressReport.objects.exclude(stage_reached="").count() >= 10
     history = ProgressReport.history.exclude(history_type="+")
     assert history.exists() and not history.filter(history_user=None).exists()
+
+
+def check_projects_carry_their_stage_dates_and_last_reports(demo):
+    """The columns the dashboard, assessment and stalled rule read instead of the events and reports."""
+    assert stage_columns_out_of_step() == []
+    latest = (
+        ProgressReport.objects.filter(submitted_at__isnull=False).values("project_id").annotate(at=Max("submitted_at"))
+    )
+    expected = {row["project_id"]: timezone.localdate(row["at"]) for row in latest}
+    assert len(expected) >= 100
+    assert dict(Project.objects.filter(last_report_on__isnull=False).values_list("pk", "last_report_on")) == expected
 
 
 def check_round_board_adds_up_and_shows_late_units(demo, client, today):
@@ -210,4 +223,4 @@ def test_the_county_at_work(client):
     """Every check above on one build of the county (building it takes seconds; the checks only read it)."""
     demo = build_demo(today=TODAY)
     ran = run_checks(globals(), demo=demo, client=client, today=TODAY)
-    assert len(ran) == 7, ran
+    assert len(ran) == 8, ran

@@ -1,15 +1,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from zhaoshang.projects import services
 from zhaoshang.projects.models import Project
+from zhaoshang.projects.selectors import stage_columns_out_of_step
+
+fill_stage_dates = importlib.import_module("zhaoshang.projects.migrations.0006_stage_dates").fill_stage_dates
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -212,3 +217,47 @@ def test_the_callers_project_instance_follows_a_recorded_stage(users, make_proje
     services.set_status(user=users["bureau"], project=project, status="stalled", reason="资金未落实")
     project.refresh_from_db()
     assert (project.stage, project.status) == ("signed", "stalled")
+
+
+def test_projects_carry_each_stage_date_as_recorded_corrected_and_deleted(users, make_project):
+    """signed_on and the other stage-date columns follow the stage events through every service, and the
+    migration derives the same values from the events."""
+    project = make_project()
+    bureau = users["bureau"]
+    services.record_stage(user=bureau, project=project, stage="intention", date=dt.date(2026, 1, 10))
+    signed = services.record_stage(
+        user=bureau, project=project, stage="signed", date=dt.date(2026, 2, 1), amount=D("300")
+    )
+    services.record_stage(user=bureau, project=project, stage="producing", date=dt.date(2026, 3, 1))
+    # The caller's instance and the row agree.
+    assert (project.intention_on, project.signed_on, project.started_on, project.producing_on) == (
+        dt.date(2026, 1, 10),
+        dt.date(2026, 2, 1),
+        None,
+        dt.date(2026, 3, 1),
+    )
+    project.refresh_from_db()
+    assert (project.signed_on, project.producing_on, project.stage_date) == (
+        dt.date(2026, 2, 1),
+        dt.date(2026, 3, 1),
+        dt.date(2026, 3, 1),
+    )
+    services.record_stage(user=bureau, project=project, stage="signed", date=dt.date(2026, 1, 20))  # corrected
+    services.delete_stage_event(user=bureau, event=project.stage_events.get(stage="producing"))
+    project.refresh_from_db()
+    assert (project.signed_on, project.producing_on, project.stage, project.stage_date) == (
+        dt.date(2026, 1, 20),
+        None,
+        "signed",
+        dt.date(2026, 1, 20),
+    )
+    other = make_project(code="P-OTHER")
+    assert stage_columns_out_of_step() == []
+    # Not in the project's history: the stage events' own history records every change.
+    assert not hasattr(Project.history.model, "signed_on")
+    # The migration's backfill gives the same columns.
+    Project.objects.update(intention_on=None, signed_on=dt.date(2020, 1, 1), producing_on=dt.date(2020, 1, 1))
+    assert stage_columns_out_of_step() == [project.pk, other.pk]
+    fill_stage_dates(django_apps, None)
+    assert stage_columns_out_of_step() == []
+    assert signed.pk == project.stage_events.get(stage="signed").pk

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
+from zhaoshang.demo.activity import clock
 from zhaoshang.projects.models import Project
+from zhaoshang.projects.services import mark_reported
 from zhaoshang.scheduling import reports, selectors, services
-from zhaoshang.scheduling.models import ProgressReport, SchedulingConfig
+from zhaoshang.scheduling.models import SchedulingConfig
 
 from .conftest import FILLED, report_of
 
 pytestmark = pytest.mark.django_db
+fill_last_report_dates = importlib.import_module(
+    "zhaoshang.scheduling.migrations.0002_last_report_dates"
+).fill_last_report_dates
 
 
 def stalled(user, today, **config):
@@ -49,12 +56,41 @@ def test_a_submitted_report_counts_as_activity(county, users):
     scheduling_round = services.open_round(user=users["bureau"], date=dt.date(2026, 10, 12))
     report = report_of(scheduling_round, "A1")
     reports.save_report(user=users["reporter_a"], report=report, data=FILLED)
-    reports.submit_report(user=users["reporter_a"], report=report)
-    submitted = timezone.make_aware(dt.datetime(2026, 10, 12, 10))
-    ProgressReport.objects.filter(pk=report.pk).update(submitted_at=submitted, first_submitted_at=submitted)
+    with clock(timezone.make_aware(dt.datetime(2026, 10, 12, 10))):
+        reports.submit_report(user=users["reporter_a"], report=report)
+    assert Project.objects.get(code="A1").last_report_on == dt.date(2026, 10, 12)
     found = stalled(users["bureau"], dt.date(2026, 11, 1))
     assert "A1" not in found
     assert stalled(users["bureau"], dt.date(2026, 12, 11))["A1"].days == 60
+
+
+def test_the_last_report_date_is_the_local_day_of_the_latest_submission(county, users):
+    """Submitting keeps Project.last_report_on: the local (Asia/Shanghai) date, never moved back by an earlier
+    submission, and what the migration derives from the reports."""
+    early = services.open_round(user=users["bureau"], date=dt.date(2026, 10, 12))
+    report = report_of(early, "A1")
+    reports.save_report(user=users["reporter_a"], report=report, data=FILLED)
+    # 23:30 UTC on 10-12 is 07:30 on 10-13 in Shanghai.
+    with clock(dt.datetime(2026, 10, 12, 23, 30, tzinfo=dt.UTC)):
+        reports.submit_report(user=users["reporter_a"], report=report)
+    assert Project.objects.get(code="A1").last_report_on == dt.date(2026, 10, 13)
+    other = report_of(early, "A2")
+    reports.save_report(user=users["reporter_a"], report=other, data=FILLED)
+    with clock(timezone.make_aware(dt.datetime(2026, 10, 14, 9))):
+        reports.submit_report(user=users["reporter_a"], report=other)
+    # A report submitted later but dated earlier (a clock set back) does not move the date back.
+    a1 = Project.objects.get(code="A1")
+    mark_reported(a1, dt.date(2026, 10, 1))
+    assert Project.objects.get(code="A1").last_report_on == dt.date(2026, 10, 13) == a1.last_report_on
+    assert Project.objects.get(code="A2").last_report_on == dt.date(2026, 10, 14)
+    assert Project.objects.get(code="B1").last_report_on is None
+    # The migration's backfill gives the same dates from the reports.
+    Project.objects.update(last_report_on=None)
+    fill_last_report_dates(django_apps, None)
+    assert dict(Project.objects.filter(last_report_on__isnull=False).values_list("code", "last_report_on")) == {
+        "A1": dt.date(2026, 10, 13),
+        "A2": dt.date(2026, 10, 14),
+    }
 
 
 def test_missing_two_closed_rounds_in_a_row(county, users):

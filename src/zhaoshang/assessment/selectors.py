@@ -17,8 +17,9 @@ from functools import partial
 
 from django.db import connection
 
+from zhaoshang.core.expressions import earliest_sql
 from zhaoshang.organization.models import Unit
-from zhaoshang.projects.models import FundsReceipt, Project, ProjectCredit, StageEvent
+from zhaoshang.projects.models import STAGE_DATE_FIELDS, FundsReceipt, Project, ProjectCredit, StageEvent
 from zhaoshang.targets.models import Indicator, Period, TargetGroup, Veto
 
 from . import engine
@@ -241,8 +242,9 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.Perio
     """The period's facts up to ``as_of`` on the reported basis, reduced in SQL (two queries):
 
     - the recognised projects that reached a stage the indicators read (or "signed") inside the period,
-      with that date per stage (the first event at or after the stage up to ``as_of``), their credits and
-      amounts, newest first as ``facts`` reads them;
+      with that date per stage (the first event at or after the stage up to ``as_of``, read from the
+      project's own stage-date columns, not from the events), their credits and amounts, newest first as
+      ``facts`` reads them;
     - per unit and share, the funds in place inside the period of its recognised projects, in all and of
       the projects at or above each funds indicator's minimum.
 
@@ -256,35 +258,22 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.Perio
     floors = sorted(engine.funds_floors(groups_by_unit))
     later = {stage: engine.STAGES[engine.STAGE_INDEX[stage] :] for stage in stages}
     read = later[stages[0]]  # every stage at or after the earliest one read
-    columns = ", ".join(
-        f"MIN(CASE WHEN e.stage IN {_in(later[s])} THEN e.date END) AS r{i}" for i, s in enumerate(stages)
-    )
-    # The projects with an event of a stage read inside the period, then all their events of those stages up
-    # to the as-of date (a stage may have been reached earlier, through a later stage).
+    # Each stage's date is the project's own column (kept with its stage events); one reached later than the
+    # as-of date did not exist yet. A stage is reached on the first date of it and the later stages.
+    own = {stage: f"CASE WHEN {STAGE_DATE_FIELDS[stage]} <= %s THEN {STAGE_DATE_FIELDS[stage]} END" for stage in read}
+    columns = ", ".join(f"{earliest_sql([own[stage] for stage in later[s]])} AS r{i}" for i, s in enumerate(stages))
+    moved = " OR ".join(f"{STAGE_DATE_FIELDS[stage]} BETWEEN %s AND %s" for stage in read)
+    # The projects with a stage read dated inside the period, with their reached dates and credits.
     reached_sql = f"""
-        WITH moved AS (
-            SELECT DISTINCT project_id FROM projects_stageevent
-            WHERE stage IN {_in(read)} AND date >= %s AND date <= %s
-        ), reached AS (
-            SELECT e.project_id, {columns}
-            FROM moved JOIN projects_stageevent e ON e.project_id = moved.project_id
-            WHERE e.stage IN {_in(read)} AND e.date <= %s
-            GROUP BY e.project_id
-        )
         SELECT p.id, c.unit_id, {sql.money("c.share")}, {sql.money("p.planned_investment")},
-               {sql.money("p.contract_amount")}, p.capital_type, {", ".join(f"r.r{i}" for i in range(len(stages)))}
-        FROM reached r
-        JOIN projects_project p ON p.id = r.project_id
+               {sql.money("p.contract_amount")}, p.capital_type, {", ".join(f"p.r{i}" for i in range(len(stages)))}
+        FROM (SELECT *, {columns} FROM projects_project WHERE {moved}) p
         JOIN projects_projectcredit c ON c.project_id = p.id
-        WHERE ({" OR ".join(f"r.r{i} >= %s" for i in range(len(stages)))}){rules}
+        WHERE ({" OR ".join(f"p.r{i} >= %s" for i in range(len(stages)))}){rules}
         ORDER BY p.id DESC"""
     reached_params = [
-        *read,
-        period.start,
-        until,
-        *(stage for s in stages for stage in later[s]),
-        *read,
-        until,
+        *(until for s in stages for _stage in later[s]),
+        *(value for _stage in read for value in (period.start, until)),
         *[period.start] * len(stages),
         *rule_params,
     ]
@@ -365,14 +354,14 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.Perio
 def moved_by_unit(period: Period, until: dt.date) -> dict[int, int]:
     """Per unit, its recognised projects with a stage event inside the period up to ``until``."""
     rules, params = recognition_sql(period)
+    moved = " OR ".join(f"p.{column} BETWEEN %s AND %s" for column in STAGE_DATE_FIELDS.values())
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT c.unit_id, COUNT(*)
                 FROM projects_projectcredit c JOIN projects_project p ON p.id = c.project_id
-                WHERE c.project_id IN (SELECT project_id FROM projects_stageevent
-                                       WHERE date >= %s AND date <= %s){rules}
+                WHERE ({moved}){rules}
                 GROUP BY c.unit_id""",
-            [period.start, until, *params],
+            [*(value for _column in STAGE_DATE_FIELDS.values() for value in (period.start, until)), *params],
         )
         return dict(cursor.fetchall())
 

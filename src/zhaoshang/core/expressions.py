@@ -1,11 +1,13 @@
-"""Database expressions shared by the apps."""
+"""Database expressions shared by the apps (and, for hand-written SQL, their text)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import DateField, Func
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -41,3 +43,16 @@ class LocalDate(Func):
             return self.as_sql(compiler, connection, **extra_context)
         sql, params = compiler.compile(self.get_source_expressions()[0])
         return f"date({sql}, %s)", (*params, f"{offset:+d} seconds")
+
+
+FAR_DATE = "9999-12-31"
+
+
+def earliest_sql(columns: Sequence[str]) -> str:
+    """SQL for the earliest of some date expressions, ignoring NULLs (NULL when all are)."""
+    if len(columns) == 1:
+        return columns[0]
+    if connection.vendor == "postgresql":
+        return f"LEAST({', '.join(columns)})"  # LEAST ignores NULLs there
+    # SQLite's min() of several values is NULL as soon as one is: compare with a date no event has instead.
+    return f"NULLIF(min({', '.join(f'COALESCE({c}, {FAR_DATE!r})' for c in columns)}), {FAR_DATE!r})"

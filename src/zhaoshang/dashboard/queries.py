@@ -2,8 +2,9 @@
 
 A project *reaches* a stage on the date of its own event for that stage or, if the stage was skipped, on the
 date of the first later stage recorded (a project that started has signed) — the assessment engine's rule and
-the ledger's ``reached`` filter. The per-project first dates are computed once in a common table expression
-(``facts``) over the projects that had any stage event in the dates compared; every section (windows, funnel,
+the ledger's ``reached`` filter. Each project carries its stages' dates (``Project.signed_on`` and so on, kept
+with its stage events), so the first dates are worked out row by row in a common table expression
+(``reached``) over the projects with any stage in the dates compared; every section (windows, funnel,
 breakdowns, months) is a GROUP BY over it, all in one statement joined by UNION ALL.
 
 The SQL is written by hand because it aggregates an aggregate; the projects a user may see come from the ORM
@@ -20,8 +21,9 @@ from itertools import pairwise
 from django.db import connection
 from django.db.models import QuerySet
 
+from zhaoshang.core.expressions import earliest_sql
 from zhaoshang.projects.choices import Stage
-from zhaoshang.projects.models import FundsReceipt, Investor, Project, StageEvent
+from zhaoshang.projects.models import STAGE_DATE_FIELDS, FundsReceipt, Investor, Project
 
 from .windows import Span, year_earlier
 
@@ -37,12 +39,11 @@ BANDS = (
 )
 DIMENSIONS = ("industry", "chain", "origin", "kind", "high_tech", "band")
 NUM = "CAST(NULL AS NUMERIC)"
-FAR = "9999-12-31"
 
 
-def _stages_from(stage: str) -> str:
-    """``('signed', 'started', 'producing')`` for "signed": the stage and the later ones, as SQL (constants)."""
-    return "(" + ", ".join(f"'{s}'" for s in STAGES[STAGES.index(stage) :]) + ")"
+def _stages_from(stage: str) -> tuple[str, ...]:
+    """``('signed', 'started', 'producing')`` for "signed": the stage and the later ones."""
+    return STAGES[STAGES.index(stage) :]
 
 
 class Sql:
@@ -80,16 +81,6 @@ def _between(column: str, span: Span) -> Sql:
     return Sql().add(f"{column} BETWEEN %s AND %s", span.start, span.end)
 
 
-def _earliest(columns: Sequence[str]) -> str:
-    """The earliest of some date columns, ignoring NULLs (NULL when all are)."""
-    if len(columns) == 1:
-        return columns[0]
-    if connection.vendor == "postgresql":
-        return f"LEAST({', '.join(columns)})"  # LEAST ignores NULLs there
-    # SQLite's min() of several values is NULL as soon as one is: compare with a date no event has instead.
-    return f"NULLIF(min({', '.join(f'COALESCE({c}, {FAR!r})' for c in columns)}), {FAR!r})"
-
-
 def _days_between(later: str, earlier: str) -> str:
     if connection.vendor == "postgresql":
         return f"({later} - {earlier})"
@@ -109,14 +100,14 @@ def money(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def _usd_sql(usd_rate: Decimal) -> Sql:
+def _usd_sql(usd_rate: Decimal, alias: str) -> Sql:
     """Foreign capital in 10k USD, as the assessment converts it: as recorded in USD, else through yuan at the
     period's rate (zero for domestic projects)."""
     return Sql().add(
-        "CASE WHEN p.capital_type = 'foreign' AND p.foreign_investment IS NOT NULL THEN"
-        " CASE p.currency WHEN 'USD' THEN p.foreign_investment"
-        " WHEN 'CNY' THEN p.foreign_investment / %s"
-        " ELSE p.foreign_investment * COALESCE(p.exchange_rate, 0) / %s END ELSE 0 END",
+        f"CASE WHEN {alias}.capital_type = 'foreign' AND {alias}.foreign_investment IS NOT NULL THEN"
+        f" CASE {alias}.currency WHEN 'USD' THEN {alias}.foreign_investment"
+        f" WHEN 'CNY' THEN {alias}.foreign_investment / %s"
+        f" ELSE {alias}.foreign_investment * COALESCE({alias}.exchange_rate, 0) / %s END ELSE 0 END",
         usd_rate,
         usd_rate,
     )
@@ -142,13 +133,6 @@ def _month_key(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"to_char({column}, 'YYYY-MM')"
     return f"substr({column}, 1, 7)"  # SQLite keeps dates as ISO text
-
-
-def _not_indexed(scope) -> str:
-    """SQLite, without statistics, reads a date range through the date index row by row even when the range holds
-    most of the table; for the whole ledger a plain scan is several times faster there. (A unit's few projects
-    are best found through the project index; PostgreSQL's planner chooses by itself.)"""
-    return " NOT INDEXED" if connection.vendor == "sqlite" and scope is None else ""
 
 
 def _union(branches: Sequence[Sql]) -> Sql:
@@ -185,54 +169,50 @@ def reached_facts(
     cover = _cover([*windows.values(), *(s for s in (this_year, last_year) if s)])
     if cover is None:
         return result
-    e, p, i = StageEvent._meta.db_table, Project._meta.db_table, Investor._meta.db_table
+    p, i = Project._meta.db_table, Investor._meta.db_table
 
-    # The projects (in scope) that can count anywhere: any stage event this period (the funnel reads every stage)
-    # and, a year earlier, a signing or later event (last year's figures are signings and starts only).
+    # The projects (in scope) that can count anywhere: any stage dated this period (the funnel reads every stage)
+    # and, a year earlier, a signing or later (last year's figures are signings and starts only). Each stage's
+    # date is the project's own column (kept with its stage events), NULL when after the dates compared.
     this = _cover([windows["current"], windows["month_ago"], *([this_year] if this_year else [])])
     before = _cover([windows["year_ago"], *([last_year] if last_year else [])])
     moved = []
     if this is not None:
-        moved.append(Sql().add(f"SELECT project_id FROM {e} WHERE date >= %s AND date <= %s", this.start, this.end))
+        moved += [_between(f"p.{STAGE_DATE_FIELDS[stage]}", this) for stage in STAGES]
     if before is not None:
-        moved.append(
-            Sql().add(
-                f"SELECT project_id FROM {e} WHERE stage IN {_stages_from('signed')} AND date >= %s AND date <= %s",
-                before.start,
-                before.end,
-            )
-        )
-    sql = Sql().add("WITH moved AS (")
-    for index, branch in enumerate(moved):
-        sql.add(" UNION " if index else "").extend(branch).extend(scope_sql(scope, "project_id"))
-    sql.add("), ")
-    # Each stage's own date (one event per project and stage) and the date each stage was reached: the first of
-    # its own and the later stages' dates (cheaper than a MIN over a list of stages for every event; the database
-    # works out each MIN once per project).
-    own = {stage: f"MIN(CASE WHEN stage = '{stage}' THEN date END)" for stage in PIPELINE}
-    sql.add("reached AS MATERIALIZED (SELECT project_id")
+        moved += [_between(f"p.{STAGE_DATE_FIELDS[stage]}", before) for stage in _stages_from("signed")]
+    # One pass over the projects: each stage's own date (NULL when after the dates compared) and the date it was
+    # reached, the first of its own and the later stages' dates (the inner SELECT is folded into the outer one).
+    columns = "id, investor_id, industry, chain, kind, high_tech, capital_type, currency, foreign_investment"
+    columns += ", exchange_rate, planned, contract"
+    sql = Sql().add(f"WITH reached AS MATERIALIZED (SELECT {columns}")
+    sql.add("".join(f", o_{stage}" for stage in PIPELINE[:-1]))
     for index, stage in enumerate(PIPELINE):
-        sql.add(f", {_earliest([own[s] for s in PIPELINE[index:]])} AS r_{stage}")
-    for stage in PIPELINE[:-1]:
-        sql.add(f", {own[stage]} AS o_{stage}")
+        sql.add(f", {earliest_sql([f'o_{s}' for s in PIPELINE[index:]])} AS r_{stage}")
     sql.add(
-        f" FROM {e} WHERE date <= %s AND project_id IN (SELECT project_id FROM moved) GROUP BY project_id), ",
-        cover.end,
+        " FROM (SELECT p.id, p.investor_id, p.industry, p.industry_chain AS chain, p.kind, p.high_tech,"
+        " p.capital_type, p.currency, p.foreign_investment, p.exchange_rate, p.planned_investment AS planned,"
+        " p.contract_amount AS contract"
     )
-    sql.add(
-        "facts AS MATERIALIZED (SELECT p.id, p.industry, p.industry_chain AS chain, COALESCE(i.origin, '') AS origin,"
-        " p.kind, CASE WHEN p.high_tech THEN '1' ELSE '0' END AS high_tech, p.capital_type,"
-        " p.planned_investment AS planned, p.contract_amount AS contract, "
-    )
-    sql.extend(_usd_sql(usd_rate)).add(" AS usd")
     for stage in PIPELINE:
-        sql.add(f", r.r_{stage}")
-    # Amounts and kinds only for the projects that signed or started in the dates: the others count in the funnel
-    # and the durations alone, which read ``reached``.
-    sql.add(f" FROM reached r JOIN {p} p ON p.id = r.project_id LEFT JOIN {i} i ON i.id = p.investor_id WHERE ")
-    sql.extend(_between("r.r_signed", cover)).add(" OR ").extend(_between("r.r_started", cover)).add("), ")
-    # The projects signed in the current window, for the breakdowns.
-    sql.add("signed AS MATERIALIZED (SELECT * FROM facts WHERE ").extend(_between("r_signed", current)).add(") ")
+        column = f"p.{STAGE_DATE_FIELDS[stage]}"
+        sql.add(f", CASE WHEN {column} <= %s THEN {column} END AS o_{stage}", cover.end)
+    sql.add(f" FROM {p} p WHERE (")
+    for index, condition in enumerate(moved):
+        sql.add(" OR " if index else "").extend(condition)
+    sql.add(")").extend(scope_sql(scope, "p.id")).add(") d), ")
+    # Amounts are read for the projects that signed or started in the dates; the others count in the funnel and
+    # the durations alone.
+    sql.add("facts AS MATERIALIZED (SELECT r.*, ")
+    sql.extend(_usd_sql(usd_rate, "r")).add(" AS usd FROM reached r WHERE ")
+    sql.extend(_between("r_signed", cover)).add(" OR ").extend(_between("r_started", cover)).add("), ")
+    # The projects signed in the current window, for the breakdowns (with their investors' origin).
+    sql.add(
+        "signed AS MATERIALIZED (SELECT f.industry, f.chain, COALESCE(i.origin, '') AS origin, f.kind,"
+        " CASE WHEN f.high_tech THEN '1' ELSE '0' END AS high_tech, f.planned, f.contract"
+        f" FROM facts f LEFT JOIN {i} i ON i.id = f.investor_id WHERE "
+    )
+    sql.extend(_between("f.r_signed", current)).add(") ")
 
     branches: list[Sql] = []
     for name, span in windows.items():
@@ -326,8 +306,8 @@ def _as_date(value) -> dt.date:
 
 
 def funds(*, scope: QuerySet | None, windows: dict[str, Span], months: Sequence[dict]) -> dict:
-    """Funds in place: the receipts dated inside each window and month. The database sums them by day (one scan,
-    a few hundred rows back); the spans are added up here."""
+    """Funds in place: the receipts dated inside each window and month. The database sums them by day (one walk
+    along the receipts' covering date index, a few hundred rows back); the spans are added up here."""
     spans = {name: span for name, span in windows.items()}
     for index, month in enumerate(months):
         spans[f"c{index}"] = month["span"]
@@ -337,7 +317,7 @@ def funds(*, scope: QuerySet | None, windows: dict[str, Span], months: Sequence[
     if cover is not None:
         r = FundsReceipt._meta.db_table
         sql = Sql().add(
-            f"SELECT f.date, SUM(f.amount) FROM {r} f{_not_indexed(scope)} WHERE f.date >= %s AND f.date <= %s",
+            f"SELECT f.date, SUM(f.amount) FROM {r} f WHERE f.date >= %s AND f.date <= %s",
             cover.start,
             cover.end,
         )

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, DateField, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -186,7 +186,8 @@ def stalled_queryset(*, user, today: dt.date | None = None, config: SchedulingCo
     submitted report for N days (N from the settings; entering the project counts as activity), or missing from
     their last two closed rounds. Annotated with ``last_activity`` and ordered longest idle first, then by code.
     The last stage change is the project's ``stage_date``: the services keep it at the date of its furthest
-    stage, and stage dates never run backwards, so no stage event is later."""
+    stage, and stage dates never run backwards, so no stage event is later. The last report is the project's
+    ``last_report_on``, which submitting a report keeps (``projects.services.mark_reported``): no report is read."""
     today = today or timezone.localdate()
     config = config or SchedulingConfig.load()
     cutoff = today - dt.timedelta(days=config.stalled_after_days)
@@ -194,25 +195,19 @@ def stalled_queryset(*, user, today: dt.date | None = None, config: SchedulingCo
     # Producing projects have reached the last stage: nothing is left to stall.
     active = Project.objects.restrict(user, "view").filter(status=Status.ACTIVE).exclude(stage=Stage.PRODUCING)
     idle = (
-        active.filter(created_at__lt=after_cutoff)
-        .filter(Q(stage_date__isnull=True) | Q(stage_date__lte=cutoff))
-        .exclude(Exists(ProgressReport.objects.filter(project=OuterRef("pk"), submitted_at__gte=after_cutoff)))
-    )
-    last_report = (
-        ProgressReport.objects.filter(project=OuterRef("pk"), submitted_at__isnull=False)
-        .order_by()
-        .values("project")
-        .annotate(m=Max(LocalDate("submitted_at")))
+        Q(created_at__lt=after_cutoff)
+        & (Q(stage_date__isnull=True) | Q(stage_date__lte=cutoff))
+        & (Q(last_report_on__isnull=True) | Q(last_report_on__lte=cutoff))
     )
     never = Value(dt.date.min, output_field=DateField())
     return (
-        active.filter(Q(pk__in=idle.values("pk")) | Q(pk__in=_missed_two_ids()))
+        active.filter(idle | Q(pk__in=_missed_two_ids()))
         .select_related("responsible_unit")
         .annotate(
             last_activity=Greatest(
                 LocalDate("created_at"),
                 Coalesce("stage_date", never),
-                Coalesce(Subquery(last_report.values("m")[:1]), never),
+                Coalesce("last_report_on", never),
                 output_field=DateField(),
             )
         )

@@ -102,7 +102,7 @@ class Generator:
 
     def projects(self, investor_count: int):
         """Yield (project row, credits, events, receipt count hint) in id order."""
-        from zhaoshang.projects.services import stage_fields
+        from zhaoshang.projects.services import last_activity, stage_fields
 
         rng, data = self.rng, self.data
         window = (self.today - START).days
@@ -181,6 +181,7 @@ class Generator:
                 "funds_total": Decimal(0),
                 "remarks": "",
                 "created_at": created,
+                "last_activity_on": last_activity(created_at=created, stage_date=last_date, last_report_on=None),
                 "updated_at": created,
                 "created_by_id": None,
             }

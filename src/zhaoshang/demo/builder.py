@@ -32,7 +32,7 @@ from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
 from zhaoshang.projects.choices import CapitalType, Currency, Kind, Stage, Status
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
-from zhaoshang.projects.services import stage_fields
+from zhaoshang.projects.services import last_activity, stage_fields
 from zhaoshang.targets.models import Period
 
 from . import activity, data
@@ -565,7 +565,10 @@ def _write_projects(plans: list[_Plan], investors: list[Investor], rng: random.R
         plan.project.created_at = created_at[id(plan.project)]
         last = max([plan.project.stage_date, *(d for d, *_ in plan.receipts)])
         plan.project.updated_at = max(plan.project.created_at, _at(last, rng, now))
-    Project.objects.bulk_update(projects, ["created_at", "updated_at"], batch_size=BATCH)
+        plan.project.last_activity_on = last_activity(
+            created_at=plan.project.created_at, stage_date=plan.project.stage_date, last_report_on=None
+        )
+    Project.objects.bulk_update(projects, ["created_at", "updated_at", "last_activity_on"], batch_size=BATCH)
 
     credits, events, receipts = [], [], []
     created_rows, changed_rows = [], []

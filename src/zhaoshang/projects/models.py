@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -102,6 +103,10 @@ class Project(RestrictedModel):
     # The local date of the latest submitted progress report, kept by scheduling when a report is submitted:
     # the stalled rule reads it instead of every report (the reports keep their own history).
     last_report_on = models.DateField(_("last progress report"), null=True, blank=True, editable=False)
+    # The last day anything happened to the project: entered, a stage reached or a report submitted (the latest of
+    # the local date of created_at, stage_date and last_report_on; ``services.last_activity``). The stalled rule
+    # lists the projects idle longest first by it.
+    last_activity_on = models.DateField(_("last activity"), default=timezone.localdate, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     status_reason = models.CharField(_("reason stalled or dropped"), max_length=500, blank=True)
     status_date = models.DateField(_("date stalled or dropped"), null=True, blank=True)
@@ -122,7 +127,7 @@ class Project(RestrictedModel):
         Unit, through="ProjectCredit", related_name="credited_projects", verbose_name=_("credited units")
     )
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "funds_total", *STAGE_DATE_FIELDS.values(), "last_report_on"]
+        excluded_fields=["updated_at", "funds_total", *STAGE_DATE_FIELDS.values(), "last_report_on", "last_activity_on"]
     )
 
     class Meta:
@@ -137,7 +142,10 @@ class Project(RestrictedModel):
             models.Index(fields=["industry"]),
             models.Index(fields=["kind"]),
             models.Index(fields=["contract_amount"]),
-            models.Index(fields=["planned_investment"]),
+            # With status and stage: the dashboard's big projects (planned ≥ an amount, active, not producing) are
+            # counted and summed from the index alone.
+            models.Index(fields=["planned_investment", "status", "stage"], name="project_planned_idx"),
+            models.Index(fields=["status", "last_activity_on", "code"], name="project_last_activity_idx"),
         ]
 
     def __str__(self) -> str:

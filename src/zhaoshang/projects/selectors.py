@@ -71,11 +71,12 @@ def project_history(project: Project) -> list:
     return entries_for(records)
 
 
-def stage_columns_out_of_step(projects=None) -> list[int]:
-    """The ids of the projects (all, or a queryset of them) whose stage, stage date or per-stage dates do not
-    follow from their stage events, as ``services.stage_fields`` derives them: empty when every writer kept
-    them. For tests and for checking a database by hand."""
-    from .services import stage_fields
+def derived_columns_out_of_step(projects=None) -> list[int]:
+    """The ids of the projects (all, or a queryset of them) whose stage, stage date, per-stage dates or last
+    activity do not follow from their stage events (and entry and last report), as ``services.stage_fields``
+    and ``services.last_activity`` derive them: empty when every writer kept them. For tests and for checking a
+    database by hand."""
+    from .services import last_activity, stage_fields
 
     projects = Project.objects.all() if projects is None else projects
     dates: dict[int, dict] = {}
@@ -84,8 +85,12 @@ def stage_columns_out_of_step(projects=None) -> list[int]:
     ):
         dates.setdefault(project_id, {})[stage] = date
     columns = ["stage", "stage_date", *STAGE_DATE_FIELDS.values()]
-    return [
-        row["pk"]
-        for row in projects.order_by("pk").values("pk", *columns)
-        if stage_fields(dates.get(row["pk"], {})) != {name: row[name] for name in columns}
-    ]
+    wrong = []
+    for row in projects.order_by("pk").values("pk", "created_at", "last_report_on", "last_activity_on", *columns):
+        wanted = stage_fields(dates.get(row["pk"], {}))
+        wanted["last_activity_on"] = last_activity(
+            created_at=row["created_at"], stage_date=wanted["stage_date"], last_report_on=row["last_report_on"]
+        )
+        if wanted != {name: row[name] for name in wanted}:
+            wrong.append(row["pk"])
+    return wrong

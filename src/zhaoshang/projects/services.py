@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhaoshang.core.history import as_user
@@ -184,6 +185,7 @@ def create_project(
         if name in data:
             setattr(project, name, data[name])
     project.full_clean(exclude=["stage", "stage_date"])
+    project.last_activity_on = last_activity(created_at=None, stage_date=None, last_report_on=None)
     as_user(project, user).save()
     _replace_credits(user=user, project=project, credits=credits)
     return project
@@ -248,11 +250,34 @@ def stage_fields(dates: dict[str, dt.date]) -> dict:
     return fields | {column: dates.get(stage) for stage, column in STAGE_DATE_FIELDS.items()}
 
 
+def last_activity(*, created_at: dt.datetime | None, stage_date: dt.date | None, last_report_on: dt.date | None):
+    """The last day anything happened to a project: the latest of the day it was entered (local date; today
+    for a project being entered), its stage date and its last report."""
+    entered = timezone.localdate(created_at) if created_at is not None else timezone.localdate()
+    return max(d for d in (entered, stage_date, last_report_on) if d is not None)
+
+
+def refresh_last_activity(projects) -> None:
+    """Recompute ``last_activity_on`` for a queryset of projects from their entry, stage date and last report
+    (after their entry dates were corrected, say): one UPDATE per distinct day."""
+    by_day: dict[dt.date, list[int]] = {}
+    for pk, created_at, stage_date, last_report_on in projects.values_list(
+        "pk", "created_at", "stage_date", "last_report_on"
+    ):
+        day = last_activity(created_at=created_at, stage_date=stage_date, last_report_on=last_report_on)
+        by_day.setdefault(day, []).append(pk)
+    for day, ids in by_day.items():
+        Project.objects.filter(pk__in=ids).update(last_activity_on=day)
+
+
 def refresh_stage(project: Project) -> None:
-    """Set the project's stage, stage date and stage dates from its stage events."""
+    """Set the project's stage, stage date, stage dates and last activity from its stage events."""
     dates = {event.stage: event.date for event in project.stage_events.all()}
     for name, value in stage_fields(dates).items():
         setattr(project, name, value)
+    project.last_activity_on = last_activity(
+        created_at=project.created_at, stage_date=project.stage_date, last_report_on=project.last_report_on
+    )
 
 
 @transaction.atomic
@@ -287,18 +312,20 @@ def record_stage(
     refresh_stage(project)
     as_user(project, user).save()
     # The caller's instance must not go stale: a later save of it would put the old stage back.
-    for name in (*stage_fields({}), "contract_amount"):
+    for name in (*stage_fields({}), "last_activity_on", "contract_amount"):
         setattr(caller_copy, name, getattr(project, name))
     return event
 
 
 def mark_reported(project: Project, day: dt.date) -> None:
     """A progress report on the project was submitted on ``day`` (local date): keep ``last_report_on``, the
-    latest such day, in the database and on this instance. Derived like stage_date, so not in the history."""
-    later = Q(last_report_on__isnull=True) | Q(last_report_on__lt=day)
-    Project.objects.filter(later, pk=project.pk).update(last_report_on=day)
-    if project.last_report_on is None or project.last_report_on < day:
-        project.last_report_on = day
+    latest such day, and ``last_activity_on`` in the database and on this instance. Derived like stage_date, so
+    not in the history."""
+    for name in ("last_report_on", "last_activity_on"):
+        later = Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__lt": day})
+        Project.objects.filter(later, pk=project.pk).update(**{name: day})
+        if getattr(project, name) is None or getattr(project, name) < day:
+            setattr(project, name, day)
 
 
 @transaction.atomic

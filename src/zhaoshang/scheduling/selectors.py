@@ -7,12 +7,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, F, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhaoshang.core.expressions import LocalDate
 from zhaoshang.core.history import entries_for
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Stage, Status
@@ -177,41 +175,26 @@ class StalledProject:
     missed_rounds: list[dt.date] = field(default_factory=list)
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def stalled_queryset(*, user, today: dt.date | None = None, config: SchedulingConfig | None = None):
     """The active projects not yet producing that the stalled rule finds, as one query: no stage change and no
     submitted report for N days (N from the settings; entering the project counts as activity), or missing from
     their last two closed rounds. Annotated with ``last_activity`` and ordered longest idle first, then by code.
     The last stage change is the project's ``stage_date``: the services keep it at the date of its furthest
     stage, and stage dates never run backwards, so no stage event is later. The last report is the project's
-    ``last_report_on``, which submitting a report keeps (``projects.services.mark_reported``): no report is read."""
+    ``last_report_on``, which submitting a report keeps (``projects.services.mark_reported``): no report is read,
+    and the longest idle are the first entries of an index."""
     today = today or timezone.localdate()
     config = config or SchedulingConfig.load()
     cutoff = today - dt.timedelta(days=config.stalled_after_days)
-    after_cutoff = _day_start(cutoff + dt.timedelta(days=1))
     # Producing projects have reached the last stage: nothing is left to stall.
     active = Project.objects.restrict(user, "view").filter(status=Status.ACTIVE).exclude(stage=Stage.PRODUCING)
-    idle = (
-        Q(created_at__lt=after_cutoff)
-        & (Q(stage_date__isnull=True) | Q(stage_date__lte=cutoff))
-        & (Q(last_report_on__isnull=True) | Q(last_report_on__lte=cutoff))
-    )
-    never = Value(dt.date.min, output_field=DateField())
+    # The last activity is the latest of the day the project was entered, its stage date and its last report,
+    # kept on the project by the services (``projects.services.last_activity``): one indexed column.
     return (
-        active.filter(idle | Q(pk__in=_missed_two_ids()))
+        active.filter(Q(last_activity_on__lte=cutoff) | Q(pk__in=_missed_two_ids()))
         .select_related("responsible_unit")
-        .annotate(
-            last_activity=Greatest(
-                LocalDate("created_at"),
-                Coalesce("stage_date", never),
-                Coalesce("last_report_on", never),
-                output_field=DateField(),
-            )
-        )
-        .order_by("last_activity", "code")
+        .annotate(last_activity=F("last_activity_on"))
+        .order_by("last_activity_on", "code")
     )
 
 

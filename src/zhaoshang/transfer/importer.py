@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Stage, Status
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
-from zhaoshang.projects.services import stage_fields
+from zhaoshang.projects.services import last_activity, stage_fields
 
 from . import columns as c
 from .errors import ErrorList, RowError, error_workbook_bytes
@@ -273,6 +273,11 @@ class _Planner:
         if lead is not None:
             dates[Stage.LEAD] = lead.date
         values.update(stage_fields(dates))
+        values["last_activity_on"] = last_activity(
+            created_at=project.created_at if project is not None else None,
+            stage_date=values["stage_date"],
+            last_report_on=project.last_report_on if project is not None else None,
+        )
         if row.current in (Status.STALLED, Status.DROPPED):
             same = project is not None and project.status == row.current
             values["status"] = row.current

@@ -18,7 +18,7 @@ from zhaoshang.demo.builder import PASSWORD, build_demo
 from zhaoshang.organization.choices import Role
 from zhaoshang.organization.models import User
 from zhaoshang.projects.models import Project, StageEvent
-from zhaoshang.projects.selectors import stage_columns_out_of_step
+from zhaoshang.projects.selectors import derived_columns_out_of_step
 from zhaoshang.scheduling import selectors
 from zhaoshang.scheduling.choices import FINISHED, ItemStatus, ReportStatus, RoundStatus
 from zhaoshang.scheduling.models import CoordinationItem, ProgressReport, SchedulingConfig, SchedulingRound
@@ -91,7 +91,7 @@ def check_reports_follow_the_ledger_and_their_reporters(demo):
 
 def check_projects_carry_their_stage_dates_and_last_reports(demo):
     """The columns the dashboard, assessment and stalled rule read instead of the events and reports."""
-    assert stage_columns_out_of_step() == []
+    assert derived_columns_out_of_step() == []
     latest = (
         ProgressReport.objects.filter(submitted_at__isnull=False).values("project_id").annotate(at=Max("submitted_at"))
     )

@@ -12,9 +12,10 @@ from django.utils import translation
 
 from zhaoshang.projects import services
 from zhaoshang.projects.models import Project
-from zhaoshang.projects.selectors import stage_columns_out_of_step
+from zhaoshang.projects.selectors import derived_columns_out_of_step
 
 fill_stage_dates = importlib.import_module("zhaoshang.projects.migrations.0006_stage_dates").fill_stage_dates
+fill_last_activity = importlib.import_module("zhaoshang.projects.migrations.0007_last_activity").fill_last_activity
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -252,12 +253,20 @@ def test_projects_carry_each_stage_date_as_recorded_corrected_and_deleted(users,
         dt.date(2026, 1, 20),
     )
     other = make_project(code="P-OTHER")
-    assert stage_columns_out_of_step() == []
+    assert derived_columns_out_of_step() == []
     # Not in the project's history: the stage events' own history records every change.
     assert not hasattr(Project.history.model, "signed_on")
     # The migration's backfill gives the same columns.
     Project.objects.update(intention_on=None, signed_on=dt.date(2020, 1, 1), producing_on=dt.date(2020, 1, 1))
-    assert stage_columns_out_of_step() == [project.pk, other.pk]
+    assert derived_columns_out_of_step() == [project.pk, other.pk]
     fill_stage_dates(django_apps, None)
-    assert stage_columns_out_of_step() == []
+    assert derived_columns_out_of_step() == []
+    # Last activity: the latest of entry, stage date and last report; the second migration derives it too.
+    assert project.last_activity_on == max(dt.date.today(), dt.date(2026, 1, 20))
+    services.mark_reported(other, dt.date.today() + dt.timedelta(days=1))
+    assert Project.objects.get(pk=other.pk).last_activity_on == dt.date.today() + dt.timedelta(days=1)
+    Project.objects.update(last_activity_on=dt.date(2020, 1, 1))
+    assert derived_columns_out_of_step() == [project.pk, other.pk]
+    fill_last_activity(django_apps, None)
+    assert derived_columns_out_of_step() == []
     assert signed.pk == project.stage_events.get(stage="signed").pk

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from zhaoshang.demo.activity import clock
 from zhaoshang.projects.models import Project
-from zhaoshang.projects.services import mark_reported
+from zhaoshang.projects.services import mark_reported, refresh_last_activity
 from zhaoshang.scheduling import reports, selectors, services
 from zhaoshang.scheduling.models import SchedulingConfig
 
@@ -32,9 +32,9 @@ def stalled(user, today, **config):
 
 def age(project_codes, created: dt.date) -> None:
     """Pretend the projects were entered on ``created``."""
-    Project.objects.filter(code__in=project_codes).update(
-        created_at=timezone.make_aware(dt.datetime.combine(created, dt.time(9)))
-    )
+    projects = Project.objects.filter(code__in=project_codes)
+    projects.update(created_at=timezone.make_aware(dt.datetime.combine(created, dt.time(9))))
+    refresh_last_activity(projects)
 
 
 def test_no_stage_change_and_no_report_for_n_days(county, users):
@@ -155,7 +155,7 @@ def test_longest_idle_first(county, users):
 
 def test_last_activity_is_the_local_date_of_entry(county, users):
     # Entered at 00:30 in Beijing (16:30 UTC the day before): the local date counts.
-    Project.objects.filter(code="A1").update(
-        created_at=timezone.make_aware(dt.datetime(2026, 1, 5, 0, 30), timezone.get_fixed_timezone(8 * 60))
-    )
+    a1 = Project.objects.filter(code="A1")
+    a1.update(created_at=timezone.make_aware(dt.datetime(2026, 1, 5, 0, 30), timezone.get_fixed_timezone(8 * 60)))
+    refresh_last_activity(a1)
     assert stalled(users["bureau"], dt.date(2026, 10, 30))["A1"].last_activity == dt.date(2026, 1, 5)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects import services
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
-from zhaoshang.projects.selectors import stage_columns_out_of_step
+from zhaoshang.projects.selectors import derived_columns_out_of_step
 from zhaoshang.transfer import columns as c
 from zhaoshang.transfer.importer import import_workbook
 
@@ -196,7 +196,7 @@ def test_the_same_file_again_changes_nothing(good_file, users):
 
 def test_reimport_updates_projects_credits_and_stages(tmp_path, good_file, users, units):
     import_workbook(good_file, user=users["bureau"])
-    assert stage_columns_out_of_step() == []
+    assert derived_columns_out_of_step() == []
     p1 = Project.objects.get(code="P1")
     dropped_credit = p1.credits.get(unit__code="T03")
     sheets = good_sheets()
@@ -238,7 +238,7 @@ def test_reimport_updates_projects_credits_and_stages(tmp_path, good_file, users
     assert (p1.stage, p1.stage_date) == ("started", D(2024, 6, 1))
     # Each stage's date column follows the events, the negotiating date removed from the file included.
     assert (p1.negotiating_on, p1.signed_on, p1.started_on) == (None, D(2024, 3, 2), D(2024, 6, 1))
-    assert stage_columns_out_of_step() == []
+    assert derived_columns_out_of_step() == []
     assert p1.funds_total == Decimal("399.50")
     assert FundsReceipt.objects.filter(project=p1).count() == 3
     p2 = Project.objects.get(code="P2")

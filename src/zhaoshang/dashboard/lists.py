@@ -42,7 +42,13 @@ def big_projects(scope, *, as_of: dt.date, big_amount: Decimal) -> dict:
     """Big projects still on their way (planned ≥ ``big_amount``, active, not yet producing): how many, and the
     largest ones with their stage, county leader and the days since their last progress (stage event or submitted
     progress report, up to the as-of date)."""
-    big_q = Q(planned_investment__gte=big_amount, status=Status.ACTIVE, stage__in=BIG_STAGES)
+    # Active and not yet producing, written as exclusions (the same projects): SQLite, without statistics, would
+    # read the status or stage index, most of the ledger, rather than the planned-investment range.
+    big_q = (
+        Q(planned_investment__gte=big_amount)
+        & ~Q(status__in=(Status.STALLED, Status.DROPPED))
+        & ~Q(stage__in=[s for s in Stage.values if s not in BIG_STAGES])
+    )
     totals = scope.queryset().filter(big_q).order_by().aggregate(count=Count("pk"), planned=Sum("planned_investment"))
     last_event = (
         StageEvent.objects.filter(project=OuterRef("pk"), date__lte=as_of)

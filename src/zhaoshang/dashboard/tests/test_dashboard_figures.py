@@ -220,10 +220,12 @@ def test_big_projects_stalled_and_overdue(users, units, county, period):
     from django.utils import timezone
 
     from zhaoshang.projects.models import Project
+    from zhaoshang.projects.services import mark_reported, refresh_last_activity
     from zhaoshang.scheduling.models import CoordinationItem, ProgressReport, SchedulingRound
 
     # Entered in January (the stalled rule counts entering a project as activity).
     Project.objects.update(created_at=timezone.make_aware(dt.datetime(2026, 1, 2, 9)))
+    refresh_last_activity(Project.objects.all())
 
     round_ = SchedulingRound.objects.create(
         date=dt.date(2026, 6, 12), planned_date=dt.date(2026, 6, 12), status="closed"
@@ -235,6 +237,7 @@ def test_big_projects_stalled_and_overdue(users, units, county, period):
         status="accepted",
         submitted_at=timezone.make_aware(dt.datetime(2026, 6, 11, 10)),
     )
+    mark_reported(county["P1"], dt.date(2026, 6, 11))  # what submitting the report does
     CoordinationItem.objects.create(
         project=county["P3"], description="用地指标", department=units["dept"], deadline=dt.date(2026, 6, 1)
     )

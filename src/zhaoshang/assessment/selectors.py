@@ -262,7 +262,9 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.Perio
     # as-of date did not exist yet. A stage is reached on the first date of it and the later stages.
     own = {stage: f"CASE WHEN {STAGE_DATE_FIELDS[stage]} <= %s THEN {STAGE_DATE_FIELDS[stage]} END" for stage in read}
     columns = ", ".join(f"{earliest_sql([own[stage] for stage in later[s]])} AS r{i}" for i, s in enumerate(stages))
-    moved = " OR ".join(f"{STAGE_DATE_FIELDS[stage]} BETWEEN %s AND %s" for stage in read)
+    # A project's stage date is the latest of its stage dates (they never run backwards along the pipeline), so the
+    # stage-date index passes over the projects that last moved before the period.
+    moved = "stage_date >= %s AND (" + " OR ".join(f"{STAGE_DATE_FIELDS[s]} BETWEEN %s AND %s" for s in read) + ")"
     # The projects with a stage read dated inside the period, with their reached dates and credits.
     reached_sql = f"""
         SELECT p.id, c.unit_id, {sql.money("c.share")}, {sql.money("p.planned_investment")},
@@ -273,6 +275,7 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.Perio
         ORDER BY p.id DESC"""
     reached_params = [
         *(until for s in stages for _stage in later[s]),
+        period.start,
         *(value for _stage in read for value in (period.start, until)),
         *[period.start] * len(stages),
         *rule_params,
@@ -354,14 +357,20 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.Perio
 def moved_by_unit(period: Period, until: dt.date) -> dict[int, int]:
     """Per unit, its recognised projects with a stage event inside the period up to ``until``."""
     rules, params = recognition_sql(period)
-    moved = " OR ".join(f"p.{column} BETWEEN %s AND %s" for column in STAGE_DATE_FIELDS.values())
+    moved = (
+        "p.stage_date >= %s AND (" + " OR ".join(f"p.{c} BETWEEN %s AND %s" for c in STAGE_DATE_FIELDS.values()) + ")"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT c.unit_id, COUNT(*)
                 FROM projects_projectcredit c JOIN projects_project p ON p.id = c.project_id
                 WHERE ({moved}){rules}
                 GROUP BY c.unit_id""",
-            [*(value for _column in STAGE_DATE_FIELDS.values() for value in (period.start, until)), *params],
+            [
+                period.start,
+                *(value for _column in STAGE_DATE_FIELDS.values() for value in (period.start, until)),
+                *params,
+            ],
         )
         return dict(cursor.fetchall())
 

@@ -197,43 +197,46 @@ def reached_facts(
     for stage in PIPELINE:
         column = f"p.{STAGE_DATE_FIELDS[stage]}"
         sql.add(f", CASE WHEN {column} <= %s THEN {column} END AS o_{stage}", cover.end)
-    sql.add(f" FROM {p} p WHERE (")
+    # A project's stage date is its furthest stage's, the latest of its dates (they never run backwards along the
+    # pipeline): the projects dated before every span are passed over by the stage-date index.
+    earliest = min(s.start for s in (this, before) if s is not None)
+    sql.add(f" FROM {p} p WHERE p.stage_date >= %s AND (", earliest)
     for index, condition in enumerate(moved):
         sql.add(" OR " if index else "").extend(condition)
     sql.add(")").extend(scope_sql(scope, "p.id")).add(") d), ")
-    # Amounts are read for the projects that signed or started in the dates; the others count in the funnel and
-    # the durations alone.
-    sql.add("facts AS MATERIALIZED (SELECT r.*, ")
-    sql.extend(_usd_sql(usd_rate, "r")).add(" AS usd FROM reached r WHERE ")
-    sql.extend(_between("r_signed", cover)).add(" OR ").extend(_between("r_started", cover)).add("), ")
     # The projects signed in the current window, for the breakdowns (with their investors' origin).
     sql.add(
-        "signed AS MATERIALIZED (SELECT f.industry, f.chain, COALESCE(i.origin, '') AS origin, f.kind,"
-        " CASE WHEN f.high_tech THEN '1' ELSE '0' END AS high_tech, f.planned, f.contract"
-        f" FROM facts f LEFT JOIN {i} i ON i.id = f.investor_id WHERE "
+        "signed AS MATERIALIZED (SELECT r.industry, r.chain, COALESCE(i.origin, '') AS origin, r.kind,"
+        " CASE WHEN r.high_tech THEN '1' ELSE '0' END AS high_tech, r.planned, r.contract"
+        f" FROM reached r LEFT JOIN {i} i ON i.id = r.investor_id WHERE "
     )
-    sql.extend(_between("f.r_signed", current)).add(") ")
+    sql.extend(_between("r.r_signed", current)).add(") ")
 
-    branches: list[Sql] = []
-    for name, span in windows.items():
+    # Every window's figures and the funnel: one row from one pass over the projects.
+    totals = Sql().add("SELECT 'totals', ''")
+    for span in windows.values():
         signed, started = _between("r_signed", span), _between("r_started", span)
-        branch = Sql().add(f"SELECT 'window', '{name}', SUM(CASE WHEN ").extend(signed).add(" THEN 1 ELSE 0 END)")
-        branch.add(", SUM(CASE WHEN ").extend(signed).add(" THEN contract END)")
-        branch.add(", SUM(CASE WHEN ").extend(started).add(" THEN 1 ELSE 0 END)")
-        branch.add(", SUM(CASE WHEN ").extend(started).add(" THEN planned END)")
-        branch.add(", SUM(CASE WHEN capital_type = 'foreign' AND ").extend(signed).add(" THEN 1 ELSE 0 END)")
-        branch.add(", SUM(CASE WHEN capital_type = 'foreign' AND ").extend(signed).add(" THEN usd END) FROM facts")
-        branches.append(branch)
-
-    funnel = Sql().add("SELECT 'funnel', ''")
+        totals.add(", SUM(CASE WHEN ").extend(signed).add(" THEN 1 ELSE 0 END)")
+        totals.add(", SUM(CASE WHEN ").extend(signed).add(" THEN contract END)")
+        totals.add(", SUM(CASE WHEN ").extend(started).add(" THEN 1 ELSE 0 END)")
+        totals.add(", SUM(CASE WHEN ").extend(started).add(" THEN planned END)")
+        totals.add(", SUM(CASE WHEN capital_type = 'foreign' AND ").extend(signed).add(" THEN 1 ELSE 0 END)")
+        totals.add(", SUM(CASE WHEN capital_type = 'foreign' AND ").extend(signed).add(" THEN ")
+        totals.extend(_usd_sql(usd_rate, "reached")).add(" END)")
     for stage in PIPELINE:
-        funnel.add(", SUM(CASE WHEN ").extend(_between(f"r_{stage}", current)).add(" THEN 1 ELSE 0 END)")
-    branches.append(funnel.add(f", {NUM} FROM reached"))
+        totals.add(", SUM(CASE WHEN ").extend(_between(f"r_{stage}", current)).add(" THEN 1 ELSE 0 END)")
+    totals.add(" FROM reached")
+    width = 6 * len(windows) + len(PIPELINE)  # the value columns of every row
 
+    def row(section: str, key: str, count: str, amount: str) -> Sql:
+        """A branch's leading columns: section, key, a count and an amount, then empty columns to the width."""
+        return Sql().add(f"SELECT '{section}', {key}, {count}, {amount}" + f", {NUM}" * (width - 2))
+
+    branches: list[Sql] = [totals]
     # Days in each stage: from its own date to the next stage reached, for the projects that moved on in the window.
     for stage, following in pairwise(PIPELINE):
         days = _days_between(f"r_{following}", f"o_{stage}")
-        branch = Sql().add(f"SELECT 'days_{stage}', CAST({days} AS TEXT), COUNT(*), {NUM}, {NUM}, {NUM}, {NUM}, {NUM}")
+        branch = row(f"days_{stage}", f"CAST({days} AS TEXT)", "COUNT(*)", NUM)
         branch.add(f" FROM reached WHERE o_{stage} IS NOT NULL AND ").extend(_between(f"r_{following}", current))
         branches.append(branch.add(f" GROUP BY {days}"))
 
@@ -246,40 +249,47 @@ def reached_facts(
         "band": _band_sql(),
     }
     for name, expression in expressions.items():
-        branch = Sql().add(f"SELECT '{name}', k, COUNT(*), SUM(contract), {NUM}, {NUM}, {NUM}, {NUM} FROM (SELECT ")
+        branch = row(name, "k", "COUNT(*)", "SUM(contract)").add(" FROM (SELECT ")
         branches.append(branch.extend(expression).add(" AS k, contract FROM signed) t GROUP BY k"))
 
+    # The months of this period ("c2026-03") and of a year earlier ("l2025-03"), one GROUP BY each for signings and
+    # starts.
     for section, column, amount in (
         ("months_signed", "r_signed", "contract"),
         ("months_started", "r_started", "planned"),
     ):
+        key = Sql().add("CASE")
         for prefix, span in (("c", this_year), ("l", last_year)):
-            if span is None:
-                continue
-            key = _month_key(column)
-            branch = Sql().add(f"SELECT '{section}', '{prefix}' || {key}, COUNT(*), SUM({amount})")
-            branch.add(f", {NUM}, {NUM}, {NUM}, {NUM} FROM facts WHERE ").extend(_between(column, span))
-            branches.append(branch.add(f" GROUP BY {key}"))
+            if span is not None:
+                key.add(" WHEN ").extend(_between(column, span)).add(f" THEN '{prefix}' || {_month_key(column)}")
+        key.add(" END")
+        branch = row(section, "k", "COUNT(*)", f"SUM({amount})").add(f" FROM (SELECT {amount}, ")
+        branch.extend(key).add(" AS k FROM reached) t WHERE k IS NOT NULL GROUP BY k")
+        branches.append(branch)
 
     keys = _month_keys(months)
-    for section, key, a, b, c, d, e_, f in _fetch(sql.extend(_union(branches))):
-        if section == "window":
-            result["windows"][key] = {
-                "signed": int(a or 0),
-                "contract": money(b),
-                "started": int(c or 0),
-                "started_planned": money(d),
-                "foreign": int(e_ or 0),
-                "foreign_usd": money(f),
-            }
-        elif section == "funnel":
-            result["funnel"] = {stage: int(v or 0) for stage, v in zip(PIPELINE, (a, b, c, d, e_), strict=True)}
-        elif section.startswith("days_"):
-            result["durations"][section[5:]].append((int(float(key)), int(a)))
+    for section, key, *values in _fetch(sql.extend(_union(branches))):
+        if section == "totals":
+            for index, name in enumerate(windows):
+                a, b, c, d, e, f = values[6 * index : 6 * index + 6]
+                result["windows"][name] = {
+                    "signed": int(a or 0),
+                    "contract": money(b),
+                    "started": int(c or 0),
+                    "started_planned": money(d),
+                    "foreign": int(e or 0),
+                    "foreign_usd": money(f),
+                }
+            funnel = values[6 * len(windows) :]
+            result["funnel"] = {stage: int(v or 0) for stage, v in zip(PIPELINE, funnel, strict=True)}
+            continue
+        count, amount = values[0], values[1]
+        if section.startswith("days_"):
+            result["durations"][section[5:]].append((int(float(key)), int(count)))
         elif section in result["dimensions"]:
-            result["dimensions"][section][key or ""] = {"count": int(a), "amount": money(b)}
+            result["dimensions"][section][key or ""] = {"count": int(count), "amount": money(amount)}
         elif key in keys:
-            result[section][keys[key]] = {"count": int(a), "amount": money(b)}
+            result[section][keys[key]] = {"count": int(count), "amount": money(amount)}
     result["durations"] = {
         stage: {"median": _median(rows), "projects": sum(n for _d, n in rows)}
         for stage, rows in result["durations"].items()

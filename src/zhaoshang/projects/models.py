@@ -136,6 +136,8 @@ class Project(RestrictedModel):
         verbose_name_plural = _("projects")
         indexes = [
             models.Index(fields=["stage", "stage_date"]),
+            # The latest of a project's stage dates: what moved since a date (the dashboard) is a range of it.
+            models.Index(fields=["stage_date"], name="project_stage_date_idx"),
             # The ledger lists a stage newest first: without statistics SQLite would sort the whole stage.
             models.Index(fields=["stage", "-id"], name="project_stage_id_idx"),
             models.Index(fields=["status"]),

@@ -37,6 +37,9 @@ class Migration(migrations.Migration):
             model_name="project",
             index=models.Index(fields=["status", "last_activity_on", "code"], name="project_last_activity_idx"),
         ),
+        migrations.AddIndex(
+            model_name="project", index=models.Index(fields=["stage_date"], name="project_stage_date_idx")
+        ),
         migrations.RemoveIndex(model_name="project", name="projects_pr_planned_112f26_idx"),
         migrations.AddIndex(
             model_name="project",

@@ -14,7 +14,9 @@ As of 2026-12-31 it measures, median of ``--runs`` runs after a warm-up:
   county), the bureau looking at township T01, and T01's reporter;
 * ``stalled`` and ``ranking``: the sections the page loads after it is shown, which cost what their own apps'
   selectors cost (``scheduling.selectors.stalled_projects``, ``assessment.selectors.assess_period``);
-* ``full``: all of them together, what ``dashboard_data`` returns by default;
+* ``full``: all of them together, what ``dashboard_data`` returns by default: the figures, the lists and the
+  ranking read side by side, each in its own thread and connection (``core.concurrency``, ``READ_THREADS``
+  = 3, the default); ``full_bureau_one_thread`` the same read one after the other (``READ_THREADS`` = 1);
 * ``http``: GET /dashboard/ through Django's test client as the bureau (server time with the template);
 * the time of each part of the page (one query each) and the number of queries.
 
@@ -159,6 +161,7 @@ def main() -> None:
     args = parser.parse_args()
     common.setup(args.db)
     common.migrate()
+    from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -212,6 +215,12 @@ def main() -> None:
         return selectors.dashboard_data(user=fresh(bureau), period=period, as_of=AS_OF)
 
     full = common.timed(cold(full_data), runs=args.ranking_runs, warmup=0)
+    # The same, read one after the other (READ_THREADS = 1): what one core does, and what a deployment that turns
+    # the threads off gets.
+    from django.test import override_settings
+
+    with override_settings(READ_THREADS=1):
+        full_serial = common.timed(cold(full_data), runs=args.ranking_runs, warmup=0)
     warm = {"full": common.timed(full_data, runs=args.runs, warmup=1), "http": http(period, args.runs, warm=True)}
     worst = max(r["page"]["median_ms"] for r in results.values())
     output = {
@@ -225,6 +234,8 @@ def main() -> None:
         "stalled_bureau": lazy["stalled"],
         "ranking_bureau": lazy["ranking"],
         "full_bureau": full,
+        "full_bureau_one_thread": full_serial,
+        "read_threads": settings.READ_THREADS,
         "http_bureau": http(period, max(3, args.runs // 2)),
         "warm": warm,
         "meets_target": {"cold": full["median_ms"] <= TARGET_MS, "warm": warm["full"]["median_ms"] <= TARGET_MS},
@@ -236,7 +247,8 @@ def main() -> None:
     print(
         f"{args.db}: page worst case median {worst} ms (target {TARGET_MS}); "
         f"stalled {lazy['stalled']['median_ms']} ms; ranking {lazy['ranking']['median_ms']} ms; "
-        f"full {full['median_ms']} ms cold, {warm['full']['median_ms']} ms warm (target {TARGET_MS}); "
+        f"full {full['median_ms']} ms cold ({full_serial['median_ms']} ms in one thread), "
+        f"{warm['full']['median_ms']} ms warm (target {TARGET_MS}); "
         f"http {output['http_bureau']['median_ms']} ms cold, {warm['http']['median_ms']} ms warm → {path}"
     )
 

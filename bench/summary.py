@@ -65,18 +65,19 @@ def _ms(r: dict) -> str:
 
 def dashboard_table() -> list[str]:
     lines = [
-        "| database | page, county / township / reporter (ms) | stalled | ranking | full data, cold | full data, warm "
-        "| HTTP page, cold / warm |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| database | page, county / township / reporter (ms) | stalled | ranking | full data, cold "
+        "| full data, cold, one thread | full data, warm | HTTP page, cold / warm |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for db in common.DATABASES:
         r = _load(f"dashboard-{db}")
         if r is None or "warm" not in r:
             continue
         pages = " / ".join(f"{case['page']['median_ms']:,.0f}" for case in r["cases"].values())
+        serial = _ms(r["full_bureau_one_thread"]) if "full_bureau_one_thread" in r else "–"
         lines.append(
             f"| {db} | {pages} | {_ms(r['stalled_bureau'])} | {_ms(r['ranking_bureau'])} | {_ms(r['full_bureau'])} "
-            f"| {_ms(r['warm']['full'])} | {r['http_bureau']['median_ms']:,.0f} "
+            f"| {serial} | {_ms(r['warm']['full'])} | {r['http_bureau']['median_ms']:,.0f} "
             f"/ {r['warm']['http']['median_ms']:,.0f} |"
         )
     return lines

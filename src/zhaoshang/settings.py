@@ -153,6 +153,10 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 # Attachments are never served from MEDIA_URL: downloads go through a view that checks permission.
 MEDIA_URL = "/media-not-served/"
 
+# Threads (each with its own database connection) that independent reads of one page may use side by side: a cold
+# dashboard reads its figures, lists and ranking at once (core.concurrency). 1 reads them one after the other.
+READ_THREADS = max(1, int(env("READ_THREADS", "3") or 1))
+
 # Evidence uploads: size limit in bytes and accepted file types.
 ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)) or 0)
 ATTACHMENT_EXTENSIONS = env_list("ATTACHMENT_EXTENSIONS", "pdf,jpg,jpeg,png,gif,webp,doc,docx,xls,xlsx,ofd,zip,txt")

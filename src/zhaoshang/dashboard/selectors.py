@@ -25,6 +25,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from zhaoshang.core.concurrency import run_side_by_side
 from zhaoshang.core.permissions import user_unit_ids
 from zhaoshang.core.revision import cached
 from zhaoshang.organization.models import Unit
@@ -362,12 +363,37 @@ def _compute(*, user, period: Period, as_of: dt.date, unit: Unit | None, big_amo
         "big_amount": big_amount,
         "ledger_url": scope.url(),
     }
+
+    def figures() -> dict:
+        found = {}
+        if wanted & {"headline", "funnel", "trend", "breakdowns"}:
+            found["facts"] = queries.reached_facts(
+                scope=scope.projects, windows=windows, months=month_list, usd_rate=period.usd_rate
+            )
+        if wanted & {"headline", "trend"}:
+            found["funds"] = queries.funds(scope=scope.projects, windows=windows, months=month_list)
+        return found
+
+    def listed() -> dict:
+        found = {}
+        if "big_projects" in wanted:
+            found["big_projects"] = lists.big_projects(scope, as_of=as_of, big_amount=big_amount)
+        if "stalled" in wanted:
+            found["stalled"] = lists.stalled(scope, as_of=as_of)
+        if "overdue" in wanted:
+            found["overdue"] = lists.overdue(scope, as_of=as_of)
+        return found
+
+    # The figures, the lists and the ranking read independently: side by side when they may (core.concurrency).
+    tasks = {}
     if wanted & {"headline", "funnel", "trend", "breakdowns"}:
-        facts = queries.reached_facts(
-            scope=scope.projects, windows=windows, months=month_list, usd_rate=period.usd_rate
-        )
-    if wanted & {"headline", "trend"}:
-        funds = queries.funds(scope=scope.projects, windows=windows, months=month_list)
+        tasks["figures"] = figures
+    if wanted & {"big_projects", "stalled", "overdue"}:
+        tasks["lists"] = listed
+    if "ranking" in wanted:
+        tasks["ranking"] = lambda: {"ranking": lists.ranking(scope, period=period, as_of=as_of)}
+    read = run_side_by_side(tasks)
+    facts, funds = read.get("figures", {}).get("facts"), read.get("figures", {}).get("funds")
     if "headline" in wanted:
         data["headline"] = headline(scope, windows, facts, funds)
     if "funnel" in wanted:
@@ -376,12 +402,6 @@ def _compute(*, user, period: Period, as_of: dt.date, unit: Unit | None, big_amo
         data["trend"] = trend(scope, month_list, facts, funds)
     if "breakdowns" in wanted:
         data["breakdowns"] = breakdowns(scope, current, facts)
-    if "big_projects" in wanted:
-        data["big_projects"] = lists.big_projects(scope, as_of=as_of, big_amount=big_amount)
-    if "stalled" in wanted:
-        data["stalled"] = lists.stalled(scope, as_of=as_of)
-    if "overdue" in wanted:
-        data["overdue"] = lists.overdue(scope, as_of=as_of)
-    if "ranking" in wanted:
-        data["ranking"] = lists.ranking(scope, period=period, as_of=as_of)
+    data.update(read.get("lists", {}))
+    data.update(read.get("ranking", {}))
     return data

@@ -278,3 +278,37 @@ def test_no_period_yet_uses_the_calendar_year(users, county):
     data = selectors.dashboard_data(user=users["bureau"], period=year, as_of=AS_OF)
     assert card(data, "signed")["value"] == 4
     assert data["ranking"] == {"available": False, "categories": []}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_lists_and_ranking_read_side_by_side_are_the_same_dashboard(users, units, county, period, settings):
+    """Cold, the dashboard reads its figures, lists and ranking in threads of their own (core.concurrency): the
+    same dashboard as read one after the other, in the caller's language."""
+    import threading
+
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from zhaoshang.dashboard import lists
+
+    threads = []
+    ranking = lists.ranking
+
+    def watched(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return ranking(*args, **kwargs)
+
+    lists.ranking = watched
+    try:
+        with translation.override("en"):
+            settings.READ_THREADS = 1
+            one_by_one = selectors.dashboard_data(user=users["bureau"], period=period, as_of=AS_OF)
+            cache.clear()
+            settings.READ_THREADS = 3
+            side_by_side = selectors.dashboard_data(user=users["bureau"], period=period, as_of=AS_OF)
+    finally:
+        lists.ranking = ranking
+    assert threads[0] == threading.get_ident() != threads[1]
+    assert side_by_side == one_by_one
+    assert card(side_by_side, "signed")["label"] == "Projects signed"
+    assert side_by_side["ranking"]["categories"] and side_by_side["stalled"]["available"]

@@ -4,7 +4,7 @@ import copy
 
 import django_filters as filters
 from django import forms
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -15,7 +15,7 @@ from zhaoshang.organization.models import Unit
 from zhaoshang.organization.selectors import subtree_ids
 
 from .choices import STAGE_ORDER, CapitalType, Industry, Kind, Stage, Status
-from .models import FundsReceipt, Project, ProjectCredit, StageEvent
+from .models import STAGE_DATE_FIELDS, FundsReceipt, Project, ProjectCredit
 
 # The value that selects projects where a text field (industry, chain, investor origin) is not filled in,
 # so that a dashboard's "not set" slice has a ledger address too.
@@ -160,14 +160,23 @@ class LedgerFilterSet(filters.FilterSet):
         if reached:
             # Projects that reached the stage within the dates (inclusive), whatever their stage now. As in the
             # assessment, a skipped stage is reached with the first later one (a project that started has
-            # signed): the first date among the stage's and later stages' events must lie within the dates.
-            later = Stage.values[STAGE_ORDER[reached] :]
-            first = StageEvent.objects.filter(stage__in=later).order_by().values("project_id").annotate(on=Min("date"))
+            # signed). The stages' dates are the project's own columns (kept with its stage events): some date of
+            # the stage or a later one lies within the dates, and none before them.
+            columns = [STAGE_DATE_FIELDS[stage] for stage in Stage.values[STAGE_ORDER[reached] :]]
+            within = Q()
+            for column in columns:
+                one = Q(**{f"{column}__isnull": False})
+                if start:
+                    one &= Q(**{f"{column}__gte": start})
+                if end:
+                    one &= Q(**{f"{column}__lte": end})
+                within |= one
+            queryset = queryset.filter(within)
             if start:
-                first = first.filter(on__gte=start)
-            if end:
-                first = first.filter(on__lte=end)
-            queryset = queryset.filter(pk__in=first.values("project_id"))
+                # The stage date is the latest of a project's dates: its index finds the candidates.
+                queryset = queryset.filter(stage_date__gte=start)
+                for column in columns:
+                    queryset = queryset.filter(Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__gte": start}))
         else:
             if start:
                 queryset = queryset.filter(stage_date__gte=start)

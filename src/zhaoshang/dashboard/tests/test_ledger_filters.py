@@ -40,6 +40,9 @@ def ledger_codes(client, **params):
         # P4 signed in 2025: starting in 2026 does not make it a 2026 signing.
         ({"reached": "signed", "date_from": "2025-06-01", "date_to": "2025-06-30"}, ["P4"]),
         ({"reached": "producing"}, ["P9"]),
+        # One end of the dates only: reached by the end, or first reached on or after the start.
+        ({"reached": "signed", "date_to": "2025-12-31"}, ["P4", "P9"]),
+        ({"reached": "started", "date_from": "2026-05-01"}, ["P3"]),
     ],
 )
 def test_filters(client, users, county, params, expected):

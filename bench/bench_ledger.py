@@ -78,6 +78,16 @@ def cases() -> dict[str, dict]:
             ),
         },
         "unfiltered": {"params": {}, "where": "1 = 1"},
+        # A dashboard drill-down: the projects that signed in 2026 (a skipped signing counts at the first later
+        # stage). The page reads the projects' stage-date columns; the hand-written SQL the stage events.
+        "reached_signed_2026": {
+            "params": {"reached": "signed", "date_from": "2026-01-01", "date_to": "2026-12-31"},
+            "where": (
+                "p.id IN (SELECT e.project_id FROM projects_stageevent e"
+                " WHERE e.stage IN ('signed', 'started', 'producing') GROUP BY e.project_id"
+                " HAVING MIN(e.date) BETWEEN '2026-01-01' AND '2026-12-31')"
+            ),
+        },
     }
 
 

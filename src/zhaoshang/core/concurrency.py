@@ -18,14 +18,14 @@ from django.db import connection, connections
 from django.utils import timezone, translation
 
 
-def parallel_allowed() -> bool:
+def _parallel_allowed() -> bool:
     return getattr(settings, "READ_THREADS", 1) > 1 and not connection.in_atomic_block
 
 
 def run_side_by_side(tasks: dict[str, Callable[[], object]]) -> dict[str, object]:
     """Each task's result by name; an exception in any task is raised here."""
     names = list(tasks)
-    if len(names) < 2 or not parallel_allowed():
+    if len(names) < 2 or not _parallel_allowed():
         return {name: tasks[name]() for name in names}
     language = translation.get_language()
     zone = timezone.get_current_timezone()

@@ -41,11 +41,6 @@ DIMENSIONS = ("industry", "chain", "origin", "kind", "high_tech", "band")
 NUM = "CAST(NULL AS NUMERIC)"
 
 
-def _stages_from(stage: str) -> tuple[str, ...]:
-    """``('signed', 'started', 'producing')`` for "signed": the stage and the later ones."""
-    return STAGES[STAGES.index(stage) :]
-
-
 class Sql:
     """SQL text and its positional parameters, appended in the same order."""
 
@@ -180,7 +175,7 @@ def reached_facts(
     if this is not None:
         moved += [_between(f"p.{STAGE_DATE_FIELDS[stage]}", this) for stage in STAGES]
     if before is not None:
-        moved += [_between(f"p.{STAGE_DATE_FIELDS[stage]}", before) for stage in _stages_from("signed")]
+        moved += [_between(f"p.{STAGE_DATE_FIELDS[stage]}", before) for stage in STAGES[STAGES.index("signed") :]]
     # One pass over the projects: each stage's own date (NULL when after the dates compared) and the date it was
     # reached, the first of its own and the later stages' dates (the inner SELECT is folded into the outer one).
     columns = "id, investor_id, industry, chain, kind, high_tech, capital_type, currency, foreign_investment"

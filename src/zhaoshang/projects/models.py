@@ -19,6 +19,8 @@ from .choices import AttachmentKind, CapitalType, Currency, Industry, Kind, Stag
 MONEY = {"max_digits": 16, "decimal_places": 2}
 # Stage → the project's column holding the date of that stage's event.
 STAGE_DATE_FIELDS = {stage: f"{stage}_on" for stage in Stage.values}
+# The project's columns that follow its stage events (``services.stage_fields``).
+STAGE_COLUMNS = ("stage", "stage_date", *STAGE_DATE_FIELDS.values())
 
 
 class Investor(models.Model):

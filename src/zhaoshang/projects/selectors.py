@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Sum
 
 from zhaoshang.core.history import entries_for
 
-from .models import STAGE_DATE_FIELDS, Attachment, FundsReceipt, Project, ProjectCredit, StageEvent
+from .models import STAGE_COLUMNS, Attachment, FundsReceipt, Project, ProjectCredit, StageEvent
 
 
 def ledger(*, user):
@@ -84,9 +84,8 @@ def derived_columns_out_of_step(projects=None) -> list[int]:
         "project_id", "stage", "date"
     ):
         dates.setdefault(project_id, {})[stage] = date
-    columns = ["stage", "stage_date", *STAGE_DATE_FIELDS.values()]
     wrong = []
-    for row in projects.order_by("pk").values("pk", "created_at", "last_report_on", "last_activity_on", *columns):
+    for row in projects.order_by("pk").values("pk", "created_at", "last_report_on", "last_activity_on", *STAGE_COLUMNS):
         wanted = stage_fields(dates.get(row["pk"], {}))
         wanted["last_activity_on"] = last_activity(
             created_at=row["created_at"], stage_date=wanted["stage_date"], last_report_on=row["last_report_on"]

@@ -23,6 +23,7 @@ from zhaoshang.organization.models import Unit
 
 from .choices import STAGE_ORDER, Stage, Status
 from .models import (
+    STAGE_COLUMNS,
     STAGE_DATE_FIELDS,
     Attachment,
     FundsReceipt,
@@ -185,7 +186,6 @@ def create_project(
         if name in data:
             setattr(project, name, data[name])
     project.full_clean(exclude=["stage", "stage_date"])
-    project.last_activity_on = last_activity(created_at=None, stage_date=None, last_report_on=None)
     as_user(project, user).save()
     _replace_credits(user=user, project=project, credits=credits)
     return project
@@ -312,7 +312,7 @@ def record_stage(
     refresh_stage(project)
     as_user(project, user).save()
     # The caller's instance must not go stale: a later save of it would put the old stage back.
-    for name in (*stage_fields({}), "last_activity_on", "contract_amount"):
+    for name in (*STAGE_COLUMNS, "last_activity_on", "contract_amount"):
         setattr(caller_copy, name, getattr(project, name))
     return event
 

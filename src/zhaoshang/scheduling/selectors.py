@@ -178,7 +178,7 @@ class StalledProject:
 def stalled_queryset(*, user, today: dt.date | None = None, config: SchedulingConfig | None = None):
     """The active projects not yet producing that the stalled rule finds, as one query: no stage change and no
     submitted report for N days (N from the settings; entering the project counts as activity), or missing from
-    their last two closed rounds. Annotated with ``last_activity`` and ordered longest idle first, then by code.
+    their last two closed rounds. Ordered longest idle first (``last_activity_on``), then by code.
     The last stage change is the project's ``stage_date``: the services keep it at the date of its furthest
     stage, and stage dates never run backwards, so no stage event is later. The last report is the project's
     ``last_report_on``, which submitting a report keeps (``projects.services.mark_reported``): no report is read,
@@ -193,7 +193,6 @@ def stalled_queryset(*, user, today: dt.date | None = None, config: SchedulingCo
     return (
         active.filter(Q(last_activity_on__lte=cutoff) | Q(pk__in=_missed_two_ids()))
         .select_related("responsible_unit")
-        .annotate(last_activity=F("last_activity_on"))
         .order_by("last_activity_on", "code")
     )
 
@@ -209,7 +208,7 @@ def stalled_projects(
     missed = _missed_last_two(project_ids=[project.pk for project in projects])
     found = []
     for project in projects:
-        last = project.last_activity
+        last = project.last_activity_on
         days = (today - last).days
         reasons = []
         if days >= config.stalled_after_days:

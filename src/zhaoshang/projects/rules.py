@@ -1,0 +1,312 @@
+"""The ledger's rules, each written once: a Python predicate and its SQL or ORM form side by side.
+
+Every figure in the product (the assessment, the dashboard, the bulletin, the ledger's filters, the forecast,
+the workbooks, the demo) counts projects and money by these rules and imports them from here; nothing else
+writes them. ``tests/test_rules_parity.py`` checks every Python form against its SQL and ORM forms on
+generated ledgers, on SQLite and PostgreSQL.
+
+- **Reached**: a project reaches a stage on the date of that stage's own event or, if the stage was skipped,
+  on the date of the first later stage recorded (a project that started has signed). Up to a date, only the
+  stages dated on or before it exist. "Reached within [start, end]" (both inclusive) means that date lies
+  within them.
+- **Recognition** (认定规则): a period's rules exclude projects by kind, industry, three flags and a floor on
+  planned investment; an excluded project counts nowhere in that period's assessment.
+- **Credit shares**: a unit credited with a share (a percentage) of a project counts that fraction of the
+  project and of its amounts.
+- **Foreign capital in USD** (10k US dollars): as recorded when in USD, else through yuan at the period's
+  rate; zero for domestic projects.
+- **Funds within dates**: a receipt counts within [start, end] when its date does (both inclusive).
+- **Idle** (the stalled rule's main part): an active project not yet producing whose last activity (entry,
+  stage reached or report submitted) is N days or more before today.
+
+The SQL forms read the project's stage-date columns (``<stage>_on``), which the services keep in step with
+its stage events (``zhaoshang check_ledger`` checks that they are).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+
+from zhaoshang.core.expressions import earliest_sql
+
+from .choices import STAGE_ORDER, CapitalType, Currency, Stage, Status
+from .models import STAGE_DATE_FIELDS
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+STAGES: tuple[str, ...] = tuple(Stage.values)
+STAGE_INDEX: Mapping[str, int] = STAGE_ORDER
+
+
+def stages_from(stage: str) -> tuple[str, ...]:
+    """The stage and every later one: reaching any of them reaches ``stage``."""
+    return STAGES[STAGE_INDEX[stage] :]
+
+
+# --- reached ----------------------------------------------------------------------------------------------
+
+
+def reached_on(stage_dates: Mapping[str, dt.date], stage: str, until: dt.date | None = None) -> dt.date | None:
+    """The date a project with these stage dates reached ``stage``, counting only stages dated up to
+    ``until`` (all when None): the first date of the stage and the later ones, None when not reached."""
+    dates = [
+        on
+        for name, on in stage_dates.items()
+        if on is not None and STAGE_INDEX[name] >= STAGE_INDEX[stage] and (until is None or on <= until)
+    ]
+    return min(dates) if dates else None
+
+
+def reached_within(stage_dates: Mapping[str, dt.date], stage: str, start: dt.date | None, end: dt.date | None) -> bool:
+    """Did the project reach ``stage`` within [start, end]? An open end is no limit."""
+    on = reached_on(stage_dates, stage, end)
+    return on is not None and (start is None or on >= start)
+
+
+def stage_date_sql(stage: str, alias: str = "p") -> tuple[str, list]:
+    """SQL for the date of ``stage``'s own event up to a date (its parameter), NULL when later or never."""
+    column = f"{alias}.{STAGE_DATE_FIELDS[stage]}" if alias else STAGE_DATE_FIELDS[stage]
+    return f"CASE WHEN {column} <= %s THEN {column} END", []
+
+
+def reached_sql(stage: str, own_date: Callable[[str], str]) -> str:
+    """SQL for the date ``stage`` was reached, given each stage's own date as an SQL expression
+    (``own_date(stage)``, e.g. a column of ``stage_date_sql`` values): the earliest of the stage's and the
+    later stages' dates, NULL when none."""
+    return earliest_sql([own_date(name) for name in stages_from(stage)])
+
+
+class ReachedOn(models.Func):
+    """ORM form of ``reached_on``: the date a project reached ``stage``, counting stages dated up to ``until``."""
+
+    output_field = models.DateField()
+
+    def __init__(self, stage: str, until: dt.date | None = None):
+        columns = [STAGE_DATE_FIELDS[name] for name in stages_from(stage)]
+        expressions = [
+            F(column) if until is None else models.Case(models.When(**{f"{column}__lte": until}, then=F(column)))
+            for column in columns
+        ]
+        super().__init__(*expressions, output_field=models.DateField())
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, own = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(own)
+        return earliest_sql(parts), params
+
+
+def reached_within_q(stage: str, start: dt.date | None, end: dt.date | None) -> Q:
+    """ORM form of ``reached_within`` on the stage-date columns: some date of the stage or a later one lies
+    within the dates and none before them. Written as plain column conditions (not ``ReachedOn``) so that the
+    stage-date index finds the candidates: a project's ``stage_date`` is the latest of its stage dates (they
+    never run backwards along the pipeline), so one that last moved before ``start`` is passed over."""
+    columns = [STAGE_DATE_FIELDS[name] for name in stages_from(stage)]
+    within = Q()
+    for column in columns:
+        one = Q(**{f"{column}__isnull": False})
+        if start:
+            one &= Q(**{f"{column}__gte": start})
+        if end:
+            one &= Q(**{f"{column}__lte": end})
+        within |= one
+    if start:
+        within &= Q(stage_date__gte=start)
+        for column in columns:
+            within &= Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__gte": start})
+    return within
+
+
+def moved_since_q(start: dt.date) -> Q:
+    """The projects with any stage dated on or after ``start`` (the stage-date index finds them): every
+    project that can reach a stage from ``start`` on is among them."""
+    return Q(stage_date__gte=start)
+
+
+# --- recognition ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """A period's recognition rules (认定规则), read from anything with the period's fields."""
+
+    excluded_kinds: tuple[str, ...] = ()
+    excluded_industries: tuple[str, ...] = ()
+    exclude_government_funded: bool = False
+    exclude_local_relocation: bool = False
+    exclude_second_phase: bool = False
+    floor_amount: Decimal | None = None
+
+    @classmethod
+    def of(cls, period) -> Recognition:
+        return cls(
+            excluded_kinds=tuple(period.excluded_kinds or ()),
+            excluded_industries=tuple(period.excluded_industries or ()),
+            exclude_government_funded=bool(period.exclude_government_funded),
+            exclude_local_relocation=bool(period.exclude_local_relocation),
+            exclude_second_phase=bool(period.exclude_second_phase),
+            floor_amount=period.floor_amount,
+        )
+
+
+# The project fields the recognition rules read.
+RECOGNITION_FIELDS = ("kind", "industry", "government_funded", "local_relocation", "second_phase", "planned_investment")
+
+
+def recognised(rules: Recognition, project: Mapping) -> bool:
+    """Does a project (a mapping with ``RECOGNITION_FIELDS``) count under the rules?"""
+    if project["kind"] in rules.excluded_kinds or project["industry"] in rules.excluded_industries:
+        return False
+    if rules.exclude_government_funded and project["government_funded"]:
+        return False
+    if rules.exclude_local_relocation and project["local_relocation"]:
+        return False
+    if rules.exclude_second_phase and project["second_phase"]:
+        return False
+    return rules.floor_amount is None or project["planned_investment"] >= rules.floor_amount
+
+
+def recognition_sql(rules: Recognition, alias: str = "p") -> tuple[str, list]:
+    """SQL form of ``recognised``: the conditions a project row ``alias`` must meet to count (joined with
+    AND, each starting with " AND "; empty when nothing is excluded), and their parameters."""
+    parts, params = [], []
+    for column, values in (("kind", rules.excluded_kinds), ("industry", rules.excluded_industries)):
+        if values:
+            parts.append(f"{alias}.{column} NOT IN ({', '.join(['%s'] * len(values))})")
+            params.extend(values)
+    for flag, column in (
+        (rules.exclude_government_funded, "government_funded"),
+        (rules.exclude_local_relocation, "local_relocation"),
+        (rules.exclude_second_phase, "second_phase"),
+    ):
+        if flag:
+            parts.append(f"NOT {alias}.{column}")
+    if rules.floor_amount is not None:
+        parts.append(f"{alias}.planned_investment >= %s")
+        params.append(rules.floor_amount)
+    return "".join(f" AND {part}" for part in parts), params
+
+
+def recognition_q(rules: Recognition, prefix: str = "") -> Q:
+    """ORM form of ``recognised`` on projects (``prefix`` like "project__" from a related model)."""
+    q = Q()
+    if rules.excluded_kinds:
+        q &= ~Q(**{f"{prefix}kind__in": rules.excluded_kinds})
+    if rules.excluded_industries:
+        q &= ~Q(**{f"{prefix}industry__in": rules.excluded_industries})
+    for flag, field in (
+        (rules.exclude_government_funded, "government_funded"),
+        (rules.exclude_local_relocation, "local_relocation"),
+        (rules.exclude_second_phase, "second_phase"),
+    ):
+        if flag:
+            q &= Q(**{f"{prefix}{field}": False})
+    if rules.floor_amount is not None:
+        q &= Q(**{f"{prefix}planned_investment__gte": rules.floor_amount})
+    return q
+
+
+# --- credit shares ----------------------------------------------------------------------------------------
+
+
+def share_fraction(percent: Decimal) -> Decimal:
+    """A credit share as recorded (a percentage) as the fraction of a project and its amounts a unit counts."""
+    return percent / HUNDRED
+
+
+def credited(amount: Decimal, fraction: Decimal) -> Decimal:
+    """The part of ``amount`` a unit with this share (a fraction) counts."""
+    return fraction * amount
+
+
+# --- foreign capital --------------------------------------------------------------------------------------
+
+# The project fields ``foreign_usd`` reads.
+FOREIGN_FIELDS = ("capital_type", "currency", "exchange_rate", "foreign_investment")
+
+
+def foreign_usd(project: Mapping, usd_rate: Decimal) -> Decimal:
+    """Foreign capital in 10k US dollars: as recorded if in USD, else through yuan at ``usd_rate`` (yuan per
+    dollar; a non-yuan currency through the project's own exchange rate to yuan, zero when it has none)."""
+    if project["capital_type"] != CapitalType.FOREIGN or not project["foreign_investment"]:
+        return ZERO
+    amount = project["foreign_investment"]
+    if project["currency"] == Currency.USD:
+        return amount
+    if project["currency"] == Currency.CNY:
+        return amount / usd_rate
+    return amount * (project["exchange_rate"] or ZERO) / usd_rate
+
+
+def foreign_usd_sql(alias: str, usd_rate: Decimal) -> tuple[str, list]:
+    """SQL form of ``foreign_usd`` for the project row ``alias``."""
+    return (
+        f"CASE WHEN {alias}.capital_type = '{CapitalType.FOREIGN}' AND {alias}.foreign_investment IS NOT NULL THEN"
+        f" CASE {alias}.currency WHEN '{Currency.USD}' THEN {alias}.foreign_investment"
+        f" WHEN '{Currency.CNY}' THEN {alias}.foreign_investment / %s"
+        f" ELSE {alias}.foreign_investment * COALESCE({alias}.exchange_rate, 0) / %s END ELSE 0 END",
+        [usd_rate, usd_rate],
+    )
+
+
+# --- funds in place ---------------------------------------------------------------------------------------
+
+
+def received_within(date: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
+    """Does a receipt dated ``date`` count within [start, end]? An open end is no limit."""
+    return (start is None or date >= start) and (end is None or date <= end)
+
+
+def funds_within(receipts: Iterable, start: dt.date | None, end: dt.date | None) -> Decimal:
+    """The funds in place within the dates: the sum of the receipts (with ``date`` and ``amount``) dated then."""
+    return sum((r.amount for r in receipts if received_within(r.date, start, end)), ZERO)
+
+
+def received_within_q(start: dt.date | None, end: dt.date | None, prefix: str = "") -> Q:
+    """ORM form of ``received_within`` on receipts (``prefix`` like "receipts__" from projects)."""
+    q = Q()
+    if start:
+        q &= Q(**{f"{prefix}date__gte": start})
+    if end:
+        q &= Q(**{f"{prefix}date__lte": end})
+    return q
+
+
+def received_within_sql(alias: str, start: dt.date, end: dt.date) -> tuple[str, list]:
+    """SQL form of ``received_within`` for the receipt row ``alias``, both ends given."""
+    return f"{alias}.date >= %s AND {alias}.date <= %s", [start, end]
+
+
+# --- idle (stalled) ---------------------------------------------------------------------------------------
+
+
+def idle_cutoff(today: dt.date, days: int) -> dt.date:
+    """The last day of activity that leaves a project idle on ``today`` after ``days`` days."""
+    return today - dt.timedelta(days=days)
+
+
+def idle(project: Mapping, today: dt.date, days: int) -> bool:
+    """Is an active project, not yet producing, idle for ``days`` days or more on ``today``?"""
+    return (
+        project["status"] == Status.ACTIVE
+        and project["stage"] != Stage.PRODUCING
+        and project["last_activity_on"] <= idle_cutoff(today, days)
+    )
+
+
+def idle_q(today: dt.date, days: int) -> Q:
+    """ORM form of ``idle`` (``active_q`` and the idle days; the stalled rule adds missed rounds)."""
+    return active_q() & Q(last_activity_on__lte=idle_cutoff(today, days))
+
+
+def active_q() -> Q:
+    """Active projects not yet producing: the ones that can stall."""
+    return Q(status=Status.ACTIVE) & ~Q(stage=Stage.PRODUCING)

@@ -1,19 +1,15 @@
-"""The assessment engine: pure functions on plain data, no database.
+"""The assessment engine: pure functions on plain data, no database and no callbacks into one.
 
-Given the units, their target groups, the projects and receipts (already reduced to facts by the
-selectors) and the period's rules, it computes for every unit each indicator's target, actual and
-completion, each group's completion, a score, the rank within the unit's category and the flags of the
-reward and penalty rules. Every figure carries the ids of the projects or receipts behind it.
+The pipeline: ``selectors`` read a period's facts from the ledger (already reduced to the period by the
+ledger's rules in ``projects.rules``: per project the date it reached each stage the indicators read, and
+its funds, or per unit the funds sums) → ``assess_facts`` here computes for every unit each indicator's
+target, actual and completion, each group's completion, a score, the rank within the unit's category and
+the flags of the reward and penalty rules → presenters (pages, JSON, .xlsx, .docx) write them. Every figure
+carries the ids of the projects or receipts behind it, except a funds figure summed per unit in SQL: its
+ids are None until ``selectors.read_drill_downs`` reads them, after the engine is done.
 
-Two ways in, one set of rules: ``assess`` takes every project with its stage dates and every receipt
-(``ProjectFact``, ``ReceiptFact``) and reduces them with ``summarize``; ``assess_facts`` takes them already
-reduced to the period (``PeriodFacts``: per project the date each stage the indicators read was reached,
-per unit the funds sums), as the selectors compute them in SQL. Both end in the same code below.
-
-Rules, as the seeds and DOMAIN.md give them:
+Rules of the assessment itself:
 - Thresholds are inclusive ("1000万元以上" means ≥ 1000万), period ends are inclusive.
-- A project "reaches" a stage on the date of that stage's event, or, if the stage was skipped, on the
-  date of the first later stage recorded (a project that started has signed).
 - A project counts at most once per indicator; credit is split by unit shares (60% → 0.6 of a project
   and 60% of its amounts).
 - A group is met when any of its alternatives is met; its completion is its best alternative's.
@@ -24,16 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import partial
 from typing import NamedTuple
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
-STAGES = ("lead", "negotiating", "intention", "signed", "started", "producing")
-STAGE_INDEX = {stage: i for i, stage in enumerate(STAGES)}
 
 FLAGS = ("criticised", "accountability", "yellow_card", "half_time_warning", "zero_achievement", "vetoed", "commended")
 
@@ -68,31 +61,6 @@ class GroupSpec:
     weight: Decimal = ONE
 
 
-@dataclass(frozen=True)
-class ProjectFact:
-    id: int
-    credits: Mapping[int, Decimal]  # unit id → share as a fraction (0.6 for 60%)
-    stage_dates: Mapping[str, dt.date]
-    planned_investment: Decimal = ZERO
-    contract_amount: Decimal = ZERO
-    foreign_usd: Decimal = ZERO  # foreign capital in 10k USD; zero for domestic projects
-    excluded: bool = False  # by the period's recognition rules
-
-    def reached_on(self, stage: str) -> dt.date | None:
-        """The date the project reached ``stage``: its own event, or the first later one if skipped."""
-        wanted = STAGE_INDEX[stage]
-        dates = [d for s, d in self.stage_dates.items() if STAGE_INDEX[s] >= wanted]
-        return min(dates) if dates else None
-
-
-@dataclass(frozen=True)
-class ReceiptFact:
-    id: int
-    project_id: int
-    date: dt.date
-    amount: Decimal
-
-
 class PeriodFact(NamedTuple):
     """A recognised project reduced to what one period's assessment up to one date reads of it."""
 
@@ -117,21 +85,14 @@ class UnitFunds(NamedTuple):
     floors: Mapping[tuple[str, Decimal], Decimal]
 
 
-# The rows behind a funds figure summed per unit: (unit id, indicator) → (project ids, receipt ids).
-FundsRows = Callable[[int, "IndicatorSpec"], tuple[list[int], list[int]]]
-
-
 @dataclass(frozen=True)
 class PeriodFacts:
     """The facts of one period up to one date. ``projects``: the recognised projects that reached a stage
     the indicators read (or "signed") inside the period, or, when ``funds`` is None, that received funds
-    in it; ``moved``: per unit, its recognised projects with any stage event inside the period; ``funds``:
-    per unit sums (then ``funds_rows`` reads a funds figure's rows when they are asked for)."""
+    in it; ``funds``: per unit sums, whose rows the engine leaves to ``selectors.read_drill_downs``."""
 
     projects: Sequence[PeriodFact]
-    moved: Mapping[int, int] | Callable[[], Mapping[int, int]]  # or a function reading it when first asked for
     funds: Mapping[int, UnitFunds] | None = None
-    funds_rows: FundsRows | None = None
 
 
 @dataclass(frozen=True)
@@ -150,63 +111,22 @@ class Rules:
 # --- outputs ------------------------------------------------------------------------------------------
 
 
+@dataclass
 class IndicatorResult:
-    """One indicator of one unit. ``project_ids`` and ``receipt_ids`` are the rows behind the figure; for
-    a funds figure summed per unit they are read on first use (``rows``)."""
+    """One indicator of one unit. ``project_ids`` and ``receipt_ids`` are the rows behind the figure; for a
+    funds figure summed per unit they are None until ``selectors.read_drill_downs`` reads them."""
 
-    __slots__ = ("_project_ids", "_receipt_ids", "actual", "completion", "met", "rows", "schedule_ratio", "spec")
-
-    def __init__(
-        self,
-        spec: IndicatorSpec,
-        actual: Decimal,
-        completion: Decimal,
-        schedule_ratio: Decimal | None,
-        met: bool,
-        project_ids: list[int] | None = None,
-        receipt_ids: list[int] | None = None,
-        rows: Callable[[], tuple[list[int], list[int]]] | None = None,
-    ):
-        self.spec = spec
-        self.actual = actual
-        self.completion = completion
-        self.schedule_ratio = schedule_ratio
-        self.met = met
-        self.rows = rows
-        if rows is None:
-            project_ids = [] if project_ids is None else project_ids
-            receipt_ids = [] if receipt_ids is None else receipt_ids
-        self._project_ids, self._receipt_ids = project_ids, receipt_ids
-
-    def _load(self) -> None:
-        self._project_ids, self._receipt_ids = self.rows()
-        self.rows = None
+    spec: IndicatorSpec
+    actual: Decimal
+    completion: Decimal
+    schedule_ratio: Decimal | None
+    met: bool
+    project_ids: list[int] | None = field(default_factory=list)
+    receipt_ids: list[int] | None = field(default_factory=list)
 
     @property
-    def project_ids(self) -> list[int]:
-        if self._project_ids is None:
-            self._load()
-        return self._project_ids
-
-    @project_ids.setter
-    def project_ids(self, value: list[int]) -> None:
-        self._project_ids = value
-
-    @property
-    def receipt_ids(self) -> list[int]:
-        if self._receipt_ids is None:
-            self._load()
-        return self._receipt_ids
-
-    @receipt_ids.setter
-    def receipt_ids(self, value: list[int]) -> None:
-        self._receipt_ids = value
-
-    def __repr__(self) -> str:
-        return (
-            f"IndicatorResult(spec={self.spec!r}, actual={self.actual!r}, completion={self.completion!r}, "
-            f"met={self.met!r})"
-        )
+    def rows_read(self) -> bool:
+        return self.project_ids is not None
 
 
 @dataclass
@@ -226,18 +146,10 @@ class UnitResult:
     schedule_ratio: Decimal | None
     funds: Decimal  # credited funds in place in the period (tie-breaker, headline)
     contract: Decimal  # credited contract amount of projects signed in the period (tie-breaker)
-    # Its projects with a stage event inside the period, or a function reading that when first asked for.
-    moved: int | Callable[[], int] = 0
     rank: int | None = None
     rank_of: int | None = None
     flags: list[str] = field(default_factory=list)
     veto_reason: str = ""
-
-    @property
-    def counted_projects(self) -> int:
-        if callable(self.moved):
-            self.moved = self.moved()
-        return self.moved
 
 
 @dataclass
@@ -308,57 +220,6 @@ def funds_floors(groups_by_unit: Mapping[int, Sequence[GroupSpec]]) -> set[tuple
     }
 
 
-def summarize(
-    projects: Iterable[ProjectFact],
-    receipts: Iterable[ReceiptFact],
-    start: dt.date,
-    until: dt.date,
-    stages: Iterable[str],
-) -> PeriodFacts:
-    """Reduce whole projects and receipts to the period from ``start`` to ``until``: excluded projects
-    drop out, each project keeps the dates it reached ``stages`` inside the period and its funds there."""
-    in_period: dict[int, list[ReceiptFact]] = defaultdict(list)
-    for receipt in receipts:
-        if start <= receipt.date <= until:
-            in_period[receipt.project_id].append(receipt)
-    wanted = sorted(((stage, STAGE_INDEX[stage]) for stage in stages), key=lambda item: item[1])
-    lowest = wanted[0][1] if wanted else len(STAGES)
-    facts: list[PeriodFact] = []
-    moved: dict[int, int] = defaultdict(int)
-    for project in projects:
-        if project.excluded:
-            continue
-        dates = project.stage_dates
-        reached = {}
-        # A stage is reached inside the period only on the date of an event inside it.
-        inside = [STAGE_INDEX[s] for s, d in dates.items() if start <= d <= until]
-        if inside:
-            for unit_id in project.credits:
-                moved[unit_id] += 1
-            if max(inside) >= lowest:
-                for stage, index in wanted:
-                    # As ProjectFact.reached_on reads it: the stage's own date or the first later one.
-                    on = min((d for s, d in dates.items() if STAGE_INDEX[s] >= index), default=None)
-                    if on is not None and start <= on <= until:
-                        reached[stage] = on
-        own = in_period.get(project.id)
-        if not reached and own is None:
-            continue
-        facts.append(
-            PeriodFact(
-                id=project.id,
-                credits=project.credits,
-                reached=reached,
-                planned_investment=project.planned_investment,
-                contract_amount=project.contract_amount,
-                foreign_usd=project.foreign_usd,
-                funds=None if own is None else sum((r.amount for r in own), ZERO),
-                receipt_ids=() if own is None else [r.id for r in own],
-            )
-        )
-    return PeriodFacts(projects=facts, moved=dict(moved))
-
-
 class _Own:
     """One unit's facts, sorted once: per stage the projects that reached it inside the period, the
     projects with funds in it (each with the unit's share), and the headline sums."""
@@ -373,18 +234,6 @@ class _Own:
 
 
 _NOBODY = _Own()
-
-
-class _Moved:
-    """``PeriodFacts.moved``, read once when first asked for."""
-
-    def __init__(self, moved):
-        self.moved = moved
-
-    def count(self, unit_id: int) -> int:
-        if callable(self.moved):
-            self.moved = self.moved()
-        return self.moved.get(unit_id, 0)
 
 
 def _by_unit(facts: PeriodFacts, start: dt.date, until: dt.date) -> dict[int, _Own]:
@@ -414,16 +263,13 @@ def _evaluate(spec: IndicatorSpec, unit_id: int, mine: _Own, facts: PeriodFacts,
     actual = ZERO
     project_ids: list[int] = []
     receipt_ids: list[int] = []
-    rows = None
     by_contract = spec.amount_field == "contract_amount"
     if spec.kind == "funds":
-        if facts.funds is not None:  # summed per unit; the rows are read if asked for
+        if facts.funds is not None:  # summed per unit; the rows are read after the engine (read_drill_downs)
             sums = facts.funds.get(unit_id)
             if sums is not None:
                 actual = sums.floors[(spec.amount_field, spec.min_amount)] if spec.min_amount else sums.total
-                if facts.funds_rows is not None:
-                    project_ids = receipt_ids = None
-                    rows = partial(facts.funds_rows, unit_id, spec)
+                project_ids = receipt_ids = None
         else:
             for share, fact in mine.funded:
                 if (
@@ -458,33 +304,6 @@ def _evaluate(spec: IndicatorSpec, unit_id: int, mine: _Own, facts: PeriodFacts,
         met=actual >= spec.target,
         project_ids=project_ids,
         receipt_ids=receipt_ids,
-        rows=rows,
-    )
-
-
-def assess(
-    *,
-    units: Iterable[UnitInfo],
-    groups_by_unit: Mapping[int, Sequence[GroupSpec]],
-    projects: Sequence[ProjectFact],
-    receipts: Sequence[ReceiptFact],
-    start: dt.date,
-    end: dt.date,
-    as_of: dt.date,
-    schedule_basis: str = "day",
-    rules: Rules = Rules(),
-) -> Assessment:
-    """Assess from whole projects and receipts (see ``summarize``)."""
-    facts = summarize(projects, receipts, start, min(end, as_of), stages_read(groups_by_unit))
-    return assess_facts(
-        units=units,
-        groups_by_unit=groups_by_unit,
-        facts=facts,
-        start=start,
-        end=end,
-        as_of=as_of,
-        schedule_basis=schedule_basis,
-        rules=rules,
     )
 
 
@@ -503,7 +322,6 @@ def assess_facts(
     progress = schedule_progress(start, end, as_of, schedule_basis)
     until = min(end, as_of)
     own = _by_unit(facts, start, until)
-    moved = _Moved(facts.moved)
     results = []
     for unit in units:
         mine = own.get(unit.id, _NOBODY)
@@ -538,7 +356,6 @@ def assess_facts(
                 schedule_ratio=ratio(score, progress) if score is not None and progress else None,
                 funds=funds,
                 contract=mine.contract,
-                moved=partial(moved.count, unit.id),
             )
         )
     _rank_and_flag(results, progress, rules)

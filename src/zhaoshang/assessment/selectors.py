@@ -1,11 +1,15 @@
 """Feed the engine: read a period's targets, units, projects and receipts into plain facts.
 
+The pipeline: these selectors read facts (plain data) → ``engine.assess_facts`` computes → presenters
+(``serialize``, ``xlsx``, the pages, the bulletin) write. Every ledger rule they apply (reached, recognition,
+credit shares, foreign capital, funds within dates) is imported from ``projects.rules``.
+
 A handful of queries whatever the county's size. ``assess_period`` on the reported basis reads the period's
 facts already reduced in SQL (``period_facts``): per recognised project the date it reached each stage the
-indicators read, per unit the credited funds in place, per unit the projects that moved; the receipts behind
-a funds figure are read only when a drill-down asks for them. ``facts`` reads whole projects (every stage
-event up to the as-of date) and receipts, for what needs them: the verified basis, the bulletins' detail
-lookup and the Excel export, the water report and the forecast.
+indicators read, per unit the credited funds in place; the receipts behind a funds figure summed per unit
+are read after the engine, by ``read_drill_downs``, for what lists them. ``facts`` reads whole projects
+(every stage event up to the as-of date) and receipts, for what needs them: the verified basis, the detail
+lookup of the workbooks, the water report and the forecast.
 """
 
 from __future__ import annotations
@@ -13,36 +17,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
-from functools import partial
 
 from django.db import connection
 
-from zhaoshang.core.expressions import earliest_sql
 from zhaoshang.organization.models import Unit
+from zhaoshang.projects import rules as ledger
 from zhaoshang.projects.models import STAGE_DATE_FIELDS, FundsReceipt, Project, ProjectCredit, StageEvent
 from zhaoshang.targets.models import Indicator, Period, TargetGroup, Veto
 
-from . import engine
+from . import earlier, engine
+from .facts import ProjectFact, ReceiptFact, summarize
 
-HUNDRED = Decimal("100")
 ZERO = Decimal("0")
 # An indicator's amount field → the project column (the engine reads planned investment for any other).
 AMOUNT_COLUMN = defaultdict(lambda: "planned_investment", contract_amount="contract_amount")
 # The project columns the engine's facts and the recognition rules read.
-FACT_FIELDS = (
-    "pk",
-    "kind",
-    "industry",
-    "government_funded",
-    "local_relocation",
-    "second_phase",
-    "planned_investment",
-    "contract_amount",
-    "capital_type",
-    "currency",
-    "exchange_rate",
-    "foreign_investment",
-)
+FACT_FIELDS = ("pk", *ledger.RECOGNITION_FIELDS, "contract_amount", *ledger.FOREIGN_FIELDS)
 
 
 def unit_infos() -> list[engine.UnitInfo]:
@@ -98,19 +88,6 @@ def _indicator_name(indicator: Indicator) -> str:
     )
 
 
-def excluded(period: Period, project: dict) -> bool:
-    """The period's recognition rules (认定规则): does this project not count at all?"""
-    if project["kind"] in period.excluded_kinds or project["industry"] in period.excluded_industries:
-        return True
-    if period.exclude_government_funded and project["government_funded"]:
-        return True
-    if period.exclude_local_relocation and project["local_relocation"]:
-        return True
-    if period.exclude_second_phase and project["second_phase"]:
-        return True
-    return period.floor_amount is not None and project["planned_investment"] < period.floor_amount
-
-
 def facts(period: Period, as_of: dt.date, *, basis: str = "reported", project_ids=None):
     """Projects with a stage event or a receipt inside the period (up to ``as_of``), and those receipts."""
     if basis == "verified":
@@ -136,7 +113,7 @@ def facts(period: Period, as_of: dt.date, *, basis: str = "reported", project_id
         stages[project_id][stage] = date
     projects = _project_facts(period, rows, credits, stages)
     receipts = [
-        engine.ReceiptFact(id=pk, project_id=project_id, date=date, amount=amount)
+        ReceiptFact(id=pk, project_id=project_id, date=date, amount=amount)
         for pk, project_id, date, amount in receipts_in.values_list("pk", "project_id", "date", "amount")
     ]
     return projects, receipts, len(ids)
@@ -148,22 +125,23 @@ def _credit_shares(project_ids) -> dict[int, dict[int, Decimal]]:
     for project_id, unit_id, share in ProjectCredit.objects.filter(project_id__in=project_ids).values_list(
         "project_id", "unit_id", "share"
     ):
-        credits[project_id][unit_id] = share / HUNDRED
+        credits[project_id][unit_id] = ledger.share_fraction(share)
     return credits
 
 
-def _project_facts(period: Period, rows, credits, stages, *, contract=None) -> list[engine.ProjectFact]:
+def _project_facts(period: Period, rows, credits, stages, *, contract=None) -> list[ProjectFact]:
     """The engine's view of each project row; ``contract`` replaces contract amounts (verified signings)."""
     contract = contract or {}
+    recognition = ledger.Recognition.of(period)
     return [
-        engine.ProjectFact(
+        ProjectFact(
             id=row["pk"],
             credits=credits.get(row["pk"], {}),
             stage_dates=stages.get(row["pk"], {}),
             planned_investment=row["planned_investment"],
             contract_amount=contract.get(row["pk"], row["contract_amount"]),
-            foreign_usd=_foreign_usd(period, row),
-            excluded=excluded(period, row),
+            foreign_usd=ledger.foreign_usd(row, period.usd_rate),
+            excluded=not ledger.recognised(recognition, row),
         )
         for row in rows
     ]
@@ -188,30 +166,9 @@ def _verified_facts(period: Period, as_of: dt.date, *, project_ids=None):
     rows = list(Project.objects.filter(pk__in=moved_ids).values(*FACT_FIELDS))
     projects = _project_facts(period, rows, _credit_shares(moved_ids), stages, contract=contract)
     receipts = [
-        engine.ReceiptFact(id=r.receipt_id, project_id=r.project_id, date=r.date, amount=r.amount) for r in receipts_in
+        ReceiptFact(id=r.receipt_id, project_id=r.project_id, date=r.date, amount=r.amount) for r in receipts_in
     ]
     return projects, receipts, len(rows)
-
-
-def recognition_sql(period: Period, alias: str = "p") -> tuple[str, list]:
-    """``excluded`` as SQL: the conditions (joined with AND, each starting with " AND ") a project row
-    ``alias`` must meet to count, and their parameters."""
-    parts, params = [], []
-    for column, values in (("kind", period.excluded_kinds), ("industry", period.excluded_industries)):
-        if values:
-            parts.append(f"{alias}.{column} NOT IN ({', '.join(['%s'] * len(values))})")
-            params.extend(values)
-    for flag, column in (
-        (period.exclude_government_funded, "government_funded"),
-        (period.exclude_local_relocation, "local_relocation"),
-        (period.exclude_second_phase, "second_phase"),
-    ):
-        if flag:
-            parts.append(f"NOT {alias}.{column}")
-    if period.floor_amount is not None:
-        parts.append(f"{alias}.planned_investment >= %s")
-        params.append(period.floor_amount)
-    return "".join(f" AND {part}" for part in parts), params
 
 
 class _Dialect:
@@ -248,20 +205,19 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.Perio
     - per unit and share, the funds in place inside the period of its recognised projects, in all and of
       the projects at or above each funds indicator's minimum.
 
-    Per unit, the recognised projects with any stage event inside the period are counted when first asked
-    for (a third query), and the rows behind a funds figure are read when asked for (``FundsDrillDown``).
+    The rows behind a funds figure are read after the engine, by ``read_drill_downs``.
     """
     until = min(period.end, as_of)
     sql = _Dialect()
-    rules, rule_params = recognition_sql(period)
-    stages = sorted(engine.stages_read(groups_by_unit), key=engine.STAGE_INDEX.get)
+    rules, rule_params = ledger.recognition_sql(ledger.Recognition.of(period))
+    stages = sorted(engine.stages_read(groups_by_unit), key=ledger.STAGE_INDEX.get)
     floors = sorted(engine.funds_floors(groups_by_unit))
-    later = {stage: engine.STAGES[engine.STAGE_INDEX[stage] :] for stage in stages}
+    later = {stage: ledger.stages_from(stage) for stage in stages}
     read = later[stages[0]]  # every stage at or after the earliest one read
     # Each stage's date is the project's own column (kept with its stage events); one reached later than the
     # as-of date did not exist yet. A stage is reached on the first date of it and the later stages.
-    own = {stage: f"CASE WHEN {STAGE_DATE_FIELDS[stage]} <= %s THEN {STAGE_DATE_FIELDS[stage]} END" for stage in read}
-    columns = ", ".join(f"{earliest_sql([own[stage] for stage in later[s]])} AS r{i}" for i, s in enumerate(stages))
+    own = {stage: ledger.stage_date_sql(stage, alias="")[0] for stage in read}
+    columns = ", ".join(f"{ledger.reached_sql(s, own.get)} AS r{i}" for i, s in enumerate(stages))
     # A project's stage date is the latest of its stage dates (they never run backwards along the pipeline), so the
     # stage-date index passes over the projects that last moved before the period.
     moved = "stage_date >= %s AND (" + " OR ".join(f"{STAGE_DATE_FIELDS[s]} BETWEEN %s AND %s" for s in read) + ")"
@@ -284,11 +240,13 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.Perio
         f", SUM(CASE WHEN p.{AMOUNT_COLUMN[field]} >= %s THEN f.amount ELSE 0 END)" for field, _minimum in floors
     )
     if sql.sqlite:  # summed per project first: SQLite's plan for the plain join is several times slower
-        receipts = f"""(SELECT project_id, SUM({sql.money("amount")}) AS amount FROM projects_fundsreceipt
-                         WHERE date >= %s AND date <= %s GROUP BY project_id) f"""
+        within, _params = ledger.received_within_sql("r", period.start, until)
+        receipts = f"""(SELECT r.project_id, SUM({sql.money("r.amount")}) AS amount FROM projects_fundsreceipt r
+                         WHERE {within} GROUP BY r.project_id) f"""
         where = "1 = 1"
     else:
-        receipts, where = "projects_fundsreceipt f", "f.date >= %s AND f.date <= %s"
+        receipts = "projects_fundsreceipt f"
+        where, _params = ledger.received_within_sql("f", period.start, until)
     funds_sql = f"""
         SELECT c.unit_id, {sql.money("c.share")}, SUM(f.amount){floor_sums}
         FROM {receipts}
@@ -308,7 +266,7 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.Perio
     def fraction(raw) -> Decimal:
         found = shares.get(raw)
         if found is None:
-            found = shares[raw] = sql.decimal(raw) / HUNDRED
+            found = shares[raw] = ledger.share_fraction(sql.decimal(raw))
         return found
 
     projects, foreign = [], set()
@@ -346,33 +304,7 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.Perio
         funds[unit_id] = sums._replace(total=sums.total + share * sql.decimal(total))
         for key, amount in zip(floors, by_floor, strict=True):
             sums.floors[key] += share * sql.decimal(amount)
-    return engine.PeriodFacts(
-        projects=projects,
-        moved=partial(moved_by_unit, period, until),
-        funds=funds,
-        funds_rows=FundsDrillDown(period, until),
-    )
-
-
-def moved_by_unit(period: Period, until: dt.date) -> dict[int, int]:
-    """Per unit, its recognised projects with a stage event inside the period up to ``until``."""
-    rules, params = recognition_sql(period)
-    moved = (
-        "p.stage_date >= %s AND (" + " OR ".join(f"p.{c} BETWEEN %s AND %s" for c in STAGE_DATE_FIELDS.values()) + ")"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT c.unit_id, COUNT(*)
-                FROM projects_projectcredit c JOIN projects_project p ON p.id = c.project_id
-                WHERE ({moved}){rules}
-                GROUP BY c.unit_id""",
-            [
-                period.start,
-                *(value for _column in STAGE_DATE_FIELDS.values() for value in (period.start, until)),
-                *params,
-            ],
-        )
-        return dict(cursor.fetchall())
+    return engine.PeriodFacts(projects=projects, funds=funds)
 
 
 def _foreign_by_id(period: Period, ids) -> dict[int, Decimal]:
@@ -380,103 +312,64 @@ def _foreign_by_id(period: Period, ids) -> dict[int, Decimal]:
     ordered = sorted(ids)
     for start in range(0, len(ordered), 5000):
         rows += Project.objects.filter(pk__in=ordered[start : start + 5000]).order_by().values(*FACT_FIELDS)
-    return {row["pk"]: _foreign_usd(period, row) for row in rows}
+    return {row["pk"]: ledger.foreign_usd(row, period.usd_rate) for row in rows}
 
 
-class FundsDrillDown:
-    """The rows behind funds figures summed per unit on the reported basis: the recognised projects credited
-    to the unit (with a share) that received funds inside the period up to ``until`` and meet the figure's
-    minimum, newest first, and those receipts, by date within each project — as the engine lists them. One
-    figure at a time (calling it, one query), or every figure of an assessment not read yet at once
-    (``read_all``, one query)."""
+def _funds_rows(period: Period, until: dt.date, floors, unit_ids) -> list[tuple]:
+    """(unit, project, receipt, and per floor 1 if the project is at or above it) for the recognised projects
+    credited (with a share) to the units (all when None) that received funds inside the period up to
+    ``until``, ordered as the engine lists a figure's rows: newest project first, receipts by date."""
+    rules, rule_params = ledger.recognition_sql(ledger.Recognition.of(period))
+    within, within_params = ledger.received_within_sql("f", period.start, until)
+    flags = "".join(f", CASE WHEN p.{AMOUNT_COLUMN[field]} >= %s THEN 1 ELSE 0 END" for field, _ in floors)
+    units = "" if unit_ids is None else f" AND c.unit_id IN {_in(unit_ids)}"
+    query = f"""
+        SELECT c.unit_id, f.project_id, f.id{flags}
+        FROM projects_fundsreceipt f
+        JOIN projects_project p ON p.id = f.project_id
+        JOIN projects_projectcredit c ON c.project_id = f.project_id
+        WHERE c.share <> 0 AND {within}{units}{rules}
+        ORDER BY c.unit_id, f.project_id DESC, f.date, f.id"""
+    params = [*(minimum for _, minimum in floors), *within_params, *(unit_ids or ()), *rule_params]
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
 
-    def __init__(self, period: Period, until: dt.date):
-        self.period, self.until = period, until
 
-    def _rows(self, floors, unit_id: int | None = None) -> list[tuple]:
-        """(unit, project, receipt, and per floor 1 if the project is at or above it), ordered for the lists."""
-        rules, rule_params = recognition_sql(self.period)
-        flags = "".join(f", CASE WHEN p.{AMOUNT_COLUMN[field]} >= %s THEN 1 ELSE 0 END" for field, _ in floors)
-        unit = "" if unit_id is None else " AND c.unit_id = %s"
-        query = f"""
-            SELECT c.unit_id, f.project_id, f.id{flags}
-            FROM projects_fundsreceipt f
-            JOIN projects_project p ON p.id = f.project_id
-            JOIN projects_projectcredit c ON c.project_id = f.project_id
-            WHERE c.share <> 0 AND f.date >= %s AND f.date <= %s{unit}{rules}
-            ORDER BY c.unit_id, f.project_id DESC, f.date, f.id"""
-        params = [*(minimum for _, minimum in floors), self.period.start, self.until]
-        params += ([] if unit_id is None else [unit_id]) + rule_params
-        with connection.cursor() as cursor:
-            cursor.execute(query, params)
-            return cursor.fetchall()
+def _floor(spec: engine.IndicatorSpec) -> tuple[str, Decimal] | None:
+    return (spec.amount_field, spec.min_amount) if spec.min_amount else None
 
-    @staticmethod
-    def _lists(rows, flag: int | None) -> tuple[list[int], list[int]]:
+
+def read_drill_downs(period: Period, assessment: engine.Assessment, *, unit_ids=None) -> None:
+    """Read the rows behind the funds figures the engine summed per unit (their ids are None), of every unit
+    or of ``unit_ids``, in one query: for what lists the rows (a unit's page, the JSON and Excel exports, the
+    bulletin). Reported basis only: the verified basis lists its rows already."""
+    pending = [
+        (result.unit.id, indicator)
+        for result in assessment.units
+        if unit_ids is None or result.unit.id in unit_ids
+        for group in result.groups
+        for indicator in group.indicators
+        if indicator.project_ids is None
+    ]
+    if not pending:
+        return
+    floors = sorted({f for _unit, indicator in pending if (f := _floor(indicator.spec))})
+    asked = None if unit_ids is None else sorted({unit_id for unit_id, _indicator in pending})
+    by_unit = defaultdict(list)
+    for row in _funds_rows(period, min(period.end, assessment.as_of), floors, asked):
+        by_unit[row[0]].append(row)
+    for unit_id, indicator in pending:
+        floor = _floor(indicator.spec)
+        flag = 3 + floors.index(floor) if floor else None
         project_ids, receipt_ids = [], []
-        for row in rows:
+        for row in by_unit.get(unit_id, ()):
             if flag is not None and not row[flag]:
                 continue
             if not project_ids or project_ids[-1] != row[1]:
                 project_ids.append(row[1])
             receipt_ids.append(row[2])
-        return project_ids, receipt_ids
-
-    @staticmethod
-    def _floor(spec: engine.IndicatorSpec) -> tuple[str, Decimal] | None:
-        return (spec.amount_field, spec.min_amount) if spec.min_amount else None
-
-    def __call__(self, unit_id: int, spec: engine.IndicatorSpec) -> tuple[list[int], list[int]]:
-        floor = self._floor(spec)
-        floors = [floor] if floor else []
-        return self._lists(self._rows(floors, unit_id), 3 if floor else None)
-
-    def read_all(self, indicators: list[engine.IndicatorResult]) -> None:
-        """Read the rows of these figures (each made with this drill-down) in one query."""
-        floors = sorted({f for i in indicators if (f := self._floor(i.spec))})
-        by_unit = defaultdict(list)
-        for row in self._rows(floors):
-            by_unit[row[0]].append(row)
-        for indicator in indicators:
-            unit_id, spec = indicator.rows.args
-            floor = self._floor(spec)
-            lists = self._lists(by_unit.get(unit_id, ()), 3 + floors.index(floor) if floor else None)
-            indicator.project_ids, indicator.receipt_ids = lists
-            indicator.rows = None
-
-
-def read_drill_downs(assessment: engine.Assessment) -> None:
-    """Read the rows behind every figure of ``assessment`` not read yet, a query per kind of drill-down
-    rather than one per figure: for what lists every unit's rows (the JSON and Excel exports)."""
-    pending = defaultdict(list)
-    for result in assessment.units:
-        for group in result.groups:
-            for indicator in group.indicators:
-                rows = indicator.rows
-                if isinstance(rows, partial) and isinstance(rows.func, FundsDrillDown):
-                    pending[rows.func].append(indicator)
-    for drill_down, indicators in pending.items():
-        drill_down.read_all(indicators)
-
-
-def _foreign_usd(period: Period, row: dict) -> Decimal:
-    """Foreign capital in 10k US dollars: as recorded if in USD, else through yuan at the period's rate."""
-    if row["capital_type"] != "foreign" or not row["foreign_investment"]:
-        return Decimal("0")
-    if row["currency"] == "USD":
-        return row["foreign_investment"]
-    if row["currency"] == "CNY":
-        return row["foreign_investment"] / period.usd_rate
-    return row["foreign_investment"] * (row["exchange_rate"] or Decimal("0")) / period.usd_rate
-
-
-def previously_criticised(period: Period, before: dt.date) -> frozenset[int]:
-    """Units criticised in the last issued bulletin of the period before ``before`` (empty until bulletins)."""
-    try:
-        from zhaoshang.bulletins.selectors import criticised_in_last_issued
-    except ImportError:
-        return frozenset()
-    return criticised_in_last_issued(period, before)
+        indicator.project_ids, indicator.receipt_ids = project_ids, receipt_ids
 
 
 def rules_for(period: Period, as_of: dt.date) -> engine.Rules:
@@ -487,14 +380,14 @@ def rules_for(period: Period, as_of: dt.date) -> engine.Rules:
         yellow_card_ratio=period.yellow_card_ratio,
         half_time_check=period.half_time_check,
         vetoes=dict(Veto.objects.filter(period=period).values_list("unit_id", "reason")),
-        previously_criticised=previously_criticised(period, as_of),
+        previously_criticised=earlier.criticised_before(period, as_of),
     )
 
 
 def assess_period(period: Period, as_of: dt.date, *, basis: str = "reported") -> engine.Assessment:
     """Every active unit's assessment in ``period`` as of ``as_of``. On the reported basis the rows behind
-    a funds figure (its ``project_ids`` and ``receipt_ids``) are read when first asked for, one query per
-    figure."""
+    a funds figure summed per unit (its ``project_ids`` and ``receipt_ids``, None here) are read by
+    ``read_drill_downs`` for what lists them."""
     units = unit_infos()
     groups = group_specs(period, units)
     common = {
@@ -509,4 +402,6 @@ def assess_period(period: Period, as_of: dt.date, *, basis: str = "reported") ->
     if basis == "reported":
         return engine.assess_facts(facts=period_facts(period, as_of, groups), **common)
     projects, receipts, _count = facts(period, as_of, basis=basis)
-    return engine.assess(projects=projects, receipts=receipts, **common)
+    until = min(period.end, as_of)
+    reduced = summarize(projects, receipts, period.start, until, engine.stages_read(groups))
+    return engine.assess_facts(facts=reduced, **common)

@@ -16,6 +16,8 @@ def _ratio(value: Decimal | None) -> str | None:
 
 
 def indicator_data(result: engine.IndicatorResult) -> dict:
+    if not result.rows_read:
+        raise ValueError(f"the rows behind {result.spec.name!r} were not read: call selectors.read_drill_downs first")
     spec = result.spec
     actual = result.actual.quantize(Decimal("0.0001")).normalize() if spec.kind == "count" else result.actual
     return {

@@ -88,6 +88,7 @@ def unit_assessment(request, pk, unit_pk):
     result = next((u for u in assessment.units if u.unit.id == unit.pk), None)
     groups = []
     if result is not None:
+        selectors.read_drill_downs(period, assessment, unit_ids={unit.pk})  # the page lists every figure's rows
         project_ids = {pid for g in result.groups for i in g.indicators for pid in i.project_ids}
         receipt_ids = {rid for g in result.groups for i in g.indicators for rid in i.receipt_ids}
         projects = Project.objects.restrict(request.user, "view").in_bulk(project_ids)

@@ -26,10 +26,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from zhaoshang.organization.choices import CATEGORY_XLSX, TIER_XLSX
+from zhaoshang.projects import rules as ledger
 from zhaoshang.projects.choices import STAGE_XLSX
 from zhaoshang.targets.choices import AMOUNT_FIELD_XLSX
 
 from . import engine
+from .facts import ProjectFact, ReceiptFact
 
 # --- labels (a file format: Chinese whatever the interface language) ---------------------------------
 
@@ -325,7 +327,7 @@ def project_names(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     return names
 
 
-def detail_lookup(data: dict, projects: Iterable[engine.ProjectFact], receipts: Iterable[engine.ReceiptFact]) -> dict:
+def detail_lookup(data: dict, projects: Iterable[ProjectFact], receipts: Iterable[ReceiptFact]) -> dict:
     """What the 明细 sheet needs about each project and receipt a figure names, as JSON-ready columns (a
     large county's lookup holds tens of thousands of each; columns of plain strings parse several times
     faster than as many small objects):
@@ -417,13 +419,12 @@ class _Parsed:
         return found
 
     def reached_on(self, project_id: int, stage: str) -> str | None:
-        """As the engine reads it: the stage's own date, or the first later one if it was skipped."""
+        """The date the project reached ``stage`` (``projects.rules.reached_on``), as ISO text."""
         key = (project_id, stage)
         if key not in self.reached:
-            wanted = engine.STAGE_INDEX[stage]
-            stages = _pairs(self.p["stages"][self.project_row[project_id]])
-            dates = [date for name, date in stages.items() if engine.STAGE_INDEX[name] >= wanted]
-            self.reached[key] = min(dates) if dates else None
+            pairs = _pairs(self.p["stages"][self.project_row[project_id]])
+            on = ledger.reached_on({name: dt.date.fromisoformat(text) for name, text in pairs.items()}, stage)
+            self.reached[key] = None if on is None else on.isoformat()
         return self.reached[key]
 
 
@@ -576,7 +577,7 @@ def assessment_workbook(assessment: engine.Assessment, *, period, basis: str) ->
     """The workbook of ``zhaoshang assess --format xlsx``: 汇总, 明细 and 说明."""
     from . import selectors, serialize
 
-    selectors.read_drill_downs(assessment)  # the 明细 sheet lists every figure's rows: read them in one go
+    selectors.read_drill_downs(period, assessment)  # the 明细 sheet lists every figure's rows: read them in one go
     data = serialize.assessment_data(assessment, period_code=period.code, basis=basis)
     projects, receipts, _count = selectors.facts(period, assessment.as_of, basis=basis)
     lookup = detail_lookup(data, projects, receipts)

@@ -6,3 +6,12 @@ class BulletinsConfig(AppConfig):
     name = "zhaoshang.bulletins"
     label = "bulletins"
     verbose_name = _("Bulletins")
+
+    def ready(self) -> None:
+        # The assessment's accountability rule reads who the last issued bulletin criticised: given to it here,
+        # since the assessment must not import the bulletins (they depend on it).
+        from zhaoshang.assessment.earlier import register_criticised_reader
+
+        from .selectors import criticised_in_last_issued
+
+        register_criticised_reader(criticised_in_last_issued)

@@ -21,18 +21,17 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Min, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone, translation
 
 from zhaoshang.assessment import engine, selectors, serialize
 from zhaoshang.assessment.xlsx import detail_lookup
-from zhaoshang.projects.models import FundsReceipt, Project, ProjectCredit, StageEvent
+from zhaoshang.projects import rules as ledger
+from zhaoshang.projects.models import FundsReceipt, Project, ProjectCredit
 from zhaoshang.targets.models import Period
 
 SNAPSHOT_VERSION = 1
 ZERO = Decimal("0")
-SIGNED_OR_LATER = ("signed", "started", "producing")
-STARTED_OR_LATER = ("started", "producing")
 CATEGORY_ORDER = ("township", "department", "vertical", "park", "office", "jurisdiction")
 DEFAULT_ISSUER = "示范县招商引资工作领导小组办公室"
 
@@ -98,15 +97,14 @@ FIGURES = (
 )
 
 
-def _first_reached(stages: tuple[str, ...], low: dt.date, high: dt.date, amount_field: str):
-    """(project id, first date it reached one of ``stages``, amount) for first dates within [low, high]."""
+def _first_reached(stage: str, low: dt.date, high: dt.date, amount_field: str):
+    """(project id, the date it reached ``stage``, amount) for the projects that reached it within [low, high]
+    (``projects.rules``)."""
     return (
-        StageEvent.objects.filter(stage__in=stages, date__lte=high)
+        Project.objects.filter(ledger.reached_within_q(stage, low, high))
+        .annotate(first=ledger.ReachedOn(stage, until=high))
         .order_by()
-        .values("project_id", f"project__{amount_field}")
-        .annotate(first=Min("date"))
-        .filter(first__gte=low)
-        .values_list("project_id", "first", f"project__{amount_field}")
+        .values_list("pk", "first", amount_field)
     )
 
 
@@ -128,10 +126,10 @@ def overall_figures(period: Period, month: dt.date, as_of: dt.date) -> dict:
                     values[key_count][name] += 1
                     values[key_amount][name] += amount or ZERO
 
-    add("signed_count", "signed_amount", _first_reached(SIGNED_OR_LATER, low, high, "contract_amount"))
-    add("started_count", "started_investment", _first_reached(STARTED_OR_LATER, low, high, "planned_investment"))
-    funds = FundsReceipt.objects.filter(date__gte=low, date__lte=high).aggregate(
-        **{name: Sum("amount", filter=Q(date__gte=start, date__lte=end)) for name, (start, end) in spans.items()}
+    add("signed_count", "signed_amount", _first_reached("signed", low, high, "contract_amount"))
+    add("started_count", "started_investment", _first_reached("started", low, high, "planned_investment"))
+    funds = FundsReceipt.objects.filter(ledger.received_within_q(low, high)).aggregate(
+        **{name: Sum("amount", filter=ledger.received_within_q(start, end)) for name, (start, end) in spans.items()}
     )
     for name in spans:
         values["funds"][name] = funds[name] or ZERO
@@ -235,11 +233,7 @@ def big_projects(data: dict, as_of: dt.date, threshold: Decimal) -> dict:
     """Projects of at least ``threshold`` planned investment started this half-year (up to ``as_of``),
     and the assessed units credited with none of them."""
     start = half_year_start(as_of)
-    rows = list(
-        _first_reached(STARTED_OR_LATER, start, as_of, "planned_investment").filter(
-            project__planned_investment__gte=threshold
-        )
-    )
+    rows = list(_first_reached("started", start, as_of, "planned_investment").filter(planned_investment__gte=threshold))
     ids = [project_id for project_id, _first, _amount in rows]
     names = {}
     for chunk in range(0, len(ids), 5000):
@@ -283,25 +277,6 @@ def big_projects(data: dict, as_of: dt.date, threshold: Decimal) -> dict:
 # --- the whole snapshot -----------------------------------------------------------------------------
 
 
-def assess(period: Period, as_of: dt.date, basis: str):
-    """``assessment.selectors.assess_period``, keeping the facts it reads (for the detail lookup)."""
-    units = selectors.unit_infos()
-    groups = selectors.group_specs(period, units)
-    projects, receipts, _count = selectors.facts(period, as_of, basis=basis)
-    result = engine.assess(
-        units=units,
-        groups_by_unit=groups,
-        projects=projects,
-        receipts=receipts,
-        start=period.start,
-        end=period.end,
-        as_of=as_of,
-        schedule_basis=period.schedule_basis,
-        rules=selectors.rules_for(period, as_of),
-    )
-    return result, projects, receipts
-
-
 def build_snapshot(
     *, period: Period, month: dt.date, as_of: dt.date, basis: str, big_project_amount: Decimal, detail: bool = True
 ) -> dict:
@@ -309,7 +284,9 @@ def build_snapshot(
     it). Raises NotImplementedError for a basis not yet available."""
     # Indicator names inside the assessment data are translated: store the Chinese ones.
     with translation.override("zh-hans"):
-        result, projects, receipts = assess(period, as_of, basis)
+        # The assessment page's own computation; the rows behind every figure go into the annex.
+        result = selectors.assess_period(period, as_of, basis=basis)
+        selectors.read_drill_downs(period, result)
         data = serialize.assessment_data(result, period_code=period.code, basis=basis)
     snapshot = {
         "version": SNAPSHOT_VERSION,
@@ -334,5 +311,6 @@ def build_snapshot(
         },
     }
     if detail:
+        projects, receipts, _count = selectors.facts(period, as_of, basis=basis)
         snapshot["lookup"] = detail_lookup(data, projects, receipts)
     return snapshot

@@ -7,7 +7,7 @@
    which new projects arrive per unit.
 3. ``forecast`` plays the rest of the period ``runs`` times with ``random.Random(seed)``: each live
    project advances stage by stage and receives funds; the simulated stage dates and receipts are merged
-   into the real facts and ``assessment.engine.assess`` scores every unit at the period's end — the same
+   into the real facts and ``assessment.facts.assess`` scores every unit at the period's end — the same
    shares, thresholds, OR groups, weights and cap as the assessment itself.
 
 docs/forecast.md gives the formulas and the back-test figures.
@@ -27,15 +27,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from zhaoshang.assessment import engine, selectors
+from zhaoshang.assessment.facts import ProjectFact, ReceiptFact
+from zhaoshang.assessment.facts import assess as assess_facts
 from zhaoshang.organization.models import Unit
+from zhaoshang.projects import rules as ledger
 from zhaoshang.projects.models import FundsReceipt, Project, ProjectCredit, StageEvent
 
-STAGES = engine.STAGES
+STAGES = ledger.STAGES
 LAST = len(STAGES) - 1
 SIGNED = STAGES.index("signed")
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
-HUNDRED = Decimal("100")
 ONE = Decimal("1")
 
 CENSOR_QUANTILE = 0.9  # an unconverted project counts as "not converted" once older than this quantile
@@ -63,13 +65,12 @@ class ProjectHistory:
     foreign_usd: Decimal = ZERO
 
     def reached(self, index: int) -> dt.date | None:
-        """The engine's reading: a stage is reached on its own date or the first later one recorded."""
-        dates = [d for s, d in self.stage_dates.items() if engine.STAGE_INDEX[s] >= index]
-        return min(dates) if dates else None
+        """The date the project reached stage ``index`` (``projects.rules.reached_on``)."""
+        return ledger.reached_on(self.stage_dates, STAGES[index])
 
     def stage_index(self) -> int | None:
         """The furthest stage recorded."""
-        return max((engine.STAGE_INDEX[s] for s in self.stage_dates), default=None)
+        return max((ledger.STAGE_INDEX[s] for s in self.stage_dates), default=None)
 
 
 @dataclass(frozen=True)
@@ -153,12 +154,13 @@ def load_history(period, as_of: dt.date) -> dict[int, ProjectHistory]:
     for project_id, unit_id, share in ProjectCredit.objects.filter(project_id__in=seen).values_list(
         "project_id", "unit_id", "share"
     ):
-        credits[project_id][unit_id] = share / HUNDRED
+        credits[project_id][unit_id] = ledger.share_fraction(share)
     result = {}
+    recognition = ledger.Recognition.of(period)
     for row in Project.objects.filter(pk__in=seen).values(*selectors.FACT_FIELDS, "status", "status_date"):
         pk = row["pk"]
         stage_dates = events.get(pk, {})
-        signed = any(engine.STAGE_INDEX[s] >= SIGNED for s in stage_dates)
+        signed = ledger.reached_on(stage_dates, "signed") is not None
         result[pk] = ProjectHistory(
             id=pk,
             stage_dates=stage_dates,
@@ -168,8 +170,8 @@ def load_history(period, as_of: dt.date) -> dict[int, ProjectHistory]:
             # The engine reads the recorded contract amount; before signing it is not known yet.
             contract_amount=row["contract_amount"] if signed else None,
             receipts=tuple(receipts.get(pk, ())),
-            excluded=selectors.excluded(period, row),
-            foreign_usd=selectors._foreign_usd(period, row),
+            excluded=not ledger.recognised(recognition, row),
+            foreign_usd=ledger.foreign_usd(row, period.usd_rate),
         )
     return result
 
@@ -192,8 +194,7 @@ def estimate(histories: Iterable[ProjectHistory], as_of: dt.date) -> Estimates:
             projects.append((h, dates, receipts))
 
     def reached(dates, index):
-        found = [d for s, d in dates.items() if engine.STAGE_INDEX[s] >= index]
-        return min(found) if found else None
+        return ledger.reached_on(dates, STAGES[index])
 
     transitions = []
     for index in range(LAST):
@@ -406,7 +407,7 @@ def _can_add(spec: engine.IndicatorSpec, h: ProjectHistory, stage: int) -> bool:
         return True
     if spec.kind == "foreign" and h.foreign_usd <= 0:
         return False
-    return engine.STAGE_INDEX[spec.stage or "signed"] > stage
+    return ledger.STAGE_INDEX[spec.stage or "signed"] > stage
 
 
 @dataclass(frozen=True)
@@ -430,7 +431,7 @@ class _View:
             return tuple(sorted({s.min_amount for s in specs if s.amount_field == name}))
 
         return cls(
-            stages=tuple(sorted({engine.STAGE_INDEX[s.stage or "signed"] for s in specs if s.kind != "funds"})),
+            stages=tuple(sorted({ledger.STAGE_INDEX[s.stage or "signed"] for s in specs if s.kind != "funds"})),
             funds=any(s.kind == "funds" for s in specs),
             contract=amounts("contract_amount"),
             planned=amounts("planned_investment"),
@@ -459,7 +460,7 @@ class _Forecaster:
         self.assess_args = {"start": period.start, "end": period.end, "schedule_basis": period.schedule_basis}
         self.assess_args["rules"] = self.rules
         # Today's standing, and the same facts read at the period's end: the outcome if nothing moves.
-        current = engine.assess(
+        current = assess_facts(
             units=units,
             groups_by_unit=self.groups,
             projects=real_projects,
@@ -468,7 +469,7 @@ class _Forecaster:
             **self.assess_args,
         )
         self.current = {r.unit.id: r for r in current.units}
-        baseline = engine.assess(
+        baseline = assess_facts(
             units=self.targets,
             groups_by_unit=self.groups,
             projects=real_projects,
@@ -493,7 +494,7 @@ class _Forecaster:
         for p in real_projects:
             for unit_id in p.credits:
                 self.real_ids_by_unit[unit_id].add(p.id)
-        self.receipts_by_project: dict[int, list[engine.ReceiptFact]] = defaultdict(list)
+        self.receipts_by_project: dict[int, list[ReceiptFact]] = defaultdict(list)
         for r in real_receipts:
             self.receipts_by_project[r.project_id].append(r)
 
@@ -586,7 +587,7 @@ class _Forecaster:
             if day > sim.end:
                 return
             template = rng.choice(self.templates)
-            entry = min(engine.STAGE_INDEX[s] for s in template.stage_dates)
+            entry = min(ledger.STAGE_INDEX[s] for s in template.stage_dates)
             reached = [(entry, day), *sim.advance(entry, day, None)]
             signed = next((d for stage, d in reached if stage >= SIGNED), None)
             contract, flows = ZERO, []
@@ -673,7 +674,7 @@ class _Forecaster:
                 next_id -= 1
         for pid in facts:
             receipts.extend(self.receipts_by_project.get(pid, ()))
-        view = engine.assess(
+        view = assess_facts(
             units=misses,
             groups_by_unit=self.groups,
             projects=list(facts.values()),
@@ -688,7 +689,7 @@ class _Forecaster:
                 self._added(result.unit.id, result, simulated),
             )
 
-    def _fact(self, fact_id, credits, stage_dates, stages, template, contract, flows, receipts) -> engine.ProjectFact:
+    def _fact(self, fact_id, credits, stage_dates, stages, template, contract, flows, receipts) -> ProjectFact:
         """A simulated project as an engine fact; its receipts (ids below zero) go to ``receipts``."""
         dates = dict(stage_dates)
         for stage, day in stages:
@@ -696,9 +697,9 @@ class _Forecaster:
         for day, amount in flows:
             receipt_id = -1 - len(receipts)
             receipts.append(
-                engine.ReceiptFact(id=receipt_id, project_id=fact_id, date=dt.date.fromordinal(day), amount=amount)
+                ReceiptFact(id=receipt_id, project_id=fact_id, date=dt.date.fromordinal(day), amount=amount)
             )
-        return engine.ProjectFact(
+        return ProjectFact(
             id=fact_id,
             credits=credits,
             stage_dates=dates,
@@ -736,7 +737,7 @@ class _Forecaster:
                 next_id -= 1
         for pid in facts:
             receipts.extend(self.receipts_by_project.get(pid, ()))
-        view = engine.assess(
+        view = assess_facts(
             units=self.targets,
             groups_by_unit=self.groups,
             projects=list(facts.values()),

@@ -1,11 +1,12 @@
 """The dashboard's aggregate queries: a few GROUP BYs in the database, whatever the size of the ledger.
 
 A project *reaches* a stage on the date of its own event for that stage or, if the stage was skipped, on the
-date of the first later stage recorded (a project that started has signed) — the assessment engine's rule and
-the ledger's ``reached`` filter. Each project carries its stages' dates (``Project.signed_on`` and so on, kept
-with its stage events), so the first dates are worked out row by row in a common table expression
-(``reached``) over the projects with any stage in the dates compared; every section (windows, funnel,
-breakdowns, months) is a GROUP BY over it, all in one statement joined by UNION ALL.
+date of the first later stage recorded (a project that started has signed): ``projects.rules`` owns that rule,
+foreign capital in USD and funds within dates, and the SQL here is composed from their SQL forms. Each
+project carries its stages' dates (``Project.signed_on`` and so on, kept with its stage events), so the
+first dates are worked out row by row in a common table expression (``reached``) over the projects with any
+stage in the dates compared; every section (windows, funnel, breakdowns, months) is a GROUP BY over it, all
+in one statement joined by UNION ALL.
 
 The SQL is written by hand because it aggregates an aggregate; the projects a user may see come from the ORM
 (``Project.objects.restrict(user)``, narrowed like the ledger's unit filter) and enter as a subquery.
@@ -21,14 +22,13 @@ from itertools import pairwise
 from django.db import connection
 from django.db.models import QuerySet
 
-from zhaoshang.core.expressions import earliest_sql
-from zhaoshang.projects.choices import Stage
+from zhaoshang.projects import rules as ledger
 from zhaoshang.projects.models import STAGE_DATE_FIELDS, FundsReceipt, Investor, Project
 
 from .windows import Span, year_earlier
 
 PIPELINE = ("negotiating", "intention", "signed", "started", "producing")
-STAGES = tuple(Stage.values)
+STAGES = ledger.STAGES
 # Amount bands on planned investment (万元): key, lower bound (inclusive), upper bound (exclusive).
 BANDS = (
     ("b1", Decimal("10000"), None),
@@ -96,16 +96,9 @@ def money(value) -> Decimal:
 
 
 def _usd_sql(usd_rate: Decimal, alias: str) -> Sql:
-    """Foreign capital in 10k USD, as the assessment converts it: as recorded in USD, else through yuan at the
-    period's rate (zero for domestic projects)."""
-    return Sql().add(
-        f"CASE WHEN {alias}.capital_type = 'foreign' AND {alias}.foreign_investment IS NOT NULL THEN"
-        f" CASE {alias}.currency WHEN 'USD' THEN {alias}.foreign_investment"
-        f" WHEN 'CNY' THEN {alias}.foreign_investment / %s"
-        f" ELSE {alias}.foreign_investment * COALESCE({alias}.exchange_rate, 0) / %s END ELSE 0 END",
-        usd_rate,
-        usd_rate,
-    )
+    """Foreign capital in 10k USD (``projects.rules.foreign_usd``)."""
+    text, params = ledger.foreign_usd_sql(alias, usd_rate)
+    return Sql().add(text, *params)
 
 
 def _band_sql() -> Sql:
@@ -182,16 +175,15 @@ def reached_facts(
     columns += ", exchange_rate, planned, contract"
     sql = Sql().add(f"WITH reached AS MATERIALIZED (SELECT {columns}")
     sql.add("".join(f", o_{stage}" for stage in PIPELINE[:-1]))
-    for index, stage in enumerate(PIPELINE):
-        sql.add(f", {earliest_sql([f'o_{s}' for s in PIPELINE[index:]])} AS r_{stage}")
+    for stage in PIPELINE:
+        sql.add(f", {ledger.reached_sql(stage, lambda s: f'o_{s}')} AS r_{stage}")
     sql.add(
         " FROM (SELECT p.id, p.investor_id, p.industry, p.industry_chain AS chain, p.kind, p.high_tech,"
         " p.capital_type, p.currency, p.foreign_investment, p.exchange_rate, p.planned_investment AS planned,"
         " p.contract_amount AS contract"
     )
     for stage in PIPELINE:
-        column = f"p.{STAGE_DATE_FIELDS[stage]}"
-        sql.add(f", CASE WHEN {column} <= %s THEN {column} END AS o_{stage}", cover.end)
+        sql.add(f", {ledger.stage_date_sql(stage, 'p')[0]} AS o_{stage}", cover.end)
     # A project's stage date is its furthest stage's, the latest of its dates (they never run backwards along the
     # pipeline): the projects dated before every span are passed over by the stage-date index.
     earliest = min(s.start for s in (this, before) if s is not None)
@@ -321,11 +313,8 @@ def funds(*, scope: QuerySet | None, windows: dict[str, Span], months: Sequence[
     cover = _cover(list(spans.values()))
     if cover is not None:
         r = FundsReceipt._meta.db_table
-        sql = Sql().add(
-            f"SELECT f.date, SUM(f.amount) FROM {r} f WHERE f.date >= %s AND f.date <= %s",
-            cover.start,
-            cover.end,
-        )
+        within, params = ledger.received_within_sql("f", cover.start, cover.end)
+        sql = Sql().add(f"SELECT f.date, SUM(f.amount) FROM {r} f WHERE {within}", *params)
         sql.extend(scope_sql(scope, "f.project_id")).add(" GROUP BY f.date")
         by_day = [(_as_date(day), money(amount)) for day, amount in _fetch(sql)]
         for name, span in spans.items():

@@ -14,8 +14,9 @@ from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
 from zhaoshang.organization.selectors import subtree_ids
 
-from .choices import STAGE_ORDER, CapitalType, Industry, Kind, Stage, Status
-from .models import STAGE_DATE_FIELDS, FundsReceipt, Project, ProjectCredit
+from . import rules
+from .choices import CapitalType, Industry, Kind, Stage, Status
+from .models import FundsReceipt, Project, ProjectCredit
 
 # The value that selects projects where a text field (industry, chain, investor origin) is not filled in,
 # so that a dashboard's "not set" slice has a ledger address too.
@@ -158,25 +159,9 @@ class LedgerFilterSet(filters.FilterSet):
         data = self.form.cleaned_data
         start, end, reached = data.get("date_from"), data.get("date_to"), data.get("reached")
         if reached:
-            # Projects that reached the stage within the dates (inclusive), whatever their stage now. As in the
-            # assessment, a skipped stage is reached with the first later one (a project that started has
-            # signed). The stages' dates are the project's own columns (kept with its stage events): some date of
-            # the stage or a later one lies within the dates, and none before them.
-            columns = [STAGE_DATE_FIELDS[stage] for stage in Stage.values[STAGE_ORDER[reached] :]]
-            within = Q()
-            for column in columns:
-                one = Q(**{f"{column}__isnull": False})
-                if start:
-                    one &= Q(**{f"{column}__gte": start})
-                if end:
-                    one &= Q(**{f"{column}__lte": end})
-                within |= one
-            queryset = queryset.filter(within)
-            if start:
-                # The stage date is the latest of a project's dates: its index finds the candidates.
-                queryset = queryset.filter(stage_date__gte=start)
-                for column in columns:
-                    queryset = queryset.filter(Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__gte": start}))
+            # Projects that reached the stage within the dates (inclusive), whatever their stage now: the
+            # assessment's rule (``projects.rules``).
+            queryset = queryset.filter(rules.reached_within_q(reached, start, end))
         else:
             if start:
                 queryset = queryset.filter(stage_date__gte=start)
@@ -185,11 +170,7 @@ class LedgerFilterSet(filters.FilterSet):
         received_from, received_to = data.get("received_from"), data.get("received_to")
         if received_from or received_to:
             # Projects with funds received within the dates (inclusive).
-            receipts = FundsReceipt.objects.order_by()
-            if received_from:
-                receipts = receipts.filter(date__gte=received_from)
-            if received_to:
-                receipts = receipts.filter(date__lte=received_to)
+            receipts = FundsReceipt.objects.order_by().filter(rules.received_within_q(received_from, received_to))
             queryset = queryset.filter(pk__in=receipts.values("project_id"))
         return queryset
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from zhaoshang.assessment import engine
+from zhaoshang.assessment import engine, facts
 
 D = Decimal
 ONE = D("1")
@@ -39,11 +39,11 @@ def project(
     planned: str | Decimal = "0",
     foreign_usd: str | Decimal = "0",
     excluded: bool = False,
-) -> engine.ProjectFact:
+) -> facts.ProjectFact:
     """A project fact; ``credits`` is a unit id (100%) or {unit id: share as a fraction}."""
     shares = {credits: ONE} if isinstance(credits, int) else {k: D(v) for k, v in credits.items()}
     stages = {"intention": intention, "signed": signed, "started": started, "producing": producing}
-    return engine.ProjectFact(
+    return facts.ProjectFact(
         id=pk,
         credits=shares,
         stage_dates={k: v for k, v in stages.items() if v is not None},
@@ -54,8 +54,8 @@ def project(
     )
 
 
-def receipt(pk: int, project_id: int, date: dt.date, amount: str | Decimal) -> engine.ReceiptFact:
-    return engine.ReceiptFact(id=pk, project_id=project_id, date=date, amount=D(amount))
+def receipt(pk: int, project_id: int, date: dt.date, amount: str | Decimal) -> facts.ReceiptFact:
+    return facts.ReceiptFact(id=pk, project_id=project_id, date=date, amount=D(amount))
 
 
 def count(target="3", *, stage="signed", floor="1000", field="contract_amount", name="count") -> engine.IndicatorSpec:
@@ -98,7 +98,7 @@ def run(
     Returns the unit results by unit id."""
     units = list(units)
     by_unit = groups if isinstance(groups, dict) else {u.id: list(groups) for u in units}
-    assessment = engine.assess(
+    assessment = facts.assess(
         units=units,
         groups_by_unit=by_unit,
         projects=list(projects),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zhaoshang.assessment import engine
+from zhaoshang.assessment import engine, facts
 
 from .support import END, START, D, count, foreign, funds, group, receipt, run, total, unit
 
@@ -53,7 +53,7 @@ def project_facts(draw, pk, units=UNIT_IDS):
         stages["started"] = base + dt.timedelta(days=draw(st.integers(0, 60)))
         if draw(st.booleans()):
             stages["producing"] = stages["started"] + dt.timedelta(days=draw(st.integers(0, 60)))
-    return engine.ProjectFact(
+    return facts.ProjectFact(
         id=pk,
         credits=draw(credits(units)),
         stage_dates=stages,
@@ -89,7 +89,7 @@ def test_adding_a_qualifying_project_never_lowers_completion(county, as_of, targ
         return
     when = START + dt.timedelta(days=data.draw(st.integers(0, (until - START).days)))
     amount = data.draw(st.sampled_from([D("1000"), D("2500"), D("7000")]))
-    new = engine.ProjectFact(
+    new = facts.ProjectFact(
         id=999,
         credits={target: D("1")},
         stage_dates={"signed": when, "started": when},
@@ -163,11 +163,11 @@ def test_shares_summing_to_one_conserve_the_county_totals(county, as_of):
     assert sum((r.contract for r in results.values()), Decimal(0)) == actual(1)
 
 
-def _summed_per_unit(facts: engine.PeriodFacts, floors) -> tuple[engine.PeriodFacts, list]:
-    """The same facts with the funds summed per unit and the rows read through ``funds_rows``, as the
-    selectors give them from SQL; and the list of the figures whose rows were asked for."""
+def _summed_per_unit(reduced: engine.PeriodFacts, floors) -> tuple[engine.PeriodFacts, object]:
+    """The same facts with the funds summed per unit, as the selectors give them from SQL, and a function
+    that fills in the rows of the figures the engine left unread (as ``selectors.read_drill_downs`` does)."""
     sums: dict[int, engine.UnitFunds] = {}
-    for fact in facts.projects:
+    for fact in reduced.projects:
         if fact.funds is None:
             continue
         for unit_id, share in fact.credits.items():
@@ -177,26 +177,26 @@ def _summed_per_unit(facts: engine.PeriodFacts, floors) -> tuple[engine.PeriodFa
                 amount = fact.contract_amount if field == "contract_amount" else fact.planned_investment
                 if amount >= minimum:
                     found.floors[(field, minimum)] += share * fact.funds
-    asked = []
 
-    def rows(unit_id, spec):
-        asked.append((unit_id, spec.name))
-        kept = [
-            f
-            for f in facts.projects
-            if f.funds is not None
-            and f.credits.get(unit_id)
-            and (not spec.min_amount or getattr(f, spec.amount_field) >= spec.min_amount)
-        ]
-        return [f.id for f in kept], [r for f in kept for r in f.receipt_ids]
+    def read_rows(assessment) -> None:
+        for result in assessment.units:
+            for group_result in result.groups:
+                for indicator in group_result.indicators:
+                    if indicator.project_ids is not None:
+                        continue
+                    spec = indicator.spec
+                    kept = [
+                        f
+                        for f in reduced.projects
+                        if f.funds is not None
+                        and f.credits.get(result.unit.id)
+                        and (not spec.min_amount or getattr(f, spec.amount_field) >= spec.min_amount)
+                    ]
+                    indicator.project_ids = [f.id for f in kept]
+                    indicator.receipt_ids = [r for f in kept for r in f.receipt_ids]
 
-    summed = engine.PeriodFacts(
-        projects=[f._replace(funds=None, receipt_ids=()) for f in facts.projects],
-        moved=lambda: facts.moved,
-        funds=sums,
-        funds_rows=rows,
-    )
-    return summed, asked
+    summed = engine.PeriodFacts(projects=[f._replace(funds=None, receipt_ids=()) for f in reduced.projects], funds=sums)
+    return summed, read_rows
 
 
 @FAST
@@ -205,19 +205,22 @@ def test_funds_summed_per_unit_give_the_same_figures_and_rows(county, as_of):
     projects, receipts = county
     groups = {u.id: [*TIER_ONE, group("大项目", funds("500", floor="1000", field="contract_amount"))] for u in UNITS}
     common = {"units": UNITS, "groups_by_unit": groups, "start": START, "end": END, "as_of": as_of}
-    whole = engine.assess(projects=projects, receipts=receipts, **common)
-    facts = engine.summarize(projects, receipts, START, min(as_of, END), engine.stages_read(groups))
-    summed, asked = _summed_per_unit(facts, engine.funds_floors(groups))
-    reduced = engine.assess_facts(facts=summed, **common)
-    assert asked == []  # nothing read until asked for
+    whole = facts.assess(projects=projects, receipts=receipts, **common)
+    reduced = facts.summarize(projects, receipts, START, min(as_of, END), engine.stages_read(groups))
+    summed, read_rows = _summed_per_unit(reduced, engine.funds_floors(groups))
+    from_sums = engine.assess_facts(facts=summed, **common)
+    funds_figures = [i for r in from_sums.units for g in r.groups for i in g.indicators if i.spec.kind == "funds"]
+    # The engine reads nothing: a funds figure summed per unit has no rows until the selectors read them.
+    assert all(i.project_ids is None for i in funds_figures if i.actual)
+    read_rows(from_sums)
 
     def figures(assessment):
         return [
             (
-                (r.score, r.rank, r.flags, r.funds, r.contract, r.counted_projects),
+                (r.score, r.rank, r.flags, r.funds, r.contract),
                 [(i.actual, i.met, i.project_ids, i.receipt_ids) for g in r.groups for i in g.indicators],
             )
             for r in assessment.units
         ]
 
-    assert figures(reduced) == figures(whole)
+    assert figures(from_sums) == figures(whole)

@@ -161,7 +161,9 @@ def test_veto_reason_and_units_without_targets(county):
 def test_figures_drill_down_to_projects_and_receipts(county):
     projects = county["projects"]
     ids = {key: p.pk for key, p in projects.items()}
-    results = {r.unit.code: r for r in selectors.assess_period(county["period"], END).units}
+    assessment = selectors.assess_period(county["period"], END)
+    selectors.read_drill_downs(county["period"], assessment)
+    results = {r.unit.code: r for r in assessment.units}
     t01 = {g.spec.name: g for g in results["T01"].groups}
     assert sorted(t01["签约"].indicators[0].project_ids) == sorted([ids["P1"], ids["P2"], ids["P15"]])
     assert sorted(t01["开工"].indicators[1].project_ids) == [ids["P1"]]

@@ -140,14 +140,14 @@ def test_detail_lookup_holds_every_project_and_receipt_behind_a_figure(draft, le
 
 
 def test_the_snapshot_holds_what_the_assessment_selector_computes(draft):
-    """compute.assess keeps the facts it reads but must assess exactly as assessment.selectors does."""
+    """The bulletin holds exactly the assessment page's computation, with every figure's rows."""
     from django.utils import translation
 
     from zhaoshang.assessment import selectors as assessment_selectors
     from zhaoshang.assessment import serialize
 
     with translation.override("zh-hans"):
-        expected = serialize.assessment_data(
-            assessment_selectors.assess_period(draft.period, draft.as_of), period_code="Y2025", basis="reported"
-        )
+        assessment = assessment_selectors.assess_period(draft.period, draft.as_of)
+        assessment_selectors.read_drill_downs(draft.period, assessment)
+        expected = serialize.assessment_data(assessment, period_code="Y2025", basis="reported")
     assert selectors.bulletin_data(draft)["assessment"] == expected

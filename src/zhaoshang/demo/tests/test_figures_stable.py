@@ -29,7 +29,7 @@ from django.urls import resolve
 from django.utils import translation
 from django.utils.functional import Promise
 
-from zhaoshang.assessment.selectors import assess_period
+from zhaoshang.assessment.selectors import assess_period, read_drill_downs
 from zhaoshang.bulletins import services as bulletin_services
 from zhaoshang.bulletins.choices import Status as BulletinStatus
 from zhaoshang.bulletins.models import Bulletin
@@ -183,6 +183,7 @@ def canonical(value, keys: Keys, key: str | None = None):
 
 def assessment_figures(period: Period, as_of: dt.date, basis: str, keys: Keys) -> dict:
     assessment = assess_period(period, as_of, basis=basis)
+    read_drill_downs(period, assessment)
     units = []
     for result in assessment.units:
         units.append(
@@ -196,7 +197,6 @@ def assessment_figures(period: Period, as_of: dt.date, basis: str, keys: Keys) -
                 "veto_reason": result.veto_reason,
                 "funds": result.funds,
                 "contract": result.contract,
-                "counted_projects": result.counted_projects,
                 "groups": [
                     {
                         "name": group.spec.name,

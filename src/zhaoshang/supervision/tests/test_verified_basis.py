@@ -131,6 +131,7 @@ def ledger_state() -> dict:
 def test_adjustments_change_the_verified_assessment_and_nothing_else(period, users, batch, ledger):
     def assessed(basis):
         result = assessment.assess_period(period, Q3_END, basis=basis)
+        assessment.read_drill_downs(period, result)
         return serialize.assessment_data(result, period_code=period.code, basis=basis)
 
     reported_before, verified_before, ledger_before = assessed("reported"), assessed("verified"), ledger_state()

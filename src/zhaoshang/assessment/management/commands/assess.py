@@ -34,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError(f"日期 {as_of} 格式错误，应为 YYYY-MM-DD") from None
         basis = basis or period_obj.basis
         assessment = selectors.assess_period(period_obj, as_of_date, basis=basis)
-        selectors.read_drill_downs(assessment)  # every figure's rows go out: read them in one go
+        selectors.read_drill_downs(period_obj, assessment)  # every figure's rows go out: read them in one go
         if format == "json":
             text = json.dumps(
                 serialize.assessment_data(assessment, period_code=period_obj.code, basis=basis),

@@ -13,16 +13,19 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.core import revision
 from zhaoshang.core.history import as_user
 from zhaoshang.core.permissions import user_unit_ids
 from zhaoshang.organization.models import Unit
 
 from .choices import STAGE_ORDER, Stage, Status
 from .models import (
+    MONEY,
     STAGE_COLUMNS,
     STAGE_DATE_FIELDS,
     Attachment,
@@ -35,6 +38,7 @@ from .models import (
 )
 
 HUNDRED = Decimal("100")
+BATCH = 500  # projects per statement in set-based writes
 
 PROJECT_FIELDS = (
     "code",
@@ -268,6 +272,7 @@ def refresh_last_activity(projects) -> None:
         by_day.setdefault(day, []).append(pk)
     for day, ids in by_day.items():
         Project.objects.filter(pk__in=ids).update(last_activity_on=day)
+    revision.touch("projects")  # not in the history
 
 
 def refresh_stage(project: Project) -> None:
@@ -326,6 +331,7 @@ def mark_reported(project: Project, day: dt.date) -> None:
         Project.objects.filter(later, pk=project.pk).update(**{name: day})
         if getattr(project, name) is None or getattr(project, name) < day:
             setattr(project, name, day)
+    revision.touch("projects")
 
 
 @transaction.atomic
@@ -356,8 +362,29 @@ def set_status(*, user, project: Project, status: str, reason: str = "", date: d
 
 
 def refresh_funds_total(project: Project) -> None:
+    """Set the project's funds_total (in the database and on this instance) to the sum of its receipts."""
     project.funds_total = project.receipts.aggregate(total=Sum("amount"))["total"] or Decimal("0")
     Project.objects.filter(pk=project.pk).update(funds_total=project.funds_total)
+    revision.touch("projects")  # not in the history
+
+
+def refresh_funds_totals(project_ids: Iterable[int]) -> None:
+    """``refresh_funds_total`` for many projects, set-based (the importer's new receipts)."""
+    total = (
+        FundsReceipt.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    money = DecimalField(**MONEY)
+    ids = sorted(project_ids)
+    for start in range(0, len(ids), BATCH):
+        Project.objects.filter(pk__in=ids[start : start + BATCH]).update(
+            funds_total=Coalesce(Subquery(total, output_field=money), Value(Decimal(0), output_field=money))
+        )
+    if ids:
+        revision.touch("projects")
 
 
 def _receipt_errors(date: dt.date, amount: Decimal) -> list[str]:

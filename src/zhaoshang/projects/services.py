@@ -13,7 +13,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DecimalField, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -331,6 +331,46 @@ def mark_reported(project: Project, day: dt.date) -> None:
         Project.objects.filter(later, pk=project.pk).update(**{name: day})
         if getattr(project, name) is None or getattr(project, name) < day:
             setattr(project, name, day)
+    revision.touch("projects")
+
+
+def last_report_day(submitted_at: dt.datetime | None) -> dt.date | None:
+    """A project's ``last_report_on`` given the latest submission of its progress reports: its local date."""
+    return timezone.localdate(submitted_at) if submitted_at is not None else None
+
+
+def refresh_last_reports(projects) -> None:
+    """Recompute ``last_report_on`` for a queryset of projects from their submitted progress reports (scheduling's,
+    through their ``progress_reports``), what ``mark_reported`` keeps as each is submitted."""
+    by_day: dict[dt.date | None, list[int]] = {}
+    latest = projects.order_by().annotate(at=Max("progress_reports__submitted_at")).values_list("pk", "at")
+    for pk, at in latest:
+        by_day.setdefault(last_report_day(at), []).append(pk)
+    for day, ids in by_day.items():
+        for start in range(0, len(ids), BATCH):
+            Project.objects.filter(pk__in=ids[start : start + BATCH]).update(last_report_on=day)
+    revision.touch("projects")  # not in the history
+
+
+@transaction.atomic
+def repair_derived_columns(*, user, project_ids: Iterable[int]) -> None:
+    """Recompute every derived column (``models.DERIVED_COLUMNS``) of these projects as the writers keep them:
+    from their submitted progress reports, funds receipts, stage events and entry. A stage or stage date put right
+    is saved with a history row naming ``user`` and the repair; the other columns are not in the history."""
+    ids = sorted(set(project_ids))
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        refresh_last_reports(Project.objects.filter(pk__in=chunk))
+        refresh_funds_totals(chunk)
+        for project in Project.objects.select_for_update().filter(pk__in=chunk).prefetch_related("stage_events"):
+            recorded = (project.stage, project.stage_date)
+            refresh_stage(project)
+            if (project.stage, project.stage_date) != recorded:
+                project._change_reason = _("Derived columns repaired (check_ledger)")
+                as_user(project, user).save()
+            else:
+                columns = (*STAGE_DATE_FIELDS.values(), "last_activity_on")
+                Project.objects.filter(pk=project.pk).update(**{name: getattr(project, name) for name in columns})
     revision.touch("projects")
 
 

@@ -36,8 +36,6 @@ def _history_tables(app_labels: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """The history tables (and their key columns) of these apps' tracked models: looked up once per process."""
     tables = []
     for label in app_labels:
-        if not apps.is_installed(f"zhaoshang.{label}"):
-            continue
         for model in apps.get_app_config(label).get_models():
             if hasattr(model._meta, "simple_history_manager_attribute"):
                 history = get_history_model_for_model(model)

@@ -555,8 +555,3 @@ def delete_attachment(*, user, attachment: Attachment) -> None:
     _check_can_change(user, attachment.project)
     # The stored file stays: history keeps the record, and another attachment may share the checksum.
     as_user(attachment, user).delete()
-
-
-def credits_from_codes(pairs: Iterable[tuple[str, Decimal]]) -> list[tuple[Unit, Decimal]]:
-    units = {u.code: u for u in Unit.objects.filter(code__in=[code for code, _ in pairs])}
-    return [(units[code], share) for code, share in pairs]

@@ -30,7 +30,7 @@ def _shown(column: str, value) -> str:
     if value is None:
         return _("(empty)")
     if column == "stage":
-        return str(Stage(value).label)
+        return str(dict(Stage.choices).get(value, value))  # a stage no longer known is shown as stored
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -16,6 +16,11 @@ Target: ≥ 1,000 rows/s for ``create``. Results go to bench/results/import-<db>
 
 ``--profile`` adds one ``create`` run under cProfile after the timed ones (not counted in the figures):
 the functions taking the most time are printed and the profile is saved to bench/data/import-<db>.prof.
+
+``--writer orm`` writes through django-simple-history's ``bulk_create_with_history`` and
+``bulk_update_with_history`` (Django's ``bulk_create``/``bulk_update``, then the history rows) instead of
+``transfer.fastwrite``, the same rows and history otherwise: what the fast writer gains (decision record 9).
+Results go to bench/results/import-orm-<db>.json.
 """
 
 from __future__ import annotations
@@ -163,15 +168,51 @@ def profile(db: str, create, project_model) -> None:
     print(f"profile saved to {path.relative_to(common.ROOT)}")
 
 
+def use_orm_writer() -> None:
+    """Make the importer write with the ORM's bulk operations and simple-history's bulk helpers."""
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    from zhaoshang.transfer import writing
+    from zhaoshang.transfer.columns import CHANGE_REASON
+    from zhaoshang.transfer.fastwrite import NewRow
+
+    def instance(model, obj):
+        if not isinstance(obj, NewRow):
+            return obj
+        values = {
+            (f"{name}_id" if isinstance(value, NewRow) else name): (value.pk if isinstance(value, NewRow) else value)
+            for name, value in obj.__dict__.items()
+        }
+        return model(**values)
+
+    def create(objs, model, user):
+        rows = [instance(model, obj) for obj in objs]
+        user = user if getattr(user, "pk", None) else None
+        bulk_create_with_history(rows, model, batch_size=500, default_user=user, default_change_reason=CHANGE_REASON)
+        for obj, row in zip(objs, rows, strict=True):
+            obj.pk = row.pk
+
+    def update(objs, model, fields, user):
+        user = user if getattr(user, "pk", None) else None
+        bulk_update_with_history(
+            objs, model, sorted(fields), batch_size=500, default_user=user, default_change_reason=CHANGE_REASON
+        )
+
+    writing._create, writing._update = create, update
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=common.DATABASES, default="sqlite")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument("--profile", action="store_true", help="profile one more create run with cProfile")
+    parser.add_argument("--writer", choices=("fast", "orm"), default="fast", help="the import's writer (see above)")
     args = parser.parse_args()
     common.setup(args.db)
     common.migrate()
+    if args.writer == "orm":
+        use_orm_writer()
     try:
         from zhaoshang.transfer.importer import import_workbook
     except ImportError:
@@ -239,6 +280,7 @@ def main() -> None:
         phases[name]["cpu_median_s"] = round(sorted(samples)[len(samples) // 2], 2)
     output = {
         "benchmark": "import",
+        "writer": args.writer,
         "rows": args.rows,
         "existing_projects": total,
         "target_rows_per_s": TARGET_ROWS_PER_SECOND,
@@ -254,7 +296,7 @@ def main() -> None:
             f"{args.db:8} import {name:9} {phase['median_s']:6.2f} s  {phase['rows_per_s']:>6} rows/s  "
             f"(cpu {phase['cpu_median_s']:.2f} s)"
         )
-    path = common.write_result("import", args.db, output)
+    path = common.write_result("import" if args.writer == "fast" else "import-orm", args.db, output)
     print(f"written {path.relative_to(common.ROOT)}")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -42,18 +41,6 @@ def flash_form_errors(request, form) -> None:
 def add_form_errors(form, error: ValidationError) -> None:
     for message in validation_messages(error):
         form.add_error(None, message)
-
-
-class RoleRequiredMixin(LoginRequiredMixin):
-    """Pages reserved to some roles (administration of units and users)."""
-
-    roles: tuple[str, ...] = ()
-
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and not (user.is_superuser or user.role in self.roles):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 def home(request):

@@ -1,6 +1,6 @@
 """The dashboard's lists: big projects, stalled projects, overdue coordination items, the ranking and the
 year-end forecast. Each reuses the selector of the app that owns the rule (scheduling's stalled detection and
-overdue items, the assessment, the forecast) and is left out when that app is not installed."""
+overdue items, the assessment, the forecast)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.apps import apps
 from django.db.models import Count, DateField, F, Max, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,10 @@ from zhaoshang.organization.selectors import subtree_ids
 from zhaoshang.projects.choices import Stage, Status
 from zhaoshang.projects.models import StageEvent
 from zhaoshang.projects.selectors import with_credits
+from zhaoshang.scheduling import selectors as scheduling
+from zhaoshang.scheduling.models import ProgressReport
+
+from .forecast import forecast as run_forecast
 
 BIG_STAGES = ("lead", "negotiating", "intention", "signed", "started")  # not yet producing
 BIG_LIMIT = 50
@@ -28,14 +31,6 @@ LIST_LIMIT = 10
 # The apps whose data the dashboard reads (core.revision): any change in them is a new dashboard.
 REVISION_APPS = ("organization", "projects", "targets", "supervision", "bulletins", "scheduling")
 CATEGORY_ORDER = ("township", "department", "vertical", "park", "office", "jurisdiction")
-
-
-def _scheduling():
-    if not apps.is_installed("zhaoshang.scheduling"):
-        return None
-    from zhaoshang.scheduling import selectors
-
-    return selectors
 
 
 def big_projects(scope, *, as_of: dt.date, big_amount: Decimal) -> dict:
@@ -58,19 +53,16 @@ def big_projects(scope, *, as_of: dt.date, big_amount: Decimal) -> dict:
         .values("m")[:1]
     )
     rows = scope.queryset().filter(big_q).annotate(last_event=Subquery(last_event, output_field=DateField()))
-    if _scheduling() is not None:
-        from zhaoshang.scheduling.models import ProgressReport
-
-        day_after = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min))
-        last_report = (
-            ProgressReport.objects.filter(project=OuterRef("pk"), submitted_at__isnull=False)
-            .filter(submitted_at__lt=day_after)
-            .order_by()
-            .values("project")
-            .annotate(m=Max(LocalDate("submitted_at")))
-            .values("m")[:1]
-        )
-        rows = rows.annotate(last_report=Subquery(last_report, output_field=DateField()))
+    day_after = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min))
+    last_report = (
+        ProgressReport.objects.filter(project=OuterRef("pk"), submitted_at__isnull=False)
+        .filter(submitted_at__lt=day_after)
+        .order_by()
+        .values("project")
+        .annotate(m=Max(LocalDate("submitted_at")))
+        .values("m")[:1]
+    )
+    rows = rows.annotate(last_report=Subquery(last_report, output_field=DateField()))
     # The largest first. For the whole ledger the database walks the planned-investment index and works out the
     # dates for these rows only; a unit's few projects are found first and then sorted (an expression, which no
     # index serves, keeps SQLite from walking the whole index in search of them).
@@ -78,7 +70,7 @@ def big_projects(scope, *, as_of: dt.date, big_amount: Decimal) -> dict:
     rows = with_credits(rows.select_related("responsible_unit")).order_by(largest, "code")[:BIG_LIMIT]
     big = []
     for project in rows:
-        dates = [d for d in (project.last_event, getattr(project, "last_report", None)) if d is not None]
+        dates = [d for d in (project.last_event, project.last_report) if d is not None]
         last = max(dates) if dates else None
         big.append(
             {
@@ -108,16 +100,10 @@ def big_projects(scope, *, as_of: dt.date, big_amount: Decimal) -> dict:
 
 
 def stalled(scope, *, as_of: dt.date) -> dict:
-    """Projects marked stalled in the ledger, and (with scheduling installed) those its stalled rule finds:
+    """Projects marked stalled in the ledger, and those scheduling's stalled rule finds:
     ``scheduling.selectors.stalled_projects`` — no stage change and no report for N days, or two missed rounds."""
     marked = scope.queryset().filter(status=Status.STALLED).count()
-    return _stalled(scope, as_of=as_of, marked=marked, scheduling=_scheduling())
-
-
-def _stalled(scope, *, as_of: dt.date, marked: int, scheduling) -> dict:
     marked_figure = {"count": marked, "value": marked, "url": scope.url(status=Status.STALLED)}
-    if scheduling is None:
-        return {"available": False, "marked": marked_figure}
     stalled_projects = scheduling.stalled_queryset(user=scope.user, today=as_of)
     if scope.unit is not None:
         stalled_projects = stalled_projects.filter(pk__in=scope.projects.values("pk"))
@@ -146,9 +132,6 @@ def _stalled(scope, *, as_of: dt.date, marked: int, scheduling) -> dict:
 
 def overdue(scope, *, as_of: dt.date) -> dict:
     """Coordination items past their deadline and not solved (scheduling.selectors.overdue_items)."""
-    scheduling = _scheduling()
-    if scheduling is None:
-        return {"available": False}
     items = scheduling.overdue_items(today=as_of, user=scope.user)
     if scope.unit is not None:
         own = Q(project__in=scope.projects.values("pk")) | Q(department_id__in=subtree_ids(scope.unit.pk))
@@ -247,12 +230,8 @@ def ranking(scope, *, period, as_of: dt.date) -> dict:
 
 
 def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
-    """The year-end forecast (``dashboard.forecast``) for the units in scope and the county, when the module is
-    there and the period has targets."""
-    try:
-        from .forecast import forecast as run_forecast
-    except ImportError:
-        return {"available": False}
+    """The year-end forecast (``dashboard.forecast``) for the units in scope and the county, when the period has
+    targets."""
     if not period.pk:
         return {"available": False}
     user = scope.user

@@ -28,6 +28,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from zhaoshang.core import revision
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
 from zhaoshang.projects.choices import CapitalType, Currency, Kind, Stage, Status
@@ -112,6 +113,9 @@ def demo_today() -> dt.date:
 # --- wiping -----------------------------------------------------------------------------------------
 
 
+WIPED_APPS = ("organization", "projects", "targets", "scheduling", "supervision", "bulletins")
+
+
 def wipe() -> None:
     """Empty the organisation and the ledger (and their history), restarting their id sequences.
 
@@ -119,9 +123,7 @@ def wipe() -> None:
     other apps that point at units, users or projects go too instead of blocking the reset.
     """
     tables = []
-    for label in ("organization", "projects", "targets", "scheduling", "supervision", "bulletins"):
-        if not apps.is_installed(f"zhaoshang.{label}"):
-            continue
+    for label in WIPED_APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             tables.append(model._meta.db_table)
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
@@ -130,6 +132,9 @@ def wipe() -> None:
         # (a second build in one transaction, as the tests do): run the checks now, then defer again.
         statements = ["SET CONSTRAINTS ALL IMMEDIATE", *statements, "SET CONSTRAINTS ALL DEFERRED"]
     connection.ops.execute_sql_flush(statements)
+    # Their history ids start again from 1, so the data revision could come back to one a result was kept under:
+    # a revision mark (not flushed) makes every later revision new (core.revision).
+    revision.touch(*WIPED_APPS)
 
 
 # --- helpers --------------------------------------------------------------------------------------

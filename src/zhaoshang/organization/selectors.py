@@ -29,8 +29,3 @@ def subtree_ids(unit_id: int) -> set[int]:
 
 def unit_list(*, user):
     return Unit.objects.restrict(user, "view").select_related("parent")
-
-
-def unit_choices(*, user, action: str = "view"):
-    """Units offered in a form or a filter to this user."""
-    return Unit.objects.restrict(user, action).filter(active=True).order_by("code")

@@ -168,7 +168,3 @@ class ReceiptForm(EvidenceMixin):
 class AttachmentForm(BootstrapForm, forms.Form):
     file = forms.FileField(label=_("file"))
     kind = forms.ChoiceField(label=_("kind"), choices=AttachmentKind.choices, initial=AttachmentKind.OTHER)
-
-
-class ImportForm(BootstrapForm, forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))

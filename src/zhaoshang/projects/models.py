@@ -21,6 +21,10 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 STAGE_DATE_FIELDS = {stage: f"{stage}_on" for stage in Stage.values}
 # The project's columns that follow its stage events (``services.stage_fields``).
 STAGE_COLUMNS = ("stage", "stage_date", *STAGE_DATE_FIELDS.values())
+# Every column of a project derived from other rows, kept by the services as those rows are written: the stage
+# columns, the last submitted progress report (``services.mark_reported``), the last activity and the sum of the
+# funds receipts (``selectors.derived_columns_out_of_step`` checks them, ``zhaoshang check_ledger``).
+DERIVED_COLUMNS = (*STAGE_COLUMNS, "last_report_on", "last_activity_on", "funds_total")
 
 
 class Investor(models.Model):

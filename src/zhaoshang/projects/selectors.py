@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Max, Prefetch, Sum
 
 from zhaoshang.core.history import entries_for
 
-from .models import STAGE_COLUMNS, Attachment, FundsReceipt, Project, ProjectCredit, StageEvent
+from .models import DERIVED_COLUMNS, Attachment, FundsReceipt, Project, ProjectCredit, StageEvent
 
 
 def ledger(*, user):
@@ -71,25 +73,60 @@ def project_history(project: Project) -> list:
     return entries_for(records)
 
 
-def derived_columns_out_of_step(projects=None) -> list[int]:
-    """The ids of the projects (all, or a queryset of them) whose stage, stage date, per-stage dates or last
-    activity do not follow from their stage events (and entry and last report), as ``services.stage_fields``
-    and ``services.last_activity`` derive them: empty when every writer kept them. For tests and for checking a
-    database by hand."""
-    from .services import last_activity, stage_fields
+@dataclass(frozen=True)
+class OutOfStep:
+    """A derived column of a project whose stored value is not the one its rows give."""
+
+    project_id: int
+    code: str
+    name: str
+    column: str
+    stored: Any
+    expected: Any
+
+
+def derived_columns_out_of_step(projects=None) -> list[OutOfStep]:
+    """Every derived column (``models.DERIVED_COLUMNS``) of the projects (all, or a queryset of them) that does not
+    follow from their stage events, submitted progress reports, funds receipts and entry as the services derive
+    it (``stage_fields``, ``last_report_day``, ``last_activity``, ``refresh_funds_total``), by project and column:
+    empty when every writer kept them. Read a few hundred projects at a time."""
+    from .services import BATCH, last_activity, last_report_day, stage_fields
 
     projects = Project.objects.all() if projects is None else projects
-    dates: dict[int, dict] = {}
-    for project_id, stage, date in StageEvent.objects.filter(project__in=projects).values_list(
-        "project_id", "stage", "date"
-    ):
-        dates.setdefault(project_id, {})[stage] = date
-    wrong = []
-    for row in projects.order_by("pk").values("pk", "created_at", "last_report_on", "last_activity_on", *STAGE_COLUMNS):
-        wanted = stage_fields(dates.get(row["pk"], {}))
-        wanted["last_activity_on"] = last_activity(
-            created_at=row["created_at"], stage_date=wanted["stage_date"], last_report_on=row["last_report_on"]
+    ids = list(projects.order_by("pk").values_list("pk", flat=True))
+    found = []
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        dates: dict[int, dict] = {}
+        events = StageEvent.objects.filter(project_id__in=chunk).order_by().values_list("project_id", "stage", "date")
+        for project_id, stage, date in events:
+            dates.setdefault(project_id, {})[stage] = date
+        reported = dict(
+            Project.objects.filter(pk__in=chunk, progress_reports__submitted_at__isnull=False)
+            .order_by()
+            .annotate(at=Max("progress_reports__submitted_at"))
+            .values_list("pk", "at")
         )
-        if wanted != {name: row[name] for name in wanted}:
-            wrong.append(row["pk"])
-    return wrong
+        funds = dict(
+            FundsReceipt.objects.filter(project_id__in=chunk)
+            .order_by()
+            .values("project_id")
+            .annotate(total=Sum("amount"))
+            .values_list("project_id", "total")
+        )
+        rows = Project.objects.filter(pk__in=chunk).order_by("pk")
+        for row in rows.values("pk", "code", "name", "created_at", *DERIVED_COLUMNS):
+            expected = stage_fields(dates.get(row["pk"], {}))
+            expected["last_report_on"] = last_report_day(reported.get(row["pk"]))
+            expected["last_activity_on"] = last_activity(
+                created_at=row["created_at"],
+                stage_date=expected["stage_date"],
+                last_report_on=expected["last_report_on"],
+            )
+            expected["funds_total"] = funds.get(row["pk"]) or Decimal("0")
+            found += [
+                OutOfStep(row["pk"], row["code"], row["name"], column, row[column], expected[column])
+                for column in DERIVED_COLUMNS
+                if row[column] != expected[column]
+            ]
+    return found

@@ -13,16 +13,19 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import DecimalField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.core import revision
 from zhaoshang.core.history import as_user
 from zhaoshang.core.permissions import user_unit_ids
 from zhaoshang.organization.models import Unit
 
 from .choices import STAGE_ORDER, Stage, Status
 from .models import (
+    MONEY,
     STAGE_COLUMNS,
     STAGE_DATE_FIELDS,
     Attachment,
@@ -35,6 +38,7 @@ from .models import (
 )
 
 HUNDRED = Decimal("100")
+BATCH = 500  # projects per statement in set-based writes
 
 PROJECT_FIELDS = (
     "code",
@@ -268,6 +272,7 @@ def refresh_last_activity(projects) -> None:
         by_day.setdefault(day, []).append(pk)
     for day, ids in by_day.items():
         Project.objects.filter(pk__in=ids).update(last_activity_on=day)
+    revision.touch("projects")  # not in the history
 
 
 def refresh_stage(project: Project) -> None:
@@ -326,6 +331,47 @@ def mark_reported(project: Project, day: dt.date) -> None:
         Project.objects.filter(later, pk=project.pk).update(**{name: day})
         if getattr(project, name) is None or getattr(project, name) < day:
             setattr(project, name, day)
+    revision.touch("projects")
+
+
+def last_report_day(submitted_at: dt.datetime | None) -> dt.date | None:
+    """A project's ``last_report_on`` given the latest submission of its progress reports: its local date."""
+    return timezone.localdate(submitted_at) if submitted_at is not None else None
+
+
+def refresh_last_reports(projects) -> None:
+    """Recompute ``last_report_on`` for a queryset of projects from their submitted progress reports (scheduling's,
+    through their ``progress_reports``), what ``mark_reported`` keeps as each is submitted."""
+    by_day: dict[dt.date | None, list[int]] = {}
+    latest = projects.order_by().annotate(at=Max("progress_reports__submitted_at")).values_list("pk", "at")
+    for pk, at in latest:
+        by_day.setdefault(last_report_day(at), []).append(pk)
+    for day, ids in by_day.items():
+        for start in range(0, len(ids), BATCH):
+            Project.objects.filter(pk__in=ids[start : start + BATCH]).update(last_report_on=day)
+    revision.touch("projects")  # not in the history
+
+
+@transaction.atomic
+def repair_derived_columns(*, user, project_ids: Iterable[int]) -> None:
+    """Recompute every derived column (``models.DERIVED_COLUMNS``) of these projects as the writers keep them:
+    from their submitted progress reports, funds receipts, stage events and entry. A stage or stage date put right
+    is saved with a history row naming ``user`` and the repair; the other columns are not in the history."""
+    ids = sorted(set(project_ids))
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        refresh_last_reports(Project.objects.filter(pk__in=chunk))
+        refresh_funds_totals(chunk)
+        for project in Project.objects.select_for_update().filter(pk__in=chunk).prefetch_related("stage_events"):
+            recorded = (project.stage, project.stage_date)
+            refresh_stage(project)
+            if (project.stage, project.stage_date) != recorded:
+                project._change_reason = _("Derived columns repaired (check_ledger)")
+                as_user(project, user).save()
+            else:
+                columns = (*STAGE_DATE_FIELDS.values(), "last_activity_on")
+                Project.objects.filter(pk=project.pk).update(**{name: getattr(project, name) for name in columns})
+    revision.touch("projects")
 
 
 @transaction.atomic
@@ -356,8 +402,29 @@ def set_status(*, user, project: Project, status: str, reason: str = "", date: d
 
 
 def refresh_funds_total(project: Project) -> None:
+    """Set the project's funds_total (in the database and on this instance) to the sum of its receipts."""
     project.funds_total = project.receipts.aggregate(total=Sum("amount"))["total"] or Decimal("0")
     Project.objects.filter(pk=project.pk).update(funds_total=project.funds_total)
+    revision.touch("projects")  # not in the history
+
+
+def refresh_funds_totals(project_ids: Iterable[int]) -> None:
+    """``refresh_funds_total`` for many projects, set-based (the importer's new receipts)."""
+    total = (
+        FundsReceipt.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    money = DecimalField(**MONEY)
+    ids = sorted(project_ids)
+    for start in range(0, len(ids), BATCH):
+        Project.objects.filter(pk__in=ids[start : start + BATCH]).update(
+            funds_total=Coalesce(Subquery(total, output_field=money), Value(Decimal(0), output_field=money))
+        )
+    if ids:
+        revision.touch("projects")
 
 
 def _receipt_errors(date: dt.date, amount: Decimal) -> list[str]:
@@ -488,8 +555,3 @@ def delete_attachment(*, user, attachment: Attachment) -> None:
     _check_can_change(user, attachment.project)
     # The stored file stays: history keeps the record, and another attachment may share the checksum.
     as_user(attachment, user).delete()
-
-
-def credits_from_codes(pairs: Iterable[tuple[str, Decimal]]) -> list[tuple[Unit, Decimal]]:
-    units = {u.code: u for u in Unit.objects.filter(code__in=[code for code, _ in pairs])}
-    return [(units[code], share) for code, share in pairs]

@@ -232,10 +232,6 @@ class ProgressReport(RestrictedModel):
     def due_date(self) -> dt.date:
         return self.scheduling_round.date
 
-    @property
-    def is_outstanding(self) -> bool:
-        return self.status in (ReportStatus.DUE, ReportStatus.RETURNED)
-
     def is_late(self, today: dt.date) -> bool:
         """Not submitted by the end of the due day (still missing after it, or first submitted after it)."""
         if self.first_submitted_at is None:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.core.permissions import user_unit_ids
 from zhaoshang.core.views import add_form_errors, flash_errors, get_restricted
+from zhaoshang.notifications.services import notify_units
 from zhaoshang.projects.choices import Stage
 
 from . import reports as report_services
@@ -231,16 +232,6 @@ def round_close(request, pk):
     return redirect(scheduling_round)
 
 
-def notify(*, unit_ids, title: str, body: str, url: str, key: str) -> bool:
-    """Send in-app notifications through the notifications app when it is installed."""
-    try:
-        from zhaoshang.notifications.services import notify_units
-    except ImportError:
-        return False
-    notify_units(unit_ids=unit_ids, title=title, body=body, url=url, key=key)
-    return True
-
-
 @login_required
 @require_POST
 def round_remind(request, pk):
@@ -253,7 +244,7 @@ def round_remind(request, pk):
         messages.info(request, _("Every unit has submitted its reports."))
         return redirect(scheduling_round)
     names = "、".join(row.unit.name for row in board.rows if row.unit.pk in unit_ids)
-    sent = notify(
+    notify_units(
         unit_ids=unit_ids,
         title=_("Progress reports of %(date)s still missing") % {"date": scheduling_round.date.isoformat()},
         body=_("Please submit your unit's progress reports for the scheduling day of %(date)s.")
@@ -261,12 +252,7 @@ def round_remind(request, pk):
         url=scheduling_round.get_absolute_url(),
         key=f"scheduling:{scheduling_round.date.isoformat()}:late:{today.isoformat()}",
     )
-    if sent:
-        messages.success(request, _("Reminder sent to %(units)s.") % {"units": names})
-    else:
-        messages.warning(
-            request, _("Notifications are not installed; remind these units yourself: %(units)s.") % {"units": names}
-        )
+    messages.success(request, _("Reminder sent to %(units)s.") % {"units": names})
     return redirect(scheduling_round)
 
 

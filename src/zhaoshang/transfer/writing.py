@@ -9,19 +9,14 @@ from the file) are deleted one by one so that simple-history records them the us
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
-
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 
 from zhaoshang.core.history import as_user
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
+from zhaoshang.projects.services import refresh_funds_totals
 
 from .columns import CHANGE_REASON
 from .fastwrite import create_with_history, update_with_history
-
-BATCH = 500
 
 
 @dataclass
@@ -81,20 +76,3 @@ def write_changes(changes: Changes, *, user) -> None:
 
     _create(changes.new_receipts, FundsReceipt, user)
     refresh_funds_totals({receipt.project_id for receipt in changes.new_receipts})
-
-
-def refresh_funds_totals(project_ids) -> None:
-    """Set each project's funds_total to the sum of its receipts, set-based (what refresh_funds_total does)."""
-    total = (
-        FundsReceipt.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    money = DecimalField(max_digits=16, decimal_places=2)
-    ids = sorted(project_ids)
-    for start in range(0, len(ids), BATCH):
-        Project.objects.filter(pk__in=ids[start : start + BATCH]).update(
-            funds_total=Coalesce(Subquery(total, output_field=money), Value(Decimal(0), output_field=money))
-        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from zhaoshang.core.revision import cached, data_revision
 from zhaoshang.organization.models import Unit
@@ -39,3 +40,21 @@ def test_a_result_is_kept_until_the_data_changes(units):
     assert cached("units", ["other"], compute, app_labels=["organization"]) == first and len(calls) == 2
     Unit.objects.create(code="R3", name="第三单位", category="township")
     assert cached("units", ["all"], compute, app_labels=["organization"]) == first + 1 and len(calls) == 3
+
+
+def test_writes_without_history_move_the_revision_too(units):
+    """An update() leaves no history row: its writer touches the app's revision (a data migration adds a row to
+    django_migrations instead), and only the apps it names."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from zhaoshang.core.revision import touch
+
+    before = {label: data_revision([label]) for label in ("organization", "targets")}
+    Unit.objects.filter(code="T01").update(name="改名不留历史")
+    assert data_revision(["organization"]) == before["organization"]
+    touch("organization")
+    assert data_revision(["organization"]) != before["organization"]
+    assert data_revision(["targets"]) == before["targets"]
+    touched = data_revision(["organization"])
+    MigrationRecorder(connection).record_applied("core", "9999_test")
+    assert data_revision(["organization"]) != touched

@@ -7,14 +7,6 @@ import pytest
 from .dashboard_county import build, make_period
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The forecast is cached for a few minutes; each test starts without what another one computed."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 @pytest.fixture
 def county(users, units):
     return build(users, units)

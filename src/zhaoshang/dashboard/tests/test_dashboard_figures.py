@@ -111,6 +111,26 @@ def test_kept_until_the_data_changes(users, county, period, django_assert_max_nu
     assert card(mine, "funds")["value"] != card(first, "funds")["value"]
 
 
+def test_a_write_without_history_is_seen_too(users, county, period):
+    """A derived column kept with update() leaves no history row; it moves the data revision all the same
+    (core.revision.touch), so the kept dashboard is not served after it."""
+    from django.utils import timezone
+
+    from zhaoshang.projects.models import Project
+    from zhaoshang.projects.services import mark_reported, refresh_last_activity
+
+    Project.objects.update(created_at=timezone.make_aware(dt.datetime(2026, 1, 2, 9)))
+    refresh_last_activity(Project.objects.all())
+
+    def stalled():
+        data = selectors.dashboard_data(user=users["bureau"], period=period, as_of=AS_OF)
+        return {row["code"]: row["last_activity"] for row in data["stalled"]["rows"]}
+
+    assert stalled()["P10"] == dt.date(2026, 1, 2)  # a lead entered in January and left alone since
+    mark_reported(county["P10"], dt.date(2026, 6, 20))  # what submitting a report does to the project's row
+    assert "P10" not in stalled()
+
+
 def test_funnel_months_and_breakdowns_by_hand(users, county, period):
     data = selectors.dashboard_data(user=users["bureau"], period=period, as_of=AS_OF)
     funnel = {row["stage"]: row for row in data["funnel"]}

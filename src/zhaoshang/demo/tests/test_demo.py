@@ -14,6 +14,8 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 
 from zhaoshang.bulletins.models import Bulletin
+from zhaoshang.core.revision import data_revision
+from zhaoshang.dashboard.lists import REVISION_APPS
 from zhaoshang.demo.builder import PASSWORD, build_demo
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
@@ -230,10 +232,13 @@ def check_history_rows_carry_a_user(demo):
 def test_running_twice_gives_the_same_county():
     build_demo(today=dt.date(2026, 11, 21))
     first = _fingerprint()
+    revision = data_revision(REVISION_APPS)
     build_demo(today=dt.date(2026, 11, 21))
     assert _fingerprint() == first
-    # Ids restart, so the same project sits at the same address.
+    # Ids restart, so the same project sits at the same address; the data revision is a new one all the same
+    # (results kept under the first build's revision may not be those of the second on another day).
     assert Project.objects.order_by("pk").values_list("pk", flat=True).first() == 1
+    assert data_revision(REVISION_APPS) != revision
 
 
 def test_refuses_to_replace_real_data_without_confirmation(monkeypatch):

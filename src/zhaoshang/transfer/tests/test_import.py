@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from zhaoshang.core.revision import data_revision
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects import services
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
@@ -197,6 +198,7 @@ def test_the_same_file_again_changes_nothing(good_file, users):
 def test_reimport_updates_projects_credits_and_stages(tmp_path, good_file, users, units):
     import_workbook(good_file, user=users["bureau"])
     assert derived_columns_out_of_step() == []
+    revision = data_revision(["organization", "projects"])
     p1 = Project.objects.get(code="P1")
     dropped_credit = p1.credits.get(unit__code="T03")
     sheets = good_sheets()
@@ -222,6 +224,8 @@ def test_reimport_updates_projects_credits_and_stages(tmp_path, good_file, users
     result = import_workbook(changed, user=users["admin"])
 
     assert result.ok, result.errors
+    # The fast writer's rows are seen by the data revision (their history rows, the funds totals' touch).
+    assert data_revision(["organization", "projects"]) != revision
     assert result.counts["项目"] == {"created": 0, "updated": 2, "unchanged": 1}
     assert result.counts["到位资金"] == {"created": 1, "skipped": 3}
     p1.refresh_from_db()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.core.history import entries_for
 from zhaoshang.organization.models import Unit
-from zhaoshang.projects.choices import Stage, Status
+from zhaoshang.projects import rules
 from zhaoshang.projects.models import Project
 
 from .choices import FINISHED, ReportStatus, RoundStatus
@@ -185,9 +185,9 @@ def stalled_queryset(*, user, today: dt.date | None = None, config: SchedulingCo
     and the longest idle are the first entries of an index."""
     today = today or timezone.localdate()
     config = config or SchedulingConfig.load()
-    cutoff = today - dt.timedelta(days=config.stalled_after_days)
-    # Producing projects have reached the last stage: nothing is left to stall.
-    active = Project.objects.restrict(user, "view").filter(status=Status.ACTIVE).exclude(stage=Stage.PRODUCING)
+    cutoff = rules.idle_cutoff(today, config.stalled_after_days)
+    # Producing projects have reached the last stage: nothing is left to stall (``projects.rules``).
+    active = Project.objects.restrict(user, "view").filter(rules.active_q())
     # The last activity is the latest of the day the project was entered, its stage date and its last report,
     # kept on the project by the services (``projects.services.last_activity``): one indexed column.
     return (

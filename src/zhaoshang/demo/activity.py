@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
+from zhaoshang.projects import rules
 from zhaoshang.projects.choices import STAGE_ORDER, Stage, Status
 from zhaoshang.projects.models import FundsReceipt, Project, StageEvent
 
@@ -142,12 +143,13 @@ class _Ledger:
             p.pk: p for p in Project.objects.only("pk", "created_at", "status", "status_date", "contract_amount")
         }
         self.events: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+        self.stage_dates: dict[int, dict[str, dt.date]] = defaultdict(dict)
         for project_id, stage, day in StageEvent.objects.values_list("project_id", "stage", "date"):
             self.events[project_id].append((day, stage))
+            self.stage_dates[project_id][stage] = day
 
     def stage_on(self, project_id: int, day: dt.date) -> str | None:
-        reached = [stage for date, stage in self.events[project_id] if date <= day]
-        return max(reached, key=STAGE_ORDER.__getitem__) if reached else None
+        return rules.furthest_stage(self.stage_dates[project_id], day)
 
     def reportable_on(self, day: dt.date, stages: list[str]) -> list[int]:
         found = []

@@ -15,6 +15,7 @@ generated ledgers, on SQLite and PostgreSQL.
   project and of its amounts.
 - **Foreign capital in USD** (10k US dollars): as recorded when in USD, else through yuan at the period's
   rate; zero for domestic projects.
+- **Stage on a day**: the furthest stage dated up to that day (the project's `stage` column, for today).
 - **Funds within dates**: a receipt counts within [start, end] when its date does (both inclusive).
 - **Idle** (the stalled rule's main part): an active project not yet producing whose last activity (entry,
   stage reached or report submitted) is N days or more before today.
@@ -67,6 +68,13 @@ def reached_within(stage_dates: Mapping[str, dt.date], stage: str, start: dt.dat
     """Did the project reach ``stage`` within [start, end]? An open end is no limit."""
     on = reached_on(stage_dates, stage, end)
     return on is not None and (start is None or on >= start)
+
+
+def furthest_stage(stage_dates: Mapping[str, dt.date | None], until: dt.date | None = None) -> str | None:
+    """The project's stage on ``until`` (now when None): the furthest stage dated up to it, None before any.
+    Its SQL form is the project's ``stage`` column, which the services keep at this for today."""
+    dated = [name for name, on in stage_dates.items() if on is not None and (until is None or on <= until)]
+    return max(dated, key=STAGE_INDEX.__getitem__) if dated else None
 
 
 def stage_date_sql(stage: str, alias: str = "p") -> tuple[str, list]:

@@ -23,6 +23,7 @@ from zhaoshang.core.history import as_user
 from zhaoshang.core.permissions import user_unit_ids
 from zhaoshang.organization.models import Unit
 
+from . import rules
 from .choices import STAGE_ORDER, Stage, Status
 from .models import (
     MONEY,
@@ -246,8 +247,8 @@ def delete_project(*, user, project: Project) -> None:
 def stage_fields(dates: dict[str, dt.date]) -> dict:
     """The project's columns that follow its stage events (stage → date): the furthest stage and its date
     (negotiating without a date when there is none) and every stage's own date."""
-    if dates:
-        furthest = max(dates, key=STAGE_ORDER.__getitem__)
+    furthest = rules.furthest_stage(dates)
+    if furthest is not None:
         fields = {"stage": furthest, "stage_date": dates[furthest]}
     else:
         fields = {"stage": Stage.NEGOTIATING, "stage_date": None}

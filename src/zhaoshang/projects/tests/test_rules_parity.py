@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from zhaoshang.projects import rules
 from zhaoshang.projects.models import STAGE_DATE_FIELDS, FundsReceipt, Project
+from zhaoshang.projects.services import stage_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -95,18 +96,8 @@ def write(ledger: list[dict]) -> list[Project]:
     rows = []
     for index, data in enumerate(ledger):
         fields = {k: v for k, v in data.items() if k not in ("stage_dates", "receipts")}
-        stage_dates = data["stage_dates"]
-        furthest = max(stage_dates, key=rules.STAGE_INDEX.__getitem__, default="negotiating")
-        fields |= {STAGE_DATE_FIELDS[stage]: on for stage, on in stage_dates.items()}
-        rows.append(
-            Project(
-                code=f"R{index:03d}",
-                name=f"规则{index}",
-                stage=furthest,
-                stage_date=stage_dates.get(furthest),
-                **fields,
-            )
-        )
+        fields |= stage_fields(data["stage_dates"])
+        rows.append(Project(code=f"R{index:03d}", name=f"规则{index}", **fields))
     created = Project.objects.bulk_create(rows)
     saved = {p.code: p for p in Project.objects.filter(code__in=[p.code for p in created])}
     FundsReceipt.objects.bulk_create(
@@ -296,6 +287,19 @@ def test_idle(ledger, idle_days, data):
         assert found == expected
 
     check(ledger, today, idle_days)
+
+
+@EXAMPLES
+@given(stage_dates=stage_dates(), data=st.data())
+def test_furthest_stage_is_the_last_reached(stage_dates, data):
+    """A project's stage on a day is the furthest stage it had reached by then, and its stored stage column
+    (kept by the services) is that stage today."""
+    until = data.draw(st.none() | dates | near(list(stage_dates.values())))
+    reached = [s for s in rules.STAGES if rules.reached_on(stage_dates, s, until) is not None]
+    furthest = rules.furthest_stage(stage_dates, until)
+    assert furthest == (reached[-1] if reached else None)
+    if until is None:
+        assert stage_fields(stage_dates)["stage"] == (furthest or "negotiating")
 
 
 def test_the_stage_names_are_the_pipeline():

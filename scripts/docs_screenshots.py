@@ -501,7 +501,7 @@ class Guide:
         self.shot(page, "supervision-review", "nav.navbar", "main", pad=0)
         self.go(page, "/supervision/verifications/")
         self.shot(page, "supervision-verifications", "nav.navbar", "main", pad=0, max_height=900)
-        self.go(page, "/supervision/water/")
+        self.go(page, "/assessment/water/")
         page.select_option("#water-form [name=batch]", value=batch_url.strip("/").split("/")[-1])
         self.submit(page, "#water-form button[type=submit]")
         page.locator("main details > summary").first.click()

@@ -1,4 +1,5 @@
-"""The assessment of a period, by category, and the drill-down of a unit's figures to their rows."""
+"""The assessment of a period, by category, the drill-down of a unit's figures to their rows, and the 水分
+report (the reported assessment minus the verified one)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,20 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from zhaoshang.core.views import get_restricted
 from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.models import FundsReceipt, Project
+from zhaoshang.supervision.models import SupervisionBatch
 from zhaoshang.targets.forms import AssessForm
 from zhaoshang.targets.models import Period
+from zhaoshang.transfer.views import xlsx_response
 
-from . import selectors
+from . import selectors, water
+from .forms import WaterForm
 from .labels import FLAG_COLOURS, FLAG_LABELS
 
 CATEGORY_ORDER = ["township", "department", "vertical", "park", "office"]
@@ -130,3 +135,57 @@ def unit_assessment(request, pk, unit_pk):
             "flags": _flags(result) if result else [],
         },
     )
+
+
+# --- 水分 -------------------------------------------------------------------------------------------
+
+
+def _water(request):
+    """The report's subject from the query: a period (as of a date) or a batch; 404 for what one may not see."""
+    user = request.user
+    form = WaterForm(request.GET or None, user=user)
+    as_of = dt.date.today()
+    try:
+        if request.GET.get("as_of"):
+            as_of = dt.date.fromisoformat(request.GET["as_of"])
+    except ValueError:
+        raise Http404 from None
+    if request.GET.get("batch"):
+        batch = get_restricted(SupervisionBatch.objects, user, request.GET["batch"], "view")
+        units, totals = water.batch_water(user=user, batch=batch, as_of=as_of)
+        return form, batch.name, water.batch_period(batch), min(as_of, batch.end), units, totals
+    if request.GET.get("period"):
+        try:
+            period = get_object_or_404(Period, pk=int(request.GET["period"]))
+        except ValueError:
+            raise Http404 from None
+        units, totals = water.water_report(user=user, period=period, as_of=as_of)
+        return form, period.name, period, min(as_of, period.end), units, totals
+    return form, "", None, as_of, [], {}
+
+
+@login_required
+def water_report(request):
+    form, title, period, until, units, totals = _water(request)
+    return render(
+        request,
+        "assessment/water.html",
+        {
+            "form": form,
+            "title": title,
+            "period": period,
+            "until": until,
+            "units": units,
+            "totals": totals,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def water_download(request):
+    _form, title, period, until, units, totals = _water(request)
+    if period is None:
+        raise Http404
+    data = water.water_workbook(units, totals, title=title, start=period.start, until=until)
+    return xlsx_response(data, f"水分_{title}_{until.isoformat()}.xlsx")

@@ -8,10 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.forms import BootstrapForm, date_input
 from zhaoshang.organization.models import Unit
-from zhaoshang.targets.models import Period
 
 from .choices import Method, RectificationStatus, Result
-from .models import SupervisionBatch
 from .services import default_batch_name, quarter_of
 
 
@@ -102,21 +100,3 @@ class RectificationFilterForm(BootstrapForm, forms.Form):
         label=_("status"), choices=[("", _("All")), *RectificationStatus.choices], required=False
     )
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
-
-
-class WaterForm(BootstrapForm, forms.Form):
-    period = forms.ModelChoiceField(label=_("assessment period"), queryset=Period.objects.all(), required=False)
-    batch = forms.ModelChoiceField(
-        label=_("supervision batch"), queryset=SupervisionBatch.objects.none(), required=False
-    )
-    as_of = forms.DateField(label=_("as of"), required=False, widget=date_input())
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["batch"].queryset = SupervisionBatch.objects.restrict(user, "view")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("period") and data.get("batch"):
-            raise forms.ValidationError(_("Choose a period or a batch, not both."))
-        return data

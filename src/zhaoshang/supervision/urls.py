@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("rectifications/<int:pk>/review/", views.rectification_review, name="rectification_review"),
     path("rectifications/<int:pk>/deadline/", views.rectification_deadline, name="rectification_deadline"),
     path("verifications/", views.verification_list, name="verification_list"),
-    path("water/", views.water_report, name="water"),
-    path("water.xlsx", views.water_download, name="water_download"),
+    # The 水分 report moved to the assessment (it compares two assessments); old links still arrive.
+    path("water/", RedirectView.as_view(pattern_name="assessment:water", query_string=True)),
+    path("water.xlsx", RedirectView.as_view(pattern_name="assessment:water_download", query_string=True)),
 ]

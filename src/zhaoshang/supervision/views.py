@@ -1,4 +1,4 @@
-"""Pages of supervision: batches to verify, rectification items, verification results and the 水分 report."""
+"""Pages of supervision: batches to verify, rectification items and verification results."""
 
 from __future__ import annotations
 
@@ -8,20 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core.views import add_form_errors, flash_errors, flash_form_errors, get_restricted
 from zhaoshang.projects.models import FundsReceipt, StageEvent
-from zhaoshang.targets.models import Period
-from zhaoshang.transfer.views import xlsx_response
 
-from . import selectors, services, water
+from . import selectors, services
 from .choices import AWAITING_UNIT, BatchStatus, RectificationStatus, Result
-from .forms import BatchForm, DeadlineForm, ExplanationForm, RectificationFilterForm, ReviewForm, VerifyForm, WaterForm
+from .forms import BatchForm, DeadlineForm, ExplanationForm, RectificationFilterForm, ReviewForm, VerifyForm
 from .models import Rectification, SupervisionBatch, may_verify
 
 PROJECTS_PER_PAGE = 20
@@ -276,57 +273,3 @@ def verification_list(request):
         "supervision/verification_list.html",
         {"page": page, "result": result, "query": f"result={result}" if result else ""},
     )
-
-
-# --- 水分 -------------------------------------------------------------------------------------------
-
-
-def _water(request):
-    """The report's subject from the query: a period (as of a date) or a batch; 404 for what one may not see."""
-    user = request.user
-    form = WaterForm(request.GET or None, user=user)
-    as_of = dt.date.today()
-    try:
-        if request.GET.get("as_of"):
-            as_of = dt.date.fromisoformat(request.GET["as_of"])
-    except ValueError:
-        raise Http404 from None
-    if request.GET.get("batch"):
-        batch = get_restricted(SupervisionBatch.objects, user, request.GET["batch"], "view")
-        units, totals = water.batch_water(user=user, batch=batch, as_of=as_of)
-        return form, batch.name, water.batch_period(batch), min(as_of, batch.end), units, totals
-    if request.GET.get("period"):
-        try:
-            period = get_object_or_404(Period, pk=int(request.GET["period"]))
-        except ValueError:
-            raise Http404 from None
-        units, totals = water.water_report(user=user, period=period, as_of=as_of)
-        return form, period.name, period, min(as_of, period.end), units, totals
-    return form, "", None, as_of, [], {}
-
-
-@login_required
-def water_report(request):
-    form, title, period, until, units, totals = _water(request)
-    return render(
-        request,
-        "supervision/water.html",
-        {
-            "form": form,
-            "title": title,
-            "period": period,
-            "until": until,
-            "units": units,
-            "totals": totals,
-            "query": request.GET.urlencode(),
-        },
-    )
-
-
-@login_required
-def water_download(request):
-    _form, title, period, until, units, totals = _water(request)
-    if period is None:
-        raise Http404
-    data = water.water_workbook(units, totals, title=title, start=period.start, until=until)
-    return xlsx_response(data, f"水分_{title}_{until.isoformat()}.xlsx")

@@ -35,7 +35,7 @@ def test_anonymous_users_are_sent_to_log_in(client, batch, item):
         f"/supervision/batches/{batch.pk}/",
         f"/supervision/rectifications/{item.pk}/",
         "/supervision/verifications/",
-        "/supervision/water/",
+        "/assessment/water/",
     ):
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"], url
@@ -185,17 +185,17 @@ def test_verification_list(client, users, batch, item, ledger):
 
 def test_water_pages(client, users, batch, period, item):
     for name in READERS:
-        assert as_user(client, users, name).get(f"/supervision/water/?batch={batch.pk}").status_code == 200
-        assert as_user(client, users, name).get(f"/supervision/water.xlsx?batch={batch.pk}").status_code == 200
+        assert as_user(client, users, name).get(f"/assessment/water/?batch={batch.pk}").status_code == 200
+        assert as_user(client, users, name).get(f"/assessment/water.xlsx?batch={batch.pk}").status_code == 200
     for name in ("reporter_a", "reporter_b"):
-        assert as_user(client, users, name).get(f"/supervision/water/?batch={batch.pk}").status_code == 404
-        assert as_user(client, users, name).get(f"/supervision/water.xlsx?batch={batch.pk}").status_code == 404
-    own = as_user(client, users, "reporter_a").get(f"/supervision/water/?period={period.pk}&as_of=2026-09-30")
+        assert as_user(client, users, name).get(f"/assessment/water/?batch={batch.pk}").status_code == 404
+        assert as_user(client, users, name).get(f"/assessment/water.xlsx?batch={batch.pk}").status_code == 404
+    own = as_user(client, users, "reporter_a").get(f"/assessment/water/?period={period.pk}&as_of=2026-09-30")
     assert [w.unit.code for w in own.context["units"]] == ["T01"]
-    assert as_user(client, users, "leader").get("/supervision/water/").status_code == 200
-    assert client.get("/supervision/water.xlsx").status_code == 404
-    assert client.get("/supervision/water/?period=999999").status_code == 404
-    assert client.get(f"/supervision/water/?period={period.pk}&as_of=nonsense").status_code == 404
+    assert as_user(client, users, "leader").get("/assessment/water/").status_code == 200
+    assert client.get("/assessment/water.xlsx").status_code == 404
+    assert client.get("/assessment/water/?period=999999").status_code == 404
+    assert client.get(f"/assessment/water/?period={period.pk}&as_of=nonsense").status_code == 404
 
 
 def test_batch_detail_queries_do_not_grow_with_verifications(client, users, batch, ledger):
@@ -217,3 +217,12 @@ def test_batch_detail_queries_do_not_grow_with_verifications(client, users, batc
         )
     services.verify(user=users["supervisor"], batch=batch, receipt=receipt(ledger["P2"], "400"), result="confirmed")
     assert count() == before
+
+
+def test_old_water_links_arrive_at_the_report(client, users, batch):
+    """The 水分 report moved under the assessment; bookmarks of its old address still reach it."""
+    leader = as_user(client, users, "leader")
+    page = leader.get(f"/supervision/water/?batch={batch.pk}")
+    assert (page.status_code, page["Location"]) == (302, f"/assessment/water/?batch={batch.pk}")
+    download = leader.get(f"/supervision/water.xlsx?batch={batch.pk}")
+    assert (download.status_code, download["Location"]) == (302, f"/assessment/water.xlsx?batch={batch.pk}")

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from zhaoshang.assessment import selectors as assessment
-from zhaoshang.supervision import water
+from zhaoshang.assessment import water
 
 from .support import Q3_END, D, d
 
@@ -86,11 +86,11 @@ def test_water_for_a_batch_covers_its_projects_and_dates(users, batch, supervise
 
 def test_the_page_and_the_workbook(client, users, period, supervised):
     client.force_login(users["supervisor"])
-    response = client.get(f"/supervision/water/?period={period.pk}&as_of=2026-09-30")
+    response = client.get(f"/assessment/water/?period={period.pk}&as_of=2026-09-30")
     assert response.status_code == 200
     assert [w.unit.code for w in response.context["units"]] == ["D01", "T01", "T02"]
     assert 'data-unit="T01"' in response.content.decode()
-    download = client.get(f"/supervision/water.xlsx?period={period.pk}&as_of=2026-09-30")
+    download = client.get(f"/assessment/water.xlsx?period={period.pk}&as_of=2026-09-30")
     assert download.status_code == 200
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(download.content))

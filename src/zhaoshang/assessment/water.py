@@ -17,15 +17,15 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from zhaoshang.assessment import selectors as assessment
 from zhaoshang.core.permissions import user_unit_ids
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.models import Project, StageEvent
+from zhaoshang.supervision import selectors as supervision
+from zhaoshang.supervision.choices import Result
+from zhaoshang.supervision.models import SupervisionBatch
 from zhaoshang.targets.models import Period
 
-from . import selectors
-from .choices import Result
-from .models import SupervisionBatch
+from . import selectors as assessment
 
 ZERO = Decimal("0")
 CONTRACT, FUNDS = "contract", "funds"
@@ -189,7 +189,7 @@ def _describe_rows(rows: list[WaterRow]) -> None:
     signing = dict(
         StageEvent.objects.filter(project_id__in=project_ids, stage="signed").values_list("project_id", "pk")
     )
-    latest_events, latest_receipts = selectors.latest_by_subject(project_ids)
+    latest_events, latest_receipts = supervision.latest_by_subject(project_ids)
     for row in rows:
         row.project_code, row.project_name = names.get(row.project_id, ("", ""))
         if row.kind == CONTRACT:

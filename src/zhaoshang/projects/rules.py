@@ -27,7 +27,7 @@ its stage events (``zhaoshang check_ledger`` checks that they are).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -133,12 +133,6 @@ def reached_within_q(stage: str, start: dt.date | None, end: dt.date | None) -> 
     return within
 
 
-def moved_since_q(start: dt.date) -> Q:
-    """The projects with any stage dated on or after ``start`` (the stage-date index finds them): every
-    project that can reach a stage from ``start`` on is among them."""
-    return Q(stage_date__gte=start)
-
-
 # --- recognition ------------------------------------------------------------------------------------------
 
 
@@ -203,25 +197,6 @@ def recognition_sql(rules: Recognition, alias: str = "p") -> tuple[str, list]:
     return "".join(f" AND {part}" for part in parts), params
 
 
-def recognition_q(rules: Recognition, prefix: str = "") -> Q:
-    """ORM form of ``recognised`` on projects (``prefix`` like "project__" from a related model)."""
-    q = Q()
-    if rules.excluded_kinds:
-        q &= ~Q(**{f"{prefix}kind__in": rules.excluded_kinds})
-    if rules.excluded_industries:
-        q &= ~Q(**{f"{prefix}industry__in": rules.excluded_industries})
-    for flag, field in (
-        (rules.exclude_government_funded, "government_funded"),
-        (rules.exclude_local_relocation, "local_relocation"),
-        (rules.exclude_second_phase, "second_phase"),
-    ):
-        if flag:
-            q &= Q(**{f"{prefix}{field}": False})
-    if rules.floor_amount is not None:
-        q &= Q(**{f"{prefix}planned_investment__gte": rules.floor_amount})
-    return q
-
-
 # --- credit shares ----------------------------------------------------------------------------------------
 
 
@@ -271,11 +246,6 @@ def foreign_usd_sql(alias: str, usd_rate: Decimal) -> tuple[str, list]:
 def received_within(date: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
     """Does a receipt dated ``date`` count within [start, end]? An open end is no limit."""
     return (start is None or date >= start) and (end is None or date <= end)
-
-
-def funds_within(receipts: Iterable, start: dt.date | None, end: dt.date | None) -> Decimal:
-    """The funds in place within the dates: the sum of the receipts (with ``date`` and ``amount``) dated then."""
-    return sum((r.amount for r in receipts if received_within(r.date, start, end)), ZERO)
 
 
 def received_within_q(start: dt.date | None, end: dt.date | None, prefix: str = "") -> Q:

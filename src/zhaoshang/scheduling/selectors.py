@@ -185,13 +185,12 @@ def stalled_queryset(*, user, today: dt.date | None = None, config: SchedulingCo
     and the longest idle are the first entries of an index."""
     today = today or timezone.localdate()
     config = config or SchedulingConfig.load()
-    cutoff = rules.idle_cutoff(today, config.stalled_after_days)
-    # Producing projects have reached the last stage: nothing is left to stall (``projects.rules``).
-    active = Project.objects.restrict(user, "view").filter(rules.active_q())
-    # The last activity is the latest of the day the project was entered, its stage date and its last report,
-    # kept on the project by the services (``projects.services.last_activity``): one indexed column.
+    # Idle (``projects.rules.idle``): the last activity, the latest of the day the project was entered, its
+    # stage date and its last report, kept on the project by the services (``projects.services.last_activity``)
+    # in one indexed column. Producing projects have reached the last stage: nothing is left to stall.
     return (
-        active.filter(Q(last_activity_on__lte=cutoff) | Q(pk__in=_missed_two_ids()))
+        Project.objects.restrict(user, "view")
+        .filter(rules.idle_q(today, config.stalled_after_days) | (rules.active_q() & Q(pk__in=_missed_two_ids())))
         .select_related("responsible_unit")
         .order_by("last_activity_on", "code")
     )
@@ -211,7 +210,8 @@ def stalled_projects(
         last = project.last_activity_on
         days = (today - last).days
         reasons = []
-        if days >= config.stalled_after_days:
+        row = {"status": project.status, "stage": project.stage, "last_activity_on": last}
+        if rules.idle(row, today, config.stalled_after_days):
             reasons.append(_("No stage change and no report for %(days)d days.") % {"days": days})
         rounds_missed = missed.get(project.pk, [])
         if rounds_missed:

@@ -213,10 +213,7 @@ def main() -> None:
     common.migrate()
     if args.writer == "orm":
         use_orm_writer()
-    try:
-        from zhaoshang.transfer.importer import import_workbook
-    except ImportError:
-        raise SystemExit("zhaoshang.transfer.importer is not there yet") from None
+    from zhaoshang.transfer.importer import import_workbook
     from zhaoshang.organization.models import User
     from zhaoshang.projects.models import Project
 

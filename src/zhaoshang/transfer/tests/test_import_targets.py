@@ -32,7 +32,8 @@ def t(group, kind, value, **kwargs) -> list:
     return xlsx.target("BR", group, kind, value, **kwargs)
 
 
-# The 100-day table of DOMAIN.md, tiers 2–4, one row per alternative, 金额口径 left to its default.
+# The 100-day competition table as the county announced it, tiers 2–4, one row per alternative,
+# 金额口径 left to its default.
 HUNDRED_DAY_ROWS = [
     t("签约", "项目个数", 2, tier="二档", stage="签约", floor=1000),
     t("签约", "金额合计", 4000, tier="二档", stage="签约", floor=1000),

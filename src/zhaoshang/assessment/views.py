@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from zhaoshang.core.views import get_restricted
 from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
+from zhaoshang.projects import rules
 from zhaoshang.projects.models import FundsReceipt, Project
 from zhaoshang.supervision.models import SupervisionBatch
 from zhaoshang.targets.forms import AssessForm
@@ -23,6 +24,7 @@ from . import selectors, water
 from .forms import WaterForm
 from .labels import FLAG_COLOURS, FLAG_LABELS
 
+ZERO = Decimal("0")
 CATEGORY_ORDER = ["township", "department", "vertical", "park", "office"]
 
 
@@ -104,14 +106,14 @@ def unit_assessment(request, pk, unit_pk):
         for group in result.groups:
             rows = []
             for indicator in group.indicators:
-                share = {pid: (shares.get(pid) or Decimal("0")) / 100 for pid in indicator.project_ids}
+                share = {pid: rules.share_fraction(shares.get(pid) or ZERO) for pid in indicator.project_ids}
                 rows.append(
                     {
                         "indicator": indicator,
                         "projects": [(projects[pid], share[pid]) for pid in indicator.project_ids if pid in projects],
                         "receipts": sorted(
                             (
-                                (receipts[rid], shares.get(receipts[rid].project_id, Decimal("0")) / 100)
+                                (receipts[rid], rules.share_fraction(shares.get(receipts[rid].project_id) or ZERO))
                                 for rid in indicator.receipt_ids
                                 if rid in receipts
                             ),

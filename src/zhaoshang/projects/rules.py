@@ -12,7 +12,7 @@ generated ledgers, on SQLite and PostgreSQL.
 - **Recognition** (认定规则): a period's rules exclude projects by kind, industry, three flags and a floor on
   planned investment; an excluded project counts nowhere in that period's assessment.
 - **Credit shares**: a unit credited with a share (a percentage) of a project counts that fraction of the
-  project and of its amounts.
+  project and of its amounts (`share_fraction` here; the engine multiplies, on plain data).
 - **Foreign capital in USD** (10k US dollars): as recorded when in USD, else through yuan at the period's
   rate; zero for domestic projects.
 - **Stage on a day**: the furthest stage dated up to that day (the project's `stage` column, for today).
@@ -203,11 +203,6 @@ def recognition_sql(rules: Recognition, alias: str = "p") -> tuple[str, list]:
 def share_fraction(percent: Decimal) -> Decimal:
     """A credit share as recorded (a percentage) as the fraction of a project and its amounts a unit counts."""
     return percent / HUNDRED
-
-
-def credited(amount: Decimal, fraction: Decimal) -> Decimal:
-    """The part of ``amount`` a unit with this share (a fraction) counts."""
-    return fraction * amount
 
 
 # --- foreign capital --------------------------------------------------------------------------------------

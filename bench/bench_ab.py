@@ -1,6 +1,6 @@
 """With and without: does an optimisation make a page users ask for faster? Interleaved A/B timings.
 
-    .venv/bin/python bench/bench_ab.py --db sqlite|postgres [--pairs 15] [--only threads|filter-copy]
+    .venv/bin/python bench/bench_ab.py --db sqlite|postgres [--pairs 15] [--only threads|filter-copy] [--case TEXT]
 
 Needs the data of bench/generate.py (generated when the database holds no projects) and the period ``BENCH-2026``
 of bench_assessment.py (made or refreshed here as that benchmark does). Each experiment times real requests through
@@ -17,10 +17,11 @@ Experiments (``--only`` picks one; both by default):
   but that is where the most reads could overlap). A: as configured (``READ_THREADS`` ≥ 2, the figures, lists
   and ranking read in threads of their own) when the code still has a threaded read; B: one after the other.
   When the code reads sequentially already there is nothing to compare, and the experiment says so.
-* ``filter-copy`` — the ledger page (``GET /projects/``) with the filter cases of bench_ledger.py. A: the
-  ledger filterset as it is; B: its declared filters deep-copied per request, as django-filter does by default.
-  When the filterset no longer overrides the copy there is nothing to compare, and the experiment says so.
+* ``filter-copy`` — the ledger page (``GET /projects/``) with the filter cases of bench_ledger.py. A: the ledger
+  filterset's declared filters copied one level deep per request (the override ``projects/filtersets.py`` had,
+  kept here so that the comparison can be repeated); B: deep-copied, as django-filter does and the code now does.
 
+``--case TEXT`` (repeatable) keeps only the cases whose name contains TEXT, e.g. ``--case GET`` for the requests alone.
 For each case it prints the median, quartiles and range of each variant, the median of the per-pair ratios B/A
 and in how many pairs A was faster. Verdict "A faster" needs A's median at least 10% below B's and A faster in
 at least 85% of the pairs; "no gain" otherwise. Results go to bench/results/ab-<db>.json.
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import math
 import os
 import re
@@ -42,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 from bench_assessment import END, ensure_period
 
+CASES: list[str] = []  # --case: only the cases whose name contains one of these
 GAIN = 0.10  # A must be at least this much faster than B …
 WINS = 0.85  # … in at least this share of the pairs
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"|csrftoken[^;"]*')
@@ -63,6 +66,10 @@ def describe(samples: list[float]) -> dict:
         "min_ms": round(min(samples), 1),
         "max_ms": round(max(samples), 1),
     }
+
+
+def wanted(case: str) -> bool:
+    return not CASES or any(text in case for text in CASES)
 
 
 def interleaved(run_a, run_b, *, pairs: int) -> dict:
@@ -108,6 +115,15 @@ def show(db: str, experiment: str, case: str, r: dict) -> None:
         f"A faster {r['pairs_A_faster']}/{r['pairs']}  → {r['verdict']}",
         flush=True,
     )
+
+
+def compare(results: dict, db: str, experiment: str, case: str, run_a, run_b, *, pairs: int) -> None:
+    """Check that both variants give the same result, then time them (when ``--case`` keeps this case)."""
+    if not wanted(case):
+        return
+    assert run_a() == run_b(), f"{case}: the two variants give different results"
+    results[case] = interleaved(run_a, run_b, pairs=pairs)
+    show(db, experiment, case, results[case])
 
 
 def normalised(content: bytes) -> bytes:
@@ -170,9 +186,7 @@ def threads(db: str, pairs: int) -> dict:
                 with sequential_reads():
                     return get()
 
-            assert get() == get_sequential(), f"{case}: the two variants give different pages"
-            results[case] = interleaved(get, get_sequential, pairs=pairs)
-            show(db, "threads", case, results[case])
+            compare(results, db, "threads", case, get, get_sequential, pairs=pairs)
 
         bureau = User.objects.get(username="bureau")
 
@@ -184,23 +198,35 @@ def threads(db: str, pairs: int) -> dict:
             with sequential_reads():
                 return full()
 
-        assert full() == full_sequential(), "full dashboard data: the two variants differ"
         case = "dashboard_data, every section (no request)"
-        results[case] = interleaved(full, full_sequential, pairs=pairs)
-        show(db, "threads", case, results[case])
+        compare(results, db, "threads", case, full, full_sequential, pairs=pairs)
     return {"read_threads": threads_setting, "A": "threads (core.concurrency)", "B": "sequential", "cases": results}
 
 
 # ---------------------------------------------------------------- the ledger filterset's shallow copy
 
 
+class ShallowCopiedFilters(dict):
+    """Variant A of ``filter-copy``, as ``projects/filtersets.py`` had it until decision 11 removed it: a
+    filterset's declared filters copied one level deep for each request instead of django-filter's deep copy."""
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, filter_ in self.items():
+            copied = copies[name] = copy.copy(filter_)
+            copied.__dict__.pop("_field", None)  # each request builds its own form field
+            if filter_.method is not None:
+                copied.method = filter_.method  # binds the filter method to the copy (and so to its filterset)
+        return copies
+
+
 @contextlib.contextmanager
-def deep_copied_filters():
-    """Variant B of ``filter-copy``: django-filter's default, a deep copy of the declared filters per request."""
+def ledger_filters(shallow: bool):
+    """The ledger filterset's declared filters copied per request shallowly (A) or deeply, django-filter's way (B)."""
     from zhaoshang.projects.filtersets import LedgerFilterSet
 
     original = LedgerFilterSet.base_filters
-    LedgerFilterSet.base_filters = dict(original)
+    LedgerFilterSet.base_filters = ShallowCopiedFilters(original) if shallow else dict(original)
     try:
         yield
     finally:
@@ -214,9 +240,17 @@ def filter_copy(db: str, pairs: int) -> dict:
     from zhaoshang.organization.models import User
     from zhaoshang.projects.filtersets import LedgerFilterSet
 
-    if type(LedgerFilterSet.base_filters) is dict:
-        print(f"{db:8} filter-copy the ledger filterset uses django-filter's own copy already: nothing to compare")
-        return {"skipped": "the ledger filterset does not override the copy"}
+    def variants(function):
+        def shallow():
+            with ledger_filters(shallow=True):
+                return function()
+
+        def deep():
+            with ledger_filters(shallow=False):
+                return function()
+
+        return shallow, deep
+
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(username="bureau"))
     results = {}
@@ -227,32 +261,21 @@ def filter_copy(db: str, pairs: int) -> dict:
             assert response.status_code == 200, response.status_code
             return normalised(response.content)
 
-        def get_deep(get=get):
-            with deep_copied_filters():
-                return get()
+        compare(results, db, "filter-copy", f"GET /projects/ {name}", *variants(get), pairs=pairs)
 
-        assert get() == get_deep(), f"{name}: the two variants give different pages"
-        results[f"GET /projects/ {name}"] = interleaved(get, get_deep, pairs=pairs)
-        show(db, "filter-copy", f"GET /projects/ {name}", results[f"GET /projects/ {name}"])
-
-    # The part the override changes, alone: building the filterset and its form (no query runs).
+    # The part the copy changes, alone: building the filterset and its form (no query runs).
     bureau = User.objects.get(username="bureau")
 
     def build():
         filterset = LedgerFilterSet({"stage": ["signed"]}, queryset=None, user=bureau)
-        return filterset.form
+        return str(filterset.form.data), list(filterset.filters)
 
-    def build_deep():
-        with deep_copied_filters():
-            return build()
-
-    def many(function):
-        return lambda: [function() for _ in range(20)]
+    def many():
+        return [build() for _ in range(20)]
 
     case = "LedgerFilterSet + form, ×20 (no request)"
-    results[case] = interleaved(many(build), many(build_deep), pairs=pairs)
-    show(db, "filter-copy", case, results[case])
-    return {"A": "shallow copy (_ShallowCopiedFilters)", "B": "django-filter's deepcopy", "cases": results}
+    compare(results, db, "filter-copy", case, *variants(many), pairs=pairs)
+    return {"A": "shallow copy of the declared filters", "B": "django-filter's deep copy", "cases": results}
 
 
 EXPERIMENTS = {"threads": threads, "filter-copy": filter_copy}
@@ -263,7 +286,9 @@ def main() -> None:
     parser.add_argument("--db", choices=common.DATABASES, default="sqlite")
     parser.add_argument("--pairs", type=int, default=15, help="A/B pairs per case (at least 7)")
     parser.add_argument("--only", choices=list(EXPERIMENTS), action="append")
+    parser.add_argument("--case", action="append", default=[], help="only the cases whose name contains this")
     args = parser.parse_args()
+    CASES.extend(args.case)
     common.setup(args.db)
     common.migrate()
     counts = common.ensure_data(args.db)
@@ -280,7 +305,7 @@ def main() -> None:
         "environment": common.environment(args.db),
         "seconds": round(time.monotonic() - started, 1),
     }
-    name = "ab" if not args.only else "ab-" + "-".join(args.only)
+    name = "-".join(["ab", *(args.only or []), *(re.sub(r"\W+", "_", c).strip("_") for c in args.case)])
     path = common.write_result(name, args.db, output)
     print(f"written {path.relative_to(common.ROOT)}")
 

@@ -14,8 +14,8 @@ Experiments (``--only`` picks one; both by default):
 * ``threads`` — the dashboard page, cold (cache emptied before each request, as after any change to the ledger),
   as the bureau for the whole county, the bureau for township T01, and T01's reporter; plus ``dashboard_data``
   with every section (not a request the page makes: it loads the slow sections one at a time after it is shown,
-  but that is where the most reads could overlap). A: as configured (``READ_THREADS`` ≥ 2, the figures, lists
-  and ranking read in threads of their own) when the code still has a threaded read; B: one after the other.
+  but that is where the most reads could overlap). A: the figures, lists and ranking read in threads of their
+  own (``READ_THREADS`` as configured, at least 3) when the code still has a threaded read; B: one after the other.
   When the code reads sequentially already there is nothing to compare, and the experiment says so.
 * ``filter-copy`` — the ledger page (``GET /projects/``) with the filter cases of bench_ledger.py. A: the ledger
   filterset's declared filters copied one level deep per request (the override ``projects/filtersets.py`` had,
@@ -24,7 +24,8 @@ Experiments (``--only`` picks one; both by default):
 ``--case TEXT`` (repeatable) keeps only the cases whose name contains TEXT, e.g. ``--case GET`` for the requests alone.
 For each case it prints the median, quartiles and range of each variant, the median of the per-pair ratios B/A
 and in how many pairs A was faster. Verdict "A faster" needs A's median at least 10% below B's and A faster in
-at least 85% of the pairs; "no gain" otherwise. Results go to bench/results/ab-<db>.json.
+at least 85% of the pairs; "no gain" otherwise. Results go to bench/results/ab-<db>.json
+(ab-<only>-<case>-<db>.json when ``--only`` or ``--case`` narrows the run).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The benchmarks never touch the trial database: SQLite runs use ``bench/data/bench.sqlite3`` (git-ignored)
 and PostgreSQL runs use the database ``zhaoshang_bench`` on 127.0.0.1:5432 (user postgres), created here
-if it does not exist.
+if it does not exist (``BENCH_PG_NAME`` names another, e.g. to keep two checkouts' data apart).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ DATA_DIR = BENCH_DIR / "data"
 RESULTS_DIR = BENCH_DIR / "results"
 SQLITE_PATH = DATA_DIR / "bench.sqlite3"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-PG_NAME = "zhaoshang_bench"
+PG_NAME = os.environ.get("BENCH_PG_NAME", "zhaoshang_bench")
 DATABASES = ("sqlite", "postgres")
 
 # The benchmark's size: what a prefecture-level city with a few years of history might hold.

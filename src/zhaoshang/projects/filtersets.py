@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import copy
-
 import django_filters as filters
 from django import forms
 from django.db.models import Q
@@ -37,21 +35,6 @@ def _units_q(unit_ids) -> Q:
     credited = ProjectCredit.objects.filter(unit_id__in=unit_ids).order_by().values("project_id")
     responsible = Project.objects.filter(responsible_unit_id__in=unit_ids).order_by().values("pk")
     return Q(pk__in=credited.union(responsible))
-
-
-class _ShallowCopiedFilters(dict):
-    """A filterset's declared filters, copied one level deep for each request. django-filter deep-copies them
-    (every choice list, lazy label and widget: ~1,500 copies, a few ms of each ledger page); a copy of each filter
-    is enough, as nothing shared is changed in place — each form field copies the filter's arguments and widget."""
-
-    def __deepcopy__(self, memo):
-        copies = {}
-        for name, filter_ in self.items():
-            copied = copies[name] = copy.copy(filter_)
-            copied.__dict__.pop("_field", None)  # each request builds its own form field
-            if filter_.method is not None:
-                copied.method = filter_.method  # binds the filter method to the copy (and so to its filterset)
-        return copies
 
 
 class LedgerFilterSet(filters.FilterSet):
@@ -173,6 +156,3 @@ class LedgerFilterSet(filters.FilterSet):
             receipts = FundsReceipt.objects.order_by().filter(rules.received_within_q(received_from, received_to))
             queryset = queryset.filter(pk__in=receipts.values("project_id"))
         return queryset
-
-
-LedgerFilterSet.base_filters = _ShallowCopiedFilters(LedgerFilterSet.base_filters)

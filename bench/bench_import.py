@@ -213,9 +213,9 @@ def main() -> None:
     common.migrate()
     if args.writer == "orm":
         use_orm_writer()
-    from zhaoshang.transfer.importer import import_workbook
     from zhaoshang.organization.models import User
     from zhaoshang.projects.models import Project
+    from zhaoshang.transfer.importer import import_workbook
 
     total = Project.objects.count()
     if total < common.PROJECTS:

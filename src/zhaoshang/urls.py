@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from zhaoshang.core import views as core_views
+from zhaoshang.organization import views as organization_views
 
 handler403 = "zhaoshang.core.views.permission_denied"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", organization_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

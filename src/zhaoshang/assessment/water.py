@@ -17,7 +17,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from zhaoshang.core.permissions import user_unit_ids
+from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.models import Project, StageEvent
 from zhaoshang.supervision import selectors as supervision
@@ -152,8 +152,8 @@ def water_report(
     by_basis = {"reported": {p.id: p for p in rep_projects}, "verified": {p.id: p for p in ver_projects}}
     rows = list(_contract_rows(rep_projects, ver_projects, period.start, until).values())
     rows += list(_funds_rows(rep_receipts, ver_receipts, by_basis, period.start, until).values())
-    if not user.reads_everything:
-        visible = user_unit_ids(user)
+    visible = access.visible_unit_ids(user)
+    if visible is not None:
         rows = [r for r in rows if r.unit_id in visible]
     _describe_rows(rows)
     units = Unit.objects.in_bulk({r.unit_id for r in rows})

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhaoshang.core.history import as_user
+from zhaoshang.organization import access
 from zhaoshang.targets.models import Period
 
 from . import compute
@@ -49,7 +50,7 @@ def default_as_of(month: dt.date, today: dt.date | None = None) -> dt.date:
 
 
 def _check_bureau(user) -> None:
-    if user is not None and not user.edits_everything:
+    if user is not None and not access.edits_everything(user):
         raise PermissionDenied
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core.views import add_form_errors, get_restricted, validation_messages
+from zhaoshang.organization import access
 from zhaoshang.targets.models import Period
 
 from . import presentation as show
@@ -26,7 +27,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _may_edit(user) -> bool:
-    return user.is_authenticated and user.edits_everything
+    return user.is_authenticated and access.edits_everything(user)
 
 
 @login_required

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
@@ -41,14 +41,6 @@ def flash_form_errors(request, form) -> None:
 def add_form_errors(form, error: ValidationError) -> None:
     for message in validation_messages(error):
         form.add_error(None, message)
-
-
-def home(request):
-    if not request.user.is_authenticated:
-        return redirect("login")
-    if request.user.role == "leader":  # leaders read figures: their home is the dashboard
-        return redirect("dashboard:home")
-    return redirect("projects:ledger")
 
 
 def permission_denied(request, exception=None):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.forms import BootstrapForm, date_input
+from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.targets.models import Period
 
@@ -25,5 +26,5 @@ class DashboardForm(BootstrapForm, forms.Form):
         self.fields["period"].queryset = Period.objects.order_by("-start", "-end")
         self.fields["period"].empty_label = None
         self.fields["unit"].queryset = Unit.objects.restrict(user, "view").filter(active=True).order_by("code")
-        if not user.reads_everything:
+        if not access.reads_everything(user):
             self.fields["unit"].empty_label = _("(my units)")

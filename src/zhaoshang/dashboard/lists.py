@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.core.expressions import LocalDate
 from zhaoshang.core.revision import cached
+from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category
 from zhaoshang.organization.selectors import subtree_ids
 from zhaoshang.projects.choices import Stage, Status
 from zhaoshang.projects.models import StageEvent
 from zhaoshang.projects.selectors import with_credits
 from zhaoshang.scheduling import selectors as scheduling
-from zhaoshang.scheduling.models import ProgressReport
+from zhaoshang.scheduling.models import CoordinationItem, ProgressReport
 
 from .forecast import forecast as run_forecast
 
@@ -134,8 +135,8 @@ def overdue(scope, *, as_of: dt.date) -> dict:
     """Coordination items past their deadline and not solved (scheduling.selectors.overdue_items)."""
     items = scheduling.overdue_items(today=as_of, user=scope.user)
     if scope.unit is not None:
-        own = Q(project__in=scope.projects.values("pk")) | Q(department_id__in=subtree_ids(scope.unit.pk))
-        items = items.filter(own)
+        # The items that belong to the chosen unit and its sub-units (the model's own definition).
+        items = items.filter(CoordinationItem.unit_scope_q(frozenset(subtree_ids(scope.unit.pk))))
     count = items.count()
     rows = [
         {
@@ -177,7 +178,7 @@ def ranking(scope, *, period, as_of: dt.date) -> dict:
     assessment = assess_period(period, as_of, basis=period.basis)
     labels, colours = _flag_labels()
     user = scope.user
-    visible = None if user.reads_everything else set(scope.projects_unit_ids())
+    visible = access.visible_unit_ids(user)
     marked = set(subtree_ids(scope.unit.pk)) if scope.unit is not None else set()
     query = urlencode({"as_of": as_of.isoformat(), "basis": period.basis})
     categories = []
@@ -238,8 +239,8 @@ def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
     unit_ids = None
     if scope.unit is not None:
         unit_ids = sorted(subtree_ids(scope.unit.pk))
-    elif not user.reads_everything:
-        unit_ids = sorted(scope.projects_unit_ids())
+    elif not access.reads_everything(user):
+        unit_ids = sorted(access.unit_ids(user))
     kwargs = {"unit_ids": unit_ids}
     if runs is not None:
         kwargs["runs"] = runs

@@ -26,8 +26,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from zhaoshang.core.concurrency import run_side_by_side
-from zhaoshang.core.permissions import user_unit_ids
 from zhaoshang.core.revision import cached
+from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Industry, Kind, Stage
 from zhaoshang.projects.filtersets import NOT_SET, LedgerFilterSet
@@ -52,7 +52,7 @@ class Scope:
         self.user = user
         self.unit = unit
         self.params: dict = {"unit": unit.pk} if unit is not None else {}
-        if unit is None and user.reads_everything:
+        if unit is None and access.reads_everything(user):
             self.projects = None  # the whole ledger: no subquery at all
         else:
             base = Project.objects.restrict(user, "view")
@@ -71,10 +71,6 @@ class Scope:
     def url_for_unit(self, unit_id: int) -> str:
         """The ledger of another unit (a row of the ranking or the forecast)."""
         return ledger_url(unit=unit_id)
-
-    def projects_unit_ids(self) -> frozenset[int]:
-        """The units a reporter answers for: their own and its sub-units."""
-        return user_unit_ids(self.user)
 
     def queryset(self):
         return Project.objects.all() if self.projects is None else self.projects
@@ -335,7 +331,7 @@ def dashboard_data(
     wanted = set(SECTIONS if sections is None else sections)
     simulated = wanted & set(OPTIONAL_SECTIONS)
     # Whose dashboard: everyone who reads the whole ledger sees the same one; a reporter sees their unit's.
-    viewer = "all" if user.reads_everything else f"{user.pk}:{user.role}:{user.unit_id}"
+    viewer = access.visibility_key(user)
     period_key = period.pk or f"{period.code}:{period.start}:{period.end}"
     parts = [viewer, period_key, as_of, unit.pk if unit else "", big_amount, ",".join(sorted(wanted - simulated))]
     data = cached(

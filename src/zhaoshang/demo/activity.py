@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.utils import timezone
 
+from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
 from zhaoshang.projects import rules
@@ -123,7 +124,7 @@ class _People:
     """Who acts for a unit: its reporter (a demo login or a liaison), found for the unit or its parent."""
 
     def __init__(self):
-        self.by_unit = {user.unit_id: user for user in User.objects.filter(role=Role.REPORTER)}
+        self.by_unit = {user.unit_id: user for user in User.objects.filter(access.reporters_q())}
         self.parents = dict(Unit.objects.values_list("pk", "parent_id"))
         self.bureau = User.objects.get(username="bureau")
         self.supervisor = User.objects.get(username="supervisor")

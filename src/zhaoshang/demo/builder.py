@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zhaoshang.core import revision
+from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
 from zhaoshang.projects.choices import CapitalType, Currency, Kind, Stage, Status
@@ -202,14 +203,10 @@ def _create_users() -> dict[str, User]:
     password = make_password(PASSWORD)
     users = {}
     for username, role, display_name, _unit in LOGINS:
-        users[username] = User.objects.create(
-            username=username,
-            password=password,
-            role=role,
-            display_name=display_name,
-            is_staff=role == Role.ADMIN,
-            is_superuser=role == Role.ADMIN,
-        )
+        user = User(username=username, password=password, role=role, display_name=display_name)
+        user.is_staff = user.is_superuser = access.is_admin(user)  # the demo admin is a superuser
+        user.save()
+        users[username] = user
     return users
 
 
@@ -237,7 +234,9 @@ class _Planner:
         self.townships = [units[code] for code, _n, _t in data.TOWNSHIPS]
         self.link_weights = [link.weight for link in data.LINKS]
         self.origin_weights = [w for _o, _c, w in data.DOMESTIC_ORIGINS]
-        self.reporter_units = {users[name].unit_id: users[name] for name, role, *_ in LOGINS if role == Role.REPORTER}
+        self.reporter_units = {
+            users[name].unit_id: users[name] for name, *_ in LOGINS if access.is_reporter(users[name])
+        }
 
     def _credit_pool(self) -> tuple[list[Unit], list[float]]:
         """Units that bring in projects, weighted: townships and parks most, higher tiers more."""
@@ -673,7 +672,7 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     # The county at work, through the apps' services: a stream of draws of its own, so the ledger above
     # stays the same whatever is added here.
     work = random.Random(SEED + 1)
-    taken = {unit_code for _u, role, _n, unit_code in LOGINS if role == Role.REPORTER}
+    taken = {unit_code for username, _r, _n, unit_code in LOGINS if access.is_reporter(users[username])}
     activity.create_liaisons(units, taken, work, users["admin"].password)
     with transaction.atomic():
         activity.build_scheduling(today=today, now=now, rng=work)

@@ -15,15 +15,6 @@ from .choices import Channel, Platform, Status
 
 
 class NotificationQuerySet(RestrictedQuerySet):
-    """A notification is private to its user, whatever their role: the bureau reads only its own too."""
-
-    def restrict(self, user, action="view"):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if action in {"view", "change"}:  # change: mark as read
-            return self.filter(user=user)
-        return self.none()  # they are written by the system only
-
     def unread(self):
         return self.filter(read_at__isnull=True)
 
@@ -45,6 +36,8 @@ class Notification(RestrictedModel):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
+    # A notification is private to its user, whatever their role: the bureau reads only its own too.
+    private_to = "user"
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -68,8 +61,8 @@ class Notification(RestrictedModel):
         return self.read_at is not None
 
     @classmethod
-    def unit_scope_q(cls, unit_ids):  # pragma: no cover - restrict() above never scopes by unit
-        return models.Q(user__unit_id__in=unit_ids)
+    def owner_may(cls, action) -> bool:
+        return action in {"view", "change"}  # change: mark as read; they are written by the system only
 
 
 class Webhook(RestrictedModel):

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.core.history import as_user
 from zhaoshang.core.reminders import Reminder
-from zhaoshang.organization.choices import Role
+from zhaoshang.organization import access
 from zhaoshang.organization.models import User
 
 from . import transports
@@ -99,11 +99,11 @@ def recipients(
     """
     unit_ids = sorted(set(unit_ids))
     names = sorted({name.strip() for name in leader_names if name and name.strip()})
-    users = list(User.objects.filter(is_active=True, role=Role.REPORTER, unit_id__in=unit_ids).order_by("pk"))
+    users = list(User.objects.filter(access.reporters_q(), is_active=True, unit_id__in=unit_ids).order_by("pk"))
     unmatched: list[str] = []
     if names:
         leaders = list(
-            User.objects.filter(is_active=True, role=Role.LEADER)
+            User.objects.filter(access.leaders_q(), is_active=True)
             .filter(Q(display_name__in=names) | Q(username__in=names))
             .order_by("pk")
         )
@@ -112,7 +112,7 @@ def recipients(
         users += leaders
     bureau = to_bureau or bool(unmatched)
     if bureau:
-        users += list(User.objects.filter(is_active=True, role=Role.BUREAU).order_by("pk"))
+        users += list(User.objects.filter(access.bureau_q(), is_active=True).order_by("pk"))
     robots = Q(unit_id__in=unit_ids)
     if bureau:
         robots |= Q(unit__isnull=True)
@@ -279,7 +279,7 @@ WEBHOOK_FIELDS = ("unit", "name", "platform", "url", "active")
 
 
 def _check_bureau(user) -> None:
-    if user is None or not user.is_authenticated or not user.edits_everything:
+    if user is None or not user.is_authenticated or not access.edits_everything(user):
         raise PermissionDenied
 
 

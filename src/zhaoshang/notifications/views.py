@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core.views import add_form_errors, get_restricted
+from zhaoshang.organization import access
 
 from . import selectors, services
 from .choices import Channel, Status
@@ -22,7 +23,7 @@ DELIVERY_ROWS = 300
 
 
 def _require_bureau(request) -> None:
-    if not request.user.edits_everything:
+    if not access.edits_everything(request.user):
         raise PermissionDenied
 
 
@@ -48,7 +49,7 @@ def notification_list(request):
             "page": page,
             "unread_only": unread_only,
             "unread": selectors.unread_count(request.user),
-            "can_manage": request.user.edits_everything,
+            "can_manage": access.edits_everything(request.user),
         },
     )
 

@@ -53,7 +53,9 @@ class Unit(RestrictedModel):
 
 
 class User(AbstractUser):
-    """A person who logs in; a reporter's ``unit`` bounds everything they can see and change."""
+    """A person who logs in; a reporter's ``unit`` bounds everything they can see and change.
+
+    What a user may do follows from ``role`` and ``unit``: ask ``organization.access``."""
 
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
@@ -68,15 +70,3 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
-
-    @property
-    def reads_everything(self) -> bool:
-        return self.is_superuser or self.role in {Role.ADMIN, Role.BUREAU, Role.LEADER, Role.SUPERVISOR}
-
-    @property
-    def edits_everything(self) -> bool:
-        return self.is_superuser or self.role in {Role.ADMIN, Role.BUREAU}
-
-    @property
-    def is_admin(self) -> bool:
-        return self.is_superuser or self.role == Role.ADMIN

@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.core.history import as_user
 
-from .choices import Role
+from . import access
 from .models import Unit, User
 
 UNIT_FIELDS = ("code", "name", "parent", "category", "tier", "active")
 
 
 def _check_manages_units(user) -> None:
-    if not user.edits_everything:
+    if not access.edits_everything(user):
         raise PermissionDenied
 
 
@@ -53,14 +53,14 @@ USER_FIELDS = ("username", "display_name", "email", "phone", "unit", "role", "is
 
 
 def user_errors(data: dict) -> list[str]:
-    if data.get("role") == Role.REPORTER and not data.get("unit"):
+    if access.bound_to_unit(data.get("role")) and not data.get("unit"):
         return [_("A unit reporter must belong to a unit.")]
     return []
 
 
 @transaction.atomic
 def save_user(*, user, account: User | None = None, data: dict, password: str | None = None) -> User:
-    if not user.is_admin:
+    if not access.is_admin(user):
         raise PermissionDenied
     errors = user_errors(data)
     if errors:
@@ -73,7 +73,7 @@ def save_user(*, user, account: User | None = None, data: dict, password: str | 
         account.set_password(password)
     elif account.pk is None:
         account.set_unusable_password()
-    account.is_staff = account.role == Role.ADMIN
+    account.is_staff = access.gets_admin_site(account)
     account.full_clean(exclude=["password"])
     account.save()
     return account

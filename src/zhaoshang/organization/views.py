@@ -9,12 +9,21 @@ from django.utils.translation import gettext as _
 from zhaoshang.core.history import entries_for
 from zhaoshang.core.views import add_form_errors, get_restricted
 from zhaoshang.projects import selectors as project_selectors
-from zhaoshang.projects.filtersets import _units_q
+from zhaoshang.projects.models import Project
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import UnitForm, UserForm
 from .models import Unit, User
 from .selectors import subtree_ids
+
+
+def home(request):
+    """The site's front page: the ledger, or the dashboard for leaders (they read figures)."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if access.is_leader(request.user):
+        return redirect("dashboard:home")
+    return redirect("projects:ledger")
 
 
 @login_required
@@ -40,7 +49,7 @@ def unit_list(request):
         "organization/unit_list.html",
         {
             "rows": rows,
-            "can_manage": request.user.edits_everything,
+            "can_manage": access.edits_everything(request.user),
         },
     )
 
@@ -48,7 +57,7 @@ def unit_list(request):
 @login_required
 def unit_detail(request, pk):
     unit = get_restricted(Unit.objects, request.user, pk, "view")
-    projects = project_selectors.ledger(user=request.user).filter(_units_q(subtree_ids(unit.pk)))
+    projects = project_selectors.ledger(user=request.user).filter(Project.unit_scope_q(subtree_ids(unit.pk)))
     totals = project_selectors.ledger_totals(projects)
     return render(
         request,
@@ -58,15 +67,15 @@ def unit_detail(request, pk):
             "children": unit.children.order_by("code"),
             "projects": project_selectors.with_credits(projects).order_by("-stage_date", "-id")[:100],
             "totals": totals,
-            "users": unit.users.order_by("username") if request.user.is_admin else [],
+            "users": unit.users.order_by("username") if access.is_admin(request.user) else [],
             "history": entries_for(list(Unit.history.filter(id=unit.pk).select_related("history_user"))),
-            "can_manage": request.user.edits_everything,
+            "can_manage": access.edits_everything(request.user),
         },
     )
 
 
 def _unit_form(request, unit):
-    if not request.user.edits_everything:
+    if not access.edits_everything(request.user):
         raise PermissionDenied
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
@@ -90,7 +99,7 @@ def unit_edit(request, pk):
 
 
 def _require_admin(request):
-    if not request.user.is_admin:
+    if not access.is_admin(request.user):
         raise PermissionDenied
 
 

@@ -14,7 +14,7 @@ from zhaoshang.organization.selectors import subtree_ids
 
 from . import rules
 from .choices import CapitalType, Industry, Kind, Stage, Status
-from .models import FundsReceipt, Project, ProjectCredit
+from .models import FundsReceipt, Project
 
 # The value that selects projects where a text field (industry, chain, investor origin) is not filled in,
 # so that a dashboard's "not set" slice has a ledger address too.
@@ -24,17 +24,6 @@ NOT_SET = "-"
 @extend_schema_field(OpenApiTypes.INT)
 class UnitFilter(filters.ModelChoiceFilter):
     """A unit chosen by its id (typed for the API schema, whose guess would otherwise be a string)."""
-
-
-def _units_q(unit_ids) -> Q:
-    """Projects credited to, or the responsibility of, any of these units.
-
-    One IN over a UNION rather than "IN (…) OR responsible IN (…)": the OR form makes the databases scan
-    every project instead of using the two indexes (bench: 56 ms against 10 ms of raw SQL at 100k).
-    """
-    credited = ProjectCredit.objects.filter(unit_id__in=unit_ids).order_by().values("project_id")
-    responsible = Project.objects.filter(responsible_unit_id__in=unit_ids).order_by().values("pk")
-    return Q(pk__in=credited.union(responsible))
 
 
 class LedgerFilterSet(filters.FilterSet):
@@ -107,11 +96,11 @@ class LedgerFilterSet(filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value) | Q(investor__name__icontains=value))
 
     def filter_unit(self, queryset, name, value):
-        return queryset.filter(_units_q(subtree_ids(value.pk))) if value else queryset
+        return queryset.filter(Project.unit_scope_q(subtree_ids(value.pk))) if value else queryset
 
     def filter_category(self, queryset, name, value):
         ids = Unit.objects.filter(category=value).values("pk")
-        return queryset.filter(_units_q(ids))
+        return queryset.filter(Project.unit_scope_q(ids))
 
     def filter_industry(self, queryset, name, value):
         return queryset.filter(industry="" if value == NOT_SET else value)

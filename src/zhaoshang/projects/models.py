@@ -164,8 +164,15 @@ class Project(RestrictedModel):
 
     @classmethod
     def unit_scope_q(cls, unit_ids):
-        credited = ProjectCredit.objects.filter(unit_id__in=unit_ids).values("project_id")
-        return models.Q(responsible_unit_id__in=unit_ids) | models.Q(pk__in=credited)
+        """Projects credited to, or the responsibility of, any of these units (ids, or a query of ids).
+
+        What "a unit's project" means everywhere: the permission rule, the ledger's unit and category filters,
+        the unit page, supervision's choice by units. One IN over a UNION rather than "IN (…) OR responsible
+        IN (…)": the OR form makes the databases scan every project instead of using the two indexes (bench: 56
+        ms against 10 ms of raw SQL at 100k)."""
+        credited = ProjectCredit.objects.filter(unit_id__in=unit_ids).order_by().values("project_id")
+        responsible = Project.objects.filter(responsible_unit_id__in=unit_ids).order_by().values("pk")
+        return models.Q(pk__in=credited.union(responsible))
 
 
 class ProjectChild(RestrictedModel):

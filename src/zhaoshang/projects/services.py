@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.core import revision
 from zhaoshang.core.history import as_user
-from zhaoshang.core.permissions import user_unit_ids
+from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 
 from . import rules
@@ -121,7 +121,9 @@ def amount_errors(values: dict[str, Decimal | None]) -> list[str]:
 
 def may_add_projects(user) -> bool:
     """Bureau staff and admins add projects for any unit, reporters for their own; readers add none."""
-    return user.is_authenticated and (user.edits_everything or (user.role == "reporter" and bool(user.unit_id)))
+    return access.is_active(user) and (
+        access.edits_everything(user) or (access.is_reporter(user) and bool(user.unit_id))
+    )
 
 
 def _check_can_change(user, project: Project) -> None:
@@ -131,9 +133,9 @@ def _check_can_change(user, project: Project) -> None:
 
 def _check_reporter_keeps_access(user, credits, responsible_unit) -> None:
     """A reporter may not create or edit a project into one their own unit has no part in."""
-    if user.edits_everything:
+    if access.edits_everything(user):
         return
-    own = user_unit_ids(user)
+    own = access.unit_ids(user)
     if not any(unit.pk in own for unit, _share in credits) and (
         responsible_unit is None or responsible_unit.pk not in own
     ):

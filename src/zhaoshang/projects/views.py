@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from zhaoshang.core.views import add_form_errors, get_restricted
+from zhaoshang.organization import access
 
 from . import selectors, services
 from .choices import STAGE_ORDER, Stage
@@ -86,7 +87,7 @@ def _project_form(request, project: Project | None):
         raise PermissionDenied
     if project is None:
         # A reporter's project is credited to their own unit by default; bureau staff choose.
-        own = request.user.role == "reporter" and request.user.unit_id
+        own = access.is_reporter(request.user) and request.user.unit_id
         initial_credits = [{"unit": request.user.unit, "share": 100}] if own else [{}]
     else:
         initial_credits = [{"unit": c.unit, "share": c.share} for c in project.credits.all()]

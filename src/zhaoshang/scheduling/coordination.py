@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhaoshang.core.history import as_user
+from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 
 from .choices import DEPARTMENT_CATEGORIES, DEPARTMENT_STATUSES, ItemStatus
@@ -62,7 +63,7 @@ def _set_status_times(item: CoordinationItem, status: str) -> None:
 @transaction.atomic
 def update_item(*, user, item: CoordinationItem, data: dict) -> CoordinationItem:
     """The bureau edits the item: its text, the responsible department, the deadline, the status (closing too)."""
-    if not user.edits_everything:
+    if not access.edits_everything(user):
         raise PermissionDenied
     errors = []
     if "description" in data and not (data["description"] or "").strip():
@@ -96,9 +97,9 @@ def set_item_status(*, user, item: CoordinationItem, status: str, note: str) -> 
     if not CoordinationItem.objects.restrict(user, "change").filter(pk=item.pk).exists():
         raise PermissionDenied
     errors = []
-    if status not in DEPARTMENT_STATUSES and not user.edits_everything:
+    if status not in DEPARTMENT_STATUSES and not access.edits_everything(user):
         errors.append(_("A department can mark an item in progress or solved; the bureau closes it."))
-    if item.status == ItemStatus.CLOSED and not user.edits_everything:
+    if item.status == ItemStatus.CLOSED and not access.edits_everything(user):
         errors.append(_("This item is closed."))
     if not note.strip():
         errors.append(_("Add a note on what was done."))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from zhaoshang.core.permissions import WRITE_ACTIONS, RestrictedModel, RestrictedQuerySet, user_unit_ids
+from zhaoshang.core.permissions import RestrictedModel
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Stage
 from zhaoshang.projects.models import Attachment, Project
@@ -47,19 +47,6 @@ def _default_offsets() -> list[int]:
 
 def visible_projects(unit_ids):
     return Project.objects.filter(Project.unit_scope_q(unit_ids)).values("pk")
-
-
-class WriteScopedQuerySet(RestrictedQuerySet):
-    """``restrict`` where a reporter may see more rows than they may change.
-
-    Reads follow the model's ``unit_scope_q``; writes are narrowed further by its ``unit_write_q``
-    (a co-credited township sees a project's reports, only the reporting unit edits them)."""
-
-    def restrict(self, user, action="view"):
-        queryset = super().restrict(user, action)
-        if action in WRITE_ACTIONS and user is not None and user.is_authenticated and not user.edits_everything:
-            queryset = queryset.filter(self.model.unit_write_q(user_unit_ids(user)))
-        return queryset
 
 
 class SchedulingConfig(models.Model):
@@ -202,7 +189,6 @@ class ProgressReport(RestrictedModel):
         related_name="+",
     )
     history = HistoricalRecords()
-    objects = WriteScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["scheduling_round__date", "unit__code", "project__code"]
@@ -226,6 +212,7 @@ class ProgressReport(RestrictedModel):
 
     @classmethod
     def unit_write_q(cls, unit_ids):
+        # A co-credited township reads a project's reports; only the reporting unit changes them.
         return models.Q(unit_id__in=unit_ids)
 
     @property
@@ -278,7 +265,6 @@ class CoordinationItem(RestrictedModel):
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     history = HistoricalRecords()
-    objects = WriteScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["deadline", "id"]
@@ -299,6 +285,7 @@ class CoordinationItem(RestrictedModel):
 
     @classmethod
     def unit_write_q(cls, unit_ids):
+        # The project's units read an item; the responsible department answers it.
         return models.Q(department_id__in=unit_ids)
 
     def is_overdue(self, today: dt.date) -> bool:

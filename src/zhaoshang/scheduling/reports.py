@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhaoshang.core.history import as_user
+from zhaoshang.organization import access
 from zhaoshang.projects import services as project_services
 from zhaoshang.projects.choices import Stage
 
@@ -47,7 +48,7 @@ def _check_may_fill(user, report: ProgressReport) -> None:
 
 
 def _check_reviews(user) -> None:
-    if not user.edits_everything:
+    if not access.edits_everything(user):
         raise PermissionDenied
 
 

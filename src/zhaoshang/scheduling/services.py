@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from zhaoshang.core.history import as_user
+from zhaoshang.organization import access
 from zhaoshang.projects.choices import Stage, Status
 from zhaoshang.projects.models import Project
 from zhaoshang.projects.selectors import with_credits
@@ -27,7 +28,7 @@ MAX_OFFSET_DAYS = 31
 
 def check_runs_calendar(user) -> None:
     """Only bureau staff and admins (or the system, ``user=None``) run the scheduling calendar."""
-    if user is not None and not user.edits_everything:
+    if user is not None and not access.edits_everything(user):
         raise PermissionDenied
 
 

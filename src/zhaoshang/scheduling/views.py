@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhaoshang.core.permissions import user_unit_ids
 from zhaoshang.core.views import add_form_errors, flash_errors, get_restricted
 from zhaoshang.notifications.services import notify_units
+from zhaoshang.organization import access
 from zhaoshang.projects.choices import Stage
 
 from . import reports as report_services
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 
 def _require_bureau(request) -> None:
-    if not request.user.edits_everything:
+    if not access.edits_everything(request.user):
         raise PermissionDenied
 
 
@@ -69,7 +69,7 @@ def round_list(request):
     round_rows = list(selectors.rounds(user=request.user)[:60])
     counts = selectors.round_counts([r.pk for r in round_rows])
     today = timezone.localdate()
-    can_edit = request.user.edits_everything
+    can_edit = access.edits_everything(request.user)
     next_year, next_month = _next_month(today)
     return render(
         request,
@@ -164,9 +164,9 @@ def round_detail(request, pk):
             "filter": filterset,
             "reports": _own_first(report_rows, request.user),
             "today": today,
-            "can_edit": request.user.edits_everything,
+            "can_edit": access.edits_everything(request.user),
             "can_submit_all": scheduling_round.status == RoundStatus.OPEN
-            and request.user.role == "reporter"
+            and access.is_reporter(request.user)
             and bool(fillable_ids),
             "fillable_ids": fillable_ids,
             "fillable_count": len(fillable_ids),
@@ -179,9 +179,9 @@ def round_detail(request, pk):
 
 def _own_first(queryset, user):
     """A reporter's own unit's reports first, then those they only read (co-credited projects)."""
-    if user.edits_everything or user.role != "reporter":
+    if not access.is_reporter(user):
         return queryset.order_by("unit__code", "project__code")
-    mine = Case(When(unit_id__in=user_unit_ids(user), then=Value(0)), default=Value(1))
+    mine = Case(When(unit_id__in=access.unit_ids(user), then=Value(0)), default=Value(1))
     return queryset.annotate(mine=mine).order_by("mine", "unit__code", "project__code")
 
 
@@ -260,7 +260,7 @@ def round_remind(request, pk):
 @require_POST
 def round_submit_all(request, pk):
     scheduling_round = get_restricted(SchedulingRound.objects, request.user, pk, "view")
-    if request.user.role != "reporter":
+    if not access.is_reporter(request.user):
         # "Submit all" is a unit's button; the bureau submits a unit's report one by one on its behalf.
         raise PermissionDenied
     try:
@@ -296,7 +296,7 @@ def report_detail(request, pk):
             outcome = _save_and_maybe_submit(request, report, form)
             if outcome:
                 return redirect(report.scheduling_round if request.POST.get("action") == "submit" else report)
-    review = request.user.edits_everything and report.status == ReportStatus.SUBMITTED
+    review = access.edits_everything(request.user) and report.status == ReportStatus.SUBMITTED
     return render(
         request,
         "scheduling/report.html",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core.views import flash_errors, flash_form_errors, get_restricted
+from zhaoshang.organization import access
 from zhaoshang.projects import services as project_services
 from zhaoshang.projects.choices import Status
 from zhaoshang.projects.models import Project
@@ -46,7 +47,7 @@ def item_detail(request, pk):
     item = get_restricted(selectors.items(user=request.user), request.user, pk, "view")
     can_update_status = CoordinationItem.objects.restrict(request.user, "change").filter(pk=item.pk).exists()
     edit_form = None
-    if request.user.edits_everything:
+    if access.edits_everything(request.user):
         edit_form = ItemForm(
             initial={
                 "description": item.description,
@@ -58,7 +59,7 @@ def item_detail(request, pk):
             auto_id="item_%s",
         )
     status_form = None
-    if can_update_status and not request.user.edits_everything and item.status != "closed":
+    if can_update_status and not access.edits_everything(request.user) and item.status != "closed":
         status_form = ItemStatusForm(initial={"status": "in_progress"}, auto_id="status_%s")
     return render(
         request,

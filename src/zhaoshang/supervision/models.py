@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from zhaoshang.core.permissions import RestrictedModel, RestrictedQuerySet
-from zhaoshang.organization.choices import Role
+from zhaoshang.core.permissions import RestrictedModel
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.models import FundsReceipt, Project, StageEvent
 
@@ -21,35 +20,20 @@ from .choices import BatchStatus, Method, RectificationStatus, Result
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
-def may_verify(user) -> bool:
-    """Only supervisors (and admins) select projects, verify and review rectifications."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role in {Role.ADMIN, Role.SUPERVISOR})
-    )
-
-
-class SupervisionQuerySet(RestrictedQuerySet):
-    """The one permission rule, with supervisors in the writer's seat: bureau staff and leaders only read."""
-
-    def restrict(self, user, action="view"):
-        if action != "view" and may_verify(user):
-            return self
-        return super().restrict(user, action)
-
-
 class SupervisedModel(RestrictedModel):
-    objects = SupervisionQuerySet.as_manager()
+    """Supervision's records: supervisors (and admins) write them; bureau staff and leaders only read."""
 
     class Meta:
         abstract = True
 
     @classmethod
     def bureau_may(cls, action) -> bool:
-        # Bureau staff read supervision like leaders do; writing is the supervisors' (see the queryset).
+        # Bureau staff read supervision like leaders do; writing is the supervisors'.
         return action == "view"
+
+    @classmethod
+    def supervisor_may(cls, action) -> bool:
+        return True
 
 
 class SupervisionBatch(SupervisedModel):

@@ -19,21 +19,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from zhaoshang.core.history import as_user
-from zhaoshang.core.permissions import user_unit_ids
+from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.organization.selectors import subtree_ids
 from zhaoshang.projects.choices import Stage
 from zhaoshang.projects.models import FundsReceipt, Project, StageEvent
 
 from .choices import BatchStatus, Method, RectificationStatus, Result
-from .models import Rectification, SupervisionBatch, Verification, may_verify
+from .models import Rectification, SupervisionBatch, Verification
 
 DEFAULT_DEADLINE_DAYS = 30
 SEED_LIMIT = 2**31
 
 
 def _check_supervisor(user) -> None:
-    if not may_verify(user):
+    if not access.can_verify(user):
         raise PermissionDenied
 
 
@@ -325,9 +325,9 @@ def verify(
 
 def may_submit(user, item: Rectification) -> bool:
     """The unit's reporters (of the item's unit or a unit above it) and admins answer an item."""
-    if user.is_superuser or user.role == "admin":
+    if access.is_admin(user):
         return True
-    return user.role == "reporter" and item.unit_id in user_unit_ids(user)
+    return access.is_reporter(user) and item.unit_id in access.unit_ids(user)
 
 
 @transaction.atomic

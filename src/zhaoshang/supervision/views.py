@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core.views import add_form_errors, flash_errors, flash_form_errors, get_restricted
+from zhaoshang.organization import access
 from zhaoshang.projects.models import FundsReceipt, StageEvent
 
 from . import selectors, services
 from .choices import AWAITING_UNIT, BatchStatus, RectificationStatus, Result
 from .forms import BatchForm, DeadlineForm, ExplanationForm, RectificationFilterForm, ReviewForm, VerifyForm
-from .models import Rectification, SupervisionBatch, may_verify
+from .models import Rectification, SupervisionBatch
 
 PROJECTS_PER_PAGE = 20
 ROWS_PER_PAGE = 50
@@ -28,7 +29,7 @@ HISTORY_ROWS = 300
 
 @login_required
 def home(request):
-    if request.user.role == "reporter":
+    if access.is_reporter(request.user):
         return redirect("supervision:rectification_list")
     return redirect("supervision:batch_list")
 
@@ -39,19 +40,19 @@ def home(request):
 @login_required
 def batch_list(request):
     batches = selectors.batch_list(user=request.user)
-    if request.user.role == "reporter":
+    if access.is_reporter(request.user):
         # Reporters follow their own results, not other units' batches.
         return redirect("supervision:rectification_list")
     return render(
         request,
         "supervision/batch_list.html",
-        {"batches": batches.prefetch_related("projects"), "can_create": may_verify(request.user)},
+        {"batches": batches.prefetch_related("projects"), "can_create": access.can_verify(request.user)},
     )
 
 
 @login_required
 def batch_create(request):
-    if not may_verify(request.user):
+    if not access.can_verify(request.user):
         raise PermissionDenied
     form = BatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -90,7 +91,7 @@ def batch_detail(request, pk):
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     items = selectors.batch_projects(batch, page.object_list)
     selectors.attach_rectifications(row for item in items for row in item.rows)
-    can_verify = batch.status == BatchStatus.OPEN and may_verify(request.user)
+    can_verify = batch.status == BatchStatus.OPEN and access.can_verify(request.user)
     return render(
         request,
         "supervision/batch_detail.html",
@@ -101,7 +102,7 @@ def batch_detail(request, pk):
             "results": Result.choices,
             "progress": selectors.batch_progress(batch),
             "can_verify": can_verify,
-            "can_manage": may_verify(request.user),
+            "can_manage": access.can_verify(request.user),
             "deadline_default": dt.date.today() + dt.timedelta(days=services.DEFAULT_DEADLINE_DAYS),
             # The newest changes: a large batch gathers thousands of verifications.
             "history": selectors.batch_history(batch)[:HISTORY_ROWS],
@@ -180,7 +181,7 @@ def rectification_detail(request, pk):
     item = get_restricted(Rectification.objects, request.user, pk, "view")
     user = request.user
     can_submit = item.status in AWAITING_UNIT and services.may_submit(user, item)
-    can_review = item.status == RectificationStatus.SUBMITTED and may_verify(user)
+    can_review = item.status == RectificationStatus.SUBMITTED and access.can_verify(user)
     verification = item.verification
     subject = item.stage_event or item.receipt
     return render(
@@ -193,7 +194,7 @@ def rectification_detail(request, pk):
             "evidence": subject.attachments.all() if subject is not None else [],
             "can_submit": can_submit,
             "can_review": can_review,
-            "can_set_deadline": item.status != RectificationStatus.CLOSED and may_verify(user),
+            "can_set_deadline": item.status != RectificationStatus.CLOSED and access.can_verify(user),
             "explanation_form": ExplanationForm(initial={"explanation": item.explanation}),
             "review_form": ReviewForm(),
             "deadline_form": DeadlineForm(initial={"deadline": item.deadline}),
@@ -222,7 +223,7 @@ def rectification_submit(request, pk):
 @require_POST
 def rectification_review(request, pk):
     item = get_restricted(Rectification.objects, request.user, pk, "change")
-    if not may_verify(request.user):
+    if not access.can_verify(request.user):
         raise PermissionDenied
     form = ReviewForm(request.POST)
     if form.is_valid():
@@ -245,7 +246,7 @@ def rectification_review(request, pk):
 @require_POST
 def rectification_deadline(request, pk):
     item = get_restricted(Rectification.objects, request.user, pk, "change")
-    if not may_verify(request.user):
+    if not access.can_verify(request.user):
         raise PermissionDenied
     form = DeadlineForm(request.POST)
     if form.is_valid():

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhaoshang.core.history import as_user
+from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Stage
 
@@ -39,7 +40,7 @@ PERIOD_FIELDS = (
 
 
 def _check_sets_targets(user) -> None:
-    if user is not None and not user.edits_everything:
+    if user is not None and not access.edits_everything(user):
         raise PermissionDenied
 
 

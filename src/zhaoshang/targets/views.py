@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core.views import add_form_errors
+from zhaoshang.organization import access
 
 from . import services
 from .forms import GroupForm, IndicatorFormSet, PeriodForm, PresetForm, VetoForm
@@ -17,7 +18,7 @@ from .models import Period, TargetGroup, Veto
 
 
 def _require_bureau(request) -> None:
-    if not request.user.edits_everything:
+    if not access.edits_everything(request.user):
         raise PermissionDenied
 
 
@@ -28,7 +29,7 @@ def period_list(request):
         "targets/period_list.html",
         {
             "periods": Period.objects.all(),
-            "can_edit": request.user.edits_everything,
+            "can_edit": access.edits_everything(request.user),
         },
     )
 
@@ -50,7 +51,7 @@ def period_detail(request, pk):
             "vetoes": period.vetoes.select_related("unit"),
             "preset_form": PresetForm(),
             "veto_form": VetoForm(),
-            "can_edit": request.user.edits_everything,
+            "can_edit": access.edits_everything(request.user),
         },
     )
 

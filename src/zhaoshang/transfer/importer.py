@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Stage, Status
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
@@ -74,7 +75,7 @@ def import_workbook(source, *, user, dry_run: bool = False) -> ImportResult:
     ``source`` is a path or a binary file object. ``user`` may be None (a command run by the system);
     otherwise only bureau staff and admins may import.
     """
-    if user is not None and not user.edits_everything:
+    if user is not None and not access.edits_everything(user):
         raise PermissionDenied
     errors = ErrorList()
     today = timezone.localdate()

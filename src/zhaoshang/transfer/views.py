@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.views import filtered_ledger
 
@@ -32,7 +33,7 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 
 def _check_importer(user) -> None:
-    if not user.edits_everything:
+    if not access.edits_everything(user):
         raise PermissionDenied
 
 

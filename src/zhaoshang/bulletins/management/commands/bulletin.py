@@ -15,6 +15,7 @@ from django.utils import translation
 
 from zhaoshang.bulletins import selectors, services
 from zhaoshang.bulletins.models import Bulletin
+from zhaoshang.organization import access
 from zhaoshang.organization.models import User
 from zhaoshang.targets.models import Period
 
@@ -45,7 +46,7 @@ class Command(BaseCommand):
             actor = User.objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(f"用户 {user} 不存在")
-            if not actor.edits_everything:
+            if not access.edits_everything(actor):
                 raise CommandError(f"用户 {user} 无权签发通报")
         try:
             bulletin = self._bulletin(period_obj, month_date, issue=issue, actor=actor)

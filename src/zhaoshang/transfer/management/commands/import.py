@@ -7,17 +7,17 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from zhaoshang.organization import access
 from zhaoshang.transfer.importer import import_workbook
 
 
 def default_user():
     """The first active administrator, or None when there is none (history then names no user)."""
     users = get_user_model().objects.filter(is_active=True)
-    return users.filter(Q(role="admin") | Q(is_superuser=True)).order_by("pk").first()
+    return users.filter(access.admins_q()).order_by("pk").first()
 
 
 class Command(BaseCommand):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
+from zhaoshang.core import clock
 from zhaoshang.core.views import get_restricted
 from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
@@ -22,7 +22,7 @@ CATEGORY_ORDER = ["township", "department", "vertical", "park", "office"]
 
 
 def _parameters(request, period: Period):
-    default_as_of = min(dt.date.today(), period.end)
+    default_as_of = min(clock.today(), period.end)
     form = AssessForm(request.GET or None, initial={"as_of": default_as_of, "basis": period.basis})
     as_of, basis = default_as_of, period.basis
     if form.is_bound and form.is_valid():

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhaoshang.core import clock
 from zhaoshang.core.views import add_form_errors, flash_errors, flash_form_errors, get_restricted
 from zhaoshang.projects.models import FundsReceipt, StageEvent
 from zhaoshang.targets.models import Period
@@ -105,7 +106,7 @@ def batch_detail(request, pk):
             "progress": selectors.batch_progress(batch),
             "can_verify": can_verify,
             "can_manage": may_verify(request.user),
-            "deadline_default": dt.date.today() + dt.timedelta(days=services.DEFAULT_DEADLINE_DAYS),
+            "deadline_default": clock.today() + dt.timedelta(days=services.DEFAULT_DEADLINE_DAYS),
             # The newest changes: a large batch gathers thousands of verifications.
             "history": selectors.batch_history(batch)[:HISTORY_ROWS],
         },
@@ -174,7 +175,7 @@ def rectification_list(request):
     return render(
         request,
         "supervision/rectification_list.html",
-        {"form": form, "page": page, "today": dt.date.today(), "query": query.urlencode()},
+        {"form": form, "page": page, "today": clock.today(), "query": query.urlencode()},
     )
 
 
@@ -285,7 +286,7 @@ def _water(request):
     """The report's subject from the query: a period (as of a date) or a batch; 404 for what one may not see."""
     user = request.user
     form = WaterForm(request.GET or None, user=user)
-    as_of = dt.date.today()
+    as_of = clock.today()
     try:
         if request.GET.get("as_of"):
             as_of = dt.date.fromisoformat(request.GET["as_of"])

@@ -22,9 +22,9 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.core import clock
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Stage, Status
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
@@ -77,7 +77,7 @@ def import_workbook(source, *, user, dry_run: bool = False) -> ImportResult:
     if user is not None and not user.edits_everything:
         raise PermissionDenied
     errors = ErrorList()
-    today = timezone.localdate()
+    today = clock.today()
     parsed = read_workbook(source, errors, today=today)
     sheets = tuple(sheet for sheet in c.DATA_SHEETS if sheet in parsed.sheets)
     result = ImportResult(errors=errors, counts=empty_counts(), dry_run=dry_run, sheets=sheets)

@@ -1,8 +1,8 @@
 """The one clock: what time it is, and what day it is in the county.
 
 Production code asks ``now()`` (an aware datetime) and ``today()`` (the date in the project's zone, settings
-``TIME_ZONE`` = Asia/Shanghai), never ``datetime.date.today()``, ``datetime.datetime.now()`` or Django's
-``timezone.now()``/``timezone.localdate()`` (a ruff banned-api rule keeps them out of src/). Those disagree with
+``TIME_ZONE`` = Asia/Shanghai), never the standard library's ``date.today``/``datetime.now`` or Django's
+``timezone.now``/``timezone.localdate`` (a ruff banned-api rule keeps them out of src/). Those disagree with
 one another between 00:00 and 08:00 Beijing time on a server whose clock runs in UTC; this module does not:
 ``today()`` is always the Beijing date of ``now()``.
 

@@ -19,7 +19,7 @@ class ClockDateTimeField(models.DateTimeField):
             value = clock.now()
             setattr(model_instance, self.attname, value)
             return value
-        # Not DateField.pre_save: it would stamp datetime.date.today() for auto_now.
+        # Not DateField.pre_save: for auto_now it would stamp the machine's date (date.today).
         return models.Field.pre_save(self, model_instance, add)
 
     def deconstruct(self):

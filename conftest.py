@@ -8,7 +8,6 @@ Users: admin, bureau, leader, supervisor, reporter_a (T01), reporter_b (T02); pa
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from decimal import Decimal
 
@@ -89,4 +88,6 @@ def make_project(users, units):
 
 @pytest.fixture
 def today():
-    return dt.date.today()
+    from zhaoshang.core import clock
+
+    return clock.today()

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from zhaoshang.core import clock
 from zhaoshang.core.views import get_restricted
 from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
@@ -29,7 +30,7 @@ CATEGORY_ORDER = ["township", "department", "vertical", "park", "office"]
 
 
 def _parameters(request, period: Period):
-    default_as_of = min(dt.date.today(), period.end)
+    default_as_of = min(clock.today(), period.end)
     form = AssessForm(request.GET or None, initial={"as_of": default_as_of, "basis": period.basis})
     as_of, basis = default_as_of, period.basis
     if form.is_bound and form.is_valid():
@@ -146,7 +147,7 @@ def _water(request):
     """The report's subject from the query: a period (as of a date) or a batch; 404 for what one may not see."""
     user = request.user
     form = WaterForm(request.GET or None, user=user)
-    as_of = dt.date.today()
+    as_of = clock.today()
     try:
         if request.GET.get("as_of"):
             as_of = dt.date.fromisoformat(request.GET["as_of"])

@@ -22,10 +22,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q, Sum
-from django.utils import timezone, translation
+from django.utils import translation
 
 from zhaoshang.assessment import engine, selectors, serialize
 from zhaoshang.assessment.xlsx import detail_lookup
+from zhaoshang.core import clock
 from zhaoshang.projects import rules as ledger
 from zhaoshang.projects.models import FundsReceipt, Project, ProjectCredit
 from zhaoshang.targets.models import Period
@@ -290,7 +291,7 @@ def build_snapshot(
         data = serialize.assessment_data(result, period_code=period.code, basis=basis)
     snapshot = {
         "version": SNAPSHOT_VERSION,
-        "computed_at": timezone.localtime().isoformat(timespec="seconds"),
+        "computed_at": clock.local_now().isoformat(timespec="seconds"),
         "period": {
             "id": period.pk,
             "code": period.code,

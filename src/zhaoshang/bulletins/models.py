@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from zhaoshang.core.fields import ClockDateTimeField
 from zhaoshang.core.permissions import RestrictedModel
 from zhaoshang.targets.choices import Basis
 from zhaoshang.targets.models import Period
@@ -64,8 +65,8 @@ class Bulletin(RestrictedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
+    updated_at = ClockDateTimeField(_("updated"), auto_now=True)
     # The snapshot and detail (megabytes for a large county) are written once, at issue; history records
     # the issue through the status change and need not copy them.
     history = HistoricalRecords(excluded_fields=["snapshot", "detail", "updated_at"])

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.core import clock
 from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
 from zhaoshang.targets.models import Period
@@ -46,7 +46,7 @@ def default_number(month: dt.date) -> str:
 
 def default_as_of(month: dt.date, today: dt.date | None = None) -> dt.date:
     """The last day of the month, or today if that comes first."""
-    return min(compute.month_end(month), today or timezone.localdate())
+    return min(compute.month_end(month), today or clock.today())
 
 
 def _check_bureau(user) -> None:
@@ -72,7 +72,7 @@ def _validate(bulletin: Bulletin) -> None:
         errors.append(
             _("The figures must be as of a day in the month or later, not %(date)s.") % {"date": bulletin.as_of}
         )
-    if bulletin.as_of > timezone.localdate():
+    if bulletin.as_of > clock.today():
         errors.append(_("The figures cannot be as of a future date (%(date)s).") % {"date": bulletin.as_of})
     if bulletin.big_project_amount is None or bulletin.big_project_amount <= 0:
         errors.append(_("The big project threshold must be greater than zero."))
@@ -106,7 +106,7 @@ def create_draft(
         basis=basis or period.basis,
         number=default_number(month) if number is None else number.strip(),
         title=default_title(month) if title is None else title.strip(),
-        date=date or timezone.localdate(),
+        date=date or clock.today(),
         requirements=DEFAULT_REQUIREMENTS if requirements is None else requirements.strip(),
         big_project_amount=Decimal("5000") if big_project_amount is None else big_project_amount,
         created_by=user if getattr(user, "pk", None) else None,
@@ -194,7 +194,7 @@ def issue(*, user, bulletin: Bulletin) -> Bulletin:
     bulletin.snapshot = snapshot
     bulletin.criticised_units = sorted(unit["id"] for unit in bulletin.snapshot["lists"]["flags"]["criticised"])
     bulletin.status = Status.ISSUED
-    bulletin.issued_at = timezone.now()
+    bulletin.issued_at = clock.now()
     bulletin.issued_by = user if getattr(user, "pk", None) else None
     try:
         with transaction.atomic():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from .fields import ClockDateTimeField
+
 
 class RevisionMark(models.Model):
     """A write that left no history row (a derived column kept with ``QuerySet.update``, a table flushed, …),
@@ -12,7 +14,7 @@ class RevisionMark(models.Model):
     deleted at any time."""
 
     app_label = models.CharField(max_length=100)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = ClockDateTimeField(auto_now_add=True)
 
     class Meta:
         indexes = [models.Index(fields=["app_label", "id"], name="revision_mark_latest_idx")]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.core import clock
 from zhaoshang.core.expressions import LocalDate
 from zhaoshang.core.revision import cached
 from zhaoshang.organization import access
@@ -251,7 +252,7 @@ def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
     kept = cached(
         "dashboard-forecast",
         parts,
-        lambda: {"result": run_forecast(period, as_of, **kwargs), "computed_at": timezone.localtime()},
+        lambda: {"result": run_forecast(period, as_of, **kwargs), "computed_at": clock.local_now()},
         app_labels=REVISION_APPS,
     )
     result = kept["result"]

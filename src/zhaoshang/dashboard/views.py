@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 
+from zhaoshang.core import clock
 from zhaoshang.organization.models import Unit
 from zhaoshang.targets.models import Period
 
@@ -53,7 +53,7 @@ def parameters(request) -> Parameters:
             raise Http404 from None
     form = DashboardForm(request.GET or None, user=user)
     cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    today = timezone.localdate()
+    today = clock.today()
     period = cleaned.get("period") or selectors.default_period(today) or selectors.calendar_year(today)
     as_of = cleaned.get("as_of") or selectors.default_as_of(period, today)
     big = cleaned.get("big")

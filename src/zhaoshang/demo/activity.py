@@ -3,10 +3,9 @@ batch with its verifications and rectification items, and the month's bulletins.
 
 Unlike the ledger (written in bulk by ``builder``), all of this goes through the apps' own services, so
 every row and every history row is what real use writes: who did it, and before and after. What real use
-has and a build does not is time passing: each call runs under ``clock(moment)``, which makes Django's
-``timezone.now()`` (and so ``localdate()``, ``auto_now`` fields and the history's date) read the moment
-the action would have happened. The services that read ``datetime.date.today()`` directly only use it to
-refuse dates in the future, which the demo never gives.
+has and a build does not is time passing: each call runs under ``core.clock.frozen(moment)``, the one clock
+the services, the ``auto_now`` fields, the fields' defaults and the history's date all read, so everything is
+dated the moment the action would have happened.
 
 One more thing the build must supply: when a round opens, the services select the projects that owe a
 report from the ledger as it is now. The ledger here is written at once with its whole past, so each round
@@ -23,9 +22,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
-from django.utils import timezone
-
+from zhaoshang.core import clock
 from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
@@ -42,45 +39,7 @@ NEGLIGENT = 6  # projects whose reports are missing in the last two closed round
 BATCH_SAMPLE = 30
 
 
-# --- the clock ------------------------------------------------------------------------------------
-
-
-def _now_defaults(original) -> list:
-    """The model fields whose default is ``timezone.now`` (looked up once: there are few)."""
-    global _NOW_DEFAULTS
-    if _NOW_DEFAULTS is None:
-        _NOW_DEFAULTS = [
-            model_field
-            for model in apps.get_models()
-            for model_field in model._meta.concrete_fields
-            if model_field.default is original
-        ]
-    return _NOW_DEFAULTS
-
-
-_NOW_DEFAULTS: list | None = None
-
-
-@contextmanager
-def clock(moment: dt.datetime):
-    """Run the enclosed calls as if it were ``moment``: ``django.utils.timezone.now`` returns it, and so do
-    the model fields whose default is ``timezone.now`` (they hold the original function)."""
-    original = timezone.now
-    frozen = lambda: moment  # noqa: E731
-    swapped = []
-    for model_field in _now_defaults(original):
-        swapped.append((model_field, model_field.__dict__.get("_get_default")))
-        model_field.__dict__["_get_default"] = frozen
-    timezone.now = frozen
-    try:
-        yield
-    finally:
-        timezone.now = original
-        for model_field, cached in swapped:
-            if cached is None:
-                model_field.__dict__.pop("_get_default", None)
-            else:
-                model_field.__dict__["_get_default"] = cached
+# --- moments --------------------------------------------------------------------------------------
 
 
 def _moment(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -155,7 +114,7 @@ class _Ledger:
     def reportable_on(self, day: dt.date, stages: list[str]) -> list[int]:
         found = []
         for pk, project in self.projects.items():
-            if timezone.localtime(project.created_at, SHANGHAI).date() > day:
+            if clock.date_of(project.created_at) > day:
                 continue
             if project.status != Status.ACTIVE and project.status_date <= day:
                 continue
@@ -206,7 +165,7 @@ class _Timeline:
 
     def run(self) -> None:
         for moment, _order, action in sorted(self.actions, key=lambda item: item[:2]):
-            with clock(moment):
+            with clock.frozen(moment):
                 action()
         self.actions = []
 
@@ -241,7 +200,7 @@ def build_scheduling(*, today: dt.date, now: dt.datetime, rng: random.Random) ->
     bureau = people.bureau
     ledger = _Ledger()
     first_month = _month_start(today, ROUND_MONTHS - 1)
-    with clock(_moment(first_month - dt.timedelta(days=10), 9)):
+    with clock.frozen(_moment(first_month - dt.timedelta(days=10), 9)):
         config = services.save_config(
             user=bureau,
             days_of_month=SCHEDULING_DAYS,
@@ -257,7 +216,7 @@ def build_scheduling(*, today: dt.date, now: dt.datetime, rng: random.Random) ->
     # The bureau puts each month on the calendar a few days before it starts (next month's too).
     for back in range(ROUND_MONTHS - 1, -2, -1):
         month = _month_start(today, back)
-        with clock(min(_moment(month - dt.timedelta(days=5), 9, 30), now)):
+        with clock.frozen(min(_moment(month - dt.timedelta(days=5), 9, 30), now)):
             services.plan_month(user=bureau, year=month.year, month=month.month)
 
     last = len(days) - 1
@@ -273,7 +232,7 @@ def build_scheduling(*, today: dt.date, now: dt.datetime, rng: random.Random) ->
     later = _Timeline(now)
     for index, day in enumerate(days):
         is_open = index == last
-        with clock(_moment(day, 8)), _ledger_as_of(ledger, day):
+        with clock.frozen(_moment(day, 8)), _ledger_as_of(ledger, day):
             services.open_due_rounds(today=day)
         scheduling_round = SchedulingRound.objects.get(date=day)
         round_reports = list(
@@ -326,7 +285,7 @@ def build_scheduling(*, today: dt.date, now: dt.datetime, rng: random.Random) ->
 
             def fill(report=report, values=values, reporter=reporter):
                 reports.save_report(user=reporter, report=report, data=values)
-                reports.submit_report(user=reporter, report=report, today=timezone.localdate())
+                reports.submit_report(user=reporter, report=report, today=clock.today())
 
             if not timeline.add(submitted, fill):
                 continue
@@ -351,7 +310,7 @@ def build_scheduling(*, today: dt.date, now: dt.datetime, rng: random.Random) ->
 
                 def correct(report=report, fix=fix, reporter=reporter):
                     reports.save_report(user=reporter, report=report, data=fix)
-                    reports.submit_report(user=reporter, report=report, today=timezone.localdate())
+                    reports.submit_report(user=reporter, report=report, today=clock.today())
 
                 if not timeline.add(corrected, correct):
                     continue
@@ -428,7 +387,7 @@ def build_supervision(*, today: dt.date, now: dt.datetime, rng: random.Random) -
         return min(_work_moment(first + dt.timedelta(days=int(span * share)), rng), now)
 
     seed = int(f"{end:%Y%m%d}")
-    with clock(on(0.1)):
+    with clock.frozen(on(0.1)):
         batch = services.create_batch(
             user=supervisor, start=start, end=end, method=Method.SAMPLE, sample_size=BATCH_SAMPLE, seed=seed
         )
@@ -471,9 +430,9 @@ def build_supervision(*, today: dt.date, now: dt.datetime, rng: random.Random) -
             date = subject.date - dt.timedelta(days=rng.randint(2, 9))
         deadline = None
         if result != Result.CONFIRMED:
-            # Thirty days to put it right (never before today: the service refuses a past deadline).
-            deadline = max(moment.date() + dt.timedelta(days=30), dt.date.today() + dt.timedelta(days=1))
-        with clock(moment):
+            # Thirty days to put it right, and still open on the county's today.
+            deadline = max(moment.date() + dt.timedelta(days=30), today + dt.timedelta(days=1))
+        with clock.frozen(moment):
             services.verify(
                 user=supervisor,
                 batch=batch,
@@ -488,10 +447,10 @@ def build_supervision(*, today: dt.date, now: dt.datetime, rng: random.Random) -
     for number, item in enumerate(items[:2]):
         answered = min(max(on(0.8 + 0.05 * number), item.created_at + dt.timedelta(hours=20)), now)
         reporter = people.reporter(item.unit_id)
-        with clock(answered):
+        with clock.frozen(answered):
             services.submit_rectification(user=reporter, item=item, explanation=data.RECTIFICATION_ANSWERS[number])
         if number == 0:
-            with clock(min(max(on(0.9), answered + dt.timedelta(hours=2)), now)):
+            with clock.frozen(min(max(on(0.9), answered + dt.timedelta(hours=2)), now)):
                 services.review_rectification(user=supervisor, item=item, close=True, comment=data.RECTIFICATION_CLOSE)
 
 
@@ -510,14 +469,14 @@ def build_bulletins(*, today: dt.date, now: dt.datetime) -> None:
     if last_month >= period.start:
         drafted = min(_moment(this_month + dt.timedelta(days=2), 9, 20), now - dt.timedelta(hours=3))
         issued = min(_moment(this_month + dt.timedelta(days=3), 10, 5), now - dt.timedelta(hours=2))
-        with clock(drafted):
+        with clock.frozen(drafted):
             bulletin = services.create_draft(user=bureau, period=period, month=last_month)
-        with clock(drafted + dt.timedelta(minutes=40)):
+        with clock.frozen(drafted + dt.timedelta(minutes=40)):
             services.update_draft(user=bureau, bulletin=bulletin, requirements=data.BULLETIN_REQUIREMENTS)
-        with clock(issued):
+        with clock.frozen(issued):
             services.update_draft(user=bureau, bulletin=bulletin, date=issued.date())
             services.issue(user=bureau, bulletin=bulletin)
-    with clock(now - dt.timedelta(hours=1)):
+    with clock.frozen(now - dt.timedelta(hours=1)):
         services.create_draft(user=bureau, period=period, month=this_month)
 
 

@@ -8,8 +8,8 @@ believable history. The denormalised ``Project.stage``/``stage_date``/``funds_to
 same events and receipts that are written, exactly as the services would keep them.
 
 The county at work — scheduling rounds and reports, coordination items, supervision, bulletins — is then
-written through the apps' own services on a back-dated clock (``activity``), with a liaison reporter for
-every unit under the county.
+written through the apps' own services on a back-dated clock (``activity``, under ``core.clock.frozen``), with
+a liaison reporter for every unit under the county.
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.utils import timezone
 
-from zhaoshang.core import revision
+from zhaoshang.core import clock, revision
 from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
@@ -107,8 +106,8 @@ class _Plan:
 
 
 def demo_today() -> dt.date:
-    """The latest date nothing may pass: today both on this machine and in Shanghai."""
-    return min(dt.date.today(), timezone.localdate())
+    """The latest date nothing may pass: the county's today (``core.clock``)."""
+    return clock.today()
 
 
 # --- wiping -----------------------------------------------------------------------------------------
@@ -660,7 +659,7 @@ def _create_periods(bureau: User, today: dt.date) -> None:
 def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     """Wipe the organisation and the ledger and build the demo county. The database must be migrated."""
     today = today or demo_today()
-    now = min(timezone.now(), dt.datetime.combine(today, dt.time(23, 59), tzinfo=SHANGHAI))
+    now = min(clock.now(), dt.datetime.combine(today, dt.time(23, 59), tzinfo=SHANGHAI))
     rng = random.Random(SEED)
     wipe()
     users = _create_users()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from zhaoshang.core import clock
+from zhaoshang.core.fields import ClockDateTimeField
 from zhaoshang.core.permissions import RestrictedModel, RestrictedQuerySet
 
 from .choices import Channel, Platform, Status
@@ -32,7 +33,7 @@ class Notification(RestrictedModel):
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     key = models.CharField(_("key"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=clock.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
@@ -87,8 +88,8 @@ class Webhook(RestrictedModel):
         help_text=_("DingTalk: the SEC… secret of 加签; Feishu: the secret of 签名校验. WeCom has none."),
     )
     active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
+    updated_at = ClockDateTimeField(_("updated"), auto_now=True)
     # The secret is a credential: it stays out of the history tables (the URL, which holds WeCom's key
     # and DingTalk's token, is kept: who pointed a unit's reminders where is worth knowing).
     history = HistoricalRecords(excluded_fields=["secret", "updated_at"])
@@ -132,8 +133,8 @@ class Delivery(RestrictedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), default=clock.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:

@@ -24,9 +24,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.core import clock
 from zhaoshang.core.history import as_user
 from zhaoshang.core.reminders import Reminder
 from zhaoshang.organization import access
@@ -133,7 +133,7 @@ def recipients(
 
 def _claim(key: str, target: Target, title: str, existing: Delivery | None) -> Delivery | None:
     """Mark the delivery as being sent by this run; None if it was sent or another run has it."""
-    now = timezone.now()
+    now = clock.now()
     if existing is None:
         try:
             with transaction.atomic():
@@ -166,7 +166,7 @@ def _claim(key: str, target: Target, title: str, existing: Delivery | None) -> D
 
 
 def _finish(delivery: Delivery, error: str = "") -> None:
-    now = timezone.now()
+    now = clock.now()
     delivery.status = Status.FAILED if error else Status.SENT
     delivery.error = error
     delivery.updated_at = now
@@ -263,14 +263,14 @@ def mark_read(*, user, notification: Notification) -> Notification:
     if notification.user_id != getattr(user, "pk", None):
         raise PermissionDenied
     if notification.read_at is None:
-        notification.read_at = timezone.now()
+        notification.read_at = clock.now()
         notification.save(update_fields=["read_at"])
     return notification
 
 
 @transaction.atomic
 def mark_all_read(*, user) -> int:
-    return Notification.objects.restrict(user, "change").unread().update(read_at=timezone.now())
+    return Notification.objects.restrict(user, "change").unread().update(read_at=clock.now())
 
 
 # --- group robots -------------------------------------------------------------------------------

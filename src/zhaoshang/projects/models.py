@@ -7,10 +7,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from zhaoshang.core import clock
+from zhaoshang.core.fields import ClockDateTimeField
 from zhaoshang.core.permissions import RestrictedModel
 from zhaoshang.organization.models import Unit
 
@@ -112,15 +113,15 @@ class Project(RestrictedModel):
     # The last day anything happened to the project: entered, a stage reached or a report submitted (the latest of
     # the local date of created_at, stage_date and last_report_on; ``services.last_activity``). The stalled rule
     # lists the projects idle longest first by it.
-    last_activity_on = models.DateField(_("last activity"), default=timezone.localdate, editable=False)
+    last_activity_on = models.DateField(_("last activity"), default=clock.today, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     status_reason = models.CharField(_("reason stalled or dropped"), max_length=500, blank=True)
     status_date = models.DateField(_("date stalled or dropped"), null=True, blank=True)
     # Sum of the project's funds receipts; kept by services so the ledger totals need no join.
     funds_total = models.DecimalField(_("funds in place (10k yuan)"), default=Decimal("0"), **MONEY)
     remarks = models.TextField(_("remarks"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
+    updated_at = ClockDateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -288,7 +289,7 @@ class Attachment(ProjectChild):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_at = ClockDateTimeField(_("uploaded"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -15,10 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhaoshang.core import revision
+from zhaoshang.core import clock, revision
 from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
@@ -260,7 +259,7 @@ def stage_fields(dates: dict[str, dt.date]) -> dict:
 def last_activity(*, created_at: dt.datetime | None, stage_date: dt.date | None, last_report_on: dt.date | None):
     """The last day anything happened to a project: the latest of the day it was entered (local date; today
     for a project being entered), its stage date and its last report."""
-    entered = timezone.localdate(created_at) if created_at is not None else timezone.localdate()
+    entered = clock.date_of(created_at) if created_at is not None else clock.today()
     return max(d for d in (entered, stage_date, last_report_on) if d is not None)
 
 
@@ -298,7 +297,7 @@ def record_stage(
     project = Project.objects.select_for_update().get(pk=project.pk)
     if stage not in STAGE_ORDER:
         raise ValidationError(_("Unknown stage %(stage)s.") % {"stage": stage})
-    if date > dt.date.today():
+    if date > clock.today():
         raise ValidationError(_("The date %(date)s is in the future.") % {"date": date})
     if amount is not None and amount < 0:
         raise ValidationError(_("The amount cannot be negative."))
@@ -339,7 +338,7 @@ def mark_reported(project: Project, day: dt.date) -> None:
 
 def last_report_day(submitted_at: dt.datetime | None) -> dt.date | None:
     """A project's ``last_report_on`` given the latest submission of its progress reports: its local date."""
-    return timezone.localdate(submitted_at) if submitted_at is not None else None
+    return clock.date_of(submitted_at) if submitted_at is not None else None
 
 
 def refresh_last_reports(projects) -> None:
@@ -396,7 +395,7 @@ def set_status(*, user, project: Project, status: str, reason: str = "", date: d
         raise ValidationError(_("Give the reason the project is stalled or dropped."))
     project.status = status
     project.status_reason = reason.strip() if status != Status.ACTIVE else ""
-    project.status_date = (date or dt.date.today()) if status != Status.ACTIVE else None
+    project.status_date = (date or clock.today()) if status != Status.ACTIVE else None
     as_user(project, user).save()
     return project
 
@@ -434,7 +433,7 @@ def _receipt_errors(date: dt.date, amount: Decimal) -> list[str]:
     errors = []
     if amount is None or amount <= 0:
         errors.append(_("The amount must be greater than zero."))
-    if date and date > dt.date.today():
+    if date and date > clock.today():
         errors.append(_("The date %(date)s is in the future.") % {"date": date})
     return errors
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from zhaoshang.core import clock
 from zhaoshang.core.views import add_form_errors, get_restricted
 from zhaoshang.organization import access
 
@@ -147,14 +147,12 @@ def project_detail(request, pk):
             "can_change": can_change,
             "history": selectors.project_history(project),
             # Four forms on one page: each has its own id prefix so that labels point at their own inputs.
-            "stage_form": StageForm(
-                initial={"date": dt.date.today(), "stage": next_stage(project)}, auto_id="stage_%s"
-            ),
+            "stage_form": StageForm(initial={"date": clock.today(), "stage": next_stage(project)}, auto_id="stage_%s"),
             "status_form": StatusForm(
                 initial={"status": project.status, "reason": project.status_reason}, auto_id="status_%s"
             ),
             "receipt_form": ReceiptForm(
-                initial={"date": dt.date.today(), "evidence_kind": "receipt"}, auto_id="receipt_%s"
+                initial={"date": clock.today(), "evidence_kind": "receipt"}, auto_id="receipt_%s"
             ),
             "attachment_form": AttachmentForm(auto_id="attachment_%s"),
         },

@@ -7,9 +7,9 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.core import clock
 from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
@@ -50,7 +50,7 @@ def raise_from_report(*, user, report: ProgressReport, today: dt.date) -> Coordi
 
 
 def _set_status_times(item: CoordinationItem, status: str) -> None:
-    now = timezone.now()
+    now = clock.now()
     if status == ItemStatus.SOLVED and item.status != ItemStatus.SOLVED:
         item.solved_at = now
     if status == ItemStatus.CLOSED and item.status != ItemStatus.CLOSED:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import django_filters as filters
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhaoshang.core import clock
 from zhaoshang.core.forms import bootstrap
 from zhaoshang.organization.models import Unit
 
@@ -28,7 +28,7 @@ class ItemFilterSet(filters.FilterSet):
         bootstrap(self.form)
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(overdue_q(timezone.localdate())) if value else queryset
+        return queryset.filter(overdue_q(clock.today())) if value else queryset
 
 
 class RoundReportFilterSet(filters.FilterSet):

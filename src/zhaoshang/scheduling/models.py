@@ -9,10 +9,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from zhaoshang.core import clock
 from zhaoshang.core.permissions import RestrictedModel
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Stage
@@ -223,7 +223,7 @@ class ProgressReport(RestrictedModel):
         """Not submitted by the end of the due day (still missing after it, or first submitted after it)."""
         if self.first_submitted_at is None:
             return today > self.due_date
-        return timezone.localdate(self.first_submitted_at) > self.due_date
+        return clock.date_of(self.first_submitted_at) > self.due_date
 
 
 class CoordinationItem(RestrictedModel):
@@ -253,7 +253,7 @@ class CoordinationItem(RestrictedModel):
     deadline = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=12, choices=ItemStatus.choices, default=ItemStatus.OPEN)
     note = models.TextField(_("latest note"), blank=True)
-    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    raised_at = models.DateTimeField(_("raised at"), default=clock.now)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("raised by"),

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.core import clock
 from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
 from zhaoshang.projects import services as project_services
@@ -122,20 +122,20 @@ def _apply(user, report: ProgressReport, today: dt.date) -> None:
         if report.evidence is not None and report.evidence.stage_event_id is None:
             report.evidence.stage_event = event
             as_user(report.evidence, user).save()
-    now = timezone.now()
+    now = clock.now()
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = now
     report.first_submitted_at = report.first_submitted_at or now
     report.submitted_by = _user_or_none(user)
     as_user(report, user).save()
-    project_services.mark_reported(report.project, timezone.localdate(now))
+    project_services.mark_reported(report.project, clock.date_of(now))
     coordination.raise_from_report(user=user, report=report, today=today)
 
 
 @transaction.atomic
 def submit_report(*, user, report: ProgressReport, today: dt.date | None = None) -> ProgressReport:
     _check_may_fill(user, report)
-    _apply(user, report, today or timezone.localdate())
+    _apply(user, report, today or clock.today())
     return report
 
 
@@ -151,7 +151,7 @@ def submit_all(
     means none is submitted, and the errors name each project."""
     if scheduling_round.status != RoundStatus.OPEN:
         raise ValidationError(_("The round of %(date)s is closed.") % {"date": scheduling_round.date.isoformat()})
-    today = today or timezone.localdate()
+    today = today or clock.today()
     reports = (
         ProgressReport.objects.restrict(user, "change")
         .filter(scheduling_round=scheduling_round, status__in=OUTSTANDING)
@@ -187,7 +187,7 @@ def return_report(*, user, report: ProgressReport, comment: str) -> ProgressRepo
         raise ValidationError(_("Only a submitted report can be returned."))
     report.status = ReportStatus.RETURNED
     report.return_comment = comment.strip()
-    report.returned_at = timezone.now()
+    report.returned_at = clock.now()
     report.returned_by = _user_or_none(user)
     report._change_reason = report.return_comment
     as_user(report, user).save()
@@ -200,7 +200,7 @@ def accept_report(*, user, report: ProgressReport) -> ProgressReport:
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be accepted."))
     report.status = ReportStatus.ACCEPTED
-    report.accepted_at = timezone.now()
+    report.accepted_at = clock.now()
     report.accepted_by = _user_or_none(user)
     as_user(report, user).save()
     return report

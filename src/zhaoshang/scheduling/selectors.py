@@ -8,9 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.core import clock
 from zhaoshang.core.history import entries_for
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects import rules
@@ -81,7 +81,7 @@ class Board:
 def board(*, user, scheduling_round: SchedulingRound, today: dt.date | None = None) -> Board:
     """Per unit: reports due, submitted, returned, accepted, missing and late — counted over the reports the
     user may see (a reporter sees their own unit's rows)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     by_unit: dict[int, UnitRow] = {}
     totals = UnitRow(unit=None)
     for report in reports(user=user).filter(scheduling_round=scheduling_round):
@@ -183,7 +183,7 @@ def stalled_queryset(*, user, today: dt.date | None = None, config: SchedulingCo
     stage, and stage dates never run backwards, so no stage event is later. The last report is the project's
     ``last_report_on``, which submitting a report keeps (``projects.services.mark_reported``): no report is read,
     and the longest idle are the first entries of an index."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     config = config or SchedulingConfig.load()
     # Idle (``projects.rules.idle``): the last activity, the latest of the day the project was entered, its
     # stage date and its last report, kept on the project by the services (``projects.services.last_activity``)
@@ -201,7 +201,7 @@ def stalled_projects(
 ) -> list[StalledProject]:
     """The stalled projects with their reasons, longest idle first. ``queryset`` is a slice or a narrowing of
     ``stalled_queryset`` (a page, a unit's projects); by default every project the rule finds."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     config = config or SchedulingConfig.load()
     projects = list(queryset if queryset is not None else stalled_queryset(user=user, today=today, config=config))
     missed = _missed_last_two(project_ids=[project.pk for project in projects])

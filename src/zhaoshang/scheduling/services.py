@@ -10,10 +10,10 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from zhaoshang.core import clock
 from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
 from zhaoshang.projects.choices import Stage, Status
@@ -169,7 +169,7 @@ def open_round(
     if scheduling_round.status != RoundStatus.OPEN:
         scheduling_round.status = RoundStatus.OPEN
         scheduling_round.opened_by = _user_or_none(user)
-        scheduling_round.opened_at = timezone.now()
+        scheduling_round.opened_at = clock.now()
         as_user(scheduling_round, user).save()
     _create_reports(user=user, scheduling_round=scheduling_round)
     for earlier in SchedulingRound.objects.filter(status=RoundStatus.OPEN, date__lt=date):
@@ -185,7 +185,9 @@ def _create_reports(*, user, scheduling_round: SchedulingRound) -> int:
         for project_id, unit_id in sorted(reporting_units(projects).items())
     ]
     if reports:
-        bulk_create_with_history(reports, ProgressReport, batch_size=500, default_user=_user_or_none(user))
+        bulk_create_with_history(
+            reports, ProgressReport, batch_size=500, default_user=_user_or_none(user), default_date=clock.now()
+        )
     return len(reports)
 
 
@@ -213,7 +215,7 @@ def move_round(*, user, scheduling_round: SchedulingRound, new_date: dt.date, re
 
 def _close(*, user, scheduling_round: SchedulingRound) -> None:
     scheduling_round.status = RoundStatus.CLOSED
-    scheduling_round.closed_at = timezone.now()
+    scheduling_round.closed_at = clock.now()
     as_user(scheduling_round, user).save()
 
 

@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Value, When
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhaoshang.core import clock
 from zhaoshang.core.views import add_form_errors, flash_errors, get_restricted
 from zhaoshang.notifications.services import notify_units
 from zhaoshang.organization import access
@@ -68,7 +68,7 @@ def round_list(request):
     config = SchedulingConfig.load()
     round_rows = list(selectors.rounds(user=request.user)[:60])
     counts = selectors.round_counts([r.pk for r in round_rows])
-    today = timezone.localdate()
+    today = clock.today()
     can_edit = access.edits_everything(request.user)
     next_year, next_month = _next_month(today)
     return render(
@@ -144,7 +144,7 @@ def round_open(request):
 @login_required
 def round_detail(request, pk):
     scheduling_round = get_restricted(SchedulingRound.objects, request.user, pk, "view")
-    today = timezone.localdate()
+    today = clock.today()
     board = selectors.board(user=request.user, scheduling_round=scheduling_round, today=today)
     visible = selectors.reports(user=request.user).filter(scheduling_round=scheduling_round)
     filterset = RoundReportFilterSet(
@@ -237,7 +237,7 @@ def round_close(request, pk):
 def round_remind(request, pk):
     """One click: remind the units that still owe reports in this round."""
     scheduling_round = get_restricted(SchedulingRound.objects, request.user, pk, "change")
-    today = timezone.localdate()
+    today = clock.today()
     board = selectors.board(user=request.user, scheduling_round=scheduling_round, today=today)
     unit_ids = board.outstanding_unit_ids
     if not unit_ids:
@@ -305,7 +305,7 @@ def report_detail(request, pk):
             "form": form if can_fill else None,
             "return_form": ReturnForm(auto_id="return_%s") if review else None,
             "can_review": review,
-            "late": report.is_late(timezone.localdate()),
+            "late": report.is_late(clock.today()),
             "item": getattr(report, "coordination_item", None),
             "history": selectors.report_history(report),
         },

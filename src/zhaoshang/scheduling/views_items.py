@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhaoshang.core import clock
 from zhaoshang.core.views import flash_errors, flash_form_errors, get_restricted
 from zhaoshang.organization import access
 from zhaoshang.projects import services as project_services
@@ -38,7 +38,7 @@ def item_list(request):
     return render(
         request,
         "scheduling/item_list.html",
-        {"filter": filterset, "page": page, "today": timezone.localdate(), "query": query.urlencode()},
+        {"filter": filterset, "page": page, "today": clock.today(), "query": query.urlencode()},
     )
 
 
@@ -66,7 +66,7 @@ def item_detail(request, pk):
         "scheduling/item_detail.html",
         {
             "item": item,
-            "today": timezone.localdate(),
+            "today": clock.today(),
             "edit_form": edit_form,
             "status_form": status_form,
             "history": selectors.item_history(item),
@@ -110,7 +110,7 @@ def item_status(request, pk):
 
 @login_required
 def stalled_list(request):
-    today = timezone.localdate()
+    today = clock.today()
     config = SchedulingConfig.load()
     page = Paginator(selectors.stalled_queryset(user=request.user, today=today, config=config), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhaoshang.core import clock
 from zhaoshang.core.forms import BootstrapForm, date_input
 from zhaoshang.organization.models import Unit
 
@@ -48,7 +48,7 @@ class BatchForm(BootstrapForm, forms.Form):
         self.fields["units"].queryset = Unit.objects.filter(active=True).exclude(category="jurisdiction")
         self.fields["method"].widget.attrs["class"] = "form-check-input"
         if not self.is_bound:
-            start, end = quarter_of(dt.date.today())
+            start, end = quarter_of(clock.today())
             self.initial.setdefault("start", start)
             self.initial.setdefault("end", end)
             self.initial.setdefault("name", default_batch_name(start))

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from zhaoshang.core import clock
+from zhaoshang.core.fields import ClockDateTimeField
 from zhaoshang.core.permissions import RestrictedModel
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.models import FundsReceipt, Project, StageEvent
@@ -60,7 +62,7 @@ class SupervisionBatch(SupervisedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -241,7 +243,7 @@ class Rectification(SupervisedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -257,7 +259,7 @@ class Rectification(SupervisedModel):
         return reverse("supervision:rectification_detail", args=[self.pk])
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        return self.status != RectificationStatus.CLOSED and self.deadline < (today or dt.date.today())
+        return self.status != RectificationStatus.CLOSED and self.deadline < (today or clock.today())
 
     @property
     def overdue(self) -> bool:

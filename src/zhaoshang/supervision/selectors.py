@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from zhaoshang.core import clock
 from zhaoshang.core.history import SKIPPED_FIELDS, entries_for
 from zhaoshang.projects.models import FundsReceipt, Project, StageEvent
 
@@ -205,7 +206,7 @@ def rectification_list(*, user, status: str = "", overdue: bool = False, today: 
     if status:
         items = items.filter(status=status)
     if overdue:
-        items = overdue_items(items, today or dt.date.today())
+        items = overdue_items(items, today or clock.today())
     return items
 
 

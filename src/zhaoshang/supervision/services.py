@@ -14,10 +14,10 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from zhaoshang.core import clock
 from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
@@ -111,7 +111,7 @@ def create_batch(
     """Create a batch and select its projects now; the selection is stored and never recomputed."""
     _check_supervisor(user)
     if start is None or end is None:
-        default_start, default_end = quarter_of(dt.date.today())
+        default_start, default_end = quarter_of(clock.today())
         start, end = start or default_start, end or default_end
     errors = _selection_errors(method, min_amount, units, sample_size, seed)
     if end < start:
@@ -182,7 +182,7 @@ def _adjustment_errors(*, subject, result, amount, date, comment, reported_amoun
             errors.append(_("Only a signing or a funds receipt has an amount to correct."))
         elif amount < 0 or (isinstance(subject, FundsReceipt) and amount == 0):
             errors.append(_("The corrected amount must be greater than zero."))
-    if date is not None and date > dt.date.today():
+    if date is not None and date > clock.today():
         errors.append(_("The date %(date)s is in the future.") % {"date": date})
     if not errors and (amount is None or amount == reported_amount) and (date is None or date == reported_date):
         errors.append(_("The corrected figures equal the reported ones: confirm instead."))
@@ -289,7 +289,7 @@ def verify(
         reported_amount=reported_amount,
         reported_date=subject.date,
     )
-    today = dt.date.today()
+    today = clock.today()
     if deadline is not None and deadline < today:
         errors.append(_("The deadline cannot be in the past."))
     if errors:
@@ -306,7 +306,7 @@ def verify(
         adjusted_amount=amount if result == Result.ADJUSTED else None,
         comment=comment.strip(),
         verified_by=user,
-        verified_at=timezone.now(),
+        verified_at=clock.now(),
     )
     as_user(verification, user).save()
     if result in (Result.REJECTED, Result.ADJUSTED):
@@ -342,7 +342,7 @@ def submit_rectification(*, user, item: Rectification, explanation: str) -> Rect
         raise ValidationError(_("Explain what was corrected."))
     item.status = RectificationStatus.SUBMITTED
     item.explanation = explanation.strip()
-    item.submitted_by, item.submitted_at = user, timezone.now()
+    item.submitted_by, item.submitted_at = user, clock.now()
     as_user(item, user).save()
     return item
 
@@ -358,7 +358,7 @@ def review_rectification(*, user, item: Rectification, close: bool, comment: str
         raise ValidationError(_("Say why the item is reopened."))
     item.status = RectificationStatus.CLOSED if close else RectificationStatus.REOPENED
     item.review_comment = comment.strip()
-    item.reviewed_by, item.reviewed_at = user, timezone.now()
+    item.reviewed_by, item.reviewed_at = user, clock.now()
     as_user(item, user).save()
     return item
 

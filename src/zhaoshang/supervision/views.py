@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhaoshang.core import clock
 from zhaoshang.core.views import add_form_errors, flash_errors, flash_form_errors, get_restricted
 from zhaoshang.organization import access
 from zhaoshang.projects.models import FundsReceipt, StageEvent
@@ -103,7 +104,7 @@ def batch_detail(request, pk):
             "progress": selectors.batch_progress(batch),
             "can_verify": can_verify,
             "can_manage": access.can_verify(request.user),
-            "deadline_default": dt.date.today() + dt.timedelta(days=services.DEFAULT_DEADLINE_DAYS),
+            "deadline_default": clock.today() + dt.timedelta(days=services.DEFAULT_DEADLINE_DAYS),
             # The newest changes: a large batch gathers thousands of verifications.
             "history": selectors.batch_history(batch)[:HISTORY_ROWS],
         },
@@ -172,7 +173,7 @@ def rectification_list(request):
     return render(
         request,
         "supervision/rectification_list.html",
-        {"form": form, "page": page, "today": dt.date.today(), "query": query.urlencode()},
+        {"form": form, "page": page, "today": clock.today(), "query": query.urlencode()},
     )
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from zhaoshang.core.fields import ClockDateTimeField
 from zhaoshang.organization.choices import Tier
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Stage
@@ -166,7 +167,7 @@ class Veto(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -22,7 +22,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import AutoField, BigAutoField, SmallAutoField
-from django.utils import timezone
+
+from zhaoshang.core import clock
 
 MAX_ROWS_PER_STATEMENT = 1000
 AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
@@ -300,7 +301,7 @@ def create_with_history(objs: list, model, *, user, reason: str) -> None:
             obj.pk = pk
             obj._state.adding, obj._state.db = False, alias
     _history_rows(
-        model, objs, history_type="+", user=user, reason=reason, date=timezone.now(), inserted=(fields, rows, ids)
+        model, objs, history_type="+", user=user, reason=reason, date=clock.now(), inserted=(fields, rows, ids)
     )
 
 
@@ -320,4 +321,4 @@ def update_with_history(objs: list, model, fields: set[str], *, user, reason: st
         row.append(obj.pk)
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
-    _history_rows(model, objs, history_type="~", user=user, reason=reason, date=timezone.now())
+    _history_rows(model, objs, history_type="~", user=user, reason=reason, date=clock.now())

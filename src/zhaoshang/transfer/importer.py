@@ -15,6 +15,7 @@ written by targets_import through the targets services.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,9 +23,9 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.core import clock
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Stage, Status
@@ -69,16 +70,17 @@ def empty_counts() -> dict[str, dict[str, int]]:
     }
 
 
-def import_workbook(source, *, user, dry_run: bool = False) -> ImportResult:
+def import_workbook(source, *, user, dry_run: bool = False, today: dt.date | None = None) -> ImportResult:
     """Validate the whole workbook; unless ``dry_run`` or any error, write it atomically as ``user``.
 
     ``source`` is a path or a binary file object. ``user`` may be None (a command run by the system);
-    otherwise only bureau staff and admins may import.
+    otherwise only bureau staff and admins may import. ``today`` (default ``core.clock.today()``) is the day
+    dates may not pass and the status date of a status changed without one.
     """
     if user is not None and not access.edits_everything(user):
         raise PermissionDenied
     errors = ErrorList()
-    today = timezone.localdate()
+    today = today or clock.today()
     parsed = read_workbook(source, errors, today=today)
     sheets = tuple(sheet for sheet in c.DATA_SHEETS if sheet in parsed.sheets)
     result = ImportResult(errors=errors, counts=empty_counts(), dry_run=dry_run, sheets=sheets)

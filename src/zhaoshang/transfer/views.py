@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from zhaoshang.core import clock
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.views import filtered_ledger
@@ -96,5 +96,5 @@ def template_download(request):
 def export_ledger(request):
     """The ledger as the user sees it on the ledger page: the same filters, the same permission rule."""
     _filterset, queryset = filtered_ledger(request)
-    filename = f"项目台账_{timezone.localdate():%Y-%m-%d}.xlsx"
+    filename = f"项目台账_{clock.today():%Y-%m-%d}.xlsx"
     return xlsx_response(exporter.export_ledger(queryset), filename)

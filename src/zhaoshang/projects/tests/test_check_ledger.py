@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from zhaoshang.core.clock import frozen
 from zhaoshang.core.revision import data_revision
-from zhaoshang.demo.activity import clock
 from zhaoshang.projects import services
 from zhaoshang.projects.models import DERIVED_COLUMNS, Project
 
@@ -41,7 +41,7 @@ def ledger(users, make_project):
     services.refresh_last_activity(entered)
     report = scheduling.open_round(user=bureau, date=dt.date(2026, 10, 12)).reports.get(project=p1)
     reports.save_report(user=bureau, report=report, data={"progress": "完成土地预审。"})
-    with clock(REPORTED_AT):
+    with frozen(REPORTED_AT):
         reports.submit_report(user=bureau, report=report)
     return {"P1": p1, "P2": p2, "P3": p3}
 

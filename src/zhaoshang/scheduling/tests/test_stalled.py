@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.utils import timezone
 
-from zhaoshang.demo.activity import clock
+from zhaoshang.core.clock import frozen
 from zhaoshang.projects.models import Project
 from zhaoshang.projects.services import mark_reported, refresh_last_activity
 from zhaoshang.scheduling import reports, selectors, services
@@ -56,7 +56,7 @@ def test_a_submitted_report_counts_as_activity(county, users):
     scheduling_round = services.open_round(user=users["bureau"], date=dt.date(2026, 10, 12))
     report = report_of(scheduling_round, "A1")
     reports.save_report(user=users["reporter_a"], report=report, data=FILLED)
-    with clock(timezone.make_aware(dt.datetime(2026, 10, 12, 10))):
+    with frozen(timezone.make_aware(dt.datetime(2026, 10, 12, 10))):
         reports.submit_report(user=users["reporter_a"], report=report)
     assert Project.objects.get(code="A1").last_report_on == dt.date(2026, 10, 12)
     found = stalled(users["bureau"], dt.date(2026, 11, 1))
@@ -71,12 +71,12 @@ def test_the_last_report_date_is_the_local_day_of_the_latest_submission(county, 
     report = report_of(early, "A1")
     reports.save_report(user=users["reporter_a"], report=report, data=FILLED)
     # 23:30 UTC on 10-12 is 07:30 on 10-13 in Shanghai.
-    with clock(dt.datetime(2026, 10, 12, 23, 30, tzinfo=dt.UTC)):
+    with frozen(dt.datetime(2026, 10, 12, 23, 30, tzinfo=dt.UTC)):
         reports.submit_report(user=users["reporter_a"], report=report)
     assert Project.objects.get(code="A1").last_report_on == dt.date(2026, 10, 13)
     other = report_of(early, "A2")
     reports.save_report(user=users["reporter_a"], report=other, data=FILLED)
-    with clock(timezone.make_aware(dt.datetime(2026, 10, 14, 9))):
+    with frozen(timezone.make_aware(dt.datetime(2026, 10, 14, 9))):
         reports.submit_report(user=users["reporter_a"], report=other)
     # A report submitted later but dated earlier (a clock set back) does not move the date back.
     a1 = Project.objects.get(code="A1")

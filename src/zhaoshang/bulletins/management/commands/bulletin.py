@@ -15,6 +15,7 @@ from django.utils import translation
 
 from zhaoshang.bulletins import selectors, services
 from zhaoshang.bulletins.models import Bulletin
+from zhaoshang.core import clock
 from zhaoshang.organization import access
 from zhaoshang.organization.models import User
 from zhaoshang.targets.models import Period
@@ -84,7 +85,7 @@ class Command(BaseCommand):
             basis=period.basis,
             number=services.default_number(month),
             title=services.default_title(month),
-            date=dt.date.today(),
+            date=clock.today(),
             requirements=services.DEFAULT_REQUIREMENTS,
         )
         return bulletin

@@ -16,10 +16,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from zhaoshang.core import reminders
+from zhaoshang.core import clock, reminders
 from zhaoshang.notifications import services
 from zhaoshang.notifications.choices import Channel
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(_("The date %(date)s is not of the form YYYY-MM-DD.") % {"date": date}) from None
         else:
-            today = timezone.localdate()
+            today = clock.today()
         due = reminders.collect(today)
         total = services.Outcome()
         for reminder in due:

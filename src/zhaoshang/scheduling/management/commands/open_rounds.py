@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone, translation
+from django.utils import translation
 
+from zhaoshang.core import clock
 from zhaoshang.scheduling import services
 
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(f"日期 {date} 格式错误，应为 YYYY-MM-DD") from None
         else:
-            today = timezone.localdate()
+            today = clock.today()
         opened = services.open_due_rounds(today=today)
         if not opened:
             self.stdout.write(f"{today.isoformat()}：没有需要开启的调度")

@@ -37,6 +37,7 @@ browser:
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/zhaoshang makemigrations --check --dry-run
 	$(BIN)/zhaoshang check
 

@@ -63,7 +63,7 @@ def assert_page_ok(page, page_log, url: str) -> None:
 def test_main_pages_load_cleanly_for_every_role(page, page_log, users, some_projects, username):
     login(page, username)
     user = users[username]
-    for url in ("/projects/", f"/org/units/{user.unit_id}/", "/org/units/"):
+    for url in ("/projects/", f"/projects/units/{user.unit_id}/", "/org/units/"):
         assert_page_ok(page, page_log, url)
     # The ledger lists the user's projects with their Chinese names.
     page.goto("/projects/")
@@ -80,7 +80,7 @@ def test_screenshots(page, new_page, page_log, users, units, some_projects):
         "project_detail": f"/projects/{project.pk}/",
         "project_form": "/projects/new/",
         "project_edit": f"/projects/{project.pk}/edit/",
-        "unit_page": f"/org/units/{units['a'].pk}/",
+        "unit_page": f"/projects/units/{units['a'].pk}/",
         "unit_list": "/org/units/",
     }
     for name, url in pages.items():

@@ -40,7 +40,7 @@ class Unit(RestrictedModel):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("organization:unit_detail", args=[self.pk])
+        return reverse("projects:unit", args=[self.pk])
 
     @classmethod
     def unit_scope_q(cls, unit_ids):

@@ -6,15 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from zhaoshang.core.history import entries_for
-from zhaoshang.core.views import add_form_errors, get_restricted
-from zhaoshang.projects import selectors as project_selectors
-from zhaoshang.projects.models import Project
+from zhaoshang.core.views import add_form_errors
 
 from . import access, selectors, services
 from .forms import UnitForm, UserForm
 from .models import Unit, User
-from .selectors import subtree_ids
 
 
 def home(request):
@@ -49,26 +45,6 @@ def unit_list(request):
         "organization/unit_list.html",
         {
             "rows": rows,
-            "can_manage": access.edits_everything(request.user),
-        },
-    )
-
-
-@login_required
-def unit_detail(request, pk):
-    unit = get_restricted(Unit.objects, request.user, pk, "view")
-    projects = project_selectors.ledger(user=request.user).filter(Project.unit_scope_q(subtree_ids(unit.pk)))
-    totals = project_selectors.ledger_totals(projects)
-    return render(
-        request,
-        "organization/unit_detail.html",
-        {
-            "unit": unit,
-            "children": unit.children.order_by("code"),
-            "projects": project_selectors.with_credits(projects).order_by("-stage_date", "-id")[:100],
-            "totals": totals,
-            "users": unit.users.order_by("username") if access.is_admin(request.user) else [],
-            "history": entries_for(list(Unit.history.filter(id=unit.pk).select_related("history_user"))),
             "can_manage": access.edits_everything(request.user),
         },
     )

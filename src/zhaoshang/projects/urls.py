@@ -5,6 +5,7 @@ from . import views
 app_name = "projects"
 urlpatterns = [
     path("", views.ledger, name="ledger"),
+    path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("new/", views.project_create, name="create"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),

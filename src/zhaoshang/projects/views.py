@@ -15,8 +15,11 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from zhaoshang.core import clock
+from zhaoshang.core.history import entries_for
 from zhaoshang.core.views import add_form_errors, get_restricted
 from zhaoshang.organization import access
+from zhaoshang.organization.models import Unit
+from zhaoshang.organization.selectors import subtree_ids
 
 from . import selectors, services
 from .choices import STAGE_ORDER, Stage
@@ -320,3 +323,24 @@ def ledger_url(**params) -> str:
     from django.urls import reverse
 
     return reverse("projects:ledger") + ("?" + urlencode(params, doseq=True) if params else "")
+
+
+@login_required
+def unit_detail(request, pk):
+    """A unit's page: its sub-units, the projects credited to it or its sub-units (the latest 100, with the
+    totals of all), its users (for admins) and its history. It lives with the ledger, which it mostly shows."""
+    unit = get_restricted(Unit.objects, request.user, pk, "view")
+    projects = selectors.ledger(user=request.user).filter(Project.unit_scope_q(subtree_ids(unit.pk)))
+    return render(
+        request,
+        "organization/unit_detail.html",
+        {
+            "unit": unit,
+            "children": unit.children.order_by("code"),
+            "projects": selectors.with_credits(projects).order_by("-stage_date", "-id")[:100],
+            "totals": selectors.ledger_totals(projects),
+            "users": unit.users.order_by("username") if access.is_admin(request.user) else [],
+            "history": entries_for(list(Unit.history.filter(id=unit.pk).select_related("history_user"))),
+            "can_manage": access.edits_everything(request.user),
+        },
+    )

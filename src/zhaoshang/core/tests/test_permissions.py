@@ -165,9 +165,18 @@ def test_login_required(client, ledger):
 
 def test_unit_pages_are_scoped(client, users, units):
     client.force_login(users["reporter_a"])
-    assert client.get(reverse("organization:unit_detail", args=[units["a_section"].pk])).status_code == 200
-    assert client.get(reverse("organization:unit_detail", args=[units["b"].pk])).status_code == 404
+    assert client.get(reverse("projects:unit", args=[units["a_section"].pk])).status_code == 200
+    assert client.get(reverse("projects:unit", args=[units["b"].pk])).status_code == 404
     assert client.get(reverse("organization:unit_edit", args=[units["a"].pk])).status_code == 403
     assert client.get(reverse("organization:user_list")).status_code == 403
     html = client.get(reverse("organization:unit_list")).content.decode()
     assert "城关镇招商办" in html and "河口乡" not in html
+
+
+def test_old_unit_links_arrive_at_the_unit_page(client, users, units):
+    """A unit's page is served with the ledger now; its old address redirects, and the page stays scoped."""
+    client.force_login(users["reporter_a"])
+    old = client.get(f"/org/units/{units['a'].pk}/")
+    assert (old.status_code, old["Location"]) == (302, f"/projects/units/{units['a'].pk}/")
+    assert units["a"].get_absolute_url() == f"/projects/units/{units['a'].pk}/"
+    assert client.get(f"/org/units/{units['b'].pk}/", follow=True).status_code == 404

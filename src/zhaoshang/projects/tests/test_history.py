@@ -77,5 +77,5 @@ def test_unit_changes_are_recorded(client, users, units):
     record = units["b"].history.order_by("-history_date").first()
     assert record.history_user == users["admin"] and record.name == "河口镇"
     client.force_login(users["bureau"])
-    html = client.get(reverse("organization:unit_detail", args=[units["b"].pk])).content.decode()
+    html = client.get(reverse("projects:unit", args=[units["b"].pk])).content.decode()
     assert "河口乡" in html and "河口镇" in html

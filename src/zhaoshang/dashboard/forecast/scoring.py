@@ -13,17 +13,20 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
 from zhaoshang.assessment import engine, selectors
-from zhaoshang.assessment.facts import ProjectFact, ReceiptFact
+from zhaoshang.assessment.facts import ProjectFact, ReceiptFact, summarize
 from zhaoshang.assessment.facts import assess as assess_facts
+from zhaoshang.projects import rules as ledger
 
 from .history import STAGES
 from .simulation import Future, World
 
 ONE = Decimal("1")
+ZERO = Decimal("0")
 
 
 class Outcome(NamedTuple):
@@ -106,35 +109,93 @@ class Scoring:
         self.receipts_by_project: dict[int, list[ReceiptFact]] = defaultdict(list)
         for r in real_receipts:
             self.receipts_by_project[r.project_id].append(r)
+        # The real facts reduced to the period at its end once (``facts.summarize``, as ``facts.assess`` does
+        # on every call): each run reduces only its simulated projects.
+        self.stages = engine.stages_read(self.groups)
+        reduced = summarize(real_projects, real_receipts, period.start, self.end, self.stages)
+        self.real_reduced = {fact.id: fact for fact in reduced.projects}
+        # Runs the engine cannot tell apart share one evaluation (``_key``), whose outcome is kept here.
+        self.start = period.start.toordinal()
+        self.views = {u: _View.of(specs) for u, specs in self.open.items()}
+        self.cache: dict[tuple, Outcome] = {}
 
     def score(self, world: World, relevant: Mapping[int, Sequence[int]]) -> dict[int, Outcome]:
-        """Every forecast unit at the period's end in this world: the engine for the units whose live
-        projects (``relevant``: unit → ids) moved or that received new projects, the baseline for the others."""
-        touched = [
-            self.unit_by_id[u]
-            for u in self.open_units
-            if world.arrived.get(u) or any(pid in world.moved for pid in relevant.get(u, ()))
-        ]
+        """Every forecast unit at the period's end in this world: the engine for the units whose open groups
+        the run can change, remembered by what the engine can read of the simulated projects (``_key``);
+        the baseline for the others."""
         outcomes = dict(self.baseline_outcomes)
-        if not touched:
-            return outcomes
-        simulated = {pid for unit in touched for pid in relevant.get(unit.id, ()) if pid in world.moved}
-        projects, receipts = self.facts(world, touched, simulated)
-        view = assess_facts(
-            units=touched,
+        keys, misses = {}, []
+        for unit_id in self.open_units:
+            parts = []
+            for pid in relevant.get(unit_id, ()):
+                future = world.moved.get(pid)
+                if future is not None:
+                    part = self._key(unit_id, future)
+                    if part is not None:
+                        parts.append((pid, part))
+            news = []
+            for future in world.arrived.get(unit_id, ()):
+                part = self._key(unit_id, future, new=True)
+                if part is not None:
+                    news.append(part)
+            if parts or news:
+                key = (unit_id, tuple(parts), tuple(sorted(news, key=repr)))
+                keys[unit_id] = key
+                if key not in self.cache:
+                    misses.append(self.unit_by_id[unit_id])
+        if misses:
+            self._evaluate(world, relevant, misses, keys)
+        for unit_id, key in keys.items():
+            outcomes[unit_id] = self.cache[key]
+        return outcomes
+
+    def _evaluate(self, world: World, relevant, misses: list[engine.UnitInfo], keys: dict) -> None:
+        """``facts.assess`` for ``misses`` on their real facts with this world merged in; the real facts are
+        reduced once (``self.real_reduced``), only the simulated ones here — the same reduction, the same
+        order of facts."""
+        simulated = {pid for unit in misses for pid in relevant.get(unit.id, ()) if pid in world.moved}
+        projects, receipts = self.facts(world, misses, simulated)
+        fresh = [p for p in projects if p.id < 0 or p.id in simulated]
+        own = [r for r in receipts if r.project_id < 0 or r.project_id in simulated]
+        reduced = {f.id: f for f in summarize(fresh, own, self.assess_args["start"], self.end, self.stages).projects}
+        period_facts = []
+        for p in projects:
+            fact = reduced.get(p.id) if p.id < 0 or p.id in simulated else self.real_reduced.get(p.id)
+            if fact is not None:
+                period_facts.append(fact)
+        view = engine.assess_facts(
+            units=misses,
             groups_by_unit=self.groups,
-            projects=projects,
-            receipts=receipts,
+            facts=engine.PeriodFacts(projects=period_facts),
             as_of=self.end,
             **self.assess_args,
         )
         for result in view.units:
-            outcomes[result.unit.id] = Outcome(
+            self.cache[keys[result.unit.id]] = Outcome(
                 result.score,
                 [(g.completion, g.met) for g in result.groups],
                 self._added(result, world, simulated),
             )
-        return outcomes
+
+    def _key(self, unit_id: int, future: Future, *, new: bool = False) -> tuple | None:
+        """What the unit's open indicators can tell apart of a simulated project (see ``_View``); None when
+        nothing of it can matter."""
+        view = self.views[unit_id]
+        template = future.project
+        if new and template.excluded:
+            return None
+        reached = []
+        for wanted in view.stages:
+            days = [d for s, d in future.stages if s >= wanted]
+            reached.append(bool(days) and min(days) >= self.start)
+        funds = future.funds if view.funds else ZERO
+        if not any(reached) and not funds:
+            return None
+        key = (tuple(reached), view.read(future.contract, view.contract), funds)
+        if new:
+            foreign = template.foreign_usd if view.foreign else template.foreign_usd > 0
+            key += (view.read(template.planned_investment, view.planned), foreign)
+        return key
 
     def facts(
         self, world: World, units: Sequence[engine.UnitInfo], simulated: Collection[int]
@@ -190,3 +251,36 @@ def _fact(fact_id: int, credits, stage_dates, future: Future, receipts: list[Rec
         foreign_usd=template.foreign_usd,
         excluded=template.excluded,
     )
+
+
+@dataclass(frozen=True)
+class _View:
+    """What a unit's open indicators read of a simulated project, so that runs the engine cannot tell apart
+    share one evaluation: whether each counted stage was reached inside the period, the new funds if a
+    funds indicator is open, and an amount either exactly (an open amount-sum indicator reads it) or only
+    as which thresholds it passes. A cache key only: every outcome is the engine's."""
+
+    stages: tuple[int, ...]
+    funds: bool
+    contract: tuple[Decimal, ...] | None  # None: read exactly
+    planned: tuple[Decimal, ...] | None
+    foreign: bool  # an open foreign-capital indicator reads the exact amount
+
+    @classmethod
+    def of(cls, specs: list[engine.IndicatorSpec]) -> _View:
+        def amounts(name):
+            if any(s.kind == "amount" and s.amount_field == name for s in specs):
+                return None
+            return tuple(sorted({s.min_amount for s in specs if s.amount_field == name}))
+
+        return cls(
+            stages=tuple(sorted({ledger.STAGE_INDEX[s.stage or "signed"] for s in specs if s.kind != "funds"})),
+            funds=any(s.kind == "funds" for s in specs),
+            contract=amounts("contract_amount"),
+            planned=amounts("planned_investment"),
+            foreign=any(s.kind == "foreign" for s in specs),
+        )
+
+    @staticmethod
+    def read(amount: Decimal, thresholds: tuple[Decimal, ...] | None):
+        return amount if thresholds is None else tuple(amount >= t for t in thresholds)

@@ -217,8 +217,9 @@ def test_the_same_seed_gives_the_same_forecast(history, campaign):
 
 
 def test_every_run_scores_like_the_engine_on_all_the_facts(history, campaign):
-    """The shortcuts (the baseline for units no moved project touches, projects that cannot add never
-    simulated) change nothing: each run of the forecast's own pipeline is scored again the plain way — every
+    """The shortcuts (the baseline for units no simulated project touches, one evaluation per outcome the
+    engine can tell apart, the real facts reduced once, projects that cannot add never simulated) change
+    nothing: each run of the forecast's own pipeline is scored again the plain way — every
     unit, every simulated project and receipt — and gives the same scores, and the same completions and
     outcomes of the open groups (a group met at the cap is final: its further completion is not followed)."""
     for as_of in (AS_OF, dt.date(2025, 11, 15), dt.date(2026, 9, 30)):

@@ -23,3 +23,5 @@ for db in $DBS; do
   "$PY" bench/bench_bulletin.py --db "$db"
   "$PY" bench/bench_dashboard.py --db "$db"
 done
+# The forecast runs on the demo county in a temporary SQLite database of its own, whatever BENCH_DBS says.
+"$PY" bench/bench_forecast.py

@@ -17,6 +17,7 @@ from decimal import Decimal
 import pytest
 
 from zhaoshang.assessment import selectors
+from zhaoshang.assessment.facts import assess as assess_facts
 from zhaoshang.dashboard import forecast as fc
 from zhaoshang.dashboard.forecast import ProjectHistory, estimate, forecast, load_history
 from zhaoshang.organization.models import Unit
@@ -216,13 +217,45 @@ def test_the_same_seed_gives_the_same_forecast(history, campaign):
 
 
 def test_every_run_scores_like_the_engine_on_all_the_facts(history, campaign):
-    """The shortcuts (baseline for untouched units, one evaluation per outcome the engine can tell apart,
-    projects that cannot add skipped) change nothing: each run is re-scored plainly and compared."""
+    """The shortcuts (the baseline for units no simulated project touches, one evaluation per outcome the
+    engine can tell apart, the real facts reduced once, projects that cannot add never simulated) change
+    nothing: each run of the forecast's own pipeline is scored again the plain way — every
+    unit, every simulated project and receipt — and gives the same scores, and the same completions and
+    outcomes of the open groups (a group met at the cap is final: its further completion is not followed)."""
     for as_of in (AS_OF, dt.date(2025, 11, 15), dt.date(2026, 9, 30)):
-        forecaster = fc._Forecaster(campaign, as_of, None, 21, True, check=True)
+        scoring = fc.Scoring(campaign, as_of)
+        histories = load_history(campaign, as_of)
+        pipeline = fc.Pipeline(
+            histories,
+            estimate(histories.values(), as_of),
+            scoring.open,
+            start=campaign.start,
+            as_of=as_of,
+            end=campaign.end,
+            seed=21,
+            arrivals=True,
+        )
+        moved = 0
         for _ in range(120):
-            forecaster.run()
-        assert forecaster.runs == 120
+            world = pipeline.run()
+            outcomes = scoring.score(world, pipeline.relevant)
+            projects, receipts = scoring.facts(world, scoring.targets, world.moved)
+            plain = assess_facts(
+                units=scoring.targets,
+                groups_by_unit=scoring.groups,
+                projects=projects,
+                receipts=receipts,
+                as_of=campaign.end,
+                **scoring.assess_args,
+            )
+            for result in plain.units:
+                outcome = outcomes[result.unit.id]
+                assert result.score == outcome.score, result.unit.code
+                for gi, group in enumerate(result.groups):
+                    if (result.unit.id, gi) not in scoring.settled:
+                        assert (group.completion, group.met) == outcome.groups[gi], (result.unit.code, gi)
+            moved += len(world.moved)
+        assert moved  # the runs did move projects
 
 
 def test_figures_are_monotonic_and_rest_on_the_units_own_live_projects(history, campaign):

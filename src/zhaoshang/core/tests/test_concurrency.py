@@ -19,7 +19,7 @@ def _where() -> dict:
     units = sorted(Unit.objects.values_list("code", flat=True))
     return {
         "thread": threading.get_ident(),
-        "connection": id(connection.connection),
+        "connection": connection.connection,  # the object itself: held here, its id cannot be reused by another
         "language": translation.get_language(),
         "zone": timezone.get_current_timezone_name(),
         "label": gettext("Projects signed"),
@@ -42,7 +42,7 @@ def test_tasks_run_in_threads_of_their_own_with_the_callers_language_and_zone(se
     assert list(seen) == ["a", "b", "c"]
     assert seen["a"]["thread"] == threading.get_ident()  # the first task runs in the caller's thread
     assert len({seen[name]["thread"] for name in seen}) == 3
-    assert len({seen[name]["connection"] for name in seen}) == 3
+    assert len({id(seen[name]["connection"]) for name in seen}) == 3
     for found in seen.values():
         assert (found["language"], found["zone"], found["label"]) == ("zh-hans", "Asia/Urumqi", "签约项目")
         assert found["units"] == ["U1"]

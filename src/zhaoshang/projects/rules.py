@@ -277,7 +277,15 @@ def idle(project: Mapping, today: dt.date, days: int) -> bool:
 
 def idle_q(today: dt.date, days: int) -> Q:
     """ORM form of ``idle`` (``active_q`` and the idle days; the stalled rule adds missed rounds)."""
-    return active_q() & Q(last_activity_on__lte=idle_cutoff(today, days))
+    return active_q() & quiet_q(today, days)
+
+
+def quiet_q(today: dt.date, days: int) -> Q:
+    """The idle days alone: no activity since ``idle_cutoff``. For a query that applies ``active_q`` once around
+    more than one reason (``active_q() & (quiet_q(...) | ...)``): SQLite does not factor a condition repeated on
+    both sides of an OR and then reads the whole ledger instead of the ``last_activity_on`` index (330 ms
+    instead of 40 ms at 100,000 projects)."""
+    return Q(last_activity_on__lte=idle_cutoff(today, days))
 
 
 def active_q() -> Q:

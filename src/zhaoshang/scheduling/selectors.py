@@ -185,12 +185,13 @@ def stalled_queryset(*, user, today: dt.date | None = None, config: SchedulingCo
     and the longest idle are the first entries of an index."""
     today = today or clock.today()
     config = config or SchedulingConfig.load()
-    # Idle (``projects.rules.idle``): the last activity, the latest of the day the project was entered, its
-    # stage date and its last report, kept on the project by the services (``projects.services.last_activity``)
-    # in one indexed column. Producing projects have reached the last stage: nothing is left to stall.
+    # Idle (``projects.rules.idle``: ``active_q`` and ``quiet_q``, the active condition applied once around both
+    # reasons): the last activity, the latest of the day the project was entered, its stage date and its last
+    # report, kept on the project by the services (``projects.services.last_activity``) in one indexed column.
+    # Producing projects have reached the last stage: nothing is left to stall.
     return (
         Project.objects.restrict(user, "view")
-        .filter(rules.idle_q(today, config.stalled_after_days) | (rules.active_q() & Q(pk__in=_missed_two_ids())))
+        .filter(rules.active_q() & (rules.quiet_q(today, config.stalled_after_days) | Q(pk__in=_missed_two_ids())))
         .select_related("responsible_unit")
         .order_by("last_activity_on", "code")
     )

@@ -72,6 +72,7 @@ def check_amount(value, label, *, maximum: Decimal = MAX_AMOUNT, negative: bool 
         raise ValidationError(f"{label}: {reason}")
 
 
+MAY_BE_NEGATIVE: frozenset[str] = frozenset()  # no amount in the ledger is negative
 MAXIMA = {"land_area": MAX_LAND_AREA, "exchange_rate": MAX_EXCHANGE_RATE}
 
 

@@ -71,3 +71,17 @@ def test_the_project_page_post_saves_nothing(client, users, units):
 
 def test_money_sum_does_not_overflow():
     assert limits.clamp(Decimal("1e20")) == limits.COLUMN_MAX
+
+
+@pytest.mark.parametrize(
+    ("data", "shown"), [({"status": "nonsense"}, "nonsense"), ({"status": "stalled", "reason": "长" * 3000}, "")]
+)
+def test_a_bad_status_change_says_why_and_saves_nothing(client, users, make_project, data, shown):
+    project = make_project()
+    history = project.history.count()
+    client.force_login(users["bureau"])
+    response = client.post(f"/projects/{project.pk}/status/", data, follow=True)
+    errors = [m.message for m in response.context["messages"] if m.level_tag == "error"]
+    assert errors, "the refusal must be said"
+    project.refresh_from_db()
+    assert project.status == "active" and project.history.count() == history

@@ -17,7 +17,7 @@ from django.db.models import DecimalField, Max, OuterRef, Q, Subquery, Sum, Valu
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from zhaoshang.core import clock, revision
+from zhaoshang.core import clock, limits, revision
 from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
@@ -405,7 +405,9 @@ def set_status(*, user, project: Project, status: str, reason: str = "", date: d
 
 def refresh_funds_total(project: Project) -> None:
     """Set the project's funds_total (in the database and on this instance) to the sum of its receipts."""
-    project.funds_total = project.receipts.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    # Summed in 30 digits and kept inside the column: receipts are bounded on entry (core.limits), so only
+    # values stored past the forms can exceed it, and they must not make the receipt impossible to delete.
+    project.funds_total = limits.clamp(project.receipts.aggregate(total=limits.money_sum("amount"))["total"])
     Project.objects.filter(pk=project.pk).update(funds_total=project.funds_total)
     revision.touch("projects")  # not in the history
 

@@ -16,7 +16,7 @@ from django_tables2 import RequestConfig
 
 from zhaoshang.core import clock
 from zhaoshang.core.history import entries_for
-from zhaoshang.core.views import add_form_errors, get_restricted
+from zhaoshang.core.views import add_form_errors, flash_form_errors, get_restricted
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.organization.selectors import subtree_ids
@@ -246,6 +246,8 @@ def status_set(request, pk):
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
+    else:
+        flash_form_errors(request, form)  # an unknown status or an over-long reason: said, not dropped
     return redirect(project)
 
 

@@ -95,7 +95,7 @@ def test_defaults_the_current_period_and_today_capped_at_its_end(client, users, 
     response = client.get(URL, {"period": earlier.pk})
     assert response.context["as_of"] == dt.date(2025, 12, 31)
     # A bad value in a picker falls back to the defaults rather than failing.
-    assert client.get(URL, {"as_of": "yesterday"}).status_code == 200
+    assert client.get(URL, {"as_of": "yesterday"}).status_code == 400  # issue 11: a bad date is said, not ignored
 
 
 def test_default_period_prefers_the_one_containing_today(users, period):

@@ -175,6 +175,16 @@ class Project(RestrictedModel):
         responsible = Project.objects.filter(responsible_unit_id__in=unit_ids).order_by().values("pk")
         return models.Q(pk__in=credited.union(responsible))
 
+    @classmethod
+    def unit_write_q(cls, unit_ids):
+        """The projects a reporter of these units may change (decision 15): those their unit is responsible
+        for, and, when a project has no responsible unit, those credited to it. A co-credited unit of a project
+        with a responsible unit only reads it (and its receipts, stages, evidence)."""
+        credited = ProjectCredit.objects.filter(unit_id__in=unit_ids).order_by().values("project_id")
+        responsible = Project.objects.filter(responsible_unit_id__in=unit_ids).order_by().values("pk")
+        unowned = Project.objects.filter(responsible_unit__isnull=True, pk__in=credited).order_by().values("pk")
+        return models.Q(pk__in=responsible.union(unowned))
+
 
 class ProjectChild(RestrictedModel):
     """A row that belongs to a project and is visible exactly when its project is."""
@@ -185,6 +195,11 @@ class ProjectChild(RestrictedModel):
     @classmethod
     def unit_scope_q(cls, unit_ids):
         return models.Q(project__in=Project.objects.filter(Project.unit_scope_q(unit_ids)).values("pk"))
+
+    @classmethod
+    def unit_write_q(cls, unit_ids):
+        # A project's rows follow the project: changed by whoever may change the project.
+        return models.Q(project__in=Project.objects.filter(Project.unit_write_q(unit_ids)).values("pk"))
 
 
 class ProjectCredit(ProjectChild):

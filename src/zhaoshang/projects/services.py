@@ -141,6 +141,26 @@ def _check_reporter_keeps_access(user, credits, responsible_unit) -> None:
         raise ValidationError(_("Your unit must be credited on the project or responsible for it."))
 
 
+def _check_may_change_credits(user, project: Project, credits, responsible_unit) -> None:
+    """Only bureau staff, or a reporter of the project's responsible unit, change its credits or its
+    responsible unit (decision 15). Without a responsible unit a reporter whose units hold every credit may."""
+    if access.edits_everything(user):
+        return
+    own = access.unit_ids(user)
+    if project.responsible_unit_id is not None:
+        if project.responsible_unit_id in own:
+            return
+    elif all(credit.unit_id in own for credit in project.credits.all()):
+        return
+    existing = {c.unit_id: c.share for c in project.credits.all()}
+    wanted = {unit.pk: share for unit, share in credits} if credits is not None else existing
+    responsible_id = getattr(responsible_unit, "pk", None)
+    if wanted != existing or responsible_id != project.responsible_unit_id:
+        raise ValidationError(
+            _("Only the responsible unit or the bureau may change the credited units, shares or the responsible unit.")
+        )
+
+
 # --- projects -----------------------------------------------------------------------------------
 
 
@@ -207,6 +227,7 @@ def update_project(
     investor: Investor | None = None,
 ) -> Project:
     _check_can_change(user, project)
+    _check_may_change_credits(user, project, credits, data.get("responsible_unit", project.responsible_unit))
     if credits is not None:
         errors = credit_errors(credits)
         if errors:
@@ -232,6 +253,9 @@ def update_project(
 def delete_project(*, user, project: Project) -> None:
     if not Project.objects.restrict(user, "delete").filter(pk=project.pk).exists():
         raise PermissionDenied
+    if project.receipts.exists() and not access.edits_everything(user):
+        # Funds in place are the county's figures: only the bureau deletes a project that has any.
+        raise PermissionDenied(_("Only the bureau may delete a project with funds receipts."))
     for child in [
         *project.attachments.all(),
         *project.receipts.all(),

@@ -10,21 +10,26 @@ from zhaoshang.core.forms import BootstrapForm, date_input
 from zhaoshang.organization.models import Unit
 
 from .choices import AttachmentKind, Stage, Status
-from .models import Project
+from .models import Investor, Project
 from .services import credit_errors
 
 
 class ProjectForm(BootstrapForm, forms.ModelForm):
-    investor_name = forms.CharField(label=_("investor"), max_length=200, required=False)
+    investor_name = forms.CharField(
+        label=_("investor"),
+        max_length=200,
+        required=False,
+        help_text=_("An investor already in the register is used as registered; the bureau corrects the register."),
+    )
     investor_origin = forms.CharField(label=_("origin region or country"), max_length=100, required=False)
-    investor_contact = forms.CharField(label=_("contact person"), max_length=50, required=False)
-    investor_phone = forms.CharField(label=_("contact phone"), max_length=50, required=False)
 
     class Meta:
         model = Project
         fields = [
             "code",
             "name",
+            "contact_person",
+            "contact_phone",
             "capital_type",
             "currency",
             "exchange_rate",
@@ -55,8 +60,8 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
         "name",
         "investor_name",
         "investor_origin",
-        "investor_contact",
-        "investor_phone",
+        "contact_person",
+        "contact_phone",
         "capital_type",
         "currency",
         "exchange_rate",
@@ -71,12 +76,8 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
         self.fields["responsible_unit"].queryset = Unit.objects.filter(active=True).order_by("code")
         investor = self.instance.investor if self.instance.pk else None
         if investor:
-            self.initial.update(
-                investor_name=investor.name,
-                investor_origin=investor.origin,
-                investor_contact=investor.contact_person,
-                investor_phone=investor.contact_phone,
-            )
+            # Name and origin only: the register holds no contacts (those are this project's own fields).
+            self.initial.update(investor_name=investor.name, investor_origin=investor.origin)
         for name in ("planned_investment", "contract_amount", "registered_capital", "foreign_investment"):
             self.fields[name].widget.attrs.update(min="0", step="0.01")
 
@@ -168,3 +169,9 @@ class ReceiptForm(EvidenceMixin):
 class AttachmentForm(BootstrapForm, forms.Form):
     file = forms.FileField(label=_("file"))
     kind = forms.ChoiceField(label=_("kind"), choices=AttachmentKind.choices, initial=AttachmentKind.OTHER)
+
+
+class InvestorForm(BootstrapForm, forms.ModelForm):
+    class Meta:
+        model = Investor
+        fields = ["name", "kind", "origin"]

@@ -43,6 +43,8 @@ BATCH = 500  # projects per statement in set-based writes
 PROJECT_FIELDS = (
     "code",
     "name",
+    "contact_person",
+    "contact_phone",
     "capital_type",
     "currency",
     "exchange_rate",
@@ -125,8 +127,13 @@ def may_add_projects(user) -> bool:
     )
 
 
-def _check_can_change(user, project: Project) -> None:
-    if not Project.objects.restrict(user, "change").filter(pk=project.pk).exists():
+def _check_can_change(user, project: Project, *, reported: bool = False) -> None:
+    """The user may change the project (``Project.unit_write_q``). ``reported``: the write comes from a
+    progress report the caller (scheduling) already let this user fill, which may be a co-credited unit's
+    (the largest share reports, decision 15): the report's stage and evidence then need only that the user
+    sees the project."""
+    action = "view" if reported else "change"
+    if not Project.objects.restrict(user, action).filter(pk=project.pk).exists():
         raise PermissionDenied
 
 
@@ -164,20 +171,31 @@ def _check_may_change_credits(user, project: Project, credits, responsible_unit)
 # --- projects -----------------------------------------------------------------------------------
 
 
-def get_or_create_investor(*, name: str, origin: str = "", contact_person: str = "", contact_phone: str = ""):
+def get_or_create_investor(*, name: str, origin: str = "") -> Investor | None:
+    """The register's investor of this name, created (with this origin) when new. An existing investor is
+    never changed here: a reporter naming another unit's investor reuses it as registered; the bureau alone
+    corrects the register (``update_investor``, decision 15)."""
     name = name.strip()
     if not name:
         return None
-    investor, created = Investor.objects.get_or_create(
-        name=name, defaults={"origin": origin, "contact_person": contact_person, "contact_phone": contact_phone}
-    )
-    changed = False
-    for attr, value in (("origin", origin), ("contact_person", contact_person), ("contact_phone", contact_phone)):
-        if value and getattr(investor, attr) != value:
-            setattr(investor, attr, value)
-            changed = True
-    if changed and not created:
-        investor.save()
+    investor, _created = Investor.objects.get_or_create(name=name, defaults={"origin": origin.strip()})
+    return investor
+
+
+INVESTOR_FIELDS = ("name", "kind", "origin")
+
+
+@transaction.atomic
+def update_investor(*, user, investor: Investor, data: dict) -> Investor:
+    """Correct an investor in the county-wide register: bureau staff and admins only; history names the user."""
+    if not (access.is_active(user) and access.edits_everything(user)):
+        raise PermissionDenied
+    investor = Investor.objects.select_for_update().get(pk=investor.pk)
+    for name in INVESTOR_FIELDS:
+        if name in data:
+            setattr(investor, name, data[name].strip() if isinstance(data[name], str) else data[name])
+    investor.full_clean()
+    as_user(investor, user).save()
     return investor
 
 
@@ -313,10 +331,18 @@ def refresh_stage(project: Project) -> None:
 
 @transaction.atomic
 def record_stage(
-    *, user, project: Project, stage: str, date: dt.date, amount: Decimal | None = None, note: str = ""
+    *,
+    user,
+    project: Project,
+    stage: str,
+    date: dt.date,
+    amount: Decimal | None = None,
+    note: str = "",
+    reported: bool = False,
 ) -> StageEvent:
-    """Record (or correct) the date the project reached ``stage``. Signing carries the contract amount."""
-    _check_can_change(user, project)
+    """Record (or correct) the date the project reached ``stage``. Signing carries the contract amount.
+    ``reported``: from a progress report the caller let the user fill (``_check_can_change``)."""
+    _check_can_change(user, project, reported=reported)
     caller_copy = project
     project = Project.objects.select_for_update().get(pk=project.pk)
     if stage not in STAGE_ORDER:
@@ -543,8 +569,9 @@ def add_attachment(
     kind: str = "other",
     stage_event: StageEvent | None = None,
     receipt: FundsReceipt | None = None,
+    reported: bool = False,
 ) -> Attachment:
-    _check_can_change(user, project)
+    _check_can_change(user, project, reported=reported)
     errors = attachment_errors(name=uploaded.name, size=uploaded.size)
     if stage_event is not None and stage_event.project_id != project.pk:
         errors.append(_("The stage event belongs to another project."))

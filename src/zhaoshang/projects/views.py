@@ -24,8 +24,8 @@ from zhaoshang.organization.selectors import subtree_ids
 from . import selectors, services
 from .choices import STAGE_ORDER, Stage
 from .filtersets import LedgerFilterSet
-from .forms import AttachmentForm, CreditFormSet, ProjectForm, ReceiptForm, StageForm, StatusForm
-from .models import Attachment, FundsReceipt, Project, StageEvent
+from .forms import AttachmentForm, CreditFormSet, InvestorForm, ProjectForm, ReceiptForm, StageForm, StatusForm
+from .models import Attachment, FundsReceipt, Investor, Project, StageEvent
 from .tables import LedgerTable
 
 PAGE_SIZE = 50
@@ -80,8 +80,6 @@ def _investor(form):
     return services.get_or_create_investor(
         name=data.get("investor_name") or "",
         origin=data.get("investor_origin") or "",
-        contact_person=data.get("investor_contact") or "",
-        contact_phone=data.get("investor_phone") or "",
     )
 
 
@@ -344,3 +342,44 @@ def unit_detail(request, pk):
             "can_manage": access.edits_everything(request.user),
         },
     )
+
+
+# --- the investor register (decision 15) -----------------------------------------------------------------
+
+
+@login_required
+def investor_list(request):
+    """The county-wide investor register: names, types and origins, read by every role; bureau staff edit."""
+    query = (request.GET.get("q") or "").strip()
+    investors = Investor.objects.order_by("name")
+    if query:
+        investors = investors.filter(name__icontains=query)
+    page = Paginator(investors, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/investor_list.html",
+        {"page": page, "query": query, "can_edit": access.edits_everything(request.user)},
+    )
+
+
+@login_required
+def investor_edit(request, pk):
+    if not access.edits_everything(request.user):
+        raise PermissionDenied
+    try:
+        investor = Investor.objects.get(pk=pk)
+    except Investor.DoesNotExist:
+        raise Http404 from None
+    form = InvestorForm(request.POST or None, instance=investor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_investor(
+                user=request.user, investor=investor, data={name: form.cleaned_data[name] for name in form.Meta.fields}
+            )
+            messages.success(request, _("Investor %(name)s saved.") % {"name": form.cleaned_data["name"]})
+            return redirect("projects:investors")
+        except ValidationError as error:
+            add_form_errors(form, error)
+        investor.refresh_from_db()
+    history = entries_for(list(Investor.history.filter(id=investor.pk).select_related("history_user")))
+    return render(request, "projects/investor_form.html", {"form": form, "investor": investor, "history": history})

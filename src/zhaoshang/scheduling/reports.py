@@ -97,7 +97,7 @@ def save_report(
             setattr(report, name, value)
     if evidence is not None:
         report.evidence = project_services.add_attachment(
-            user=user, project=report.project, uploaded=evidence, kind=evidence_kind or "other"
+            user=user, project=report.project, uploaded=evidence, kind=evidence_kind or "other", reported=True
         )
     as_user(report, user).save()
     return report
@@ -118,6 +118,7 @@ def _apply(user, report: ProgressReport, today: dt.date) -> None:
             date=report.stage_date,
             amount=amount,
             note=_("Reported on scheduling day %(date)s") % {"date": report.due_date.isoformat()},
+            reported=True,
         )
         if report.evidence is not None and report.evidence.stage_event_id is None:
             report.evidence.stage_event = event

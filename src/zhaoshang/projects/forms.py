@@ -22,6 +22,8 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
         help_text=_("An investor already in the register is used as registered; the bureau corrects the register."),
     )
     investor_origin = forms.CharField(label=_("origin region or country"), max_length=100, required=False)
+    # The project as loaded, signed (core.optimistic): a save over someone else's later change is refused.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Project
@@ -153,6 +155,7 @@ class StatusForm(BootstrapForm, forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=Status.choices)
     reason = forms.CharField(label=_("reason"), max_length=500, required=False)
     date = forms.DateField(label=_("date"), widget=date_input(), required=False)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class ReceiptForm(EvidenceMixin):
@@ -164,6 +167,19 @@ class ReceiptForm(EvidenceMixin):
     voucher_no = forms.CharField(label=_("voucher number"), max_length=100, required=False)
     note = forms.CharField(label=_("note"), max_length=500, required=False)
     field_order = ["date", "amount", "source", "voucher_no", "note", "evidence", "evidence_kind"]
+
+
+class ReceiptEditForm(BootstrapForm, forms.Form):
+    """Correct a recorded receipt (bureau or the project's responsible unit)."""
+
+    date = forms.DateField(label=_("date received"), widget=date_input())
+    amount = forms.DecimalField(
+        label=_("amount (10k yuan)"), max_digits=16, decimal_places=2, min_value=Decimal("0.01")
+    )
+    source = forms.CharField(label=_("source of funds"), max_length=200, required=False)
+    voucher_no = forms.CharField(label=_("voucher number"), max_length=100, required=False)
+    note = forms.CharField(label=_("note"), max_length=500, required=False)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class AttachmentForm(BootstrapForm, forms.Form):

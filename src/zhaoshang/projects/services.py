@@ -17,7 +17,7 @@ from django.db.models import DecimalField, Max, OuterRef, Q, Subquery, Sum, Valu
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from zhaoshang.core import clock, revision
+from zhaoshang.core import clock, optimistic, revision
 from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
@@ -68,6 +68,42 @@ PROJECT_FIELDS = (
     "work_team",
     "remarks",
 )
+
+
+# --- versions for optimistic concurrency (core.optimistic, decision 15) ---------------------------------
+
+STATUS_FIELDS = ("status", "status_reason", "status_date")
+RECEIPT_FIELDS = ("date", "amount", "source", "voucher_no", "note")
+
+
+def _credits_text(pairs) -> str:
+    return (
+        "、".join(f"{unit.code} {optimistic.display(ProjectCredit, 'share', share)}%" for unit, share in pairs) or "—"
+    )
+
+
+def project_state(project: Project) -> dict[str, str]:
+    """What a project edit form shows, as shown: its fields, investor and credits."""
+    values = optimistic.state(project, (*PROJECT_FIELDS, "investor"))
+    credits = ProjectCredit.objects.filter(project=project).select_related("unit").order_by("unit__code")
+    values["credits"] = _credits_text([(c.unit, c.share) for c in credits])
+    return values
+
+
+def project_version(project: Project) -> str:
+    return optimistic.sign(project_state(project))
+
+
+def status_version(project: Project) -> str:
+    return optimistic.sign(optimistic.state(project, STATUS_FIELDS))
+
+
+def receipt_version(receipt: FundsReceipt) -> str:
+    return optimistic.sign(optimistic.state(receipt, RECEIPT_FIELDS))
+
+
+def _shown(model, data: dict) -> dict[str, str]:
+    return {name: optimistic.display(model, name, value) for name, value in data.items()}
 
 
 # --- validation shared by forms, services and the importer -------------------------------------
@@ -243,8 +279,19 @@ def update_project(
     data: dict,
     credits: list[tuple[Unit, Decimal]] | None = None,
     investor: Investor | None = None,
+    version: str | None = None,
 ) -> Project:
+    """``version``: the edit form's snapshot (``project_version``); a stale one refuses the save."""
     _check_can_change(user, project)
+    if version is not None:
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        yours = _shown(Project, {k: v for k, v in data.items() if k in PROJECT_FIELDS})
+        yours["investor"] = optimistic.display(Project, "investor", investor or locked.investor)
+        if credits is not None:
+            yours["credits"] = _credits_text(sorted(credits, key=lambda pair: pair[0].code))
+        optimistic.check(
+            version, project_state(locked), yours, model=Project, labels={"credits": str(_("credited units"))}
+        )
     _check_may_change_credits(user, project, credits, data.get("responsible_unit", project.responsible_unit))
     if credits is not None:
         errors = credit_errors(credits)
@@ -436,9 +483,16 @@ def delete_stage_event(*, user, event: StageEvent) -> None:
 
 
 @transaction.atomic
-def set_status(*, user, project: Project, status: str, reason: str = "", date: dt.date | None = None) -> Project:
-    """Mark a project stalled or dropped (with a reason), or active again."""
+def set_status(
+    *, user, project: Project, status: str, reason: str = "", date: dt.date | None = None, version: str | None = None
+) -> Project:
+    """Mark a project stalled or dropped (with a reason), or active again. ``version``: the status form's
+    snapshot (``status_version``); a stale one refuses the change."""
     _check_can_change(user, project)
+    if version is not None:
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        yours = _shown(Project, {"status": status, "status_reason": reason.strip(), "status_date": date})
+        optimistic.check(version, optimistic.state(locked, STATUS_FIELDS), yours, model=Project)
     if status not in Status.values:
         raise ValidationError(_("Unknown status %(status)s.") % {"status": status})
     if status != Status.ACTIVE and not reason.strip():
@@ -518,8 +572,13 @@ def add_receipt(
 
 
 @transaction.atomic
-def update_receipt(*, user, receipt: FundsReceipt, **data) -> FundsReceipt:
+def update_receipt(*, user, receipt: FundsReceipt, version: str | None = None, **data) -> FundsReceipt:
+    """Correct a receipt. ``version``: the edit form's snapshot (``receipt_version``); stale refuses."""
     _check_can_change(user, receipt.project)
+    if version is not None:
+        locked = FundsReceipt.objects.select_for_update().get(pk=receipt.pk)
+        yours = _shown(FundsReceipt, {k: v for k, v in data.items() if k in RECEIPT_FIELDS})
+        optimistic.check(version, optimistic.state(locked, RECEIPT_FIELDS), yours, model=FundsReceipt)
     for name in ("date", "amount", "source", "voucher_no", "note"):
         if name in data:
             setattr(receipt, name, data[name])

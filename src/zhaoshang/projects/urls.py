@@ -16,6 +16,7 @@ urlpatterns = [
     path("stages/<int:pk>/delete/", views.stage_delete, name="stage_delete"),
     path("<int:pk>/status/", views.status_set, name="status_set"),
     path("<int:pk>/receipts/", views.receipt_add, name="receipt_add"),
+    path("receipts/<int:pk>/edit/", views.receipt_edit, name="receipt_edit"),
     path("receipts/<int:pk>/delete/", views.receipt_delete, name="receipt_delete"),
     path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from zhaoshang.core import clock
+from zhaoshang.core import clock, optimistic
 from zhaoshang.core.history import entries_for
 from zhaoshang.core.views import add_form_errors, get_restricted
 from zhaoshang.organization import access
@@ -24,7 +24,16 @@ from zhaoshang.organization.selectors import subtree_ids
 from . import selectors, services
 from .choices import STAGE_ORDER, Stage
 from .filtersets import LedgerFilterSet
-from .forms import AttachmentForm, CreditFormSet, InvestorForm, ProjectForm, ReceiptForm, StageForm, StatusForm
+from .forms import (
+    AttachmentForm,
+    CreditFormSet,
+    InvestorForm,
+    ProjectForm,
+    ReceiptEditForm,
+    ReceiptForm,
+    StageForm,
+    StatusForm,
+)
 from .models import Attachment, FundsReceipt, Investor, Project, StageEvent
 from .tables import LedgerTable
 
@@ -93,6 +102,8 @@ def _project_form(request, project: Project | None):
     else:
         initial_credits = [{"unit": c.unit, "share": c.share} for c in project.credits.all()]
     form = ProjectForm(request.POST or None, instance=project)
+    if project is not None and request.method != "POST":
+        form.initial["version"] = services.project_version(project)
     credits = CreditFormSet(request.POST or None, prefix="credit", initial=initial_credits)
     if request.method == "POST" and form.is_valid() and credits.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -106,10 +117,22 @@ def _project_form(request, project: Project | None):
                     messages.success(request, _("Project %(code)s created.") % {"code": project.code})
                 else:
                     services.update_project(
-                        user=request.user, project=project, data=data, credits=credits.credits(), investor=investor
+                        user=request.user,
+                        project=project,
+                        data=data,
+                        credits=credits.credits(),
+                        investor=investor,
+                        version=form.cleaned_data.get("version") or "",
                     )
                     messages.success(request, _("Project %(code)s saved.") % {"code": project.code})
             return redirect(project)
+        except optimistic.StaleEdit as error:
+            form.add_error(None, error.messages)
+            # The form keeps the user's values and now carries the record as saved: saving again, having read
+            # the differences, is a deliberate overwrite.
+            project.refresh_from_db()
+            form.data = form.data.copy()
+            form.data["version"] = services.project_version(project)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.message_dict.items():
@@ -150,7 +173,12 @@ def project_detail(request, pk):
             # Four forms on one page: each has its own id prefix so that labels point at their own inputs.
             "stage_form": StageForm(initial={"date": clock.today(), "stage": next_stage(project)}, auto_id="stage_%s"),
             "status_form": StatusForm(
-                initial={"status": project.status, "reason": project.status_reason}, auto_id="status_%s"
+                initial={
+                    "status": project.status,
+                    "reason": project.status_reason,
+                    "version": services.status_version(project),
+                },
+                auto_id="status_%s",
             ),
             "receipt_form": ReceiptForm(
                 initial={"date": clock.today(), "evidence_kind": "receipt"}, auto_id="receipt_%s"
@@ -239,6 +267,7 @@ def status_set(request, pk):
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data.get("reason") or "",
                 date=form.cleaned_data.get("date"),
+                version=form.cleaned_data.get("version") or "",
             )
             messages.success(request, _("Status saved."))
         except ValidationError as error:
@@ -265,6 +294,33 @@ def receipt_add(request, pk):
             note=data.get("note") or "",
         ),
     )
+
+
+@login_required
+def receipt_edit(request, pk):
+    """Correct a receipt: whoever may change its project (bureau, the responsible unit)."""
+    receipt = get_restricted(FundsReceipt.objects.select_related("project"), request.user, pk, "change")
+    initial = {name: getattr(receipt, name) for name in services.RECEIPT_FIELDS}
+    initial["version"] = services.receipt_version(receipt)
+    form = ReceiptEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.RECEIPT_FIELDS}
+        for name in ("source", "voucher_no", "note"):
+            data[name] = data[name] or ""
+        try:
+            services.update_receipt(
+                user=request.user, receipt=receipt, version=form.cleaned_data.get("version") or "", **data
+            )
+            messages.success(request, _("Funds receipt saved."))
+            return redirect(receipt.project)
+        except optimistic.StaleEdit as error:
+            form.add_error(None, error.messages)
+            receipt.refresh_from_db()
+            form.data = form.data.copy()
+            form.data["version"] = services.receipt_version(receipt)
+        except ValidationError as error:
+            add_form_errors(form, error)
+    return render(request, "projects/receipt_form.html", {"form": form, "receipt": receipt})
 
 
 @login_required

@@ -59,6 +59,12 @@ def state(instance: models.Model, fields: Iterable[str]) -> dict[str, str]:
     return values
 
 
+def posted_version(request) -> str | None:
+    """The snapshot a posted form carried: None when the post has no such field (a client that predates it:
+    nothing to compare), else its text, an empty or altered one being refused by ``check``."""
+    return request.POST.get(FIELD) if FIELD in request.POST else None
+
+
 def sign(values: Mapping[str, str]) -> str:
     return signing.dumps(dict(values), salt=SALT, compress=True)
 

@@ -122,7 +122,7 @@ def _project_form(request, project: Project | None):
                         data=data,
                         credits=credits.credits(),
                         investor=investor,
-                        version=form.cleaned_data.get("version") or "",
+                        version=optimistic.posted_version(request),
                     )
                     messages.success(request, _("Project %(code)s saved.") % {"code": project.code})
             return redirect(project)
@@ -267,7 +267,7 @@ def status_set(request, pk):
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data.get("reason") or "",
                 date=form.cleaned_data.get("date"),
-                version=form.cleaned_data.get("version") or "",
+                version=optimistic.posted_version(request),
             )
             messages.success(request, _("Status saved."))
         except ValidationError as error:
@@ -309,7 +309,7 @@ def receipt_edit(request, pk):
             data[name] = data[name] or ""
         try:
             services.update_receipt(
-                user=request.user, receipt=receipt, version=form.cleaned_data.get("version") or "", **data
+                user=request.user, receipt=receipt, version=optimistic.posted_version(request), **data
             )
             messages.success(request, _("Funds receipt saved."))
             return redirect(receipt.project)

@@ -169,6 +169,8 @@ def project_detail(request, pk):
         {
             "project": project,
             "can_change": can_change,
+            # A project with funds receipts is deleted by the bureau only (decision 15).
+            "can_delete": can_change and (access.edits_everything(request.user) or not project.receipts.exists()),
             "history": selectors.project_history(project),
             # Four forms on one page: each has its own id prefix so that labels point at their own inputs.
             "stage_form": StageForm(initial={"date": clock.today(), "stage": next_stage(project)}, auto_id="stage_%s"),

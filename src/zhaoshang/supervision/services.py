@@ -246,7 +246,6 @@ def _open_rectification(*, user, batch, subject, verification, deadline) -> Rect
     return item
 
 
-@transaction.atomic
 def subject_state(subject, reported_amount: Decimal | None, latest: Verification | None) -> dict[str, str]:
     """What a supervisor saw of a stage event or receipt when the batch page was loaded: its date and amount
     in the ledger and its latest verification (``optimistic``: a verify after either changed is refused)."""
@@ -272,6 +271,7 @@ def _latest_verification(subject) -> Verification | None:
     ).first()
 
 
+@transaction.atomic
 def verify(
     *,
     user,

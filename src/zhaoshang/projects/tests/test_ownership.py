@@ -120,6 +120,7 @@ def test_responsible_unit_edits_but_only_bureau_deletes_a_project_with_receipts(
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.name == "新名称"
+    assert f"/projects/{project.pk}/delete/" not in client.get(f"/projects/{project.pk}/").content.decode()
     assert client.post(f"/projects/{project.pk}/delete/").status_code == 403
     assert Project.objects.filter(pk=project.pk).exists()
     client.force_login(users["bureau"])

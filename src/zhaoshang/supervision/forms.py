@@ -76,6 +76,7 @@ class VerifyForm(forms.Form):
     date = forms.DateField(label=_("corrected date"), required=False, widget=date_input())
     comment = forms.CharField(label=_("comment"), required=False, max_length=2000)
     deadline = forms.DateField(label=_("deadline"), required=False, widget=date_input())
+    version = forms.CharField(widget=forms.HiddenInput, required=False)  # core.optimistic
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

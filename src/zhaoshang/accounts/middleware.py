@@ -45,7 +45,7 @@ class AccountGuardMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or match.view_name in OPEN_VIEWS or match.app_name == "admin":
+        if match is None or match.view_name in OPEN_VIEWS or match.view_name.startswith("admin:"):
             return None
         target = hold_for(request.user)
         if target is None:

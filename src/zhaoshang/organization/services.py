@@ -75,5 +75,5 @@ def save_user(*, user, account: User | None = None, data: dict, password: str | 
         account.set_unusable_password()
     account.is_staff = access.gets_admin_site(account)
     account.full_clean(exclude=["password"])
-    account.save()
+    as_user(account, user).save()
     return account

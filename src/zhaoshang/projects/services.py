@@ -533,7 +533,9 @@ def add_attachment(
         except filetypes.FileTypeError as error:
             name = PurePath(uploaded.name).name
             if str(error) == "unknown":
-                errors.append(_("“%(name)s” is not a file of an accepted type (its content was checked).") % {"name": name})
+                errors.append(
+                    _("“%(name)s” is not a file of an accepted type (its content was checked).") % {"name": name}
+                )
             else:
                 errors.append(
                     _("The content of “%(name)s” does not match its extension .%(ext)s; the file is refused.")

@@ -14,7 +14,6 @@ with the manifest. Both are run by the ``zhaoshang backup --out DIR`` and ``zhao
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -27,6 +26,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connections, transaction
+
+from zhaoshang.core import clock
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -107,8 +108,7 @@ def _run(argv: list[str], env: dict[str, str]) -> None:
 
 def _sqlite_counts(db: sqlite3.Connection) -> dict[str, int]:
     names = [
-        row[0]
-        for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
     ]
     return {name: db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in sorted(names)}
 
@@ -122,9 +122,9 @@ def _pg_dump(alias: str, path: Path) -> dict[str, int]:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
+        database = connection.settings_dict["NAME"]
         _run(
-            ["pg_dump", "-Fc", "--no-owner", f"--snapshot={snapshot}", *args, "-f", str(path)]
-            + [connection.settings_dict["NAME"]],
+            ["pg_dump", "-Fc", "--no-owner", f"--snapshot={snapshot}", *args, "-f", str(path), database],
             env,
         )
         return table_counts(alias)
@@ -170,7 +170,7 @@ def backup(out: Path | str, *, alias: str = "default") -> Result:
     manifest = {
         "format": FORMAT,
         "version": _version(),
-        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "created_at": clock.now().isoformat(timespec="seconds"),
         "engine": engine,
         "database": database_file,
         "tables": counts,

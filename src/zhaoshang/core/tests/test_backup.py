@@ -108,8 +108,9 @@ def _round_trip(tmp_path: Path, source_url: str, target_url: str, read_rows) -> 
 
     tables = len(source_rows)
     rows = sum(len(r) for r in source_rows.values())
-    print(f"\nbackup round trip ({manifest['engine']}): {tables} tables, {rows} rows, {len(source_files)} files compared")
-    return tables, rows, len(source_files)
+    files = len(source_files)
+    print(f"\nbackup round trip ({manifest['engine']}): {tables} tables, {rows} rows, {files} files compared")
+    return tables, rows, files
 
 
 def test_sqlite_round_trip_of_the_demo_county(tmp_path):
@@ -121,9 +122,8 @@ def test_sqlite_round_trip_of_the_demo_county(tmp_path):
         result = []
         for path in (source_db, target_db):
             db = sqlite3.connect(path)
-            names = [
-                r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
-            ]
+            query = "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            names = [r[0] for r in db.execute(query)]
             result.append(_rows(db.cursor(), lambda n: f'"{n}"', names))
             db.close()
         return result
@@ -151,9 +151,7 @@ def test_postgresql_round_trip_of_the_demo_county(tmp_path):
             result = []
             for name in names:
                 with psycopg.connect(f"postgresql://{auth}/{name}") as db, db.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-                    )
+                    cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
                     tables = [r[0] for r in cursor.fetchall()]
                     result.append(_rows(cursor, lambda n: f'"{n}"', tables))
             return result

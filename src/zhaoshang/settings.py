@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "zhaoshang.bulletins",
     "zhaoshang.demo",
     "zhaoshang.dashboard",
+    "zhaoshang.audit",
 ]
 
 MIDDLEWARE = [

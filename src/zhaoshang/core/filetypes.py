@@ -37,6 +37,13 @@ KINDS = (PDF, PNG, JPEG, GIF, WEBP, OLE, DOCX, XLSX, OFD, ZIP, TEXT)
 _OLE_TYPES = {"doc": "application/msword", "xls": "application/vnd.ms-excel"}
 
 HEAD_BYTES = 8192
+CHECKED_TYPES = frozenset({kind.content_type for kind in KINDS} | set(_OLE_TYPES.values()))
+
+
+def served_type(stored: str) -> str:
+    """The type to serve a stored file with: a checked kind's, or a bare download for anything stored before
+    uploads were checked (whatever the browser claimed then, e.g. text/html)."""
+    return stored if stored in CHECKED_TYPES else "application/octet-stream"
 
 
 def _zip_kind(data: bytes | None, fileobj) -> Kind:

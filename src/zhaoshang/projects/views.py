@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from zhaoshang.core import clock
+from zhaoshang.core import clock, filetypes
 from zhaoshang.core.history import entries_for
 from zhaoshang.core.views import add_form_errors, get_restricted
 from zhaoshang.organization import access
@@ -305,7 +305,10 @@ def attachment_download(request, pk):
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=filetypes.served_type(attachment.content_type),
     )
     # The browser must neither guess another type nor run anything the file holds.
     response["X-Content-Type-Options"] = "nosniff"

@@ -143,3 +143,16 @@ def test_sniff_reads_only_the_head_for_simple_kinds():
     assert filetypes.sniff(PDF) is filetypes.PDF
     assert filetypes.sniff(b"") is None
     assert filetypes.sniff(b"MZ\x90\x00") is None
+
+
+def test_a_file_stored_before_the_checks_with_the_browsers_type_is_served_as_a_bare_download(
+    client, users, make_project
+):
+    attachment = services.add_attachment(
+        user=users["bureau"], project=make_project(), uploaded=SimpleUploadedFile("旧.pdf", PDF)
+    )
+    type(attachment).objects.filter(pk=attachment.pk).update(content_type="text/html")
+    client.force_login(users["bureau"])
+    response = client.get(reverse("projects:attachment_download", args=[attachment.pk]))
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "zhaoshang.bulletins",
     "zhaoshang.demo",
     "zhaoshang.dashboard",
+    "zhaoshang.audit",
 ]
 
 MIDDLEWARE = [

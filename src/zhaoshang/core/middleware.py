@@ -13,7 +13,8 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from . import limits
@@ -67,5 +68,5 @@ class DateParameterMiddleware:
                     message = error.messages[0]
                     if request.path.startswith("/api/"):
                         return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
-                    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+                    return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)

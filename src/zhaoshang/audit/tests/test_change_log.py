@@ -151,3 +151,12 @@ def test_unknown_record_type_or_id_is_404(client, users):
     client.force_login(users["admin"])
     assert client.get(reverse("audit:object", args=["projects.nothing", 1])).status_code == 404
     assert client.get(reverse("audit:object", args=["projects.project", 987654])).status_code == 404
+
+
+def test_the_login_log_is_linked_for_admins_only(client, users):
+    login_log = reverse("accounts:login_log")
+    client.force_login(users["admin"])
+    assert f'href="{login_log}"' in client.get(reverse("audit:log")).content.decode()
+    client.force_login(users["supervisor"])
+    assert login_log not in client.get(reverse("audit:log")).content.decode()
+    assert client.get(login_log).status_code == 403

@@ -338,7 +338,7 @@ def bulletin_docx(*, snapshot: dict, number: str, title: str, date: dt.date, req
     if not tables:
         writer.body("本考核期尚未设定各单位目标任务。")
     else:
-        writer.body("各单位按类别排名如下。")
+        writer.body(show.RANKING_NOTE)
         writer.new_section(landscape=True)
         for number_in_list, table in enumerate(tables, start=1):
             caption = f"表{number_in_list}  {table.label}招商引资目标任务完成情况"

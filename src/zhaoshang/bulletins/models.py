@@ -108,3 +108,31 @@ class Bulletin(RestrictedModel):
     @classmethod
     def reporter_may(cls, action) -> bool:
         return action == "view"
+
+
+class AccountabilityFinding(models.Model):
+    """A person's finding on a candidate for accountability (责任追究) in a draft bulletin: a unit criticised in
+    the last issued bulletin and again now. The system only proposes; the bulletin prints a unit under 责任追究
+    only when the bureau has found, with a reason, that it is accountable (seed 000: "经组织认定属人为努力不够、
+    行政不作为或行政乱作为的进行责任追究")."""
+
+    bulletin = models.ForeignKey(
+        Bulletin, verbose_name=_("bulletin"), on_delete=models.CASCADE, related_name="findings"
+    )
+    unit = models.ForeignKey("organization.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    held = models.BooleanField(_("held accountable"))
+    reason = models.TextField(_("reason"), max_length=1000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = ClockDateTimeField(_("decided at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["unit__code"]
+        verbose_name = _("accountability finding")
+        verbose_name_plural = _("accountability findings")
+        constraints = [models.UniqueConstraint(fields=["bulletin", "unit"], name="one_finding_per_bulletin_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.bulletin} · {self.unit}"

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from zhaoshang.assessment.engine import TIE_RULE
 from zhaoshang.assessment.xlsx import CATEGORY_LABEL, FLAG_LABEL, STAGE_LABEL, TIER_LABEL, plain_amount
 
 from .compute import CATEGORY_ORDER
@@ -20,12 +21,14 @@ STALLED_SHOWN = 20  # the document lists the longest-stalled projects; the annex
 FLAG_SECTIONS = (
     ("criticised", "通报批评"),
     ("accountability", "责任追究"),
+    ("referred", "提请上级主管部门处置"),
     ("yellow_card", "黄牌警告"),
     ("half_time_warning", "时间过半任务未过半"),
     ("zero_achievement", "零业绩"),
     ("vetoed", "一票否决"),
     ("commended", "通报表彰"),
 )
+RANKING_NOTE = f"各单位按类别排名如下（{TIE_RULE.rstrip('。')}）。"
 FLAG_SHORT = {**FLAG_LABEL, "half_time_warning": "任务未过半"}
 
 
@@ -187,7 +190,7 @@ def category_tables(snapshot: dict) -> list[CategoryTable]:
         by_category.setdefault(unit["category"], []).append(unit)
     tables = []
     for category in (c for c in CATEGORY_ORDER if c in by_category):
-        units = sorted(by_category[category], key=lambda u: (u["rank"] or 0, u["code"]))
+        units = sorted(by_category[category], key=lambda u: (u.get("order") or u["rank"] or 0, u["code"]))
         groups: list[str] = []
         for unit in units:
             for group in unit["groups"]:
@@ -226,19 +229,24 @@ def flag_paragraphs(snapshot: dict) -> list[str]:
     lists = snapshot["lists"]["flags"]
     paragraphs = []
     notes = {
-        "criticised": "各类别综合完成率排名末位的单位",
-        "accountability": "连续两次被通报批评，按规定启动责任追究",
+        "criticised": "落后于时序进度、在本类别综合完成率排名末位的单位",
+        "accountability": "连续两次被通报批评，经组织认定属人为努力不够、行政不作为或行政乱作为的",
+        "referred": "垂直部门连续两次被通报批评的，提请其上级主管部门处置",
         "yellow_card": "综合完成率低于时序进度70%",
         "half_time_warning": "时序进度过半而综合完成率未达50%",
         "zero_achievement": "考核期内无任何实绩",
         "vetoed": "实行一票否决，取消评先评优资格",
-        "commended": "各类别综合完成率排名靠前的单位",
+        "commended": "达到时序进度、在本类别综合完成率排名靠前的单位",
     }
     for index, (flag, label) in enumerate(FLAG_SECTIONS):
         units = lists.get(flag, [])
         text = _names_by_category(units) if units else "无"
         if flag == "vetoed" and units:
             text = "；".join(f"{u['name']}（{u['veto_reason'] or '一票否决'}）" for u in units)
+        if flag == "accountability" and units:
+            text = "；".join(
+                f"{u['name']}（{u['finding_reason']}）" if u.get("finding_reason") else u["name"] for u in units
+            )
         paragraphs.append(f"（{CHINESE_NUMBERS[index]}）{label}（{notes[flag]}）。{text}。")
     return paragraphs
 

@@ -19,7 +19,7 @@ from zhaoshang.targets.models import Period
 
 from . import compute
 from .choices import Status
-from .models import Bulletin
+from .models import AccountabilityFinding, Bulletin
 
 DEFAULT_REQUIREMENTS = "\n".join(
     [
@@ -163,7 +163,7 @@ def snapshot_for(bulletin: Bulletin, *, detail: bool = True) -> dict:
     """Compute the bulletin's figures now (what a draft shows and what issuing stores); ``detail``: with
     the lookup of the projects and receipts behind them."""
     try:
-        return compute.build_snapshot(
+        snapshot = compute.build_snapshot(
             period=bulletin.period,
             month=bulletin.month,
             as_of=bulletin.as_of,
@@ -175,6 +175,45 @@ def snapshot_for(bulletin: Bulletin, *, detail: bool = True) -> dict:
         raise ValidationError(
             _("Verified figures need the supervisors' verifications, which are not available yet.")
         ) from None
+    return apply_findings(snapshot, bulletin)
+
+
+def apply_findings(snapshot: dict, bulletin: Bulletin) -> dict:
+    """Put the bureau's findings on the candidates for accountability into the snapshot: ``flags
+    ["accountability"]`` lists the candidates found accountable (with the reason), the only ones the document
+    prints; ``undecided`` the candidates nobody has decided on yet."""
+    saved = bulletin.pk is not None  # a draft written by the command without being stored has no findings
+    findings = {f.unit_id: f for f in AccountabilityFinding.objects.filter(bulletin=bulletin)} if saved else {}
+    held, undecided = [], []
+    for unit in snapshot["lists"]["flags"].get("accountability_candidate", []):
+        finding = findings.get(unit["id"])
+        if finding is None:
+            undecided.append(unit)
+        else:
+            unit["finding"] = {"held": finding.held, "reason": finding.reason}
+            if finding.held:
+                held.append({**unit, "finding_reason": finding.reason})
+    snapshot["lists"]["flags"]["accountability"] = held
+    snapshot["lists"]["undecided"] = undecided
+    return snapshot
+
+
+@transaction.atomic
+def decide_accountability(*, user, bulletin: Bulletin, unit_id: int, held: bool, reason: str) -> AccountabilityFinding:
+    """Record (or change) the bureau's finding on one candidate for accountability of a draft bulletin."""
+    _check_bureau(user)
+    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    _check_draft(bulletin)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the finding.")})
+    finding = AccountabilityFinding.objects.filter(bulletin=bulletin, unit_id=unit_id).first()
+    if finding is None:
+        finding = AccountabilityFinding(bulletin=bulletin, unit_id=unit_id)
+    finding.held, finding.reason, finding.decided_by = held, reason, user
+    finding.full_clean(exclude=["bulletin", "unit", "decided_by"])
+    as_user(finding, user).save()
+    return finding
 
 
 @transaction.atomic
@@ -190,6 +229,12 @@ def issue(*, user, bulletin: Bulletin) -> Bulletin:
             % {"month": f"{bulletin.month:%Y-%m}"}
         )
     snapshot = snapshot_for(bulletin)
+    if snapshot["lists"]["undecided"]:
+        names = "、".join(unit["name"] for unit in snapshot["lists"]["undecided"])
+        raise ValidationError(
+            _("Decide first whether these candidates for accountability are held accountable: %(units)s.")
+            % {"units": names}
+        )
     bulletin.detail = snapshot.pop("lookup")
     bulletin.snapshot = snapshot
     bulletin.criticised_units = sorted(unit["id"] for unit in bulletin.snapshot["lists"]["flags"]["criticised"])

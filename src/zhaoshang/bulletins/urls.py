@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.bulletin_create, name="create"),
     path("<int:pk>/", views.bulletin_detail, name="detail"),
     path("<int:pk>/issue/", views.bulletin_issue, name="issue"),
+    path("<int:pk>/findings/<int:unit_id>/", views.bulletin_finding, name="finding"),
     path("<int:pk>/delete/", views.bulletin_delete, name="delete"),
     path("<int:pk>/docx/", views.bulletin_docx, name="docx"),
     path("<int:pk>/xlsx/", views.bulletin_xlsx, name="xlsx"),

@@ -71,6 +71,8 @@ def _document_context(bulletin: Bulletin, data: dict) -> dict:
         "overall_rows": show.overall_rows(data),
         "summary": show.summary_paragraph(data),
         "tables": show.category_tables(data),
+        "ranking_note": show.RANKING_NOTE,
+        "candidates": data["lists"]["flags"].get("accountability_candidate", []) if not bulletin.is_issued else [],
         "flag_paragraphs": show.flag_paragraphs(data),
         "stalled_paragraph": show.stalled_paragraph(data),
         "stalled_headers": show.STALLED_HEADERS,
@@ -111,6 +113,31 @@ def bulletin_detail(request, pk):
         context["errors"] = validation_messages(error)
         context["has_data"] = False
     return render(request, "bulletins/detail.html", context)
+
+
+@login_required
+@require_POST
+def bulletin_finding(request, pk, unit_id):
+    """The bureau's finding on one candidate for accountability (认定 / 不予认定, with the reason)."""
+    bulletin = get_restricted(Bulletin.objects, request.user, pk, "change")
+    held = request.POST.get("held")
+    if held not in ("1", "0"):
+        messages.error(request, _("Choose whether the unit is held accountable."))
+        return redirect(bulletin)
+    try:
+        services.decide_accountability(
+            user=request.user,
+            bulletin=bulletin,
+            unit_id=unit_id,
+            held=held == "1",
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        for message in validation_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Finding recorded."))
+    return redirect(f"{bulletin.get_absolute_url()}#accountability")
 
 
 @login_required

@@ -62,6 +62,11 @@ class Period(models.Model):
         blank=True,
         help_text=_("How many units at the bottom of each category are criticised; 3 where not set."),
     )
+    criticise_beyond_third = models.BooleanField(
+        _("criticise more than a third of a category"),
+        default=False,
+        help_text=_("Unless set, never more than a third of a category's units are criticised."),
+    )
     commend_top = models.JSONField(
         _("commended per category"),
         default=dict,

@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
+# A trial may use the published trial SECRET_KEY; anything else must set its own (settings.py refuses to start).
+run demo test test-sqlite test-postgres lint bench: export ZHAOSHANG_TRIAL = 1
+
 .PHONY: run test test-sqlite test-postgres install assets browser lint format messages bench demo clean
 
 $(BIN)/python:

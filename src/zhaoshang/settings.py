@@ -8,6 +8,7 @@ given as a file through the same name with ``_FILE`` appended (Docker/systemd cr
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -36,13 +37,28 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# A fixed trial key keeps sessions valid across restarts of a trial; production must set its own
-# (check --deploy rejects this one because it is prefixed "django-insecure-").
-SECRET_KEY = env("SECRET_KEY", "django-insecure-zhaoshang-trial-key-change-me-in-production-0123456789")
+# A trial (make run/demo/test, pytest) or DEBUG may use the fixed trial key, which keeps sessions valid across
+# restarts; anywhere else the app refuses to start without its own key (check --deploy also rejects this one
+# because it is prefixed "django-insecure-").
+TRIAL = env_bool("ZHAOSHANG_TRIAL", False)
+TRIAL_SECRET_KEY = "django-insecure-zhaoshang-trial-key-change-me-in-production-0123456789"
+SECRET_KEY = env("SECRET_KEY") or ""
+if not SECRET_KEY:
+    if not (DEBUG or TRIAL):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set SECRET_KEY (or SECRET_KEY_FILE) to 50+ random characters, "
+            "e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'; "
+            "for a trial on a laptop set ZHAOSHANG_TRIAL=1 instead."
+        )
+    SECRET_KEY = TRIAL_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # First, so that its createsuperuser (which refuses a blank password) replaces django.contrib.auth's.
+    "zhaoshang.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -56,6 +72,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "zhaoshang.core",
     "zhaoshang.organization",
     "zhaoshang.projects",
@@ -75,12 +94,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "zhaoshang.core.middleware.DateParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "zhaoshang.accounts.middleware.AccountGuardMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zhaoshang.urls"
@@ -126,6 +150,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:ledger"
 LOGOUT_REDIRECT_URL = "login"
 
+# Login throttling (django-axes): AXES_FAILURE_LIMIT failed logins for one user name from one address lock that
+# pair out for AXES_COOLOFF_MINUTES; failures older than that are forgotten. The backend skips requestless
+# authenticate() calls (the test client), which never come from a login form.
+AUTHENTICATION_BACKENDS = [
+    "zhaoshang.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5") or 5)
+AXES_COOLOFF_TIME = timedelta(minutes=float(env("AXES_COOLOFF_MINUTES", "15") or 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "zhaoshang.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+# Bureau, admin and supervisor accounts must enrol a TOTP device before using the system when this is on.
+ZHAOSHANG_REQUIRE_2FA = env_bool("ZHAOSHANG_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "Zhaoshang"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -164,7 +206,7 @@ ATTACHMENT_EXTENSIONS = env_list("ATTACHMENT_EXTENSIONS", "pdf,jpg,jpeg,png,gif,
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_AGE = int(float(env("ZHAOSHANG_SESSION_HOURS", "8") or 8) * 3600)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and "DATABASE_URL" in os.environ)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
@@ -229,13 +271,21 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = (env("SITE_URL", "") or "").rstrip("/")
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "zhaoshang.accounts.api.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "zhaoshang.core.api_schema.ErrorDocumentingAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Zhaoshang API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Zhaoshang API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("zhaoshang.accounts.urls")),
     path("projects/", include("zhaoshang.projects.urls")),
     path("org/", include("zhaoshang.organization.urls")),
     path("data/", include("zhaoshang.transfer.urls")),

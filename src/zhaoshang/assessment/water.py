@@ -17,6 +17,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from zhaoshang.core.xlsx import safe_row
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.models import Project, StageEvent
@@ -260,22 +261,25 @@ def water_workbook(units: list[WaterUnit], totals: dict, *, title: str, start: d
     book = Workbook()
     summary = book.active
     summary.title = "水分汇总"
-    summary.append([title, f"{start.isoformat()} 至 {until.isoformat()}"])
+    summary.append(safe_row(summary, [title, f"{start.isoformat()} 至 {until.isoformat()}"]))
     summary.append(SUMMARY_HEADERS)
     for w in units:
         summary.append(
-            [
-                w.unit.code,
-                w.unit.name,
-                w.reported_contract,
-                w.verified_contract,
-                w.water_contract,
-                w.unverified_contract,
-                w.reported_funds,
-                w.verified_funds,
-                w.water_funds,
-                w.unverified_funds,
-            ]
+            safe_row(
+                summary,
+                [
+                    w.unit.code,
+                    w.unit.name,
+                    w.reported_contract,
+                    w.verified_contract,
+                    w.water_contract,
+                    w.unverified_contract,
+                    w.reported_funds,
+                    w.verified_funds,
+                    w.water_funds,
+                    w.unverified_funds,
+                ],
+            )
         )
     summary.append(
         [
@@ -301,22 +305,25 @@ def water_workbook(units: list[WaterUnit], totals: dict, *, title: str, start: d
     for w in units:
         for r in w.rows:
             detail.append(
-                [
-                    w.unit.code,
-                    w.unit.name,
-                    KIND_LABEL[r.kind],
-                    r.project_code,
-                    r.project_name,
-                    r.share,
-                    r.reported_date,
-                    r.reported_amount,
-                    RESULT_LABEL[r.result],
-                    r.verified_date,
-                    r.verified_amount,
-                    r.reported_credit,
-                    r.verified_credit,
-                    r.difference,
-                ]
+                safe_row(
+                    detail,
+                    [
+                        w.unit.code,
+                        w.unit.name,
+                        KIND_LABEL[r.kind],
+                        r.project_code,
+                        r.project_name,
+                        r.share,
+                        r.reported_date,
+                        r.reported_amount,
+                        RESULT_LABEL[r.result],
+                        r.verified_date,
+                        r.verified_amount,
+                        r.reported_credit,
+                        r.verified_credit,
+                        r.difference,
+                    ],
+                )
             )
     for sheet, header_row in ((summary, 2), (detail, 1)):
         for cell in sheet[header_row]:

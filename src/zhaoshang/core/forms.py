@@ -1,4 +1,8 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import limits
 
 
 def date_input() -> forms.DateInput:
@@ -20,7 +24,51 @@ def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
     return form
 
 
+def _no_control(multiline: bool):
+    def validate(value):
+        if isinstance(value, str) and limits.has_control(value, multiline=multiline):
+            raise ValidationError(_("Control characters are not allowed."), code="control")
+
+    return validate
+
+
+def _bounded(maximum, negative: bool):
+    def validate(value):
+        reason = limits.amount_error(value, maximum=maximum, negative=negative)
+        if reason:
+            raise ValidationError(reason, code="bounds")
+
+    return validate
+
+
+def _in_date_range(value):
+    if value is not None and not limits.MIN_DATE <= value <= limits.MAX_DATE:
+        raise ValidationError(
+            _("The date %(value)s is outside %(min)s … %(max)s.")
+            % {"value": value, "min": limits.MIN_DATE, "max": limits.MAX_DATE},
+            code="bounds",
+        )
+
+
+def bound(form: forms.BaseForm) -> forms.BaseForm:
+    """The entry bounds of ``core.limits`` on every field of ``form`` (issue 11): a decimal is not negative and
+    not above its maximum (``limits.maximum_for`` its name; a field's own tighter ``max_value`` stays), a text
+    holds no control characters (a multi-line text may hold line breaks and tabs)."""
+    for name, field in form.fields.items():
+        if isinstance(field, forms.DecimalField):
+            maximum = limits.maximum_for(name)
+            if field.max_value is not None and field.max_value < maximum:
+                maximum = field.max_value
+            field.validators.append(_bounded(maximum, negative=name in limits.MAY_BE_NEGATIVE))
+        elif isinstance(field, forms.DateField):
+            field.validators.append(_in_date_range)
+        elif isinstance(field, forms.CharField):
+            field.validators.append(_no_control(isinstance(field.widget, forms.Textarea)))
+    return form
+
+
 class BootstrapForm:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bootstrap(self)
+        bound(self)

@@ -155,8 +155,8 @@ def reached_facts(
         "months_started": {},
     }
     cover = _cover([*windows.values(), *(s for s in (this_year, last_year) if s)])
-    if cover is None:
-        return result
+    if cover is None:  # every window empty (e.g. as of a day before the period): nothing reached, no durations
+        return {**result, "durations": _durations(result["durations"])}
     p, i = Project._meta.db_table, Investor._meta.db_table
 
     # The projects (in scope) that can count anywhere: any stage dated this period (the funnel reads every stage)
@@ -277,11 +277,15 @@ def reached_facts(
             result["dimensions"][section][key or ""] = {"count": int(count), "amount": money(amount)}
         elif key in keys:
             result[section][keys[key]] = {"count": int(count), "amount": money(amount)}
-    result["durations"] = {
-        stage: {"median": _median(rows), "projects": sum(n for _d, n in rows)}
-        for stage, rows in result["durations"].items()
-    }
+    result["durations"] = _durations(result["durations"])
     return result
+
+
+def _durations(rows_by_stage: dict[str, list[tuple[int, int]]]) -> dict[str, dict]:
+    """(days, projects) rows per stage → the median days and the number of projects that moved on."""
+    return {
+        stage: {"median": _median(rows), "projects": sum(n for _d, n in rows)} for stage, rows in rows_by_stage.items()
+    }
 
 
 def _month_keys(months: Sequence[dict]) -> dict[str, str]:

@@ -227,6 +227,7 @@ class _Planner:
         self.users = users
         self.today = today
         self.investors: list[Investor] = []
+        self.contacts: list[tuple[str, str]] = []
         self.investor_names: set[str] = set()
         self.investors_by_chain: dict[str, list[int]] = {}
         self.credit_units, self.credit_weights = self._credit_pool()
@@ -273,7 +274,9 @@ class _Planner:
         return self._add_investor(name, origin, link.chain)
 
     def _add_investor(self, name: str, origin: str, chain: str) -> int:
-        investor = Investor(name=name, origin=origin, contact_person=_person(self.rng), contact_phone=_phone(self.rng))
+        investor = Investor(name=name, origin=origin)
+        # The investor's people, given to each of its projects (contacts are a project's facts, decision 15).
+        self.contacts.append((_person(self.rng), _phone(self.rng)))
         self.investors.append(investor)
         self.investor_names.add(name)
         index = len(self.investors) - 1
@@ -424,6 +427,7 @@ class _Planner:
             work_team=work_team[:200],
             remarks=rng.choice(data.CHANNELS) if rng.random() < 0.45 else "",
         )
+        project.contact_person, project.contact_phone = self.contacts[investor_index]
         # Facts a period's recognition rules may exclude: public money, moves within the county.
         project.government_funded = link.kind == Kind.INFRASTRUCTURE and rng.random() < 0.6
         project.local_relocation = investor.origin == "本县" and link.kind == Kind.INDUSTRIAL and rng.random() < 0.3

@@ -74,6 +74,14 @@ def is_leader(user) -> bool:
     return not _superuser(user) and _role(user) == Role.LEADER
 
 
+_SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.BUREAU, Role.SUPERVISOR})
+
+
+def needs_second_factor(user) -> bool:
+    """Bureau staff, admins and supervisors: the roles ZHAOSHANG_REQUIRE_2FA makes enrol a TOTP device."""
+    return is_active(user) and (_superuser(user) or _role(user) in _SECOND_FACTOR_ROLES)
+
+
 def can_verify(user) -> bool:
     """Supervisors and admins select projects, verify them and review rectifications."""
     return is_active(user) and (_superuser(user) or _role(user) in _VERIFIERS)

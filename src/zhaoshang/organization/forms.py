@@ -35,6 +35,10 @@ class UserForm(BootstrapForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(active=True).order_by("code")
+        if self.instance.pk is None:
+            # A new account needs a password: a blank one would create an account nobody chose a password for.
+            self.fields["password"].required = True
+            self.fields["password"].help_text = ""
 
     def clean_password(self):
         password = self.cleaned_data.get("password")

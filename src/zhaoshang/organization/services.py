@@ -69,10 +69,12 @@ def save_user(*, user, account: User | None = None, data: dict, password: str | 
     for name in USER_FIELDS:
         if name in data:
             setattr(account, name, data[name])
+    if password is not None and password != "" and not password.strip():
+        raise ValidationError(_("A password is required."))
     if password:
         account.set_password(password)
     elif account.pk is None:
-        account.set_unusable_password()
+        raise ValidationError(_("A password is required."))
     account.is_staff = access.gets_admin_site(account)
     account.full_clean(exclude=["password"])
     account.save()

@@ -22,6 +22,14 @@ class Status(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
+class InvestorKind(models.TextChoices):
+    """客商类型: a company, a person (自然人), or another body (an association, a fund, a government agency)."""
+
+    ENTERPRISE = "enterprise", _("Enterprise")
+    INDIVIDUAL = "individual", _("Individual")
+    OTHER = "other", _("Other")
+
+
 class CapitalType(models.TextChoices):
     DOMESTIC = "domestic", _("Domestic")
     FOREIGN = "foreign", _("Foreign")

@@ -10,21 +10,28 @@ from zhaoshang.core.forms import BootstrapForm, date_input
 from zhaoshang.organization.models import Unit
 
 from .choices import AttachmentKind, Stage, Status
-from .models import Project
+from .models import Investor, Project
 from .services import credit_errors
 
 
 class ProjectForm(BootstrapForm, forms.ModelForm):
-    investor_name = forms.CharField(label=_("investor"), max_length=200, required=False)
+    investor_name = forms.CharField(
+        label=_("investor"),
+        max_length=200,
+        required=False,
+        help_text=_("An investor already in the register is used as registered; the bureau corrects the register."),
+    )
     investor_origin = forms.CharField(label=_("origin region or country"), max_length=100, required=False)
-    investor_contact = forms.CharField(label=_("contact person"), max_length=50, required=False)
-    investor_phone = forms.CharField(label=_("contact phone"), max_length=50, required=False)
+    # The project as loaded, signed (core.optimistic): a save over someone else's later change is refused.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Project
         fields = [
             "code",
             "name",
+            "contact_person",
+            "contact_phone",
             "capital_type",
             "currency",
             "exchange_rate",
@@ -55,8 +62,8 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
         "name",
         "investor_name",
         "investor_origin",
-        "investor_contact",
-        "investor_phone",
+        "contact_person",
+        "contact_phone",
         "capital_type",
         "currency",
         "exchange_rate",
@@ -71,12 +78,8 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
         self.fields["responsible_unit"].queryset = Unit.objects.filter(active=True).order_by("code")
         investor = self.instance.investor if self.instance.pk else None
         if investor:
-            self.initial.update(
-                investor_name=investor.name,
-                investor_origin=investor.origin,
-                investor_contact=investor.contact_person,
-                investor_phone=investor.contact_phone,
-            )
+            # Name and origin only: the register holds no contacts (those are this project's own fields).
+            self.initial.update(investor_name=investor.name, investor_origin=investor.origin)
         for name in ("planned_investment", "contract_amount", "registered_capital", "foreign_investment"):
             self.fields[name].widget.attrs.update(min="0", step="0.01")
 
@@ -152,6 +155,7 @@ class StatusForm(BootstrapForm, forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=Status.choices)
     reason = forms.CharField(label=_("reason"), max_length=500, required=False)
     date = forms.DateField(label=_("date"), widget=date_input(), required=False)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class ReceiptForm(EvidenceMixin):
@@ -165,6 +169,25 @@ class ReceiptForm(EvidenceMixin):
     field_order = ["date", "amount", "source", "voucher_no", "note", "evidence", "evidence_kind"]
 
 
+class ReceiptEditForm(BootstrapForm, forms.Form):
+    """Correct a recorded receipt (bureau or the project's responsible unit)."""
+
+    date = forms.DateField(label=_("date received"), widget=date_input())
+    amount = forms.DecimalField(
+        label=_("amount (10k yuan)"), max_digits=16, decimal_places=2, min_value=Decimal("0.01")
+    )
+    source = forms.CharField(label=_("source of funds"), max_length=200, required=False)
+    voucher_no = forms.CharField(label=_("voucher number"), max_length=100, required=False)
+    note = forms.CharField(label=_("note"), max_length=500, required=False)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 class AttachmentForm(BootstrapForm, forms.Form):
     file = forms.FileField(label=_("file"))
     kind = forms.ChoiceField(label=_("kind"), choices=AttachmentKind.choices, initial=AttachmentKind.OTHER)
+
+
+class InvestorForm(BootstrapForm, forms.ModelForm):
+    class Meta:
+        model = Investor
+        fields = ["name", "kind", "origin"]

@@ -15,7 +15,7 @@ from zhaoshang.core.fields import ClockDateTimeField
 from zhaoshang.core.permissions import RestrictedModel
 from zhaoshang.organization.models import Unit
 
-from .choices import AttachmentKind, CapitalType, Currency, Industry, Kind, Stage, Status
+from .choices import AttachmentKind, CapitalType, Currency, Industry, InvestorKind, Kind, Stage, Status
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 # Stage → the project's column holding the date of that stage's event.
@@ -29,12 +29,17 @@ DERIVED_COLUMNS = (*STAGE_COLUMNS, "last_report_on", "last_activity_on", "funds_
 
 
 class Investor(models.Model):
-    """客商: the company behind a project."""
+    """客商: the company (or person) behind projects, in one county-wide register (decision 15).
+
+    Every unit reads an investor's name, type and origin; only bureau staff change them
+    (``services.update_investor``). The people a unit deals with are that project's facts
+    (``Project.contact_person``/``contact_phone``), never shared with another unit's project."""
 
     name = models.CharField(_("company"), max_length=200, unique=True)
+    kind = models.CharField(
+        _("investor type"), max_length=12, choices=InvestorKind.choices, default=InvestorKind.ENTERPRISE
+    )
     origin = models.CharField(_("origin region or country"), max_length=100, blank=True)
-    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -57,6 +62,9 @@ class Project(RestrictedModel):
         on_delete=models.PROTECT,
         related_name="projects",
     )
+    # The investor's people this project's unit deals with: the project's own facts (decision 15).
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
     capital_type = models.CharField(
         _("domestic or foreign"), max_length=10, choices=CapitalType.choices, default=CapitalType.DOMESTIC
     )
@@ -175,6 +183,16 @@ class Project(RestrictedModel):
         responsible = Project.objects.filter(responsible_unit_id__in=unit_ids).order_by().values("pk")
         return models.Q(pk__in=credited.union(responsible))
 
+    @classmethod
+    def unit_write_q(cls, unit_ids):
+        """The projects a reporter of these units may change (decision 15): those their unit is responsible
+        for, and, when a project has no responsible unit, those credited to it. A co-credited unit of a project
+        with a responsible unit only reads it (and its receipts, stages, evidence)."""
+        credited = ProjectCredit.objects.filter(unit_id__in=unit_ids).order_by().values("project_id")
+        responsible = Project.objects.filter(responsible_unit_id__in=unit_ids).order_by().values("pk")
+        unowned = Project.objects.filter(responsible_unit__isnull=True, pk__in=credited).order_by().values("pk")
+        return models.Q(pk__in=responsible.union(unowned))
+
 
 class ProjectChild(RestrictedModel):
     """A row that belongs to a project and is visible exactly when its project is."""
@@ -185,6 +203,11 @@ class ProjectChild(RestrictedModel):
     @classmethod
     def unit_scope_q(cls, unit_ids):
         return models.Q(project__in=Project.objects.filter(Project.unit_scope_q(unit_ids)).values("pk"))
+
+    @classmethod
+    def unit_write_q(cls, unit_ids):
+        # A project's rows follow the project: changed by whoever may change the project.
+        return models.Q(project__in=Project.objects.filter(Project.unit_write_q(unit_ids)).values("pk"))
 
 
 class ProjectCredit(ProjectChild):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Sum
 
+from zhaoshang.core import limits
 from zhaoshang.core.history import entries_for
 
 from .models import DERIVED_COLUMNS, Attachment, FundsReceipt, Project, ProjectCredit, StageEvent
@@ -48,9 +49,9 @@ def ledger_totals(queryset) -> dict:
     """Count and sums over the whole filtered set (not just the page)."""
     totals = queryset.order_by().aggregate(
         count=Count("pk"),
-        planned=Sum("planned_investment"),
-        contract=Sum("contract_amount"),
-        funds=Sum("funds_total"),
+        planned=limits.money_sum("planned_investment"),
+        contract=limits.money_sum("contract_amount"),
+        funds=limits.money_sum("funds_total"),
     )
     for key in ("planned", "contract", "funds"):
         totals[key] = totals[key] or Decimal("0")

@@ -17,7 +17,7 @@ from django.db.models import DecimalField, Max, OuterRef, Q, Subquery, Sum, Valu
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from zhaoshang.core import clock, revision
+from zhaoshang.core import clock, limits, optimistic, revision
 from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
@@ -43,6 +43,8 @@ BATCH = 500  # projects per statement in set-based writes
 PROJECT_FIELDS = (
     "code",
     "name",
+    "contact_person",
+    "contact_phone",
     "capital_type",
     "currency",
     "exchange_rate",
@@ -66,6 +68,42 @@ PROJECT_FIELDS = (
     "work_team",
     "remarks",
 )
+
+
+# --- versions for optimistic concurrency (core.optimistic, decision 15) ---------------------------------
+
+STATUS_FIELDS = ("status", "status_reason", "status_date")
+RECEIPT_FIELDS = ("date", "amount", "source", "voucher_no", "note")
+
+
+def _credits_text(pairs) -> str:
+    return (
+        "、".join(f"{unit.code} {optimistic.display(ProjectCredit, 'share', share)}%" for unit, share in pairs) or "—"
+    )
+
+
+def project_state(project: Project) -> dict[str, str]:
+    """What a project edit form shows, as shown: its fields, investor and credits."""
+    values = optimistic.state(project, (*PROJECT_FIELDS, "investor"))
+    credits = ProjectCredit.objects.filter(project=project).select_related("unit").order_by("unit__code")
+    values["credits"] = _credits_text([(c.unit, c.share) for c in credits])
+    return values
+
+
+def project_version(project: Project) -> str:
+    return optimistic.sign(project_state(project))
+
+
+def status_version(project: Project) -> str:
+    return optimistic.sign(optimistic.state(project, STATUS_FIELDS))
+
+
+def receipt_version(receipt: FundsReceipt) -> str:
+    return optimistic.sign(optimistic.state(receipt, RECEIPT_FIELDS))
+
+
+def _shown(model, data: dict) -> dict[str, str]:
+    return {name: optimistic.display(model, name, value) for name, value in data.items()}
 
 
 # --- validation shared by forms, services and the importer -------------------------------------
@@ -125,8 +163,13 @@ def may_add_projects(user) -> bool:
     )
 
 
-def _check_can_change(user, project: Project) -> None:
-    if not Project.objects.restrict(user, "change").filter(pk=project.pk).exists():
+def _check_can_change(user, project: Project, *, reported: bool = False) -> None:
+    """The user may change the project (``Project.unit_write_q``). ``reported``: the write comes from a
+    progress report the caller (scheduling) already let this user fill, which may be a co-credited unit's
+    (the largest share reports, decision 15): the report's stage and evidence then need only that the user
+    sees the project."""
+    action = "view" if reported else "change"
+    if not Project.objects.restrict(user, action).filter(pk=project.pk).exists():
         raise PermissionDenied
 
 
@@ -141,23 +184,54 @@ def _check_reporter_keeps_access(user, credits, responsible_unit) -> None:
         raise ValidationError(_("Your unit must be credited on the project or responsible for it."))
 
 
+def _check_may_change_credits(user, project: Project, credits, responsible_unit) -> None:
+    """Only bureau staff, or a reporter of the project's responsible unit, change its credits or its
+    responsible unit (decision 15). Without a responsible unit a reporter whose units hold every credit may."""
+    if access.edits_everything(user):
+        return
+    own = access.unit_ids(user)
+    if project.responsible_unit_id is not None:
+        if project.responsible_unit_id in own:
+            return
+    elif all(credit.unit_id in own for credit in project.credits.all()):
+        return
+    existing = {c.unit_id: c.share for c in project.credits.all()}
+    wanted = {unit.pk: share for unit, share in credits} if credits is not None else existing
+    responsible_id = getattr(responsible_unit, "pk", None)
+    if wanted != existing or responsible_id != project.responsible_unit_id:
+        raise ValidationError(
+            _("Only the responsible unit or the bureau may change the credited units, shares or the responsible unit.")
+        )
+
+
 # --- projects -----------------------------------------------------------------------------------
 
 
-def get_or_create_investor(*, name: str, origin: str = "", contact_person: str = "", contact_phone: str = ""):
+def get_or_create_investor(*, name: str, origin: str = "") -> Investor | None:
+    """The register's investor of this name, created (with this origin) when new. An existing investor is
+    never changed here: a reporter naming another unit's investor reuses it as registered; the bureau alone
+    corrects the register (``update_investor``, decision 15)."""
     name = name.strip()
     if not name:
         return None
-    investor, created = Investor.objects.get_or_create(
-        name=name, defaults={"origin": origin, "contact_person": contact_person, "contact_phone": contact_phone}
-    )
-    changed = False
-    for attr, value in (("origin", origin), ("contact_person", contact_person), ("contact_phone", contact_phone)):
-        if value and getattr(investor, attr) != value:
-            setattr(investor, attr, value)
-            changed = True
-    if changed and not created:
-        investor.save()
+    investor, _created = Investor.objects.get_or_create(name=name, defaults={"origin": origin.strip()})
+    return investor
+
+
+INVESTOR_FIELDS = ("name", "kind", "origin")
+
+
+@transaction.atomic
+def update_investor(*, user, investor: Investor, data: dict) -> Investor:
+    """Correct an investor in the county-wide register: bureau staff and admins only; history names the user."""
+    if not (access.is_active(user) and access.edits_everything(user)):
+        raise PermissionDenied
+    investor = Investor.objects.select_for_update().get(pk=investor.pk)
+    for name in INVESTOR_FIELDS:
+        if name in data:
+            setattr(investor, name, data[name].strip() if isinstance(data[name], str) else data[name])
+    investor.full_clean()
+    as_user(investor, user).save()
     return investor
 
 
@@ -205,8 +279,20 @@ def update_project(
     data: dict,
     credits: list[tuple[Unit, Decimal]] | None = None,
     investor: Investor | None = None,
+    version: str | None = None,
 ) -> Project:
+    """``version``: the edit form's snapshot (``project_version``); a stale one refuses the save."""
     _check_can_change(user, project)
+    if version is not None:
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        yours = _shown(Project, {k: v for k, v in data.items() if k in PROJECT_FIELDS})
+        yours["investor"] = optimistic.display(Project, "investor", investor or locked.investor)
+        if credits is not None:
+            yours["credits"] = _credits_text(sorted(credits, key=lambda pair: pair[0].code))
+        optimistic.check(
+            version, project_state(locked), yours, model=Project, labels={"credits": str(_("credited units"))}
+        )
+    _check_may_change_credits(user, project, credits, data.get("responsible_unit", project.responsible_unit))
     if credits is not None:
         errors = credit_errors(credits)
         if errors:
@@ -232,6 +318,9 @@ def update_project(
 def delete_project(*, user, project: Project) -> None:
     if not Project.objects.restrict(user, "delete").filter(pk=project.pk).exists():
         raise PermissionDenied
+    if project.receipts.exists() and not access.edits_everything(user):
+        # Funds in place are the county's figures: only the bureau deletes a project that has any.
+        raise PermissionDenied(_("Only the bureau may delete a project with funds receipts."))
     for child in [
         *project.attachments.all(),
         *project.receipts.all(),
@@ -289,10 +378,18 @@ def refresh_stage(project: Project) -> None:
 
 @transaction.atomic
 def record_stage(
-    *, user, project: Project, stage: str, date: dt.date, amount: Decimal | None = None, note: str = ""
+    *,
+    user,
+    project: Project,
+    stage: str,
+    date: dt.date,
+    amount: Decimal | None = None,
+    note: str = "",
+    reported: bool = False,
 ) -> StageEvent:
-    """Record (or correct) the date the project reached ``stage``. Signing carries the contract amount."""
-    _check_can_change(user, project)
+    """Record (or correct) the date the project reached ``stage``. Signing carries the contract amount.
+    ``reported``: from a progress report the caller let the user fill (``_check_can_change``)."""
+    _check_can_change(user, project, reported=reported)
     caller_copy = project
     project = Project.objects.select_for_update().get(pk=project.pk)
     if stage not in STAGE_ORDER:
@@ -386,9 +483,16 @@ def delete_stage_event(*, user, event: StageEvent) -> None:
 
 
 @transaction.atomic
-def set_status(*, user, project: Project, status: str, reason: str = "", date: dt.date | None = None) -> Project:
-    """Mark a project stalled or dropped (with a reason), or active again."""
+def set_status(
+    *, user, project: Project, status: str, reason: str = "", date: dt.date | None = None, version: str | None = None
+) -> Project:
+    """Mark a project stalled or dropped (with a reason), or active again. ``version``: the status form's
+    snapshot (``status_version``); a stale one refuses the change."""
     _check_can_change(user, project)
+    if version is not None:
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        yours = _shown(Project, {"status": status, "status_reason": reason.strip(), "status_date": date})
+        optimistic.check(version, optimistic.state(locked, STATUS_FIELDS), yours, model=Project)
     if status not in Status.values:
         raise ValidationError(_("Unknown status %(status)s.") % {"status": status})
     if status != Status.ACTIVE and not reason.strip():
@@ -405,7 +509,9 @@ def set_status(*, user, project: Project, status: str, reason: str = "", date: d
 
 def refresh_funds_total(project: Project) -> None:
     """Set the project's funds_total (in the database and on this instance) to the sum of its receipts."""
-    project.funds_total = project.receipts.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    # Summed in 30 digits and kept inside the column: receipts are bounded on entry (core.limits), so only
+    # values stored past the forms can exceed it, and they must not make the receipt impossible to delete.
+    project.funds_total = limits.clamp(project.receipts.aggregate(total=limits.money_sum("amount"))["total"])
     Project.objects.filter(pk=project.pk).update(funds_total=project.funds_total)
     revision.touch("projects")  # not in the history
 
@@ -468,8 +574,13 @@ def add_receipt(
 
 
 @transaction.atomic
-def update_receipt(*, user, receipt: FundsReceipt, **data) -> FundsReceipt:
+def update_receipt(*, user, receipt: FundsReceipt, version: str | None = None, **data) -> FundsReceipt:
+    """Correct a receipt. ``version``: the edit form's snapshot (``receipt_version``); stale refuses."""
     _check_can_change(user, receipt.project)
+    if version is not None:
+        locked = FundsReceipt.objects.select_for_update().get(pk=receipt.pk)
+        yours = _shown(FundsReceipt, {k: v for k, v in data.items() if k in RECEIPT_FIELDS})
+        optimistic.check(version, optimistic.state(locked, RECEIPT_FIELDS), yours, model=FundsReceipt)
     for name in ("date", "amount", "source", "voucher_no", "note"):
         if name in data:
             setattr(receipt, name, data[name])
@@ -519,8 +630,9 @@ def add_attachment(
     kind: str = "other",
     stage_event: StageEvent | None = None,
     receipt: FundsReceipt | None = None,
+    reported: bool = False,
 ) -> Attachment:
-    _check_can_change(user, project)
+    _check_can_change(user, project, reported=reported)
     errors = attachment_errors(name=uploaded.name, size=uploaded.size)
     if stage_event is not None and stage_event.project_id != project.pk:
         errors.append(_("The stage event belongs to another project."))

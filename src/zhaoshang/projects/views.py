@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from zhaoshang.core import clock
+from zhaoshang.core import clock, optimistic
 from zhaoshang.core.history import entries_for
-from zhaoshang.core.views import add_form_errors, get_restricted
+from zhaoshang.core.views import add_form_errors, flash_form_errors, get_restricted
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.organization.selectors import subtree_ids
@@ -24,8 +24,17 @@ from zhaoshang.organization.selectors import subtree_ids
 from . import selectors, services
 from .choices import STAGE_ORDER, Stage
 from .filtersets import LedgerFilterSet
-from .forms import AttachmentForm, CreditFormSet, ProjectForm, ReceiptForm, StageForm, StatusForm
-from .models import Attachment, FundsReceipt, Project, StageEvent
+from .forms import (
+    AttachmentForm,
+    CreditFormSet,
+    InvestorForm,
+    ProjectForm,
+    ReceiptEditForm,
+    ReceiptForm,
+    StageForm,
+    StatusForm,
+)
+from .models import Attachment, FundsReceipt, Investor, Project, StageEvent
 from .tables import LedgerTable
 
 PAGE_SIZE = 50
@@ -80,8 +89,6 @@ def _investor(form):
     return services.get_or_create_investor(
         name=data.get("investor_name") or "",
         origin=data.get("investor_origin") or "",
-        contact_person=data.get("investor_contact") or "",
-        contact_phone=data.get("investor_phone") or "",
     )
 
 
@@ -95,6 +102,8 @@ def _project_form(request, project: Project | None):
     else:
         initial_credits = [{"unit": c.unit, "share": c.share} for c in project.credits.all()]
     form = ProjectForm(request.POST or None, instance=project)
+    if project is not None and request.method != "POST":
+        form.initial["version"] = services.project_version(project)
     credits = CreditFormSet(request.POST or None, prefix="credit", initial=initial_credits)
     if request.method == "POST" and form.is_valid() and credits.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -108,10 +117,22 @@ def _project_form(request, project: Project | None):
                     messages.success(request, _("Project %(code)s created.") % {"code": project.code})
                 else:
                     services.update_project(
-                        user=request.user, project=project, data=data, credits=credits.credits(), investor=investor
+                        user=request.user,
+                        project=project,
+                        data=data,
+                        credits=credits.credits(),
+                        investor=investor,
+                        version=optimistic.posted_version(request),
                     )
                     messages.success(request, _("Project %(code)s saved.") % {"code": project.code})
             return redirect(project)
+        except optimistic.StaleEdit as error:
+            form.add_error(None, error.messages)
+            # The form keeps the user's values and now carries the record as saved: saving again, having read
+            # the differences, is a deliberate overwrite.
+            project.refresh_from_db()
+            form.data = form.data.copy()
+            form.data["version"] = services.project_version(project)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.message_dict.items():
@@ -148,11 +169,18 @@ def project_detail(request, pk):
         {
             "project": project,
             "can_change": can_change,
+            # A project with funds receipts is deleted by the bureau only (decision 15).
+            "can_delete": can_change and (access.edits_everything(request.user) or not project.receipts.exists()),
             "history": selectors.project_history(project),
             # Four forms on one page: each has its own id prefix so that labels point at their own inputs.
             "stage_form": StageForm(initial={"date": clock.today(), "stage": next_stage(project)}, auto_id="stage_%s"),
             "status_form": StatusForm(
-                initial={"status": project.status, "reason": project.status_reason}, auto_id="status_%s"
+                initial={
+                    "status": project.status,
+                    "reason": project.status_reason,
+                    "version": services.status_version(project),
+                },
+                auto_id="status_%s",
             ),
             "receipt_form": ReceiptForm(
                 initial={"date": clock.today(), "evidence_kind": "receipt"}, auto_id="receipt_%s"
@@ -241,11 +269,14 @@ def status_set(request, pk):
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data.get("reason") or "",
                 date=form.cleaned_data.get("date"),
+                version=optimistic.posted_version(request),
             )
             messages.success(request, _("Status saved."))
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
+    else:
+        flash_form_errors(request, form)  # an unknown status or an over-long reason: said, not dropped
     return redirect(project)
 
 
@@ -267,6 +298,33 @@ def receipt_add(request, pk):
             note=data.get("note") or "",
         ),
     )
+
+
+@login_required
+def receipt_edit(request, pk):
+    """Correct a receipt: whoever may change its project (bureau, the responsible unit)."""
+    receipt = get_restricted(FundsReceipt.objects.select_related("project"), request.user, pk, "change")
+    initial = {name: getattr(receipt, name) for name in services.RECEIPT_FIELDS}
+    initial["version"] = services.receipt_version(receipt)
+    form = ReceiptEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.RECEIPT_FIELDS}
+        for name in ("source", "voucher_no", "note"):
+            data[name] = data[name] or ""
+        try:
+            services.update_receipt(
+                user=request.user, receipt=receipt, version=optimistic.posted_version(request), **data
+            )
+            messages.success(request, _("Funds receipt saved."))
+            return redirect(receipt.project)
+        except optimistic.StaleEdit as error:
+            form.add_error(None, error.messages)
+            receipt.refresh_from_db()
+            form.data = form.data.copy()
+            form.data["version"] = services.receipt_version(receipt)
+        except ValidationError as error:
+            add_form_errors(form, error)
+    return render(request, "projects/receipt_form.html", {"form": form, "receipt": receipt})
 
 
 @login_required
@@ -344,3 +402,44 @@ def unit_detail(request, pk):
             "can_manage": access.edits_everything(request.user),
         },
     )
+
+
+# --- the investor register (decision 15) -----------------------------------------------------------------
+
+
+@login_required
+def investor_list(request):
+    """The county-wide investor register: names, types and origins, read by every role; bureau staff edit."""
+    query = (request.GET.get("q") or "").strip()
+    investors = Investor.objects.order_by("name")
+    if query:
+        investors = investors.filter(name__icontains=query)
+    page = Paginator(investors, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/investor_list.html",
+        {"page": page, "query": query, "can_edit": access.edits_everything(request.user)},
+    )
+
+
+@login_required
+def investor_edit(request, pk):
+    if not access.edits_everything(request.user):
+        raise PermissionDenied
+    try:
+        investor = Investor.objects.get(pk=pk)
+    except Investor.DoesNotExist:
+        raise Http404 from None
+    form = InvestorForm(request.POST or None, instance=investor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_investor(
+                user=request.user, investor=investor, data={name: form.cleaned_data[name] for name in form.Meta.fields}
+            )
+            messages.success(request, _("Investor %(name)s saved.") % {"name": form.cleaned_data["name"]})
+            return redirect("projects:investors")
+        except ValidationError as error:
+            add_form_errors(form, error)
+        investor.refresh_from_db()
+    history = entries_for(list(Investor.history.filter(id=investor.pk).select_related("history_user")))
+    return render(request, "projects/investor_form.html", {"form": form, "investor": investor, "history": history})

@@ -73,6 +73,7 @@ class MoveRoundForm(BootstrapForm, forms.Form):
 
 
 class ReportForm(BootstrapForm, forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False)  # core.optimistic
     progress = forms.CharField(
         label=_("progress since the last round"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

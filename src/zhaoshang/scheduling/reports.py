@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from zhaoshang.core import clock
+from zhaoshang.core import clock, optimistic
 from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
 from zhaoshang.projects import services as project_services
@@ -79,13 +79,36 @@ def submission_errors(report: ProgressReport) -> list[str]:
     return errors
 
 
+VERSION_FIELDS = (*REPORT_FIELDS, "status")
+
+
+def report_version(report: ProgressReport) -> str:
+    """The report as a form shows it, signed (``core.optimistic``)."""
+    return optimistic.sign(optimistic.state(report, VERSION_FIELDS))
+
+
 @transaction.atomic
 def save_report(
-    *, user, report: ProgressReport, data: dict, evidence=None, evidence_kind: str = "other"
+    *,
+    user,
+    report: ProgressReport,
+    data: dict,
+    evidence=None,
+    evidence_kind: str = "other",
+    version: str | None = None,
 ) -> ProgressReport:
     """Save what the reporter filled, without submitting. An evidence file is attached to the project now
-    and to the stage event when the report is submitted."""
+    and to the stage event when the report is submitted. ``version``: the form's snapshot
+    (``report_version``); a save over someone else's later save or a status change is refused."""
     _check_may_fill(user, report)
+    if version is not None:
+        locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
+        yours = {
+            name: optimistic.display(ProgressReport, name, (value or "").strip() if name in TEXT_FIELDS else value)
+            for name, value in data.items()
+            if name in REPORT_FIELDS
+        }
+        optimistic.check(version, optimistic.state(locked, VERSION_FIELDS), yours, model=ProgressReport)
     errors = field_errors(data)
     if errors:
         raise ValidationError(errors)
@@ -97,7 +120,7 @@ def save_report(
             setattr(report, name, value)
     if evidence is not None:
         report.evidence = project_services.add_attachment(
-            user=user, project=report.project, uploaded=evidence, kind=evidence_kind or "other"
+            user=user, project=report.project, uploaded=evidence, kind=evidence_kind or "other", reported=True
         )
     as_user(report, user).save()
     return report
@@ -118,6 +141,7 @@ def _apply(user, report: ProgressReport, today: dt.date) -> None:
             date=report.stage_date,
             amount=amount,
             note=_("Reported on scheduling day %(date)s") % {"date": report.due_date.isoformat()},
+            reported=True,
         )
         if report.evidence is not None and report.evidence.stage_event_id is None:
             report.evidence.stage_event = event

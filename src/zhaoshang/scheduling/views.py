@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhaoshang.core import clock
+from zhaoshang.core import clock, optimistic
 from zhaoshang.core.views import add_form_errors, flash_errors, get_restricted
 from zhaoshang.notifications.services import notify_units
 from zhaoshang.organization import access
@@ -276,7 +276,9 @@ def round_submit_all(request, pk):
 
 
 def _report_initial(report: ProgressReport) -> dict:
-    return {name: getattr(report, name) for name in ReportForm.DATA_FIELDS}
+    initial = {name: getattr(report, name) for name in ReportForm.DATA_FIELDS}
+    initial["version"] = report_services.report_version(report)
+    return initial
 
 
 @login_required
@@ -321,7 +323,15 @@ def _save_and_maybe_submit(request, report: ProgressReport, form: ReportForm) ->
             data=form.report_data(),
             evidence=form.cleaned_data.get("evidence"),
             evidence_kind=form.cleaned_data.get("evidence_kind") or "other",
+            version=optimistic.posted_version(request),
         )
+    except optimistic.StaleEdit as error:
+        add_form_errors(form, error)
+        # The form keeps what this user typed and now carries the report as saved: saving again overwrites.
+        report.refresh_from_db()
+        form.data = form.data.copy()
+        form.data[optimistic.FIELD] = report_services.report_version(report)
+        return False
     except ValidationError as error:
         add_form_errors(form, error)
         return False

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core import clock
-from zhaoshang.core.forms import BootstrapForm, date_input
+from zhaoshang.core.forms import BootstrapForm, bound, date_input
 from zhaoshang.organization.models import Unit
 
 from .choices import Method, RectificationStatus, Result
@@ -76,6 +76,11 @@ class VerifyForm(forms.Form):
     date = forms.DateField(label=_("corrected date"), required=False, widget=date_input())
     comment = forms.CharField(label=_("comment"), required=False, max_length=2000)
     deadline = forms.DateField(label=_("deadline"), required=False, widget=date_input())
+    version = forms.CharField(widget=forms.HiddenInput, required=False)  # core.optimistic
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound(self)
 
 
 class ExplanationForm(BootstrapForm, forms.Form):

@@ -14,10 +14,11 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from zhaoshang.core import clock
+from zhaoshang.core import clock, optimistic
 from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
@@ -245,6 +246,31 @@ def _open_rectification(*, user, batch, subject, verification, deadline) -> Rect
     return item
 
 
+def subject_state(subject, reported_amount: Decimal | None, latest: Verification | None) -> dict[str, str]:
+    """What a supervisor saw of a stage event or receipt when the batch page was loaded: its date and amount
+    in the ledger and its latest verification (``optimistic``: a verify after either changed is refused)."""
+    shown = "—"
+    if latest is not None:
+        at = timezone.localtime(latest.verified_at)
+        shown = f"{latest.get_result_display()} {latest.verified_by or ''} {at:%Y-%m-%d %H:%M:%S}"
+    return {
+        "date": optimistic.display(StageEvent, "date", subject.date),
+        "amount": optimistic.display(FundsReceipt, "amount", reported_amount),
+        "verification": shown,
+    }
+
+
+def subject_version(subject, reported_amount: Decimal | None, latest: Verification | None) -> str:
+    return optimistic.sign(subject_state(subject, reported_amount, latest))
+
+
+def _latest_verification(subject) -> Verification | None:
+    field = "stage_event" if isinstance(subject, StageEvent) else "receipt"
+    return (
+        Verification.objects.filter(**{field: subject}).select_related("verified_by").order_by("-verified_at", "-id")
+    ).first()
+
+
 @transaction.atomic
 def verify(
     *,
@@ -257,17 +283,38 @@ def verify(
     date: dt.date | None = None,
     comment: str = "",
     deadline: dt.date | None = None,
+    version: str | None = None,
 ) -> Verification:
-    """Record the result of checking one stage event or receipt against its evidence.
+    """Record the result of checking one stage event or receipt against its evidence. ``version``: the batch
+    page's snapshot of the record (``subject_version``); refused if it was changed or verified since.
 
     Rejections and adjustments open a rectification item for the project's reporting unit, due in 30
     days unless ``deadline`` says otherwise."""
     _check_supervisor(user)
     if (stage_event is None) == (receipt is None):
         raise ValidationError(_("Verify either a stage event or a funds receipt."))
+    if version is not None:
+        # Lock the record first (verifications of it queue here), then read it and compare with the page.
+        type(stage_event or receipt).objects.select_for_update().filter(pk=(stage_event or receipt).pk).exists()
     # Read the record and its project afresh: the figures copied are the ones in the ledger now.
     subject = type(stage_event or receipt).objects.select_related("project").get(pk=(stage_event or receipt).pk)
     stage_event, receipt = (subject, None) if stage_event is not None else (None, subject)
+    if version is not None:
+        amount_now = (
+            subject.amount
+            if receipt is not None
+            else (subject.project.contract_amount if subject.stage == Stage.SIGNED else None)
+        )
+        optimistic.check(
+            version,
+            subject_state(subject, amount_now, _latest_verification(subject)),
+            model=Verification,
+            labels={
+                "date": str(_("date")),
+                "amount": str(_("amount (10k yuan)")),
+                "verification": str(_("verification")),
+            },
+        )
     errors = []
     if batch.status != BatchStatus.OPEN:
         errors.append(_("The batch is closed."))

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhaoshang.core import clock
+from zhaoshang.core import clock, optimistic
 from zhaoshang.core.views import add_form_errors, flash_errors, flash_form_errors, get_restricted
 from zhaoshang.organization import access
 from zhaoshang.projects.models import FundsReceipt, StageEvent
@@ -92,6 +92,9 @@ def batch_detail(request, pk):
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     items = selectors.batch_projects(batch, page.object_list)
     selectors.attach_rectifications(row for item in items for row in item.rows)
+    for item in items:
+        for row in item.rows:
+            row.version = services.subject_version(row.subject, row.reported_amount, row.latest)
     can_verify = batch.status == BatchStatus.OPEN and access.can_verify(request.user)
     return render(
         request,
@@ -133,6 +136,7 @@ def verify(request, pk):
                 date=data.get("date"),
                 comment=data.get("comment") or "",
                 deadline=data.get("deadline"),
+                version=optimistic.posted_version(request),
             )
             messages.success(request, _("Verification saved."))
         except ValidationError as error:

@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
+from zhaoshang.core.xlsx import safe_row
+
 from .parsing import display
 
 ERROR_SHEET = "错误"
@@ -62,7 +64,7 @@ def error_workbook_bytes(errors) -> bytes:
         header.append(cell)
     sheet.append(header)
     for error in errors:
-        sheet.append(error.as_row() if isinstance(error, RowError) else list(error))
+        sheet.append(safe_row(sheet, error.as_row() if isinstance(error, RowError) else list(error)))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -14,6 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from zhaoshang.core.xlsx import text_cell
 from zhaoshang.organization.choices import TIER_XLSX
 from zhaoshang.projects.choices import CAPITAL_XLSX, INDUSTRY_NAME, KIND_XLSX, STAGE_XLSX, STATUS_XLSX
 from zhaoshang.projects.models import FundsReceipt, Project
@@ -60,6 +61,8 @@ def _cells(sheet, columns, values) -> list:
             cell = WriteOnlyCell(sheet, value=value)
             cell.number_format = MONEY_FORMAT if column.money else DATE_FORMAT
             row.append(cell)
+        elif isinstance(value, str):
+            row.append(text_cell(sheet, value))
         else:
             row.append(value)
     return row

@@ -13,6 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from zhaoshang.core import limits
+
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 DATE_TEXT = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})$")
@@ -46,6 +48,8 @@ def text(value, *, max_length: int | None = None) -> str:
     """A text cell; numbers typed into it (codes, voucher numbers) are read as they display."""
     if value.__class__ is str:  # the common case first: this runs for most cells of a file
         result = value.strip()
+        if limits.has_control(result):
+            result = limits.strip_control(result).strip()  # issue 11: stripped on import, refused by forms
         if max_length is not None and len(result) > max_length:
             raise CellError(_("Too long: at most %(max)s characters.") % {"max": max_length})
         return result
@@ -58,14 +62,17 @@ def text(value, *, max_length: int | None = None) -> str:
     elif isinstance(value, float) and value.is_integer():
         result = str(int(value))
     else:
-        result = str(value).strip()
+        result = limits.strip_control(str(value)).strip()
     if max_length is not None and len(result) > max_length:
         raise CellError(_("Too long: at most %(max)s characters.") % {"max": max_length})
     return result
 
 
-def amount(value, *, max_digits: int = 16, positive: bool = False) -> Decimal | None:
-    """A non-negative amount (or a strictly positive one), or None for an empty cell."""
+def amount(
+    value, *, max_digits: int = 16, positive: bool = False, maximum: Decimal | None = limits.MAX_AMOUNT
+) -> Decimal | None:
+    """A non-negative amount (or a strictly positive one) not above ``maximum`` (core.limits), or None for an
+    empty cell."""
     if is_blank(value):
         return None
     if isinstance(value, bool) or isinstance(value, dt.date):
@@ -84,6 +91,8 @@ def amount(value, *, max_digits: int = 16, positive: bool = False) -> Decimal | 
         raise CellError(_("The amount must be greater than zero."))
     if number >= Decimal(10) ** (max_digits - 2):
         raise CellError(_("The amount is too large."))
+    if maximum is not None and number > maximum:
+        raise CellError(_("The amount exceeds the maximum of %(max)s.") % {"max": f"{maximum:,}"})
     return number
 
 
@@ -105,6 +114,11 @@ def date(value, *, today: dt.date | None = None) -> dt.date | None:
             raise CellError(_("Not a valid date: use an Excel date or YYYY-MM-DD.")) from None
     else:
         raise CellError(_("Not a valid date: use an Excel date or YYYY-MM-DD."))
+    if not limits.MIN_DATE <= result <= limits.MAX_DATE:
+        raise CellError(
+            _("The date %(value)s is outside %(min)s … %(max)s.")
+            % {"value": result, "min": limits.MIN_DATE, "max": limits.MAX_DATE}
+        )
     if today is not None and result > today:
         raise CellError(_("The date %(date)s is in the future.") % {"date": result.isoformat()})
     return result

@@ -16,6 +16,7 @@ from functools import partial
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from zhaoshang.core import limits
 from zhaoshang.organization.choices import CATEGORY_XLSX, TIER_XLSX
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import (
@@ -229,7 +230,7 @@ def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
             (c.P_PLANNED, amount, False),
             (c.P_CONTRACT, amount, False),
             (c.P_REGISTERED, amount, False),
-            (c.P_LAND, partial(parsing.amount, max_digits=12), False),
+            (c.P_LAND, partial(parsing.amount, max_digits=12, maximum=limits.MAX_LAND_AREA), False),
             (c.P_CREDITS, parsing.shares, True),
             (c.P_STAGE, partial(parsing.choice, mapping=CURRENT_STAGE_MAP), False),
             *((header, date, False) for header in c.STAGE_DATE_HEADERS.values()),

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from zhaoshang.core.xlsx import safe_row
 from zhaoshang.projects.choices import INDUSTRY_XLSX
 
 from . import columns as c
@@ -107,7 +108,7 @@ def _notes_sheet(workbook: Workbook, units) -> None:
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for unit in units:
-            sheet.append([unit.code, unit.name, unit.parent.code if unit.parent_id else ""])
+            sheet.append(safe_row(sheet, [unit.code, unit.name, unit.parent.code if unit.parent_id else ""]))
 
 
 def build_template(units=None) -> bytes:

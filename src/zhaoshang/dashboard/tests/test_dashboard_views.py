@@ -94,8 +94,21 @@ def test_defaults_the_current_period_and_today_capped_at_its_end(client, users, 
     assert response.context["as_of"] == min(today, response.context["period"].end)
     response = client.get(URL, {"period": earlier.pk})
     assert response.context["as_of"] == dt.date(2025, 12, 31)
-    # A bad value in a picker falls back to the defaults rather than failing.
-    assert client.get(URL, {"as_of": "yesterday"}).status_code == 200
+    # Issue 11: a bad date is said (400), not ignored.
+    assert client.get(URL, {"as_of": "yesterday"}).status_code == 400
+
+
+def test_a_day_before_the_period_shows_an_empty_dashboard(client, users, county, period):
+    """Issue 11: as of 2000-01-01 (inside the accepted range, before the period) every window is empty; the
+    durations of the funnel came back as raw lists and the page failed with a TypeError."""
+    client.force_login(users["bureau"])
+    for day in ("2000-01-01", "2025-06-30"):
+        response = client.get(URL, {"as_of": day, "period": period.pk})
+        assert response.status_code == 200
+        for section in ("headline", "funnel", "trend"):
+            assert client.get(URL, {"as_of": day, "period": period.pk, "section": section}).status_code in (200, 400)
+    data = selectors.dashboard_data(user=users["bureau"], period=period, as_of=dt.date(2000, 1, 1), sections=["funnel"])
+    assert [row["count"] for row in data["funnel"]] == [0] * len(data["funnel"])
 
 
 def test_default_period_prefers_the_one_containing_today(users, period):

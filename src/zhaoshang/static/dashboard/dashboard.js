@@ -15,6 +15,13 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
+  // Every value a tooltip formatter puts into its HTML passes through esc(): names come from the ledger (industry
+  // chain, investor origin, unit names) and are typed by reporters (issue 11, stored XSS).
+  const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };
+  function esc(value) {
+    return String(value ?? "").replace(/[&<>"'`]/g, (c) => ESCAPES[c]);
+  }
+
   const data = readJson("dashboard-data") || {};
   const L = data.labels || {};
 
@@ -63,7 +70,7 @@
   function funnel() {
     if (!data.funnel) return;
     make("chart-funnel", {
-      tooltip: { trigger: "item", formatter: (p) => `${p.name}: ${p.value}` },
+      tooltip: { trigger: "item", formatter: (p) => `${esc(p.name)}: ${esc(p.value)}` },
       series: [
         {
           type: "funnel",
@@ -145,7 +152,8 @@
     const items = rows.map((r) => ({ name: r.name, value: r.value, amount: r.amount, url: r.url }));
     const tooltip = {
       trigger: "item",
-      formatter: (p) => `${p.name}<br>${p.value} ${L.projects} · ${p.data.amount.toLocaleString("zh-CN")} ${L.wan}`,
+      formatter: (p) =>
+        `${esc(p.name)}<br>${esc(p.value)} ${esc(L.projects)} · ${esc(Number(p.data.amount).toLocaleString("zh-CN"))} ${esc(L.wan)}`,
     };
     if (horizontal) {
       sizeFor(id, items.length, 26, 240);
@@ -177,7 +185,7 @@
   function pie(id, rows) {
     if (!rows) return;
     make(id, {
-      tooltip: { trigger: "item", formatter: (p) => `${p.name}: ${p.value} (${p.percent}%)` },
+      tooltip: { trigger: "item", formatter: (p) => `${esc(p.name)}: ${esc(p.value)} (${esc(p.percent)}%)` },
       legend: { bottom: 0, type: "scroll" },
       series: [
         {
@@ -217,7 +225,10 @@
         axisPointer: { type: "shadow" },
         formatter: (items) => {
           const u = units[items[0].dataIndex];
-          return `${u.name}<br>${L.current} ${u.current ?? "—"}%<br>${L.expected} ${u.expected ?? "—"}%<br>${L.band} ${u.p10 ?? "—"}–${u.p90 ?? "—"}%`;
+          return (
+            `${esc(u.name)}<br>${esc(L.current)} ${esc(u.current ?? "—")}%<br>${esc(L.expected)} ${esc(u.expected ?? "—")}%` +
+            `<br>${esc(L.band)} ${esc(u.p10 ?? "—")}–${esc(u.p90 ?? "—")}%`
+          );
         },
       },
       legend: { top: 0, data: [L.band, L.expected, L.current] },

@@ -195,7 +195,7 @@ def test_water_pages(client, users, batch, period, item):
     assert as_user(client, users, "leader").get("/assessment/water/").status_code == 200
     assert client.get("/assessment/water.xlsx").status_code == 404
     assert client.get("/assessment/water/?period=999999").status_code == 404
-    assert client.get(f"/assessment/water/?period={period.pk}&as_of=nonsense").status_code == 404
+    assert client.get(f"/assessment/water/?period={period.pk}&as_of=nonsense").status_code == 400  # issue 11
 
 
 def test_batch_detail_queries_do_not_grow_with_verifications(client, users, batch, ledger):

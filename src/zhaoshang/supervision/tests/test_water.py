@@ -104,3 +104,16 @@ def test_the_page_and_the_workbook(client, users, period, supervised):
     assert detail[0][2] == "类别" and len(detail) == 1 + 5 + 2 + 2  # T01 5 rows, T02 2, D01 2
     rejected = next(row for row in detail if row[8] == "否定")
     assert (rejected[3], D(str(rejected[7])), D(str(rejected[13]))) == ("P1", D("300"), D("300"))
+
+
+def test_the_workbook_writes_names_as_text(client, users, period, supervised):
+    """Issue 11: a project named like a formula is a string cell in the 水分 workbook, not a live formula."""
+    from zhaoshang.projects.models import Project
+
+    Project.objects.filter(code="P1").update(name="=cmd|' /C calc'!A0\x07")
+    client.force_login(users["supervisor"])
+    download = client.get(f"/assessment/water.xlsx?period={period.pk}&as_of=2026-09-30")
+    assert download.status_code == 200
+    cells = [c for row in load_workbook(io.BytesIO(download.content))["明细"].iter_rows() for c in row]
+    named = [c for c in cells if c.value == "=cmd|' /C calc'!A0"]
+    assert named and all(c.data_type == "s" and c.quotePrefix for c in named)

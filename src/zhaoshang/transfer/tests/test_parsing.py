@@ -115,3 +115,28 @@ def test_shares_not_adding_up_name_the_plain_total():
     with translation.override("zh-hans"), pytest.raises(CellError) as error:
         parsing.shares("U01:60;U02:30")
     assert "份额合计为90%" in str(error.value) and "E+" not in str(error.value)
+
+
+def test_issue_11_bounds_and_control_characters():
+    """Amounts above core.limits.MAX_AMOUNT, dates outside 2000..2100 are refused; control characters are
+    stripped from text cells."""
+    import datetime as _dt
+    from decimal import Decimal as _D
+
+    from zhaoshang.core import limits
+    from zhaoshang.transfer import parsing as _p
+
+    assert _p.amount(str(limits.MAX_AMOUNT)) == limits.MAX_AMOUNT
+    with pytest.raises(_p.CellError, match=r"9,999,999\.99"):
+        _p.amount("10000000")
+    with pytest.raises(_p.CellError):
+        _p.amount("99999999999999.99")
+    with pytest.raises(_p.CellError):
+        _p.amount("1000000", max_digits=12, maximum=limits.MAX_LAND_AREA)
+    assert _p.amount("-0") == _D("0.00")
+    with pytest.raises(_p.CellError):
+        _p.date(_dt.date(1, 1, 1))
+    with pytest.raises(_p.CellError):
+        _p.date("9999-12-31")
+    assert _p.text("铃\x07声\x1b") == "铃声"
+    assert _p.text("第一行\n第二行") == "第一行\n第二行"

@@ -1,0 +1,154 @@
+"""Stored XSS (issue 11, part 1): payloads in every free-text column of the product's tables, then every page
+visited as every role in real Chromium, every chart's tooltip shown (ECharts' ``showTip`` on every data point,
+and a real mouse hover on bars), failing if a payload ran (``window.__xss``) or opened a dialog.
+
+The payloads are written straight into the database (not through the forms, which refuse control characters
+but accept angle brackets: escaping on output is what protects the page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from zhaoshang.dashboard.tests.dashboard_county import AS_OF, build, make_period
+
+from .helpers import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAYLOADS = [
+    "<img src=x onerror=window.__xss=1>",
+    '"><script>window.__xss=1</script>',
+    "javascript:window.__xss=1",
+    "'><svg onload=window.__xss=1>",
+    "</script><script>window.__xss=1</script>",
+]
+APPS = ("organization", "projects", "scheduling", "supervision", "targets", "bulletins", "notifications")
+SKIP = {"code", "username", "password", "email", "voucher_no", "file", "content_type", "number"}
+
+
+def plant() -> int:
+    """A payload (cycling) in every free-text column of every row; returns the number of values written."""
+    cycle = itertools.cycle(PAYLOADS)
+    written = 0
+    for model in apps.get_models():
+        if model._meta.app_label not in APPS or model.__name__.startswith("Historical"):
+            continue
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField))
+            and not f.choices
+            and not f.unique
+            and f.name not in SKIP
+            and not isinstance(f, models.FileField)
+        ]
+        if not fields:
+            continue
+        for pk in model.objects.values_list("pk", flat=True):
+            values = {}
+            for f in fields:
+                payload = next(cycle)
+                values[f.name] = payload[: f.max_length] if f.max_length else payload
+            model.objects.filter(pk=pk).update(**values)
+            written += len(values)
+    return written
+
+
+def show_every_tooltip(page) -> int:
+    """Ask every chart to show its tooltip on each data point (runs the formatters); returns how many."""
+    return page.evaluate(
+        """() => {
+          let shown = 0;
+          for (const chart of Object.values(window.zsDashboard ? window.zsDashboard.charts : {})) {
+            const option = chart.getOption();
+            option.series.forEach((series, seriesIndex) => {
+              (series.data || []).forEach((_item, dataIndex) => {
+                chart.dispatchAction({ type: "showTip", seriesIndex, dataIndex });
+                shown += 1;
+              });
+            });
+          }
+          return shown;
+        }"""
+    )
+
+
+def test_no_payload_runs_on_any_page_for_any_role(new_page, users, units):
+    from django.core.cache import cache
+
+    from zhaoshang.scheduling import services as scheduling
+    from zhaoshang.supervision import services as supervision
+
+    cache.clear()
+    projects = build(users, units)
+    period = make_period(users)
+    board = scheduling.open_round(user=users["bureau"], date=AS_OF - dt.timedelta(days=5))
+    batch = supervision.create_batch(
+        user=users["supervisor"], name="XSS", start=dt.date(2026, 1, 1), end=AS_OF, method="threshold", min_amount=0
+    )
+    written = plant()
+    cache.clear()
+
+    project = next(iter(projects.values())) if isinstance(projects, dict) else projects[0]
+    query = f"period={period.pk}&as_of={AS_OF.isoformat()}"
+    pages = [
+        "/",
+        "/projects/",
+        f"/projects/{project.pk}/",
+        f"/projects/{project.pk}/edit/",
+        f"/projects/units/{units['a'].pk}/",
+        f"/dashboard/?{query}",
+        "/scheduling/",
+        f"/scheduling/rounds/{board.pk}/",
+        "/scheduling/items/",
+        "/scheduling/stalled/",
+        "/supervision/",
+        "/supervision/batches/",
+        f"/supervision/batches/{batch.pk}/",
+        "/supervision/rectifications/",
+        "/supervision/verifications/",
+        f"/assessment/{period.pk}/?as_of={AS_OF.isoformat()}",
+        f"/assessment/{period.pk}/units/{units['a'].pk}/?as_of={AS_OF.isoformat()}",
+        f"/assessment/water/?{query}",
+        "/bulletins/",
+        "/targets/",
+        "/org/units/",
+        "/org/users/",
+        "/notifications/",
+    ]
+    dialogs, executed, visits, tooltips, hovers = [], [], 0, 0, 0
+    for role in ("admin", "bureau", "leader", "supervisor", "reporter_a", "reporter_b"):
+        page = new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        login(page, role)
+        for url in pages:
+            response = page.goto(url)
+            visits += 1
+            if response is None or response.status >= 400:
+                continue  # a page this role may not open
+            if url.startswith("/dashboard/"):
+                page.wait_for_function("window.zsDashboard && Object.keys(window.zsDashboard.charts).length > 0")
+                page.wait_for_function("!document.querySelector('main .spinner-border')", timeout=60_000)
+                page.evaluate("window.zsDashboard.forecast && window.zsDashboard.forecast()")
+                tooltips += show_every_tooltip(page)
+                for chart_id in ("chart-chain", "chart-origin", "chart-industry", "chart-kind"):
+                    box = page.locator(f"#{chart_id}").bounding_box()
+                    if box:
+                        for fraction in (0.3, 0.5, 0.7):
+                            page.mouse.move(box["x"] + box["width"] * fraction, box["y"] + box["height"] * fraction)
+                            page.wait_for_timeout(50)
+                            hovers += 1
+            if page.evaluate("window.__xss"):
+                executed.append((role, url))
+        page.close()
+    print(
+        f"payload values planted: {written} ({len(PAYLOADS)} payloads), page visits: {visits}, "
+        f"tooltips shown: {tooltips}, hovers: {hovers}, executed: {len(executed)}, dialogs: {len(dialogs)}"
+    )
+    assert written > 50 and tooltips > 0
+    assert executed == [] and dialogs == []

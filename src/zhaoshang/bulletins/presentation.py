@@ -93,8 +93,27 @@ def cumulative_label(snapshot: dict) -> str:
     return f"{chinese_date(start)}至{chinese_date(end)}"
 
 
+def partial_month(snapshot: dict) -> tuple[dt.date, dt.date] | None:
+    """The month's dates when the bulletin's figures stop before the month ends (its comparisons are then cut to
+    the same days of the earlier months, and every sentence and header must say so); None for a whole month."""
+    start, end = (dt.date.fromisoformat(d) for d in snapshot["overall"]["windows"]["month"])
+    following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return None if end >= following - dt.timedelta(days=1) else (start, end)
+
+
+def month_phrase(snapshot: dict) -> str:
+    """ "2026年11月", or "2026年12月1日至5日" when the figures stop before the month ends."""
+    partial = partial_month(snapshot)
+    if partial is None:
+        return month_label(snapshot)
+    start, end = partial
+    return f"{start.year}年{start.month}月{start.day}日至{end.day}日"
+
+
 def opening_paragraph(snapshot: dict) -> str:
     figures = {f["key"]: f for f in snapshot["overall"]["figures"]}
+    # A month cut short is compared with the same days of the month before and of last year: say so.
+    previous, last_year = ("较上月", "同比") if partial_month(snapshot) is None else ("较上月同期", "较去年同期")
     parts = []
     for key, lead in (
         ("signed_count", "全县新签约项目"),
@@ -105,8 +124,8 @@ def opening_paragraph(snapshot: dict) -> str:
         figure = figures[key]
         parts.append(
             f"{lead}{figure_value(figure, 'month')}，"
-            f"{change_text(figure, figure['month_vs_previous'], '较上月')}，"
-            f"{change_text(figure, figure['month_vs_last_year'], '同比')}"
+            f"{change_text(figure, figure['month_vs_previous'], previous)}，"
+            f"{change_text(figure, figure['month_vs_last_year'], last_year)}"
         )
     cumulative = []
     for key, label in (("signed_count", "签约项目"), ("signed_amount", "协议引资额"), ("funds", "实际到位资金")):
@@ -114,13 +133,23 @@ def opening_paragraph(snapshot: dict) -> str:
         versus = change_text(figure, figure["cumulative_vs_last_year"], "同比")
         cumulative.append(f"{label}{figure_value(figure, 'cumulative')}（{versus}）")
     return (
-        f"现将{month_label(snapshot)}全县招商引资工作进展情况通报如下。{month_label(snapshot)}，"
+        f"现将{month_label(snapshot)}全县招商引资工作进展情况通报如下。{month_phrase(snapshot)}，"
         + "；".join(parts)
         + f"。{cumulative_label(snapshot)}累计{'，'.join(cumulative)}。"
     )
 
 
 OVERALL_HEADERS = ["指标", "本月", "上月", "环比", "去年同月", "同比", "累计", "去年同期累计", "累计同比"]
+
+
+def overall_headers(snapshot: dict) -> list[str]:
+    """The overall table's headers; for a month cut short, the days compared ("本月1—5日", "上月同期")."""
+    partial = partial_month(snapshot)
+    if partial is None:
+        return list(OVERALL_HEADERS)
+    start, end = partial
+    days = f"{start.day}—{end.day}日"
+    return ["指标", f"本月{days}", f"上月{days}", "环比", f"去年同月{days}", "同比", "累计", "去年同期累计", "累计同比"]
 
 
 def _pct_change(change: dict) -> str:

@@ -67,7 +67,7 @@ def _document_context(bulletin: Bulletin, data: dict) -> dict:
     return {
         "opening": show.opening_paragraph(data),
         "scope": data["overall"]["scope"],
-        "overall_headers": show.OVERALL_HEADERS,
+        "overall_headers": show.overall_headers(data),
         "overall_rows": show.overall_rows(data),
         "summary": show.summary_paragraph(data),
         "tables": show.category_tables(data),

@@ -151,8 +151,9 @@ def headline(scope: Scope, windows: dict[str, Span], facts: dict, funds: dict) -
         }
 
     def funds_in_place(name, span):
-        # An amount the ledger cannot total (its funds column is all-time); the address lists its projects.
-        return {"value": funds["windows"][name], "url": scope.url(**received_params(span))}
+        # The ledger filtered by funds received within the dates totals the funds received within them.
+        value = funds["windows"][name]
+        return {"value": value, "amount": value, "amount_field": "funds", "url": scope.url(**received_params(span))}
 
     def foreign(name, span):
         w = facts["windows"][name]
@@ -211,7 +212,8 @@ def trend(scope: Scope, month_list: list[dict], facts: dict, funds: dict) -> dic
     def funds_point(key: str, span: Span):
         if span.empty:
             return None
-        return {"value": funds["months"].get(key, Decimal("0.00")), "url": scope.url(**received_params(span))}
+        value = funds["months"].get(key, Decimal("0.00"))
+        return {"value": value, "amount": value, "amount_field": "funds", "url": scope.url(**received_params(span))}
 
     series = {"signed": [], "signed_last_year": [], "started": [], "started_last_year": []}
     series |= {"funds": [], "funds_last_year": []}

@@ -63,8 +63,11 @@ def filtered_ledger(request):
 @login_required
 def ledger(request):
     filterset, queryset = filtered_ledger(request)
-    totals = selectors.ledger_totals(queryset)
-    table = LedgerTable(selectors.ledger_rows(queryset))
+    # Filtered by funds received within dates (the dashboard's funds figures link so), the funds column and its
+    # total are the funds received within those dates: the figure that linked here equals the total shown.
+    received = filterset.received_window()
+    totals = selectors.ledger_totals(queryset, received)
+    table = LedgerTable(selectors.with_funds_within(selectors.ledger_rows(queryset), received))
     # The totals already counted the filtered set: the paginator need not count it again.
     paginate = {"per_page": PAGE_SIZE, "paginator_class": CountedPaginator, "count": totals["count"]}
     RequestConfig(request, paginate=paginate).configure(table)
@@ -78,6 +81,7 @@ def ledger(request):
             "filter": filterset,
             "table": table,
             "totals": totals,
+            "received": received,
             "query": query.urlencode(),
             "can_add": services.may_add_projects(request.user),
         },

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from zhaoshang.bulletins import compute, selectors
-from zhaoshang.bulletins.presentation import change_text, opening_paragraph
+from zhaoshang.bulletins import compute, selectors, services
+from zhaoshang.bulletins.presentation import change_text, opening_paragraph, overall_headers
 
 from .conftest import units_by_code
 
@@ -61,6 +61,24 @@ def test_opening_paragraph_states_figures_and_changes(draft):
     assert "协议引资额4300.00万元" in text
     assert "实际到位资金1500.00万元，较上月增加1000.00万元、增长200.0%" in text
     assert "2025年1—2月累计签约项目4个" in text
+
+
+def test_a_month_cut_short_says_its_dates_and_compares_the_same_days(period, ledger, users):
+    """Issue 12: a December bulletin made on 5 December said "新签约项目0个，较上月持平" while November had 8: it
+    compared 1–5 December with 1–5 November and called that "上月". The sentence and the table now say the days."""
+    early = services.create_draft(
+        user=users["bureau"], period=period, month=dt.date(2025, 2, 1), as_of=dt.date(2025, 2, 10)
+    )
+    snapshot = selectors.bulletin_data(early)
+    text = opening_paragraph(snapshot)
+    # 1–10 February: P3 signed on the 3rd; 1–10 January nothing (P1 on the 15th); 1–10 February 2024: P6.
+    assert "2025年2月1日至10日，全县新签约项目1个，较上月同期增加1个，较去年同期持平" in text
+    assert "较上月持平" not in text and "较上月增加" not in text
+    assert overall_headers(snapshot)[1:6] == ["本月1—10日", "上月1—10日", "环比", "去年同月1—10日", "同比"]
+    whole = selectors.bulletin_data(
+        services.create_draft(user=users["bureau"], period=period, month=dt.date(2025, 2, 1))
+    )
+    assert overall_headers(whole)[1:3] == ["本月", "上月"] and "较上月同期" not in opening_paragraph(whole)
 
 
 def test_change_text_wording():

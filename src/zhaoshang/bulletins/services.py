@@ -41,7 +41,16 @@ def default_title(month: dt.date) -> str:
 
 
 def default_number(month: dt.date) -> str:
-    return f"招商通〔{month.year}〕{month.month}号"
+    """招商通〔2026〕12号 for December; when that number is taken (a second draft of the month), the next number of
+    the year no bulletin uses yet."""
+    number = f"招商通〔{month.year}〕{month.month}号"
+    prefix = f"招商通〔{month.year}〕"
+    used = set(Bulletin.objects.filter(number__startswith=prefix).values_list("number", flat=True))
+    serial = month.month
+    while number in used:
+        serial = max(serial + 1, 13)
+        number = f"{prefix}{serial}号"
+    return number
 
 
 def default_as_of(month: dt.date, today: dt.date | None = None) -> dt.date:
@@ -78,6 +87,13 @@ def _validate(bulletin: Bulletin) -> None:
         errors.append(_("The big project threshold must be greater than zero."))
     if not bulletin.title.strip():
         errors.append(_("The bulletin needs a title."))
+    if bulletin.number:
+        taken = Bulletin.objects.filter(number=bulletin.number).exclude(pk=bulletin.pk).order_by("pk").first()
+        if taken is not None:
+            errors.append(
+                _("The document number %(number)s is already used by “%(title)s”.")
+                % {"number": bulletin.number, "title": taken.title}
+            )
     if errors:
         raise ValidationError(errors)
 

@@ -14,7 +14,7 @@ from zhaoshang.bulletins.choices import Status
 from zhaoshang.bulletins.models import Bulletin
 from zhaoshang.targets import services as target_services
 
-from .conftest import FEB
+from .conftest import FEB, JAN
 
 
 @pytest.fixture(autouse=True)
@@ -108,3 +108,15 @@ def test_several_drafts_but_one_issue_per_month(period, ledger, users):
         services.issue(user=users["bureau"], bulletin=first)
     services.delete_draft(user=users["bureau"], bulletin=first)
     assert list(Bulletin.objects.values_list("status", flat=True)) == [Status.ISSUED]
+
+
+def test_a_document_number_is_used_once(period, ledger, users):
+    """Issue 12: 文号 are unique — a second draft with a number already used is refused at creation (and when
+    edited); a second draft of the same month takes the next free default number."""
+    first = services.create_draft(user=users["bureau"], period=period, month=JAN, number="招商通〔2025〕1号")
+    with pytest.raises(ValidationError, match="已被"):
+        services.create_draft(user=users["bureau"], period=period, month=FEB, number="招商通〔2025〕1号")
+    second = services.create_draft(user=users["bureau"], period=period, month=JAN)
+    assert second.number != first.number and second.number.startswith("招商通〔2025〕")
+    with pytest.raises(ValidationError, match="已被"):
+        services.update_draft(user=users["bureau"], bulletin=second, number=first.number)

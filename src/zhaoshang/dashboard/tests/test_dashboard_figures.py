@@ -333,3 +333,18 @@ def test_figures_lists_and_ranking_read_side_by_side_are_the_same_dashboard(user
     assert side_by_side == one_by_one
     assert card(side_by_side, "signed")["label"] == "Projects signed"
     assert side_by_side["ranking"]["categories"] and side_by_side["stalled"]["available"]
+
+
+def test_every_unit_page_equals_the_ledger_it_links_to(client, users, units, county):
+    """A unit's page shows its totals and links to "all in the ledger" (``?unit=``): the same count and sums."""
+    from django.urls import reverse
+
+    client.force_login(users["bureau"])
+    compared = 0
+    for unit in units.values():
+        page = client.get(reverse("projects:unit", args=[unit.pk]))
+        ledger = client.get(LEDGER, {"unit": unit.pk})
+        assert f'href="{LEDGER}?unit={unit.pk}"' in page.content.decode()
+        assert page.context["totals"] == ledger.context["totals"], unit.code
+        compared += 1
+    assert compared >= 4

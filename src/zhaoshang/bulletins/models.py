@@ -62,6 +62,15 @@ class Bulletin(RestrictedModel):
     # The ids of the units criticised in the issued bulletin, kept apart from the (large) snapshot for
     # the next assessment's "criticised twice in a row" rule.
     criticised_units = models.JSONField(_("criticised units"), default=list, blank=True)
+    # A correction (更正) of an issued bulletin: issued in its turn, it supersedes it; both stay frozen and shown.
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -78,9 +87,12 @@ class Bulletin(RestrictedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "month"],
-                condition=models.Q(status="issued"),
+                condition=models.Q(status="issued", corrects__isnull=True),
                 name="one_issued_bulletin_per_period_month",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["corrects"], condition=models.Q(status="issued"), name="one_issued_correction_per_bulletin"
+            ),
         ]
         indexes = [models.Index(fields=["period", "status", "as_of"])]
 
@@ -93,6 +105,11 @@ class Bulletin(RestrictedModel):
     @property
     def is_issued(self) -> bool:
         return self.status == Status.ISSUED
+
+    @property
+    def superseded_by(self) -> Bulletin | None:
+        """The issued correction that supersedes this bulletin, if any."""
+        return self.corrections.filter(status=Status.ISSUED).order_by("issued_at").first()
 
     @property
     def file_stem(self) -> str:

@@ -134,6 +134,41 @@ def create_draft(
 
 
 @transaction.atomic
+def create_correction(*, user, bulletin: Bulletin) -> Bulletin:
+    """A draft correction (更正) of an issued bulletin: the same period, month and figures date, the number and
+    title marked （更正）. Issued, it supersedes the bulletin it corrects; both stay frozen and visible. An issued
+    bulletin is never changed: a correction is the only way to put a mistake right."""
+    _check_bureau(user)
+    original = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if not original.is_issued:
+        raise ValidationError(_("Only an issued bulletin is corrected; edit the draft instead."))
+    if original.superseded_by is not None:
+        raise ValidationError(_("This bulletin has already been corrected; correct the correction instead."))
+    base = original.number or default_number(original.month)
+    number, serial = f"{base}（更正）", 1
+    while Bulletin.objects.filter(number=number).exists():
+        serial += 1
+        number = f"{base}（更正{serial}）"
+    draft = Bulletin(
+        period=original.period,
+        month=original.month,
+        as_of=original.as_of,
+        basis=original.basis,
+        number=number,
+        title=original.title if original.title.endswith("（更正）") else f"{original.title}（更正）",
+        date=clock.today(),
+        requirements=original.requirements,
+        big_project_amount=original.big_project_amount,
+        corrects=original,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    _validate(draft)
+    draft.full_clean(exclude=["snapshot", "detail", "criticised_units"])
+    as_user(draft, user).save()
+    return draft
+
+
+@transaction.atomic
 def update_draft(
     *,
     user,
@@ -239,7 +274,12 @@ def issue(*, user, bulletin: Bulletin) -> Bulletin:
     bulletin = Bulletin.objects.select_for_update().select_related("period").get(pk=bulletin.pk)
     _check_draft(bulletin)
     _validate(bulletin)
-    if Bulletin.objects.filter(period=bulletin.period, month=bulletin.month, status=Status.ISSUED).exists():
+    if bulletin.corrects_id is not None:
+        if Bulletin.objects.filter(corrects_id=bulletin.corrects_id, status=Status.ISSUED).exists():
+            raise ValidationError(_("This bulletin has already been corrected; correct the correction instead."))
+    elif Bulletin.objects.filter(
+        period=bulletin.period, month=bulletin.month, status=Status.ISSUED, corrects__isnull=True
+    ).exists():
         raise ValidationError(
             _("The bulletin for %(month)s has already been issued in this period.")
             % {"month": f"{bulletin.month:%Y-%m}"}

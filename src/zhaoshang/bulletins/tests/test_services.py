@@ -120,3 +120,30 @@ def test_a_document_number_is_used_once(period, ledger, users):
     assert second.number != first.number and second.number.startswith("招商通〔2025〕")
     with pytest.raises(ValidationError, match="已被"):
         services.update_draft(user=users["bureau"], bulletin=second, number=first.number)
+
+
+def test_an_issued_bulletin_is_corrected_by_a_correction_that_supersedes_it(period, ledger, users):
+    """Issue 12: an issued bulletin is never changed; a correction (更正) is issued for the same month and
+    supersedes it; both stay frozen and visible; a second correction of the same bulletin is refused."""
+    original = services.issue(
+        user=users["bureau"], bulletin=services.create_draft(user=users["bureau"], period=period, month=JAN)
+    )
+    frozen = original.snapshot
+    with pytest.raises(ValidationError):
+        services.create_correction(
+            user=users["bureau"], bulletin=services.create_draft(user=users["bureau"], period=period, month=FEB)
+        )
+    with pytest.raises(PermissionDenied):
+        services.create_correction(user=users["reporter_a"], bulletin=original)
+    correction = services.create_correction(user=users["bureau"], bulletin=original)
+    assert correction.corrects == original and correction.status == Status.DRAFT
+    assert correction.number == f"{original.number}（更正）" and correction.title.endswith("（更正）")
+    assert original.superseded_by is None  # a draft correction supersedes nothing yet
+    issued = services.issue(user=users["bureau"], bulletin=correction)
+    original.refresh_from_db()
+    assert original.superseded_by == issued and original.status == Status.ISSUED and original.snapshot == frozen
+    with pytest.raises(ValidationError):
+        services.create_correction(user=users["bureau"], bulletin=original)
+    # The correction itself can be corrected.
+    again = services.create_correction(user=users["bureau"], bulletin=issued)
+    assert again.corrects == issued

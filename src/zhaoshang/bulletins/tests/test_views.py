@@ -255,3 +255,21 @@ def test_only_editors_record_findings(client, users, candidate, name):
     response = client.post(reverse("bulletins:finding", args=[february.pk, unit.pk]), {"held": "1", "reason": "x"})
     assert response.status_code in (403, 404)
     assert not february.findings.exists()
+
+
+def test_a_correction_from_the_issued_page_and_both_shown(client, users, both):
+    january, _draft = both
+    client.force_login(users["bureau"])
+    page = client.get(january.get_absolute_url()).content.decode()
+    assert 'id="correct-button"' in page
+    response = client.post(reverse("bulletins:correct", args=[january.pk]))
+    correction = Bulletin.objects.get(corrects=january)
+    assert response["Location"] == correction.get_absolute_url()
+    services.issue(user=users["bureau"], bulletin=correction)
+    old = client.get(january.get_absolute_url()).content.decode()
+    assert 'id="superseded"' in old and correction.get_absolute_url() in old and 'id="correct-button"' not in old
+    listing = client.get(reverse("bulletins:list")).content.decode()
+    assert "已更正" in listing and "更正" in listing
+    client.force_login(users["reporter_a"])
+    assert client.get(correction.get_absolute_url()).status_code == 200  # issued: every unit reads it
+    assert client.post(reverse("bulletins:correct", args=[correction.pk])).status_code == 403

@@ -367,3 +367,19 @@ def test_statuses_of_the_same_english_word_read_right_in_chinese():
         closed = [str(s.CLOSED.label) for s in (RoundStatus, ItemStatus, BatchStatus, RectificationStatus)]
     assert opened == ["进行中", "待处理", "进行中", "待整改"]
     assert closed == ["已结束", "已关闭", "已结束", "已销号"]
+
+
+def test_django_stock_phrasings_replaced(db):
+    """Issue 12: "具有 项目编号 的 项目 已存在。" → "项目编号已被占用。"; "---------" → "请选择"."""
+    from django.utils import translation
+
+    from zhaoshang.projects.forms import ProjectForm
+    from zhaoshang.projects.models import Project
+
+    with translation.override("zh-hans"):
+        message = Project(code="X").unique_error_message(Project, ["code"])
+        assert str(message.message % message.params) == "项目编号已被占用。"
+        labels = [
+            str(label) for field in ProjectForm().fields.values() for _value, label in getattr(field, "choices", [])
+        ]
+        assert "---------" not in labels and "请选择" in labels

@@ -1,5 +1,3 @@
-
-
 def test_a_new_project_without_stages_shows_no_stage_badge(client, users, make_project, units):
     """Issue 12: a project just entered (no stage event) showed the 洽谈 badge."""
     project = make_project(units["a"])

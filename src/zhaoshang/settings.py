@@ -178,6 +178,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# New project codes are suggested by this pattern ({year}, {seq}); the user may change the code.
+PROJECT_CODE_PATTERN = env("ZHAOSHANG_PROJECT_CODE_PATTERN", "ZS{year}-{seq:04d}")
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

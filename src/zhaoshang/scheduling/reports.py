@@ -228,3 +228,31 @@ def accept_report(*, user, report: ProgressReport) -> ProgressReport:
     report.accepted_by = _user_or_none(user)
     as_user(report, user).save()
     return report
+
+
+@transaction.atomic
+def review_many(*, user, report_ids, accept: bool, comment: str = "") -> int:
+    """Accept, or return with one comment, several submitted reports at once (issue 12): all or none — if any is
+    no longer submitted, nothing changes and the error names those projects."""
+    _check_reviews(user)
+    ids = sorted({int(pk) for pk in report_ids})
+    if not ids:
+        raise ValidationError(_("Select the reports first."))
+    if not accept and not comment.strip():
+        raise ValidationError(_("Say what needs correcting."))
+    reports = list(
+        ProgressReport.objects.restrict(user, "change").select_for_update().filter(pk__in=ids).select_related("project")
+    )
+    if len(reports) != len(ids):
+        raise ValidationError(_("Some of the selected reports cannot be found."))
+    not_submitted = [r.project.code for r in reports if r.status != ReportStatus.SUBMITTED]
+    if not_submitted:
+        raise ValidationError(
+            _("Only submitted reports can be reviewed; not submitted: %(codes)s.") % {"codes": "、".join(not_submitted)}
+        )
+    for report in reports:
+        if accept:
+            accept_report(user=user, report=report)
+        else:
+            return_report(user=user, report=report, comment=comment)
+    return len(reports)

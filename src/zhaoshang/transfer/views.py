@@ -159,5 +159,9 @@ def template_download(request):
 def export_ledger(request):
     """The ledger as the user sees it on the ledger page: the same filters, the same permission rule."""
     _filterset, queryset = filtered_ledger(request)
+    # Rows ticked on the ledger page (issue 12): only those, still within what the user may see.
+    selected = [int(pk) for pk in request.GET.getlist("selected") if pk.isdigit()]
+    if selected:
+        queryset = queryset.filter(pk__in=selected)
     filename = f"项目台账_{clock.today():%Y-%m-%d}.xlsx"
     return xlsx_response(exporter.export_ledger(queryset), filename)

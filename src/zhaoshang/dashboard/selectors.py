@@ -185,7 +185,12 @@ def funnel(scope: Scope, current: Span, facts: dict) -> list[dict]:
                 "count": count,
                 "url": scope.url(**reached_params(stage, current)),
                 # The number reaching this stage against the number reaching the one before, in the same dates.
-                "conversion": None if not previous else (Decimal(count) / previous).quantize(Decimal("0.0001")),
+                # Above 100% only when projects that entered the stage before did so ahead of these dates: said,
+                # not shown as a rate (issue 12: "意向 148 > 洽谈 145, 102.1%").
+                "conversion": None
+                if not previous or count > previous
+                else (Decimal(count) / previous).quantize(Decimal("0.0001")),
+                "more_than_before": bool(previous) and count > previous,
                 # Median days spent in this stage by the projects that moved on from it in the dates.
                 "median_days": duration["median"],
                 "moved_on": duration["projects"],
@@ -396,6 +401,7 @@ def _compute(*, user, period: Period, as_of: dt.date, unit: Unit | None, big_amo
         data["headline"] = headline(scope, windows, facts, funds)
     if "funnel" in wanted:
         data["funnel"] = funnel(scope, current, facts)
+        data["funnel_note"] = any(row["more_than_before"] for row in data["funnel"])
     if "trend" in wanted:
         data["trend"] = trend(scope, month_list, facts, funds)
     if "breakdowns" in wanted:

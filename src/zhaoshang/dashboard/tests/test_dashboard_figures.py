@@ -134,7 +134,9 @@ def test_funnel_months_and_breakdowns_by_hand(users, county, period):
     data = selectors.dashboard_data(user=users["bureau"], period=period, as_of=AS_OF)
     funnel = {row["stage"]: row for row in data["funnel"]}
     assert [row["count"] for row in data["funnel"]] == [4, 5, 4, 3, 1]
-    assert funnel["intention"]["conversion"] == D("1.2500") and funnel["producing"]["conversion"] == D("0.3333")
+    # 5 reached intention against 4 negotiating: not a 125% "conversion" but said (issue 12).
+    assert funnel["intention"]["conversion"] is None and funnel["intention"]["more_than_before"]
+    assert data["funnel_note"] and funnel["producing"]["conversion"] == D("0.3333")
     # Negotiating → next: P1 70 days (2025-11-01 → 2026-01-10), P3 129 days (→ started 2026-06-10).
     assert (funnel["negotiating"]["median_days"], funnel["negotiating"]["moved_on"]) == (D("99.5"), 2)
     # Signed → started inside the dates: P1 45 days, P4 224 days.

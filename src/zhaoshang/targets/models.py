@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from zhaoshang.core.fields import ClockDateTimeField
-from zhaoshang.organization.choices import Tier
+from zhaoshang.organization.choices import Category, Tier
 from zhaoshang.organization.models import Unit
-from zhaoshang.projects.choices import Stage
+from zhaoshang.projects.choices import Industry, Kind, Stage
 
 from .choices import AmountField, Basis, IndicatorKind, ScheduleBasis
 
@@ -23,6 +23,14 @@ RATIO = {"max_digits": 6, "decimal_places": 4}
 
 class Period(models.Model):
     """A year or a campaign (e.g. a 100-day competition): dates, schedule basis, rules, targets."""
+
+    # The codes inside its JSON fields, shown by their labels in the change history (``core.history``).
+    HISTORY_CHOICES = {
+        "excluded_kinds": Kind.choices,
+        "excluded_industries": Industry.choices,
+        "criticise_bottom": Category.choices,
+        "commend_top": Category.choices,
+    }
 
     code = models.CharField(_("period code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)

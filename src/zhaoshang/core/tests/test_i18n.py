@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import datetime as dt
 import gettext
 import re
 import shutil
@@ -383,3 +384,23 @@ def test_django_stock_phrasings_replaced(db):
             str(label) for field in ProjectForm().fields.values() for _value, label in getattr(field, "choices", [])
         ]
         assert "---------" not in labels and "请选择" in labels
+
+
+def test_history_shows_labels_of_the_codes_in_json_fields(users):
+    """Issue 12: a period's history read "['negotiating', …]" and "{'township': 3}"."""
+    from django.utils import translation
+
+    from zhaoshang.core.history import entries_for
+    from zhaoshang.targets import services as targets
+    from zhaoshang.targets.models import Period
+
+    period = targets.save_period(
+        user=users["bureau"],
+        data={"code": "Y", "name": "年度", "start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31)},
+    )
+    period.excluded_kinds, period.criticise_bottom = ["tertiary"], {"township": 2}
+    period.save()
+    with translation.override("zh-hans"):
+        entries = entries_for(list(Period.history.filter(id=period.pk)))
+        shown = {c.field: c.new for e in entries for c in e.changes}
+    assert shown["criticise_bottom"] == "乡镇 2" and "[" not in str(shown["excluded_kinds"])

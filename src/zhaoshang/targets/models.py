@@ -114,7 +114,9 @@ class TargetGroup(models.Model):
     Set for a tier, or for one unit; a unit's own group replaces the tier's group of the same name.
     """
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="groups")
+    period = models.ForeignKey(
+        Period, verbose_name=_("assessment period"), on_delete=models.CASCADE, related_name="groups"
+    )
     tier = models.PositiveSmallIntegerField(_("tier"), choices=Tier.choices, null=True, blank=True)
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="target_groups"
@@ -146,7 +148,9 @@ class TargetGroup(models.Model):
 class Indicator(models.Model):
     """One alternative within a group: e.g. "3 projects signed at ≥1000万" or "their contract total 6000万"."""
 
-    group = models.ForeignKey(TargetGroup, on_delete=models.CASCADE, related_name="indicators")
+    group = models.ForeignKey(
+        TargetGroup, verbose_name=_("indicator group"), on_delete=models.CASCADE, related_name="indicators"
+    )
     kind = models.CharField(_("indicator kind"), max_length=10, choices=IndicatorKind.choices)
     stage = models.CharField(
         _("stage"),
@@ -174,7 +178,9 @@ class Indicator(models.Model):
 class Veto(models.Model):
     """一票否决: the bureau disqualifies a unit from commendation in a period, with the reason."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="vetoes")
+    period = models.ForeignKey(
+        Period, verbose_name=_("assessment period"), on_delete=models.CASCADE, related_name="vetoes"
+    )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="vetoes")
     reason = models.CharField(_("reason"), max_length=500)
     created_by = models.ForeignKey(

@@ -231,7 +231,9 @@ class ProjectCredit(ProjectChild):
 class StageEvent(ProjectChild):
     """The date a project reached a stage; signing records the contract amount signed."""
 
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="stage_events")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="stage_events"
+    )
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
     date = models.DateField(_("date"))
     amount = models.DecimalField(_("amount (10k yuan)"), null=True, blank=True, **MONEY)
@@ -286,7 +288,9 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 class Attachment(ProjectChild):
     """Evidence: a file attached to a project, optionally to one of its stage events or receipts."""
 
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="attachments")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="attachments"
+    )
     stage_event = models.ForeignKey(
         StageEvent,
         verbose_name=_("stage event"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.core import clock, optimistic
 from zhaoshang.core.history import as_user
+from zhaoshang.notifications.services import notify_on_commit
 from zhaoshang.organization import access
 from zhaoshang.projects import services as project_services
 from zhaoshang.projects.choices import Stage
@@ -215,6 +216,13 @@ def return_report(*, user, report: ProgressReport, comment: str) -> ProgressRepo
     report.returned_by = _user_or_none(user)
     report._change_reason = report.return_comment
     as_user(report, user).save()
+    notify_on_commit(
+        unit_ids=[report.unit_id],
+        title=_("Progress report returned: %(project)s") % {"project": report.project.code},
+        body=report.return_comment,
+        url=report.get_absolute_url(),
+        key=f"report:{report.pk}:returned:{report.returned_at.isoformat()}",
+    )
     return report
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 
 from zhaoshang.core import clock, optimistic
 from zhaoshang.core.history import as_user
+from zhaoshang.notifications.services import notify_on_commit
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.organization.selectors import subtree_ids
@@ -243,6 +244,13 @@ def _open_rectification(*, user, batch, subject, verification, deadline) -> Rect
         **subject_q,
     )
     as_user(item, user).save()
+    notify_on_commit(
+        unit_ids=[unit.pk],
+        title=_("Rectification opened: %(project)s") % {"project": subject.project.code},
+        body=description,
+        url=item.get_absolute_url(),
+        key=f"rectification:{item.pk}:opened",
+    )
     return item
 
 

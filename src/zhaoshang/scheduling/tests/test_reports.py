@@ -250,3 +250,17 @@ def test_review_many_at_once_all_or_nothing(open_day, users, client):
     assert {(r.status, r.return_comment, r.returned_by) for r in returned} == {
         ("returned", "请补充佐证材料", users["bureau"])
     }
+
+
+def test_a_returned_report_tells_its_unit_at_once(open_day, users, django_capture_on_commit_callbacks):
+    """Issue 12: notifications when it concerns you, at once — the unit's reporter finds it under the bell."""
+    from zhaoshang.notifications.models import Notification
+
+    report = report_of(open_day, "A1")
+    fill(users["reporter_a"], report)
+    reports.submit_report(user=users["reporter_a"], report=report)
+    with django_capture_on_commit_callbacks(execute=True):
+        reports.return_report(user=users["bureau"], report=report, comment="请补充开工佐证")
+    note = Notification.objects.get(user=users["reporter_a"])
+    assert "A1" in note.title and note.body == "请补充开工佐证" and note.url == report.get_absolute_url()
+    assert not Notification.objects.filter(user=users["reporter_b"]).exists()

@@ -200,3 +200,13 @@ def test_confirm_many_at_once_all_or_none(users, batch, ledger, client):
     client.post(f"/supervision/batches/{batch.pk}/verify-many/", {"row": rows})
     assert sorted(Verification.objects.values_list("result", flat=True)) == ["confirmed"] * 3
     assert {v.verified_by for v in Verification.objects.all()} == {users["supervisor"]}
+
+
+def test_a_rectification_tells_its_unit_at_once(users, batch, ledger, django_capture_on_commit_callbacks):
+    from zhaoshang.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        verify(users, batch, receipt(ledger["P1"], "500"), "rejected", comment="回单与金额不符")
+    item = Rectification.objects.get()
+    note = Notification.objects.get(user=users["reporter_a"], key=f"rectification:{item.pk}:opened")
+    assert note.url == item.get_absolute_url() and "P1" in note.title

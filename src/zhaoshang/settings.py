@@ -148,7 +148,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organization.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "projects:ledger"
+LOGIN_REDIRECT_URL = "home"  # the ledger, or the dashboard for leaders (organization.views.home)
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling (django-axes): AXES_FAILURE_LIMIT failed logins for one user name from one address lock that

@@ -35,6 +35,19 @@ FLAG_SHORT = {**FLAG_LABEL, "half_time_warning": "任务未过半"}
 # --- numbers ----------------------------------------------------------------------------------------
 
 
+def prose_amount(value) -> str:
+    """An amount in 万元 as an official writer puts it in a sentence (issue 12): 亿元 from one hundred million
+    (750670.00 → "75.07亿元"), 万元 below with no trailing zeros (1500.00 → "1500万元", 12.50 → "12.5万元"), and
+    "0元" rather than "0.00万元"."""
+    value = Decimal(value)
+    if value == 0:
+        return "0元"
+    if abs(value) >= 10000:
+        return f"{(value / 10000).quantize(Decimal('0.01'))}亿元"
+    text = f"{value.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    return f"{text}万元"
+
+
 def money(value) -> str:
     """Amounts in 万元 with two decimals: 1234.5 → "1234.50"."""
     return f"{Decimal(value):.2f}"
@@ -58,14 +71,14 @@ def chinese_date(day: dt.date | str) -> str:
 
 def figure_value(figure: dict, key: str) -> str:
     value = figure[key]
-    return money(value) + "万元" if figure["unit"] == "万元" else f"{count(value)}个"
+    return prose_amount(value) if figure["unit"] == "万元" else f"{count(value)}个"
 
 
 def change_text(figure: dict, change: dict, against: str) -> str:
     """e.g. "较上月增加2个、增长50.0%" / "同比减少120.00万元、下降12.5%"."""
     delta = Decimal(change["abs"])
     unit = figure["unit"]
-    amount = money(abs(delta)) + "万元" if unit == "万元" else f"{count(abs(delta))}个"
+    amount = prose_amount(abs(delta)) if unit == "万元" else f"{count(abs(delta))}个"
     if delta == 0:
         return f"{against}持平"
     verb = "增加" if delta > 0 else "减少"
@@ -317,7 +330,7 @@ def big_project_paragraphs(snapshot: dict) -> list[str]:
     half = "上半年" if start.month == 1 else "下半年"
     projects = big["projects"]
     if projects:
-        names = "、".join(f"{p['name']}（计划总投资{money(p['planned_investment'])}万元）" for p in projects[:10])
+        names = "、".join(f"{p['name']}（计划总投资{prose_amount(p['planned_investment'])}）" for p in projects[:10])
         more = f"等{len(projects)}个项目" if len(projects) > 10 else ""
         first = (
             f"{start.year}年{half}以来，全县新开工计划总投资{threshold}万元以上项目{len(projects)}个：{names}{more}。"

@@ -91,7 +91,7 @@ def test_sections_in_order(document):
     positions = [lines.index(h) for h in HEADINGS]
     assert positions == sorted(positions)
     opening = next(line for line in lines if line.startswith("现将"))
-    assert "全县新签约项目3个" in opening and "实际到位资金1500.00万元" in opening
+    assert "全县新签约项目3个" in opening and "实际到位资金1500万元" in opening
     assert lines[-2:] == ["示范县招商引资工作领导小组办公室", "2025年3月3日"]
     assert document.paragraphs[-1].alignment == WD_ALIGN_PARAGRAPH.RIGHT
 

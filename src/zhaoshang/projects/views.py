@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
@@ -449,3 +450,25 @@ def investor_edit(request, pk):
         investor.refresh_from_db()
     history = entries_for(list(Investor.history.filter(id=investor.pk).select_related("history_user")))
     return render(request, "projects/investor_form.html", {"form": form, "investor": investor, "history": history})
+
+
+# --- site-wide search (issue 12) --------------------------------------------------------------------------
+
+SEARCH_LIMIT = 20
+
+
+@login_required
+def search(request):
+    """Projects (code, name, investor), investors and units matching the words typed in the menu bar: only what
+    the user may see, 20 of each at most, each list linking to the whole of it."""
+    query = (request.GET.get("q") or "").strip()[:100]
+    found = {"projects": [], "investors": [], "units": [], "more": {}}
+    if query:
+        projects = selectors.ledger(user=request.user).filter(
+            Q(code__icontains=query) | Q(name__icontains=query) | Q(investor__name__icontains=query)
+        )
+        found["projects"] = list(projects.select_related("investor").order_by("-stage_date", "code")[:SEARCH_LIMIT])
+        found["investors"] = list(Investor.objects.filter(name__icontains=query).order_by("name")[:SEARCH_LIMIT])
+        units = Unit.objects.restrict(request.user, "view").filter(Q(name__icontains=query) | Q(code__icontains=query))
+        found["units"] = list(units.order_by("code")[:SEARCH_LIMIT])
+    return render(request, "projects/search.html", {"query": query, **found})

@@ -1,5 +1,3 @@
-
-
 def test_a_leader_logs_in_to_the_dashboard(client, users):
     """Issue 12: a leader's login lands on the dashboard, the others' on the ledger."""
     for name, page in (("leader", "/dashboard/"), ("bureau", "/projects/")):

@@ -26,3 +26,22 @@ def test_a_new_project_gets_the_next_code_of_the_pattern(client, users, make_pro
     assert form.initial["code"] == f"ZS{year}-0008"
     settings.PROJECT_CODE_PATTERN = "XM-{year}-{seq:03d}"
     assert client.get(reverse("projects:create")).context["form"].initial["code"] == f"XM-{year}-001"
+
+
+def test_site_wide_search_finds_projects_investors_and_units_the_user_may_see(client, users, units, make_project):
+    """Issue 12: one search box for projects, investors and units; a reporter finds only their own projects."""
+    from zhaoshang.projects import services
+
+    own = make_project(units["a"], name="光伏组件项目")
+    other = make_project(units["b"], name="光伏支架项目")
+    services.get_or_create_investor(name="光伏集团有限公司")
+    client.force_login(users["reporter_a"])
+    assert 'id="site-search"' in client.get(reverse("projects:ledger")).content.decode()
+    response = client.get(reverse("projects:search"), {"q": "光伏"})
+    assert [p.pk for p in response.context["projects"]] == [own.pk] and other.pk not in response.context["projects"]
+    client.force_login(users["bureau"])
+    response = client.get(reverse("projects:search"), {"q": "光伏"})
+    assert {p.pk for p in response.context["projects"]} == {own.pk, other.pk}
+    assert [i.name for i in response.context["investors"]] == ["光伏集团有限公司"]
+    units_found = client.get(reverse("projects:search"), {"q": units["a"].name}).context["units"]
+    assert units["a"] in units_found

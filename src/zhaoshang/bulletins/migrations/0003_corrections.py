@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('bulletins', '0002_accountability_finding'),
-        ('targets', '0004_alter_historicalindicator_group_and_more'),
+        ('targets', '0004_relation_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -114,11 +114,11 @@ def test_a_document_number_is_used_once(period, ledger, users):
     """Issue 12: 文号 are unique — a second draft with a number already used is refused at creation (and when
     edited); a second draft of the same month takes the next free default number."""
     first = services.create_draft(user=users["bureau"], period=period, month=JAN, number="招商通〔2025〕1号")
-    with pytest.raises(ValidationError, match="已被"):
+    with pytest.raises(ValidationError, match="already used"):
         services.create_draft(user=users["bureau"], period=period, month=FEB, number="招商通〔2025〕1号")
     second = services.create_draft(user=users["bureau"], period=period, month=JAN)
     assert second.number != first.number and second.number.startswith("招商通〔2025〕")
-    with pytest.raises(ValidationError, match="已被"):
+    with pytest.raises(ValidationError, match="already used"):
         services.update_draft(user=users["bureau"], bulletin=second, number=first.number)
 
 

@@ -371,7 +371,7 @@ def test_statuses_of_the_same_english_word_read_right_in_chinese():
 
 
 def test_django_stock_phrasings_replaced(db):
-    """Issue 12: "具有 项目编号 的 项目 已存在。" → "项目编号已被占用。"; "---------" → "请选择"."""
+    """Issue 12: "具有 项目编号 的 项目 已存在。" → "该项目的项目编号已被占用。"; "---------" → "请选择"."""
     from django.utils import translation
 
     from zhaoshang.projects.forms import ProjectForm
@@ -379,7 +379,7 @@ def test_django_stock_phrasings_replaced(db):
 
     with translation.override("zh-hans"):
         message = Project(code="X").unique_error_message(Project, ["code"])
-        assert str(message.message % message.params) == "项目编号已被占用。"
+        assert str(message.message % message.params) == "该项目的项目编号已被占用。"
         labels = [
             str(label) for field in ProjectForm().fields.values() for _value, label in getattr(field, "choices", [])
         ]
@@ -402,5 +402,8 @@ def test_history_shows_labels_of_the_codes_in_json_fields(users):
     period.save()
     with translation.override("zh-hans"):
         entries = entries_for(list(Period.history.filter(id=period.pk)))
-        shown = {c.field: c.new for e in entries for c in e.changes}
+        shown = {}
+        for entry in entries:  # newest first: the latest value of each field
+            for change in entry.changes:
+                shown.setdefault(change.field, change.new)
     assert shown["criticise_bottom"] == "乡镇 2" and "[" not in str(shown["excluded_kinds"])

@@ -228,12 +228,12 @@ def test_late_and_missing_on_the_board(open_day, users):
 
 def test_review_many_at_once_all_or_nothing(open_day, users, client):
     """Issue 12: accept or return many reports at once; one not submitted → nothing changes, named."""
-    a1, a2, ld = (report_of(open_day, code) for code in ("A1", "A2", "LD"))
+    a1, a2, due = (report_of(open_day, code) for code in ("A1", "A2", "TIE"))
     for report in (a1, a2):
         fill(users["reporter_a"], report)
         reports.submit_report(user=users["reporter_a"], report=report)
-    with pytest.raises(ValidationError, match="LD"):
-        reports.review_many(user=users["bureau"], report_ids=[a1.pk, a2.pk, ld.pk], accept=True)
+    with pytest.raises(ValidationError, match="TIE"):
+        reports.review_many(user=users["bureau"], report_ids=[a1.pk, a2.pk, due.pk], accept=True)
     assert set(ProgressReport.objects.filter(pk__in=[a1.pk, a2.pk]).values_list("status", flat=True)) == {"submitted"}
     with pytest.raises(PermissionDenied):
         reports.review_many(user=users["reporter_a"], report_ids=[a1.pk], accept=True)

@@ -174,6 +174,7 @@ class Guide:
         self.assessment()
         self.bulletins()
         self.dashboard()
+        self.security()
 
     def intro(self) -> None:
         page = self.page(None)
@@ -610,6 +611,45 @@ class Guide:
     def pdf(tag: str) -> bytes:
         return MINIMAL_PDF + f"% {tag}\n".encode()
 
+
+    def security(self) -> None:
+        """Accounts, the change log, the investor register, a stale save and a bad date (issue 11)."""
+        admin = self.page("admin")
+        self.go(admin, "/accounts/logins/")
+        self.shot(admin, "security-login-log", "main")
+        admin.context.close()
+        reporter = self.page("reporter")
+        self.go(reporter, "/accounts/tokens/")
+        reporter.fill("input[name=name]", "报表工具")
+        self.submit(reporter, "main form button[type=submit]")
+        self.shot(reporter, "security-tokens", "main")
+        self.go(reporter, "/dashboard/?as_of=9999-12-31")
+        self.shot(reporter, "security-bad-date", "main")
+        reporter.context.close()
+        bureau = self.page("bureau")
+        self.go(bureau, "/accounts/2fa/")
+        self.shot(bureau, "security-two-factor", "main")
+        self.go(bureau, "/projects/investors/")
+        self.shot(bureau, "security-investors", "main", max_height=700)
+        # Two people edit the same project: the second save is refused and says what changed.
+        self.go(bureau, "/projects/")
+        bureau.click("#ledger-table tbody tr:first-child a")
+        self.settle(bureau)
+        edit_url = bureau.url.rstrip("/") + "/edit/"
+        other = self.page("bureau")
+        self.go(other, edit_url)
+        self.go(bureau, edit_url)
+        bureau.fill("input[name=county_leader]", "王副县长")
+        self.submit(bureau, "main form button[type=submit]")
+        other.fill("input[name=county_leader]", "李副县长")
+        self.submit(other, "main form button[type=submit]")
+        self.shot(other, "security-stale-edit", "main", max_height=600)
+        other.context.close()
+        bureau.context.close()
+        supervisor = self.page("supervisor")
+        self.go(supervisor, "/audit/")
+        self.shot(supervisor, "security-change-log", "main", max_height=800)
+        supervisor.context.close()
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

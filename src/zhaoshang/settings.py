@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "zhaoshang.bulletins",
     "zhaoshang.demo",
     "zhaoshang.dashboard",
+    "zhaoshang.audit",
 ]
 
 MIDDLEWARE = [
@@ -94,11 +95,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "zhaoshang.core.middleware.DateParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication, so that its 400 page is the product's page with the user's menu.
+    "zhaoshang.core.middleware.DateParameterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_otp.middleware.OTPMiddleware",

@@ -37,5 +37,6 @@ urlpatterns = [
     path("scheduling/", include("zhaoshang.scheduling.urls")),
     path("notifications/", include("zhaoshang.notifications.urls")),
     path("dashboard/", include("zhaoshang.dashboard.urls")),
+    path("audit/", include("zhaoshang.audit.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -370,6 +370,8 @@ class _Parsed:
         self.credits: dict[int, dict[str, str]] = {}
         self.shares: dict[tuple[int, str], tuple[Decimal, str]] = {}
         self.reached: dict[tuple[int, str], str | None] = {}
+        self.stage_dates: dict[int, dict[str, dt.date]] = {}
+        self.days: dict[str, dt.date] = {}
         self.serials: dict[str | None, str] = {None: "<c/>"}
 
     def text(self, project_id: int) -> tuple[str, str]:
@@ -407,10 +409,19 @@ class _Parsed:
         """The date the project reached ``stage`` (``projects.rules.reached_on``), as ISO text."""
         key = (project_id, stage)
         if key not in self.reached:
-            pairs = _pairs(self.p["stages"][self.project_row[project_id]])
-            on = ledger.reached_on({name: dt.date.fromisoformat(text) for name, text in pairs.items()}, stage)
+            dates = self.stage_dates.get(project_id)
+            if dates is None:  # parsed once per project, whatever the number of stages asked
+                pairs = _pairs(self.p["stages"][self.project_row[project_id]])
+                dates = self.stage_dates[project_id] = {name: self._day(text) for name, text in pairs.items()}
+            on = ledger.reached_on(dates, stage)
             self.reached[key] = None if on is None else on.isoformat()
         return self.reached[key]
+
+    def _day(self, text: str) -> dt.date:
+        found = self.days.get(text)
+        if found is None:
+            found = self.days[text] = dt.date.fromisoformat(text)
+        return found
 
 
 AMOUNT_COLUMN = {"contract_amount": "contract", "planned_investment": "planned"}

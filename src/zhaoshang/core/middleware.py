@@ -13,8 +13,10 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import limits
 
@@ -22,6 +24,25 @@ DATE_NAMES = re.compile(
     r"^(as_of|date|day|start|end|month|deadline|new_date|stage_date|.*_(from|to|date|on|after|before))$"
 )
 FREE_TEXT = {"q", "search", "code", "name"}
+# What a user calls the parameters the product's own links carry; others are named as they are.
+LABELS = {
+    "as_of": gettext_lazy("figures as of"),
+    "date_from": gettext_lazy("from"),
+    "date_to": gettext_lazy("to"),
+    "received_from": gettext_lazy("funds received from"),
+    "received_to": gettext_lazy("funds received to"),
+    "from": gettext_lazy("from"),
+    "to": gettext_lazy("to"),
+    "month": gettext_lazy("month"),
+}
+
+
+def _named(name: str) -> str:
+    """ "截止日期（as_of）": the label a user knows, with the name they see in the address."""
+    label = LABELS.get(name)
+    return f"{label}（{name}）" if label else name
+
+
 LOOKS_LIKE_DATE = re.compile(r"^\s*(\d{1,6})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
 
 
@@ -37,7 +58,7 @@ def check_parameter(name: str, value: str) -> None:
     if not match:
         if date_named:
             raise ValidationError(
-                _("%(name)s: %(value)s is not a date (YYYY-MM-DD).") % {"name": name, "value": value[:20]}
+                _("%(name)s: %(value)s is not a date (YYYY-MM-DD).") % {"name": _named(name), "value": value[:20]}
             )
         return
     year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
@@ -45,12 +66,12 @@ def check_parameter(name: str, value: str) -> None:
         parsed = dt.date(year, month, day)
     except ValueError:
         raise ValidationError(
-            _("%(name)s: %(value)s is not a date (YYYY-MM-DD).") % {"name": name, "value": value[:20]}
+            _("%(name)s: %(value)s is not a date (YYYY-MM-DD).") % {"name": _named(name), "value": value[:20]}
         ) from None
     if not limits.MIN_DATE <= parsed <= limits.MAX_DATE:
         raise ValidationError(
             _("%(name)s: the date %(value)s is outside %(min)s … %(max)s.")
-            % {"name": name, "value": value[:20], "min": limits.MIN_DATE, "max": limits.MAX_DATE}
+            % {"name": _named(name), "value": value[:20], "min": limits.MIN_DATE, "max": limits.MAX_DATE}
         )
 
 
@@ -67,5 +88,5 @@ class DateParameterMiddleware:
                     message = error.messages[0]
                     if request.path.startswith("/api/"):
                         return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
-                    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+                    return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)

@@ -87,6 +87,11 @@ def can_verify(user) -> bool:
     return is_active(user) and (_superuser(user) or _role(user) in _VERIFIERS)
 
 
+def reads_change_log(user) -> bool:
+    """Admins and supervisors read the system-wide change log (every record's history, deleted ones too)."""
+    return is_active(user) and (_superuser(user) or _role(user) in {Role.ADMIN, Role.SUPERVISOR})
+
+
 def bound_to_unit(role: str | None) -> bool:
     """Whether an account of this role needs a unit: a reporter's unit bounds everything they see."""
     return role == Role.REPORTER
@@ -204,6 +209,10 @@ class UserAccess:
     @cached_property
     def can_verify(self) -> bool:
         return can_verify(self.user)
+
+    @cached_property
+    def reads_change_log(self) -> bool:
+        return reads_change_log(self.user)
 
 
 def context(request) -> dict:

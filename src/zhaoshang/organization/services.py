@@ -77,5 +77,5 @@ def save_user(*, user, account: User | None = None, data: dict, password: str | 
         raise ValidationError(_("A password is required."))
     account.is_staff = access.gets_admin_site(account)
     account.full_clean(exclude=["password"])
-    account.save()
+    as_user(account, user).save()
     return account

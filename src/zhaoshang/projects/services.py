@@ -18,7 +18,7 @@ from django.db.models import DecimalField, Max, OuterRef, Q, Subquery, Sum, Valu
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from zhaoshang.core import clock, limits, optimistic, revision
+from zhaoshang.core import clock, filetypes, limits, optimistic, revision
 from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
@@ -661,6 +661,21 @@ def add_attachment(
         errors.append(_("The stage event belongs to another project."))
     if receipt is not None and receipt.project_id != project.pk:
         errors.append(_("The receipt belongs to another project."))
+    checked = None
+    if not errors:
+        try:
+            checked = filetypes.check(uploaded.name, uploaded)
+        except filetypes.FileTypeError as error:
+            name = PurePath(uploaded.name).name
+            if str(error) == "unknown":
+                errors.append(
+                    _("“%(name)s” is not a file of an accepted type (its content was checked).") % {"name": name}
+                )
+            else:
+                errors.append(
+                    _("The content of “%(name)s” does not match its extension .%(ext)s; the file is refused.")
+                    % {"name": name, "ext": PurePath(name).suffix.lower().lstrip(".")}
+                )
     if errors:
         raise ValidationError(errors)
     digest = hashlib.sha256()
@@ -674,7 +689,7 @@ def add_attachment(
         kind=kind,
         original_name=PurePath(uploaded.name).name[:255],
         size=uploaded.size,
-        content_type=(getattr(uploaded, "content_type", None) or "application/octet-stream")[:100],
+        content_type=checked.content_type,  # the checked kind's, never what the browser claimed
         sha256=digest.hexdigest(),
         uploaded_by=user if getattr(user, "pk", None) else None,
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from zhaoshang.core import clock, optimistic
+from zhaoshang.core import clock, filetypes, optimistic
 from zhaoshang.core.history import entries_for
 from zhaoshang.core.views import add_form_errors, flash_form_errors, get_restricted
 from zhaoshang.organization import access
@@ -369,9 +369,16 @@ def attachment_download(request, pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=filetypes.served_type(attachment.content_type),
     )
+    # The browser must neither guess another type nor run anything the file holds.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 @login_required

@@ -35,3 +35,10 @@ def test_dates_in_range_pass(client, users, value):
 def test_a_search_text_is_not_a_date(client, users):
     client.force_login(users["bureau"])
     assert client.get("/projects/?q=1-2").status_code == 200
+
+
+def test_the_message_names_the_parameter_as_users_know_it(client, users):
+    client.force_login(users["bureau"])
+    response = client.get("/dashboard/", {"as_of": "9999-12-31"})
+    assert response.status_code == 400
+    assert "数据截至日期（as_of）" in response.content.decode()

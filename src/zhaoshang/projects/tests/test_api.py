@@ -46,7 +46,8 @@ def test_api_filters_match_the_ledger(client, users, two_projects):
 
 
 def test_anonymous_is_refused(client, two_projects):
-    assert client.get("/api/projects/").status_code == 403
+    response = client.get("/api/projects/")
+    assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_api_is_read_only(client, users, two_projects):

@@ -219,11 +219,11 @@ def test_download_passes_permission_and_returns_the_file(client, users, make_pro
     attachment = services.add_attachment(
         user=users["bureau"],
         project=project,
-        uploaded=SimpleUploadedFile("照片.png", b"\x89PNG....", content_type="image/png"),
+        uploaded=SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n....", content_type="image/png"),
     )
     client.force_login(users["reporter_a"])
     response = client.get(reverse("projects:attachment_download", args=[attachment.pk]))
-    assert response.status_code == 200 and b"".join(response.streaming_content) == b"\x89PNG...."
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"\x89PNG\r\n\x1a\n...."
     assert "attachment" in response["Content-Disposition"]
 
 

@@ -611,7 +611,6 @@ class Guide:
     def pdf(tag: str) -> bytes:
         return MINIMAL_PDF + f"% {tag}\n".encode()
 
-
     def security(self) -> None:
         """Accounts, the change log, the investor register, a stale save and a bad date (issue 11)."""
         admin = self.page("admin")
@@ -650,6 +649,7 @@ class Guide:
         self.go(supervisor, "/audit/")
         self.shot(supervisor, "security-change-log", "main", max_height=800)
         supervisor.context.close()
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhaoshang.organization.access.context",
+                "zhaoshang.core.help.context",
             ],
         },
     },
@@ -149,7 +150,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organization.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "projects:ledger"
+LOGIN_REDIRECT_URL = "home"  # the ledger, or the dashboard for leaders (organization.views.home)
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling (django-axes): AXES_FAILURE_LIMIT failed logins for one user name from one address lock that
@@ -179,6 +180,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# New project codes are suggested by this pattern ({year}, {seq}); the user may change the code.
+PROJECT_CODE_PATTERN = env("ZHAOSHANG_PROJECT_CODE_PATTERN", "ZS{year}-{seq:04d}")
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

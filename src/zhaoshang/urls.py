@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from zhaoshang.core import help as help_views
 from zhaoshang.organization import views as organization_views
 
 handler403 = "zhaoshang.core.views.permission_denied"
@@ -11,6 +12,19 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "help/",
+        include(
+            (
+                [
+                    path("", help_views.page, name="index"),
+                    path("img/<str:file>", help_views.image, name="image"),
+                    path("<str:name>/", help_views.page, name="page"),
+                ],
+                "help",
+            )
+        ),
+    ),
     path("accounts/", include("zhaoshang.accounts.urls")),
     path("projects/", include("zhaoshang.projects.urls")),
     path("org/", include("zhaoshang.organization.urls")),

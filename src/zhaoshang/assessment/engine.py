@@ -28,7 +28,20 @@ from typing import NamedTuple
 ZERO = Decimal("0")
 ONE = Decimal("1")
 
-FLAGS = ("criticised", "accountability", "yellow_card", "half_time_warning", "zero_achievement", "vetoed", "commended")
+FLAGS = (
+    "criticised",
+    "accountability_candidate",
+    "referred",
+    "yellow_card",
+    "half_time_warning",
+    "zero_achievement",
+    "vetoed",
+    "commended",
+)
+# The tie rule, stated on the assessment page and in the bulletin: equal scores (at the 4 places shown) share a
+# rank and are treated alike by every reward and penalty; the order among them on a page only follows funds in
+# place, then contract amount, then unit code.
+TIE_RULE = "得分相同的单位名次并列，奖惩同等适用；并列单位按实际到位资金、合同金额先后排列。"
 
 
 # --- inputs -------------------------------------------------------------------------------------------
@@ -100,10 +113,14 @@ class Rules:
     score_cap: Decimal = ONE
     criticise_bottom: Mapping[str, int] = field(default_factory=dict)  # category → N; default 3
     commend_top: Mapping[str, int] = field(default_factory=dict)
+    # Never more than a third of a category is criticised, unless the bureau says so for the period.
+    criticise_beyond_third: bool = False
     yellow_card_ratio: Decimal = Decimal("0.7")
     half_time_check: bool = True
     vetoes: Mapping[int, str] = field(default_factory=dict)  # unit id → reason
-    # Units criticised in the issued bulletin just before this assessment (for accountability).
+    # Units criticised in the issued bulletin just before this assessment: criticised again now, they are
+    # candidates for accountability (责任追究), which a person decides with a reason (never this engine);
+    # vertical departments are referred to their superior instead.
     previously_criticised: frozenset[int] = frozenset()
     default_n: int = 3
 
@@ -146,8 +163,9 @@ class UnitResult:
     schedule_ratio: Decimal | None
     funds: Decimal  # credited funds in place in the period (tie-breaker, headline)
     contract: Decimal  # credited contract amount of projects signed in the period (tie-breaker)
-    rank: int | None = None
+    rank: int | None = None  # shared by equal scores (1, 1, 3, …)
     rank_of: int | None = None
+    order: int | None = None  # position on a page inside the category: rank, then the tie order
     flags: list[str] = field(default_factory=list)
     veto_reason: str = ""
 
@@ -368,16 +386,17 @@ def _rank_and_flag(results: list[UnitResult], progress: Decimal, rules: Rules) -
         if result.score is not None:
             by_category[result.unit.category].append(result)
     for category, ranked in by_category.items():
-        # Higher score first; ties by funds in place, then contract amount, then unit code. Scores compare
-        # at the precision shown (4 places), so 28-digit Decimal noise cannot break a real tie.
+        # Higher score first. Scores compare at the precision shown (4 places), so 28-digit Decimal noise
+        # cannot break a real tie; tied units share a rank (``TIE_RULE``).
         ranked.sort(key=lambda r: (-round4(r.score), -r.funds, -r.contract, r.unit.code))
         for position, result in enumerate(ranked, start=1):
-            result.rank, result.rank_of = position, len(ranked)
-        bottom = rules.criticise_bottom.get(category, rules.default_n)
-        for result in ranked[max(0, len(ranked) - bottom) :] if bottom > 0 else []:
+            result.order, result.rank_of = position, len(ranked)
+            same = position > 1 and round4(ranked[position - 2].score) == round4(result.score)
+            result.rank = ranked[position - 2].rank if same else position
+        for result in _criticised(ranked, progress, rules, category):
             result.flags.append("criticised")
             if result.unit.id in rules.previously_criticised:
-                result.flags.append("accountability")
+                result.flags.append("referred" if category == VERTICAL else "accountability_candidate")
         for result in ranked:
             score = result.score
             if progress > 0 and score < rules.yellow_card_ratio * progress:
@@ -390,13 +409,50 @@ def _rank_and_flag(results: list[UnitResult], progress: Decimal, rules: Rules) -
                 result.flags.append("vetoed")
                 result.veto_reason = rules.vetoes[result.unit.id]
         top = rules.commend_top.get(category, rules.default_n)
-        # Commendation goes to the best units no rule holds back: not vetoed, criticised, carded or blank.
+        # Commendation goes to the best units no rule holds back: not vetoed, criticised, carded or blank, and
+        # on schedule (a unit behind its schedule cannot be sure to meet the year's target; at the end of the
+        # period, behind schedule is a missed target).
         barred = {"vetoed", "zero_achievement", "criticised", "yellow_card"}
-        eligible = [r for r in ranked if not barred.intersection(r.flags) and r.score > 0]
-        for result in eligible[:top]:
+        eligible = [r for r in ranked if not barred.intersection(r.flags) and r.score > 0 and not _behind(r, progress)]
+        for result in _first(eligible, top):
             result.flags.append("commended")
         for result in ranked:
             result.flags.sort(key=FLAGS.index)
+
+
+VERTICAL = "vertical"  # organization's Category.VERTICAL: referred to the superior, never held accountable here
+
+
+def _behind(result: UnitResult, progress: Decimal) -> bool:
+    """Behind its schedule progress (时序进度): the only units that can be criticised."""
+    return round4(result.score) < round4(progress)
+
+
+def _first(units: list[UnitResult], n: int) -> list[UnitResult]:
+    """The first ``n`` of ``units`` (in the order a rule reads them), with every unit tied with the n-th: ties
+    are treated alike."""
+    if n <= 0 or not units:
+        return []
+    cut = units[: min(n, len(units))]
+    last = round4(cut[-1].score)
+    return cut + [u for u in units[len(cut) :] if round4(u.score) == last]
+
+
+def _criticised(ranked: list[UnitResult], progress: Decimal, rules: Rules, category: str) -> list[UnitResult]:
+    """通报批评: the bottom N of the units behind their schedule, N per category (3 where not set), never more
+    than a third of the category unless the bureau allows it. A unit on schedule is never criticised, however
+    small its category. Units tied with the last one criticised are criticised alike; when that would pass the
+    third, the tied units at the boundary are all left out (the cap is a promise to the units)."""
+    behind = [r for r in ranked if _behind(r, progress)]
+    n = rules.criticise_bottom.get(category, rules.default_n)
+    cap = len(ranked) if rules.criticise_beyond_third else len(ranked) // 3
+    n = min(n, cap)
+    worst_first = list(reversed(behind))
+    chosen = _first(worst_first, n)
+    if len(chosen) > cap:
+        last = round4(worst_first[n - 1].score)
+        chosen = [r for r in chosen if round4(r.score) != last]
+    return chosen
 
 
 def _any_actual(result: UnitResult) -> bool:

@@ -2,7 +2,8 @@ from django.utils.translation import gettext_lazy as _
 
 FLAG_LABELS = {
     "criticised": _("Criticised"),
-    "accountability": _("Accountability"),
+    "accountability_candidate": _("Accountability candidate"),
+    "referred": _("Referred to superior"),
     "yellow_card": _("Yellow card"),
     "half_time_warning": _("Half-time warning"),
     "zero_achievement": _("Zero achievement"),
@@ -11,7 +12,8 @@ FLAG_LABELS = {
 }
 FLAG_COLOURS = {
     "criticised": "danger",
-    "accountability": "dark",
+    "accountability_candidate": "dark",
+    "referred": "dark",
     "yellow_card": "warning",
     "half_time_warning": "info",
     "zero_achievement": "secondary",

@@ -377,6 +377,7 @@ def rules_for(period: Period, as_of: dt.date) -> engine.Rules:
         score_cap=period.score_cap,
         criticise_bottom={k: int(v) for k, v in period.criticise_bottom.items()},
         commend_top={k: int(v) for k, v in period.commend_top.items()},
+        criticise_beyond_third=period.criticise_beyond_third,
         yellow_card_ratio=period.yellow_card_ratio,
         half_time_check=period.half_time_check,
         vetoes=dict(Veto.objects.filter(period=period).values_list("unit_id", "reason")),

@@ -48,6 +48,7 @@ def unit_data(result: engine.UnitResult) -> dict:
         "schedule_ratio": _ratio(result.schedule_ratio),
         "rank": result.rank,
         "rank_of": result.rank_of,
+        "order": result.order,
         "flags": list(result.flags),
         "veto_reason": result.veto_reason or None,
         "funds": _money(result.funds),

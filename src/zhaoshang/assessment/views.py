@@ -54,7 +54,7 @@ def period_assessment(request, pk):
     categories = []
     for category in CATEGORY_ORDER:
         ranked = sorted(
-            (u for u in assessment.units if u.unit.category == category and u.score is not None), key=lambda u: u.rank
+            (u for u in assessment.units if u.unit.category == category and u.score is not None), key=lambda u: u.order
         )
         if not ranked:
             continue

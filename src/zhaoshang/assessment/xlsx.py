@@ -39,7 +39,8 @@ STAGE_LABEL = {str(value): label for label, value in STAGE_XLSX.items()}
 AMOUNT_FIELD_LABEL = {str(value): label for label, value in AMOUNT_FIELD_XLSX.items()}
 FLAG_LABEL = {
     "criticised": "通报批评",
-    "accountability": "责任追究",
+    "accountability_candidate": "责任追究候选",
+    "referred": "提请上级主管部门处置",
     "yellow_card": "黄牌警告",
     "half_time_warning": "时间过半任务未过半",
     "zero_achievement": "零业绩",

@@ -164,7 +164,7 @@ def overall_figures(period: Period, month: dt.date, as_of: dt.date) -> dict:
 def _category_rank(unit: dict) -> tuple:
     category = unit["category"]
     order = CATEGORY_ORDER.index(category) if category in CATEGORY_ORDER else len(CATEGORY_ORDER)
-    return (order, unit["rank"] or 0, unit["code"])
+    return (order, unit.get("order") or unit["rank"] or 0, unit["code"])
 
 
 def flag_lists(data: dict) -> dict[str, list[dict]]:

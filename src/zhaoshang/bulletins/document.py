@@ -321,11 +321,11 @@ def bulletin_docx(*, snapshot: dict, number: str, title: str, date: dt.date, req
 
     writer.heading("一、总体情况")
     writer.body(
-        f"{show.month_label(snapshot)}全县主要招商指标及其变化见下表（{snapshot['overall']['scope']}；"
+        f"{show.month_phrase(snapshot)}全县主要招商指标及其变化见下表（{snapshot['overall']['scope']}；"
         "金额单位：万元）。"
     )
     writer.table(
-        show.OVERALL_HEADERS,
+        show.overall_headers(snapshot),
         show.overall_rows(snapshot),
         total_mm=PORTRAIT_TEXT_MM,
         font_pt=UNIT_TABLE_SIZE,
@@ -338,7 +338,7 @@ def bulletin_docx(*, snapshot: dict, number: str, title: str, date: dt.date, req
     if not tables:
         writer.body("本考核期尚未设定各单位目标任务。")
     else:
-        writer.body("各单位按类别排名如下。")
+        writer.body(show.RANKING_NOTE)
         writer.new_section(landscape=True)
         for number_in_list, table in enumerate(tables, start=1):
             caption = f"表{number_in_list}  {table.label}招商引资目标任务完成情况"

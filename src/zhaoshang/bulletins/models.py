@@ -62,6 +62,15 @@ class Bulletin(RestrictedModel):
     # The ids of the units criticised in the issued bulletin, kept apart from the (large) snapshot for
     # the next assessment's "criticised twice in a row" rule.
     criticised_units = models.JSONField(_("criticised units"), default=list, blank=True)
+    # A correction (更正) of an issued bulletin: issued in its turn, it supersedes it; both stay frozen and shown.
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -78,9 +87,12 @@ class Bulletin(RestrictedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "month"],
-                condition=models.Q(status="issued"),
+                condition=models.Q(status="issued", corrects__isnull=True),
                 name="one_issued_bulletin_per_period_month",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["corrects"], condition=models.Q(status="issued"), name="one_issued_correction_per_bulletin"
+            ),
         ]
         indexes = [models.Index(fields=["period", "status", "as_of"])]
 
@@ -93,6 +105,11 @@ class Bulletin(RestrictedModel):
     @property
     def is_issued(self) -> bool:
         return self.status == Status.ISSUED
+
+    @property
+    def superseded_by(self) -> Bulletin | None:
+        """The issued correction that supersedes this bulletin, if any."""
+        return self.corrections.filter(status=Status.ISSUED).order_by("issued_at").first()
 
     @property
     def file_stem(self) -> str:
@@ -108,3 +125,31 @@ class Bulletin(RestrictedModel):
     @classmethod
     def reporter_may(cls, action) -> bool:
         return action == "view"
+
+
+class AccountabilityFinding(models.Model):
+    """A person's finding on a candidate for accountability (责任追究) in a draft bulletin: a unit criticised in
+    the last issued bulletin and again now. The system only proposes; the bulletin prints a unit under 责任追究
+    only when the bureau has found, with a reason, that it is accountable (seed 000: "经组织认定属人为努力不够、
+    行政不作为或行政乱作为的进行责任追究")."""
+
+    bulletin = models.ForeignKey(
+        Bulletin, verbose_name=_("bulletin"), on_delete=models.CASCADE, related_name="findings"
+    )
+    unit = models.ForeignKey("organization.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    held = models.BooleanField(_("held accountable"))
+    reason = models.TextField(_("reason"), max_length=1000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = ClockDateTimeField(_("decided at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["unit__code"]
+        verbose_name = _("accountability finding")
+        verbose_name_plural = _("accountability findings")
+        constraints = [models.UniqueConstraint(fields=["bulletin", "unit"], name="one_finding_per_bulletin_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.bulletin} · {self.unit}"

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from zhaoshang.assessment.engine import TIE_RULE
 from zhaoshang.assessment.xlsx import CATEGORY_LABEL, FLAG_LABEL, STAGE_LABEL, TIER_LABEL, plain_amount
 
 from .compute import CATEGORY_ORDER
@@ -20,16 +21,31 @@ STALLED_SHOWN = 20  # the document lists the longest-stalled projects; the annex
 FLAG_SECTIONS = (
     ("criticised", "通报批评"),
     ("accountability", "责任追究"),
+    ("referred", "提请上级主管部门处置"),
     ("yellow_card", "黄牌警告"),
     ("half_time_warning", "时间过半任务未过半"),
     ("zero_achievement", "零业绩"),
     ("vetoed", "一票否决"),
     ("commended", "通报表彰"),
 )
+RANKING_NOTE = f"各单位按类别排名如下（{TIE_RULE.rstrip('。')}）。"
 FLAG_SHORT = {**FLAG_LABEL, "half_time_warning": "任务未过半"}
 
 
 # --- numbers ----------------------------------------------------------------------------------------
+
+
+def prose_amount(value) -> str:
+    """An amount in 万元 as an official writer puts it in a sentence (issue 12): 亿元 from one hundred million
+    (750670.00 → "75.07亿元"), 万元 below with no trailing zeros (1500.00 → "1500万元", 12.50 → "12.5万元"), and
+    "0元" rather than "0.00万元"."""
+    value = Decimal(value)
+    if value == 0:
+        return "0元"
+    if abs(value) >= 10000:
+        return f"{(value / 10000).quantize(Decimal('0.01'))}亿元"
+    text = f"{value.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    return f"{text}万元"
 
 
 def money(value) -> str:
@@ -55,14 +71,14 @@ def chinese_date(day: dt.date | str) -> str:
 
 def figure_value(figure: dict, key: str) -> str:
     value = figure[key]
-    return money(value) + "万元" if figure["unit"] == "万元" else f"{count(value)}个"
+    return prose_amount(value) if figure["unit"] == "万元" else f"{count(value)}个"
 
 
 def change_text(figure: dict, change: dict, against: str) -> str:
     """e.g. "较上月增加2个、增长50.0%" / "同比减少120.00万元、下降12.5%"."""
     delta = Decimal(change["abs"])
     unit = figure["unit"]
-    amount = money(abs(delta)) + "万元" if unit == "万元" else f"{count(abs(delta))}个"
+    amount = prose_amount(abs(delta)) if unit == "万元" else f"{count(abs(delta))}个"
     if delta == 0:
         return f"{against}持平"
     verb = "增加" if delta > 0 else "减少"
@@ -90,8 +106,27 @@ def cumulative_label(snapshot: dict) -> str:
     return f"{chinese_date(start)}至{chinese_date(end)}"
 
 
+def partial_month(snapshot: dict) -> tuple[dt.date, dt.date] | None:
+    """The month's dates when the bulletin's figures stop before the month ends (its comparisons are then cut to
+    the same days of the earlier months, and every sentence and header must say so); None for a whole month."""
+    start, end = (dt.date.fromisoformat(d) for d in snapshot["overall"]["windows"]["month"])
+    following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return None if end >= following - dt.timedelta(days=1) else (start, end)
+
+
+def month_phrase(snapshot: dict) -> str:
+    """ "2026年11月", or "2026年12月1日至5日" when the figures stop before the month ends."""
+    partial = partial_month(snapshot)
+    if partial is None:
+        return month_label(snapshot)
+    start, end = partial
+    return f"{start.year}年{start.month}月{start.day}日至{end.day}日"
+
+
 def opening_paragraph(snapshot: dict) -> str:
     figures = {f["key"]: f for f in snapshot["overall"]["figures"]}
+    # A month cut short is compared with the same days of the month before and of last year: say so.
+    previous, last_year = ("较上月", "同比") if partial_month(snapshot) is None else ("较上月同期", "较去年同期")
     parts = []
     for key, lead in (
         ("signed_count", "全县新签约项目"),
@@ -102,8 +137,8 @@ def opening_paragraph(snapshot: dict) -> str:
         figure = figures[key]
         parts.append(
             f"{lead}{figure_value(figure, 'month')}，"
-            f"{change_text(figure, figure['month_vs_previous'], '较上月')}，"
-            f"{change_text(figure, figure['month_vs_last_year'], '同比')}"
+            f"{change_text(figure, figure['month_vs_previous'], previous)}，"
+            f"{change_text(figure, figure['month_vs_last_year'], last_year)}"
         )
     cumulative = []
     for key, label in (("signed_count", "签约项目"), ("signed_amount", "协议引资额"), ("funds", "实际到位资金")):
@@ -111,13 +146,23 @@ def opening_paragraph(snapshot: dict) -> str:
         versus = change_text(figure, figure["cumulative_vs_last_year"], "同比")
         cumulative.append(f"{label}{figure_value(figure, 'cumulative')}（{versus}）")
     return (
-        f"现将{month_label(snapshot)}全县招商引资工作进展情况通报如下。{month_label(snapshot)}，"
+        f"现将{month_label(snapshot)}全县招商引资工作进展情况通报如下。{month_phrase(snapshot)}，"
         + "；".join(parts)
         + f"。{cumulative_label(snapshot)}累计{'，'.join(cumulative)}。"
     )
 
 
 OVERALL_HEADERS = ["指标", "本月", "上月", "环比", "去年同月", "同比", "累计", "去年同期累计", "累计同比"]
+
+
+def overall_headers(snapshot: dict) -> list[str]:
+    """The overall table's headers; for a month cut short, the days compared ("本月1—5日", "上月同期")."""
+    partial = partial_month(snapshot)
+    if partial is None:
+        return list(OVERALL_HEADERS)
+    start, end = partial
+    days = f"{start.day}—{end.day}日"
+    return ["指标", f"本月{days}", f"上月{days}", "环比", f"去年同月{days}", "同比", "累计", "去年同期累计", "累计同比"]
 
 
 def _pct_change(change: dict) -> str:
@@ -187,7 +232,7 @@ def category_tables(snapshot: dict) -> list[CategoryTable]:
         by_category.setdefault(unit["category"], []).append(unit)
     tables = []
     for category in (c for c in CATEGORY_ORDER if c in by_category):
-        units = sorted(by_category[category], key=lambda u: (u["rank"] or 0, u["code"]))
+        units = sorted(by_category[category], key=lambda u: (u.get("order") or u["rank"] or 0, u["code"]))
         groups: list[str] = []
         for unit in units:
             for group in unit["groups"]:
@@ -226,19 +271,24 @@ def flag_paragraphs(snapshot: dict) -> list[str]:
     lists = snapshot["lists"]["flags"]
     paragraphs = []
     notes = {
-        "criticised": "各类别综合完成率排名末位的单位",
-        "accountability": "连续两次被通报批评，按规定启动责任追究",
+        "criticised": "落后于时序进度、在本类别综合完成率排名末位的单位",
+        "accountability": "连续两次被通报批评，经组织认定属人为努力不够、行政不作为或行政乱作为的",
+        "referred": "垂直部门连续两次被通报批评的，提请其上级主管部门处置",
         "yellow_card": "综合完成率低于时序进度70%",
         "half_time_warning": "时序进度过半而综合完成率未达50%",
         "zero_achievement": "考核期内无任何实绩",
         "vetoed": "实行一票否决，取消评先评优资格",
-        "commended": "各类别综合完成率排名靠前的单位",
+        "commended": "达到时序进度、在本类别综合完成率排名靠前的单位",
     }
     for index, (flag, label) in enumerate(FLAG_SECTIONS):
         units = lists.get(flag, [])
         text = _names_by_category(units) if units else "无"
         if flag == "vetoed" and units:
             text = "；".join(f"{u['name']}（{u['veto_reason'] or '一票否决'}）" for u in units)
+        if flag == "accountability" and units:
+            text = "；".join(
+                f"{u['name']}（{u['finding_reason']}）" if u.get("finding_reason") else u["name"] for u in units
+            )
         paragraphs.append(f"（{CHINESE_NUMBERS[index]}）{label}（{notes[flag]}）。{text}。")
     return paragraphs
 
@@ -280,7 +330,7 @@ def big_project_paragraphs(snapshot: dict) -> list[str]:
     half = "上半年" if start.month == 1 else "下半年"
     projects = big["projects"]
     if projects:
-        names = "、".join(f"{p['name']}（计划总投资{money(p['planned_investment'])}万元）" for p in projects[:10])
+        names = "、".join(f"{p['name']}（计划总投资{prose_amount(p['planned_investment'])}）" for p in projects[:10])
         more = f"等{len(projects)}个项目" if len(projects) > 10 else ""
         first = (
             f"{start.year}年{half}以来，全县新开工计划总投资{threshold}万元以上项目{len(projects)}个：{names}{more}。"

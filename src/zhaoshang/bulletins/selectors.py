@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Exists, OuterRef
+
 from zhaoshang.targets.models import Period
 
 from .choices import Status
@@ -12,7 +14,13 @@ from .models import Bulletin
 
 def bulletins_for(*, user, period: Period | None = None):
     """The bulletins the user may see (reporters: issued ones only), without their snapshots."""
-    queryset = Bulletin.objects.restrict(user, "view").select_related("period", "issued_by").defer("snapshot", "detail")
+    superseded = Bulletin.objects.filter(corrects=OuterRef("pk"), status=Status.ISSUED)
+    queryset = (
+        Bulletin.objects.restrict(user, "view")
+        .select_related("period", "issued_by")
+        .defer("snapshot", "detail")
+        .annotate(superseded=Exists(superseded))
+    )
     if period is not None:
         queryset = queryset.filter(period=period)
     return queryset

@@ -19,7 +19,7 @@ from zhaoshang.targets.models import Period
 
 from . import compute
 from .choices import Status
-from .models import Bulletin
+from .models import AccountabilityFinding, Bulletin
 
 DEFAULT_REQUIREMENTS = "\n".join(
     [
@@ -41,7 +41,16 @@ def default_title(month: dt.date) -> str:
 
 
 def default_number(month: dt.date) -> str:
-    return f"招商通〔{month.year}〕{month.month}号"
+    """招商通〔2026〕12号 for December; when that number is taken (a second draft of the month), the next number of
+    the year no bulletin uses yet."""
+    number = f"招商通〔{month.year}〕{month.month}号"
+    prefix = f"招商通〔{month.year}〕"
+    used = set(Bulletin.objects.filter(number__startswith=prefix).values_list("number", flat=True))
+    serial = month.month
+    while number in used:
+        serial = max(serial + 1, 13)
+        number = f"{prefix}{serial}号"
+    return number
 
 
 def default_as_of(month: dt.date, today: dt.date | None = None) -> dt.date:
@@ -78,6 +87,13 @@ def _validate(bulletin: Bulletin) -> None:
         errors.append(_("The big project threshold must be greater than zero."))
     if not bulletin.title.strip():
         errors.append(_("The bulletin needs a title."))
+    if bulletin.number:
+        taken = Bulletin.objects.filter(number=bulletin.number).exclude(pk=bulletin.pk).order_by("pk").first()
+        if taken is not None:
+            errors.append(
+                _("The document number %(number)s is already used by “%(title)s”.")
+                % {"number": bulletin.number, "title": taken.title}
+            )
     if errors:
         raise ValidationError(errors)
 
@@ -115,6 +131,41 @@ def create_draft(
     bulletin.full_clean(exclude=["snapshot", "detail", "criticised_units"])
     as_user(bulletin, user).save()
     return bulletin
+
+
+@transaction.atomic
+def create_correction(*, user, bulletin: Bulletin) -> Bulletin:
+    """A draft correction (更正) of an issued bulletin: the same period, month and figures date, the number and
+    title marked （更正）. Issued, it supersedes the bulletin it corrects; both stay frozen and visible. An issued
+    bulletin is never changed: a correction is the only way to put a mistake right."""
+    _check_bureau(user)
+    original = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if not original.is_issued:
+        raise ValidationError(_("Only an issued bulletin is corrected; edit the draft instead."))
+    if original.superseded_by is not None:
+        raise ValidationError(_("This bulletin has already been corrected; correct the correction instead."))
+    base = original.number or default_number(original.month)
+    number, serial = f"{base}（更正）", 1
+    while Bulletin.objects.filter(number=number).exists():
+        serial += 1
+        number = f"{base}（更正{serial}）"
+    draft = Bulletin(
+        period=original.period,
+        month=original.month,
+        as_of=original.as_of,
+        basis=original.basis,
+        number=number,
+        title=original.title if original.title.endswith("（更正）") else f"{original.title}（更正）",
+        date=clock.today(),
+        requirements=original.requirements,
+        big_project_amount=original.big_project_amount,
+        corrects=original,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    _validate(draft)
+    draft.full_clean(exclude=["snapshot", "detail", "criticised_units"])
+    as_user(draft, user).save()
+    return draft
 
 
 @transaction.atomic
@@ -163,7 +214,7 @@ def snapshot_for(bulletin: Bulletin, *, detail: bool = True) -> dict:
     """Compute the bulletin's figures now (what a draft shows and what issuing stores); ``detail``: with
     the lookup of the projects and receipts behind them."""
     try:
-        return compute.build_snapshot(
+        snapshot = compute.build_snapshot(
             period=bulletin.period,
             month=bulletin.month,
             as_of=bulletin.as_of,
@@ -175,6 +226,45 @@ def snapshot_for(bulletin: Bulletin, *, detail: bool = True) -> dict:
         raise ValidationError(
             _("Verified figures need the supervisors' verifications, which are not available yet.")
         ) from None
+    return apply_findings(snapshot, bulletin)
+
+
+def apply_findings(snapshot: dict, bulletin: Bulletin) -> dict:
+    """Put the bureau's findings on the candidates for accountability into the snapshot: ``flags
+    ["accountability"]`` lists the candidates found accountable (with the reason), the only ones the document
+    prints; ``undecided`` the candidates nobody has decided on yet."""
+    saved = bulletin.pk is not None  # a draft written by the command without being stored has no findings
+    findings = {f.unit_id: f for f in AccountabilityFinding.objects.filter(bulletin=bulletin)} if saved else {}
+    held, undecided = [], []
+    for unit in snapshot["lists"]["flags"].get("accountability_candidate", []):
+        finding = findings.get(unit["id"])
+        if finding is None:
+            undecided.append(unit)
+        else:
+            unit["finding"] = {"held": finding.held, "reason": finding.reason}
+            if finding.held:
+                held.append({**unit, "finding_reason": finding.reason})
+    snapshot["lists"]["flags"]["accountability"] = held
+    snapshot["lists"]["undecided"] = undecided
+    return snapshot
+
+
+@transaction.atomic
+def decide_accountability(*, user, bulletin: Bulletin, unit_id: int, held: bool, reason: str) -> AccountabilityFinding:
+    """Record (or change) the bureau's finding on one candidate for accountability of a draft bulletin."""
+    _check_bureau(user)
+    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    _check_draft(bulletin)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the finding.")})
+    finding = AccountabilityFinding.objects.filter(bulletin=bulletin, unit_id=unit_id).first()
+    if finding is None:
+        finding = AccountabilityFinding(bulletin=bulletin, unit_id=unit_id)
+    finding.held, finding.reason, finding.decided_by = held, reason, user
+    finding.full_clean(exclude=["bulletin", "unit", "decided_by"])
+    as_user(finding, user).save()
+    return finding
 
 
 @transaction.atomic
@@ -184,12 +274,23 @@ def issue(*, user, bulletin: Bulletin) -> Bulletin:
     bulletin = Bulletin.objects.select_for_update().select_related("period").get(pk=bulletin.pk)
     _check_draft(bulletin)
     _validate(bulletin)
-    if Bulletin.objects.filter(period=bulletin.period, month=bulletin.month, status=Status.ISSUED).exists():
+    if bulletin.corrects_id is not None:
+        if Bulletin.objects.filter(corrects_id=bulletin.corrects_id, status=Status.ISSUED).exists():
+            raise ValidationError(_("This bulletin has already been corrected; correct the correction instead."))
+    elif Bulletin.objects.filter(
+        period=bulletin.period, month=bulletin.month, status=Status.ISSUED, corrects__isnull=True
+    ).exists():
         raise ValidationError(
             _("The bulletin for %(month)s has already been issued in this period.")
             % {"month": f"{bulletin.month:%Y-%m}"}
         )
     snapshot = snapshot_for(bulletin)
+    if snapshot["lists"]["undecided"]:
+        names = "、".join(unit["name"] for unit in snapshot["lists"]["undecided"])
+        raise ValidationError(
+            _("Decide first whether these candidates for accountability are held accountable: %(units)s.")
+            % {"units": names}
+        )
     bulletin.detail = snapshot.pop("lookup")
     bulletin.snapshot = snapshot
     bulletin.criticised_units = sorted(unit["id"] for unit in bulletin.snapshot["lists"]["flags"]["criticised"])

@@ -67,10 +67,12 @@ def _document_context(bulletin: Bulletin, data: dict) -> dict:
     return {
         "opening": show.opening_paragraph(data),
         "scope": data["overall"]["scope"],
-        "overall_headers": show.OVERALL_HEADERS,
+        "overall_headers": show.overall_headers(data),
         "overall_rows": show.overall_rows(data),
         "summary": show.summary_paragraph(data),
         "tables": show.category_tables(data),
+        "ranking_note": show.RANKING_NOTE,
+        "candidates": data["lists"]["flags"].get("accountability_candidate", []) if not bulletin.is_issued else [],
         "flag_paragraphs": show.flag_paragraphs(data),
         "stalled_paragraph": show.stalled_paragraph(data),
         "stalled_headers": show.STALLED_HEADERS,
@@ -85,7 +87,7 @@ def _document_context(bulletin: Bulletin, data: dict) -> dict:
 
 @login_required
 def bulletin_detail(request, pk):
-    queryset = Bulletin.objects.select_related("period", "issued_by").defer("detail")
+    queryset = Bulletin.objects.select_related("period", "issued_by", "corrects").defer("detail")
     bulletin = get_restricted(queryset, request.user, pk, "view")
     can_edit = _may_edit(request.user) and not bulletin.is_issued
     form = None
@@ -103,7 +105,14 @@ def bulletin_detail(request, pk):
             messages.success(request, _("Draft saved."))
             return redirect(bulletin)
         bulletin.refresh_from_db()
-    context = {"bulletin": bulletin, "form": form, "can_edit": can_edit, "errors": []}
+    context = {
+        "bulletin": bulletin,
+        "form": form,
+        "can_edit": can_edit,
+        "errors": [],
+        "may_correct": bulletin.is_issued and _may_edit(request.user),
+        "superseded_by": bulletin.superseded_by if bulletin.is_issued else None,
+    }
     try:
         context.update(_document_context(bulletin, selectors.bulletin_data(bulletin, detail=False)))
         context["has_data"] = True
@@ -111,6 +120,50 @@ def bulletin_detail(request, pk):
         context["errors"] = validation_messages(error)
         context["has_data"] = False
     return render(request, "bulletins/detail.html", context)
+
+
+@login_required
+@require_POST
+def bulletin_correct(request, pk):
+    """Start a correction (更正) of an issued bulletin."""
+    bulletin = get_restricted(Bulletin.objects, request.user, pk, "view")
+    if not _may_edit(request.user):
+        raise PermissionDenied
+    try:
+        correction = services.create_correction(user=request.user, bulletin=bulletin)
+    except ValidationError as error:
+        for message in validation_messages(error):
+            messages.error(request, message)
+        return redirect(bulletin)
+    messages.success(
+        request, _("Correction drafted. Change what was wrong, then issue it: it supersedes the original.")
+    )
+    return redirect(correction)
+
+
+@login_required
+@require_POST
+def bulletin_finding(request, pk, unit_id):
+    """The bureau's finding on one candidate for accountability (认定 / 不予认定, with the reason)."""
+    bulletin = get_restricted(Bulletin.objects, request.user, pk, "change")
+    held = request.POST.get("held")
+    if held not in ("1", "0"):
+        messages.error(request, _("Choose whether the unit is held accountable."))
+        return redirect(bulletin)
+    try:
+        services.decide_accountability(
+            user=request.user,
+            bulletin=bulletin,
+            unit_id=unit_id,
+            held=held == "1",
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        for message in validation_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Finding recorded."))
+    return redirect(f"{bulletin.get_absolute_url()}#accountability")
 
 
 @login_required

@@ -21,7 +21,23 @@ def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
         else:
             css = "form-control"
         widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+        _choose_label(field)
     return form
+
+
+BLANK_DASH = "---------"  # Django's empty choice label (BLANK_CHOICE_DASH), not translatable
+
+
+def _choose_label(field: forms.Field) -> None:
+    """ "请选择" instead of Django's "---------" as the empty choice of a select (issue 12)."""
+    if isinstance(field, forms.ModelChoiceField) and field.empty_label == BLANK_DASH:
+        field.empty_label = _("Choose…")
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        choices = list(field.choices)
+        if any(value == "" and label == BLANK_DASH for value, label in choices):
+            field.choices = [
+                (value, _("Choose…") if value == "" and label == BLANK_DASH else label) for value, label in choices
+            ]
 
 
 def _no_control(multiline: bool):

@@ -48,6 +48,8 @@ def _display(record, field_name: str):
         return ""
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
+    if isinstance(value, (list, dict)):
+        return _display_json(record.instance_type, field_name, value)
     if model_field.is_relation:
         try:
             return str(getattr(record, field_name))
@@ -64,6 +66,19 @@ def _display(record, field_name: str):
 
         return gettext("Yes") if value else gettext("No")
     return value
+
+
+def _display_json(model, field_name: str, value) -> str:
+    """A JSON list or mapping as people read it: its codes shown by their labels when the model names the choices
+    of the field in ``HISTORY_CHOICES`` (e.g. ['negotiating', 'signed'] → 洽谈、签约; {'township': 3} → 乡镇 3)."""
+    labels = dict(getattr(model, "HISTORY_CHOICES", {}).get(field_name, ()))
+
+    def label(code) -> str:
+        return str(labels.get(code, code))
+
+    if isinstance(value, dict):
+        return "、".join(f"{label(key)} {item}" for key, item in value.items()) or "—"
+    return "、".join(label(item) for item in value) or "—"
 
 
 # Fields that say nothing the entry does not already say (its author, time and parent object).

@@ -186,7 +186,7 @@ def ranking(scope, *, period, as_of: dt.date) -> dict:
     for category in CATEGORY_ORDER:
         ranked = sorted(
             (r for r in assessment.units if r.unit.category == category and r.score is not None),
-            key=lambda r: r.rank,
+            key=lambda r: r.order,
         )
         if visible is not None:
             ranked = [r for r in ranked if r.unit.id in visible]

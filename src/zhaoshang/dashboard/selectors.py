@@ -151,8 +151,9 @@ def headline(scope: Scope, windows: dict[str, Span], facts: dict, funds: dict) -
         }
 
     def funds_in_place(name, span):
-        # An amount the ledger cannot total (its funds column is all-time); the address lists its projects.
-        return {"value": funds["windows"][name], "url": scope.url(**received_params(span))}
+        # The ledger filtered by funds received within the dates totals the funds received within them.
+        value = funds["windows"][name]
+        return {"value": value, "amount": value, "amount_field": "funds", "url": scope.url(**received_params(span))}
 
     def foreign(name, span):
         w = facts["windows"][name]
@@ -184,7 +185,12 @@ def funnel(scope: Scope, current: Span, facts: dict) -> list[dict]:
                 "count": count,
                 "url": scope.url(**reached_params(stage, current)),
                 # The number reaching this stage against the number reaching the one before, in the same dates.
-                "conversion": None if not previous else (Decimal(count) / previous).quantize(Decimal("0.0001")),
+                # Above 100% only when projects that entered the stage before did so ahead of these dates: said,
+                # not shown as a rate (issue 12: "意向 148 > 洽谈 145, 102.1%").
+                "conversion": None
+                if not previous or count > previous
+                else (Decimal(count) / previous).quantize(Decimal("0.0001")),
+                "more_than_before": bool(previous) and count > previous,
                 # Median days spent in this stage by the projects that moved on from it in the dates.
                 "median_days": duration["median"],
                 "moved_on": duration["projects"],
@@ -211,7 +217,8 @@ def trend(scope: Scope, month_list: list[dict], facts: dict, funds: dict) -> dic
     def funds_point(key: str, span: Span):
         if span.empty:
             return None
-        return {"value": funds["months"].get(key, Decimal("0.00")), "url": scope.url(**received_params(span))}
+        value = funds["months"].get(key, Decimal("0.00"))
+        return {"value": value, "amount": value, "amount_field": "funds", "url": scope.url(**received_params(span))}
 
     series = {"signed": [], "signed_last_year": [], "started": [], "started_last_year": []}
     series |= {"funds": [], "funds_last_year": []}
@@ -394,6 +401,7 @@ def _compute(*, user, period: Period, as_of: dt.date, unit: Unit | None, big_amo
         data["headline"] = headline(scope, windows, facts, funds)
     if "funnel" in wanted:
         data["funnel"] = funnel(scope, current, facts)
+        data["funnel_note"] = any(row["more_than_before"] for row in data["funnel"])
     if "trend" in wanted:
         data["trend"] = trend(scope, month_list, facts, funds)
     if "breakdowns" in wanted:

@@ -241,6 +241,12 @@ def notify_units(
     return outcome
 
 
+def notify_on_commit(**message) -> None:
+    """``notify_units(**message)`` once the current transaction commits: a change that concerns a unit (a report
+    returned, a rectification opened, an item assigned) tells it at once, and never for a change rolled back."""
+    transaction.on_commit(lambda: notify_units(**message))
+
+
 def deliver(reminder: Reminder, *, dry_run: bool = False) -> Outcome:
     """Send one reminder from core.reminders: to its unit, or to the bureau when it names no unit."""
     return notify_units(

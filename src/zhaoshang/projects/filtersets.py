@@ -126,6 +126,13 @@ class LedgerFilterSet(filters.FilterSet):
     def filter_reached(self, queryset, name, value):
         return queryset  # applied in filter_queryset, which sees the date range too
 
+    def received_window(self) -> tuple | None:
+        """The dates of the "funds received" filter, when one is given and the filters are valid."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        start, end = self.form.cleaned_data.get("received_from"), self.form.cleaned_data.get("received_to")
+        return (start, end) if start or end else None
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data

@@ -213,7 +213,7 @@ class ProjectChild(RestrictedModel):
 class ProjectCredit(ProjectChild):
     """A unit credited with a project, and its share in percent (shares of a project sum to 100)."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="credits")
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="credits")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="credits")
     share = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2, default=Decimal("100"))
     history = HistoricalRecords()
@@ -231,7 +231,9 @@ class ProjectCredit(ProjectChild):
 class StageEvent(ProjectChild):
     """The date a project reached a stage; signing records the contract amount signed."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_events")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="stage_events"
+    )
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
     date = models.DateField(_("date"))
     amount = models.DecimalField(_("amount (10k yuan)"), null=True, blank=True, **MONEY)
@@ -255,7 +257,7 @@ class StageEvent(ProjectChild):
 class FundsReceipt(ProjectChild):
     """实际到位资金: money actually received for a project on a date."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="receipts")
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="receipts")
     date = models.DateField(_("date received"))
     amount = models.DecimalField(_("amount (10k yuan)"), **MONEY)
     source = models.CharField(_("source of funds"), max_length=200, blank=True)
@@ -286,7 +288,9 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 class Attachment(ProjectChild):
     """Evidence: a file attached to a project, optionally to one of its stage events or receipts."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="attachments")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="attachments"
+    )
     stage_event = models.ForeignKey(
         StageEvent,
         verbose_name=_("stage event"),

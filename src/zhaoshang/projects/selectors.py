@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Sum
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from zhaoshang.core import limits
 from zhaoshang.core.history import entries_for
 
+from . import rules
 from .models import DERIVED_COLUMNS, Attachment, FundsReceipt, Project, ProjectCredit, StageEvent
 
 
@@ -45,17 +47,42 @@ def ledger_rows(queryset):
     return with_credits(queryset.select_related(None).select_related("investor").only(*LEDGER_ROW_FIELDS))
 
 
-def ledger_totals(queryset) -> dict:
-    """Count and sums over the whole filtered set (not just the page)."""
+def ledger_totals(queryset, received: tuple | None = None) -> dict:
+    """Count and sums over the whole filtered set (not just the page). With ``received`` (the dates of the
+    "funds received" filter), the funds are those received within the dates, as the dashboard's funds figures
+    that link here count them, not the projects' funds of all time."""
     totals = queryset.order_by().aggregate(
         count=Count("pk"),
         planned=limits.money_sum("planned_investment"),
         contract=limits.money_sum("contract_amount"),
         funds=limits.money_sum("funds_total"),
     )
+    if received is not None:
+        receipts = FundsReceipt.objects.order_by().filter(
+            rules.received_within_q(*received), project__in=queryset.order_by().values("pk")
+        )
+        totals["funds"] = receipts.aggregate(funds=limits.money_sum("amount"))["funds"]
     for key in ("planned", "contract", "funds"):
         totals[key] = totals[key] or Decimal("0")
     return totals
+
+
+def with_funds_within(queryset, received: tuple | None):
+    """Each row's funds received within ``received`` (start, end) as ``funds_shown``; else its funds of all time."""
+    if received is None:
+        return queryset.annotate(funds_shown=F("funds_total"))
+    within = (
+        FundsReceipt.objects.order_by()
+        .filter(rules.received_within_q(*received), project=OuterRef("pk"))
+        .values("project")
+        .annotate(total=limits.money_sum("amount"))
+        .values("total")[:1]
+    )
+    return queryset.annotate(
+        funds_shown=Coalesce(
+            Subquery(within, output_field=limits.SUM_FIELD), Decimal("0"), output_field=limits.SUM_FIELD
+        )
+    )
 
 
 def project_detail(*, user, pk: int) -> Project:

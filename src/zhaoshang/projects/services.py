@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import PurePath
@@ -250,6 +251,28 @@ def _replace_credits(*, user, project: Project, credits: list[tuple[Unit, Decima
 
 
 @transaction.atomic
+def next_code(today: dt.date | None = None) -> str:
+    """The next free project code by the pattern ``settings.PROJECT_CODE_PATTERN`` (``ZS{year}-{seq:04d}`` unless
+    set): the highest sequence number used this year plus one. A suggestion the user may change."""
+    from django.conf import settings
+
+    pattern = getattr(settings, "PROJECT_CODE_PATTERN", "ZS{year}-{seq:04d}")
+    year = (today or clock.today()).year
+    head = pattern.partition("{seq")[0]
+    prefix = head.format(year=year)
+    numbers = [
+        int(match[1])
+        for code in Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        if (match := re.fullmatch(re.escape(prefix) + r"(\d+)" + ".*", code))
+    ]
+    seq = max(numbers, default=0) + 1
+    code = pattern.format(year=year, seq=seq)
+    while Project.objects.filter(code=code).exists():
+        seq += 1
+        code = pattern.format(year=year, seq=seq)
+    return code
+
+
 def create_project(
     *, user, data: dict, credits: list[tuple[Unit, Decimal]], investor: Investor | None = None
 ) -> Project:

@@ -15,7 +15,7 @@ class LedgerTable(tables.Table):
     stage_date = tables.Column()
     planned_investment = tables.Column(verbose_name=_("planned (10k)"))
     contract_amount = tables.Column(verbose_name=_("contract (10k)"))
-    funds_total = tables.Column(verbose_name=_("funds in place (10k)"))
+    funds_total = tables.Column(verbose_name=_("funds in place (10k)"), order_by=("funds_shown",))
     county_leader = tables.Column()
 
     class Meta:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("new/", views.project_create, name="create"),
     path("investors/", views.investor_list, name="investors"),
+    path("search/", views.search, name="search"),
     path("investors/<int:pk>/edit/", views.investor_edit, name="investor_edit"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.core import clock
 from zhaoshang.core.history import as_user
+from zhaoshang.notifications.services import notify_on_commit
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 
@@ -80,6 +81,7 @@ def update_item(*, user, item: CoordinationItem, data: dict) -> CoordinationItem
         raise ValidationError(errors)
     if "description" in data:
         item.description = data["description"].strip()
+    assigned = "department" in data and department is not None and department.pk != item.department_id
     if "department" in data:
         item.department = department
     if "deadline" in data:
@@ -88,6 +90,14 @@ def update_item(*, user, item: CoordinationItem, data: dict) -> CoordinationItem
         item.note = (data["note"] or "").strip()
     _set_status_times(item, status)
     as_user(item, user).save()
+    if assigned:
+        notify_on_commit(
+            unit_ids=[department.pk],
+            title=_("Coordination item assigned to you: %(project)s") % {"project": item.project.code},
+            body=item.description,
+            url=item.get_absolute_url(),
+            key=f"coordination:{item.pk}:assigned:{department.pk}",
+        )
     return item
 
 

@@ -52,6 +52,8 @@ def visible_projects(unit_ids):
 class SchedulingConfig(models.Model):
     """The scheduling calendar and its rules: one row, kept by the bureau."""
 
+    HISTORY_CHOICES = {"stages": Stage.choices}  # labels of the codes in its history (``core.history``)
+
     days_of_month = models.JSONField(_("scheduling days of the month"), default=_default_days)
     stages = models.JSONField(_("stages reported on"), default=_default_stages)
     stalled_after_days = models.PositiveSmallIntegerField(
@@ -84,6 +86,8 @@ class SchedulingRound(RestrictedModel):
 
     ``date`` is when reports are due; ``planned_date`` the calendar day it came from, so a day moved off
     a weekend or holiday remembers its origin (and the calendar does not open it a second time)."""
+
+    HISTORY_CHOICES = {"stages": Stage.choices}
 
     date = models.DateField(_("due date"), unique=True)
     planned_date = models.DateField(_("calendar day"))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.core import clock, optimistic
 from zhaoshang.core.history import as_user
+from zhaoshang.notifications.services import notify_on_commit
 from zhaoshang.organization import access
 from zhaoshang.projects import services as project_services
 from zhaoshang.projects.choices import Stage
@@ -215,6 +216,13 @@ def return_report(*, user, report: ProgressReport, comment: str) -> ProgressRepo
     report.returned_by = _user_or_none(user)
     report._change_reason = report.return_comment
     as_user(report, user).save()
+    notify_on_commit(
+        unit_ids=[report.unit_id],
+        title=_("Progress report returned: %(project)s") % {"project": report.project.code},
+        body=report.return_comment,
+        url=report.get_absolute_url(),
+        key=f"report:{report.pk}:returned:{report.returned_at.isoformat()}",
+    )
     return report
 
 
@@ -228,3 +236,31 @@ def accept_report(*, user, report: ProgressReport) -> ProgressReport:
     report.accepted_by = _user_or_none(user)
     as_user(report, user).save()
     return report
+
+
+@transaction.atomic
+def review_many(*, user, report_ids, accept: bool, comment: str = "") -> int:
+    """Accept, or return with one comment, several submitted reports at once (issue 12): all or none — if any is
+    no longer submitted, nothing changes and the error names those projects."""
+    _check_reviews(user)
+    ids = sorted({int(pk) for pk in report_ids})
+    if not ids:
+        raise ValidationError(_("Select the reports first."))
+    if not accept and not comment.strip():
+        raise ValidationError(_("Say what needs correcting."))
+    reports = list(
+        ProgressReport.objects.restrict(user, "change").select_for_update().filter(pk__in=ids).select_related("project")
+    )
+    if len(reports) != len(ids):
+        raise ValidationError(_("Some of the selected reports cannot be found."))
+    not_submitted = [r.project.code for r in reports if r.status != ReportStatus.SUBMITTED]
+    if not_submitted:
+        raise ValidationError(
+            _("Only submitted reports can be reviewed; not submitted: %(codes)s.") % {"codes": "、".join(not_submitted)}
+        )
+    for report in reports:
+        if accept:
+            accept_report(user=user, report=report)
+        else:
+            return_report(user=user, report=report, comment=comment)
+    return len(reports)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
     path("rounds/<int:pk>/remind/", views.round_remind, name="round_remind"),
     path("rounds/<int:pk>/submit-all/", views.round_submit_all, name="round_submit_all"),
+    path("rounds/<int:pk>/review/", views.round_review, name="round_review"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),
     path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),

@@ -366,6 +366,29 @@ def report_return(request, pk):
 
 @login_required
 @require_POST
+def round_review(request, pk):
+    """Accept or return the selected reports of a round at once."""
+    scheduling_round = get_restricted(SchedulingRound.objects, request.user, pk, "view")
+    accept = request.POST.get("action") == "accept"
+    try:
+        count = report_services.review_many(
+            user=request.user,
+            report_ids=request.POST.getlist("report"),
+            accept=accept,
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        if accept:
+            messages.success(request, _("%(count)d reports accepted.") % {"count": count})
+        else:
+            messages.success(request, _("%(count)d reports returned for correction.") % {"count": count})
+    return redirect(scheduling_round)
+
+
+@login_required
+@require_POST
 def report_accept(request, pk):
     report = get_restricted(ProgressReport.objects, request.user, pk, "change")
     try:

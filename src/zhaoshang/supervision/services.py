@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 
 from zhaoshang.core import clock, optimistic
 from zhaoshang.core.history import as_user
+from zhaoshang.notifications.services import notify_on_commit
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.organization.selectors import subtree_ids
@@ -243,6 +244,13 @@ def _open_rectification(*, user, batch, subject, verification, deadline) -> Rect
         **subject_q,
     )
     as_user(item, user).save()
+    notify_on_commit(
+        unit_ids=[unit.pk],
+        title=_("Rectification opened: %(project)s") % {"project": subject.project.code},
+        body=description,
+        url=item.get_absolute_url(),
+        key=f"rectification:{item.pk}:opened",
+    )
     return item
 
 
@@ -368,6 +376,39 @@ def verify(
 
 
 # --- rectification --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_many(*, user, batch: SupervisionBatch, rows) -> int:
+    """Confirm (属实) several records of a batch at once (issue 12); the exceptions are verified one by one with
+    their own result. ``rows``: (kind "event"|"receipt", id, version) as the batch page showed them. All or
+    none: if any row is stale or not allowed, nothing is recorded and the errors name the rows."""
+    _check_supervisor(user)
+    if not rows:
+        raise ValidationError(_("Select the records first."))
+    errors = []
+    count = 0
+    for kind, pk, version in rows:
+        model = StageEvent if kind == "event" else FundsReceipt
+        subject = model.objects.restrict(user, "view").select_related("project").filter(pk=pk).first()
+        if subject is None:
+            errors.append(_("Record %(id)s cannot be found.") % {"id": pk})
+            continue
+        try:
+            verify(
+                user=user,
+                batch=batch,
+                stage_event=subject if kind == "event" else None,
+                receipt=subject if kind == "receipt" else None,
+                result=Result.CONFIRMED,
+                version=version,
+            )
+            count += 1
+        except ValidationError as error:
+            errors += [f"{subject.project.code} {subject.date:%Y-%m-%d}: {message}" for message in error.messages]
+    if errors:
+        raise ValidationError(errors)
+    return count
 
 
 def may_submit(user, item: Rectification) -> bool:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("batches/new/", views.batch_create, name="batch_create"),
     path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
     path("batches/<int:pk>/verify/", views.verify, name="verify"),
+    path("batches/<int:pk>/verify-many/", views.verify_many, name="verify_many"),
     path("batches/<int:pk>/status/", views.batch_status, name="batch_status"),
     path("rectifications/", views.rectification_list, name="rectification_list"),
     path("rectifications/<int:pk>/", views.rectification_detail, name="rectification_detail"),

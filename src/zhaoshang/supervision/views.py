@@ -150,6 +150,27 @@ def verify(request, pk):
 
 @login_required
 @require_POST
+def verify_many(request, pk):
+    """Confirm the selected records of a batch at once."""
+    batch = get_restricted(SupervisionBatch.objects, request.user, pk, "change")
+    rows = []
+    for value in request.POST.getlist("row"):
+        kind, _sep, rest = value.partition(":")
+        pk_text, _sep, version = rest.partition(":")
+        if kind in ("event", "receipt") and pk_text.isdigit():
+            rows.append((kind, int(pk_text), version))
+    try:
+        count = services.confirm_many(user=request.user, batch=batch, rows=rows)
+        messages.success(request, _("%(count)d records confirmed.") % {"count": count})
+    except ValidationError as error:
+        flash_errors(request, error)
+    page = request.POST.get("page") or ""
+    query = f"?page={page}" if page.isdigit() else ""
+    return redirect(reverse("supervision:batch_detail", args=[batch.pk]) + query)
+
+
+@login_required
+@require_POST
 def batch_status(request, pk):
     batch = get_restricted(SupervisionBatch.objects, request.user, pk, "change")
     status = request.POST.get("status", "")

@@ -45,6 +45,7 @@ class PeriodForm(BootstrapForm, forms.ModelForm):
             "floor_amount",
             "usd_rate",
             "score_cap",
+            "criticise_beyond_third",
             "yellow_card_ratio",
             "half_time_check",
         ]

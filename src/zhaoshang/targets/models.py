@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from zhaoshang.core.fields import ClockDateTimeField
-from zhaoshang.organization.choices import Tier
+from zhaoshang.organization.choices import Category, Tier
 from zhaoshang.organization.models import Unit
-from zhaoshang.projects.choices import Stage
+from zhaoshang.projects.choices import Industry, Kind, Stage
 
 from .choices import AmountField, Basis, IndicatorKind, ScheduleBasis
 
@@ -23,6 +23,14 @@ RATIO = {"max_digits": 6, "decimal_places": 4}
 
 class Period(models.Model):
     """A year or a campaign (e.g. a 100-day competition): dates, schedule basis, rules, targets."""
+
+    # The codes inside its JSON fields, shown by their labels in the change history (``core.history``).
+    HISTORY_CHOICES = {
+        "excluded_kinds": Kind.choices,
+        "excluded_industries": Industry.choices,
+        "criticise_bottom": Category.choices,
+        "commend_top": Category.choices,
+    }
 
     code = models.CharField(_("period code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -61,6 +69,11 @@ class Period(models.Model):
         default=dict,
         blank=True,
         help_text=_("How many units at the bottom of each category are criticised; 3 where not set."),
+    )
+    criticise_beyond_third = models.BooleanField(
+        _("criticise more than a third of a category"),
+        default=False,
+        help_text=_("Unless set, never more than a third of a category's units are criticised."),
     )
     commend_top = models.JSONField(
         _("commended per category"),
@@ -101,7 +114,9 @@ class TargetGroup(models.Model):
     Set for a tier, or for one unit; a unit's own group replaces the tier's group of the same name.
     """
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="groups")
+    period = models.ForeignKey(
+        Period, verbose_name=_("assessment period"), on_delete=models.CASCADE, related_name="groups"
+    )
     tier = models.PositiveSmallIntegerField(_("tier"), choices=Tier.choices, null=True, blank=True)
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="target_groups"
@@ -133,7 +148,9 @@ class TargetGroup(models.Model):
 class Indicator(models.Model):
     """One alternative within a group: e.g. "3 projects signed at ≥1000万" or "their contract total 6000万"."""
 
-    group = models.ForeignKey(TargetGroup, on_delete=models.CASCADE, related_name="indicators")
+    group = models.ForeignKey(
+        TargetGroup, verbose_name=_("indicator group"), on_delete=models.CASCADE, related_name="indicators"
+    )
     kind = models.CharField(_("indicator kind"), max_length=10, choices=IndicatorKind.choices)
     stage = models.CharField(
         _("stage"),
@@ -161,7 +178,9 @@ class Indicator(models.Model):
 class Veto(models.Model):
     """一票否决: the bureau disqualifies a unit from commendation in a period, with the reason."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="vetoes")
+    period = models.ForeignKey(
+        Period, verbose_name=_("assessment period"), on_delete=models.CASCADE, related_name="vetoes"
+    )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="vetoes")
     reason = models.CharField(_("reason"), max_length=500)
     created_by = models.ForeignKey(

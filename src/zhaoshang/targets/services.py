@@ -33,6 +33,7 @@ PERIOD_FIELDS = (
     "usd_rate",
     "score_cap",
     "criticise_bottom",
+    "criticise_beyond_third",
     "commend_top",
     "yellow_card_ratio",
     "half_time_check",

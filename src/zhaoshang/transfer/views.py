@@ -3,6 +3,12 @@ do it, take the upload, and hand back files."""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import secrets
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -57,21 +63,78 @@ def _summary(result) -> list[dict]:
     return rows
 
 
+SESSION_STAGED = "transfer_staged_import"
+
+
+def _staging_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _stage(request, upload) -> str:
+    """Keep a file that validated without errors, so that "Import" needs no second upload (issue 12). One per
+    user session; the file's SHA-256 is kept with it and checked before importing."""
+    _drop_staged(request)
+    token = secrets.token_hex(16)
+    data = b"".join(upload.chunks())
+    (_staging_dir() / f"{token}.xlsx").write_bytes(data)
+    request.session[SESSION_STAGED] = {
+        "token": token,
+        "name": upload.name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    return token
+
+
+def _drop_staged(request) -> None:
+    staged = request.session.pop(SESSION_STAGED, None)
+    if staged:
+        (_staging_dir() / f"{staged['token']}.xlsx").unlink(missing_ok=True)
+
+
+def _staged_file(request) -> tuple[io.BytesIO, str] | None:
+    staged = request.session.get(SESSION_STAGED)
+    if not staged or request.POST.get("staged") != staged["token"]:
+        return None
+    path = _staging_dir() / f"{staged['token']}.xlsx"
+    if not path.exists():
+        return None
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != staged["sha256"]:
+        return None
+    return io.BytesIO(data), staged["name"]
+
+
 @login_required
 def import_page(request):
     _check_importer(request.user)
-    context = {"result": None, "upload_error": "", "summary": []}
+    context = {"result": None, "upload_error": "", "summary": [], "staged": ""}
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        context["upload_error"] = _upload_error(upload)
-        if not context["upload_error"]:
+        if request.POST.get("action") == "import_staged":
+            found = _staged_file(request)
+            if found is None:
+                context["upload_error"] = _("The validated file is no longer available: choose it again.")
+                return render(request, "transfer/import.html", context)
+            upload, name = found
+            result = import_workbook(upload, user=request.user, dry_run=False)
+            if not result.errors:
+                _drop_staged(request)
+        else:
+            upload = request.FILES.get("file")
+            context["upload_error"] = _upload_error(upload)
+            if context["upload_error"]:
+                return render(request, "transfer/import.html", context)
+            name = upload.name
             dry_run = request.POST.get("action") != "import"
             result = import_workbook(upload, user=request.user, dry_run=dry_run)
-            context.update(result=result, summary=_summary(result), file_name=upload.name)
-            if result.errors:
-                request.session[SESSION_ERRORS] = [error.as_row() for error in result.errors]
-            else:
-                request.session.pop(SESSION_ERRORS, None)
+            if dry_run and not result.errors:
+                context["staged"] = _stage(request, upload)
+        context.update(result=result, summary=_summary(result), file_name=name)
+        if result.errors:
+            request.session[SESSION_ERRORS] = [error.as_row() for error in result.errors]
+        else:
+            request.session.pop(SESSION_ERRORS, None)
     return render(request, "transfer/import.html", context)
 
 
@@ -96,5 +159,9 @@ def template_download(request):
 def export_ledger(request):
     """The ledger as the user sees it on the ledger page: the same filters, the same permission rule."""
     _filterset, queryset = filtered_ledger(request)
+    # Rows ticked on the ledger page (issue 12): only those, still within what the user may see.
+    selected = [int(pk) for pk in request.GET.getlist("selected") if pk.isdigit()]
+    if selected:
+        queryset = queryset.filter(pk__in=selected)
     filename = f"项目台账_{clock.today():%Y-%m-%d}.xlsx"
     return xlsx_response(exporter.export_ledger(queryset), filename)

@@ -119,9 +119,9 @@ def indicator(spec: engine.IndicatorSpec, projects=(), receipts=(), *, unit_id: 
 
 
 def ranked(results: dict[int, engine.UnitResult], category: str = "township") -> list[str]:
-    """Unit codes of one category in rank order."""
+    """Unit codes of one category in page order (rank, then the tie order)."""
     rows = [r for r in results.values() if r.unit.category == category and r.rank is not None]
-    return [r.unit.code for r in sorted(rows, key=lambda r: r.rank)]
+    return [r.unit.code for r in sorted(rows, key=lambda r: r.order)]
 
 
 def flags(results: dict[int, engine.UnitResult]) -> dict[str, list[str]]:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from zhaoshang.assessment import engine
 
 from .support import DAY_50, END, START, D, count, day, flags, funds, group, project, ranked, receipt, run, unit
@@ -27,7 +25,7 @@ def by_funds(*amounts: str, as_of: dt.date = END, rules: engine.Rules | None = N
 # --- ranking --------------------------------------------------------------------------------------------
 
 
-def test_ties_rank_by_funds_then_contract_then_code():
+def test_ties_share_a_rank_and_are_ordered_by_funds_then_contract_then_code():
     # Every unit signs one ≥1000 project of a target of 2: score 0.5 each. Funds are not an indicator here.
     units = [unit(i) for i in range(1, 6)]
     projects = [
@@ -44,8 +42,15 @@ def test_ties_rank_by_funds_then_contract_then_code():
     # U03 most funds (50); U05 funds 40 (two projects); then funds 20: U02 contract 3000, U01 and U04
     # contract 1000 — code decides.
     assert ranked(results) == ["U03", "U05", "U02", "U01", "U04"]
-    assert [results[i].rank for i in (3, 5, 2, 1, 4)] == [1, 2, 3, 4, 5]
+    assert [results[i].order for i in (3, 5, 2, 1, 4)] == [1, 2, 3, 4, 5]
+    # Equal scores share the rank (the tie rule printed with the ranking): the order is only the page's.
+    assert {r.rank for r in results.values()} == {1}
     assert {r.rank_of for r in results.values()} == {5}
+
+
+def test_ranks_after_a_tie_skip_the_tied_places():
+    results = by_funds("100", "90", "90", "80")
+    assert [results[i].rank for i in (1, 2, 3, 4)] == [1, 2, 2, 4]
 
 
 def test_contract_breaks_a_tie_of_score_and_funds():
@@ -98,42 +103,58 @@ def test_categories_rank_separately():
 
 
 # --- criticised and accountability ---------------------------------------------------------------------
+# At the end of the period the schedule progress is 1: a unit below 100% is behind its schedule.
 
 
-def test_bottom_three_criticised_by_default():
-    results = by_funds("100", "95", "90", "85", "80")
-    assert [c for c, f in flags(results).items() if "criticised" in f] == ["U03", "U04", "U05"]
+def test_only_units_behind_schedule_are_criticised_bottom_three_by_default():
+    # Nine units: a third is 3. Units at 100% or more are on schedule and never criticised.
+    results = by_funds("150", "120", "100", "100", "95", "90", "85", "80", "75")
+    assert [c for c, f in flags(results).items() if "criticised" in f] == ["U07", "U08", "U09"]
+
+
+def test_a_unit_on_schedule_is_never_criticised_however_small_its_category():
+    """Issue 12: the demo's two parks met every target and were both listed under 通报批评 because "bottom 3
+    of the category" covered a category of 2."""
+    results = by_funds("123.8", "110", category="park")
+    assert not any("criticised" in r.flags for r in results.values())
+    behind = by_funds("99", "98", "97", rules=engine.Rules(criticise_beyond_third=True))
+    assert all("criticised" in r.flags for r in behind.values())
+
+
+def test_never_more_than_a_third_of_a_category_unless_the_bureau_says_so():
+    amounts = ("90", "80", "70", "60", "50", "40")  # six units, all behind: a third is 2
+    results = by_funds(*amounts)
+    assert [c for c, f in flags(results).items() if "criticised" in f] == ["U05", "U06"]
+    small = by_funds("50", "40")  # a third of 2 is 0
+    assert not any("criticised" in r.flags for r in small.values())
+    allowed = by_funds(*amounts, rules=engine.Rules(criticise_beyond_third=True))
+    assert [c for c, f in flags(allowed).items() if "criticised" in f] == ["U04", "U05", "U06"]
 
 
 def test_criticised_count_per_category():
-    units = [unit(i, f"T{i}") for i in range(1, 5)] + [unit(i, f"D{i}", category="department") for i in range(5, 9)]
-    receipts = [receipt(i, i, START, str(100 - i)) for i in range(1, 9)]
+    units = [unit(i, f"T{i}") for i in range(1, 10)] + [unit(i, f"D{i}", category="department") for i in range(10, 19)]
+    receipts = [receipt(i, i, START, str(100 - i)) for i in range(1, 19)]
+    projects = [project(i, i) for i in range(1, 19)]
     rules = engine.Rules(criticise_bottom={"township": 1, "department": 2})
-    results = run(units, [FUNDS_100], [project(i, i) for i in range(1, 9)], receipts, rules=rules)
-    assert [r.unit.code for r in results.values() if "criticised" in r.flags] == ["T4", "D7", "D8"]
-    none = run(
-        units,
-        [FUNDS_100],
-        [project(i, i) for i in range(1, 9)],
-        receipts,
-        rules=engine.Rules(criticise_bottom={"township": 0}),
+    results = run(units, [FUNDS_100], projects, receipts, rules=rules)
+    assert [r.unit.code for r in results.values() if "criticised" in r.flags] == ["T9", "D17", "D18"]
+    none = run(units, [FUNDS_100], projects, receipts, rules=engine.Rules(criticise_bottom={"township": 0}))
+    assert [r.unit.code for r in none.values() if "criticised" in r.flags] == ["D16", "D17", "D18"]
+
+
+def test_ties_at_the_bottom_are_criticised_alike():
+    # Nine units, N=2: U07 and U08 tie for the second-last place behind U09; both are criticised (3 ≤ a third).
+    results = by_funds(
+        "100", "100", "100", "100", "100", "100", "80", "80", "70", rules=engine.Rules(criticise_bottom={"township": 2})
     )
-    assert [r.unit.code for r in none.values() if "criticised" in r.flags] == ["D6", "D7", "D8"]
-
-
-@pytest.mark.parametrize(("size", "n"), [(1, 3), (2, 3), (3, 5), (2, 5), (4, 10)])
-def test_bottom_n_in_a_category_smaller_than_n_criticises_every_unit(size, n):
-    """Regression (fixed in e717a56): ``ranked[len(ranked) - bottom:]`` went negative when a category had
-    fewer than N units, and a negative slice start counts from the end: 2 units with N=3 criticised 1 unit,
-    3 units with N=5 criticised 2, yet 3 units with N=3 all 3 — a bigger N criticised fewer. Every unit of
-    a category with at most N units is among its bottom N."""
-    amounts = [str(100 - i) for i in range(size)]
-    results = by_funds(*amounts, rules=engine.Rules(criticise_bottom={"township": n}))
-    assert [c for c, f in flags(results).items() if "criticised" in f] == [f"U{i:02d}" for i in range(1, size + 1)]
+    assert [c for c, f in flags(results).items() if "criticised" in f] == ["U07", "U08", "U09"]
+    # Six units, N=2, a third is 2: the tie at the boundary would make 3, so the tied units are left out.
+    capped = by_funds("100", "100", "100", "80", "80", "70", rules=engine.Rules(criticise_bottom={"township": 2}))
+    assert [c for c, f in flags(capped).items() if "criticised" in f] == ["U06"]
 
 
 def test_a_bigger_n_never_criticises_fewer_units():
-    amounts = ("100", "90", "80", "70")
+    amounts = ("100", "90", "80", "70", "60", "50", "40", "30", "20")
     counts = []
     for n in range(0, 7):
         results = by_funds(*amounts, rules=engine.Rules(criticise_bottom={"township": n}))
@@ -141,13 +162,21 @@ def test_a_bigger_n_never_criticises_fewer_units():
     assert counts == sorted(counts), counts
 
 
-def test_accountability_when_criticised_again():
-    # U04 and U05 are criticised now; U05 and U01 were criticised in the last issued bulletin.
-    rules = engine.Rules(criticise_bottom={"township": 2}, previously_criticised=frozenset({5, 1}))
-    results = by_funds("100", "95", "90", "85", "80", rules=rules)
-    assert "accountability" in results[5].flags and "criticised" in results[5].flags
-    assert "accountability" not in results[4].flags  # criticised for the first time
-    assert "accountability" not in results[1].flags  # criticised before, not now
+def test_criticised_again_makes_a_candidate_for_accountability_never_a_verdict():
+    # U08 and U09 are criticised now; U09 and U01 were criticised in the last issued bulletin.
+    rules = engine.Rules(criticise_bottom={"township": 2}, previously_criticised=frozenset({9, 1}))
+    results = by_funds("100", "95", "90", "85", "80", "75", "70", "65", "60", rules=rules)
+    assert "accountability_candidate" in results[9].flags and "criticised" in results[9].flags
+    assert "accountability_candidate" not in results[8].flags  # criticised for the first time
+    assert "accountability_candidate" not in results[1].flags  # criticised before, not now
+    assert not any("accountability" in r.flags for r in results.values())  # a person decides
+
+
+def test_a_vertical_department_criticised_again_is_referred_to_its_superior():
+    rules = engine.Rules(criticise_bottom={"vertical": 1}, previously_criticised=frozenset({3}))
+    results = by_funds("100", "90", "50", category="vertical", rules=rules)
+    assert results[3].flags[:2] == ["criticised", "referred"]
+    assert "accountability_candidate" not in results[3].flags
 
 
 # --- yellow card and half-time warning ------------------------------------------------------------------
@@ -204,7 +233,7 @@ def test_zero_achievement():
 
 def test_vetoed_never_commended_whatever_its_score():
     rules = engine.Rules(vetoes={1: "安全生产事故"}, criticise_bottom={"township": 0})
-    results = by_funds("100", "90", "80", "75", rules=rules)
+    results = by_funds("130", "120", "110", "105", rules=rules)
     assert results[1].rank == 1 and "vetoed" in results[1].flags and "commended" not in results[1].flags
     assert results[1].veto_reason == "安全生产事故" and results[2].veto_reason == ""
     # The veto bars the vetoed unit only; the commendations go to the best units no rule holds back.
@@ -212,28 +241,44 @@ def test_vetoed_never_commended_whatever_its_score():
 
 
 def test_top_three_commended_by_default_and_per_category():
-    amounts = ("100", "95", "90", "85", "80", "79", "78")
-    results = by_funds(*amounts)
+    # Half-way through (schedule progress 50%): five units ahead of it, four behind.
+    amounts = ("90", "85", "80", "75", "70", "45", "40", "35", "30")
+    results = by_funds(*amounts, as_of=DAY_50)
     assert [c for c, f in flags(results).items() if "commended" in f] == ["U01", "U02", "U03"]
-    assert [c for c, f in flags(results).items() if "criticised" in f] == ["U05", "U06", "U07"]
-    one = by_funds(*amounts, rules=engine.Rules(commend_top={"township": 1}))
+    assert [c for c, f in flags(results).items() if "criticised" in f] == ["U07", "U08", "U09"]
+    one = by_funds(*amounts, as_of=DAY_50, rules=engine.Rules(commend_top={"township": 1}))
     assert [c for c, f in flags(one).items() if "commended" in f] == ["U01"]
 
 
-def test_no_commendation_for_carded_criticised_or_zero_units():
-    # Progress 1: U01 0.69 carded; every unit of three criticised with N=3; U02 zero.
-    results = by_funds("69", "0", rules=engine.Rules(criticise_bottom={"township": 0}))
+def test_units_behind_schedule_are_not_commended():
+    # Nobody reaches 100% at the end: the best of them cannot meet the year's target, so nobody is commended.
+    results = by_funds("99", "98", "97", "10", rules=engine.Rules(criticise_bottom={"township": 0}))
     assert not any("commended" in r.flags for r in results.values())
-    results = by_funds("100", "100", "100")
+    # Half-way through, 60% is ahead of the schedule's 50%: commended.
+    midway = by_funds("60", "45", as_of=DAY_50, rules=engine.Rules(criticise_bottom={"township": 0}))
+    assert "commended" in midway[1].flags and "commended" not in midway[2].flags
+
+
+def test_ties_at_the_top_are_commended_alike():
+    # 17 townships at 100%: all share the first rank and all are commended, not "the first three" by an
+    # unstated order.
+    results = by_funds(*(["100"] * 17), "50")
+    commended = [c for c, f in flags(results).items() if "commended" in f]
+    assert len(commended) == 17 and {results[i].rank for i in range(1, 18)} == {1}
+
+
+def test_no_commendation_for_carded_criticised_or_zero_units():
+    # Progress 1: U01 0.69 carded; U02 zero.
+    results = by_funds("69", "0", rules=engine.Rules(criticise_bottom={"township": 0}))
     assert not any("commended" in r.flags for r in results.values())
 
 
 def test_flags_come_in_a_fixed_order():
-    rules = engine.Rules(vetoes={1: "x"}, previously_criticised=frozenset({1}))
+    rules = engine.Rules(vetoes={1: "x"}, previously_criticised=frozenset({1}), criticise_beyond_third=True)
     results = by_funds("0", as_of=DAY_50, rules=rules)
     assert results[1].flags == [
         "criticised",
-        "accountability",
+        "accountability_candidate",
         "yellow_card",
         "half_time_warning",
         "zero_achievement",
@@ -241,7 +286,8 @@ def test_flags_come_in_a_fixed_order():
     ]
     assert list(engine.FLAGS) == [
         "criticised",
-        "accountability",
+        "accountability_candidate",
+        "referred",
         "yellow_card",
         "half_time_warning",
         "zero_achievement",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -119,7 +120,7 @@ def test_removing_a_units_only_project_never_improves_its_rank(county, only, as_
 
 @FAST
 @given(county=counties(), as_of=as_of_dates)
-def test_completions_never_negative_and_ranks_are_a_permutation(county, as_of):
+def test_completions_never_negative_orders_are_a_permutation_and_ties_share_a_rank(county, as_of):
     results = _assess(*county, as_of)
     for result in results.values():
         assert result.score >= 0 and result.funds >= 0 and result.contract >= 0
@@ -132,8 +133,16 @@ def test_completions_never_negative_and_ranks_are_a_permutation(county, as_of):
                 assert i.met == (i.completion >= 1)
         assert set(result.flags) <= set(engine.FLAGS)
         assert not ({"vetoed", "zero_achievement"} & set(result.flags) and "commended" in result.flags)
-    townships = sorted(r.rank for r in results.values() if r.unit.category == "township")
-    assert townships == [1, 2, 3]
+    townships = sorted((r for r in results.values() if r.unit.category == "township"), key=lambda r: r.order)
+    assert [r.order for r in townships] == [1, 2, 3]
+    for above, below in itertools.pairwise(townships):
+        tied = engine.round4(above.score) == engine.round4(below.score)
+        assert below.rank == (above.rank if tied else below.order)
+    # Only units behind the schedule are criticised, only units on it commended.
+    progress = engine.round4(engine.schedule_progress(START, END, as_of))
+    for result in townships:
+        assert "criticised" not in result.flags or engine.round4(result.score) < progress
+        assert "commended" not in result.flags or engine.round4(result.score) >= progress
 
 
 @FAST

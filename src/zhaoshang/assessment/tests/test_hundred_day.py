@@ -51,10 +51,12 @@ DAY_50_EXPECTED = {
     "T02": ("0.5500", 3, 5, {"签约": ("0.4500", False), "开工": ("0.6000", False), "到位资金": ("0.6000", False)}, []),
     "T03": ("0.8333", 1, 5, {"签约": ("1.0000", True), "开工": ("1.0000", True), "到位资金": ("0.5000", False)},
             ["commended"]),
-    "T04": ("0.0000", 5, 5, {"签约": ("0.0000", False), "开工": ("0.0000", False), "到位资金": ("0.0000", False)},
-            ["criticised", "yellow_card", "half_time_warning", "zero_achievement"]),
+    # T04 ties with T0101 at the bottom (rank 4 of 5); criticising both would pass a third of five: neither is.
+    "T04": ("0.0000", 4, 5, {"签约": ("0.0000", False), "开工": ("0.0000", False), "到位资金": ("0.0000", False)},
+            ["yellow_card", "half_time_warning", "zero_achievement"]),
+    # 56.7% is ahead of the schedule's 50%: not criticised (issue 12), the best unit no rule holds back.
     "D01": ("0.5667", 2, 2, {"签约": ("0.3000", False), "开工": ("1.4000", True), "到位资金": ("0.4000", False)},
-            ["criticised"]),
+            ["commended"]),
     "D02": ("0.6667", 1, 2, {"签约": ("1.0000", True), "开工": ("0.0000", False), "到位资金": ("1.0000", True)},
             ["vetoed"]),
     "P01": ("0.8333", 1, 1, {"签约": ("1.0000", True), "开工": ("2.0000", True), "到位资金": ("0.5000", False)},
@@ -75,14 +77,15 @@ END_EXPECTED = {
     "T02": ("0.5500", 3, 5, {"签约": ("0.4500", False), "开工": ("0.6000", False), "到位资金": ("0.6000", False)},
             ["yellow_card"]),
     "T03": ("0.8333", 2, 5, {"签约": ("1.0000", True), "开工": ("1.0000", True), "到位资金": ("0.5000", False)}, []),
-    "T04": ("0.0000", 5, 5, {"签约": ("0.0000", False), "开工": ("0.0000", False), "到位资金": ("0.0000", False)},
-            ["criticised", "yellow_card", "half_time_warning", "zero_achievement"]),
+    "T04": ("0.0000", 4, 5, {"签约": ("0.0000", False), "开工": ("0.0000", False), "到位资金": ("0.0000", False)},
+            ["yellow_card", "half_time_warning", "zero_achievement"]),
+    # Behind, but a third of a category of two is 0: never more than a third is criticised.
     "D01": ("0.5667", 2, 2, {"签约": ("0.3000", False), "开工": ("1.4000", True), "到位资金": ("0.4000", False)},
-            ["criticised", "yellow_card"]),
+            ["yellow_card"]),
     "D02": ("0.6667", 1, 2, {"签约": ("1.0000", True), "开工": ("0.0000", False), "到位资金": ("1.0000", True)},
             ["yellow_card", "vetoed"]),
-    "P01": ("0.8333", 1, 1, {"签约": ("1.0000", True), "开工": ("2.0000", True), "到位资金": ("0.5000", False)},
-            ["commended"]),
+    # 83.3% at the end misses the year's target: not commended, even as the only park.
+    "P01": ("0.8333", 1, 1, {"签约": ("1.0000", True), "开工": ("2.0000", True), "到位资金": ("0.5000", False)}, []),
 }  # fmt: skip
 
 

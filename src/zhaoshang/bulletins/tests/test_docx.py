@@ -91,7 +91,7 @@ def test_sections_in_order(document):
     positions = [lines.index(h) for h in HEADINGS]
     assert positions == sorted(positions)
     opening = next(line for line in lines if line.startswith("现将"))
-    assert "全县新签约项目3个" in opening and "实际到位资金1500.00万元" in opening
+    assert "全县新签约项目3个" in opening and "实际到位资金1500万元" in opening
     assert lines[-2:] == ["示范县招商引资工作领导小组办公室", "2025年3月3日"]
     assert document.paragraphs[-1].alignment == WD_ALIGN_PARAGRAPH.RIGHT
 
@@ -131,7 +131,7 @@ def test_flags_stalled_and_big_projects(document):
     criticised = next(line for line in lines if line.startswith("（一）通报批评"))
     assert criticised.endswith("乡镇：城关镇招商办。")
     assert any(line.startswith("（二）责任追究") and line.endswith("无。") for line in lines)
-    commended = next(line for line in lines if line.startswith("（七）通报表彰"))
+    commended = next(line for line in lines if line.startswith("（八）通报表彰"))
     assert commended.endswith("乡镇：城关镇。")
     stalled = next(t for t in document.tables if t.rows[0].cells[0].text == "序号")
     assert rows(stalled)[1] == ["1", "停滞的酒店项目", "河口乡", "签约", "2024-06-01", "272", "资金链断裂"]
@@ -157,5 +157,5 @@ def test_a_vetoed_unit_is_listed_with_the_reason(draft, period, units, users):
     assert [u["code"] for u in data["lists"]["flags"]["vetoed"]] == ["T01"]
     assert [u["code"] for u in data["lists"]["flags"]["commended"]] == ["T02"]  # the best unit not barred
     lines = texts(docx.Document(io.BytesIO(selectors.docx_bytes(draft, data))))
-    vetoed = next(line for line in lines if line.startswith("（六）一票否决"))
+    vetoed = next(line for line in lines if line.startswith("（七）一票否决"))
     assert vetoed.endswith("城关镇（发生较大安全生产事故）。")

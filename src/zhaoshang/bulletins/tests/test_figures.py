@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from zhaoshang.bulletins import compute, selectors
-from zhaoshang.bulletins.presentation import change_text, opening_paragraph
+from zhaoshang.bulletins import compute, selectors, services
+from zhaoshang.bulletins.presentation import change_text, opening_paragraph, overall_headers
 
 from .conftest import units_by_code
 
@@ -58,14 +58,32 @@ def test_a_month_cut_short_is_compared_with_as_many_days():
 def test_opening_paragraph_states_figures_and_changes(draft):
     text = opening_paragraph(selectors.bulletin_data(draft))
     assert "2025年2月，全县新签约项目3个，较上月增加2个、增长200.0%，同比增加2个、增长200.0%" in text
-    assert "协议引资额4300.00万元" in text
-    assert "实际到位资金1500.00万元，较上月增加1000.00万元、增长200.0%" in text
+    assert "协议引资额4300万元" in text
+    assert "实际到位资金1500万元，较上月增加1000万元、增长200.0%" in text
     assert "2025年1—2月累计签约项目4个" in text
+
+
+def test_a_month_cut_short_says_its_dates_and_compares_the_same_days(period, ledger, users):
+    """Issue 12: a December bulletin made on 5 December said "新签约项目0个，较上月持平" while November had 8: it
+    compared 1–5 December with 1–5 November and called that "上月". The sentence and the table now say the days."""
+    early = services.create_draft(
+        user=users["bureau"], period=period, month=dt.date(2025, 2, 1), as_of=dt.date(2025, 2, 10)
+    )
+    snapshot = selectors.bulletin_data(early)
+    text = opening_paragraph(snapshot)
+    # 1–10 February: P3 signed on the 3rd; 1–10 January nothing (P1 on the 15th); 1–10 February 2024: P6.
+    assert "2025年2月1日至10日，全县新签约项目1个，较上月同期增加1个，较去年同期持平" in text
+    assert "较上月持平" not in text and "较上月增加" not in text
+    assert overall_headers(snapshot)[1:6] == ["本月1—10日", "上月1—10日", "环比", "去年同月1—10日", "同比"]
+    whole = selectors.bulletin_data(
+        services.create_draft(user=users["bureau"], period=period, month=dt.date(2025, 2, 1))
+    )
+    assert overall_headers(whole)[1:3] == ["本月", "上月"] and "较上月同期" not in opening_paragraph(whole)
 
 
 def test_change_text_wording():
     figure = {"unit": "万元"}
-    assert change_text(figure, {"abs": "-120.00", "pct": "-0.1250"}, "同比") == "同比减少120.00万元、下降12.5%"
+    assert change_text(figure, {"abs": "-120.00", "pct": "-0.1250"}, "同比") == "同比减少120万元、下降12.5%"
     assert change_text(figure, {"abs": "0.00", "pct": "0.0000"}, "较上月") == "较上月持平"
     assert change_text({"unit": "个"}, {"abs": "3", "pct": None}, "同比") == "同比增加3个"
 
@@ -151,3 +169,13 @@ def test_the_snapshot_holds_what_the_assessment_selector_computes(draft):
         assessment_selectors.read_drill_downs(draft.period, assessment)
         expected = serialize.assessment_data(assessment, period_code="Y2025", basis="reported")
     assert selectors.bulletin_data(draft)["assessment"] == expected
+
+
+def test_amounts_in_prose_as_an_official_writer_puts_them():
+    """Issue 12: 75.07亿元, not 750670.00万元; no "0.00万元"."""
+    from zhaoshang.bulletins.presentation import prose_amount
+
+    assert prose_amount("750670.00") == "75.07亿元"
+    assert prose_amount("10000") == "1.00亿元"
+    assert prose_amount("1500.00") == "1500万元" and prose_amount("12.50") == "12.5万元"
+    assert prose_amount("0.00") == "0元"

@@ -14,7 +14,7 @@ from zhaoshang.bulletins.choices import Status
 from zhaoshang.bulletins.models import Bulletin
 from zhaoshang.targets import services as target_services
 
-from .conftest import FEB
+from .conftest import FEB, JAN
 
 
 @pytest.fixture(autouse=True)
@@ -108,3 +108,42 @@ def test_several_drafts_but_one_issue_per_month(period, ledger, users):
         services.issue(user=users["bureau"], bulletin=first)
     services.delete_draft(user=users["bureau"], bulletin=first)
     assert list(Bulletin.objects.values_list("status", flat=True)) == [Status.ISSUED]
+
+
+def test_a_document_number_is_used_once(period, ledger, users):
+    """Issue 12: 文号 are unique — a second draft with a number already used is refused at creation (and when
+    edited); a second draft of the same month takes the next free default number."""
+    first = services.create_draft(user=users["bureau"], period=period, month=JAN, number="招商通〔2025〕1号")
+    with pytest.raises(ValidationError, match="already used"):
+        services.create_draft(user=users["bureau"], period=period, month=FEB, number="招商通〔2025〕1号")
+    second = services.create_draft(user=users["bureau"], period=period, month=JAN)
+    assert second.number != first.number and second.number.startswith("招商通〔2025〕")
+    with pytest.raises(ValidationError, match="already used"):
+        services.update_draft(user=users["bureau"], bulletin=second, number=first.number)
+
+
+def test_an_issued_bulletin_is_corrected_by_a_correction_that_supersedes_it(period, ledger, users):
+    """Issue 12: an issued bulletin is never changed; a correction (更正) is issued for the same month and
+    supersedes it; both stay frozen and visible; a second correction of the same bulletin is refused."""
+    original = services.issue(
+        user=users["bureau"], bulletin=services.create_draft(user=users["bureau"], period=period, month=JAN)
+    )
+    frozen = original.snapshot
+    with pytest.raises(ValidationError):
+        services.create_correction(
+            user=users["bureau"], bulletin=services.create_draft(user=users["bureau"], period=period, month=FEB)
+        )
+    with pytest.raises(PermissionDenied):
+        services.create_correction(user=users["reporter_a"], bulletin=original)
+    correction = services.create_correction(user=users["bureau"], bulletin=original)
+    assert correction.corrects == original and correction.status == Status.DRAFT
+    assert correction.number == f"{original.number}（更正）" and correction.title.endswith("（更正）")
+    assert original.superseded_by is None  # a draft correction supersedes nothing yet
+    issued = services.issue(user=users["bureau"], bulletin=correction)
+    original.refresh_from_db()
+    assert original.superseded_by == issued and original.status == Status.ISSUED and original.snapshot == frozen
+    with pytest.raises(ValidationError):
+        services.create_correction(user=users["bureau"], bulletin=original)
+    # The correction itself can be corrected.
+    again = services.create_correction(user=users["bureau"], bulletin=issued)
+    assert again.corrects == issued

@@ -213,3 +213,63 @@ def test_second_issue_of_a_month_is_refused_with_a_message(client, users, draft,
     assert any("2025-02" in str(m) for m in response.context["messages"])
     other.refresh_from_db()
     assert other.status == Status.DRAFT
+
+
+@pytest.fixture
+def candidate(period, ledger, units, users, make_project):
+    """January issued with T0101 alone last (T02 got 100 in January), so T0101 is a candidate in February."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from zhaoshang.projects import services as project_services
+
+    project = make_project(units["b"], code="P7", name="河口乡小项目", planned_investment=Decimal("100"))
+    project_services.add_receipt(user=users["bureau"], project=project, date=dt.date(2025, 1, 25), amount=Decimal(100))
+    january = services.create_draft(user=users["bureau"], period=period, month=JAN)
+    services.issue(user=users["bureau"], bulletin=january)
+    from .conftest import FEB
+
+    return services.create_draft(user=users["bureau"], period=period, month=FEB), units["a_section"]
+
+
+def test_the_bureau_records_a_finding_on_the_draft_page(client, users, candidate):
+    february, unit = candidate
+    client.force_login(users["bureau"])
+    page = client.get(february.get_absolute_url()).content.decode()
+    assert 'id="accountability"' in page and f'id="candidate-{unit.pk}"' in page
+    url = reverse("bulletins:finding", args=[february.pk, unit.pk])
+    refused = client.post(url, {"held": "1", "reason": ""}, follow=True)
+    assert "请填写认定理由" in refused.content.decode()
+    assert not february.findings.exists()
+    client.post(url, {"held": "1", "reason": "经组织认定属人为努力不够"})
+    finding = february.findings.get()
+    assert finding.held and finding.reason == "经组织认定属人为努力不够" and finding.decided_by == users["bureau"]
+    page = client.get(february.get_absolute_url()).content.decode()
+    assert "城关镇招商办（经组织认定属人为努力不够）" in page
+
+
+@pytest.mark.parametrize("name", [*READERS, *REPORTERS])
+def test_only_editors_record_findings(client, users, candidate, name):
+    february, unit = candidate
+    client.force_login(users[name])
+    response = client.post(reverse("bulletins:finding", args=[february.pk, unit.pk]), {"held": "1", "reason": "x"})
+    assert response.status_code in (403, 404)
+    assert not february.findings.exists()
+
+
+def test_a_correction_from_the_issued_page_and_both_shown(client, users, both):
+    january, _draft = both
+    client.force_login(users["bureau"])
+    page = client.get(january.get_absolute_url()).content.decode()
+    assert 'id="correct-button"' in page
+    response = client.post(reverse("bulletins:correct", args=[january.pk]))
+    correction = Bulletin.objects.get(corrects=january)
+    assert response["Location"] == correction.get_absolute_url()
+    services.issue(user=users["bureau"], bulletin=correction)
+    old = client.get(january.get_absolute_url()).content.decode()
+    assert 'id="superseded"' in old and correction.get_absolute_url() in old and 'id="correct-button"' not in old
+    listing = client.get(reverse("bulletins:list")).content.decode()
+    assert "已更正" in listing and "更正" in listing
+    client.force_login(users["reporter_a"])
+    assert client.get(correction.get_absolute_url()).status_code == 200  # issued: every unit reads it
+    assert client.post(reverse("bulletins:correct", args=[correction.pk])).status_code == 403

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import datetime as dt
 import gettext
 import re
 import shutil
@@ -367,3 +368,42 @@ def test_statuses_of_the_same_english_word_read_right_in_chinese():
         closed = [str(s.CLOSED.label) for s in (RoundStatus, ItemStatus, BatchStatus, RectificationStatus)]
     assert opened == ["进行中", "待处理", "进行中", "待整改"]
     assert closed == ["已结束", "已关闭", "已结束", "已销号"]
+
+
+def test_django_stock_phrasings_replaced(db):
+    """Issue 12: "具有 项目编号 的 项目 已存在。" → "该项目的项目编号已被占用。"; "---------" → "请选择"."""
+    from django.utils import translation
+
+    from zhaoshang.projects.forms import ProjectForm
+    from zhaoshang.projects.models import Project
+
+    with translation.override("zh-hans"):
+        message = Project(code="X").unique_error_message(Project, ["code"])
+        assert str(message.message % message.params) == "该项目的项目编号已被占用。"
+        labels = [
+            str(label) for field in ProjectForm().fields.values() for _value, label in getattr(field, "choices", [])
+        ]
+        assert "---------" not in labels and "请选择" in labels
+
+
+def test_history_shows_labels_of_the_codes_in_json_fields(users):
+    """Issue 12: a period's history read "['negotiating', …]" and "{'township': 3}"."""
+    from django.utils import translation
+
+    from zhaoshang.core.history import entries_for
+    from zhaoshang.targets import services as targets
+    from zhaoshang.targets.models import Period
+
+    period = targets.save_period(
+        user=users["bureau"],
+        data={"code": "Y", "name": "年度", "start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31)},
+    )
+    period.excluded_kinds, period.criticise_bottom = ["tertiary"], {"township": 2}
+    period.save()
+    with translation.override("zh-hans"):
+        entries = entries_for(list(Period.history.filter(id=period.pk)))
+        shown = {}
+        for entry in entries:  # newest first: the latest value of each field
+            for change in entry.changes:
+                shown.setdefault(change.field, change.new)
+    assert shown["criticise_bottom"] == "乡镇 2" and "[" not in str(shown["excluded_kinds"])

@@ -224,3 +224,43 @@ def test_late_and_missing_on_the_board(open_day, users):
     # A reporter's board counts only the reports they can see: A's own, and B's AB (A is credited).
     mine = selectors.board(user=users["reporter_a"], scheduling_round=open_day, today=DAY)
     assert {row.unit.code: row.due for row in mine.rows} == {"T01": 3, "T02": 1}
+
+
+def test_review_many_at_once_all_or_nothing(open_day, users, client):
+    """Issue 12: accept or return many reports at once; one not submitted → nothing changes, named."""
+    a1, a2, due = (report_of(open_day, code) for code in ("A1", "A2", "TIE"))
+    for report in (a1, a2):
+        fill(users["reporter_a"], report)
+        reports.submit_report(user=users["reporter_a"], report=report)
+    with pytest.raises(ValidationError, match="TIE"):
+        reports.review_many(user=users["bureau"], report_ids=[a1.pk, a2.pk, due.pk], accept=True)
+    assert set(ProgressReport.objects.filter(pk__in=[a1.pk, a2.pk]).values_list("status", flat=True)) == {"submitted"}
+    with pytest.raises(PermissionDenied):
+        reports.review_many(user=users["reporter_a"], report_ids=[a1.pk], accept=True)
+    with pytest.raises(ValidationError):  # returning needs the comment
+        reports.review_many(user=users["bureau"], report_ids=[a1.pk], accept=False)
+    client.force_login(users["bureau"])
+    board = client.get(open_day.get_absolute_url()).content.decode()
+    assert f'name="report" value="{a1.pk}" form="bulk-review"' in board
+    client.post(
+        f"/scheduling/rounds/{open_day.pk}/review/",
+        {"report": [a1.pk, a2.pk], "action": "return", "comment": "请补充佐证材料"},
+    )
+    returned = ProgressReport.objects.filter(pk__in=[a1.pk, a2.pk])
+    assert {(r.status, r.return_comment, r.returned_by) for r in returned} == {
+        ("returned", "请补充佐证材料", users["bureau"])
+    }
+
+
+def test_a_returned_report_tells_its_unit_at_once(open_day, users, django_capture_on_commit_callbacks):
+    """Issue 12: notifications when it concerns you, at once — the unit's reporter finds it under the bell."""
+    from zhaoshang.notifications.models import Notification
+
+    report = report_of(open_day, "A1")
+    fill(users["reporter_a"], report)
+    reports.submit_report(user=users["reporter_a"], report=report)
+    with django_capture_on_commit_callbacks(execute=True):
+        reports.return_report(user=users["bureau"], report=report, comment="请补充开工佐证")
+    note = Notification.objects.get(user=users["reporter_a"])
+    assert "A1" in note.title and note.body == "请补充开工佐证" and note.url == report.get_absolute_url()
+    assert not Notification.objects.filter(user=users["reporter_b"]).exists()

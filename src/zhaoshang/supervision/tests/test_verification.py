@@ -170,3 +170,43 @@ def test_the_figures_copied_are_read_afresh(users, units, make_project):
     stale_event.amount = D("1")  # an unsaved change in memory must not be what is verified
     verification = verify(users, batch, stale_event, "confirmed")
     assert verification.reported_amount == D("700")
+
+
+def test_confirm_many_at_once_all_or_none(users, batch, ledger, client):
+    """Issue 12: tick the records that match their evidence and confirm them together; a stale row stops them all."""
+    from zhaoshang.supervision.services import subject_version
+
+    signed, started = event(ledger["P1"], "signed"), event(ledger["P1"], "started")
+    funds = receipt(ledger["P1"], "500")
+    version = {
+        "signed": subject_version(signed, D("2000"), None),
+        "started": subject_version(started, None, None),
+        "funds": subject_version(funds, D("500"), None),
+    }
+    stale = [("event", signed.pk, version["signed"]), ("receipt", funds.pk, "not-a-signed-version")]
+    with pytest.raises(ValidationError):
+        services.confirm_many(user=users["supervisor"], batch=batch, rows=stale)
+    assert not Verification.objects.exists()
+    with pytest.raises(PermissionDenied):
+        services.confirm_many(user=users["reporter_a"], batch=batch, rows=stale[:1])
+    client.force_login(users["supervisor"])
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert 'form="bulk-verify"' in page and 'id="confirm-selected"' in page
+    rows = [
+        f"event:{signed.pk}:{version['signed']}",
+        f"event:{started.pk}:{version['started']}",
+        f"receipt:{funds.pk}:{version['funds']}",
+    ]
+    client.post(f"/supervision/batches/{batch.pk}/verify-many/", {"row": rows})
+    assert sorted(Verification.objects.values_list("result", flat=True)) == ["confirmed"] * 3
+    assert {v.verified_by for v in Verification.objects.all()} == {users["supervisor"]}
+
+
+def test_a_rectification_tells_its_unit_at_once(users, batch, ledger, django_capture_on_commit_callbacks):
+    from zhaoshang.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        verify(users, batch, receipt(ledger["P1"], "500"), "rejected", comment="回单与金额不符")
+    item = Rectification.objects.get()
+    note = Notification.objects.get(user=users["reporter_a"], key=f"rectification:{item.pk}:opened")
+    assert note.url == item.get_absolute_url() and "P1" in note.title

@@ -155,6 +155,17 @@ def test_export_view_applies_the_ledger_filters(client, ledger, users):
     assert xlsx.read(response.content)[c.RECEIPT_SHEET][1:] and FundsReceipt.objects.count() == 3
 
 
+def test_export_only_the_ticked_rows_the_user_may_see(client, ledger, users):
+    """Issue 12: rows ticked on the ledger page are exported alone; a ticked id of another unit's project is not."""
+    from zhaoshang.projects.models import Project
+
+    ids = {code: pk for code, pk in Project.objects.values_list("code", "pk")}
+    client.force_login(users["reporter_a"])
+    assert 'form="export-selected"' in client.get(reverse("projects:ledger")).content.decode()
+    response = client.get(reverse("transfer:export"), {"selected": [ids["E3"], ids["E2"]]})
+    assert [row[0] for row in xlsx.read(response.content)[c.PROJECT_SHEET][1:]] == ["E3"]
+
+
 def test_export_file_name(client, ledger, users):
     client.force_login(users["bureau"])
     response = client.get(reverse("transfer:export"))

@@ -113,6 +113,25 @@ def test_validate_then_import(bureau_client, units):
     assert bureau_client.get(reverse("transfer:import_errors")).status_code == 404
 
 
+def test_validate_then_import_without_choosing_the_file_again(bureau_client, units, settings, tmp_path):
+    """Issue 12: after a clean validation, "Import" takes the file already checked (kept with its checksum)."""
+    settings.DATA_DIR = tmp_path
+    url = reverse("transfer:import")
+    response = bureau_client.post(url, {"file": upload(good_file()), "action": "validate"})
+    token = response.context["staged"]
+    assert token and 'id="import-staged"' in response.content.decode()
+    assert Project.objects.count() == 0 and (tmp_path / "imports" / f"{token}.xlsx").exists()
+    # A wrong or replayed token imports nothing.
+    assert bureau_client.post(url, {"action": "import_staged", "staged": "x" * 32}).context["upload_error"]
+    response = bureau_client.post(url, {"action": "import_staged", "staged": token})
+    assert response.context["result"].counts["项目"]["created"] == 2 and Project.objects.count() == 2
+    assert not (tmp_path / "imports" / f"{token}.xlsx").exists()
+    again = bureau_client.post(url, {"action": "import_staged", "staged": token})
+    assert again.context["upload_error"] and Project.objects.count() == 2
+    # A file with errors is not kept.
+    assert not bureau_client.post(url, {"file": upload(bad_file()), "action": "validate"}).context["staged"]
+
+
 @pytest.mark.parametrize("name", ["数据.xls", "数据.csv", "数据"])
 def test_other_file_types_are_refused(bureau_client, units, name):
     response = bureau_client.post(reverse("transfer:import"), {"file": upload(good_file(), name), "action": "import"})

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy as _lazy
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("ZHAOSHANG_DATA_DIR", Path.cwd() / "var")).resolve()
@@ -180,6 +181,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# django-filter's empty choice reads 请选择, as every other select (issue 12), not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _lazy("Choose…")
 # New project codes are suggested by this pattern ({year}, {seq}); the user may change the code.
 PROJECT_CODE_PATTERN = env("ZHAOSHANG_PROJECT_CODE_PATTERN", "ZS{year}-{seq:04d}")
 TIME_ZONE = "Asia/Shanghai"

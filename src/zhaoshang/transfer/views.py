@@ -9,10 +9,11 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
@@ -161,6 +162,9 @@ def export_ledger(request):
     _filterset, queryset = filtered_ledger(request)
     # Rows ticked on the ledger page (issue 12): only those, still within what the user may see.
     selected = [int(pk) for pk in request.GET.getlist("selected") if pk.isdigit()]
+    if request.GET.get("only_selected") and not selected:
+        messages.error(request, _("Tick the projects to export first."))
+        return redirect("projects:ledger")
     if selected:
         queryset = queryset.filter(pk__in=selected)
     filename = f"项目台账_{clock.today():%Y-%m-%d}.xlsx"

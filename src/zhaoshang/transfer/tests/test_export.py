@@ -186,3 +186,10 @@ def test_export_command_writes_the_whole_ledger(ledger, tmp_path):
     call_command("export", "--out", str(out))
     codes = [row[0] for row in xlsx.read(out.read_bytes())[c.PROJECT_SHEET][1:]]
     assert codes == ["E1", "E2", "E3", "E4", "E5"]
+
+
+def test_export_selected_with_nothing_ticked_exports_nothing(client, ledger, users):
+    client.force_login(users["bureau"])
+    response = client.get(reverse("transfer:export"), {"only_selected": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("projects:ledger")
+    assert "请先勾选要导出的项目" in response.content.decode()

@@ -175,6 +175,7 @@ class Guide:
         self.bulletins()
         self.dashboard()
         self.security()
+        self.daily_work()
 
     def intro(self) -> None:
         page = self.page(None)
@@ -649,6 +650,21 @@ class Guide:
         self.go(supervisor, "/audit/")
         self.shot(supervisor, "security-change-log", "main", max_height=800)
         supervisor.context.close()
+
+    def daily_work(self) -> None:
+        """Accountability candidates on a draft bulletin, the site-wide search, the guide under Help (issue 12)."""
+        bureau = self.page("bureau")
+        self.go(bureau, "/bulletins/")
+        drafts = bureau.locator("main table tr", has_text="草稿").locator("a").first
+        drafts.click()
+        self.settle(bureau)
+        if bureau.locator("#accountability").count():
+            self.shot(bureau, "bulletin-accountability", "#accountability", max_height=520)
+        self.go(bureau, "/projects/search/?q=光伏")
+        self.shot(bureau, "search", "main", max_height=500)
+        self.go(bureau, "/help/scheduling/")
+        self.shot(bureau, "help", max_height=700)
+        bureau.context.close()
 
 
 def main() -> None:

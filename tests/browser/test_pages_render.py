@@ -108,6 +108,39 @@ def test_ledger_fits_a_phone_screen(new_page, page_log, users, some_projects):
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+PHONE_PAGES = (
+    "/projects/",
+    "/dashboard/",
+    "/targets/",
+    "/bulletins/",
+    "/supervision/",
+    "/scheduling/",
+    "/scheduling/items/",
+    "/supervision/rectifications/",
+    "/org/units/",
+    "/projects/investors/",
+    "/projects/search/?q=项目",
+    "/help/",
+    "/help/ledger/",
+    "/accounts/tokens/",
+)
+
+
+@pytest.mark.parametrize("username", ["bureau", "reporter_a"])
+def test_no_page_scrolls_sideways_on_a_phone(new_page, page_log, users, some_projects, username):
+    """Issue 12: at 390 px no page scrolls sideways (wide tables scroll inside their own box), for every role."""
+    phone = new_page(viewport=PHONE, log=page_log)
+    login(phone, username)
+    wide = {}
+    for url in PHONE_PAGES:
+        phone.goto(url)
+        phone.wait_for_load_state("networkidle")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide[url] = width
+    assert wide == {}, f"pages wider than {PHONE['width']} px: {wide}"
+
+
 def test_date_inputs_show_their_initial_date(page, users, some_projects):
     """<input type=date> only takes YYYY-MM-DD; a localised value (2024/05/01) leaves it blank."""
     today = dt.date.today().isoformat()

@@ -122,6 +122,9 @@ class Rules:
     # candidates for accountability (责任追究), which a person decides with a reason (never this engine);
     # vertical departments are referred to their superior instead.
     previously_criticised: frozenset[int] = frozenset()
+    # The categories whose units are referred to their superior rather than held accountable here (the vertical
+    # departments, given by ``selectors.rules_for``).
+    referred_categories: frozenset[str] = frozenset()
     default_n: int = 3
 
 
@@ -396,7 +399,8 @@ def _rank_and_flag(results: list[UnitResult], progress: Decimal, rules: Rules) -
         for result in _criticised(ranked, progress, rules, category):
             result.flags.append("criticised")
             if result.unit.id in rules.previously_criticised:
-                result.flags.append("referred" if category == VERTICAL else "accountability_candidate")
+                referred = category in rules.referred_categories
+                result.flags.append("referred" if referred else "accountability_candidate")
         for result in ranked:
             score = result.score
             if progress > 0 and score < rules.yellow_card_ratio * progress:
@@ -418,9 +422,6 @@ def _rank_and_flag(results: list[UnitResult], progress: Decimal, rules: Rules) -
             result.flags.append("commended")
         for result in ranked:
             result.flags.sort(key=FLAGS.index)
-
-
-VERTICAL = "vertical"  # organization's Category.VERTICAL: referred to the superior, never held accountable here
 
 
 def _behind(result: UnitResult, progress: Decimal) -> bool:

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.db import connection
 
+from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects import rules as ledger
 from zhaoshang.projects.models import STAGE_DATE_FIELDS, FundsReceipt, Project, ProjectCredit, StageEvent
@@ -382,6 +383,7 @@ def rules_for(period: Period, as_of: dt.date) -> engine.Rules:
         half_time_check=period.half_time_check,
         vetoes=dict(Veto.objects.filter(period=period).values_list("unit_id", "reason")),
         previously_criticised=earlier.criticised_before(period, as_of),
+        referred_categories=frozenset({Category.VERTICAL.value}),
     )
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from zhaoshang.assessment.engine import TIE_RULE
 from zhaoshang.assessment.xlsx import CATEGORY_LABEL, FLAG_LABEL, STAGE_LABEL, TIER_LABEL, plain_amount
 
-from .compute import CATEGORY_ORDER
+from .compute import CATEGORY_ORDER, month_end
 
 TABLE_CATEGORIES = ("township", "department", "vertical", "park", "office")
 CHINESE_NUMBERS = "一二三四五六七八九十"
@@ -44,8 +44,7 @@ def prose_amount(value) -> str:
         return "0元"
     if abs(value) >= 10000:
         return f"{(value / 10000).quantize(Decimal('0.01'))}亿元"
-    text = f"{value.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
-    return f"{text}万元"
+    return f"{plain_amount(value.quantize(Decimal('0.01')))}万元"
 
 
 def money(value) -> str:
@@ -110,8 +109,7 @@ def partial_month(snapshot: dict) -> tuple[dt.date, dt.date] | None:
     """The month's dates when the bulletin's figures stop before the month ends (its comparisons are then cut to
     the same days of the earlier months, and every sentence and header must say so); None for a whole month."""
     start, end = (dt.date.fromisoformat(d) for d in snapshot["overall"]["windows"]["month"])
-    following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return None if end >= following - dt.timedelta(days=1) else (start, end)
+    return None if end >= month_end(start) else (start, end)
 
 
 def month_phrase(snapshot: dict) -> str:

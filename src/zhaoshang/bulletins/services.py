@@ -41,16 +41,16 @@ def default_title(month: dt.date) -> str:
 
 
 def default_number(month: dt.date) -> str:
-    """招商通〔2026〕12号 for December; when that number is taken (a second draft of the month), the next number of
-    the year no bulletin uses yet."""
-    number = f"招商通〔{month.year}〕{month.month}号"
+    """招商通〔2026〕12号 for December; when that number is taken (a second draft of the month), the first number
+    of the year after the twelve months' own that no bulletin uses yet."""
     prefix = f"招商通〔{month.year}〕"
     used = set(Bulletin.objects.filter(number__startswith=prefix).values_list("number", flat=True))
     serial = month.month
-    while number in used:
-        serial = max(serial + 1, 13)
-        number = f"{prefix}{serial}号"
-    return number
+    if f"{prefix}{serial}号" in used:
+        serial = 13
+        while f"{prefix}{serial}号" in used:
+            serial += 1
+    return f"{prefix}{serial}号"
 
 
 def default_as_of(month: dt.date, today: dt.date | None = None) -> dt.date:

@@ -254,17 +254,12 @@ def _replace_credits(*, user, project: Project, credits: list[tuple[Unit, Decima
 def next_code(today: dt.date | None = None) -> str:
     """The next free project code by the pattern ``settings.PROJECT_CODE_PATTERN`` (``ZS{year}-{seq:04d}`` unless
     set): the highest sequence number used this year plus one. A suggestion the user may change."""
-    from django.conf import settings
-
-    pattern = getattr(settings, "PROJECT_CODE_PATTERN", "ZS{year}-{seq:04d}")
+    pattern = settings.PROJECT_CODE_PATTERN
     year = (today or clock.today()).year
-    head = pattern.partition("{seq")[0]
-    prefix = head.format(year=year)
-    numbers = [
-        int(match[1])
-        for code in Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-        if (match := re.fullmatch(re.escape(prefix) + r"(\d+)" + ".*", code))
-    ]
+    prefix = pattern.partition("{seq")[0].format(year=year)
+    sequence = re.compile(re.escape(prefix) + r"(\d+)")
+    codes = Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    numbers = [int(match[1]) for code in codes if (match := sequence.match(code))]
     seq = max(numbers, default=0) + 1
     code = pattern.format(year=year, seq=seq)
     while Project.objects.filter(code=code).exists():
@@ -338,11 +333,18 @@ def update_project(
 
 
 @transaction.atomic
+def may_delete_project(user, project: Project) -> bool:
+    """May ``user`` delete ``project``? Whoever may delete it, except that a project with funds receipts is the
+    bureau's to delete: funds in place are the county's figures (decision 15)."""
+    if not Project.objects.restrict(user, "delete").filter(pk=project.pk).exists():
+        return False
+    return access.edits_everything(user) or not project.receipts.exists()
+
+
 def delete_project(*, user, project: Project) -> None:
     if not Project.objects.restrict(user, "delete").filter(pk=project.pk).exists():
         raise PermissionDenied
-    if project.receipts.exists() and not access.edits_everything(user):
-        # Funds in place are the county's figures: only the bureau deletes a project that has any.
+    if not may_delete_project(user, project):
         raise PermissionDenied(_("Only the bureau may delete a project with funds receipts."))
     for child in [
         *project.attachments.all(),

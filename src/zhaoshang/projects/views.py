@@ -176,8 +176,7 @@ def project_detail(request, pk):
         {
             "project": project,
             "can_change": can_change,
-            # A project with funds receipts is deleted by the bureau only (decision 15).
-            "can_delete": can_change and (access.edits_everything(request.user) or not project.receipts.exists()),
+            "can_delete": can_change and services.may_delete_project(request.user, project),
             "history": selectors.project_history(project),
             # Four forms on one page: each has its own id prefix so that labels point at their own inputs.
             "stage_form": StageForm(initial={"date": clock.today(), "stage": next_stage(project)}, auto_id="stage_%s"),
@@ -469,11 +468,10 @@ def search(request):
     """Projects (code, name, investor), investors and units matching the words typed in the menu bar: only what
     the user may see, 20 of each at most, each list linking to the whole of it."""
     query = (request.GET.get("q") or "").strip()[:100]
-    found = {"projects": [], "investors": [], "units": [], "more": {}}
+    found = {"projects": [], "investors": [], "units": []}
     if query:
-        projects = selectors.ledger(user=request.user).filter(
-            Q(code__icontains=query) | Q(name__icontains=query) | Q(investor__name__icontains=query)
-        )
+        # The ledger's own text search (code, name, investor), within what the user may see.
+        projects = LedgerFilterSet({"q": query}, queryset=selectors.ledger(user=request.user), user=request.user).qs
         found["projects"] = list(projects.select_related("investor").order_by("-stage_date", "code")[:SEARCH_LIMIT])
         found["investors"] = list(Investor.objects.filter(name__icontains=query).order_by("name")[:SEARCH_LIMIT])
         units = Unit.objects.restrict(request.user, "view").filter(Q(name__icontains=query) | Q(code__icontains=query))

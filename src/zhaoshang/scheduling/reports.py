@@ -243,7 +243,7 @@ def review_many(*, user, report_ids, accept: bool, comment: str = "") -> int:
     """Accept, or return with one comment, several submitted reports at once (issue 12): all or none — if any is
     no longer submitted, nothing changes and the error names those projects."""
     _check_reviews(user)
-    ids = sorted({int(pk) for pk in report_ids})
+    ids = sorted({int(pk) for pk in report_ids if str(pk).isdigit()})
     if not ids:
         raise ValidationError(_("Select the reports first."))
     if not accept and not comment.strip():

@@ -173,7 +173,11 @@ def test_criticised_again_makes_a_candidate_for_accountability_never_a_verdict()
 
 
 def test_a_vertical_department_criticised_again_is_referred_to_its_superior():
-    rules = engine.Rules(criticise_bottom={"vertical": 1}, previously_criticised=frozenset({3}))
+    rules = engine.Rules(
+        criticise_bottom={"vertical": 1},
+        previously_criticised=frozenset({3}),
+        referred_categories=frozenset({"vertical"}),
+    )
     results = by_funds("100", "90", "50", category="vertical", rules=rules)
     assert results[3].flags[:2] == ["criticised", "referred"]
     assert "accountability_candidate" not in results[3].flags

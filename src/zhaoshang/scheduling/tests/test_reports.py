@@ -239,6 +239,8 @@ def test_review_many_at_once_all_or_nothing(open_day, users, client):
         reports.review_many(user=users["reporter_a"], report_ids=[a1.pk], accept=True)
     with pytest.raises(ValidationError):  # returning needs the comment
         reports.review_many(user=users["bureau"], report_ids=[a1.pk], accept=False)
+    with pytest.raises(ValidationError):  # a posted id that is not a number is no selection, not a crash
+        reports.review_many(user=users["bureau"], report_ids=["x'1"], accept=True)
     client.force_login(users["bureau"])
     board = client.get(open_day.get_absolute_url()).content.decode()
     assert f'name="report" value="{a1.pk}" form="bulk-review"' in board

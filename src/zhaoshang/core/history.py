@@ -41,7 +41,7 @@ class HistoryEntry:
     reason: str = ""
 
 
-def _display(record, field_name: str):
+def display_value(record, field_name: str):
     model_field = record.instance_type._meta.get_field(field_name)
     value = getattr(record, model_field.attname, None)
     if value is None or value == "":
@@ -112,8 +112,8 @@ def entries_for(records, *, skip_fields: tuple[str, ...] = SKIPPED_FIELDS) -> li
         for record in object_records:
             changes = []
             for name in tracked:
-                new = _display(record, name)
-                old = _display(previous, name) if previous is not None else ""
+                new = display_value(record, name)
+                old = display_value(previous, name) if previous is not None else ""
                 if record.history_type == "-":
                     continue
                 if previous is None and new == "":

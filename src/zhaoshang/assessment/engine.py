@@ -41,7 +41,7 @@ FLAGS = (
 # The tie rule, stated on the assessment page and in the bulletin: equal scores (at the 4 places shown) share a
 # rank and are treated alike by every reward and penalty; the order among them on a page only follows funds in
 # place, then contract amount, then unit code.
-TIE_RULE = "得分相同的单位名次并列，奖惩同等适用；并列单位按实际到位资金、合同金额先后排列。"
+TIE_RULE = "综合完成率相同的单位名次并列，奖惩同等适用；并列单位按实际到位资金、合同金额先后排列。"
 
 
 # --- inputs -------------------------------------------------------------------------------------------

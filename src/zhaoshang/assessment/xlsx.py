@@ -43,7 +43,7 @@ FLAG_LABEL = {
     "referred": "提请上级主管部门处置",
     "yellow_card": "黄牌警告",
     "half_time_warning": "时间过半任务未过半",
-    "zero_achievement": "零业绩",
+    "zero_achievement": "无实绩",
     "vetoed": "一票否决",
     "commended": "表彰",
 }

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.utils.translation import gettext as _
 
 from zhaoshang.core import clock
 
@@ -61,7 +62,7 @@ def _sha256(path: Path) -> str:
 def _engine(alias: str) -> str:
     vendor = connections[alias].vendor
     if vendor not in {"sqlite", "postgresql"}:
-        raise BackupError(f"backups support SQLite and PostgreSQL, not {vendor}")
+        raise BackupError(_("Backups support SQLite and PostgreSQL, not %(vendor)s.") % {"vendor": vendor})
     return vendor
 
 
@@ -101,9 +102,13 @@ def _run(argv: list[str], env: dict[str, str]) -> None:
     try:
         completed = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     except FileNotFoundError as error:
-        raise BackupError(f"{argv[0]} is not installed (PostgreSQL client tools are needed)") from error
+        raise BackupError(
+            _("%(program)s is not installed (the PostgreSQL client tools are needed).") % {"program": argv[0]}
+        ) from error
     if completed.returncode != 0:
-        raise BackupError(f"{argv[0]} failed: {completed.stderr.strip()[-2000:]}")
+        raise BackupError(
+            _("%(program)s failed: %(error)s") % {"program": argv[0], "error": completed.stderr.strip()[-2000:]}
+        )
 
 
 def _sqlite_counts(db: sqlite3.Connection) -> dict[str, int]:
@@ -141,7 +146,7 @@ def backup(out: Path | str, *, alias: str = "default") -> Result:
     """Write a backup of the database and of MEDIA_ROOT into the directory ``out`` (new or empty)."""
     out = Path(out)
     if out.exists() and any(out.iterdir()):
-        raise BackupError(f"{out} is not empty; back up into a new directory")
+        raise BackupError(_("%(path)s is not empty; back up into a new directory.") % {"path": out})
     out.mkdir(parents=True, exist_ok=True)
     engine = _engine(alias)
     connection = connections[alias]
@@ -186,22 +191,25 @@ def read_manifest(src: Path | str) -> dict:
     try:
         manifest = json.loads((src / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError as error:
-        raise BackupError(f"{src} holds no {MANIFEST}: not a Zhaoshang backup") from error
+        raise BackupError(
+            _("%(path)s holds no %(manifest)s: it is not a backup of this system.")
+            % {"path": src, "manifest": MANIFEST}
+        ) from error
     except json.JSONDecodeError as error:
-        raise BackupError(f"{src / MANIFEST} is damaged: {error}") from error
+        raise BackupError(_("%(path)s is damaged: %(error)s") % {"path": src / MANIFEST, "error": error}) from error
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"unknown backup format {manifest.get('format')!r}")
+        raise BackupError(_("Unknown backup format %(format)r.") % {"format": manifest.get("format")})
     problems = []
     for relative, expected in manifest["files"].items():
         path = src / relative
         if ".." in Path(relative).parts or Path(relative).is_absolute():
-            problems.append(f"{relative}: path outside the backup")
+            problems.append(_("%(file)s: path outside the backup") % {"file": relative})
         elif not path.is_file():
-            problems.append(f"{relative}: missing")
+            problems.append(_("%(file)s: missing") % {"file": relative})
         elif _sha256(path) != expected:
-            problems.append(f"{relative}: checksum differs")
+            problems.append(_("%(file)s: checksum differs") % {"file": relative})
     if problems:
-        raise BackupError("the backup is damaged, nothing was restored:\n  " + "\n  ".join(problems))
+        raise BackupError(_("The backup is damaged; nothing was restored:") + "\n  " + "\n  ".join(problems))
     return manifest
 
 
@@ -211,10 +219,13 @@ def restore(src: Path | str, *, force: bool = False, alias: str = "default") -> 
     manifest = read_manifest(src)
     engine = _engine(alias)
     if manifest["engine"] != engine:
-        raise BackupError(f"the backup is of a {manifest['engine']} database; this site uses {engine}")
+        raise BackupError(
+            _("The backup is of a %(backup)s database; this site uses %(site)s.")
+            % {"backup": manifest["engine"], "site": engine}
+        )
     connection = connections[alias]
     if holds_data(alias) and not force:
-        raise BackupError("the database already holds data; restore with --force to replace it")
+        raise BackupError(_("The database already holds data; restore with --force to replace it."))
     if engine == "sqlite":
         connection.ensure_connection()
         source = sqlite3.connect(src / manifest["database"])
@@ -252,10 +263,11 @@ def restore(src: Path | str, *, force: bool = False, alias: str = "default") -> 
         copied += 1
     counts = table_counts(alias)
     differing = [
-        f"{name}: {counts.get(name)} rows, backup has {expected}"
+        _("%(table)s: %(rows)s rows, the backup has %(expected)s")
+        % {"table": name, "rows": counts.get(name), "expected": expected}
         for name, expected in manifest["tables"].items()
         if counts.get(name) != expected
     ]
     if differing:
-        raise BackupError("restored, but the row counts differ:\n  " + "\n  ".join(differing))
+        raise BackupError(_("Restored, but the row counts differ:") + "\n  " + "\n  ".join(differing))
     return Result(src, len(counts), sum(counts.values()), copied)

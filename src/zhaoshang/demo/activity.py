@@ -480,17 +480,10 @@ def build_bulletins(*, today: dt.date, now: dt.datetime) -> None:
         services.create_draft(user=bureau, period=period, month=this_month)
 
 
-def counts() -> dict[str, int]:
+def counted_models() -> tuple:
+    """The models whose rows ``zhaoshang demo`` counts in its summary, besides the ledger's."""
     from zhaoshang.bulletins.models import Bulletin
     from zhaoshang.scheduling.models import CoordinationItem, ProgressReport, SchedulingRound
     from zhaoshang.supervision.models import Rectification, SupervisionBatch, Verification
 
-    return {
-        "rounds": SchedulingRound.objects.count(),
-        "reports": ProgressReport.objects.count(),
-        "coordination_items": CoordinationItem.objects.count(),
-        "batches": SupervisionBatch.objects.count(),
-        "verifications": Verification.objects.count(),
-        "rectifications": Rectification.objects.count(),
-        "bulletins": Bulletin.objects.count(),
-    }
+    return (SchedulingRound, ProgressReport, CoordinationItem, SupervisionBatch, Verification, Rectification, Bulletin)

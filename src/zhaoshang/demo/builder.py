@@ -681,17 +681,18 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
         activity.build_scheduling(today=today, now=now, rng=work)
         activity.build_supervision(today=today, now=now, rng=work)
         activity.build_bulletins(today=today, now=now)
-    counts = {
-        "units": Unit.objects.count(),
-        "users": User.objects.count(),
-        "investors": Investor.objects.count(),
-        "projects": Project.objects.count(),
-        "stage_events": StageEvent.objects.count(),
-        "credits": ProjectCredit.objects.count(),
-        "receipts": FundsReceipt.objects.count(),
-        "periods": Period.objects.count(),
-        **activity.counts(),
-    }
+    counted = (
+        Unit,
+        User,
+        Investor,
+        Project,
+        StageEvent,
+        ProjectCredit,
+        FundsReceipt,
+        Period,
+        *activity.counted_models(),
+    )
+    counts = {str(model._meta.verbose_name_plural): model.objects.count() for model in counted}
     logins = [
         DemoLogin(username, str(role.label), units[unit_code].name, PASSWORD)
         for username, role, _name, unit_code in LOGINS

@@ -119,7 +119,7 @@ def test_one_table_per_category_with_ranks_and_numbers(document):
         "2", "河口乡", "二档", "2个", "1.4个", "70.0%", "1000.00", "600.00", "60.0%", "65.0%", "402.1%", "",
     ]  # fmt: skip
     assert township[4][:3] == ["3", "城关镇招商办", "一档"]
-    assert township[4][-1] == "通报批评、黄牌警告、零业绩"
+    assert township[4][-1] == "通报批评、黄牌警告、无实绩"
     department = rows(tables[1])
     assert [row[1] for row in department[2:]] == ["县发改局"]
     captions = [p.text for p in document.paragraphs if p.text.startswith("表")]

@@ -78,14 +78,14 @@ def _round_trip(tmp_path: Path, source_url: str, target_url: str, read_rows) -> 
     _run(source, "shell", "-c", SEED)
     out = tmp_path / "backup"
     printed = _run(source, "backup", "--out", str(out)).stdout
-    assert "Backup written" in printed
+    assert "备份已写入" in printed
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {"format", "version", "created_at", "engine", "tables", "files"} <= set(manifest)
     assert manifest["tables"]["projects_project"] > 0 and manifest["tables"]["projects_attachment"] == 4
     assert sum(1 for name in manifest["files"] if name.startswith("media/")) == 4
 
     printed = _run(target, "restore", str(out)).stdout
-    assert "every row count matches" in printed
+    assert "每张表的行数都与清单一致" in printed
 
     # Every row of every table, and every file, are the same.
     source_rows, target_rows = read_rows()
@@ -98,13 +98,13 @@ def _round_trip(tmp_path: Path, source_url: str, target_url: str, read_rows) -> 
     # A second restore into the now non-empty database is refused unless forced.
     refused = _run(target, "restore", str(out), check=False)
     assert refused.returncode != 0 and "--force" in refused.stderr
-    assert "every row count matches" in _run(target, "restore", str(out), "--force").stdout
+    assert "每张表的行数都与清单一致" in _run(target, "restore", str(out), "--force").stdout
 
     # A damaged backup is refused before anything is touched.
     evidence = next(name for name in manifest["files"] if name.startswith("media/"))
     (out / evidence).write_bytes(b"%PDF-1.4 tampered")
     damaged = _run(target, "restore", str(out), "--force", check=False)
-    assert damaged.returncode != 0 and "checksum differs" in damaged.stderr and evidence in damaged.stderr
+    assert damaged.returncode != 0 and "校验和不一致" in damaged.stderr and evidence in damaged.stderr
 
     tables = len(source_rows)
     rows = sum(len(r) for r in source_rows.values())

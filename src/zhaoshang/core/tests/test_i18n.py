@@ -253,7 +253,7 @@ GLOSSARY = {
     "Dropped": "终止",
     "Township": "乡镇",
     "County department": "县直部门",
-    "Vertical department": "垂直管理部门",
+    "Vertical department": "垂直部门",
     "Park": "园区",
     "Resident office": "驻外招商站",
     "Jurisdiction": "辖区",

@@ -38,7 +38,7 @@ def bad(tmp_path):
 def test_success_prints_counts_and_exits_0(good, users, units, capsys):
     call_command("import", str(good), "--user", "bureau")  # returning normally is exit code 0
     out = capsys.readouterr().out
-    assert "项目: created=1" in out and "到位资金: created=1" in out
+    assert "项目: 新增 1" in out and "到位资金: 新增 1" in out
     project = Project.objects.get(code="C1")
     assert project.history.get().history_user == users["bureau"]
     assert FundsReceipt.objects.get().history.get().history_user == users["bureau"]
@@ -63,7 +63,7 @@ def test_errors_print_every_line_and_exit_1(bad, users, units, capsys):
 def test_dry_run_writes_nothing(good, users, units, capsys):
     call_command("import", str(good), "--dry-run")
     assert Project.objects.count() == 0
-    assert "项目: created=1" in capsys.readouterr().out
+    assert "项目: 新增 1" in capsys.readouterr().out
 
 
 def test_unknown_user_and_missing_file(good, users, tmp_path):
@@ -94,4 +94,4 @@ def test_exit_codes_of_the_real_command(tmp_path):
     assert done.returncode == 0, done.stderr
     done = subprocess.run([*command, "import", str(good)], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "项目: created=1" in done.stdout
+    assert "项目: 新增 1" in done.stdout

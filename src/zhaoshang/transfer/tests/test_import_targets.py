@@ -256,7 +256,7 @@ def test_command(tmp_path, users, units, capsys):
     path = xlsx.write(tmp_path / "t.xlsx", sheets(HUNDRED_DAY_ROWS))
     call_command("import", str(path), "--user", "bureau")
     out = capsys.readouterr().out
-    assert "考核期: created=1" in out and "目标: created=9" in out
+    assert "考核期: 新增 1" in out and "目标: 新增 9" in out
     assert TargetGroup.objects.first().history.first().history_user == users["bureau"]
 
 

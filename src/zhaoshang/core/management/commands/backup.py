@@ -1,6 +1,7 @@
 """``zhaoshang backup --out DIR``: the database and the evidence files, with a manifest of checksums."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhaoshang.core.backup import BackupError, backup
 
@@ -17,5 +18,6 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
-            f"Backup written to {result.directory}: {result.tables} tables, {result.rows} rows, {result.files} files."
+            _("Backup written to %(path)s: %(tables)s tables, %(rows)s rows, %(files)s files.")
+            % {"path": result.directory, "tables": result.tables, "rows": result.rows, "files": result.files}
         )

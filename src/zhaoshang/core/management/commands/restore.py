@@ -1,6 +1,7 @@
 """``zhaoshang restore DIR [--force]``: load a backup made by ``zhaoshang backup`` after checking its checksums."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhaoshang.core.backup import BackupError, restore
 
@@ -21,6 +22,9 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
-            f"Restored from {result.directory}: {result.tables} tables, {result.rows} rows, {result.files} files; "
-            "every row count matches the manifest."
+            _(
+                "Restored from %(path)s: %(tables)s tables, %(rows)s rows, %(files)s files; "
+                "every row count matches the manifest."
+            )
+            % {"path": result.directory, "tables": result.tables, "rows": result.rows, "files": result.files}
         )

@@ -5,6 +5,7 @@ import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, bind, workers, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        self.stdout.write(f"Zhaoshang listening on http://{bind}")
+        self.stdout.write(_("Listening on http://%(bind)s") % {"bind": bind})
         argv = [
             sys.executable,
             "-m",

@@ -6,6 +6,8 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhaoshang.demo import data
 from zhaoshang.demo.builder import build_demo
@@ -40,18 +42,23 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if interactive and _holds_real_data():
             answer = input(
-                "This database holds units or users that are not the demo's. They, all projects and their "
-                "history will be deleted. Type 'yes' to continue: "
+                _(
+                    "This database holds units or users that are not the demo's. They, all projects and their "
+                    "history will be deleted. Type 'yes' to continue: "
+                )
             )
             if answer.strip().lower() != "yes":
-                raise CommandError("Cancelled; nothing was changed.")
+                raise CommandError(_("Cancelled; nothing was changed."))
         summary = build_demo()
-        counts = ", ".join(f"{name} {count}" for name, count in summary.counts.items())
-        self.stdout.write(f"Demo county created in {time.monotonic() - started:.1f} s: {counts}.")
+        counts = pgettext("list separator", ", ").join(f"{name} {count}" for name, count in summary.counts.items())
+        seconds = f"{time.monotonic() - started:.1f}"
+        self.stdout.write(
+            _("Demo county created in %(seconds)s s: %(counts)s.") % {"seconds": seconds, "counts": counts}
+        )
         self.stdout.write("")
-        self.stdout.write("Demo logins (all with the same password):")
+        self.stdout.write(_("Demo logins (all with the same password):"))
         width = max(len(login.username) for login in summary.logins)
         for login in summary.logins:
             self.stdout.write(f"  {login.username:<{width}}  {login.password}  {login.role} · {login.unit}")
         self.stdout.write("")
-        self.stdout.write(f"Start the server with `zhaoshang serve` and open {summary.url}")
+        self.stdout.write(_("Start the server with `zhaoshang serve` and open %(url)s") % {"url": summary.url})

@@ -20,6 +20,14 @@ def default_user():
     return users.filter(access.admins_q()).order_by("pk").first()
 
 
+COUNT_LABELS = {
+    "created": "Created",
+    "updated": "Updated",
+    "unchanged": "Unchanged",
+    "skipped": "Skipped (already recorded)",
+}
+
+
 class Command(BaseCommand):
     help = "Import units, projects and funds in place from an .xlsx file (the import template's layout)."
 
@@ -47,7 +55,7 @@ class Command(BaseCommand):
                 _("%(count)s errors found; nothing was imported.") % {"count": len(result.errors)}, returncode=1
             )
         for sheet in result.sheets:
-            counts = "  ".join(f"{name}={value}" for name, value in result.counts[sheet].items())
+            counts = "  ".join(f"{_(COUNT_LABELS[name])} {value}" for name, value in result.counts[sheet].items())
             self.stdout.write(f"{sheet}: {counts}")
         if dry_run:
             self.stdout.write(_("No errors. Nothing was written (dry run)."))

@@ -273,3 +273,24 @@ def test_a_correction_from_the_issued_page_and_both_shown(client, users, both):
     client.force_login(users["reporter_a"])
     assert client.get(correction.get_absolute_url()).status_code == 200  # issued: every unit reads it
     assert client.post(reverse("bulletins:correct", args=[correction.pk])).status_code == 403
+
+
+def test_the_bureau_edits_the_document_settings(client, users, draft):
+    settings_url = reverse("bulletins:settings")
+    page = as_user(client, users, "bureau").get(settings_url).content.decode()
+    assert 'placeholder="示范县招商引资工作领导小组办公室文件"' in page  # the default, from the county's name
+    response = client.post(settings_url, {"masthead": "示范县投资促进局文件", "issuer": "", "printer": ""})
+    assert response.status_code == 302
+    lines = [
+        p.text for p in docx.Document(io.BytesIO(b"".join(client.get(url("docx", draft)).streaming_content))).paragraphs
+    ]
+    assert lines[0] == "示范县投资促进局文件"
+    assert "示范县招商引资工作领导小组办公室" in lines  # the signature keeps its default
+    assert 'value="示范县投资促进局文件"' in client.get(settings_url).content.decode()
+
+
+@pytest.mark.parametrize("name", READERS + REPORTERS)
+def test_only_the_bureau_edits_the_document_settings(client, users, name):
+    settings_url = reverse("bulletins:settings")
+    assert as_user(client, users, name).get(settings_url).status_code == 403
+    assert client.post(settings_url, {"masthead": "某某文件"}).status_code == 403

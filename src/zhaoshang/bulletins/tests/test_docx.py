@@ -14,7 +14,7 @@ from docx.shared import Pt
 
 from zhaoshang.bulletins import selectors
 from zhaoshang.bulletins.document import font_for, installed_fonts, text_width
-from zhaoshang.bulletins.services import save_document_settings, update_draft
+from zhaoshang.bulletins.services import issue, save_document_settings, update_draft
 
 HEADINGS = [
     "一、总体情况",
@@ -230,3 +230,11 @@ def test_the_bureau_sets_masthead_signature_and_imprint(draft, users):
     assert lines[-3:] == ["示范县投资促进局", "2025年3月3日", "\u3000示范县投资促进局办公室\t2025年3月3日印发"]
     with pytest.raises(PermissionDenied):
         save_document_settings(user=users["reporter_a"], masthead="", issuer="", printer="")
+
+
+def test_an_issued_bulletin_keeps_the_heading_it_was_issued_with(draft, users):
+    issued = issue(user=users["bureau"], bulletin=draft)
+    save_document_settings(user=users["bureau"], masthead="示范县投资促进局文件", issuer="示范县投资促进局", printer="")
+    lines = texts(docx.Document(io.BytesIO(selectors.docx_bytes(issued))))
+    assert lines[0] == "示范县招商引资工作领导小组办公室文件"
+    assert lines[-3] == "示范县招商引资工作领导小组办公室"

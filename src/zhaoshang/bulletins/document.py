@@ -5,6 +5,12 @@ centred; body in 仿宋_GB2312 三号 (16 pt) at a fixed 28 pt line, first lines
 first-level headings 一、二、… in 黑体 三号; page numbers "— 1 —" at the foot. The unit tables of section
 二 sit on landscape pages (GB/T 9704 §10.2 allows tables set sideways) so that fifteen columns fit.
 
+版头: the masthead (发文机关标志) in red 小标宋 35 mm below the top of the text block, 发文字号 two lines under
+it and the red separator 4 mm under that; second-level headings （一）… in 楷体; then 附件 line, 落款 and
+成文日期 (unsealed: the date two characters right of the signature's start), and 版记 (印发机关, 印发日期 between
+two thick rules) held to the foot of the last page. Masthead, signature and 印发机关 come from the snapshot
+(``DocumentSettings``, kept by the bureau).
+
 Fonts: each role has a list of candidates (setting BULLETIN_FONTS overrides it); the first one this
 machine has installed (``fc-list :lang=zh``) is used, else the first of the list — the GB/T 9704 font
 government PCs have. Chinese text takes its font from rFonts w:eastAsia, which python-docx's
@@ -40,6 +46,7 @@ BODY_SIZE = 16  # 三号
 IMPRINT_SIZE = 14  # 四号
 MASTHEAD_SIZE = 36  # 小初, squeezed sideways (character scale) when the name is too long for the line
 MASTHEAD_MIN_SCALE = 50  # percent
+MASTHEAD_TOP_MM = 35  # GB/T 9704 §7.2.4: the masthead's top edge 35 mm below the top of the text block
 RED = "FF0000"
 TABLE_SIZE = 10.5  # 五号
 UNIT_TABLE_SIZE = 9  # 小五
@@ -259,11 +266,12 @@ class Writer:
     # --- GB/T 9704 版头 and 版记 ----------------------------------------------------------------------
 
     def masthead(self, text: str) -> None:
-        """发文机关标志: the issuing body's mark, red 小标宋, centred on one line (squeezed if long)."""
+        """发文机关标志: the issuing body's mark, red 小标宋, centred on one line (squeezed if long), 35 mm
+        below the top of the text block."""
         paragraph = self.doc.add_paragraph()
         fmt = paragraph.paragraph_format
         fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        fmt.space_before, fmt.space_after = Pt(0), Pt(0)
+        fmt.space_before, fmt.space_after = Mm(MASTHEAD_TOP_MM), Pt(0)
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         size, scale = masthead_size(text)
         fmt.line_spacing = Pt(size * 1.3)

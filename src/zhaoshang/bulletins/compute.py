@@ -27,6 +27,7 @@ from django.utils import translation
 from zhaoshang.assessment import engine, selectors, serialize
 from zhaoshang.assessment.xlsx import detail_lookup
 from zhaoshang.core import clock
+from zhaoshang.organization.models import Unit
 from zhaoshang.projects import rules as ledger
 from zhaoshang.projects.models import FundsReceipt, Project, ProjectCredit
 from zhaoshang.targets.models import Period
@@ -34,12 +35,34 @@ from zhaoshang.targets.models import Period
 SNAPSHOT_VERSION = 1
 ZERO = Decimal("0")
 CATEGORY_ORDER = ("township", "department", "vertical", "park", "office", "jurisdiction")
-DEFAULT_ISSUER = "示范县招商引资工作领导小组办公室"
+DEFAULT_COUNTY = "示范县"
+OFFICE = "招商引资工作领导小组办公室"
 
 
-def issuer() -> str:
-    """The office that signs the bulletin (setting BULLETIN_ISSUER)."""
-    return getattr(settings, "BULLETIN_ISSUER", "") or DEFAULT_ISSUER
+def county_name() -> str:
+    """The county: the name of the top unit (the first by code if there are several)."""
+    return (
+        Unit.objects.filter(parent__isnull=True).order_by("code").values_list("name", flat=True).first()
+        or DEFAULT_COUNTY
+    )
+
+
+def heading_defaults() -> dict[str, str]:
+    """The masthead, signature and imprint made from the county's name (the signature from setting
+    BULLETIN_ISSUER first): what an empty field of ``DocumentSettings`` stands for."""
+    office = f"{county_name()}{OFFICE}"
+    issuer = getattr(settings, "BULLETIN_ISSUER", "") or office
+    return {"masthead": f"{office}文件", "issuer": issuer, "printer": issuer}
+
+
+def heading() -> dict[str, str]:
+    """How the bureau's documents are headed and signed now (``DocumentSettings`` over the defaults; the
+    imprint names the signing office unless set)."""
+    from .models import DocumentSettings
+
+    row, defaults = DocumentSettings.load(), heading_defaults()
+    issuer = row.issuer or defaults["issuer"]
+    return {"masthead": row.masthead or defaults["masthead"], "issuer": issuer, "printer": row.printer or issuer}
 
 
 # --- dates ------------------------------------------------------------------------------------------
@@ -302,7 +325,7 @@ def build_snapshot(
         "month": month_start(month).isoformat(),
         "as_of": as_of.isoformat(),
         "basis": basis,
-        "issuer": issuer(),
+        **heading(),  # masthead, issuer, printer
         "assessment": data,
         "overall": overall_figures(period, month, as_of),
         "lists": {

@@ -5,6 +5,12 @@ centred; body in 仿宋_GB2312 三号 (16 pt) at a fixed 28 pt line, first lines
 first-level headings 一、二、… in 黑体 三号; page numbers "— 1 —" at the foot. The unit tables of section
 二 sit on landscape pages (GB/T 9704 §10.2 allows tables set sideways) so that fifteen columns fit.
 
+版头: the masthead (发文机关标志) in red 小标宋 35 mm below the top of the text block, 发文字号 two lines under
+it and the red separator 4 mm under that; second-level headings （一）… in 楷体; then 附件 line, 落款 and
+成文日期 (unsealed: the date two characters right of the signature's start), and 版记 (印发机关, 印发日期 between
+two thick rules) held to the foot of the last page. Masthead, signature and 印发机关 come from the snapshot
+(``DocumentSettings``, kept by the bureau).
+
 Fonts: each role has a list of candidates (setting BULLETIN_FONTS overrides it); the first one this
 machine has installed (``fc-list :lang=zh``) is used, else the first of the list — the GB/T 9704 font
 government PCs have. Chinese text takes its font from rFonts w:eastAsia, which python-docx's
@@ -22,7 +28,7 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
@@ -33,9 +39,15 @@ FONT_CANDIDATES = {
     "title": ("方正小标宋简体", "方正小标宋_GBK", "华文中宋", "Noto Serif CJK SC", "Source Han Serif SC", "宋体"),
     "body": ("仿宋_GB2312", "仿宋", "FangSong", "Noto Serif CJK SC", "Source Han Serif SC", "宋体"),
     "heading": ("黑体", "SimHei", "Noto Sans CJK SC", "Source Han Sans SC"),
+    "kai": ("楷体_GB2312", "楷体", "KaiTi", "STKaiti", "AR PL UKai CN", "Noto Serif CJK SC", "Source Han Serif SC"),
 }
 TITLE_SIZE = 22  # 二号
 BODY_SIZE = 16  # 三号
+IMPRINT_SIZE = 14  # 四号
+MASTHEAD_SIZE = 36  # 小初, squeezed sideways (character scale) when the name is too long for the line
+MASTHEAD_MIN_SCALE = 50  # percent
+MASTHEAD_TOP_MM = 35  # GB/T 9704 §7.2.4: the masthead's top edge 35 mm below the top of the text block
+RED = "FF0000"
 TABLE_SIZE = 10.5  # 五号
 UNIT_TABLE_SIZE = 9  # 小五
 LINE = Pt(28)
@@ -72,6 +84,47 @@ def _style_font(style, name: str, size: float, bold: bool = False) -> None:
     style.font.size = Pt(size)
     style.font.bold = bold
     _set_fonts(style.element.get_or_add_rPr(), name)
+
+
+def _color(run, hex_color: str) -> None:
+    color = OxmlElement("w:color")
+    color.set(qn("w:val"), hex_color)
+    run._element.get_or_add_rPr().append(color)
+
+
+_PBDR_SUCCESSORS = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+    "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+
+
+def _border(paragraph, edge: str, *, size: int, color: str, space: int) -> None:
+    """A single rule on one edge of the paragraph: ``size`` in eighths of a point, ``space`` (points) from the
+    text. A paragraph's rule is as wide as the paragraph, the text block's width."""
+    properties = paragraph._p.get_or_add_pPr()
+    borders = properties.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        properties.insert_element_before(borders, *_PBDR_SUCCESSORS)
+    rule = OxmlElement(f"w:{edge}")
+    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", str(space)), ("w:color", color)):
+        rule.set(qn(key), value)
+    borders.append(rule)  # top before bottom: callers add them in the schema's order
+
+
+def masthead_size(text: str) -> tuple[float, int]:
+    """Font size (pt) and character scale (%) that put ``text`` on one line of the portrait text block."""
+    width_pt = PORTRAIT_TEXT_MM / 0.3528 * 0.96
+    natural = text_width(text) * MASTHEAD_SIZE
+    if natural <= width_pt:
+        return MASTHEAD_SIZE, 100
+    scale = int(100 * width_pt / natural)
+    if scale >= MASTHEAD_MIN_SCALE:
+        return MASTHEAD_SIZE, scale
+    size = MASTHEAD_SIZE * width_pt / (natural * MASTHEAD_MIN_SCALE / 100)
+    return int(size * 2) / 2, MASTHEAD_MIN_SCALE
 
 
 class Writer:
@@ -187,12 +240,83 @@ class Writer:
         self._line(paragraph)
         self._run(paragraph, text, "heading", BODY_SIZE)
 
-    def right(self, text: str) -> None:
+    def right(self, text: str, *, ems: float = 2) -> None:
+        """A right-aligned line ``ems`` characters in from the right edge."""
         paragraph = self.doc.add_paragraph()
         paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        paragraph.paragraph_format.right_indent = INDENT
+        paragraph.paragraph_format.right_indent = Pt(ems * BODY_SIZE)
+        paragraph.paragraph_format.keep_with_next = True
         self._line(paragraph)
         self._run(paragraph, text, "body", BODY_SIZE)
+
+    def numbered(self, text: str) -> None:
+        """A body paragraph opening with a second-level heading "（一）…。": the heading in 楷体, the rest 仿宋."""
+        label, dot, rest = text.partition("。")
+        if not (text.startswith("（") and dot):
+            self.body(text)
+            return
+        paragraph = self.doc.add_paragraph()
+        fmt = paragraph.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        fmt.first_line_indent = INDENT
+        self._line(paragraph)
+        self._run(paragraph, label + dot, "kai", BODY_SIZE)
+        self._run(paragraph, rest, "body", BODY_SIZE)
+
+    # --- GB/T 9704 版头 and 版记 ----------------------------------------------------------------------
+
+    def masthead(self, text: str) -> None:
+        """发文机关标志: the issuing body's mark, red 小标宋, centred on one line (squeezed if long), 35 mm
+        below the top of the text block."""
+        paragraph = self.doc.add_paragraph()
+        fmt = paragraph.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt.space_before, fmt.space_after = Mm(MASTHEAD_TOP_MM), Pt(0)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        size, scale = masthead_size(text)
+        fmt.line_spacing = Pt(size * 1.3)
+        run = self._run(paragraph, text, "title", size)
+        _color(run, RED)
+        if scale < 100:
+            element = OxmlElement("w:w")
+            element.set(qn("w:val"), str(scale))
+            run._element.get_or_add_rPr().append(element)
+
+    def number_and_rule(self, number: str) -> None:
+        """发文字号 centred two lines under the masthead, then the red separator 4 mm below it, as wide as
+        the text block (the paragraph's bottom border)."""
+        self.blank()
+        self.blank()
+        paragraph = self.doc.add_paragraph()
+        paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._line(paragraph)
+        self._run(paragraph, number or "\u3000", "body", BODY_SIZE)
+        _border(paragraph, "bottom", size=12, color=RED, space=11)  # 1.5 pt, 11 pt ≈ 4 mm below the text
+
+    def imprint(self, printer: str, date_text: str) -> None:
+        """版记: the printing office (one character in from the left) and 印发 date (one character in from the
+        right) between two thick black rules, in a frame held to the foot of the last page's text block."""
+        paragraph = self.doc.add_paragraph()
+        fmt = paragraph.paragraph_format
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(IMPRINT_SIZE * 1.75)
+        fmt.tab_stops.add_tab_stop(Mm(PORTRAIT_TEXT_MM) - Pt(IMPRINT_SIZE), WD_TAB_ALIGNMENT.RIGHT)
+        self._run(paragraph, f"\u3000{printer}\t{date_text}印发", "body", IMPRINT_SIZE)
+        properties = paragraph._p.get_or_add_pPr()
+        frame = OxmlElement("w:framePr")
+        for key, value in (
+            ("w:w", str(round(Mm(PORTRAIT_TEXT_MM).twips))),
+            ("w:wrap", "around"),
+            ("w:vAnchor", "margin"),
+            ("w:hAnchor", "margin"),
+            ("w:xAlign", "center"),
+            ("w:yAlign", "bottom"),
+        ):
+            frame.set(qn(key), value)
+        properties.insert(0, frame)  # framePr comes before the other paragraph properties (schema order)
+        for edge in ("top", "bottom"):
+            _border(paragraph, edge, size=8, color="000000", space=1)  # 1 pt ≈ 0.35 mm, the thick rule
 
     # --- tables -----------------------------------------------------------------------------------
 
@@ -308,14 +432,29 @@ LANDSCAPE_TEXT_MM = 297 - MARGINS["top"] - MARGINS["bottom"]
 PORTRAIT_TEXT_MM = 210 - MARGINS["left"] - MARGINS["right"]
 
 
-def bulletin_docx(*, snapshot: dict, number: str, title: str, date: dt.date, requirements: str) -> bytes:
-    """The bulletin document, made from its snapshot (and the fields the bureau edits) alone."""
+def signature_indents(issuer: str, date_text: str) -> tuple[float, float]:
+    """Right indents (characters) of 落款 and 成文日期 after GB/T 9704 §7.3.5.2: the signature two characters in
+    from the right, the date on the next line starting two characters further right than the signature; a
+    date longer than that keeps two characters from the right and the signature is centred over it."""
+    name, day = text_width(issuer), text_width(date_text)
+    if day + 2 <= name:
+        return 2, 2 + name - 2 - day
+    return 2 + (day - name) / 2, 2
+
+
+def bulletin_docx(
+    *, snapshot: dict, number: str, title: str, date: dt.date, requirements: str, annex: str = ""
+) -> bytes:
+    """The bulletin document, made from its snapshot (and the fields the bureau edits) alone; ``annex``
+    names the attached workbook in the 附件 line."""
     writer = Writer()
+    issuer = snapshot.get("issuer") or ""
+    writer.masthead(snapshot.get("masthead") or (f"{issuer}文件" if issuer else ""))
+    writer.number_and_rule(number)
+    writer.blank()
+    writer.blank()
     writer.title(title)
     writer.blank()
-    if number:
-        writer.centred(number)
-        writer.blank()
     writer.body("各乡镇（街道），县直各部门，各园区：", indent=False)
     writer.body(show.opening_paragraph(snapshot))
 
@@ -360,7 +499,7 @@ def bulletin_docx(*, snapshot: dict, number: str, title: str, date: dt.date, req
 
     writer.heading("三、通报批评、黄牌警告与表彰")
     for paragraph in show.flag_paragraphs(snapshot):
-        writer.body(paragraph)
+        writer.numbered(paragraph)
 
     writer.heading("四、停滞项目与大项目短板")
     writer.body(show.stalled_paragraph(snapshot))
@@ -374,10 +513,16 @@ def bulletin_docx(*, snapshot: dict, number: str, title: str, date: dt.date, req
     for paragraph in show.requirement_paragraphs(requirements):
         writer.body(paragraph)
 
+    if annex:
+        writer.blank()
+        writer.body(f"附件：{annex}")
     writer.blank()
     writer.blank()
-    writer.right(snapshot.get("issuer") or "")
-    writer.right(show.chinese_date(date))
+    date_text = show.chinese_date(date)
+    signature, dated = signature_indents(issuer, date_text)
+    writer.right(issuer, ems=signature)
+    writer.right(date_text, ems=dated)
+    writer.imprint(snapshot.get("printer") or issuer, date_text)
     properties = writer.doc.core_properties
     properties.title = title
     properties.author = snapshot.get("issuer") or ""

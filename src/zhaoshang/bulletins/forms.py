@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from zhaoshang.core.forms import BootstrapForm, date_input
 from zhaoshang.targets.models import Period
 
-from .models import Bulletin
+from .models import Bulletin, DocumentSettings
 
 
 class MonthField(forms.CharField):
@@ -40,3 +40,16 @@ class DraftForm(BootstrapForm, forms.ModelForm):
             "as_of": date_input(),
             "requirements": forms.Textarea(attrs={"rows": 8}),
         }
+
+
+class DocumentSettingsForm(BootstrapForm, forms.ModelForm):
+    """The masthead, signature and imprint; an empty field shows (and takes) its default as placeholder."""
+
+    class Meta:
+        model = DocumentSettings
+        fields = ["masthead", "issuer", "printer"]
+
+    def __init__(self, *args, defaults: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["placeholder"] = defaults[name]

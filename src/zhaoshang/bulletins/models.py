@@ -153,3 +153,42 @@ class AccountabilityFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bulletin} · {self.unit}"
+
+
+class DocumentSettings(models.Model):
+    """公文设置: how the bureau's official documents are headed and signed, one row kept by the bureau.
+
+    Each field left empty takes a default made from the county's name (the top unit): the masthead
+    (发文机关标志) "××县招商引资工作领导小组办公室文件", the signature (落款) and the office that prints and
+    distributes the document (印发机关) "××县招商引资工作领导小组办公室". Issuing a bulletin copies them into
+    its snapshot, so a later change does not alter an issued document."""
+
+    masthead = models.CharField(
+        _("masthead"),
+        max_length=40,
+        blank=True,
+        help_text=_("The issuing body's mark printed in red at the top, e.g. ××县招商引资工作领导小组办公室文件."),
+    )
+    issuer = models.CharField(
+        _("issuing body"), max_length=60, blank=True, help_text=_("The signature above the date.")
+    )
+    printer = models.CharField(
+        _("printed by"),
+        max_length=60,
+        blank=True,
+        help_text=_("The office named in the imprint at the end: “… 2026年12月5日印发”."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("document settings")
+        verbose_name_plural = _("document settings")
+
+    def __str__(self) -> str:
+        return str(_("document settings"))
+
+    @classmethod
+    def load(cls) -> DocumentSettings:
+        """The one row, empty (all defaults) until the bureau saves it."""
+        row = cls.objects.filter(pk=1).first()
+        return row if row is not None else cls(pk=1)

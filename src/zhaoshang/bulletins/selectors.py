@@ -73,7 +73,13 @@ def docx_bytes(bulletin: Bulletin, data: dict | None = None) -> bytes:
         title=bulletin.title,
         date=bulletin.date,
         requirements=bulletin.requirements,
+        annex=annex_name(bulletin),
     )
+
+
+def annex_name(bulletin: Bulletin) -> str:
+    """The annex workbook as the 附件 line names it."""
+    return f"{bulletin.month.year}年{bulletin.month.month}月招商引资工作进展情况明细表"
 
 
 def xlsx_bytes(bulletin: Bulletin, data: dict | None = None) -> bytes:

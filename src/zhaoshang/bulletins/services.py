@@ -19,7 +19,7 @@ from zhaoshang.targets.models import Period
 
 from . import compute
 from .choices import Status
-from .models import AccountabilityFinding, Bulletin
+from .models import AccountabilityFinding, Bulletin, DocumentSettings
 
 DEFAULT_REQUIREMENTS = "\n".join(
     [
@@ -34,6 +34,16 @@ DEFAULT_REQUIREMENTS = "\n".join(
         "县督查室将对上报数据逐一核实。",
     ]
 )
+
+
+def save_document_settings(*, user, masthead: str, issuer: str, printer: str) -> DocumentSettings:
+    """The bureau's masthead, signature and imprint for its documents (an empty field takes its default)."""
+    _check_bureau(user)
+    row = DocumentSettings.load()
+    row.masthead, row.issuer, row.printer = masthead.strip(), issuer.strip(), printer.strip()
+    row.full_clean()
+    as_user(row, user).save()
+    return row
 
 
 def default_title(month: dt.date) -> str:

@@ -17,10 +17,10 @@ from zhaoshang.core.views import add_form_errors, get_restricted, validation_mes
 from zhaoshang.organization import access
 from zhaoshang.targets.models import Period
 
+from . import compute, selectors, services
 from . import presentation as show
-from . import selectors, services
-from .forms import CreateForm, DraftForm
-from .models import Bulletin
+from .forms import CreateForm, DocumentSettingsForm, DraftForm
+from .models import Bulletin, DocumentSettings
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,6 +42,24 @@ def bulletin_list(request):
         "bulletins/list.html",
         {"bulletins": bulletins, "periods": periods, "period": period, "can_edit": _may_edit(request.user)},
     )
+
+
+@login_required
+def document_settings(request):
+    """公文设置: the masthead, signature and imprint of the bureau's documents."""
+    if not _may_edit(request.user):
+        raise PermissionDenied
+    row = DocumentSettings.load()
+    form = DocumentSettingsForm(request.POST or None, instance=row, defaults=compute.heading_defaults())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_document_settings(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("Document settings saved."))
+            return redirect("bulletins:list")
+    return render(request, "bulletins/document_settings.html", {"form": form})
 
 
 @login_required

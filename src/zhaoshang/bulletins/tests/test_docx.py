@@ -6,14 +6,15 @@ import io
 
 import docx
 import pytest
+from django.core.exceptions import PermissionDenied
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from zhaoshang.bulletins import selectors
-from zhaoshang.bulletins.document import font_for, installed_fonts
-from zhaoshang.bulletins.services import update_draft
+from zhaoshang.bulletins.document import font_for, installed_fonts, text_width
+from zhaoshang.bulletins.services import issue, save_document_settings, update_draft
 
 HEADINGS = [
     "一、总体情况",
@@ -58,7 +59,7 @@ def test_page_is_a4_with_the_standard_margins(document):
 
 
 def test_title_number_and_fonts(document, draft):
-    title = document.paragraphs[0]
+    title = next(p for p in document.paragraphs if p.text.startswith("关于"))
     assert title.text == "关于2025年2月全县招商引资工作进展情况的通报"
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
     run = title.runs[0]
@@ -92,8 +93,24 @@ def test_sections_in_order(document):
     assert positions == sorted(positions)
     opening = next(line for line in lines if line.startswith("现将"))
     assert "全县新签约项目3个" in opening and "实际到位资金1500万元" in opening
-    assert lines[-2:] == ["示范县招商引资工作领导小组办公室", "2025年3月3日"]
-    assert document.paragraphs[-1].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert lines[-4:-1] == [
+        "附件：2025年2月招商引资工作进展情况明细表",
+        "示范县招商引资工作领导小组办公室",
+        "2025年3月3日",
+    ]
+    assert lines[-1] == "\u3000示范县招商引资工作领导小组办公室\t2025年3月3日印发"
+    signature, date = document.paragraphs[-3:-1]
+    assert signature.alignment == date.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    # 成文日期 starts two characters right of the signature's first character (GB/T 9704 §7.3.5.2).
+    assert signature.paragraph_format.right_indent == Pt(32)
+    starts = [
+        indent.pt + 16 * text_width(p.text)
+        for indent, p in (
+            (signature.paragraph_format.right_indent, signature),
+            (date.paragraph_format.right_indent, date),
+        )
+    ]
+    assert starts[0] - starts[1] == pytest.approx(32, abs=0.1)
 
 
 def test_overall_table(document):
@@ -159,3 +176,65 @@ def test_a_vetoed_unit_is_listed_with_the_reason(draft, period, units, users):
     lines = texts(docx.Document(io.BytesIO(selectors.docx_bytes(draft, data))))
     vetoed = next(line for line in lines if line.startswith("（七）一票否决"))
     assert vetoed.endswith("城关镇（发生较大安全生产事故）。")
+
+
+def border(paragraph, edge: str):
+    borders = paragraph._p.pPr.find(qn("w:pBdr"))
+    rule = borders.find(qn(f"w:{edge}")) if borders is not None else None
+    return None if rule is None else (rule.get(qn("w:sz")), rule.get(qn("w:color")))
+
+
+def test_masthead_number_and_red_rule(document):
+    masthead, *_rest = document.paragraphs
+    assert masthead.text == "示范县招商引资工作领导小组办公室文件"  # from the county's name (the top unit)
+    assert masthead.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    run = masthead.runs[0]
+    assert str(run.font.color.rgb) == "FF0000"
+    assert east_asian(run) == font_for("title")
+    assert run.font.size == Pt(36)
+    scale = int(run._element.rPr.find(qn("w:w")).get(qn("w:val")))
+    assert 50 <= scale < 100  # eighteen characters are squeezed to fit one line
+    number = next(p for p in document.paragraphs if p.text == "招商通〔2025〕2号")
+    assert number.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert border(number, "bottom") == ("12", "FF0000")  # the red separator under 发文字号
+    texts_ = [p.text for p in document.paragraphs]
+    assert texts_.index("招商通〔2025〕2号") < texts_.index("关于2025年2月全县招商引资工作进展情况的通报")
+
+
+def test_second_level_headings_in_kai(document):
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("（一）通报批评"))
+    label, rest = paragraph.runs
+    assert label.text.startswith("（一）通报批评") and label.text.endswith("。")
+    assert east_asian(label) == font_for("kai")
+    assert east_asian(rest) == font_for("body")
+
+
+def test_imprint_between_thick_rules_at_the_foot(document):
+    imprint = document.paragraphs[-1]
+    assert border(imprint, "top") == ("8", "000000") and border(imprint, "bottom") == ("8", "000000")
+    frame = imprint._p.pPr.find(qn("w:framePr"))
+    assert frame.get(qn("w:yAlign")) == "bottom" and frame.get(qn("w:vAnchor")) == "margin"
+    assert imprint.runs[0].font.size == Pt(14)
+
+
+def test_the_bureau_sets_masthead_signature_and_imprint(draft, users):
+    save_document_settings(
+        user=users["bureau"],
+        masthead="示范县投资促进局文件",
+        issuer="示范县投资促进局",
+        printer="示范县投资促进局办公室",
+    )
+    document = docx.Document(io.BytesIO(selectors.docx_bytes(draft)))
+    lines = texts(document)
+    assert lines[0] == "示范县投资促进局文件"
+    assert lines[-3:] == ["示范县投资促进局", "2025年3月3日", "\u3000示范县投资促进局办公室\t2025年3月3日印发"]
+    with pytest.raises(PermissionDenied):
+        save_document_settings(user=users["reporter_a"], masthead="", issuer="", printer="")
+
+
+def test_an_issued_bulletin_keeps_the_heading_it_was_issued_with(draft, users):
+    issued = issue(user=users["bureau"], bulletin=draft)
+    save_document_settings(user=users["bureau"], masthead="示范县投资促进局文件", issuer="示范县投资促进局", printer="")
+    lines = texts(docx.Document(io.BytesIO(selectors.docx_bytes(issued))))
+    assert lines[0] == "示范县招商引资工作领导小组办公室文件"
+    assert lines[-3] == "示范县招商引资工作领导小组办公室"

@@ -145,7 +145,9 @@ def test_issued_bulletins_are_read_and_downloaded(client, users, both, name):
     assert word["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
     assert "filename*=utf-8''" in word["Content-Disposition"]
     document = docx.Document(io.BytesIO(b"".join(word.streaming_content)))
-    assert document.paragraphs[0].text == "关于2025年1月全县招商引资工作进展情况的通报"
+    lines = [p.text for p in document.paragraphs]
+    assert lines[0] == "示范县招商引资工作领导小组办公室文件"
+    assert "关于2025年1月全县招商引资工作进展情况的通报" in lines
     annex = client.get(url("xlsx", issued))
     assert annex.status_code == 200
     assert openpyxl.load_workbook(io.BytesIO(b"".join(annex.streaming_content))).sheetnames[0] == "汇总"
@@ -273,3 +275,24 @@ def test_a_correction_from_the_issued_page_and_both_shown(client, users, both):
     client.force_login(users["reporter_a"])
     assert client.get(correction.get_absolute_url()).status_code == 200  # issued: every unit reads it
     assert client.post(reverse("bulletins:correct", args=[correction.pk])).status_code == 403
+
+
+def test_the_bureau_edits_the_document_settings(client, users, draft):
+    settings_url = reverse("bulletins:settings")
+    page = as_user(client, users, "bureau").get(settings_url).content.decode()
+    assert 'placeholder="示范县招商引资工作领导小组办公室文件"' in page  # the default, from the county's name
+    response = client.post(settings_url, {"masthead": "示范县投资促进局文件", "issuer": "", "printer": ""})
+    assert response.status_code == 302
+    lines = [
+        p.text for p in docx.Document(io.BytesIO(b"".join(client.get(url("docx", draft)).streaming_content))).paragraphs
+    ]
+    assert lines[0] == "示范县投资促进局文件"
+    assert "示范县招商引资工作领导小组办公室" in lines  # the signature keeps its default
+    assert 'value="示范县投资促进局文件"' in client.get(settings_url).content.decode()
+
+
+@pytest.mark.parametrize("name", READERS + REPORTERS)
+def test_only_the_bureau_edits_the_document_settings(client, users, name):
+    settings_url = reverse("bulletins:settings")
+    assert as_user(client, users, name).get(settings_url).status_code == 403
+    assert client.post(settings_url, {"masthead": "某某文件"}).status_code == 403

@@ -472,13 +472,15 @@ def bulletin_docx(
     )
     writer.body(show.summary_paragraph(snapshot))
 
-    writer.heading("二、各单位完成情况")
     tables = show.category_tables(snapshot)
     if not tables:
+        writer.heading("二、各单位完成情况")
         writer.body("本考核期尚未设定各单位目标任务。")
     else:
-        writer.body(show.RANKING_NOTE)
+        # The heading and its note open the landscape pages, not a page of their own.
         writer.new_section(landscape=True)
+        writer.heading("二、各单位完成情况")
+        writer.body(show.RANKING_NOTE)
         for number_in_list, table in enumerate(tables, start=1):
             caption = f"表{number_in_list}  {table.label}招商引资目标任务完成情况"
             writer.centred(caption, keep_with_next=True)

@@ -168,6 +168,7 @@ class Guide:
     def run(self) -> None:
         self.intro()
         self.ledger()
+        self.ledger_phone()
         self.imports()
         self.scheduling()
         self.supervision()
@@ -256,6 +257,13 @@ class Guide:
         self.go(page, self.project_url + "edit/")
         self.shot(page, "project-edit", "main", max_height=900)
         page.context.close()
+
+    def ledger_phone(self) -> None:
+        """The ledger on a phone (390x844): every project a card."""
+        phone = self.page("reporter", viewport=PHONE)
+        self.go(phone, "/projects/")
+        self.shot(phone, "ledger-phone", "#ledger-totals", "#ledger-table tbody tr:nth-child(3)", pad=8)
+        phone.context.close()
 
     def imports(self) -> None:
         """The bureau downloads the template, uploads a file with mistakes, then a correct one."""

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.core.views import add_form_errors, get_restricted, validation_messages
 from zhaoshang.organization import access
+from zhaoshang.projects.views import ledger_url
 from zhaoshang.targets.models import Period
 
 from . import compute, selectors, services
@@ -81,12 +82,49 @@ def bulletin_create(request):
     return render(request, "bulletins/create.html", {"form": form})
 
 
+# The overall table's columns that are figures of a date span (the others are changes): (column, span).
+OVERALL_SPANS = {1: "month", 2: "previous_month", 4: "same_month_last_year", 6: "cumulative", 7: "cumulative_last_year"}
+# What each overall figure counts, as the ledger filters and totals it: (filter, the ledger total it equals).
+OVERALL_LEDGER = {
+    "signed_count": ("signed", "count"),
+    "signed_amount": ("signed", "contract"),
+    "started_count": ("started", "count"),
+    "started_investment": ("started", "planned"),
+    "funds": (None, "funds"),
+}
+
+
+def overall_links(data: dict) -> list[dict[int, dict]]:
+    """For each row of the overall table, the ledger address of each figure of a date span, with the figure as
+    the ledger will total it: the projects that reached the stage within the dates (``projects.rules``), or the
+    funds received within them. Only for a draft: an issued bulletin's figures are frozen, the ledger is not."""
+    links = []
+    for figure in data["overall"]["figures"]:
+        reached, total = OVERALL_LEDGER[figure["key"]]
+        row = {}
+        for column, span in OVERALL_SPANS.items():
+            start, end = data["overall"]["windows"][span]
+            params = (
+                {"reached": reached, "date_from": start, "date_to": end}
+                if reached
+                else {"received_from": start, "received_to": end}
+            )
+            row[column] = {"url": ledger_url(**params), "total": total, "value": figure[span]}
+        links.append(row)
+    return links
+
+
 def _document_context(bulletin: Bulletin, data: dict) -> dict:
+    rows = show.overall_rows(data)
+    links = overall_links(data) if not bulletin.is_issued else [{} for _row in rows]
     return {
         "opening": show.opening_paragraph(data),
         "scope": data["overall"]["scope"],
         "overall_headers": show.overall_headers(data),
-        "overall_rows": show.overall_rows(data),
+        "overall_rows": [
+            [(cell, row_links.get(column)) for column, cell in enumerate(row)]
+            for row, row_links in zip(rows, links, strict=True)
+        ],
         "summary": show.summary_paragraph(data),
         "tables": show.category_tables(data),
         "ranking_note": show.RANKING_NOTE,

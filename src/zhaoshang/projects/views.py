@@ -79,6 +79,9 @@ def ledger(request):
         "projects/ledger.html",
         {
             "money_columns": ("planned_investment", "contract_amount", "funds_total"),
+            # Each cell carries its column's heading (data-label): a phone shows every row as a card of
+            # "heading: value" lines (.table-cards in zhaoshang.css).
+            "labels": {column.name: column.header for column in table.columns},
             "filter": filterset,
             "table": table,
             "totals": totals,

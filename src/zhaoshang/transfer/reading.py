@@ -49,7 +49,7 @@ from .xlsx_reader import Unreadable, open_workbook
 INVALID = object()  # a cell that failed to parse (its error is already recorded)
 CURRENT_STAGE_MAP = {**c.STAGE_LABELS, **STATUS_XLSX}
 INDUSTRY_MAP = {**{code: code for code in Industry.values}, **INDUSTRY_XLSX}
-CURRENCY_MAP = {**{code: code for code in Currency.values}, **CURRENCY_XLSX}  # 美元 or USD
+CURRENCY_MAP = {**CURRENCY_XLSX, **{code: code for code in Currency.values}}  # 美元 or USD
 
 
 # Text limits of the model fields the cells go into (checked here: PostgreSQL would refuse longer values).

@@ -1,9 +1,10 @@
 """Export the ledger to .xlsx in the import format, so that an exported file imports back unchanged.
 
 The 项目 sheet has the import columns (every field of the project form) plus 累计到位资金(万元) (which
-the importer reads past); the 到位资金 sheet has the receipts of the exported projects; the 单位 sheet lists
-every unit in the import layout, so users see the codes to use (imported back unchanged, it changes nothing). A period's targets export on their own
-(export_targets): its 考核期 row and one 目标 row per indicator.
+the importer reads past); the 到位资金 sheet has the receipts of the exported projects; the 单位 sheet
+lists the units in the import layout, so users see the codes to use (imported back unchanged, it changes
+nothing). A period's targets export on their own (export_targets): its 考核期 row and one 目标 row per
+indicator.
 """
 
 from __future__ import annotations

@@ -473,7 +473,8 @@ def _project_row(r: _Row, parsed: ParsedFile) -> None:
             if value not in (None, "", INVALID):
                 r.error(
                     header,
-                    _("Fill in %(column)s only when %(stage)s is 停滞 or 终止.") % {"column": header, "stage": c.P_STAGE},
+                    _("Fill in %(column)s only when %(stage)s is 停滞 or 终止.")
+                    % {"column": header, "stage": c.P_STAGE},
                 )
     if credits is not INVALID:
         parsed.unit_refs.extend((r.sheet, r.row, c.P_CREDITS, unit_code) for unit_code, _share in credits)

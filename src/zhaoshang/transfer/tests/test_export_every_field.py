@@ -102,8 +102,10 @@ def test_every_column_is_filled_for_the_full_project(county):
     for value in ("=恒远集团", "+第一行\n第二行", "-资金链紧张", "0755-12345678", "是"):
         assert cells[value].data_type == "s", value
     assert cells["=恒远集团"].quotePrefix
-    _header, receipts = _rows(book[c.RECEIPT_SHEET])
-    assert [row for row in book[c.RECEIPT_SHEET].iter_rows(min_row=2, values_only=True)][0][-1] == "首笔"
+    receipt_header, receipts = _rows(book[c.RECEIPT_SHEET])
+    assert receipt_header == xlsx.RECEIPT_HEADERS and set(receipts) == {"F1"}
+    notes = [row[-1] for row in book[c.RECEIPT_SHEET].iter_rows(min_row=2, values_only=True)]
+    assert notes == ["首笔", None]
     unit_header, units = _rows(book[c.UNIT_SHEET])
     assert unit_header == xlsx.UNIT_HEADERS
     assert set(units) == set(Unit.objects.values_list("code", flat=True))

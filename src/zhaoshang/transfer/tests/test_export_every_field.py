@@ -227,3 +227,19 @@ def test_bad_cells_name_row_and_column_and_write_nothing(county, users, edits, c
     assert [(e.sheet, e.row, e.column) for e in result.errors][:1] == [(c.PROJECT_SHEET, 2, column)]
     assert reason in result.errors[0].reason, result.errors[0].reason
     assert snapshot() == before
+
+
+def test_the_unit_sheets_list_what_the_user_may_see_and_import_as_nothing(client, county, users):
+    from django.urls import reverse
+
+    from zhaoshang.transfer.templates_xlsx import build_template
+
+    client.force_login(users["reporter_a"])
+    exported = xlsx.read(client.get(reverse("transfer:export")).content)
+    listed = {row[0] for row in exported[c.UNIT_SHEET][1:]}
+    assert {"T01", "T0101"} <= listed and "T02" not in listed
+    before = snapshot()
+    result = import_workbook(io.BytesIO(build_template(Unit.objects.all())), user=users["bureau"])
+    assert result.ok, [str(e) for e in result.errors]
+    assert result.counts[c.UNIT_SHEET] == {"created": 0, "updated": 0, "unchanged": Unit.objects.count()}
+    assert snapshot() == before

@@ -97,7 +97,7 @@ class Generator:
             if name in names:
                 continue
             names.add(name)
-            rows.append((len(rows) + 1, name, origin, "", ""))
+            rows.append((len(rows) + 1, name, origin))
         return rows
 
     def projects(self, investor_count: int):
@@ -324,9 +324,7 @@ def generate(*, projects: int, receipts: int) -> dict:
             ((*u, password, "", "", "", True, now, "", "") for u in users),
         )
         investor_rows = generator.investors(projects // 3)
-        counts["investors"] = writer.write(
-            Investor, ["id", "name", "origin", "contact_person", "contact_phone"], investor_rows
-        )
+        counts["investors"] = writer.write(Investor, ["id", "name", "origin"], investor_rows)
 
         project_rows, credit_rows, event_rows, signed = [], [], [], []
         for row, credits, events, signed_on in generator.projects(len(investor_rows)):

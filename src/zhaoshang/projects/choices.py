@@ -126,4 +126,12 @@ INDUSTRY_XLSX = {
     "公共管理社会保障和社会组织": "S",
     "国际组织": "T",
 }
+CURRENCY_XLSX = {
+    "人民币": Currency.CNY,
+    "美元": Currency.USD,
+    "欧元": Currency.EUR,
+    "港元": Currency.HKD,
+    "日元": Currency.JPY,
+}
+YES_NO_XLSX = {"是": True, "否": False}
 INDUSTRY_NAME = {code: name for name, code in INDUSTRY_XLSX.items()}

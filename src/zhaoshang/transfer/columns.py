@@ -9,7 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zhaoshang.organization.choices import CATEGORY_XLSX, TIER_XLSX
-from zhaoshang.projects.choices import CAPITAL_XLSX, INDUSTRY_XLSX, KIND_XLSX, STAGE_XLSX, STATUS_XLSX, Stage
+from zhaoshang.projects.choices import (
+    CAPITAL_XLSX,
+    CURRENCY_XLSX,
+    INDUSTRY_XLSX,
+    KIND_XLSX,
+    STAGE_XLSX,
+    STATUS_XLSX,
+    YES_NO_XLSX,
+    Stage,
+)
 from zhaoshang.targets.choices import AMOUNT_FIELD_XLSX, SCHEDULE_XLSX
 from zhaoshang.targets.choices import KIND_XLSX as INDICATOR_KIND_XLSX
 
@@ -34,6 +43,9 @@ class Column:
     date: bool = False
     money: bool = False
     note: str = ""
+    # A column added after files were first exchanged: a file without it is still read, and then the field
+    # it carries is left as it is (a new project gets the field's default).
+    optional: bool = False
 
 
 # Unit sheet -------------------------------------------------------------------------------------
@@ -54,6 +66,31 @@ P_PLANNED, P_CONTRACT, P_REGISTERED, P_LAND = "计划总投资(万元)", "协议
 P_CREDITS, P_STAGE = "引进单位", "当前阶段"
 P_LEADER, P_RESPONSIBLE, P_REMARKS = "包抓县领导", "责任单位编码", "备注"
 P_FUNDS_TOTAL = "累计到位资金(万元)"  # written by the export only; ignored on import
+# Every other field of the project form (issue 12), headed with the form's labels.
+P_CONTACT, P_PHONE, P_CURRENCY, P_RATE = "联系人", "联系电话", "币种", "对人民币汇率"
+P_FOREIGN, P_CHAIN, P_HIGH_TECH = "外资金额(万，原币种)", "产业链环节", "高新技术"
+P_GOVERNMENT, P_RELOCATION, P_SECOND_PHASE = "政府投资项目", "县域内搬迁项目", "已有项目二期"
+P_LOCATION, P_INTRODUCER, P_STEWARDS, P_TEAM = "落地地点", "引进人", "项目保姆", "工作专班"
+P_STATUS_REASON, P_STATUS_DATE = "停滞或终止原因", "停滞或终止日期"
+NAMES_NOTE = "姓名，多人用顿号“、”分隔，如 张三、李四；按原样保存"
+YES_NO_NOTE = "、".join(YES_NO_XLSX) + "；留空为否"
+# The optional project columns that carry one model field each, as they are: header → Project field.
+PROJECT_FIELD_HEADERS = {
+    P_CONTACT: "contact_person",
+    P_PHONE: "contact_phone",
+    P_CURRENCY: "currency",
+    P_RATE: "exchange_rate",
+    P_FOREIGN: "foreign_investment",
+    P_CHAIN: "industry_chain",
+    P_HIGH_TECH: "high_tech",
+    P_GOVERNMENT: "government_funded",
+    P_RELOCATION: "local_relocation",
+    P_SECOND_PHASE: "second_phase",
+    P_LOCATION: "location",
+    P_INTRODUCER: "introducer",
+    P_STEWARDS: "stewards",
+    P_TEAM: "work_team",
+}
 
 # The stage-date columns, in pipeline order. Lead (线索) has no column: a lead event is left as it is.
 STAGE_DATE_HEADERS = {
@@ -93,10 +130,39 @@ PROJECT_COLUMNS = (
     Column(P_LEADER, 12),
     Column(P_RESPONSIBLE, 14, note="单位编码，可留空"),
     Column(P_REMARKS, 30),
+    Column(P_CONTACT, 10, optional=True, note="客商方联系人"),
+    Column(P_PHONE, 14, optional=True),
+    Column(P_CURRENCY, 8, optional=True, note="、".join(CURRENCY_XLSX) + "；留空为人民币"),
+    Column(P_RATE, 10, optional=True, note="每单位外币折合人民币元数，大于 0；外资且币种不是人民币时必填"),
+    Column(P_FOREIGN, 14, money=True, optional=True, note="数字，单位为万（原币种），可留空"),
+    Column(P_CHAIN, 14, optional=True),
+    Column(P_HIGH_TECH, 8, optional=True, note=YES_NO_NOTE),
+    Column(P_GOVERNMENT, 8, optional=True, note=YES_NO_NOTE + "；认定规则可排除"),
+    Column(P_RELOCATION, 8, optional=True, note=YES_NO_NOTE + "；认定规则可排除"),
+    Column(P_SECOND_PHASE, 8, optional=True, note=YES_NO_NOTE + "；认定规则可排除"),
+    Column(P_LOCATION, 18, optional=True),
+    Column(P_INTRODUCER, 10, optional=True, note="引进项目的个人"),
+    Column(P_STEWARDS, 14, optional=True, note=NAMES_NOTE),
+    Column(P_TEAM, 18, optional=True, note=NAMES_NOTE),
+    Column(
+        P_STATUS_REASON,
+        24,
+        optional=True,
+        note="当前阶段为停滞或终止时填写；留空则保留原因（新标记的记为“" + STALLED_REASON + "”）；其他阶段须留空",
+    ),
+    Column(
+        P_STATUS_DATE,
+        12,
+        date=True,
+        optional=True,
+        note="日期，如 2025-03-18；当前阶段为停滞或终止时填写，"
+        "留空则保留原日期（新标记的记为导入当天）；其他阶段须留空",
+    ),
 )
 
 # Funds-in-place sheet ---------------------------------------------------------------------------
 R_PROJECT, R_DATE, R_AMOUNT, R_SOURCE, R_VOUCHER = "项目编码", "到账日期", "金额(万元)", "资金来源", "凭证号"
+R_NOTE = "备注"
 
 RECEIPT_COLUMNS = (
     Column(R_PROJECT, 14, required=True, note="本文件项目表中或系统中已有项目的编码"),
@@ -104,6 +170,7 @@ RECEIPT_COLUMNS = (
     Column(R_AMOUNT, 14, required=True, money=True, note="数字，单位万元，大于 0"),
     Column(R_SOURCE, 20),
     Column(R_VOUCHER, 18, note="项目、日期、金额、凭证号都相同的记录不会重复导入"),
+    Column(R_NOTE, 24, optional=True, note="记入新导入的到位资金；已导入的记录不会因此改变"),
 )
 
 # Assessment-period sheet ------------------------------------------------------------------------
@@ -173,6 +240,11 @@ CHOICE_LISTS = {
     P_KIND: tuple(KIND_XLSX),
     P_STAGE: CURRENT_STAGE_VALUES,
     P_INDUSTRY: tuple(INDUSTRY_XLSX),
+    P_CURRENCY: tuple(CURRENCY_XLSX),
+    P_HIGH_TECH: tuple(YES_NO_XLSX),
+    P_GOVERNMENT: tuple(YES_NO_XLSX),
+    P_RELOCATION: tuple(YES_NO_XLSX),
+    P_SECOND_PHASE: tuple(YES_NO_XLSX),
     A_SCHEDULE: tuple(SCHEDULE_XLSX),
     G_KIND: tuple(INDICATOR_KIND_XLSX),
     G_STAGE: tuple(STAGE_XLSX),

@@ -1,8 +1,10 @@
 """Export the ledger to .xlsx in the import format, so that an exported file imports back unchanged.
 
-The 项目 sheet has the import columns plus 累计到位资金(万元) (which the importer reads past); the
-到位资金 sheet has the receipts of the exported projects. A period's targets export on their own
-(export_targets): its 考核期 row and one 目标 row per indicator.
+The 项目 sheet has the import columns (every field of the project form) plus 累计到位资金(万元) (which
+the importer reads past); the 到位资金 sheet has the receipts of the exported projects; the 单位 sheet
+lists the units in the import layout, so users see the codes to use (imported back unchanged, it changes
+nothing). A period's targets export on their own (export_targets): its 考核期 row and one 目标 row per
+indicator.
 """
 
 from __future__ import annotations
@@ -15,8 +17,17 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from zhaoshang.core.xlsx import text_cell
-from zhaoshang.organization.choices import TIER_XLSX
-from zhaoshang.projects.choices import CAPITAL_XLSX, INDUSTRY_NAME, KIND_XLSX, STAGE_XLSX, STATUS_XLSX
+from zhaoshang.organization.choices import CATEGORY_XLSX, TIER_XLSX
+from zhaoshang.organization.models import Unit
+from zhaoshang.projects.choices import (
+    CAPITAL_XLSX,
+    CURRENCY_XLSX,
+    INDUSTRY_NAME,
+    KIND_XLSX,
+    STAGE_XLSX,
+    STATUS_XLSX,
+    YES_NO_XLSX,
+)
 from zhaoshang.projects.models import FundsReceipt, Project
 from zhaoshang.targets.choices import AMOUNT_FIELD_XLSX, SCHEDULE_XLSX
 from zhaoshang.targets.choices import KIND_XLSX as INDICATOR_KIND_XLSX
@@ -31,6 +42,10 @@ DATE_FORMAT = "yyyy-mm-dd"
 CAPITAL_LABEL = {value: label for label, value in CAPITAL_XLSX.items()}
 KIND_LABEL = {value: label for label, value in KIND_XLSX.items()}
 STATUS_LABEL = {value: label for label, value in STATUS_XLSX.items()}
+CURRENCY_LABEL = {value: label for label, value in CURRENCY_XLSX.items()}
+YES_NO_LABEL = {value: label for label, value in YES_NO_XLSX.items()}
+CATEGORY_LABEL = {value: label for label, value in CATEGORY_XLSX.items()}
+TIER_LABEL = {value: label for label, value in TIER_XLSX.items()}
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -61,7 +76,7 @@ def _cells(sheet, columns, values) -> list:
             cell = WriteOnlyCell(sheet, value=value)
             cell.number_format = MONEY_FORMAT if column.money else DATE_FORMAT
             row.append(cell)
-        elif isinstance(value, str):
+        elif isinstance(value, str):  # user text stays text (core.xlsx: formula injection, control characters)
             row.append(text_cell(sheet, value))
         else:
             row.append(value)
@@ -78,6 +93,16 @@ def current_stage_label(project: Project, events: dict) -> str:
         return STATUS_LABEL[project.status]
     dated = [stage for stage in c.FILE_STAGES if stage in events]
     return c.STAGE_LABEL[dated[-1]] if dated else ""
+
+
+def _field_value(project: Project, name: str):
+    """An optional column's cell: labels for the currency and the yes/no flags, the value itself otherwise."""
+    value = getattr(project, name)
+    if name == "currency":
+        return CURRENCY_LABEL.get(value, value)
+    if isinstance(value, bool):
+        return YES_NO_LABEL[value]
+    return value
 
 
 def project_values(project: Project) -> list:
@@ -102,16 +127,40 @@ def project_values(project: Project) -> list:
         project.county_leader,
         project.responsible_unit.code if project.responsible_unit else "",
         project.remarks,
+        *(_field_value(project, name) for name in c.PROJECT_FIELD_HEADERS.values()),
+        project.status_reason if project.status in STATUS_LABEL else "",
+        project.status_date if project.status in STATUS_LABEL else None,
         project.funds_total,
     ]
 
 
-def export_ledger(queryset) -> bytes:
-    """The projects of ``queryset`` (already filtered and restricted to the user) and their receipts."""
+def unit_values(unit: Unit, codes_by_id: dict[int, str]) -> list:
+    return [
+        unit.code,
+        unit.name,
+        codes_by_id.get(unit.parent_id, ""),
+        CATEGORY_LABEL.get(unit.category, unit.category),
+        TIER_LABEL.get(unit.tier) if unit.tier else None,
+    ]
+
+
+def unit_rows(units=None) -> list[list]:
+    """The 单位 sheet's rows: ``units`` (default every unit), by code."""
+    units = list(Unit.objects.order_by("code") if units is None else units)
+    codes_by_id = dict(Unit.objects.values_list("pk", "code"))
+    return [unit_values(unit, codes_by_id) for unit in units]
+
+
+def export_ledger(queryset, units=None) -> bytes:
+    """The projects of ``queryset`` (already filtered and restricted to the user), their receipts, and ``units``
+    (default every unit) in the 单位 sheet."""
     project_columns = (*c.PROJECT_COLUMNS, c.Column(c.P_FUNDS_TOTAL, 16, money=True))
     workbook = Workbook(write_only=True)
     projects_sheet = _start_sheet(workbook, c.PROJECT_SHEET, project_columns)
     receipts_sheet = _start_sheet(workbook, c.RECEIPT_SHEET, c.RECEIPT_COLUMNS)
+    units_sheet = _start_sheet(workbook, c.UNIT_SHEET, c.UNIT_COLUMNS)
+    for values in unit_rows(units):
+        units_sheet.append(_cells(units_sheet, c.UNIT_COLUMNS, values))
     ids = list(queryset.order_by("code").values_list("pk", flat=True))
     receipt_rows = []
     for start in range(0, len(ids), CHUNK):
@@ -127,7 +176,7 @@ def export_ledger(queryset) -> bytes:
         receipts = (
             FundsReceipt.objects.filter(project_id__in=chunk)
             .order_by("project__code", "date", "id")
-            .values_list("project__code", "date", "amount", "source", "voucher_no")
+            .values_list("project__code", "date", "amount", "source", "voucher_no", "note")
         )
         receipt_rows.extend(receipts)
     for values in receipt_rows:

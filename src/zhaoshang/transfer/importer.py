@@ -269,6 +269,7 @@ class _Planner:
             "county_leader": row.county_leader,
             "responsible_unit": self.units[row.responsible_code] if row.responsible_code else None,
             "remarks": row.remarks,
+            **row.fields,  # the optional columns the file has; a field without its column is left as it is
         }
         # The stage is the latest dated stage; a lead event (no column in the file) is kept.
         dates = dict(row.dates)
@@ -282,10 +283,15 @@ class _Planner:
             last_report_on=project.last_report_on if project is not None else None,
         )
         if row.current in (Status.STALLED, Status.DROPPED):
+            # The file's reason and date; an empty cell (or no column) keeps what is recorded for the same status.
             same = project is not None and project.status == row.current
             values["status"] = row.current
-            values["status_reason"] = project.status_reason if same and project.status_reason else c.STALLED_REASON
-            values["status_date"] = project.status_date if same and project.status_date else self.today
+            values["status_reason"] = row.status_reason or (
+                project.status_reason if same and project.status_reason else c.STALLED_REASON
+            )
+            values["status_date"] = row.status_date or (
+                project.status_date if same and project.status_date else self.today
+            )
         else:
             values.update(status=Status.ACTIVE, status_reason="", status_date=None)
         return values
@@ -404,7 +410,12 @@ class _Planner:
                 counts["skipped"] += 1
                 continue
             receipt = NewRow(
-                date=row.date, amount=row.amount, source=row.source, voucher_no=row.voucher, recorded_by_id=self.user_id
+                date=row.date,
+                amount=row.amount,
+                source=row.source,
+                voucher_no=row.voucher,
+                note=row.note,
+                recorded_by_id=self.user_id,
             )
             if project_id is not None:
                 receipt.project_id = project_id

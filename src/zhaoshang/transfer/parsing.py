@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from zhaoshang.core import limits
+from zhaoshang.projects.choices import YES_NO_XLSX
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -69,10 +70,15 @@ def text(value, *, max_length: int | None = None) -> str:
 
 
 def amount(
-    value, *, max_digits: int = 16, positive: bool = False, maximum: Decimal | None = limits.MAX_AMOUNT
+    value,
+    *,
+    max_digits: int = 16,
+    positive: bool = False,
+    maximum: Decimal | None = limits.MAX_AMOUNT,
+    places: Decimal = CENT,
 ) -> Decimal | None:
     """A non-negative amount (or a strictly positive one) not above ``maximum`` (core.limits), or None for an
-    empty cell."""
+    empty cell; rounded to ``places`` (hundredths; an exchange rate keeps six decimals)."""
     if is_blank(value):
         return None
     if isinstance(value, bool) or isinstance(value, dt.date):
@@ -84,12 +90,12 @@ def amount(
         raise CellError(_("The amount must be a number.")) from None
     if not number.is_finite():
         raise CellError(_("The amount must be a number."))
-    number = number.quantize(CENT, rounding=ROUND_HALF_UP)
+    number = number.quantize(places, rounding=ROUND_HALF_UP)
     if number < 0:
         raise CellError(_("The amount cannot be negative."))
     if positive and number == 0:
         raise CellError(_("The amount must be greater than zero."))
-    if number >= Decimal(10) ** (max_digits - 2):
+    if number >= Decimal(10) ** (max_digits + places.as_tuple().exponent):
         raise CellError(_("The amount is too large."))
     if maximum is not None and number > maximum:
         raise CellError(_("The amount exceeds the maximum of %(max)s.") % {"max": f"{maximum:,}"})
@@ -122,6 +128,18 @@ def date(value, *, today: dt.date | None = None) -> dt.date | None:
     if today is not None and result > today:
         raise CellError(_("The date %(date)s is in the future.") % {"date": result.isoformat()})
     return result
+
+
+def flag(value) -> bool:
+    """是/否 (or a TRUE/FALSE cell); an empty cell is 否."""
+    if isinstance(value, bool):
+        return value
+    label = text(value)
+    if not label:
+        return False
+    if label not in YES_NO_XLSX:
+        raise CellError(_("Not one of the allowed values: %(values)s.") % {"values": "、".join(YES_NO_XLSX)})
+    return YES_NO_XLSX[label]
 
 
 def choice(value, mapping: dict):

@@ -21,13 +21,17 @@ from zhaoshang.organization.choices import CATEGORY_XLSX, TIER_XLSX
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import (
     CAPITAL_XLSX,
+    CURRENCY_XLSX,
     INDUSTRY_XLSX,
     KIND_XLSX,
     STAGE_ORDER,
     STAGE_XLSX,
     STATUS_XLSX,
+    CapitalType,
+    Currency,
     Industry,
     Stage,
+    Status,
 )
 from zhaoshang.projects.models import FundsReceipt, Investor, Project
 from zhaoshang.projects.services import stage_date_errors
@@ -45,6 +49,7 @@ from .xlsx_reader import Unreadable, open_workbook
 INVALID = object()  # a cell that failed to parse (its error is already recorded)
 CURRENT_STAGE_MAP = {**c.STAGE_LABELS, **STATUS_XLSX}
 INDUSTRY_MAP = {**{code: code for code in Industry.values}, **INDUSTRY_XLSX}
+CURRENCY_MAP = {**CURRENCY_XLSX, **{code: code for code in Currency.values}}  # 美元 or USD
 
 
 # Text limits of the model fields the cells go into (checked here: PostgreSQL would refuse longer values).
@@ -56,6 +61,8 @@ PROJECT_CODE_LEN = Project._meta.get_field("code").max_length
 PROJECT_COUNTY_LEADER_LEN = Project._meta.get_field("county_leader").max_length
 PROJECT_NAME_LEN = Project._meta.get_field("name").max_length
 PROJECT_REMARKS_LEN = Project._meta.get_field("remarks").max_length
+PROJECT_STATUS_REASON_LEN = Project._meta.get_field("status_reason").max_length
+FUNDSRECEIPT_NOTE_LEN = FundsReceipt._meta.get_field("note").max_length
 UNIT_CODE_LEN = Unit._meta.get_field("code").max_length
 UNIT_NAME_LEN = Unit._meta.get_field("name").max_length
 PERIOD_CODE_LEN = Period._meta.get_field("code").max_length
@@ -96,6 +103,11 @@ class ProjectRow:
     county_leader: str
     responsible_code: str
     remarks: str
+    # The optional columns the file has (columns.PROJECT_FIELD_HEADERS): Project field → value.
+    fields: dict = field(default_factory=dict)
+    # 停滞或终止原因/日期 when the file has the column (None: absent, or empty: keep what is recorded).
+    status_reason: str | None = None
+    status_date: dt.date | None = None
 
 
 @dataclass
@@ -106,6 +118,7 @@ class ReceiptRow:
     amount: Decimal
     source: str
     voucher: str
+    note: str = ""
 
 
 @dataclass
@@ -207,6 +220,29 @@ def _above_zero(value, *, max_digits: int, reason: str) -> Decimal | None:
         raise
 
 
+def _field_parser(name: str):
+    """The parser of an optional project column, from the Project field it fills (lengths and bounds the model's
+    and core.limits')."""
+    model_field = Project._meta.get_field(name)
+    if name == "currency":
+        return partial(_currency)
+    if model_field.get_internal_type() == "BooleanField":
+        return parsing.flag
+    if model_field.get_internal_type() == "DecimalField":
+        places = Decimal(1).scaleb(-model_field.decimal_places)
+        positive = name == "exchange_rate"
+        maximum = limits.maximum_for(name)
+        return partial(
+            parsing.amount, max_digits=model_field.max_digits, positive=positive, maximum=maximum, places=places
+        )
+    return _text(model_field.max_length)
+
+
+def _currency(value) -> str:
+    """币种: a label (美元) or a code (USD); an empty cell is 人民币."""
+    return parsing.choice(value, CURRENCY_MAP) or Currency.CNY
+
+
 def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
     """Per sheet: (header, parser, required) for every column, in the template's order."""
     date = partial(parsing.date, today=today)
@@ -237,6 +273,9 @@ def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
             (c.P_LEADER, _text(PROJECT_COUNTY_LEADER_LEN), False),
             (c.P_RESPONSIBLE, _text(UNIT_CODE_LEN), False),
             (c.P_REMARKS, _text(PROJECT_REMARKS_LEN), False),
+            *((header, _field_parser(name), False) for header, name in c.PROJECT_FIELD_HEADERS.items()),
+            (c.P_STATUS_REASON, _text(PROJECT_STATUS_REASON_LEN), False),
+            (c.P_STATUS_DATE, date, False),
         ],
         c.RECEIPT_SHEET: [
             (c.R_PROJECT, _text(PROJECT_CODE_LEN), True),
@@ -244,6 +283,7 @@ def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
             (c.R_AMOUNT, partial(parsing.amount, positive=True), True),
             (c.R_SOURCE, _text(FUNDSRECEIPT_SOURCE_LEN), False),
             (c.R_VOUCHER, _text(FUNDSRECEIPT_VOUCHER_NO_LEN), False),
+            (c.R_NOTE, _text(FUNDSRECEIPT_NOTE_LEN), False),
         ],
         # Periods and targets may lie in the future: their dates are not checked against today.
         c.PERIOD_SHEET: [
@@ -343,8 +383,9 @@ def _header_index(sheet: str, header: tuple, errors: ErrorList) -> dict[str, int
             ok = False
         else:
             index[name] = position
+    optional = {column.header for column in c.SHEET_COLUMNS[sheet] if column.optional}
     for name in expected:
-        if name not in index:
+        if name not in index and name not in optional:
             errors.add(sheet, 1, name, "", _("The column %(column)s is missing.") % {"column": name})
             ok = False
     return index if ok else None
@@ -360,7 +401,11 @@ def _read_sheet(rows: list[list], sheet: str, reader, parsed: ParsedFile, errors
     if index is None:
         return
     # (header, position, parser, required, what an empty cell reads as) for each column.
-    columns = [(h, index[h], parse, required, parse(None)) for h, parse, required in _column_parsers(today)[sheet]]
+    columns = [
+        (h, index[h], parse, required, parse(None))
+        for h, parse, required in _column_parsers(today)[sheet]
+        if h in index  # an optional column the file does not have is not read
+    ]
     for number, values in enumerate(rows, start=2):
         if all(parsing.is_blank(value) for value in values):
             continue
@@ -420,6 +465,17 @@ def _project_row(r: _Row, parsed: ParsedFile) -> None:
     county_leader = cells[c.P_LEADER]
     responsible_code = cells[c.P_RESPONSIBLE]
     remarks = cells[c.P_REMARKS]
+    fields = {name: cells[header] for header, name in c.PROJECT_FIELD_HEADERS.items() if header in cells}
+    _check_currency(r, capital_type, fields)
+    reason, status_date = cells.get(c.P_STATUS_REASON), cells.get(c.P_STATUS_DATE)
+    if current not in (INVALID, Status.STALLED, Status.DROPPED):
+        for header, value in ((c.P_STATUS_REASON, reason), (c.P_STATUS_DATE, status_date)):
+            if value not in (None, "", INVALID):
+                r.error(
+                    header,
+                    _("Fill in %(column)s only when %(stage)s is 停滞 or 终止.")
+                    % {"column": header, "stage": c.P_STAGE},
+                )
     if credits is not INVALID:
         parsed.unit_refs.extend((r.sheet, r.row, c.P_CREDITS, unit_code) for unit_code, _share in credits)
     if responsible_code not in (INVALID, ""):
@@ -448,8 +504,20 @@ def _project_row(r: _Row, parsed: ParsedFile) -> None:
                 county_leader=county_leader,
                 responsible_code=responsible_code,
                 remarks=remarks,
+                fields=fields,
+                status_reason=reason,
+                status_date=status_date,
             )
         )
+
+
+def _check_currency(r: _Row, capital_type, fields: dict) -> None:
+    """The project form's rule: foreign capital in a currency other than the yuan needs the exchange rate."""
+    if capital_type != CapitalType.FOREIGN or c.P_RATE not in r.index:
+        return
+    currency = fields.get("currency", Currency.CNY)
+    if currency not in (INVALID, Currency.CNY) and fields.get("exchange_rate") is None:
+        r.error(c.P_RATE, _("Foreign capital in another currency needs the exchange rate used."))
 
 
 def _check_stage_dates(r: _Row, dates: dict[str, dt.date], current) -> None:
@@ -488,8 +556,9 @@ def _receipt_row(r: _Row, parsed: ParsedFile) -> None:
     amount = cells[c.R_AMOUNT]
     source = cells[c.R_SOURCE]
     voucher = cells[c.R_VOUCHER]
+    note = cells.get(c.R_NOTE, "")
     if r.ok:
-        parsed.receipts.append(ReceiptRow(r.row, project_code, date, amount, source, voucher))
+        parsed.receipts.append(ReceiptRow(r.row, project_code, date, amount, source, voucher, note))
 
 
 def _period_row(r: _Row, parsed: ParsedFile) -> None:

@@ -1,5 +1,6 @@
 """The blank import template: the five data sheets with their header rows, drop-down lists for the coded
-columns, and a 说明 sheet explaining every column, code and rule."""
+columns, and a 说明 sheet explaining every column, code and rule. The 单位 sheet lists the units the user
+may see (the codes to use in the other sheets); imported back as they are, they change nothing."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from zhaoshang.core.xlsx import safe_row
 from zhaoshang.projects.choices import INDUSTRY_XLSX
 
 from . import columns as c
-from .exporter import DATE_FORMAT, HEADER_FILL, HEADER_FONT, MONEY_FORMAT
+from .exporter import DATE_FORMAT, HEADER_FILL, HEADER_FONT, MONEY_FORMAT, unit_rows
 
 VALIDATED_ROWS = 10000  # drop-downs and formats reach this far down each sheet
 
@@ -33,7 +34,7 @@ RULES = (
     "8. 有签约日期时，协议引资额记为签约金额。",
     "9. 到位资金的项目编码可以是本文件“项目”表中的项目，也可以是系统中已有的项目；"
     "项目、到账日期、金额、凭证号都相同的记录视为已导入，不会重复添加。",
-    "10. 导出的项目台账可直接修改后导入；其中“累计到位资金(万元)”列导入时忽略。",
+    "10. 导出的项目台账可直接修改后导入；其中“累计到位资金(万元)”列导入时忽略。原样导入不会改变任何数据。",
     "11. 考核期：结束日期不能早于开始日期；时序口径留空为按日。已有考核期只更新名称、日期和时序口径，"
     "认定规则和奖惩规则不变。",
     "12. 目标：每行是一个指标。档次和单位编码填且只填一个：填档次即对该档所有单位下达，填单位编码即对该单位单独下达"
@@ -42,6 +43,10 @@ RULES = (
     "权重须一致。导入时文件中出现的指标组整组替换为文件中的指标，文件中没有的指标组不变。",
     "14. 项目个数、金额合计、利用外资须填阶段；到位资金按考核期内的到账计，阶段须留空。"
     "金额口径留空时，阶段为签约的取协议引资额，其余取计划总投资。",
+    "15. “单位”表已列出系统中的单位（编码、名称、上级、类别、档次），供填写引进单位、责任单位时查对；"
+    "原样保留或删除这些行都不会改变单位，修改其中的名称、上级、类别或档次将更新该单位。",
+    "16. 项目表“联系人”至“停滞或终止日期”各列可整列删除（旧版文件没有这些列）：没有的列，已有项目的该项保持不变。"
+    "是否类各列填“是”或“否”，留空为否；项目保姆、工作专班可填多人，用顿号“、”分隔，按原样保存。",
 )
 
 
@@ -49,7 +54,7 @@ def _quoted_list(values) -> str:
     return '"' + ",".join(values) + '"'
 
 
-def _data_sheet(workbook: Workbook, title: str, columns) -> None:
+def _data_sheet(workbook: Workbook, title: str, columns, rows=()) -> None:
     sheet = workbook.create_sheet(title)
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
@@ -75,11 +80,13 @@ def _data_sheet(workbook: Workbook, title: str, columns) -> None:
             number_format = DATE_FORMAT if column.date else MONEY_FORMAT
             for row in range(2, 202):  # a format for the first rows; Excel extends it as users type
                 sheet.cell(row=row, column=index).number_format = number_format
+    for values in rows:
+        sheet.append(safe_row(sheet, values))
     sheet.freeze_panes = "A2"
     sheet.row_dimensions[1].height = 30
 
 
-def _notes_sheet(workbook: Workbook, units) -> None:
+def _notes_sheet(workbook: Workbook) -> None:
     sheet = workbook.create_sheet(c.NOTES_SHEET)
     for letter, width in zip("ABCD", (12, 20, 8, 90), strict=True):
         sheet.column_dimensions[letter].width = width
@@ -102,22 +109,16 @@ def _notes_sheet(workbook: Workbook, units) -> None:
         cell.font = bold
     for name, code in INDUSTRY_XLSX.items():
         sheet.append([code, name])
-    if units:
-        sheet.append([])
-        sheet.append(["单位编码", "单位名称", "上级单位编码"])
-        for cell in sheet[sheet.max_row]:
-            cell.font = bold
-        for unit in units:
-            sheet.append(safe_row(sheet, [unit.code, unit.name, unit.parent.code if unit.parent_id else ""]))
 
 
 def build_template(units=None) -> bytes:
-    """The blank template as .xlsx bytes; ``units`` (optional) are listed in 说明 as the codes to use."""
+    """The blank template as .xlsx bytes; ``units`` (optional) fill the 单位 sheet as the codes to use."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, columns in c.SHEET_COLUMNS.items():
-        _data_sheet(workbook, title, columns)
-    _notes_sheet(workbook, units)
+        rows = unit_rows(units) if title == c.UNIT_SHEET and units is not None else ()
+        _data_sheet(workbook, title, columns, rows)
+    _notes_sheet(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -151,9 +151,13 @@ def import_errors(request):
 
 @login_required
 def template_download(request):
-    """The blank template; its 说明 sheet lists the unit codes the user may see."""
-    units = Unit.objects.restrict(request.user, "view").filter(active=True).select_related("parent").order_by("code")
-    return xlsx_response(build_template(units), "招商数据导入模板.xlsx")
+    """The blank template; its 单位 sheet lists the units the user may see."""
+    return xlsx_response(build_template(_listed_units(request.user)), "招商数据导入模板.xlsx")
+
+
+def _listed_units(user):
+    """The units the template and the export list in their 单位 sheet: the active ones the user may see."""
+    return Unit.objects.restrict(user, "view").filter(active=True).order_by("code")
 
 
 @login_required
@@ -168,4 +172,4 @@ def export_ledger(request):
     if selected:
         queryset = queryset.filter(pk__in=selected)
     filename = f"项目台账_{clock.today():%Y-%m-%d}.xlsx"
-    return xlsx_response(exporter.export_ledger(queryset), filename)
+    return xlsx_response(exporter.export_ledger(queryset, _listed_units(request.user)), filename)

@@ -205,9 +205,9 @@ def test_a_file_with_some_of_the_sheets_is_fine(tmp_path, users, units, make_pro
 @pytest.mark.parametrize(
     "header, expected",
     [
-        (xlsx.PROJECT_HEADERS[:-1], [(1, c.P_REMARKS, "")]),  # a column missing
-        ([*xlsx.PROJECT_HEADERS[:-1], "备注说明"], [(1, c.P_REMARKS, ""), (1, "U", "备注说明")]),  # renamed
-        ([*xlsx.PROJECT_HEADERS, "项目名称"], [(1, "V", "项目名称")]),  # twice
+        (xlsx.BASE_PROJECT_HEADERS[:-1], [(1, c.P_REMARKS, "")]),  # a column missing
+        ([*xlsx.BASE_PROJECT_HEADERS[:-1], "备注说明"], [(1, c.P_REMARKS, ""), (1, "U", "备注说明")]),  # renamed
+        ([*xlsx.BASE_PROJECT_HEADERS, "项目名称"], [(1, "V", "项目名称")]),  # twice
     ],
 )
 def test_wrong_header(header, expected, tmp_path, users, units):

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 
 from zhaoshang.transfer import columns as c
 from zhaoshang.transfer.importer import import_workbook
@@ -39,7 +40,7 @@ def test_drop_down_lists(template):
         headers = [cell.value for cell in worksheet[1]]
         for validation in worksheet.data_validations.dataValidation:
             column = str(validation.sqref).split(":")[0].rstrip("0123456789")
-            lists[headers[ord(column) - ord("A")]] = validation.formula1.strip('"').split(",")
+            lists[headers[column_index_from_string(column) - 1]] = validation.formula1.strip('"').split(",")
     assert lists["类别"][:5] == ["乡镇", "县直部门", "垂直部门", "园区", "驻外招商站"]
     assert lists["档次"] == ["一档", "二档", "三档", "四档"]
     assert lists["内外资"] == ["内资", "外资"]
@@ -49,6 +50,8 @@ def test_drop_down_lists(template):
     assert lists["指标类型"] == ["项目个数", "金额合计", "到位资金", "利用外资"]
     assert lists["阶段"] == ["线索", "洽谈", "意向", "签约", "开工", "投产"]
     assert lists["金额口径"] == ["计划总投资", "协议引资额"]
+    assert lists["币种"] == ["人民币", "美元", "欧元", "港元", "日元"]
+    assert lists["高新技术"] == lists["政府投资项目"] == lists["已有项目二期"] == ["是", "否"]
 
 
 def test_target_sheet_offers_the_tiers(template):

@@ -14,6 +14,8 @@ from zhaoshang.transfer import columns as c
 
 UNIT_HEADERS = [column.header for column in c.UNIT_COLUMNS]
 PROJECT_HEADERS = [column.header for column in c.PROJECT_COLUMNS]
+# The 项目 columns a file must have (the others may be left out: older files lack them).
+BASE_PROJECT_HEADERS = [column.header for column in c.PROJECT_COLUMNS if not column.optional]
 RECEIPT_HEADERS = [column.header for column in c.RECEIPT_COLUMNS]
 PERIOD_HEADERS = [column.header for column in c.PERIOD_COLUMNS]
 TARGET_HEADERS = [column.header for column in c.TARGET_COLUMNS]

@@ -24,6 +24,7 @@ from zhaoshang.projects.models import StageEvent
 from zhaoshang.projects.selectors import with_credits
 from zhaoshang.scheduling import selectors as scheduling
 from zhaoshang.scheduling.models import CoordinationItem, ProgressReport
+from zhaoshang.supervision import selectors as supervision
 
 from .forecast import forecast as run_forecast
 
@@ -159,6 +160,26 @@ def overdue(scope, *, as_of: dt.date) -> dict:
         "count": count,
         "list_url": reverse("scheduling:item_list") + "?" + urlencode({"overdue": "on"}),
         "rows": rows,
+    }
+
+
+def alerts(scope, *, as_of: dt.date) -> dict:
+    """What is overdue besides the coordination items: progress reports still missing after their scheduling day
+    (``scheduling.selectors.missing_reports``) and rectifications past their deadline and not closed
+    (``supervision.selectors.rectification_list``). Counted over what the user may see; a chosen unit narrows
+    them to the unit and its sub-units."""
+    reports = scheduling.missing_reports(user=scope.user, today=as_of)
+    rectifications = supervision.rectification_list(user=scope.user, overdue=True, today=as_of)
+    if scope.unit is not None:
+        units = subtree_ids(scope.unit.pk)
+        reports = reports.filter(unit_id__in=units)
+        rectifications = rectifications.filter(unit_id__in=units)
+    return {
+        "reports": {"count": reports.count(), "url": reverse("scheduling:round_list")},
+        "rectifications": {
+            "count": rectifications.count(),
+            "url": reverse("supervision:rectification_list") + "?" + urlencode({"overdue": "on"}),
+        },
     }
 
 

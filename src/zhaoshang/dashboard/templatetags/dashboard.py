@@ -77,3 +77,27 @@ def probability(value) -> str:
     if value is None or value == "":
         return "—"
     return f"{float(value) * 100:.0f}%"
+
+
+@register.filter
+def percent_value(value) -> str:
+    """A ratio as a number of percent for a bar's width or an aria value: 0.8567 → '85.7' (0 when unknown)."""
+    if value is None or value == "":
+        return "0"
+    return f"{min(max(Decimal(value), Decimal(0)), Decimal(1)) * 100:.1f}"
+
+
+GLANCE = 3  # units shown at each end of a category
+
+
+@register.filter
+def top_rows(rows) -> list:
+    """The first units of a category's ranking (in its order: rank, then the stated tie order)."""
+    return list(rows)[:GLANCE]
+
+
+@register.filter
+def bottom_rows(rows) -> list:
+    """The last units of a category's ranking, the last one last; none that are already among the first."""
+    rows = list(rows)
+    return rows[max(GLANCE, len(rows) - GLANCE) :]

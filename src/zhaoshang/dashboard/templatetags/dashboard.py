@@ -90,14 +90,23 @@ def percent_value(value) -> str:
 GLANCE = 3  # units shown at each end of a category
 
 
+def _split(count: int) -> tuple[int, int]:
+    """How many units of a category to show at its top and at its bottom: up to GLANCE each, never one twice
+    (a category of two shows one at each end)."""
+    bottom = min(GLANCE, count // 2)
+    return min(GLANCE, count - bottom), bottom
+
+
 @register.filter
 def top_rows(rows) -> list:
     """The first units of a category's ranking (in its order: rank, then the stated tie order)."""
-    return list(rows)[:GLANCE]
+    rows = list(rows)
+    return rows[: _split(len(rows))[0]]
 
 
 @register.filter
 def bottom_rows(rows) -> list:
-    """The last units of a category's ranking, the last one last; none that are already among the first."""
+    """The last units of a category's ranking, the last one last."""
     rows = list(rows)
-    return rows[max(GLANCE, len(rows) - GLANCE) :]
+    bottom = _split(len(rows))[1]
+    return rows[len(rows) - bottom :] if bottom else []

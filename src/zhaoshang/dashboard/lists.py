@@ -242,7 +242,16 @@ def ranking(scope, *, period, as_of: dt.date) -> dict:
                     "marked": result.unit.id in marked,
                 }
             )
-        categories.append({"code": category, "label": str(Category(category).label), "groups": names, "rows": rows})
+        categories.append(
+            {
+                "code": category,
+                "label": str(Category(category).label),
+                "groups": names,
+                "rows": rows,
+                # Units whose score keeps pace with the schedule (the assessment's own ratio of score to progress).
+                "on_schedule": sum(1 for r in ranked if r.schedule_ratio is not None and r.schedule_ratio >= 1),
+            }
+        )
     return {
         "available": True,
         "schedule_progress": assessment.schedule_progress,

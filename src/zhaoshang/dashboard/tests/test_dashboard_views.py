@@ -293,3 +293,8 @@ def test_the_sections_and_overdue_figures_on_the_first_screen(client, users, cou
     ranking = client.get(reverse("dashboard:section", args=["ranking"]), {"as_of": AS_OF.isoformat()})
     fragment = ranking.content.decode()
     assert 'id="glance-body" hx-swap-oob="true"' in fragment and 'id="glance-table"' in fragment
+    # Per category: how many units keep pace with the schedule (the assessment's ratio of score to progress).
+    for category in ranking.context["data"]["ranking"]["categories"]:
+        rows = category["rows"]
+        assert category["on_schedule"] == sum(1 for r in rows if r["schedule_ratio"] and r["schedule_ratio"] >= 1)
+        assert f'data-on-schedule="{category["on_schedule"]}"' in fragment

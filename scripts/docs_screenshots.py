@@ -41,6 +41,7 @@ LAUNCH_ARGS = [
 ]
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
+WIDE = {"width": 1920, "height": 1080}
 PASSWORD = "zhaoshang2026"
 MAX_BYTES = 250 * 1024
 MINIMAL_PDF = (
@@ -569,27 +570,34 @@ class Guide:
         page.context.close()
 
     def dashboard(self) -> None:
-        page = self.page("leader")
+        # The first screen as a leader sees it on a 1920×1080 display; the rest is on tabs.
+        page = self.page("leader", viewport=WIDE)
         self.go(page, "/dashboard/")
-        page.wait_for_selector("#ranking-body table", timeout=120_000)
-        page.wait_for_selector("#forecast-body .dash-chart, #forecast-body table", timeout=120_000)
+        page.wait_for_selector("#ranking-body table", timeout=120_000, state="attached")
+        page.wait_for_selector("#glance-table", timeout=120_000)
+        page.wait_for_selector("#forecast-body .dash-chart, #forecast-body table", timeout=120_000, state="attached")
         page.wait_for_timeout(1500)  # charts finish their entry animation
         self.shot(page, "dashboard")
         self.shot(page, "dashboard-cards", "#section-headline", pad=6)
-        self.shot(page, "dashboard-pipeline", "#section-pipeline", pad=6)
+        self.shot(page, "dashboard-glance", "#section-glance", pad=6)
+        self.shot(page, "dashboard-pipeline", "#dash-tabs [role=tablist]", "#section-pipeline", pad=6)
+
+        def tab(name: str) -> None:
+            page.click(f"#tab-{name}")
+            page.wait_for_timeout(300)
+
+        tab("trend")
         self.shot(page, "dashboard-trend", "#section-trend", pad=6)
+        tab("breakdowns")
         self.shot(page, "dashboard-breakdowns", "#section-breakdowns", pad=6, max_height=1000)
+        tab("ranking")
         self.shot(page, "dashboard-ranking", "#section-ranking", pad=6, max_height=800)
+        tab("forecast")
         self.shot(page, "dashboard-forecast", "#section-forecast", pad=6, max_height=800)
+        tab("watch")
         self.shot(page, "dashboard-watch", "#section-watch", pad=6, max_height=700)
-        self.shot(
-            page,
-            "dashboard-watch-lists",
-            "#section-watch .card:has(h3:has-text('停滞项目'))",
-            "#section-watch .card:has(h3:has-text('逾期协调事项'))",
-            pad=6,
-            max_height=800,
-        )
+        self.shot(page, "dashboard-watch-lists", "#section-overdue", pad=6, max_height=800)
+        tab("pipeline")
         with page.expect_download() as info:
             page.click("button[data-save='chart-funnel']")
         shutil.copy(info.value.path(), OUT / "dashboard-export-funnel.png")
@@ -600,9 +608,17 @@ class Guide:
         self.shot(page, "dashboard-drilldown")
         page.context.close()
 
+        # 数据大屏: the command-centre display, opened from the dashboard's button.
+        screen = self.page("leader", viewport=WIDE)
+        self.go(screen, "/dashboard/")
+        self.go(screen, screen.get_attribute("#screen-link", "href"))
+        screen.wait_for_timeout(1000)
+        self.shot(screen, "dashboard-screen")
+        screen.context.close()
+
         phone = self.page("leader", viewport=PHONE)
         self.go(phone, "/dashboard/")
-        phone.wait_for_selector("#ranking-body table", timeout=120_000)
+        phone.wait_for_selector("#ranking-body table", timeout=120_000, state="attached")
         phone.wait_for_timeout(1500)
         self.shot(phone, "dashboard-phone", "body", pad=0, max_height=1800)
         phone.context.close()
@@ -611,7 +627,7 @@ class Guide:
         printed = self.page("leader", viewport={"width": 794, "height": 1123})
         printed.emulate_media(media="print")
         self.go(printed, "/dashboard/")
-        printed.wait_for_selector("#ranking-body table", timeout=120_000)
+        printed.wait_for_selector("#ranking-body table", timeout=120_000, state="attached")
         printed.wait_for_timeout(1500)
         self.shot(printed, "dashboard-print", "body", pad=0, max_height=1123)
         printed.context.close()

@@ -185,6 +185,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 FILTERS_EMPTY_CHOICE_LABEL = _lazy("Choose…")
 # New project codes are suggested by this pattern ({year}, {seq}); the user may change the code.
 PROJECT_CODE_PATTERN = env("ZHAOSHANG_PROJECT_CODE_PATTERN", "ZS{year}-{seq:04d}")
+# The dashboard's command-centre screen (数据大屏) reloads itself every so many seconds.
+DASHBOARD_SCREEN_REFRESH = int(env("ZHAOSHANG_SCREEN_REFRESH", "300") or 300)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -37,8 +37,9 @@ def open_dashboard(page, period, **params) -> None:
     )
     # The stalled projects, the ranking and the forecast arrive after the page: wait until no spinner is left.
     page.wait_for_function("!document.querySelector('main .spinner-border')", timeout=60_000)
-    page.wait_for_selector("#ranking-body table.ranking-table")
+    page.wait_for_selector("#ranking-body table.ranking-table", state="attached")
     page.wait_for_selector("#stalled-body #stalled-projects")
+    page.wait_for_selector("#glance-table")
 
 
 def no_errors(page_log) -> None:
@@ -81,6 +82,7 @@ def test_a_real_click_on_a_bar_follows_it(page, users, county):
     _projects, period = county
     login(page, "bureau")
     open_dashboard(page, period)
+    page.click("#tab-breakdowns")
     # The band chart's first bar (planned investment of 1亿 or more), where ECharts drew it.
     page.locator("#chart-band").scroll_into_view_if_needed()
     x, y = page.evaluate(
@@ -142,6 +144,7 @@ def test_screenshots(page, new_page, page_log, users, county):
     login(phone, "bureau")
     open_dashboard(phone, period)
     no_errors(page_log)
+    phone.click("#tab-trend")
     # Charts stack one per row and nothing is wider than the screen.
     boxes = [phone.locator(f"#{chart}").bounding_box() for chart in ("chart-trend", "chart-funds")]
     assert boxes[1]["y"] > boxes[0]["y"] + boxes[0]["height"] - 1
@@ -154,4 +157,90 @@ def test_screenshots(page, new_page, page_log, users, county):
     open_dashboard(reporter, period)
     no_errors(page_log)
     assert reporter.locator("#ranking-body tr[data-unit]").count() == 2  # their township and its section
+    assert reporter.locator("#glance-table a[data-unit]").count() == 2
     screenshot(reporter, "dashboard_reporter_1920x1080")
+
+
+def test_the_first_screen_answers_at_a_glance_and_the_tabs_switch(page, new_page, page_log, users, county):
+    """At 1920×1080, without scrolling: the headline cards with the schedule progress, the units at the top and
+    the bottom of the ranking, and the overdue block. The rest is on tabs; a chart in a tab shown later gets its
+    size."""
+    _projects, period = county
+    wide = new_page(viewport=WIDE, log=page_log)
+    login(wide, "bureau")
+    open_dashboard(wide, period)
+    no_errors(page_log)
+    assert wide.evaluate("window.scrollY") == 0
+    blocks = ["#section-headline .dash-card", "#schedule-progress", "#glance-table .glance-top a[data-unit]"]
+    blocks += ["#glance-table .glance-bottom a[data-unit]", "#section-overdue", "#overdue-figures", "#stalled-count"]
+    for selector in blocks:
+        boxes = [element.bounding_box() for element in wide.locator(selector).all()]
+        assert boxes and all(box and box["height"] > 0 for box in boxes), selector
+        bottom = max(box["y"] + box["height"] for box in boxes)
+        assert bottom <= WIDE["height"], f"{selector} ends at {bottom}px, below the first screen"
+    assert wide.locator("#section-headline .dash-card").count() == 5
+    assert re.search(r"\d+\.\d%", wide.inner_text("#schedule-progress"))
+    assert CJK.search(wide.inner_text("#section-overdue"))
+    # The overdue figures link to their lists.
+    links = wide.locator("#overdue-figures a[data-count]")
+    assert links.count() == 3 and all(link.get_attribute("href") for link in links.all())
+
+    # Tabs: one panel at a time, the selected tab says so, and charts drawn in a hidden panel get their size.
+    tabs = wide.locator("[role=tab]")
+    assert tabs.count() == 6
+    assert wide.locator("#tab-pipeline").get_attribute("aria-selected") == "true"
+    assert wide.locator("#panel-trend").is_hidden() and wide.locator("#chart-funnel").is_visible()
+    wide.click("#tab-trend")
+    assert wide.locator("#tab-trend").get_attribute("aria-selected") == "true"
+    assert wide.locator("#tab-pipeline").get_attribute("aria-selected") == "false"
+    assert wide.locator("#panel-pipeline").is_hidden() and wide.locator("#panel-trend").is_visible()
+    width = wide.evaluate("window.zsDashboard.charts['chart-trend'].getWidth()")
+    assert width > 400, width
+    # The keyboard moves along the tabs.
+    wide.focus("#tab-trend")
+    wide.keyboard.press("ArrowRight")
+    assert wide.locator("#tab-breakdowns").get_attribute("aria-selected") == "true"
+    assert wide.evaluate("window.zsDashboard.charts['chart-industry'].getWidth()") > 400
+    wide.click("#tab-ranking")
+    assert wide.locator("#ranking-body table.ranking-table").first.is_visible()
+    wide.click("#tab-forecast")
+    wide.wait_for_selector("#forecast-body #chart-forecast, #forecast-body table", timeout=60_000)
+    if wide.locator("#chart-forecast").count():
+        assert wide.evaluate("window.zsDashboard.charts['chart-forecast'].getWidth()") > 200
+    wide.click("#tab-watch")
+    assert wide.locator("#big-projects").is_visible()
+    no_errors(page_log)
+
+    wide.click("#tab-pipeline")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    wide.screenshot(path=str(SCREENSHOTS / "dashboard_first_screen_1920x1080.png"))
+
+
+def test_the_command_centre_screen_fills_1920x1080_without_scrolling(page, new_page, page_log, users, county):
+    _projects, period = county
+    wide = new_page(viewport=WIDE, log=page_log)
+    login(wide, "bureau")
+    wide.goto(f"/dashboard/?period={period.pk}&as_of={AS_OF.isoformat()}")
+    href = wide.get_attribute("#screen-link", "href")
+    assert href.startswith("/dashboard/screen/?") and f"period={period.pk}" in href
+    wide.goto(href)
+    wide.wait_for_function(
+        "window.zsScreen && window.zsScreen.charts['chart-trend'] && window.zsScreen.charts['chart-funnel']"
+    )
+    no_errors(page_log)
+    height = wide.evaluate("document.documentElement.scrollHeight")
+    assert height <= WIDE["height"], f"the screen is {height}px high"
+    assert wide.evaluate("document.documentElement.scrollWidth") <= WIDE["width"]
+    assert re.search(r"更新于 \d\d:\d\d", wide.inner_text("#screen-updated"))
+    assert wide.locator(".screen-card").count() == 5
+    assert wide.locator("#screen-ranking tbody tr").count() >= 1
+    for chart in ("chart-trend", "chart-funnel"):
+        assert wide.evaluate(f"window.zsScreen.charts['{chart}'].getHeight()") > 250
+    # Every block ends inside the screen.
+    for selector in (".screen-card", ".screen-panel"):
+        for box in (element.bounding_box() for element in wide.locator(selector).all()):
+            assert box["y"] + box["height"] <= WIDE["height"], (selector, box)
+    refresh = wide.get_attribute("meta[http-equiv=refresh]", "content")
+    assert refresh == "300"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    wide.screenshot(path=str(SCREENSHOTS / "dashboard_screen_1920x1080.png"))

@@ -24,6 +24,7 @@ from zhaoshang.projects.models import StageEvent
 from zhaoshang.projects.selectors import with_credits
 from zhaoshang.scheduling import selectors as scheduling
 from zhaoshang.scheduling.models import CoordinationItem, ProgressReport
+from zhaoshang.supervision import selectors as supervision
 
 from .forecast import forecast as run_forecast
 
@@ -162,6 +163,26 @@ def overdue(scope, *, as_of: dt.date) -> dict:
     }
 
 
+def alerts(scope, *, as_of: dt.date) -> dict:
+    """What is overdue besides the coordination items: progress reports still missing after their scheduling day
+    (``scheduling.selectors.missing_reports``) and rectifications past their deadline and not closed
+    (``supervision.selectors.rectification_list``). Counted over what the user may see; a chosen unit narrows
+    them to the unit and its sub-units."""
+    reports = scheduling.missing_reports(user=scope.user, today=as_of)
+    rectifications = supervision.rectification_list(user=scope.user, overdue=True, today=as_of)
+    if scope.unit is not None:
+        units = subtree_ids(scope.unit.pk)
+        reports = reports.filter(unit_id__in=units)
+        rectifications = rectifications.filter(unit_id__in=units)
+    return {
+        "reports": {"count": reports.count(), "url": reverse("scheduling:round_list")},
+        "rectifications": {
+            "count": rectifications.count(),
+            "url": reverse("supervision:rectification_list") + "?" + urlencode({"overdue": "on"}),
+        },
+    }
+
+
 def _flag_labels():
     from zhaoshang.assessment.labels import FLAG_COLOURS, FLAG_LABELS
 
@@ -221,7 +242,16 @@ def ranking(scope, *, period, as_of: dt.date) -> dict:
                     "marked": result.unit.id in marked,
                 }
             )
-        categories.append({"code": category, "label": str(Category(category).label), "groups": names, "rows": rows})
+        categories.append(
+            {
+                "code": category,
+                "label": str(Category(category).label),
+                "groups": names,
+                "rows": rows,
+                # Units whose score keeps pace with the schedule (the assessment's own ratio of score to progress).
+                "on_schedule": sum(1 for r in ranked if r.schedule_ratio is not None and r.schedule_ratio >= 1),
+            }
+        )
     return {
         "available": True,
         "schedule_progress": assessment.schedule_progress,

@@ -25,6 +25,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from zhaoshang.assessment.engine import schedule_progress
 from zhaoshang.core.concurrency import run_side_by_side
 from zhaoshang.core.revision import cached
 from zhaoshang.organization import access
@@ -40,7 +41,17 @@ from .windows import Span, months, spans
 
 DEFAULT_BIG_PROJECT = Decimal("10000")  # 万元: 1亿
 CENT = Decimal("0.01")
-SECTIONS = ("headline", "funnel", "trend", "breakdowns", "big_projects", "stalled", "overdue", "ranking")
+SECTIONS = (
+    "headline",
+    "funnel",
+    "trend",
+    "breakdowns",
+    "big_projects",
+    "stalled",
+    "overdue",
+    "alerts",
+    "ranking",
+)
 # Asked for by name only: the forecast runs a simulation of thousands of assessments.
 OPTIONAL_SECTIONS = ("forecast",)
 
@@ -365,6 +376,8 @@ def _compute(*, user, period: Period, as_of: dt.date, unit: Unit | None, big_amo
         "windows": windows,
         "big_amount": big_amount,
         "ledger_url": scope.url(),
+        # The share of the period elapsed (时间进度), as the assessment counts it: what the figures are read against.
+        "schedule_progress": schedule_progress(period.start, period.end, as_of, period.schedule_basis),
     }
 
     def figures() -> dict:
@@ -385,13 +398,15 @@ def _compute(*, user, period: Period, as_of: dt.date, unit: Unit | None, big_amo
             found["stalled"] = lists.stalled(scope, as_of=as_of)
         if "overdue" in wanted:
             found["overdue"] = lists.overdue(scope, as_of=as_of)
+        if "alerts" in wanted:
+            found["alerts"] = lists.alerts(scope, as_of=as_of)
         return found
 
     # The figures, the lists and the ranking read independently: side by side when they may (core.concurrency).
     tasks = {}
     if wanted & {"headline", "funnel", "trend", "breakdowns"}:
         tasks["figures"] = figures
-    if wanted & {"big_projects", "stalled", "overdue"}:
+    if wanted & {"big_projects", "stalled", "overdue", "alerts"}:
         tasks["lists"] = listed
     if "ranking" in wanted:
         tasks["ranking"] = lambda: {"ranking": lists.ranking(scope, period=period, as_of=as_of)}

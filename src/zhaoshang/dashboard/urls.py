@@ -5,5 +5,6 @@ from . import views
 app_name = "dashboard"
 urlpatterns = [
     path("", views.dashboard, name="home"),
+    path("screen/", views.screen, name="screen"),
     path("sections/<slug:name>/", views.section, name="section"),
 ]

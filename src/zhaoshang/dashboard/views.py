@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -65,10 +66,14 @@ def parameters(request) -> Parameters:
     return Parameters(form=form, period=period, as_of=as_of, unit=unit, big=big)
 
 
+# What the page computes at once; the screen asks for the same, so both read one cached result.
+PAGE_SECTIONS = [s for s in selectors.SECTIONS if s not in LAZY_SECTIONS]
+
+
 @login_required
 def dashboard(request):
     p = parameters(request)
-    sections = [s for s in selectors.SECTIONS if s not in LAZY_SECTIONS]
+    sections = PAGE_SECTIONS
     data = selectors.dashboard_data(
         user=request.user, period=p.period, as_of=p.as_of, unit=p.unit, big_amount=p.big, sections=sections
     )
@@ -101,3 +106,30 @@ def section(request, name):
     if name == "forecast" and data["forecast"].get("available"):
         context["forecast_chart"] = charts.forecast_payload(data["forecast"])
     return render(request, f"dashboard/_{name}.html", context)
+
+
+@login_required
+def screen(request):
+    """数据大屏: the headline figures against the schedule, the ranking's top and bottom, the months and the
+    funnel, large and dark for a command-centre display, reloading itself. It reads exactly what the dashboard
+    and its ranking section read (the same cached results, the same permissions): a refresh costs no more than
+    opening the dashboard."""
+    p = parameters(request)
+    kwargs = {"user": request.user, "period": p.period, "as_of": p.as_of, "unit": p.unit, "big_amount": p.big}
+    data = selectors.dashboard_data(**kwargs, sections=PAGE_SECTIONS)
+    if p.period.pk:
+        data = {**data, "ranking": selectors.dashboard_data(**kwargs, sections=["ranking"])["ranking"]}
+    return render(
+        request,
+        "dashboard/screen.html",
+        {
+            "period": p.period,
+            "as_of": p.as_of,
+            "unit": p.unit,
+            "data": data,
+            "charts": charts.payload({k: data[k] for k in ("funnel", "trend") if k in data}),
+            "query": p.query,
+            "refresh": settings.DASHBOARD_SCREEN_REFRESH,
+            "updated": clock.local_now(),
+        },
+    )

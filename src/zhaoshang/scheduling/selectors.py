@@ -140,6 +140,14 @@ def items(*, user):
     return CoordinationItem.objects.restrict(user, "view").select_related("project", "department", "report")
 
 
+def missing_reports(*, user, today: dt.date):
+    """Reports of open rounds still not submitted after their due day (``ProgressReport.is_late`` for the ones
+    never submitted): what a unit still owes past a scheduling day. A closed round takes no more reports."""
+    return reports(user=user).filter(
+        first_submitted_at__isnull=True, scheduling_round__date__lt=today, scheduling_round__status=RoundStatus.OPEN
+    )
+
+
 def overdue_q(today: dt.date) -> Q:
     return Q(deadline__lt=today) & ~Q(status__in=FINISHED)
 

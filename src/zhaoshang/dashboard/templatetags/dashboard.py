@@ -77,3 +77,36 @@ def probability(value) -> str:
     if value is None or value == "":
         return "—"
     return f"{float(value) * 100:.0f}%"
+
+
+@register.filter
+def percent_value(value) -> str:
+    """A ratio as a number of percent for a bar's width or an aria value: 0.8567 → '85.7' (0 when unknown)."""
+    if value is None or value == "":
+        return "0"
+    return f"{min(max(Decimal(value), Decimal(0)), Decimal(1)) * 100:.1f}"
+
+
+GLANCE = 3  # units shown at each end of a category
+
+
+def _split(count: int) -> tuple[int, int]:
+    """How many units of a category to show at its top and at its bottom: up to GLANCE each, never one twice
+    (a category of two shows one at each end)."""
+    bottom = min(GLANCE, count // 2)
+    return min(GLANCE, count - bottom), bottom
+
+
+@register.filter
+def top_rows(rows) -> list:
+    """The first units of a category's ranking (in its order: rank, then the stated tie order)."""
+    rows = list(rows)
+    return rows[: _split(len(rows))[0]]
+
+
+@register.filter
+def bottom_rows(rows) -> list:
+    """The last units of a category's ranking, the last one last."""
+    rows = list(rows)
+    bottom = _split(len(rows))[1]
+    return rows[len(rows) - bottom :] if bottom else []

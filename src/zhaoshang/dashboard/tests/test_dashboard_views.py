@@ -203,3 +203,98 @@ def test_the_page_itself_needs_few_queries(client, users, units, period, django_
     client.get(URL, {"as_of": AS_OF.isoformat()})
     with django_assert_max_num_queries(30):
         client.get(URL, {"as_of": AS_OF.isoformat()})
+
+
+# --- 数据大屏 ----------------------------------------------------------------------------------------------
+
+SCREEN = reverse("dashboard:screen")
+
+
+def test_the_screen_needs_a_login_and_shows_what_the_dashboard_shows(client, users, units, county, period):
+    response = client.get(SCREEN)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    for who in ("bureau", "leader", "supervisor", "admin"):
+        client.force_login(users[who])
+        response = client.get(SCREEN, {"as_of": AS_OF.isoformat()})
+        assert response.status_code == 200, who
+        page = client.get(URL, {"as_of": AS_OF.isoformat()})
+        assert response.context["data"]["headline"] == page.context["data"]["headline"], who
+        html = response.content.decode()
+        assert re.search(r"更新于 \d\d:\d\d", html) and 'http-equiv="refresh" content="300"' in html
+        categories = response.context["data"]["ranking"]["categories"]
+        assert {r["code"] for c in categories for r in c["rows"]} >= {"T01", "T02"}
+
+
+def test_a_reporter_sees_their_own_units_on_the_screen_and_no_other(client, users, units, county, period):
+    client.force_login(users["reporter_a"])
+    response = client.get(SCREEN, {"as_of": AS_OF.isoformat()})
+    assert response.status_code == 200
+    data = response.context["data"]
+    assert data["headline"][0]["value"] == 3  # their township's projects, as on their dashboard
+    assert sorted(r["code"] for c in data["ranking"]["categories"] for r in c["rows"]) == ["T01", "T0101"]
+    assert client.get(SCREEN, {"unit": units["a_section"].pk}).status_code == 200
+    for unit in ("b", "dept", "county"):
+        assert client.get(SCREEN, {"unit": units[unit].pk}).status_code == 404, unit
+
+
+def test_the_screen_refresh_is_a_setting(client, users, county, period, settings):
+    settings.DASHBOARD_SCREEN_REFRESH = 60
+    client.force_login(users["leader"])
+    html = client.get(SCREEN, {"as_of": AS_OF.isoformat()}).content.decode()
+    assert 'http-equiv="refresh" content="60"' in html
+
+
+def test_the_dashboard_links_to_the_screen_with_its_choices(client, users, units, county, period):
+    client.force_login(users["bureau"])
+    html = client.get(URL, {"as_of": AS_OF.isoformat(), "unit": units["b"].pk}).content.decode()
+    link = re.search(r'id="screen-link" href="([^"]+)"', html)[1].replace("&amp;", "&")
+    assert link.startswith(SCREEN + "?") and f"unit={units['b'].pk}" in link and "as_of=2026-06-30" in link
+
+
+def test_a_refresh_of_the_screen_reads_the_dashboards_cache(client, users, units, county, period):
+    """Once the dashboard and its ranking have been computed, the screen reads them: a refresh costs no more
+    queries than reopening the dashboard (no assessment, no figures computed again)."""
+    client.force_login(users["bureau"])
+    params = {"as_of": AS_OF.isoformat(), "period": period.pk}
+    client.get(URL, params)
+    client.get(reverse("dashboard:section", args=["ranking"]), params)
+    with CaptureQueriesContext(connection) as page:
+        client.get(URL, params)
+    with CaptureQueriesContext(connection) as screen:
+        response = client.get(SCREEN, params)
+    assert response.status_code == 200 and response.context["data"]["ranking"]["available"]
+    assert len(screen.captured_queries) <= len(page.captured_queries), (
+        [q["sql"] for q in screen.captured_queries],
+        len(page.captured_queries),
+    )
+
+
+def test_the_sections_and_overdue_figures_on_the_first_screen(client, users, county, period):
+    client.force_login(users["bureau"])
+    response = client.get(URL, {"as_of": AS_OF.isoformat()})
+    data = response.context["data"]
+    assert data["schedule_progress"] == D(181) / D(365)  # 1 January – 30 June 2026, by day
+    html = response.content.decode()
+    assert re.search(r'id="schedule-progress"[^>]*>[^<]*<strong>49\.6%</strong>', html)
+    assert data["alerts"]["reports"]["count"] == 0
+    for key in ("reports", "rectifications"):
+        assert f'data-alert="{key}"' in html and data["alerts"][key]["url"].startswith("/")
+    # A scheduling round due before the as-of date: every report it asks for and nobody sent is overdue.
+    from zhaoshang.scheduling import services as scheduling
+    from zhaoshang.scheduling.models import ProgressReport
+
+    scheduling_round = scheduling.open_round(user=users["bureau"], date=AS_OF - dt.timedelta(days=3))
+    due = ProgressReport.objects.filter(scheduling_round=scheduling_round).count()
+    assert due > 0
+    response = client.get(URL, {"as_of": AS_OF.isoformat()})
+    assert response.context["data"]["alerts"]["reports"]["count"] == due
+    assert re.search(rf'data-alert="reports">.*?data-count="{due}"', response.content.decode(), re.S)
+    assert 'role="tab"' in html and 'aria-selected="true"' in html and 'role="tabpanel"' in html
+    ranking = client.get(reverse("dashboard:section", args=["ranking"]), {"as_of": AS_OF.isoformat()})
+    fragment = ranking.content.decode()
+    assert 'id="glance-body" hx-swap-oob="true"' in fragment and 'id="glance-table"' in fragment
+    # Per category: how many units keep pace with the schedule (the assessment's ratio of score to progress).
+    for category in ranking.context["data"]["ranking"]["categories"]:
+        rows = category["rows"]
+        assert category["on_schedule"] == sum(1 for r in rows if r["schedule_ratio"] and r["schedule_ratio"] >= 1)
+        assert f'data-on-schedule="{category["on_schedule"]}"' in fragment

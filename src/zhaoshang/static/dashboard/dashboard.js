@@ -2,7 +2,8 @@
    point and funnel stage carries the ledger address of exactly its projects, and a click opens it.
 
    window.zsDashboard: charts (id → ECharts instance), click(id, index[, series]) to follow a data point as a
-   click would, url(id, index[, series]) to read its address, save(id) for the PNG, resize(). */
+   click would, url(id, index[, series]) to read its address, save(id) for the PNG, resize(), tab(name) to show
+   a tab's panel. */
 (function () {
   "use strict";
 
@@ -318,6 +319,7 @@
     save: save,
     resize: resize,
     forecast: forecast,
+    tab: (name) => showTab(document.getElementById(`tab-${name}`)),
   };
 
   document.addEventListener("click", (event) => {
@@ -338,6 +340,40 @@
   if (window.matchMedia) window.matchMedia("print").addEventListener("change", resize);
   document.body.addEventListener("htmx:afterSwap", (event) => {
     if (event.target && event.target.id === "forecast-body") forecast();
+  });
+
+  // --- tabs: buttons with role=tab, panels with role=tabpanel (arrow keys move between tabs) ----------------
+
+  function showTab(tab) {
+    const list = tab.closest("[role=tablist]");
+    list.querySelectorAll("[role=tab]").forEach((other) => {
+      const selected = other === tab;
+      other.setAttribute("aria-selected", selected ? "true" : "false");
+      other.classList.toggle("active", selected);
+      other.tabIndex = selected ? 0 : -1;
+      const panel = document.getElementById(other.getAttribute("aria-controls"));
+      if (panel) panel.hidden = !selected;
+    });
+    // A chart drawn while its panel was hidden has no size: draw the panel's charts at their size now.
+    resize();
+  }
+
+  document.querySelectorAll("[role=tablist]").forEach((list) => {
+    list.addEventListener("click", (event) => {
+      const tab = event.target.closest("[role=tab]");
+      if (tab) showTab(tab);
+    });
+    list.addEventListener("keydown", (event) => {
+      const tabs = Array.from(list.querySelectorAll("[role=tab]"));
+      const index = tabs.indexOf(document.activeElement);
+      if (index < 0) return;
+      const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[event.key];
+      if (next === undefined) return;
+      event.preventDefault();
+      const tab = tabs[(next + tabs.length) % tabs.length];
+      tab.focus();
+      showTab(tab);
+    });
   });
 
   funnel();

@@ -103,6 +103,7 @@ def test_no_payload_runs_on_any_page_for_any_role(new_page, users, units):
         f"/projects/{project.pk}/edit/",
         f"/projects/units/{units['a'].pk}/",
         f"/dashboard/?{query}",
+        f"/dashboard/screen/?{query}",
         "/scheduling/",
         f"/scheduling/rounds/{board.pk}/",
         "/scheduling/items/",
@@ -131,18 +132,24 @@ def test_no_payload_runs_on_any_page_for_any_role(new_page, users, units):
             visits += 1
             if response is None or response.status >= 400:
                 continue  # a page this role may not open
-            if url.startswith("/dashboard/"):
+            if url.startswith("/dashboard/?"):
                 page.wait_for_function("window.zsDashboard && Object.keys(window.zsDashboard.charts).length > 0")
                 page.wait_for_function("!document.querySelector('main .spinner-border')", timeout=60_000)
                 page.evaluate("window.zsDashboard.forecast && window.zsDashboard.forecast()")
                 tooltips += show_every_tooltip(page)
-                for chart_id in ("chart-chain", "chart-origin", "chart-industry", "chart-kind"):
-                    box = page.locator(f"#{chart_id}").bounding_box()
-                    if box:
-                        for fraction in (0.3, 0.5, 0.7):
-                            page.mouse.move(box["x"] + box["width"] * fraction, box["y"] + box["height"] * fraction)
-                            page.wait_for_timeout(50)
-                            hovers += 1
+                # Charts in a hidden tab have no size: show each tab, then its tooltips and a real hover.
+                for tab in page.locator("[role=tab]").all():
+                    tab.click()
+                    page.wait_for_timeout(100)
+                    tooltips += show_every_tooltip(page)
+                    for chart_id in ("chart-chain", "chart-origin", "chart-industry", "chart-kind"):
+                        box = page.locator(f"#{chart_id}").bounding_box()
+                        if box and box["width"] > 0:
+                            for fraction in (0.3, 0.5, 0.7):
+                                x, y = box["x"] + box["width"] * fraction, box["y"] + box["height"] * fraction
+                                page.mouse.move(x, y)
+                                page.wait_for_timeout(50)
+                                hovers += 1
             if page.evaluate("window.__xss"):
                 executed.append((role, url))
         page.close()
@@ -150,5 +157,5 @@ def test_no_payload_runs_on_any_page_for_any_role(new_page, users, units):
         f"payload values planted: {written} ({len(PAYLOADS)} payloads), page visits: {visits}, "
         f"tooltips shown: {tooltips}, hovers: {hovers}, executed: {len(executed)}, dialogs: {len(dialogs)}"
     )
-    assert written > 50 and tooltips > 0
+    assert written > 50 and tooltips > 0 and hovers > 0
     assert executed == [] and dialogs == []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import connection
@@ -170,6 +171,22 @@ def _verified_facts(period: Period, as_of: dt.date, *, project_ids=None):
         ReceiptFact(id=r.receipt_id, project_id=r.project_id, date=r.date, amount=r.amount) for r in receipts_in
     ]
     return projects, receipts, len(rows)
+
+
+def show_verified(projects: Mapping[int, Project], receipts: Mapping) -> None:
+    """On the verified basis, the rows behind a figure show what the figure counted: each receipt at its verified
+    date and amount, each project at its verified contract amount (as ``_verified_facts`` reads them). In memory
+    only, for a page; nothing is saved."""
+    from zhaoshang.supervision.selectors import verified_receipts, verified_stage_events
+
+    project_ids = set(projects) | {receipt.project_id for receipt in receipts.values()}
+    verified = {row.receipt_id: row for row in verified_receipts(project_ids)}
+    for receipt_id, receipt in receipts.items():
+        if receipt_id in verified:
+            receipt.date, receipt.amount = verified[receipt_id].date, verified[receipt_id].amount
+    for event in verified_stage_events(set(projects)):
+        if event.stage == "signed" and event.amount is not None and event.project_id in projects:
+            projects[event.project_id].contract_amount = event.amount
 
 
 class _Dialect:

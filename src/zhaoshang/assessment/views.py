@@ -104,6 +104,8 @@ def unit_assessment(request, pk, unit_pk):
             Project.objects.filter(pk__in=project_ids, credits__unit=unit).values_list("pk", "credits__share")
         )
         receipts = FundsReceipt.objects.restrict(request.user, "view").select_related("project").in_bulk(receipt_ids)
+        if basis == "verified":
+            selectors.show_verified(projects, receipts)
         for group in result.groups:
             rows = []
             for indicator in group.indicators:

@@ -54,10 +54,9 @@ def rows_total(indicator_row: dict) -> Decimal:
     return sum((getattr(project, field) * share for project, share in indicator_row["projects"]), Decimal(0))
 
 
-@pytest.mark.parametrize("basis", ["reported", "verified"])
-def test_every_assessment_figure_equals_the_rows_it_links_to(client, users, county, period, basis):
-    client.force_login(users["bureau"])
-    page = client.get(reverse("assessment:period", args=[period.pk]), {"as_of": AS_OF, "basis": basis})
+def walk_assessment(client, period, as_of: dt.date, basis: str) -> tuple[int, int]:
+    """Follow every figure link of the assessment page; (links compared, figures checked against their rows)."""
+    page = client.get(reverse("assessment:period", args=[period.pk]), {"as_of": as_of, "basis": basis})
     assert page.status_code == 200
     links = figure_links(page.content.decode())
     compared = indicators = 0
@@ -68,7 +67,7 @@ def test_every_assessment_figure_equals_the_rows_it_links_to(client, users, coun
             unit_pages[address] = client.get(address)
             assert unit_pages[address].status_code == 200, href
         linked = unit_pages[address].context
-        assert linked["as_of"] == AS_OF and linked["basis"] == basis, href
+        assert linked["as_of"] == as_of and linked["basis"] == basis, href
         shown = linked["groups"][int(group) - 1]
         # The completion that linked here is the completion the unit's page shows for that group…
         assert Decimal(data["figure"]) == shown["group"].completion, (href, data, shown["group"].completion)
@@ -84,6 +83,13 @@ def test_every_assessment_figure_equals_the_rows_it_links_to(client, users, coun
             )
             indicators += 1
         compared += 1
+    return compared, indicators
+
+
+@pytest.mark.parametrize("basis", ["reported", "verified"])
+def test_every_assessment_figure_equals_the_rows_it_links_to(client, users, county, period, basis):
+    client.force_login(users["bureau"])
+    compared, indicators = walk_assessment(client, period, AS_OF, basis)
     print(f"assessment ({basis}): {compared} links compared, {indicators} figures against their rows")
     assert compared >= 4 and indicators >= compared
 
@@ -94,6 +100,13 @@ def test_every_bulletin_figure_equals_the_ledger_it_links_to(client, users, coun
     by the same dates, whose total (count, contract, planned or funds received within the dates) is the figure."""
     draft = bulletins.create_draft(user=users["bureau"], period=period, month=month, as_of=AS_OF)
     client.force_login(users["bureau"])
+    compared, nonzero = walk_bulletin(client, draft)
+    print(f"bulletin {month:%Y-%m}: {compared} links compared, {nonzero} of them not zero")
+    assert compared == 25 and nonzero >= 10  # 5 figures × (month, month before, last year's, year so far, last)
+
+
+def walk_bulletin(client, draft) -> tuple[int, int]:
+    """Follow every figure link of a draft bulletin's page; (links compared, figures not zero)."""
     page = client.get(draft.get_absolute_url())
     assert page.status_code == 200
     links = figure_links(page.content.decode())
@@ -108,8 +121,7 @@ def test_every_bulletin_figure_equals_the_ledger_it_links_to(client, users, coun
             assert data["total"] == "funds"  # the funds received within the dates, not the projects' all-time
         compared += 1
         nonzero += total != 0
-    print(f"bulletin {month:%Y-%m}: {compared} links compared, {nonzero} of them not zero")
-    assert compared == 25 and nonzero >= 10  # 5 figures × (month, month before, last year's, year so far, last)
+    return compared, nonzero
 
 
 def test_an_issued_bulletin_links_no_figure_to_the_live_ledger(client, users, county, period):

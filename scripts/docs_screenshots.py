@@ -211,8 +211,8 @@ class Guide:
         for selector, value in (
             ("#id_investor_name", "浙江华新建材有限公司"),
             ("#id_investor_origin", "浙江杭州"),
-            ("#id_investor_contact", "陈立峰"),
-            ("#id_investor_phone", "13857100000"),
+            ("#id_contact_person", "陈立峰"),
+            ("#id_contact_phone", "13857100000"),
             ("#id_industry_chain", "新材料·绿色建材"),
             ("#id_planned_investment", "12000"),
             ("#id_registered_capital", "3000"),

@@ -13,8 +13,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from zhaoshang.assessment import scoring
-from zhaoshang.assessment.scoring import Item, Scheme, SchemeError, Value
+from zhaoshang.targets import scoring
+from zhaoshang.targets.scoring import Item, Scheme, SchemeError, Value
 
 SCHEME_A = Scheme(
     items=(
@@ -197,3 +197,33 @@ def test_a_capped_total():
     )
     points = scoring.score(scheme, {"M": {"u": Value(D("1"), D("1"))}, "B": {"u": Value(D("3"))}}, group_of={})
     assert points["u"].items == {"M": D("100.00"), "B": D("15.00")} and points["u"].total == D("100")
+
+
+def test_measures_read_from_json_and_back():
+    started_rate = {
+        "what": "ratio",
+        "numerator": {"what": "count", "stage": "started"},
+        "denominator": {"what": "count", "stage": "signed"},
+    }
+    measure = scoring.Measure.from_json(started_rate, item="开工率")
+    assert measure.numerator.stage == "started" and measure.denominator.stage == "signed"
+    assert scoring.Measure.from_json(measure.to_json()) == measure
+    banded = scoring.Measure.from_json({"what": "count", "low": "5000", "high": "10000", "industries": ["C"]})
+    assert (banded.low, banded.high, banded.industries) == (D("5000"), D("10000"), ("C",))
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ({"what": "ratio", "numerator": {"what": "count"}}, "numerator or denominator is missing"),
+        ({"what": "count", "low": "100", "high": "100"}, "amount range is empty"),
+        ({"what": "count", "low": "-1"}, "amount range is empty"),
+        ({"what": "count", "low": "十万"}, "not a number"),
+        ({"what": "weather"}, "unknown measure"),
+        (None, "unknown measure"),
+    ],
+)
+def test_a_measure_that_cannot_be_read_is_refused(data, words):
+    with pytest.raises(SchemeError) as refused:
+        scoring.Measure.from_json(data, item="某项")
+    assert refused.value.item == "某项" and words in str(refused.value)

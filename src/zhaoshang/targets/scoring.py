@@ -346,3 +346,104 @@ def score(
         for unit_points in out.values():
             unit_points.total = min(unit_points.total, scheme.full_score)
     return out
+
+
+# --- measures ---------------------------------------------------------------------------------------------
+
+# What an item measures per unit. Ledger measures are read by the ledger's rules (``projects.rules``) through the
+# assessment's facts; occurrences are counted by the apps that record them.
+LEDGER_MEASURES = ("count", "amount", "funds", "foreign")
+OCCURRENCE_MEASURES = ("late_reports", "missing_reports", "criticisms", "findings")
+MEASURES = (*LEDGER_MEASURES, "ratio", *OCCURRENCE_MEASURES)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One unit's figure for an item, as data (stored as JSON on the item).
+
+    - ``count`` / ``amount`` / ``foreign``: recognised projects that reached ``stage`` inside the period (credited
+      by the unit's share), whose ``amount_field`` lies in [low, high) (high None: no limit); filtered further by
+      ``kinds``, ``industries`` (GB/T 4754 section letters), ``high_tech`` (True: only high-tech).
+    - ``funds``: funds in place inside the period, of projects whose amount lies in [low, high).
+    - ``ratio``: ``numerator`` ÷ ``denominator`` (开工率 = started ÷ signed; 资金到位率 = funds ÷ contract amount).
+    - ``late_reports`` / ``missing_reports``: the unit's scheduling reports submitted late / never, in the period;
+      ``criticisms``: times criticised in bulletins issued in the period; ``findings``: figures supervision found
+      inflated (弄虚作假) in the period.
+    """
+
+    what: str
+    stage: str = "signed"
+    amount_field: str = "contract_amount"
+    low: Decimal = ZERO
+    high: Decimal | None = None
+    kinds: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    high_tech: bool | None = None
+    numerator: Measure | None = None
+    denominator: Measure | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping | None, *, item: str = "") -> Measure:
+        """A measure from its JSON form; ``SchemeError`` naming the item when it cannot be read."""
+        if not data or data.get("what") not in MEASURES:
+            raise SchemeError(
+                gettext_noop("Item %(item)s: unknown measure %(what)s."), item=item, what=(data or {}).get("what")
+            )
+        try:
+            low = Decimal(str(data.get("low") or 0))
+            high = None if data.get("high") in (None, "") else Decimal(str(data["high"]))
+        except (ArithmeticError, ValueError):
+            raise SchemeError(gettext_noop("Item %(item)s: an amount limit is not a number."), item=item) from None
+        measure = cls(
+            what=data["what"],
+            stage=data.get("stage") or "signed",
+            amount_field=data.get("amount_field") or "contract_amount",
+            low=low,
+            high=high,
+            kinds=tuple(data.get("kinds") or ()),
+            industries=tuple(data.get("industries") or ()),
+            high_tech=data.get("high_tech"),
+            numerator=cls.from_json(data["numerator"], item=item) if data.get("numerator") else None,
+            denominator=cls.from_json(data["denominator"], item=item) if data.get("denominator") else None,
+        )
+        measure.check(item)
+        return measure
+
+    def check(self, item: str = "") -> None:
+        if self.what == "ratio":
+            if self.numerator is None or self.denominator is None:
+                raise SchemeError(
+                    gettext_noop("Item %(item)s is a ratio but its numerator or denominator is missing."), item=item
+                )
+        if self.low < 0 or (self.high is not None and self.high <= self.low):
+            raise SchemeError(gettext_noop("Item %(item)s: the amount range is empty or negative."), item=item)
+
+    def to_json(self) -> dict:
+        data: dict = {"what": self.what}
+        if self.what in LEDGER_MEASURES:
+            data.update(stage=self.stage, amount_field=self.amount_field, low=str(self.low))
+            if self.high is not None:
+                data["high"] = str(self.high)
+            if self.kinds:
+                data["kinds"] = list(self.kinds)
+            if self.industries:
+                data["industries"] = list(self.industries)
+            if self.high_tech is not None:
+                data["high_tech"] = self.high_tech
+        if self.what == "ratio":
+            data.update(numerator=self.numerator.to_json(), denominator=self.denominator.to_json())
+        return data
+
+
+def item_spec(*, code, name, function, points, section="base", cap=None, places=2, params=None) -> Item:
+    """An ``Item`` from stored values (a model row, an imported row)."""
+    return Item(
+        code=code,
+        name=name,
+        function=function,
+        points=Decimal(points),
+        section=section,
+        cap=None if cap is None else Decimal(cap),
+        places=int(places),
+        params=dict(params or {}),
+    )

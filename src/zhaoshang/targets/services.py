@@ -397,14 +397,16 @@ def save_scheme(*, user, period: Period, data: dict, items: list[SchemeItemData]
     if refusals:
         raise SchemeRefused(refusals)
     scheme = Scheme.objects.filter(period=period).first() or Scheme(period=period)
+    before = {name: getattr(scheme, name) for name in ("kind", *SCHEME_FIELDS)}
     scheme.kind = SchemeKind.POINTS
     for name in SCHEME_FIELDS:
         if name in data:
             setattr(scheme, name, data[name])
     if scheme.ranking != RankingGroups.CUSTOM:
         scheme.custom_groups = {}
-    scheme.full_clean(exclude=["period"])
-    as_user(scheme, user).save()
+    if scheme.pk is None or any(getattr(scheme, name) != value for name, value in before.items()):
+        scheme.full_clean(exclude=["period"])
+        as_user(scheme, user).save()
     existing = {item.code: item for item in scheme.items.all()}
     wanted = {item.code for item in items}
     for code, old in existing.items():

@@ -23,15 +23,13 @@ from zhaoshang.targets.models import Period, Scheme
 from zhaoshang.targets.scheme_text import bands_text, params_text, parse_bands, parse_params, plain
 from zhaoshang.targets.services import SchemeItemData, SchemeRefused, save_scheme
 
-from .columns import CHANGE_REASON
+from .columns import CHANGE_REASON, SCHEME_SHEETS
 from .errors import ErrorList
 from .exporter import HEADER_FILL, HEADER_FONT
 from .targets_import import history_reason
 from .xlsx_reader import Unreadable, open_workbook
 
-SCHEME_SHEET = "评分方案"
-ITEM_SHEET = "评分细则"
-SHEETS = (SCHEME_SHEET, ITEM_SHEET)
+SCHEME_SHEET, ITEM_SHEET = SHEETS = SCHEME_SHEETS
 
 # File labels: Chinese whatever the interface language.
 SECTION_XLSX = {"基本分": "base", "加分": "bonus", "扣分": "deduction"}

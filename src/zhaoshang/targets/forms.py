@@ -232,7 +232,7 @@ class SchemeItemForm(BootstrapForm, forms.Form):
     # The measure.
     what = forms.ChoiceField(label=_("measure"), choices=MeasureKind.choices)
     stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices, initial=Stage.SIGNED)
-    amount_field = forms.ChoiceField(label=_("amount"), choices=AmountField.choices)
+    amount_field = forms.ChoiceField(label=_("amount"), choices=AmountField.choices, initial=AmountField.CONTRACT)
     low = _decimal(_("amount from (10k yuan)"), _("Projects at or above this amount (以上 includes it)."))
     high = _decimal(_("amount below (10k yuan)"), _("Empty: no upper limit."))
     kinds = forms.MultipleChoiceField(
@@ -256,7 +256,7 @@ class SchemeItemForm(BootstrapForm, forms.Form):
     bands = forms.CharField(
         label=_("amount bands"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "5000,10000,2\n10000,50000,4\n50000,,10"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "100000,500000,4"}),
         help_text=_("One band a line: 下限,上限,分值 in 10k yuan; an empty 上限 means no upper limit."),
     )
 

@@ -354,7 +354,7 @@ class SchemeItemForm(BootstrapForm, forms.Form):
             "what": measure.get("what"),
             "stage": measure.get("stage") or Stage.SIGNED,
             "amount_field": measure.get("amount_field") or AmountField.CONTRACT,
-            "low": filters.get("low") or None,
+            "low": filters["low"] if filters.get("low") and Decimal(str(filters["low"])) else None,
             "high": filters.get("high"),
             "kinds": filters.get("kinds") or [],
             "industries": filters.get("industries") or [],

@@ -235,6 +235,7 @@ class UnitResult:
     measured: dict[str, IndicatorResult] = field(default_factory=dict)
     points: Decimal | None = None
     items: list = field(default_factory=list)
+    ranking_group: str | None = None  # the group the unit is ranked in (its category without a points scheme)
 
 
 @dataclass
@@ -491,7 +492,7 @@ def _rank_and_flag(results: list[UnitResult], progress: Decimal, rules: Rules) -
         last = rules.veto_effect == "last" and rules.ranking_groups is not None
         ranked.sort(key=lambda r: (last and r.unit.id in rules.vetoes, -_value(r), -r.funds, -r.contract, r.unit.code))
         for position, result in enumerate(ranked, start=1):
-            result.order, result.rank_of = position, len(ranked)
+            result.order, result.rank_of, result.ranking_group = position, len(ranked), category
             before = ranked[position - 2] if position > 1 else None
             same = (
                 before is not None

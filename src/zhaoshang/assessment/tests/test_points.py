@@ -332,3 +332,42 @@ def test_json_carries_points_per_item(county):
         "receipt_ids": [],
         "occurrence_ids": [county["reports"]["Q1"].pk, county["reports"]["Q3"].pk],
     }
+
+
+def test_pages_show_points_and_each_items_rows(client, users, county):
+    from django.urls import reverse
+
+    period, units, projects, reports = county["period"], county["units"], county["projects"], county["reports"]
+    client.force_login(users["bureau"])
+    page = client.get(reverse("assessment:period", args=[period.pk]), {"as_of": END.isoformat()})
+    html = page.content.decode()
+    assert page.context["points_scheme"] and 'id="points-rules"' in html
+    townships = next(t for t in page.context["categories"] if t.get("code") == "township")
+    assert [(row["result"].unit.code, row["result"].points) for row in townships["rows"]] == [
+        ("T01", D("70.00")),
+        ("T02", D("55.43")),
+        ("T0101", D("6.00")),
+    ]
+    assert 'data-figure="70.00"' in html and "新引进亿元项目" in html
+    unit_page = client.get(reverse("assessment:unit", args=[period.pk, units["a"].pk]), {"as_of": END.isoformat()})
+    assert unit_page.status_code == 200
+    rows = {row["item"].code: row for row in unit_page.context["items"]}
+    assert [p.code for p, _share in rows["A4"]["projects"]] == ["Q6", "Q5", "Q4", "Q3", "Q2", "Q1"]
+    assert rows["A5"]["occurrences"] == [reports["Q1"], reports["Q3"]]
+    body = unit_page.content.decode()
+    assert 'id="item-A5"' in body and reverse("scheduling:report", args=[reports["Q3"].pk]) in body
+    assert projects["Q1"].get_absolute_url() in body
+
+
+def test_a_reporter_sees_only_what_they_see_today(client, users, county):
+    from django.urls import reverse
+
+    period, units = county["period"], county["units"]
+    client.force_login(users["reporter_a"])
+    assert client.get(reverse("assessment:period", args=[period.pk])).status_code == 200
+    own = client.get(reverse("assessment:unit", args=[period.pk, units["a"].pk]), {"as_of": END.isoformat()})
+    assert own.status_code == 200
+    rows = {row["item"].code: row for row in own.context["items"]}
+    # The shared project Q6 is credited to T01 too: its reporter sees it; T02's own R1 is not on T01's page.
+    assert "Q6" in [p.code for p, _share in rows["A4"]["projects"]]
+    assert client.get(reverse("assessment:unit", args=[period.pk, units["b"].pk])).status_code == 404

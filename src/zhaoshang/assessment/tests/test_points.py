@@ -371,3 +371,24 @@ def test_a_reporter_sees_only_what_they_see_today(client, users, county):
     # The shared project Q6 is credited to T01 too: its reporter sees it; T02's own R1 is not on T01's page.
     assert "Q6" in [p.code for p, _share in rows["A4"]["projects"]]
     assert client.get(reverse("assessment:unit", args=[period.pk, units["b"].pk])).status_code == 404
+
+
+def test_the_workbook_has_points_per_item_and_the_measure(county):
+    import io
+
+    from openpyxl import load_workbook
+
+    from zhaoshang.assessment import xlsx
+
+    period = county["period"]
+    data = xlsx.assessment_workbook(selectors.assess_period(period, END), period=period, basis="reported")
+    sheet = load_workbook(io.BytesIO(data))["评分"]
+    rows = {(row[0], row[6]): row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert len(rows) == 5 * 6  # five scored units × six items; the county itself is not scored
+    a1 = rows[("T01", "A1")]
+    assert a1[5] == 70 and a1[9] == "签约项目个数（协议引资额10000万元以上）"
+    assert (a1[10], a1[11], a1[12], a1[13]) == (4.5, 3, 30, 5)
+    a5 = rows[("T01", "A5")]
+    assert (a5[8], a5[9], a5[10], a5[12], a5[15]) == ("扣分项", "调度报表迟报次数", 2, -2, 2)
+    a6 = rows[("T02", "A6")]
+    assert a6[9] == "开工项目个数 ÷ 签约项目个数" and a6[12] == 8.93

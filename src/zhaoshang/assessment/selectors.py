@@ -448,7 +448,7 @@ def occurrences(period: Period, as_of: dt.date, wanted) -> dict[str, dict[int, l
       record rejected, or adjusted to a smaller amount; one per verification for every unit credited with a share.
     """
     from zhaoshang.core import clock
-    from zhaoshang.scheduling.models import ProgressReport
+    from zhaoshang.scheduling.models import ProgressReport, report_is_late
     from zhaoshang.supervision.choices import Result
     from zhaoshang.supervision.models import Verification
 
@@ -457,15 +457,16 @@ def occurrences(period: Period, as_of: dt.date, wanted) -> dict[str, dict[int, l
     if {"late_reports", "missing_reports"} & set(wanted):
         reports = ProgressReport.objects.filter(
             scheduling_round__date__gte=period.start, scheduling_round__date__lte=until
-        ).select_related("scheduling_round")
-        for report in reports.order_by("scheduling_round__date", "id"):
-            if not report.is_late(as_of):
+        ).order_by("scheduling_round__date", "id")
+        for pk, unit_id, project_id, due, submitted in reports.values_list(
+            "pk", "unit_id", "project_id", "scheduling_round__date", "first_submitted_at"
+        ):
+            if not report_is_late(due, submitted, as_of):
                 continue
-            submitted = report.first_submitted_at
             missing = submitted is None or clock.date_of(submitted) > as_of
             what = "missing_reports" if missing else "late_reports"
             if what in found:
-                found[what][report.unit_id].append((report.pk, report.project_id))
+                found[what][unit_id].append((pk, project_id))
     if "criticisms" in found:
         for unit_id, ids in earlier.criticisms_in(period, period.start, until).items():
             found["criticisms"][unit_id] = [(pk, None) for pk in ids]

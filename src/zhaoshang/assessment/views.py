@@ -81,7 +81,9 @@ def _points_tables(assessment) -> list[dict]:
         ranked = sorted(by_group[key], key=lambda r: (r.order or 0, -r.points, r.unit.code))
         items = [(item.code, item.name) for item in ranked[0].items]
         rows = [{"result": r, "scheme_items": r.items, "flags": _flags(r)} for r in ranked]
-        tables.append({"code": code, "label": label, "group_names": [], "item_names": items, "rows": rows, "points": True})
+        tables.append(
+            {"code": code, "label": label, "group_names": [], "item_names": items, "rows": rows, "points": True}
+        )
     return tables
 
 

@@ -392,3 +392,87 @@ def test_the_workbook_has_points_per_item_and_the_measure(county):
     assert (a5[8], a5[9], a5[10], a5[12], a5[15]) == ("扣分项", "调度报表迟报次数", 2, -2, 2)
     a6 = rows[("T02", "A6")]
     assert a6[9] == "开工项目个数 ÷ 签约项目个数" and a6[12] == 8.93
+
+
+def test_criticisms_findings_and_missing_reports_are_deducted(county):
+    """Two issued bulletins criticised T02 (the first corrected by the second: it counts once through its
+    correction) and a third criticised it again; supervision rejected Q2's signing and cut R1's receipt (both
+    inflated: 弄虚作假) but confirmed Q1's; Q4's report was never submitted."""
+    from zhaoshang.bulletins.models import Bulletin
+    from zhaoshang.core import clock
+    from zhaoshang.scheduling.models import ProgressReport
+    from zhaoshang.supervision.models import SupervisionBatch, Verification
+    from zhaoshang.targets.models import SchemeItem
+
+    period, units, projects, reports = county["period"], county["units"], county["projects"], county["reports"]
+    scheme = county["scheme"]
+    for order, code, what, each in [
+        (10, "C1", "criticisms", "3"),
+        (11, "C2", "findings", "5"),
+        (12, "C3", "missing_reports", "1"),
+    ]:
+        SchemeItem.objects.create(
+            scheme=scheme,
+            order=order,
+            code=code,
+            name=code,
+            section="deduction",
+            function="per_occurrence",
+            params={"each": each},
+            measure={"what": what},
+        )
+    b = units["b"].pk
+
+    def bulletin(month, status="issued", **extra):
+        return Bulletin.objects.create(
+            period=period, month=d(month), title="通报", date=d(month), as_of=d(month), status=status, **extra
+        )
+
+    first = bulletin("03-01", criticised_units=[b])
+    correction = bulletin("03-02", criticised_units=[b], corrects=first)
+    third = bulletin("04-01", criticised_units=[b, units["a"].pk])
+    bulletin("05-01", status="draft", criticised_units=[b])
+    batch = SupervisionBatch.objects.create(name="核查", start=START, end=END, method="units")
+    moment = dt.datetime(2026, 8, 1, 10, tzinfo=clock.zone())
+    q2_signed = projects["Q2"].stage_events.get(stage="signed")
+    r1_receipt = projects["R1"].receipts.get()
+    rejected = Verification.objects.create(
+        batch=batch,
+        project=projects["Q2"],
+        stage_event=q2_signed,
+        result="rejected",
+        reported_date=d("04-01"),
+        verified_at=moment,
+    )
+    cut = Verification.objects.create(
+        batch=batch,
+        project=projects["R1"],
+        receipt=r1_receipt,
+        result="adjusted",
+        reported_date=d("07-10"),
+        reported_amount=D("1200"),
+        adjusted_amount=D("1000"),
+        verified_at=moment,
+    )
+    Verification.objects.create(
+        batch=batch,
+        project=projects["Q1"],
+        stage_event=projects["Q1"].stage_events.get(stage="signed"),
+        result="confirmed",
+        reported_date=d("03-01"),
+        verified_at=moment,
+    )
+    assessment = selectors.assess_period(period, END)
+    items = {r.unit.code: {i.code: i for i in r.items} for r in assessment.units if r.items}
+    # T02: criticised in the correction and the third bulletin (the first is superseded, the draft is not issued)
+    # → 2 × 3 = −6; R1's receipt cut → −5.
+    assert items["T02"]["C1"].occurrence_ids == [correction.pk, third.pk] and items["T02"]["C1"].points == D("-6.00")
+    assert items["T02"]["C2"].occurrence_ids == [cut.pk] and items["T02"]["C2"].points == D("-5.00")
+    # T01: criticised once (−3), Q2's signing rejected (−5), Q4's report missing (−1); its two late reports stay late.
+    assert (items["T01"]["C1"].points, items["T01"]["C2"].occurrence_ids) == (D("-3.00"), [rejected.pk])
+    assert items["T01"]["C3"].occurrence_ids == [reports["Q4"].pk] and items["T01"]["C3"].points == D("-1.00")
+    assert items["T01"]["A5"].actual == 2
+    assert ProgressReport.objects.get(pk=reports["Q4"].pk).is_late(END)
+    # 70 − 3 − 5 − 1 = 61; 55.43 − 6 − 5 = 44.43.
+    totals = {r.unit.code: r.points for r in assessment.units}
+    assert (totals["T01"], totals["T02"]) == (D("61.00"), D("44.43"))

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core import clock
@@ -23,10 +24,10 @@ from zhaoshang.supervision.models import SupervisionBatch
 from zhaoshang.targets.choices import MeasureKind, Section
 from zhaoshang.targets.forms import AssessForm
 from zhaoshang.targets.models import Period
-from zhaoshang.targets.scoring import OCCURRENCE_MEASURES
+from zhaoshang.targets.scoring import OCCURRENCE_MEASURES, SchemeError
 from zhaoshang.transfer.views import xlsx_response
 
-from . import selectors, water
+from . import engine, selectors, water
 from .forms import WaterForm
 from .labels import FLAG_COLOURS, FLAG_LABELS
 
@@ -51,7 +52,13 @@ def _parameters(request, period: Period):
 
 
 def _assess(period, as_of, basis):
-    return selectors.assess_period(period, as_of, basis=basis)
+    """The assessment, or a scheme that cannot be computed: an empty one and the reason in the user's language
+    (``scoring.SchemeError``: the scheme editor refuses such a scheme; one stored otherwise must not break the
+    page)."""
+    try:
+        return selectors.assess_period(period, as_of, basis=basis), ""
+    except SchemeError as error:
+        return engine.Assessment(period.start, period.end, as_of, ZERO, []), gettext(error.message) % error.params
 
 
 def _flags(result):
@@ -91,7 +98,7 @@ def _points_tables(assessment) -> list[dict]:
 def period_assessment(request, pk):
     period = get_object_or_404(Period, pk=pk)
     form, as_of, basis = _parameters(request, period)
-    assessment = _assess(period, as_of, basis)
+    assessment, scheme_error = _assess(period, as_of, basis)
     points_scheme = any(result.points is not None for result in assessment.units)
     categories = _points_tables(assessment) if points_scheme else []
     for category in [] if points_scheme else CATEGORY_ORDER:
@@ -125,6 +132,7 @@ def period_assessment(request, pk):
             "progress": assessment.schedule_progress,
             "categories": categories,
             "points_scheme": points_scheme,
+            "scheme_error": scheme_error,
             "query": f"as_of={as_of.isoformat()}&basis={basis}",
         },
     )
@@ -135,7 +143,7 @@ def unit_assessment(request, pk, unit_pk):
     period = get_object_or_404(Period, pk=pk)
     unit = get_restricted(Unit.objects, request.user, unit_pk, "view")
     form, as_of, basis = _parameters(request, period)
-    assessment = _assess(period, as_of, basis)
+    assessment, scheme_error = _assess(period, as_of, basis)
     result = next((u for u in assessment.units if u.unit.id == unit.pk), None)
     groups = []
     if result is not None:
@@ -176,6 +184,7 @@ def unit_assessment(request, pk, unit_pk):
             "result": result,
             "groups": groups,
             "items": items,
+            "scheme_error": scheme_error,
             "form": form,
             "as_of": as_of,
             "basis": basis,

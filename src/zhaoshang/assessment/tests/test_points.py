@@ -476,3 +476,22 @@ def test_criticisms_findings_and_missing_reports_are_deducted(county):
     # 70 − 3 − 5 − 1 = 61; 55.43 − 6 − 5 = 44.43.
     totals = {r.unit.code: r.points for r in assessment.units}
     assert (totals["T01"], totals["T02"]) == (D("61.00"), D("44.43"))
+
+
+def test_a_scheme_that_cannot_be_computed_is_named_on_the_page(client, users, county):
+    from django.urls import reverse
+
+    from zhaoshang.targets.models import SchemeItem
+
+    # Stored around the scheme editor (which refuses it): a banded item without bands.
+    SchemeItem.objects.filter(scheme=county["scheme"], code="A4").update(params={})
+    client.force_login(users["bureau"])
+    for url in (
+        reverse("assessment:period", args=[county["period"].pk]),
+        reverse("assessment:unit", args=[county["period"].pk, county["units"]["a"].pk]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200
+        # The item is named (the message is translated once the scheme editor's catalogue entries are in).
+        assert "新增10亿元以上重大项目" in page.context["scheme_error"]
+        assert 'id="scheme-error"' in page.content.decode()

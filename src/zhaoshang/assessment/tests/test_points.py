@@ -495,3 +495,19 @@ def test_a_scheme_that_cannot_be_computed_is_named_on_the_page(client, users, co
         # The item is named (the message is translated once the scheme editor's catalogue entries are in).
         assert "新增10亿元以上重大项目" in page.context["scheme_error"]
         assert 'id="scheme-error"' in page.content.decode()
+
+
+def test_the_assess_command_writes_points(county, tmp_path):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    from zhaoshang.targets.models import SchemeItem
+
+    out = tmp_path / "a.json"
+    call_command("assess", "--period", "PTS", "--as-of", "2026-12-31", "--out", str(out))
+    units = {u["code"]: u for u in json.loads(out.read_text(encoding="utf-8"))["units"]}
+    assert units["T02"]["points"] == "55.43" and [i["points"] for i in units["T02"]["items"]][-1] == "8.93"
+    SchemeItem.objects.filter(scheme=county["scheme"], code="A4").update(params={})
+    with pytest.raises(CommandError, match="新增10亿元以上重大项目"):
+        call_command("assess", "--period", "PTS", "--as-of", "2026-12-31", "--out", str(out))

@@ -183,7 +183,8 @@ class Points:
             result.points = got.total
             result.items = details[result.unit.id]
             for item in result.items:
-                item.points = got.items[item.code]
+                # + 0 turns a deduction of nothing (−0.00, a signed zero) into 0.00 on every page and file.
+                item.points = got.items[item.code] + 0
 
 
 def fill_rows(result: engine.UnitResult) -> None:

@@ -225,6 +225,7 @@ def test_points_per_item_by_hand(county):
         "A6": D("6.00"),
     }
     assert _items(results["D01"])["A6"] == D("10.00")  # max = min above zero: the full points
+    assert str(_items(results["T02"])["A5"]) == "0.00"  # no deduction shows as 0.00, not −0.00
     totals = {code: result.points for code, result in results.items()}
     assert totals == {
         "C00": None,

@@ -598,7 +598,7 @@ def _receipt_row(r: _Row, parsed: ParsedFile) -> None:
                 % {"amount": c.R_AMOUNT, "original": c.R_ORIGINAL, "rate": c.R_RATE, "computed": computed},
             )
         amount = computed if computed is not None else amount
-    if amount is None:
+    if amount is None and original is None:  # with an original amount, its own errors say what is missing
         r.error(c.R_AMOUNT, _("This column must be filled in."))
     if r.ok:
         parsed.receipts.append(

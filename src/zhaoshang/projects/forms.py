@@ -206,6 +206,11 @@ class ReceiptFields(forms.Form):
     voucher_no = forms.CharField(label=_("voucher number"), max_length=100, required=False)
     note = forms.CharField(label=_("note"), max_length=500, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("original_amount", "exchange_rate"):  # hidden for yuan (templates/projects/receipt_currency.html)
+            self.fields[name].widget.attrs["data-currency-only"] = "1"
+
     def clean(self):
         data = super().clean()
         currency = data["currency"] = data.get("currency") or Currency.CNY

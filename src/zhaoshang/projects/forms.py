@@ -224,7 +224,7 @@ class ReceiptFields(forms.Form):
         if computed is not None:
             data["amount"] = computed
         elif data.get("amount") is None and "amount" not in self.errors:
-            self.add_error("amount", _("This field is required."))
+            self.add_error("amount", self.fields["amount"].error_messages["required"])
         return data
 
 

@@ -215,6 +215,148 @@ def profile(period, as_of: dt.date, top: int = 25) -> dict:
     return result
 
 
+POINTS_CODE = "BENCH-2026-PTS"
+# A 10-item points scheme (issue 13): ratios against the preset's group targets, 功效系数, a ratio measure (开工率),
+# step and per-count items, a banded and a filtered bonus, and a late-report deduction.
+POINTS_ITEMS = [
+    ("A1", "签约项目", "base", "ratio", "30", None, {}, {"what": "count", "low": "1000"}, "签约"),
+    ("A2", "到位资金", "base", "ratio", "20", None, {}, {"what": "funds"}, "到位资金"),
+    ("A3", "开工项目", "base", "efficacy", "10", None, {}, {"what": "count", "stage": "started"}, ""),
+    ("A4", "到位资金功效", "base", "efficacy", "10", None, {}, {"what": "funds", "low": "1000"}, ""),
+    (
+        "A5",
+        "开工率",
+        "base",
+        "efficacy",
+        "10",
+        None,
+        {},
+        {"what": "ratio", "numerator": {"what": "count", "stage": "started"}, "denominator": {"what": "count"}},
+        "",
+    ),
+    (
+        "A6",
+        "签约进度",
+        "base",
+        "step",
+        "10",
+        None,
+        {"per_step": "1", "up": "5", "down": "5"},
+        {"what": "count"},
+        "签约",
+    ),
+    ("B1", "超任务签约", "bonus", "per_count", "0", "5", {"per_above": "1"}, {"what": "count", "low": "1000"}, "签约"),
+    (
+        "B2",
+        "大项目",
+        "bonus",
+        "banded",
+        "0",
+        "6",
+        {"bands": [["5000", "10000", "1"], ["10000", None, "2"]]},
+        {"what": "count"},
+        "",
+    ),
+    (
+        "B3",
+        "高新制造业",
+        "bonus",
+        "threshold",
+        "5",
+        None,
+        {},
+        {"what": "count", "industries": ["C"], "high_tech": True},
+        "",
+    ),
+    ("C1", "调度迟报", "deduction", "per_occurrence", "0", "5", {"each": "1"}, {"what": "late_reports"}, ""),
+]
+
+
+def ensure_reports() -> int:
+    """Monthly scheduling rounds of the bench year with one report per unit (its newest project), every third
+    submitted two days late and every seventh never: what the late-report deduction counts."""
+    from zhaoshang.core import clock
+    from zhaoshang.projects.models import ProjectCredit
+    from zhaoshang.scheduling.models import ProgressReport, SchedulingRound
+
+    if ProgressReport.objects.exists():
+        return ProgressReport.objects.count()
+    project_of, used = {}, set()  # one project per unit, each reported by one unit only
+    for unit_id, project_id in ProjectCredit.objects.order_by("unit_id", "project_id").values_list(
+        "unit_id", "project_id"
+    ):
+        if unit_id not in project_of and project_id not in used:
+            project_of[unit_id] = project_id
+            used.add(project_id)
+    reports = []
+    for month in range(1, 13):
+        due = (dt.date(2026, month % 12 + 1, 1) if month < 12 else dt.date(2027, 1, 1)) - dt.timedelta(days=1)
+        rnd, _ = SchedulingRound.objects.get_or_create(date=due, defaults={"planned_date": due, "status": "closed"})
+        for n, (unit_id, project_id) in enumerate(sorted(project_of.items())):
+            late = (n + month) % 3 == 0
+            missing = (n + month) % 7 == 0
+            on = dt.datetime.combine(due + dt.timedelta(days=2 if late else 0), dt.time(10), tzinfo=clock.zone())
+            reports.append(
+                ProgressReport(
+                    scheduling_round=rnd,
+                    project_id=project_id,
+                    unit_id=unit_id,
+                    status="due" if missing else "submitted",
+                    first_submitted_at=None if missing else on,
+                    submitted_at=None if missing else on,
+                )
+            )
+    ProgressReport.objects.bulk_create(reports, batch_size=2000)
+    return len(reports)
+
+
+def ensure_points_period():
+    """The bench year again, with the same targets and the 10-item points scheme."""
+    from zhaoshang.targets import services
+    from zhaoshang.targets.models import Period, Scheme, SchemeItem
+
+    data = {"code": POINTS_CODE, "name": "基准年度考核（计分）", "start": START, "end": END, "schedule_basis": "month"}
+    period = services.save_period(user=None, period=Period.objects.filter(code=POINTS_CODE).first(), data=data)
+    services.apply_hundred_day_preset(user=None, period=period, tier_one_funds=Decimal("5000"))
+    Scheme.objects.filter(period=period).delete()
+    scheme = Scheme.objects.create(period=period, kind="points")
+    for order, (code, name, section, function, points, cap, params, measure, task) in enumerate(POINTS_ITEMS):
+        SchemeItem.objects.create(
+            scheme=scheme,
+            order=order,
+            code=code,
+            name=name,
+            section=section,
+            function=function,
+            points=Decimal(points),
+            cap=None if cap is None else Decimal(cap),
+            params=params,
+            measure=measure,
+            task_group=task,
+        )
+    return period
+
+
+def points_bench(completion_t: dict, runs: int) -> dict:
+    """The same year scored by the 10-item points scheme, against the completion scheme's time."""
+    from zhaoshang.assessment import selectors
+
+    reports = ensure_reports()
+    period = ensure_points_period()
+    assessment = selectors.assess_period(period, END)
+    scored = [r for r in assessment.units if r.points is not None]
+    timed = common.timed(lambda: selectors.assess_period(period, END), runs=runs)
+    return {
+        "items": len(POINTS_ITEMS),
+        "reports": reports,
+        "units_scored": len(scored),
+        "late_reports_deducted": sum(1 for r in scored for i in r.items if i.code == "C1" and i.points < 0),
+        "assess": timed,
+        "ratio_to_completion": round(timed["median_ms"] / completion_t["median_ms"], 2),
+        "meets_target": timed["median_ms"] <= TARGET_MS,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=common.DATABASES, default="sqlite")
@@ -261,6 +403,7 @@ def main() -> None:
         "queries": query_count,
         "checked_against_sql": checked,
         "units_ranked": sum(1 for r in assessment.units if r.rank is not None),
+        "points": points_bench(assess_t, args.runs),
         "environment": common.environment(args.db),
     }
     if args.profile:
@@ -270,7 +413,9 @@ def main() -> None:
         f"{args.db}: assess median {assess_t['median_ms']} ms (p95 {assess_t['p95_ms']}, cpu "
         f"{assess_t['cpu_median_ms']}), raw SQL {raw_t['median_ms']} ms (cpu {raw_t['cpu_median_ms']}), "
         f"ratio {ratio}; phases {output['phases']['median_ms']}; "
-        f"{'meets' if output['meets_target'] else 'MISSES'} the targets → {path}"
+        f"{'meets' if output['meets_target'] else 'MISSES'} the targets; points scheme "
+        f"{output['points']['assess']['median_ms']} ms "
+        f"({output['points']['ratio_to_completion']} × completion) → {path}"
     )
 
 

@@ -6,3 +6,12 @@ class AssessmentConfig(AppConfig):
     name = "zhaoshang.assessment"
     label = "assessment"
     verbose_name = _("Assessment")
+
+    def ready(self):
+        # The 评分细则 page (targets) shows a live preview once the assessment computes points from a scheme.
+        from zhaoshang.targets import previews
+
+        from . import selectors
+
+        if hasattr(selectors, "points_preview"):
+            previews.register(selectors.points_preview)

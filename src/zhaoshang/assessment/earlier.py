@@ -28,3 +28,24 @@ def criticised_before(period, before: dt.date) -> frozenset[int]:
     for reader in _readers:
         found |= reader(period, before)
     return found
+
+
+# Criticisms (通报批评) received in a period's issued bulletins, for a points scheme's deductions: a reader of
+# unit id → the ids of the issued bulletins of ``period`` with figures as of a day from ``start`` to ``until`` that
+# criticised the unit, registered by the bulletins app like the one above.
+CriticismsReader = Callable[[object, dt.date, dt.date], dict[int, list[int]]]
+
+_criticisms: list[CriticismsReader] = []
+
+
+def register_criticisms_reader(reader: CriticismsReader) -> None:
+    if reader not in _criticisms:
+        _criticisms.append(reader)
+
+
+def criticisms_in(period, start: dt.date, until: dt.date) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for reader in _criticisms:
+        for unit_id, ids in reader(period, start, until).items():
+            found.setdefault(unit_id, []).extend(ids)
+    return found

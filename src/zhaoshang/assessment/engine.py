@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -42,6 +42,8 @@ FLAGS = (
 # rank and are treated alike by every reward and penalty; the order among them on a page only follows funds in
 # place, then contract amount, then unit code.
 TIE_RULE = "综合完成率相同的单位名次并列，奖惩同等适用；并列单位按实际到位资金、合同金额先后排列。"
+# The same under a points scheme: points compare at the 2 places shown.
+POINTS_TIE_RULE = "得分（保留两位小数）相同的单位名次并列，奖惩同等适用；并列单位按实际到位资金、合同金额先后排列。"
 
 
 # --- inputs -------------------------------------------------------------------------------------------
@@ -65,6 +67,20 @@ class IndicatorSpec:
     min_amount: Decimal = ZERO
     target: Decimal = ZERO
     id: int | None = None
+    # Filters a points scheme's measures add (``targets.scoring.Measure``): amount below ``max_amount`` (None:
+    # no limit; the band is [min_amount, max_amount)), project kind among ``kinds``, industry section among
+    # ``industries`` (empty: any), high-tech only (True) or not high-tech (False).
+    max_amount: Decimal | None = None
+    kinds: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    high_tech: bool | None = None
+
+    @property
+    def filtered(self) -> bool:
+        """Reads only some projects (a minimum or maximum amount, kinds, industries or high-tech)."""
+        return bool(self.min_amount or self.max_amount is not None or self.kinds or self.industries) or (
+            self.high_tech is not None
+        )
 
 
 @dataclass(frozen=True)
@@ -88,14 +104,50 @@ class PeriodFact(NamedTuple):
     foreign_usd: Decimal = ZERO
     funds: Decimal | None = None  # funds in place inside the period; None: no receipt then (or summed per unit)
     receipt_ids: Sequence[int] = ()  # those receipts
+    kind: str = ""  # the project's kind, industry section and high-tech mark (filters of a scheme's measures)
+    industry: str = ""
+    high_tech: bool = False
+
+
+class FundsKey(NamedTuple):
+    """What a funds figure summed per unit reads: the projects passing a spec's filters (``funds_key``)."""
+
+    amount_field: str
+    minimum: Decimal
+    maximum: Decimal | None = None
+    kinds: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    high_tech: bool | None = None
+
+
+def funds_key(spec: IndicatorSpec) -> FundsKey:
+    return FundsKey(spec.amount_field, spec.min_amount, spec.max_amount, spec.kinds, spec.industries, spec.high_tech)
+
+
+def passes(spec: IndicatorSpec | FundsKey, fact: PeriodFact) -> bool:
+    """Whether a project passes a spec's filters: its amount in [minimum, maximum), its kind, industry and
+    high-tech mark."""
+    if isinstance(spec, FundsKey):
+        field, low, high, kinds, industries, high_tech = spec
+    else:
+        field, low, high = spec.amount_field, spec.min_amount, spec.max_amount
+        kinds, industries, high_tech = spec.kinds, spec.industries, spec.high_tech
+    amount = fact.contract_amount if field == "contract_amount" else fact.planned_investment
+    if amount < low or (high is not None and amount >= high):
+        return False
+    if kinds and fact.kind not in kinds:
+        return False
+    if industries and fact.industry not in industries:
+        return False
+    return high_tech is None or fact.high_tech == high_tech
 
 
 class UnitFunds(NamedTuple):
-    """A unit's credited funds in place inside the period: in all, and of the projects at or above each
-    funds indicator's minimum (keyed by amount field and minimum)."""
+    """A unit's credited funds in place inside the period: in all, and of the projects passing each filtered
+    funds indicator's or measure's filters (keyed by ``FundsKey``)."""
 
     total: Decimal
-    floors: Mapping[tuple[str, Decimal], Decimal]
+    floors: Mapping[FundsKey, Decimal]
 
 
 @dataclass(frozen=True)
@@ -126,6 +178,11 @@ class Rules:
     # departments, given by ``selectors.rules_for``).
     referred_categories: frozenset[str] = frozenset()
     default_n: int = 3
+    # A points scheme: units are ranked by points (equal at 2 places share a rank) within these groups (unit id
+    # → group; a unit in none is not ranked); None: by completion score within each category.
+    ranking_groups: Mapping[int, str] | None = None
+    # What a veto does under a points scheme: bar_honours (as always), zero (points 0), last (ranked last).
+    veto_effect: str = "bar_honours"
 
 
 # --- outputs ------------------------------------------------------------------------------------------
@@ -143,6 +200,8 @@ class IndicatorResult:
     met: bool
     project_ids: list[int] | None = field(default_factory=list)
     receipt_ids: list[int] | None = field(default_factory=list)
+    # (amount, share) of each project behind a stage figure, for a points scheme's banded items (``amounts``).
+    amounts: list[tuple[Decimal, Decimal]] = field(default_factory=list)
 
     @property
     def rows_read(self) -> bool:
@@ -171,6 +230,12 @@ class UnitResult:
     order: int | None = None  # position on a page inside the category: rank, then the tie order
     flags: list[str] = field(default_factory=list)
     veto_reason: str = ""
+    # A points scheme (``assessment.points``): the measures its items read (measure key → figure), the unit's
+    # points in all (None: not scored) and per item.
+    measured: dict[str, IndicatorResult] = field(default_factory=dict)
+    points: Decimal | None = None
+    items: list = field(default_factory=list)
+    ranking_group: str | None = None  # the group the unit is ranked in (its category without a points scheme)
 
 
 @dataclass
@@ -221,24 +286,26 @@ def round4(value: Decimal | None) -> Decimal | None:
 # --- the engine ---------------------------------------------------------------------------------------
 
 
-def stages_read(groups_by_unit: Mapping[int, Sequence[GroupSpec]]) -> set[str]:
-    """The stages whose reaching the indicators read, and "signed" (the headline contract amount)."""
-    stages = {"signed"}
+def _all_specs(groups_by_unit: Mapping[int, Sequence[GroupSpec]], measures: Iterable[IndicatorSpec]):
     for groups in groups_by_unit.values():
         for group in groups:
-            stages.update(spec.stage or "signed" for spec in group.indicators if spec.kind != "funds")
+            yield from group.indicators
+    yield from measures
+
+
+def stages_read(groups_by_unit: Mapping[int, Sequence[GroupSpec]], measures: Iterable[IndicatorSpec] = ()) -> set[str]:
+    """The stages whose reaching the indicators (and a points scheme's measures) read, and "signed" (the
+    headline contract amount)."""
+    stages = {"signed"}
+    stages.update(spec.stage or "signed" for spec in _all_specs(groups_by_unit, measures) if spec.kind != "funds")
     return stages
 
 
-def funds_floors(groups_by_unit: Mapping[int, Sequence[GroupSpec]]) -> set[tuple[str, Decimal]]:
-    """(amount field, minimum) of every funds indicator with a minimum project amount."""
-    return {
-        (spec.amount_field, spec.min_amount)
-        for groups in groups_by_unit.values()
-        for group in groups
-        for spec in group.indicators
-        if spec.kind == "funds" and spec.min_amount
-    }
+def funds_floors(
+    groups_by_unit: Mapping[int, Sequence[GroupSpec]], measures: Iterable[IndicatorSpec] = ()
+) -> set[FundsKey]:
+    """The filters (``FundsKey``) of every funds indicator or measure that reads only some projects."""
+    return {funds_key(spec) for spec in _all_specs(groups_by_unit, measures) if spec.kind == "funds" and spec.filtered}
 
 
 class _Own:
@@ -284,19 +351,19 @@ def _evaluate(spec: IndicatorSpec, unit_id: int, mine: _Own, facts: PeriodFacts,
     actual = ZERO
     project_ids: list[int] = []
     receipt_ids: list[int] = []
+    amounts: list[tuple[Decimal, Decimal]] = []
     by_contract = spec.amount_field == "contract_amount"
+    # Filters beyond a minimum amount come only with a points scheme's measures: the plain path stays as fast.
+    filtered = spec.max_amount is not None or spec.kinds or spec.industries or spec.high_tech is not None
     if spec.kind == "funds":
         if facts.funds is not None:  # summed per unit; the rows are read after the engine (read_drill_downs)
             sums = facts.funds.get(unit_id)
             if sums is not None:
-                actual = sums.floors[(spec.amount_field, spec.min_amount)] if spec.min_amount else sums.total
+                actual = sums.floors[funds_key(spec)] if spec.filtered else sums.total
                 project_ids = receipt_ids = None
         else:
             for share, fact in mine.funded:
-                if (
-                    spec.min_amount
-                    and (fact.contract_amount if by_contract else fact.planned_investment) < spec.min_amount
-                ):
+                if spec.filtered and not passes(spec, fact):
                     continue
                 actual += share * fact.funds
                 project_ids.append(fact.id)
@@ -305,7 +372,7 @@ def _evaluate(spec: IndicatorSpec, unit_id: int, mine: _Own, facts: PeriodFacts,
         kind, floor = spec.kind, spec.min_amount
         for share, fact in mine.reached.get(spec.stage or "signed", ()):
             amount = fact.contract_amount if by_contract else fact.planned_investment
-            if amount < floor:
+            if amount < floor or (filtered and not passes(spec, fact)):
                 continue
             if kind == "count":
                 actual += share
@@ -316,6 +383,7 @@ def _evaluate(spec: IndicatorSpec, unit_id: int, mine: _Own, facts: PeriodFacts,
                     continue
                 actual += share * fact.foreign_usd
             project_ids.append(fact.id)
+            amounts.append((amount, share))
     completion = ratio(actual, spec.target)
     return IndicatorResult(
         spec=spec,
@@ -325,6 +393,7 @@ def _evaluate(spec: IndicatorSpec, unit_id: int, mine: _Own, facts: PeriodFacts,
         met=actual >= spec.target,
         project_ids=project_ids,
         receipt_ids=receipt_ids,
+        amounts=amounts,
     )
 
 
@@ -338,11 +407,17 @@ def assess_facts(
     as_of: dt.date,
     schedule_basis: str = "day",
     rules: Rules = Rules(),
+    measures: Mapping[str, IndicatorSpec] | None = None,
+    points: Callable[[list[UnitResult]], None] | None = None,
 ) -> Assessment:
-    """Assess from facts already reduced to the period (``PeriodFacts``)."""
+    """Assess from facts already reduced to the period (``PeriodFacts``). A points scheme gives the
+    ``measures`` its items read (each unit's figure lands in ``UnitResult.measured`` under the same key) and
+    ``points``, a pure callable setting each result's ``points`` and ``items`` from them (``assessment.points``),
+    called before ranking."""
     progress = schedule_progress(start, end, as_of, schedule_basis)
     until = min(end, as_of)
     own = _by_unit(facts, start, until)
+    measured = list((measures or {}).items())
     results = []
     for unit in units:
         mine = own.get(unit.id, _NOBODY)
@@ -377,25 +452,54 @@ def assess_facts(
                 schedule_ratio=ratio(score, progress) if score is not None and progress else None,
                 funds=funds,
                 contract=mine.contract,
+                measured={key: _evaluate(spec, unit.id, mine, facts, progress) for key, spec in measured},
             )
         )
+    if points is not None:
+        points(results)
     _rank_and_flag(results, progress, rules)
     return Assessment(start=start, end=end, as_of=as_of, schedule_progress=progress, units=results)
 
 
-def _rank_and_flag(results: list[UnitResult], progress: Decimal, rules: Rules) -> None:
-    by_category: dict[str, list[UnitResult]] = defaultdict(list)
+def _value(result: UnitResult) -> Decimal:
+    """What ranks a unit: its points at the 2 places shown (a points scheme), else its completion score at 4."""
+    if result.points is not None:
+        return result.points.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return round4(result.score)
+
+
+def _groups(results: list[UnitResult], rules: Rules) -> dict[str, list[UnitResult]]:
+    """The ranking groups: by category on the completion score, or a points scheme's groups on points."""
+    groups: dict[str, list[UnitResult]] = defaultdict(list)
     for result in results:
-        if result.score is not None:
-            by_category[result.unit.category].append(result)
-    for category, ranked in by_category.items():
-        # Higher score first. Scores compare at the precision shown (4 places), so 28-digit Decimal noise
-        # cannot break a real tie; tied units share a rank (``TIE_RULE``).
-        ranked.sort(key=lambda r: (-round4(r.score), -r.funds, -r.contract, r.unit.code))
+        if rules.ranking_groups is None:
+            if result.score is not None:
+                groups[result.unit.category].append(result)
+        elif result.points is not None and result.unit.id in rules.ranking_groups:
+            groups[rules.ranking_groups[result.unit.id]].append(result)
+    return groups
+
+
+def _rank_and_flag(results: list[UnitResult], progress: Decimal, rules: Rules) -> None:
+    if rules.ranking_groups is not None and rules.veto_effect == "zero":
+        for result in results:
+            if result.unit.id in rules.vetoes and result.points is not None:
+                result.points = ZERO
+    for category, ranked in _groups(results, rules).items():
+        # Higher score first. Scores compare at the precision shown (4 places; points at 2), so 28-digit Decimal
+        # noise cannot break a real tie; tied units share a rank (``TIE_RULE``). A points scheme whose veto ranks
+        # last puts vetoed units after every other.
+        last = rules.veto_effect == "last" and rules.ranking_groups is not None
+        ranked.sort(key=lambda r: (last and r.unit.id in rules.vetoes, -_value(r), -r.funds, -r.contract, r.unit.code))
         for position, result in enumerate(ranked, start=1):
-            result.order, result.rank_of = position, len(ranked)
-            same = position > 1 and round4(ranked[position - 2].score) == round4(result.score)
-            result.rank = ranked[position - 2].rank if same else position
+            result.order, result.rank_of, result.ranking_group = position, len(ranked), category
+            before = ranked[position - 2] if position > 1 else None
+            same = (
+                before is not None
+                and _value(before) == _value(result)
+                and (not last or (before.unit.id in rules.vetoes) == (result.unit.id in rules.vetoes))
+            )
+            result.rank = before.rank if same else position
         for result in _criticised(ranked, progress, rules, category):
             result.flags.append("criticised")
             if result.unit.id in rules.previously_criticised:
@@ -403,9 +507,9 @@ def _rank_and_flag(results: list[UnitResult], progress: Decimal, rules: Rules) -
                 result.flags.append("referred" if referred else "accountability_candidate")
         for result in ranked:
             score = result.score
-            if progress > 0 and score < rules.yellow_card_ratio * progress:
+            if score is not None and progress > 0 and score < rules.yellow_card_ratio * progress:
                 result.flags.append("yellow_card")
-            if rules.half_time_check and progress >= Decimal("0.5") and score < Decimal("0.5"):
+            if score is not None and rules.half_time_check and progress >= Decimal("0.5") and score < Decimal("0.5"):
                 result.flags.append("half_time_warning")
             if result.funds == 0 and not _any_actual(result):
                 result.flags.append("zero_achievement")
@@ -417,7 +521,9 @@ def _rank_and_flag(results: list[UnitResult], progress: Decimal, rules: Rules) -
         # on schedule (a unit behind its schedule cannot be sure to meet the year's target; at the end of the
         # period, behind schedule is a missed target).
         barred = {"vetoed", "zero_achievement", "criticised", "yellow_card"}
-        eligible = [r for r in ranked if not barred.intersection(r.flags) and r.score > 0 and not _behind(r, progress)]
+        eligible = [
+            r for r in ranked if not barred.intersection(r.flags) and _value(r) > 0 and not _behind(r, progress)
+        ]
         for result in _first(eligible, top):
             result.flags.append("commended")
         for result in ranked:
@@ -425,8 +531,9 @@ def _rank_and_flag(results: list[UnitResult], progress: Decimal, rules: Rules) -
 
 
 def _behind(result: UnitResult, progress: Decimal) -> bool:
-    """Behind its schedule progress (时序进度): the only units that can be criticised."""
-    return round4(result.score) < round4(progress)
+    """Behind its schedule progress (时序进度): the only units that can be criticised. Under a points scheme too
+    this reads the completion score; a unit with no target groups (no score) is never behind."""
+    return result.score is not None and round4(result.score) < round4(progress)
 
 
 def _first(units: list[UnitResult], n: int) -> list[UnitResult]:
@@ -435,8 +542,8 @@ def _first(units: list[UnitResult], n: int) -> list[UnitResult]:
     if n <= 0 or not units:
         return []
     cut = units[: min(n, len(units))]
-    last = round4(cut[-1].score)
-    return cut + [u for u in units[len(cut) :] if round4(u.score) == last]
+    last = _value(cut[-1])
+    return cut + [u for u in units[len(cut) :] if _value(u) == last]
 
 
 def _criticised(ranked: list[UnitResult], progress: Decimal, rules: Rules, category: str) -> list[UnitResult]:
@@ -451,10 +558,12 @@ def _criticised(ranked: list[UnitResult], progress: Decimal, rules: Rules, categ
     worst_first = list(reversed(behind))
     chosen = _first(worst_first, n)
     if len(chosen) > cap:
-        last = round4(worst_first[n - 1].score)
-        chosen = [r for r in chosen if round4(r.score) != last]
+        last = _value(worst_first[n - 1])
+        chosen = [r for r in chosen if _value(r) != last]
     return chosen
 
 
 def _any_actual(result: UnitResult) -> bool:
-    return any(i.actual > 0 for g in result.groups for i in g.indicators)
+    return any(i.actual > 0 for g in result.groups for i in g.indicators) or any(
+        m.actual > 0 for m in result.measured.values()
+    )

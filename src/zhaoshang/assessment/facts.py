@@ -30,6 +30,9 @@ class ProjectFact:
     contract_amount: Decimal = ZERO
     foreign_usd: Decimal = ZERO  # foreign capital in 10k USD; zero for domestic projects
     excluded: bool = False  # by the period's recognition rules
+    kind: str = ""  # what a points scheme's measures filter on
+    industry: str = ""
+    high_tech: bool = False
 
     def reached_on(self, stage: str, until: dt.date | None = None) -> dt.date | None:
         """The date the project reached ``stage`` (``projects.rules.reached_on``)."""
@@ -79,6 +82,9 @@ def summarize(
                 foreign_usd=project.foreign_usd,
                 funds=None if own is None else sum((r.amount for r in own), ZERO),
                 receipt_ids=() if own is None else [r.id for r in own],
+                kind=project.kind,
+                industry=project.industry,
+                high_tech=project.high_tech,
             )
         )
     return engine.PeriodFacts(projects=facts)

@@ -19,22 +19,24 @@ from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, models
 
 from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects import rules as ledger
 from zhaoshang.projects.models import STAGE_DATE_FIELDS, FundsReceipt, Project, ProjectCredit, StageEvent
-from zhaoshang.targets.models import Indicator, Period, TargetGroup, Veto
+from zhaoshang.targets import scoring
+from zhaoshang.targets.choices import RankingGroups, SchemeKind
+from zhaoshang.targets.models import Indicator, Period, Scheme, TargetGroup, Veto, scheme_spec
 
-from . import earlier, engine
+from . import earlier, engine, points
 from .facts import ProjectFact, ReceiptFact, summarize
 
 ZERO = Decimal("0")
 # An indicator's amount field → the project column (the engine reads planned investment for any other).
 AMOUNT_COLUMN = defaultdict(lambda: "planned_investment", contract_amount="contract_amount")
 # The project columns the engine's facts and the recognition rules read.
-FACT_FIELDS = ("pk", *ledger.RECOGNITION_FIELDS, "contract_amount", *ledger.FOREIGN_FIELDS)
+FACT_FIELDS = ("pk", *ledger.RECOGNITION_FIELDS, "contract_amount", "high_tech", *ledger.FOREIGN_FIELDS)
 
 
 def unit_infos() -> list[engine.UnitInfo]:
@@ -144,6 +146,9 @@ def _project_facts(period: Period, rows, credits, stages, *, contract=None) -> l
             contract_amount=contract.get(row["pk"], row["contract_amount"]),
             foreign_usd=ledger.foreign_usd(row, period.usd_rate),
             excluded=not ledger.recognised(recognition, row),
+            kind=row["kind"],
+            industry=row["industry"],
+            high_tech=row["high_tech"],
         )
         for row in rows
     ]
@@ -213,7 +218,26 @@ def _in(values) -> str:
     return f"({', '.join(['%s'] * len(values))})"
 
 
-def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.PeriodFacts:
+def _funds_condition(key: engine.FundsKey) -> tuple[str, list]:
+    """SQL (on ``p``, the project) for the projects a filtered funds figure reads (``engine.passes``)."""
+    column = f"p.{AMOUNT_COLUMN[key.amount_field]}"
+    parts, params = [f"{column} >= %s"], [key.minimum]
+    if key.maximum is not None:
+        parts.append(f"{column} < %s")
+        params.append(key.maximum)
+    if key.kinds:
+        parts.append(f"p.kind IN {_in(key.kinds)}")
+        params += list(key.kinds)
+    if key.industries:
+        parts.append(f"p.industry IN {_in(key.industries)}")
+        params += list(key.industries)
+    if key.high_tech is not None:
+        parts.append("p.high_tech = %s")
+        params.append(key.high_tech)
+    return " AND ".join(parts), params
+
+
+def period_facts(period: Period, as_of: dt.date, groups_by_unit, measures=()) -> engine.PeriodFacts:
     """The period's facts up to ``as_of`` on the reported basis, reduced in SQL (two queries):
 
     - the recognised projects that reached a stage the indicators read (or "signed") inside the period,
@@ -221,15 +245,16 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.Perio
       project's own stage-date columns, not from the events), their credits and amounts, newest first as
       ``facts`` reads them;
     - per unit and share, the funds in place inside the period of its recognised projects, in all and of
-      the projects at or above each funds indicator's minimum.
+      the projects at or above each funds indicator's minimum (or passing a points scheme's funds measure's
+      filters: ``measures``, the engine's specs of them).
 
     The rows behind a funds figure are read after the engine, by ``read_drill_downs``.
     """
     until = min(period.end, as_of)
     sql = _Dialect()
     rules, rule_params = ledger.recognition_sql(ledger.Recognition.of(period))
-    stages = sorted(engine.stages_read(groups_by_unit), key=ledger.STAGE_INDEX.get)
-    floors = sorted(engine.funds_floors(groups_by_unit))
+    stages = sorted(engine.stages_read(groups_by_unit, measures), key=ledger.STAGE_INDEX.get)
+    floors = sorted(engine.funds_floors(groups_by_unit, measures), key=repr)
     later = {stage: ledger.stages_from(stage) for stage in stages}
     read = later[stages[0]]  # every stage at or after the earliest one read
     # Each stage's date is the project's own column (kept with its stage events); one reached later than the
@@ -242,7 +267,8 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.Perio
     # The projects with a stage read dated inside the period, with their reached dates and credits.
     reached_sql = f"""
         SELECT p.id, c.unit_id, {sql.money("c.share")}, {sql.money("p.planned_investment")},
-               {sql.money("p.contract_amount")}, p.capital_type, {", ".join(f"p.r{i}" for i in range(len(stages)))}
+               {sql.money("p.contract_amount")}, p.capital_type, p.kind, p.industry, p.high_tech,
+               {", ".join(f"p.r{i}" for i in range(len(stages)))}
         FROM (SELECT *, {columns} FROM projects_project WHERE {moved}) p
         JOIN projects_projectcredit c ON c.project_id = p.id
         WHERE ({" OR ".join(f"p.r{i} >= %s" for i in range(len(stages)))}){rules}
@@ -254,9 +280,8 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.Perio
         *[period.start] * len(stages),
         *rule_params,
     ]
-    floor_sums = "".join(
-        f", SUM(CASE WHEN p.{AMOUNT_COLUMN[field]} >= %s THEN f.amount ELSE 0 END)" for field, _minimum in floors
-    )
+    conditions = [_funds_condition(key) for key in floors]
+    floor_sums = "".join(f", SUM(CASE WHEN {condition} THEN f.amount ELSE 0 END)" for condition, _ in conditions)
     if sql.sqlite:  # summed per project first: SQLite's plan for the plain join is several times slower
         within, _params = ledger.received_within_sql("r", period.start, until)
         receipts = f"""(SELECT r.project_id, SUM({sql.money("r.amount")}) AS amount FROM projects_fundsreceipt r
@@ -272,7 +297,7 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.Perio
         JOIN projects_projectcredit c ON c.project_id = f.project_id
         WHERE {where}{rules}
         GROUP BY c.unit_id, c.share"""
-    funds_params = [*(minimum for _field, minimum in floors), period.start, until, *rule_params]
+    funds_params = [*(value for _, params in conditions for value in params), period.start, until, *rule_params]
     with connection.cursor() as cursor:
         cursor.execute(reached_sql, reached_params)
         reached_rows = cursor.fetchall()
@@ -289,7 +314,7 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.Perio
 
     projects, foreign = [], set()
     last = None
-    for pk, unit_id, share, planned, contract, capital_type, *dates in reached_rows:
+    for pk, unit_id, share, planned, contract, capital_type, kind, industry, high_tech, *dates in reached_rows:
         if last is not None and last.id == pk:  # the same project, another credited unit
             last.credits[unit_id] = fraction(share)
             continue
@@ -305,11 +330,15 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit) -> engine.Perio
             reached=reached,
             planned_investment=sql.decimal(planned),
             contract_amount=sql.decimal(contract),
+            kind=kind,
+            industry=industry,
+            high_tech=bool(high_tech),
         )
         projects.append(last)
         if capital_type == "foreign":
             foreign.add(pk)
-    if foreign and any(s.kind == "foreign" for groups in groups_by_unit.values() for g in groups for s in g.indicators):
+    indicators = (s for groups in groups_by_unit.values() for group in groups for s in group.indicators)
+    if foreign and any(s.kind == "foreign" for s in (*indicators, *measures)):
         usd = _foreign_by_id(period, foreign)
         projects = [p._replace(foreign_usd=usd[p.id]) if p.id in usd else p for p in projects]
 
@@ -339,7 +368,8 @@ def _funds_rows(period: Period, until: dt.date, floors, unit_ids) -> list[tuple]
     ``until``, ordered as the engine lists a figure's rows: newest project first, receipts by date."""
     rules, rule_params = ledger.recognition_sql(ledger.Recognition.of(period))
     within, within_params = ledger.received_within_sql("f", period.start, until)
-    flags = "".join(f", CASE WHEN p.{AMOUNT_COLUMN[field]} >= %s THEN 1 ELSE 0 END" for field, _ in floors)
+    conditions = [_funds_condition(key) for key in floors]
+    flags = "".join(f", CASE WHEN {condition} THEN 1 ELSE 0 END" for condition, _ in conditions)
     units = "" if unit_ids is None else f" AND c.unit_id IN {_in(unit_ids)}"
     query = f"""
         SELECT c.unit_id, f.project_id, f.id{flags}
@@ -348,31 +378,30 @@ def _funds_rows(period: Period, until: dt.date, floors, unit_ids) -> list[tuple]
         JOIN projects_projectcredit c ON c.project_id = f.project_id
         WHERE c.share <> 0 AND {within}{units}{rules}
         ORDER BY c.unit_id, f.project_id DESC, f.date, f.id"""
-    params = [*(minimum for _, minimum in floors), *within_params, *(unit_ids or ()), *rule_params]
+    params = [*(value for _, values in conditions for value in values), *within_params, *(unit_ids or ()), *rule_params]
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return cursor.fetchall()
 
 
-def _floor(spec: engine.IndicatorSpec) -> tuple[str, Decimal] | None:
-    return (spec.amount_field, spec.min_amount) if spec.min_amount else None
+def _floor(spec: engine.IndicatorSpec) -> engine.FundsKey | None:
+    return engine.funds_key(spec) if spec.filtered else None
 
 
 def read_drill_downs(period: Period, assessment: engine.Assessment, *, unit_ids=None) -> None:
     """Read the rows behind the funds figures the engine summed per unit (their ids are None), of every unit
     or of ``unit_ids``, in one query: for what lists the rows (a unit's page, the JSON and Excel exports, the
     bulletin). Reported basis only: the verified basis lists its rows already."""
+    asked_results = [r for r in assessment.units if unit_ids is None or r.unit.id in unit_ids]
     pending = [
         (result.unit.id, indicator)
-        for result in assessment.units
-        if unit_ids is None or result.unit.id in unit_ids
-        for group in result.groups
-        for indicator in group.indicators
+        for result in asked_results
+        for indicator in (*(i for group in result.groups for i in group.indicators), *result.measured.values())
         if indicator.project_ids is None
     ]
     if not pending:
         return
-    floors = sorted({f for _unit, indicator in pending if (f := _floor(indicator.spec))})
+    floors = sorted({f for _unit, indicator in pending if (f := _floor(indicator.spec))}, key=repr)
     asked = None if unit_ids is None else sorted({unit_id for unit_id, _indicator in pending})
     by_unit = defaultdict(list)
     for row in _funds_rows(period, min(period.end, assessment.as_of), floors, asked):
@@ -388,9 +417,97 @@ def read_drill_downs(period: Period, assessment: engine.Assessment, *, unit_ids=
                 project_ids.append(row[1])
             receipt_ids.append(row[2])
         indicator.project_ids, indicator.receipt_ids = project_ids, receipt_ids
+    for result in asked_results:
+        points.fill_rows(result)
 
 
-def rules_for(period: Period, as_of: dt.date) -> engine.Rules:
+# --- a points scheme ------------------------------------------------------------------------------------
+
+
+def points_scheme(period: Period) -> Scheme | None:
+    """The period's scheme when it scores by points (None: weighted completion, as without a scheme)."""
+    return Scheme.objects.filter(period=period, kind=SchemeKind.POINTS).prefetch_related("items").first()
+
+
+def scheme_lines(scheme: Scheme) -> tuple[scoring.Scheme, list[points.SchemeLine]]:
+    """The pure scheme and its items with their measures and task groups (``scoring.SchemeError`` naming the
+    item when it cannot be computed)."""
+    spec = scheme_spec(scheme)
+    rows = list(scheme.items.all())
+    lines = [
+        points.SchemeLine(
+            item=item, measure=scoring.Measure.from_json(row.measure, item=row.name), task_group=row.task_group
+        )
+        for item, row in zip(spec.items, rows, strict=True)
+    ]
+    return spec, lines
+
+
+def ranking_groups(scheme: Scheme, units: list[engine.UnitInfo]) -> dict[int, str]:
+    """Unit id → its ranking group: its category, one list of all units, or the scheme's custom groups by unit
+    code (a unit in no custom group is scored but not ranked)."""
+    if scheme.ranking == RankingGroups.ALL:
+        return {unit.id: "all" for unit in units}
+    if scheme.ranking == RankingGroups.CUSTOM:
+        group_by_code = {code: name for name, codes in (scheme.custom_groups or {}).items() for code in codes}
+        return {unit.id: group_by_code[unit.code] for unit in units if unit.code in group_by_code}
+    return {unit.id: unit.category for unit in units}
+
+
+def occurrences(period: Period, as_of: dt.date, wanted) -> dict[str, dict[int, list[tuple[int, int | None]]]]:
+    """Per occurrence measure the scheme reads, unit id → (row id, project id) of each occurrence inside the
+    period up to ``as_of``:
+
+    - late_reports / missing_reports: the unit's scheduling reports due in the period that are late
+      (``ProgressReport.is_late`` on ``as_of``), submitted after the due day / not submitted by ``as_of``;
+    - criticisms: the issued bulletins of the period that criticised the unit (``earlier.criticisms_in``);
+    - findings: supervision's verifications in the period that found a reported figure inflated (弄虚作假): the
+      record rejected, or adjusted to a smaller amount; one per verification for every unit credited with a share.
+    """
+    from zhaoshang.core import clock
+    from zhaoshang.scheduling.models import ProgressReport, report_is_late
+    from zhaoshang.supervision.choices import Result
+    from zhaoshang.supervision.models import Verification
+
+    until = min(period.end, as_of)
+    found: dict[str, dict[int, list[tuple[int, int | None]]]] = {what: defaultdict(list) for what in wanted}
+    if {"late_reports", "missing_reports"} & set(wanted):
+        reports = ProgressReport.objects.filter(
+            scheduling_round__date__gte=period.start, scheduling_round__date__lte=until
+        ).order_by("scheduling_round__date", "id")
+        for pk, unit_id, project_id, due, submitted in reports.values_list(
+            "pk", "unit_id", "project_id", "scheduling_round__date", "first_submitted_at"
+        ):
+            if not report_is_late(due, submitted, as_of):
+                continue
+            missing = submitted is None or clock.date_of(submitted) > as_of
+            what = "missing_reports" if missing else "late_reports"
+            if what in found:
+                found[what][unit_id].append((pk, project_id))
+    if "criticisms" in found:
+        for unit_id, ids in earlier.criticisms_in(period, period.start, until).items():
+            found["criticisms"][unit_id] = [(pk, None) for pk in ids]
+    if "findings" in found:
+        inflated = Verification.objects.filter(
+            verified_at__date__gte=period.start, verified_at__date__lte=until
+        ).filter(
+            models.Q(result=Result.REJECTED)
+            | models.Q(result=Result.ADJUSTED, adjusted_amount__lt=models.F("reported_amount"))
+        )
+        rows = list(inflated.order_by("verified_at", "id").values_list("pk", "project_id"))
+        credits = _credit_shares({project_id for _pk, project_id in rows})
+        for pk, project_id in rows:
+            for unit_id, share in credits.get(project_id, {}).items():
+                if share:
+                    found["findings"][unit_id].append((pk, project_id))
+    return found
+
+
+def rules_for(period: Period, as_of: dt.date, scheme: Scheme | None = None, units=()) -> engine.Rules:
+    """The period's rules; under a points scheme, its ranking groups and veto effect."""
+    extra = {}
+    if scheme is not None:
+        extra = {"ranking_groups": ranking_groups(scheme, list(units)), "veto_effect": scheme.veto_effect}
     return engine.Rules(
         score_cap=period.score_cap,
         criticise_bottom={k: int(v) for k, v in period.criticise_bottom.items()},
@@ -401,6 +518,7 @@ def rules_for(period: Period, as_of: dt.date) -> engine.Rules:
         vetoes=dict(Veto.objects.filter(period=period).values_list("unit_id", "reason")),
         previously_criticised=earlier.criticised_before(period, as_of),
         referred_categories=frozenset({Category.VERTICAL.value}),
+        **extra,
     )
 
 
@@ -410,6 +528,8 @@ def assess_period(period: Period, as_of: dt.date, *, basis: str = "reported") ->
     ``read_drill_downs`` for what lists them."""
     units = unit_infos()
     groups = group_specs(period, units)
+    scheme = points_scheme(period)
+    rules = rules_for(period, as_of, scheme, units)
     common = {
         "units": units,
         "groups_by_unit": groups,
@@ -417,11 +537,22 @@ def assess_period(period: Period, as_of: dt.date, *, basis: str = "reported") ->
         "end": period.end,
         "as_of": as_of,
         "schedule_basis": period.schedule_basis,
-        "rules": rules_for(period, as_of),
+        "rules": rules,
     }
+    measures = {}
+    if scheme is not None:
+        spec, lines = scheme_lines(scheme)
+        measures = points.measure_specs(lines)
+        common["measures"] = measures
+        common["points"] = points.Points(
+            scheme=spec,
+            lines=lines,
+            group_of=rules.ranking_groups,
+            occurrences=occurrences(period, as_of, points.occurrences_read(lines)),
+        )
     if basis == "reported":
-        return engine.assess_facts(facts=period_facts(period, as_of, groups), **common)
+        return engine.assess_facts(facts=period_facts(period, as_of, groups, tuple(measures.values())), **common)
     projects, receipts, _count = facts(period, as_of, basis=basis)
     until = min(period.end, as_of)
-    reduced = summarize(projects, receipts, period.start, until, engine.stages_read(groups))
+    reduced = summarize(projects, receipts, period.start, until, engine.stages_read(groups, measures.values()))
     return engine.assess_facts(facts=reduced, **common)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import engine
+from . import engine, points
 
 
 def _money(value: Decimal) -> str:
@@ -37,6 +37,31 @@ def indicator_data(result: engine.IndicatorResult) -> dict:
     }
 
 
+def _figure(value: Decimal | None) -> str | None:
+    """A measure's figure: a count or sum at 2 places, a ratio or a share of a project at 4, no trailing zeros."""
+    if value is None:
+        return None
+    return f"{value.quantize(Decimal('0.0001')).normalize():f}"
+
+
+def item_data(item: points.ItemResult) -> dict:
+    """One item of a points scheme: its signed points and the measure behind them, with the rows."""
+    if not item.rows_read:
+        raise ValueError(f"the rows behind {item.name!r} were not read: call selectors.read_drill_downs first")
+    return {
+        "code": item.code,
+        "name": item.name,
+        "section": item.section,
+        "points": str(item.points),
+        "measure": item.measure.to_json(),
+        "actual": _figure(item.actual),
+        "task": _figure(item.task),
+        "project_ids": item.project_ids,
+        "receipt_ids": item.receipt_ids,
+        "occurrence_ids": item.occurrence_ids,
+    }
+
+
 def unit_data(result: engine.UnitResult) -> dict:
     return {
         "id": result.unit.id,
@@ -51,6 +76,8 @@ def unit_data(result: engine.UnitResult) -> dict:
         "order": result.order,
         "flags": list(result.flags),
         "veto_reason": result.veto_reason or None,
+        "points": None if result.points is None else str(result.points),
+        "items": [item_data(item) for item in result.items],
         "funds": _money(result.funds),
         "contract": _money(result.contract),
         "groups": [
@@ -75,5 +102,5 @@ def assessment_data(assessment: engine.Assessment, *, period_code: str, basis: s
         "start": assessment.start.isoformat(),
         "end": assessment.end.isoformat(),
         "schedule_progress": _ratio(assessment.schedule_progress),
-        "units": [unit_data(u) for u in assessment.units if u.score is not None],
+        "units": [unit_data(u) for u in assessment.units if u.score is not None or u.points is not None],
     }

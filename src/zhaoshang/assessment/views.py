@@ -4,11 +4,15 @@ report (the reported assessment minus the verified one)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core import clock
 from zhaoshang.core.views import get_restricted
@@ -17,16 +21,25 @@ from zhaoshang.organization.models import Unit
 from zhaoshang.projects import rules
 from zhaoshang.projects.models import FundsReceipt, Project
 from zhaoshang.supervision.models import SupervisionBatch
+from zhaoshang.targets.choices import MeasureKind, Section
 from zhaoshang.targets.forms import AssessForm
 from zhaoshang.targets.models import Period
+from zhaoshang.targets.scoring import OCCURRENCE_MEASURES, SchemeError
 from zhaoshang.transfer.views import xlsx_response
 
-from . import selectors, water
+from . import engine, selectors, water
 from .forms import WaterForm
 from .labels import FLAG_COLOURS, FLAG_LABELS
 
 ZERO = Decimal("0")
 CATEGORY_ORDER = ["township", "department", "vertical", "park", "office"]
+# The rows behind an occurrence measure, read through the app registry: the assessment does not import the
+# bulletins app (it depends on the assessment).
+OCCURRENCE_MODELS = {
+    ("late_reports", "missing_reports"): "scheduling.ProgressReport",
+    ("criticisms",): "bulletins.Bulletin",
+    ("findings",): "supervision.Verification",
+}
 
 
 def _parameters(request, period: Period):
@@ -39,20 +52,56 @@ def _parameters(request, period: Period):
 
 
 def _assess(period, as_of, basis):
-    return selectors.assess_period(period, as_of, basis=basis)
+    """The assessment, or a scheme that cannot be computed: an empty one and the reason in the user's language
+    (``scoring.SchemeError``: the scheme editor refuses such a scheme; one stored otherwise must not break the
+    page)."""
+    try:
+        return selectors.assess_period(period, as_of, basis=basis), ""
+    except SchemeError as error:
+        return engine.Assessment(period.start, period.end, as_of, ZERO, []), gettext(error.message) % error.params
 
 
 def _flags(result):
     return [(flag, FLAG_LABELS[flag], FLAG_COLOURS[flag]) for flag in result.flags]
 
 
+def _points_tables(assessment) -> list[dict]:
+    """Under a points scheme, one table per ranking group (categories first, in their usual order), ranked by
+    points, with each item's points; the units scored but in no ranking group last, unranked."""
+    by_group: dict[str, list] = defaultdict(list)
+    for result in assessment.units:
+        if result.points is not None:
+            by_group[result.ranking_group or ""].append(result)
+    keys = [c for c in CATEGORY_ORDER if c in by_group]
+    keys += sorted(k for k in by_group if k and k not in CATEGORY_ORDER)
+    keys += [""] if "" in by_group else []
+    tables = []
+    for index, key in enumerate(keys):
+        if key in Category.values:
+            code, label = key, Category(key).label
+        elif key == "all":
+            code, label = key, _("All units")
+        elif key:
+            code, label = f"group-{index}", key
+        else:
+            code, label = "unranked", _("Not ranked")
+        ranked = sorted(by_group[key], key=lambda r: (r.order or 0, -r.points, r.unit.code))
+        items = [(item.code, item.name) for item in ranked[0].items]
+        rows = [{"result": r, "scheme_items": r.items, "flags": _flags(r)} for r in ranked]
+        tables.append(
+            {"code": code, "label": label, "group_names": [], "item_names": items, "rows": rows, "points": True}
+        )
+    return tables
+
+
 @login_required
 def period_assessment(request, pk):
     period = get_object_or_404(Period, pk=pk)
     form, as_of, basis = _parameters(request, period)
-    assessment = _assess(period, as_of, basis)
-    categories = []
-    for category in CATEGORY_ORDER:
+    assessment, scheme_error = _assess(period, as_of, basis)
+    points_scheme = any(result.points is not None for result in assessment.units)
+    categories = _points_tables(assessment) if points_scheme else []
+    for category in [] if points_scheme else CATEGORY_ORDER:
         ranked = sorted(
             (u for u in assessment.units if u.unit.category == category and u.score is not None), key=lambda u: u.order
         )
@@ -82,6 +131,8 @@ def period_assessment(request, pk):
             "basis": basis,
             "progress": assessment.schedule_progress,
             "categories": categories,
+            "points_scheme": points_scheme,
+            "scheme_error": scheme_error,
             "query": f"as_of={as_of.isoformat()}&basis={basis}",
         },
     )
@@ -92,7 +143,7 @@ def unit_assessment(request, pk, unit_pk):
     period = get_object_or_404(Period, pk=pk)
     unit = get_restricted(Unit.objects, request.user, unit_pk, "view")
     form, as_of, basis = _parameters(request, period)
-    assessment = _assess(period, as_of, basis)
+    assessment, scheme_error = _assess(period, as_of, basis)
     result = next((u for u in assessment.units if u.unit.id == unit.pk), None)
     groups = []
     if result is not None:
@@ -125,6 +176,7 @@ def unit_assessment(request, pk, unit_pk):
                     }
                 )
             groups.append({"group": group, "indicators": rows})
+    items = _item_rows(request.user, unit, result) if result is not None and result.points is not None else []
     return render(
         request,
         "assessment/unit.html",
@@ -133,6 +185,8 @@ def unit_assessment(request, pk, unit_pk):
             "unit": unit,
             "result": result,
             "groups": groups,
+            "items": items,
+            "scheme_error": scheme_error,
             "form": form,
             "as_of": as_of,
             "basis": basis,
@@ -140,6 +194,47 @@ def unit_assessment(request, pk, unit_pk):
             "flags": _flags(result) if result else [],
         },
     )
+
+
+def _item_rows(user, unit, result) -> list[dict]:
+    """A points scheme's items of one unit, each with the rows behind its measure, as the user may see them:
+    projects (with the unit's share) and receipts for a ledger measure, the late or missing scheduling reports,
+    the criticising bulletins or the verifications that found a figure inflated for an occurrence."""
+    project_ids = {pid for item in result.items for pid in item.project_ids}
+    receipt_ids = {rid for item in result.items for rid in item.receipt_ids}
+    projects = Project.objects.restrict(user, "view").in_bulk(project_ids)
+    shares = dict(Project.objects.filter(pk__in=project_ids, credits__unit=unit).values_list("pk", "credits__share"))
+    receipts = FundsReceipt.objects.restrict(user, "view").select_related("project").in_bulk(receipt_ids)
+    occurrences = {}
+    for what, model in OCCURRENCE_MODELS.items():
+        ids = {oid for item in result.items if item.measure.what in what for oid in item.occurrence_ids}
+        if ids:
+            occurrences[what] = apps.get_model(model).objects.restrict(user, "view").in_bulk(ids)
+    rows = []
+    for item in result.items:
+        what = item.measure.what
+        found = next((found for kinds, found in occurrences.items() if what in kinds), {})
+        share = {pid: rules.share_fraction(shares.get(pid) or ZERO) for pid in item.project_ids}
+        rows.append(
+            {
+                "item": item,
+                "what": what,
+                "section": Section(item.section).label,
+                "measure": MeasureKind(what).label,
+                "occurrence": what in OCCURRENCE_MEASURES,
+                "projects": [(projects[pid], share[pid]) for pid in item.project_ids if pid in projects],
+                "receipts": sorted(
+                    (
+                        (receipts[rid], rules.share_fraction(shares.get(receipts[rid].project_id) or ZERO))
+                        for rid in item.receipt_ids
+                        if rid in receipts
+                    ),
+                    key=lambda row: (row[0].date, row[0].pk),
+                ),
+                "occurrences": [found[oid] for oid in item.occurrence_ids if oid in found],
+            }
+        )
+    return rows
 
 
 # --- 水分 -------------------------------------------------------------------------------------------

@@ -547,6 +547,91 @@ def summary_rows(data: dict) -> Iterator[list]:
                 ]
 
 
+# --- a points scheme's 评分 sheet ---------------------------------------------------------------------
+
+SECTION_LABEL = {"base": "基本分", "bonus": "加分项", "deduction": "扣分项"}
+OCCURRENCE_LABEL = {
+    "late_reports": "调度报表迟报次数",
+    "missing_reports": "调度报表未报次数",
+    "criticisms": "被通报批评次数",
+    "findings": "核查发现虚报次数",
+}
+POINTS_COLUMNS = [
+    Column("单位编码", width=10),
+    Column("单位名称", width=22),
+    Column("类别", width=10),
+    Column("排名", "int", 6),
+    Column("参评单位数", "int", 10),
+    Column("总得分", "num", 10),
+    Column("评分项编码", width=10),
+    Column("评分项", width=26),
+    Column("类型", width=8),
+    Column("计量", width=44),
+    Column("实际", "num", 12),
+    Column("任务", "num", 12),
+    Column("得分", "num", 10),
+    Column("计入项目数", "int", 10),
+    Column("计入到账笔数", "int", 12),
+    Column("计入事项数", "int", 10),
+]
+
+
+def measure_label(measure: dict) -> str:
+    """The Chinese description of a scheme item's measure, e.g. "签约项目个数（协议引资额10000万元以上）"."""
+    what = measure["what"]
+    if what == "ratio":
+        return f"{measure_label(measure['numerator'])} ÷ {measure_label(measure['denominator'])}"
+    if what in OCCURRENCE_LABEL:
+        return OCCURRENCE_LABEL[what]
+    field_label = AMOUNT_FIELD_LABEL.get(measure.get("amount_field") or "contract_amount", "")
+    low, high = Decimal(measure.get("low") or "0"), measure.get("high")
+    band = ""
+    if low > 0 and high is not None:
+        band = f"{field_label}{plain_amount(low)}万元以上、{plain_amount(high)}万元以下"
+    elif low > 0:
+        band = f"{field_label}{plain_amount(low)}万元以上"
+    elif high is not None:
+        band = f"{field_label}{plain_amount(high)}万元以下"
+    filters = [band] if band else []
+    if measure.get("kinds"):
+        filters.append("类型 " + "、".join(measure["kinds"]))
+    if measure.get("industries"):
+        filters.append("行业 " + "、".join(measure["industries"]))
+    if measure.get("high_tech") is not None:
+        filters.append("高新技术" if measure["high_tech"] else "非高新技术")
+    stage = STAGE_LABEL.get(measure.get("stage") or "signed", "签约")
+    name = {
+        "count": f"{stage}项目个数",
+        "amount": f"{stage}项目{field_label}合计",
+        "funds": "实际到位资金",
+        "foreign": f"{stage}项目利用外资",
+    }[what]
+    return f"{name}（{'；'.join(filters)}）" if filters else name
+
+
+def points_rows(data: dict) -> Iterator[list]:
+    for unit in data["units"]:
+        for item in unit.get("items", ()):
+            yield [
+                unit["code"],
+                unit["name"],
+                CATEGORY_LABEL.get(unit["category"], unit["category"]),
+                unit["rank"],
+                unit["rank_of"],
+                Decimal(unit["points"]),
+                item["code"],
+                item["name"],
+                SECTION_LABEL.get(item["section"], item["section"]),
+                measure_label(item["measure"]),
+                Decimal(item["actual"]),
+                None if item["task"] is None else Decimal(item["task"]),
+                Decimal(item["points"]),
+                len(item["project_ids"]),
+                len(item["receipt_ids"]),
+                len(item["occurrence_ids"]),
+            ]
+
+
 def notes_sheet(data: dict, *, period_name: str, extra: list[tuple[str, object]] = ()) -> Sheet:
     rows = [
         ["考核期", f"{period_name}（{data['period']}）"],
@@ -563,10 +648,14 @@ def notes_sheet(data: dict, *, period_name: str, extra: list[tuple[str, object]]
 
 
 def assessment_sheets(data: dict, lookup: dict) -> list[Sheet]:
-    return [
+    """汇总 and 明细, and under a points scheme 评分 (each unit's points per item and the measure behind it)."""
+    sheets = [
         Sheet("汇总", SUMMARY_COLUMNS, summary_rows(data)),
         Sheet("明细", DETAIL_COLUMNS, lambda strings: detail_rows(data, lookup, strings), raw=True),
     ]
+    if any(unit.get("items") for unit in data["units"]):
+        sheets.append(Sheet("评分", POINTS_COLUMNS, points_rows(data)))
+    return sheets
 
 
 def assessment_workbook(assessment: engine.Assessment, *, period, basis: str) -> bytes:

@@ -10,8 +10,9 @@ class BulletinsConfig(AppConfig):
     def ready(self) -> None:
         # The assessment's accountability rule reads who the last issued bulletin criticised: given to it here,
         # since the assessment must not import the bulletins (they depend on it).
-        from zhaoshang.assessment.earlier import register_criticised_reader
+        from zhaoshang.assessment.earlier import register_criticised_reader, register_criticisms_reader
 
-        from .selectors import criticised_in_last_issued
+        from .selectors import criticised_in_last_issued, criticisms_in
 
         register_criticised_reader(criticised_in_last_issued)
+        register_criticisms_reader(criticisms_in)

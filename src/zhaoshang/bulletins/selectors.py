@@ -63,6 +63,21 @@ def criticised_in_last_issued(period: Period, before: dt.date) -> frozenset[int]
     return frozenset(last or ())
 
 
+def criticisms_in(period: Period, start: dt.date, until: dt.date) -> dict[int, list[int]]:
+    """Unit id → the issued bulletins of ``period`` with figures as of ``start`` … ``until`` that criticised it
+    (a points scheme's deduction per criticism). A bulletin superseded by an issued correction counts through
+    its correction only."""
+    issued = Bulletin.objects.filter(period=period, status=Status.ISSUED, as_of__gte=start, as_of__lte=until)
+    corrected = set(issued.filter(corrects__isnull=False).values_list("corrects_id", flat=True))
+    found: dict[int, list[int]] = {}
+    for pk, units in issued.order_by("as_of", "id").values_list("pk", "criticised_units"):
+        if pk in corrected:
+            continue
+        for unit_id in units or ():
+            found.setdefault(unit_id, []).append(pk)
+    return found
+
+
 def docx_bytes(bulletin: Bulletin, data: dict | None = None) -> bytes:
     """The bulletin's .docx, from ``data`` (its snapshot or fresh figures) and the fields the bureau edits."""
     from .document import bulletin_docx

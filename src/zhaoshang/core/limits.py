@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy
 MAX_AMOUNT = Decimal("9999999.99")  # 万元, any single amount
 MAX_LAND_AREA = Decimal("999999.99")  # 亩 (≈ 667 km², more than a county's industrial land)
 MAX_EXCHANGE_RATE = Decimal("1000")  # CNY per unit of currency (the real ones are below 10; a typo guard)
+# A receipt's original amount is in units of its currency (not 10k): room for 1,000 亿元 in yen.
+MAX_ORIGINAL_AMOUNT = Decimal("9999999999999.99")
 MAX_TEXT = 10_000  # characters in a multi-line text (notes, reasons, comments)
 COLUMN_MAX = Decimal("99999999999999.99")  # what a money column (max_digits=16, decimal_places=2) holds
 SUM_FIELD = DecimalField(max_digits=30, decimal_places=2)
@@ -73,7 +75,7 @@ def check_amount(value, label, *, maximum: Decimal = MAX_AMOUNT, negative: bool 
 
 
 MAY_BE_NEGATIVE: frozenset[str] = frozenset()  # no amount in the ledger is negative
-MAXIMA = {"land_area": MAX_LAND_AREA, "exchange_rate": MAX_EXCHANGE_RATE}
+MAXIMA = {"land_area": MAX_LAND_AREA, "exchange_rate": MAX_EXCHANGE_RATE, "original_amount": MAX_ORIGINAL_AMOUNT}
 
 
 def maximum_for(field_name: str) -> Decimal:

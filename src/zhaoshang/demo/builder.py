@@ -31,7 +31,7 @@ from zhaoshang.core import clock, revision
 from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
-from zhaoshang.projects.choices import CapitalType, Currency, Kind, Stage, Status
+from zhaoshang.projects.choices import CapitalType, Currency, EventLevel, Kind, Ownership, Stage, Status
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
 from zhaoshang.projects.services import last_activity, stage_fields
 from zhaoshang.targets.models import Period
@@ -101,8 +101,11 @@ class _Plan:
     events: list[tuple[str, dt.date, Decimal | None]]
     credits: list[tuple[Unit, Decimal]]
     receipts: list[tuple[dt.date, Decimal, str, str]] = field(default_factory=list)
+    # Per receipt, when received in another currency: (currency, original amount, rate); empty means all in yuan.
+    receipt_currencies: list[tuple[str, Decimal | None, Decimal | None]] = field(default_factory=list)
     investor_index: int | None = None
     author: User | None = None
+    investor_origin: str = ""
 
 
 def demo_today() -> dt.date:
@@ -613,9 +616,18 @@ def _write_projects(plans: list[_Plan], investors: list[Investor], rng: random.R
             )
             state._history_date, state._history_user = _at(project.status_date, rng, now), author
             changed_rows.append(state)
-        for day, amount, source, voucher in plan.receipts:
+        currencies = plan.receipt_currencies or [(Currency.CNY, None, None)] * len(plan.receipts)
+        for (day, amount, source, voucher), (currency, original, rate) in zip(plan.receipts, currencies, strict=True):
             receipt = FundsReceipt(
-                project=project, date=day, amount=amount, source=source, voucher_no=voucher, recorded_by=author
+                project=project,
+                date=day,
+                amount=amount,
+                currency=currency,
+                original_amount=original,
+                exchange_rate=rate,
+                source=source,
+                voucher_no=voucher,
+                recorded_by=author,
             )
             receipt._history_date, receipt._history_user = _at(day, rng, now), author
             receipts.append(receipt)
@@ -624,6 +636,54 @@ def _write_projects(plans: list[_Plan], investors: list[Investor], rng: random.R
     for model, rows in ((ProjectCredit, credits), (StageEvent, events), (FundsReceipt, receipts)):
         model.objects.bulk_create(rows, batch_size=BATCH)
         model.history.bulk_history_create(rows, batch_size=BATCH)
+
+
+# --- the facts a scoring scheme's conditions read (issue 13) --------------------------------------------
+
+EVENT_NAMES = {
+    EventLevel.COUNTY: "{year}年全县招商引资项目集中签约仪式",
+    EventLevel.CITY: "{year}年全市招商推介会",
+    EventLevel.PROVINCE: "{year}年全省投资贸易洽谈会",
+    EventLevel.NATIONAL: "{year}年中国国际投资贸易洽谈会",
+}
+HMT_ORIGINS = ("香港", "澳门", "台湾")
+
+
+def _add_scheme_facts(plans: list[_Plan], rng: random.Random, today: dt.date) -> None:
+    """Ownership, the signing event and its level, the company's registration and the land premium paid, and the
+    foreign projects' receipts in US dollars. Drawn from a stream of their own (``rng``), after the ledger's
+    draws, so the ledger and every figure from it stay as they were; a receipt in dollars keeps its yuan amount
+    (its original amount is that amount at the project's rate, which works back to the same cents)."""
+    for plan in plans:
+        project = plan.project
+        investor = plan.investor_origin
+        if project.capital_type == CapitalType.FOREIGN:
+            project.ownership = Ownership.HMT if investor in HMT_ORIGINS else Ownership.FOREIGN
+        elif project.government_funded:
+            project.ownership = Ownership.STATE
+        else:
+            project.ownership = _weighted(
+                rng, [Ownership.PRIVATE, Ownership.STATE, Ownership.MIXED, ""], [0.78, 0.08, 0.09, 0.05]
+            )
+        signed_on = project.signed_on
+        if signed_on is None:
+            continue
+        if rng.random() < 0.35:
+            level = _weighted(rng, list(EventLevel.values), [0.3, 0.45, 0.2, 0.05])
+            project.signing_event_level = level
+            project.signing_event = EVENT_NAMES[level].format(year=signed_on.year)
+        if rng.random() < 0.7:
+            project.company_registered_on = min(signed_on + dt.timedelta(days=rng.randint(5, 90)), today)
+        if project.land_area and project.kind == Kind.INDUSTRIAL and rng.random() < 0.6:
+            project.land_paid_on = min(signed_on + dt.timedelta(days=rng.randint(20, 150)), today)
+        if project.capital_type == CapitalType.FOREIGN and plan.receipts:
+            rate = project.exchange_rate
+            plan.receipt_currencies = [
+                (Currency.USD, (amount * 10000 / rate).quantize(Decimal("0.01")), rate)
+                if rng.random() < 0.7
+                else (Currency.CNY, None, None)
+                for _day, amount, _source, _voucher in plan.receipts
+            ]
 
 
 # --- entry point ----------------------------------------------------------------------------------
@@ -670,6 +730,9 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     units = _create_units(users["admin"], now)
     _attach_users(users, units)
     plans, investors = _plan_projects(rng, units, users, today)
+    for plan in plans:
+        plan.investor_origin = investors[plan.investor_index].origin
+    _add_scheme_facts(plans, random.Random(SEED + 2), today)
     _write_projects(plans, investors, rng, now)
     _create_periods(users["bureau"], today)
     # The county at work, through the apps' services: a stream of draws of its own, so the ledger above

@@ -75,6 +75,28 @@ class Currency(models.TextChoices):
     JPY = "JPY", _("Japanese yen")
 
 
+class Ownership(models.TextChoices):
+    """所有制: the ownership of the company behind a project (recognition conditions such as 民营工业 read it)."""
+
+    STATE = "state", _("State-owned")
+    PRIVATE = "private", _("Private")
+    FOREIGN = "foreign", _("Foreign-owned")
+    HMT = "hmt", _("Hong Kong, Macao or Taiwan")
+    MIXED = "mixed", _("Mixed ownership")
+
+
+class EventLevel(models.TextChoices):
+    """The level of the promotion event a project was signed at, lowest first (县级 < 市级 < 省级 < 国家级)."""
+
+    COUNTY = "county", _("County-level")
+    CITY = "city", _("City-level")
+    PROVINCE = "province", _("Provincial")
+    NATIONAL = "national", _("National")
+
+
+EVENT_LEVEL_ORDER = {level: index for index, level in enumerate(EventLevel.values)}
+
+
 class AttachmentKind(models.TextChoices):
     CONTRACT = "contract", _("Contract")
     INTENT = "intent", _("Letter of intent")
@@ -134,4 +156,17 @@ CURRENCY_XLSX = {
     "日元": Currency.JPY,
 }
 YES_NO_XLSX = {"是": True, "否": False}
+OWNERSHIP_XLSX = {
+    "国有": Ownership.STATE,
+    "民营": Ownership.PRIVATE,
+    "外资": Ownership.FOREIGN,
+    "港澳台": Ownership.HMT,
+    "混合": Ownership.MIXED,
+}
+EVENT_LEVEL_XLSX = {
+    "县级": EventLevel.COUNTY,
+    "市级": EventLevel.CITY,
+    "省级": EventLevel.PROVINCE,
+    "国家级": EventLevel.NATIONAL,
+}
 INDUSTRY_NAME = {code: name for name, code in INDUSTRY_XLSX.items()}

@@ -13,7 +13,7 @@ from zhaoshang.organization.models import Unit
 from zhaoshang.organization.selectors import subtree_ids
 
 from . import rules
-from .choices import CapitalType, Industry, Kind, Stage, Status
+from .choices import CapitalType, EventLevel, Industry, Kind, Ownership, Stage, Status
 from .models import FundsReceipt, Project
 
 # The value that selects projects where a text field (industry, chain, investor origin) is not filled in,
@@ -49,6 +49,13 @@ class LedgerFilterSet(filters.FilterSet):
     # A blank first choice (not django-filter's "Unknown"): the filter is off until yes or no is chosen.
     high_tech = filters.BooleanFilter(
         label=_("high-tech"), widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))])
+    )
+    ownership = filters.ChoiceFilter(
+        label=_("ownership"), choices=[*Ownership.choices, (NOT_SET, _("(not set)"))], method="filter_ownership"
+    )
+    # Signed at a promotion event of this level or higher (``rules.signed_at_event``): the scheme conditions' rule.
+    event_level = filters.ChoiceFilter(
+        label=_("signing event of level at least"), choices=EventLevel.choices, method="filter_event_level"
     )
     county_leader = filters.CharFilter(label=_("county leader"), lookup_expr="icontains")
     planned_min = filters.NumberFilter(
@@ -104,6 +111,12 @@ class LedgerFilterSet(filters.FilterSet):
 
     def filter_industry(self, queryset, name, value):
         return queryset.filter(industry="" if value == NOT_SET else value)
+
+    def filter_ownership(self, queryset, name, value):
+        return queryset.filter(ownership="" if value == NOT_SET else value)
+
+    def filter_event_level(self, queryset, name, value):
+        return queryset.filter(rules.signed_at_event_q(value)) if value else queryset
 
     def filter_chain(self, queryset, name, value):
         """An industry chain: its own value or any of its links ("新能源" matches "新能源·电池")."""

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from zhaoshang.core.forms import BootstrapForm, date_input
 from zhaoshang.organization.models import Unit
 
-from .choices import AttachmentKind, Stage, Status
+from . import rules
+from .choices import AttachmentKind, Currency, Stage, Status
 from .models import Investor, Project
-from .services import credit_errors
+from .services import credit_errors, receipt_currency_errors
 
 
 class ProjectForm(BootstrapForm, forms.ModelForm):
@@ -43,6 +44,11 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
             "government_funded",
             "local_relocation",
             "second_phase",
+            "ownership",
+            "company_registered_on",
+            "land_paid_on",
+            "signing_event",
+            "signing_event_level",
             "planned_investment",
             "contract_amount",
             "registered_capital",
@@ -55,7 +61,11 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
             "work_team",
             "remarks",
         ]
-        widgets = {"remarks": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "remarks": forms.Textarea(attrs={"rows": 3}),
+            "company_registered_on": date_input(),
+            "land_paid_on": date_input(),
+        }
 
     field_order = [
         "code",
@@ -82,6 +92,15 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
             self.initial.update(investor_name=investor.name, investor_origin=investor.origin)
         for name in ("planned_investment", "contract_amount", "registered_capital", "foreign_investment"):
             self.fields[name].widget.attrs.update(min="0", step="0.01")
+
+    # Shown under their own heading: what the conditions of a county's scoring scheme read (issue 13).
+    SIGNING_FIELDS = ("ownership", "signing_event", "signing_event_level", "company_registered_on", "land_paid_on")
+
+    def main_fields(self) -> list:
+        return [field for field in self.visible_fields() if field.name not in self.SIGNING_FIELDS]
+
+    def signing_fields(self) -> list:
+        return [self[name] for name in self.SIGNING_FIELDS]
 
     def clean(self):
         data = super().clean()
@@ -158,27 +177,75 @@ class StatusForm(BootstrapForm, forms.Form):
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-class ReceiptForm(EvidenceMixin):
+class ReceiptFields(forms.Form):
+    """A receipt's own fields: its 10k-yuan amount, or (in another currency) the original amount and the rate used,
+    from which the amount is worked out (``rules.receipt_amount``)."""
+
     date = forms.DateField(label=_("date received"), widget=date_input())
     amount = forms.DecimalField(
-        label=_("amount (10k yuan)"), max_digits=16, decimal_places=2, min_value=Decimal("0.01")
+        label=_("amount (10k yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text=_("Left empty for a receipt in another currency: worked out from the original amount and rate."),
+    )
+    # Not required: a post without it (older pages, scripts) is a receipt in yuan.
+    currency = forms.ChoiceField(label=_("currency"), choices=Currency.choices, initial=Currency.CNY, required=False)
+    original_amount = forms.DecimalField(
+        label=_("original amount (in the currency)"),
+        max_digits=16,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+    )
+    exchange_rate = forms.DecimalField(
+        label=_("exchange rate to CNY"), max_digits=12, decimal_places=6, min_value=Decimal("0.000001"), required=False
     )
     source = forms.CharField(label=_("source of funds"), max_length=200, required=False)
     voucher_no = forms.CharField(label=_("voucher number"), max_length=100, required=False)
     note = forms.CharField(label=_("note"), max_length=500, required=False)
-    field_order = ["date", "amount", "source", "voucher_no", "note", "evidence", "evidence_kind"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("original_amount", "exchange_rate"):  # hidden for yuan (templates/projects/receipt_currency.html)
+            self.fields[name].widget.attrs["data-currency-only"] = "1"
+
+    def clean(self):
+        data = super().clean()
+        currency = data["currency"] = data.get("currency") or Currency.CNY
+        original, rate = data.get("original_amount"), data.get("exchange_rate")
+        if currency == Currency.CNY:
+            data["original_amount"] = data["exchange_rate"] = None
+        else:
+            for message in receipt_currency_errors(currency, original, rate):
+                self.add_error("exchange_rate", message)
+        computed = rules.receipt_amount(currency, data.get("original_amount"), data.get("exchange_rate"), None)
+        if computed is not None:
+            data["amount"] = computed
+        elif data.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", self.fields["amount"].error_messages["required"])
+        return data
 
 
-class ReceiptEditForm(BootstrapForm, forms.Form):
+class ReceiptForm(EvidenceMixin, ReceiptFields):
+    field_order = [
+        "date",
+        "amount",
+        "currency",
+        "original_amount",
+        "exchange_rate",
+        "source",
+        "voucher_no",
+        "note",
+        "evidence",
+        "evidence_kind",
+    ]
+
+
+class ReceiptEditForm(BootstrapForm, ReceiptFields):
     """Correct a recorded receipt (bureau or the project's responsible unit)."""
 
-    date = forms.DateField(label=_("date received"), widget=date_input())
-    amount = forms.DecimalField(
-        label=_("amount (10k yuan)"), max_digits=16, decimal_places=2, min_value=Decimal("0.01")
-    )
-    source = forms.CharField(label=_("source of funds"), max_length=200, required=False)
-    voucher_no = forms.CharField(label=_("voucher number"), max_length=100, required=False)
-    note = forms.CharField(label=_("note"), max_length=500, required=False)
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 

@@ -15,7 +15,18 @@ from zhaoshang.core.fields import ClockDateTimeField
 from zhaoshang.core.permissions import RestrictedModel
 from zhaoshang.organization.models import Unit
 
-from .choices import AttachmentKind, CapitalType, Currency, Industry, InvestorKind, Kind, Stage, Status
+from .choices import (
+    AttachmentKind,
+    CapitalType,
+    Currency,
+    EventLevel,
+    Industry,
+    InvestorKind,
+    Kind,
+    Ownership,
+    Stage,
+    Status,
+)
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 # Stage → the project's column holding the date of that stage's event.
@@ -86,6 +97,20 @@ class Project(RestrictedModel):
     government_funded = models.BooleanField(_("government-funded"), default=False)
     local_relocation = models.BooleanField(_("relocation within the county"), default=False)
     second_phase = models.BooleanField(_("second phase of an earlier project"), default=False)
+    # Facts the conditions of a scoring scheme read (issue 13): ownership (民营工业), the company's registration and
+    # the land premium paid in the year, the promotion event the project was signed at and its level.
+    ownership = models.CharField(_("ownership"), max_length=10, choices=Ownership.choices, blank=True)
+    company_registered_on = models.DateField(_("company registration date"), null=True, blank=True)
+    land_paid_on = models.DateField(_("land premium paid on"), null=True, blank=True)
+    signing_event = models.CharField(
+        _("signing event"),
+        max_length=200,
+        blank=True,
+        help_text=_("The promotion event the project was signed at, by name."),
+    )
+    signing_event_level = models.CharField(
+        _("signing event level"), max_length=10, choices=EventLevel.choices, blank=True
+    )
     planned_investment = models.DecimalField(_("planned investment (10k yuan)"), default=Decimal("0"), **MONEY)
     contract_amount = models.DecimalField(_("contract amount (10k yuan)"), default=Decimal("0"), **MONEY)
     registered_capital = models.DecimalField(_("registered capital (10k yuan)"), null=True, blank=True, **MONEY)
@@ -259,7 +284,25 @@ class FundsReceipt(ProjectChild):
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="receipts")
     date = models.DateField(_("date received"))
+    # The figure the ledger sums, in 10k yuan: entered, or worked out from the original amount in another currency
+    # and the rate used (``rules.receipt_amount``).
     amount = models.DecimalField(_("amount (10k yuan)"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+    original_amount = models.DecimalField(
+        _("original amount (in the currency)"),
+        null=True,
+        blank=True,
+        help_text=_("The sum received in the currency itself, e.g. 1500000 US dollars."),
+        **MONEY,
+    )
+    exchange_rate = models.DecimalField(
+        _("exchange rate to CNY"),
+        max_digits=12,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Yuan per unit of the currency, as used for this receipt."),
+    )
     source = models.CharField(_("source of funds"), max_length=200, blank=True)
     voucher_no = models.CharField(_("voucher number"), max_length=100, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)

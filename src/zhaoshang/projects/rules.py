@@ -17,6 +17,13 @@ generated ledgers, on SQLite and PostgreSQL.
   rate; zero for domestic projects.
 - **Stage on a day**: the furthest stage dated up to that day (the project's `stage` column, for today).
 - **Funds within dates**: a receipt counts within [start, end] when its date does (both inclusive).
+- **Receipts in a currency**: a receipt's 10k-yuan amount (what the ledger sums) is its original amount times the
+  rate used, over 10,000, when it was received in another currency and both are recorded; else as entered.
+- **Foreign capital received in USD** (实际利用外资, 10k US dollars, per receipt): dollars at face value, any
+  other foreign currency through its yuan amount at the period's rate; zero for yuan.
+- **Scheme conditions** (the recognition conditions of a county's 考核办法): signed at a promotion event of a
+  level or higher (县级 < 市级 < 省级 < 国家级); private (民营) ownership; company registered and land premium
+  paid, both within [start, end].
 - **Idle** (the stalled rule's main part): an active project not yet producing whose last activity (entry,
   stage reached or report submitted) is N days or more before today.
 
@@ -29,17 +36,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.db.models import F, Q
 
 from zhaoshang.core.expressions import earliest_sql
 
-from .choices import STAGE_ORDER, CapitalType, Currency, Stage, Status
+from .choices import EVENT_LEVEL_ORDER, STAGE_ORDER, CapitalType, Currency, EventLevel, Ownership, Stage, Status
 from .models import STAGE_DATE_FIELDS
 
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
+TEN_THOUSAND = Decimal("10000")
 HUNDRED = Decimal("100")
 STAGES: tuple[str, ...] = tuple(Stage.values)
 STAGE_INDEX: Mapping[str, int] = STAGE_ORDER
@@ -256,6 +265,121 @@ def received_within_q(start: dt.date | None, end: dt.date | None, prefix: str = 
 def received_within_sql(alias: str, start: dt.date, end: dt.date) -> tuple[str, list]:
     """SQL form of ``received_within`` for the receipt row ``alias``, both ends given."""
     return f"{alias}.date >= %s AND {alias}.date <= %s", [start, end]
+
+
+# --- receipts in a currency ------------------------------------------------------------------------------
+
+
+def receipt_amount(
+    currency: str, original_amount: Decimal | None, exchange_rate: Decimal | None, amount: Decimal | None
+) -> Decimal | None:
+    """A receipt's amount in 10k yuan, the figure the ledger sums: ``original_amount`` (units of ``currency``) times
+    ``exchange_rate`` (yuan per unit) over 10,000, to the cent (half up), when the currency is not the yuan and
+    both are given; else ``amount`` as entered."""
+    if currency != Currency.CNY and original_amount is not None and exchange_rate is not None:
+        return (original_amount * exchange_rate / TEN_THOUSAND).quantize(CENT, rounding=ROUND_HALF_UP)
+    return amount
+
+
+# The receipt fields ``receipt_foreign_usd`` reads.
+RECEIPT_FOREIGN_FIELDS = ("currency", "original_amount", "amount")
+
+
+def receipt_foreign_usd(receipt: Mapping, usd_rate: Decimal) -> Decimal:
+    """实际利用外资 of one receipt, in 10k US dollars: a receipt in dollars at face value (its original amount;
+    its yuan amount at ``usd_rate`` when only that was recorded), one in another foreign currency through its
+    yuan amount at ``usd_rate`` (yuan per dollar), zero for one in yuan."""
+    if receipt["currency"] == Currency.CNY:
+        return ZERO
+    if receipt["currency"] == Currency.USD and receipt["original_amount"] is not None:
+        return receipt["original_amount"] / TEN_THOUSAND
+    return receipt["amount"] / usd_rate
+
+
+def receipt_foreign_usd_sql(alias: str, usd_rate: Decimal) -> tuple[str, list]:
+    """SQL form of ``receipt_foreign_usd`` for the receipt row ``alias``. The columns are multiplied by 1.0
+    first: SQLite keeps a whole decimal as an integer and would divide it as one."""
+    return (
+        f"CASE WHEN {alias}.currency = '{Currency.CNY}' THEN 0"
+        f" WHEN {alias}.currency = '{Currency.USD}' AND {alias}.original_amount IS NOT NULL"
+        f" THEN {alias}.original_amount * 1.0 / 10000"
+        f" ELSE {alias}.amount * 1.0 / %s END",
+        [usd_rate],
+    )
+
+
+# --- scheme conditions ------------------------------------------------------------------------------------
+
+
+def levels_from(level: str) -> tuple[str, ...]:
+    """The event level and every higher one: an event of any of them is "of level ``level`` or higher"."""
+    return tuple(name for name in EventLevel.values if EVENT_LEVEL_ORDER[name] >= EVENT_LEVEL_ORDER[level])
+
+
+def signed_at_event(project: Mapping, level: str) -> bool:
+    """Was the project signed at a promotion event of ``level`` or higher (its ``signing_event_level``)?"""
+    return project["signing_event_level"] in levels_from(level)
+
+
+def signed_at_event_q(level: str, prefix: str = "") -> Q:
+    """ORM form of ``signed_at_event`` (``prefix`` like "project__" from a related row)."""
+    return Q(**{f"{prefix}signing_event_level__in": levels_from(level)})
+
+
+def signed_at_event_sql(level: str, alias: str = "p") -> tuple[str, list]:
+    """SQL form of ``signed_at_event`` for the project row ``alias``."""
+    levels = levels_from(level)
+    return f"{alias}.signing_event_level IN ({', '.join(['%s'] * len(levels))})", list(levels)
+
+
+def private_owned(project: Mapping) -> bool:
+    """Is the project's company privately owned (民营)?"""
+    return project["ownership"] == Ownership.PRIVATE
+
+
+def private_owned_q(prefix: str = "") -> Q:
+    """ORM form of ``private_owned``."""
+    return Q(**{f"{prefix}ownership": Ownership.PRIVATE})
+
+
+def private_owned_sql(alias: str = "p") -> tuple[str, list]:
+    """SQL form of ``private_owned`` for the project row ``alias``."""
+    return f"{alias}.ownership = %s", [Ownership.PRIVATE]
+
+
+def registered_and_land_paid(project: Mapping, start: dt.date | None, end: dt.date | None) -> bool:
+    """Were the company registered and the land premium paid, both within [start, end]? An open end is no
+    limit; a date not recorded is not within any dates."""
+    return all(
+        on is not None and (start is None or on >= start) and (end is None or on <= end)
+        for on in (project["company_registered_on"], project["land_paid_on"])
+    )
+
+
+def registered_and_land_paid_q(start: dt.date | None, end: dt.date | None, prefix: str = "") -> Q:
+    """ORM form of ``registered_and_land_paid``."""
+    q = Q()
+    for column in ("company_registered_on", "land_paid_on"):
+        q &= Q(**{f"{prefix}{column}__isnull": False})
+        if start:
+            q &= Q(**{f"{prefix}{column}__gte": start})
+        if end:
+            q &= Q(**{f"{prefix}{column}__lte": end})
+    return q
+
+
+def registered_and_land_paid_sql(alias: str, start: dt.date | None, end: dt.date | None) -> tuple[str, list]:
+    """SQL form of ``registered_and_land_paid`` for the project row ``alias``."""
+    parts, params = [], []
+    for column in ("company_registered_on", "land_paid_on"):
+        parts.append(f"{alias}.{column} IS NOT NULL")
+        if start:
+            parts.append(f"{alias}.{column} >= %s")
+            params.append(start)
+        if end:
+            parts.append(f"{alias}.{column} <= %s")
+            params.append(end)
+    return " AND ".join(parts), params
 
 
 # --- idle (stalled) ---------------------------------------------------------------------------------------

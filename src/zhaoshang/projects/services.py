@@ -24,7 +24,7 @@ from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 
 from . import rules
-from .choices import STAGE_ORDER, Stage, Status
+from .choices import STAGE_ORDER, Currency, Stage, Status
 from .models import (
     MONEY,
     STAGE_COLUMNS,
@@ -57,6 +57,11 @@ PROJECT_FIELDS = (
     "government_funded",
     "local_relocation",
     "second_phase",
+    "ownership",
+    "company_registered_on",
+    "land_paid_on",
+    "signing_event",
+    "signing_event_level",
     "planned_investment",
     "contract_amount",
     "registered_capital",
@@ -74,7 +79,9 @@ PROJECT_FIELDS = (
 # --- versions for optimistic concurrency (core.optimistic, decision 15) ---------------------------------
 
 STATUS_FIELDS = ("status", "status_reason", "status_date")
-RECEIPT_FIELDS = ("date", "amount", "source", "voucher_no", "note")
+RECEIPT_FIELDS = ("date", "amount", "currency", "original_amount", "exchange_rate", "source", "voucher_no", "note")
+# What a receipt in another currency records beside its 10k-yuan amount (``rules.receipt_amount``).
+RECEIPT_CURRENCY_FIELDS = ("currency", "original_amount", "exchange_rate")
 
 
 def _credits_text(pairs) -> str:
@@ -564,8 +571,29 @@ def _receipt_errors(date: dt.date, amount: Decimal) -> list[str]:
     errors = []
     if amount is None or amount <= 0:
         errors.append(_("The amount must be greater than zero."))
+    elif amount > limits.MAX_AMOUNT:
+        errors.append(_("The amount must not exceed %(max)s.") % {"max": f"{limits.MAX_AMOUNT:,}"})
     if date and date > clock.today():
         errors.append(_("The date %(date)s is in the future.") % {"date": date})
+    return errors
+
+
+def receipt_currency_errors(currency: str, original_amount: Decimal | None, exchange_rate: Decimal | None) -> list[str]:
+    """A receipt in another currency with its original amount needs the rate used (forms, services, importer)."""
+    if currency != Currency.CNY and original_amount is not None and not exchange_rate:
+        return [_("A receipt in another currency needs the exchange rate used.")]
+    return []
+
+
+def _apply_currency(receipt: FundsReceipt) -> list[str]:
+    """Work out the receipt's 10k-yuan amount from its original amount and rate (``rules.receipt_amount``); a
+    receipt in yuan keeps neither."""
+    if receipt.currency == Currency.CNY:
+        receipt.original_amount = receipt.exchange_rate = None
+    errors = receipt_currency_errors(receipt.currency, receipt.original_amount, receipt.exchange_rate)
+    receipt.amount = rules.receipt_amount(
+        receipt.currency, receipt.original_amount, receipt.exchange_rate, receipt.amount
+    )
     return errors
 
 
@@ -575,24 +603,33 @@ def add_receipt(
     user,
     project: Project,
     date: dt.date,
-    amount: Decimal,
+    amount: Decimal | None,
     source: str = "",
     voucher_no: str = "",
     note: str = "",
+    currency: str = Currency.CNY,
+    original_amount: Decimal | None = None,
+    exchange_rate: Decimal | None = None,
 ) -> FundsReceipt:
+    """Record a receipt. In another currency, ``amount`` (10k yuan) may be None when the original amount and the
+    rate used are given: it is worked out from them."""
     _check_can_change(user, project)
-    errors = _receipt_errors(date, amount)
-    if errors:
-        raise ValidationError(errors)
     receipt = FundsReceipt(
         project=project,
         date=date,
         amount=amount,
+        currency=currency or Currency.CNY,
+        original_amount=original_amount,
+        exchange_rate=exchange_rate,
         source=source,
         voucher_no=voucher_no,
         note=note,
         recorded_by=user if getattr(user, "pk", None) else None,
     )
+    errors = _apply_currency(receipt)
+    errors += _receipt_errors(date, receipt.amount)
+    if errors:
+        raise ValidationError(errors)
     as_user(receipt, user).save()
     refresh_funds_total(project)
     return receipt
@@ -606,10 +643,11 @@ def update_receipt(*, user, receipt: FundsReceipt, version: str | None = None, *
         locked = FundsReceipt.objects.select_for_update().get(pk=receipt.pk)
         yours = _shown(FundsReceipt, {k: v for k, v in data.items() if k in RECEIPT_FIELDS})
         optimistic.check(version, optimistic.state(locked, RECEIPT_FIELDS), yours, model=FundsReceipt)
-    for name in ("date", "amount", "source", "voucher_no", "note"):
+    for name in RECEIPT_FIELDS:
         if name in data:
             setattr(receipt, name, data[name])
-    errors = _receipt_errors(receipt.date, receipt.amount)
+    errors = _apply_currency(receipt)
+    errors += _receipt_errors(receipt.date, receipt.amount)
     if errors:
         raise ValidationError(errors)
     as_user(receipt, user).save()

@@ -225,9 +225,14 @@ class ProgressReport(RestrictedModel):
 
     def is_late(self, today: dt.date) -> bool:
         """Not submitted by the end of the due day (still missing after it, or first submitted after it)."""
-        if self.first_submitted_at is None:
-            return today > self.due_date
-        return clock.date_of(self.first_submitted_at) > self.due_date
+        return report_is_late(self.due_date, self.first_submitted_at, today)
+
+
+def report_is_late(due_date: dt.date, first_submitted_at: dt.datetime | None, today: dt.date) -> bool:
+    """``ProgressReport.is_late`` on plain values (for reads of many reports without model instances)."""
+    if first_submitted_at is None:
+        return today > due_date
+    return clock.date_of(first_submitted_at) > due_date
 
 
 class CoordinationItem(RestrictedModel):

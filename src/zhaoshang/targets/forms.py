@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -11,8 +12,11 @@ from zhaoshang.organization.choices import Category, Tier
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Industry, Kind, Stage
 
-from .choices import AmountField, IndicatorKind
+from . import scoring
+from .choices import AmountField, IndicatorKind, MeasureKind, RankingGroups, ScoringFunction, Section, VetoEffect
 from .models import Period
+from .scheme_text import bands_lines, parse_band_lines, plain
+from .services import SchemeItemData
 
 RANKED_CATEGORIES = [c for c in Category if c != Category.JURISDICTION]
 
@@ -137,3 +141,257 @@ class AssessForm(BootstrapForm, forms.Form):
     basis = forms.ChoiceField(
         label=_("basis"), choices=[("reported", _("Reported figures")), ("verified", _("Verified figures"))]
     )
+
+
+# --- scoring schemes (评分细则) -----------------------------------------------------------------------
+
+# The two measures a ratio item divides, as small choices (the row's amount range and filters apply to both).
+RATIO_PARTS = {
+    "signed_count": ({"what": "count", "stage": "signed"}, _("Projects signed")),
+    "started_count": ({"what": "count", "stage": "started"}, _("Projects started")),
+    "producing_count": ({"what": "count", "stage": "producing"}, _("Projects producing")),
+    "signed_amount": ({"what": "amount", "stage": "signed"}, _("Contract amount signed")),
+    "funds": ({"what": "funds"}, _("Funds in place")),
+}
+RATIO_CHOICES = [("", "—"), *((key, label) for key, (_measure, label) in RATIO_PARTS.items())]
+HIGH_TECH_CHOICES = [("", _("Any")), ("yes", _("High-tech only")), ("no", _("Not high-tech"))]
+FILTER_KEYS = ("low", "high", "kinds", "industries", "high_tech")
+
+
+def ratio_part_key(measure: dict | None) -> str:
+    for key, (part, _label) in RATIO_PARTS.items():
+        if measure and all(measure.get(name) == value for name, value in part.items()):
+            if measure.get("what") != "amount" or measure.get("amount_field", "contract_amount") == "contract_amount":
+                return key
+    return ""
+
+
+class SchemeForm(BootstrapForm, forms.Form):
+    full_score = forms.DecimalField(
+        label=_("full score"), max_digits=8, decimal_places=2, min_value=Decimal("0.01"), initial=Decimal("100")
+    )
+    cap_total = forms.BooleanField(label=_("cap the total at the full score"), required=False)
+    ranking = forms.ChoiceField(label=_("ranking groups"), choices=RankingGroups.choices)
+    veto_effect = forms.ChoiceField(label=_("effect of a veto"), choices=VetoEffect.choices)
+    custom_groups = forms.CharField(
+        label=_("custom ranking groups"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One group a line: the name, a colon, the unit codes, e.g. 一类乡镇: T01, T02"),
+    )
+
+    def clean_custom_groups(self):
+        groups: dict[str, list[str]] = {}
+        for line in self.cleaned_data["custom_groups"].splitlines():
+            if not line.strip():
+                continue
+            name, sep, codes = line.replace("：", ":").partition(":")
+            if not sep or not name.strip():
+                raise forms.ValidationError(_("Write each group as 名称: 单位编码, 单位编码."))
+            groups[name.strip()] = [code.strip() for code in re.split(r"[,，、\s]+", codes) if code.strip()]
+        return groups
+
+    @staticmethod
+    def initial_of(scheme) -> dict:
+        if scheme is None:
+            return {
+                "full_score": Decimal("100"),
+                "ranking": RankingGroups.CATEGORY,
+                "veto_effect": VetoEffect.BAR_HONOURS,
+            }
+        return {
+            "full_score": scheme.full_score,
+            "cap_total": scheme.cap_total,
+            "ranking": scheme.ranking,
+            "veto_effect": scheme.veto_effect,
+            "custom_groups": "\n".join(f"{name}: {', '.join(codes)}" for name, codes in scheme.custom_groups.items()),
+        }
+
+
+def _decimal(label, help_text="", **kwargs):
+    return forms.DecimalField(
+        label=label, max_digits=16, decimal_places=4, required=False, help_text=help_text, **kwargs
+    )
+
+
+class SchemeItemForm(BootstrapForm, forms.Form):
+    code = forms.CharField(label=_("item code"), max_length=20)
+    name = forms.CharField(label=_("item"), max_length=100)
+    section = forms.ChoiceField(label=_("section"), choices=Section.choices)
+    function = forms.ChoiceField(label=_("scoring function"), choices=ScoringFunction.choices)
+    points = forms.DecimalField(label=_("points"), max_digits=8, decimal_places=2, initial=Decimal("0"))
+    cap = forms.DecimalField(
+        label=_("cap"),
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        help_text=_("At most this many points (a deduction: at most this many taken off)."),
+    )
+    places = forms.IntegerField(label=_("decimal places"), min_value=0, max_value=4, initial=2)
+    task_group = forms.ChoiceField(label=_("task from target group"), required=False)
+    # The measure.
+    what = forms.ChoiceField(label=_("measure"), choices=MeasureKind.choices)
+    stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices, initial=Stage.SIGNED)
+    amount_field = forms.ChoiceField(label=_("amount"), choices=AmountField.choices, initial=AmountField.CONTRACT)
+    low = _decimal(_("amount from (10k yuan)"), _("Projects at or above this amount (以上 includes it)."))
+    high = _decimal(_("amount below (10k yuan)"), _("Empty: no upper limit."))
+    kinds = forms.MultipleChoiceField(
+        label=_("project kinds"), choices=Kind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    industries = forms.MultipleChoiceField(
+        label=_("industries"), choices=Industry.choices, required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
+    high_tech = forms.ChoiceField(label=_("high-tech"), choices=HIGH_TECH_CHOICES, required=False)
+    numerator = forms.ChoiceField(label=_("numerator"), choices=RATIO_CHOICES, required=False)
+    denominator = forms.ChoiceField(label=_("denominator"), choices=RATIO_CHOICES, required=False)
+    # The function's parameters.
+    base = _decimal(_("base points"), _("For meeting the task (step, per project)."))
+    per_step = _decimal(_("points per step"))
+    step = _decimal(_("step (percentage points)"), _("10 means every full 10 percentage points of completion."))
+    up = _decimal(_("most added"))
+    down = _decimal(_("most taken off"))
+    per_above = _decimal(_("points per project above the task"))
+    per_below = _decimal(_("points per project below the task"))
+    each = _decimal(_("points per occurrence"))
+    bands = forms.CharField(
+        label=_("amount bands"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "100000,500000,4"}),
+        help_text=_("One band a line: 下限,上限,分值 in 10k yuan; an empty 上限 means no upper limit."),
+    )
+
+    PARAM_FIELDS = ("base", "per_step", "up", "down", "per_above", "per_below", "each")
+    GROUPS = (
+        ("item", ("code", "name", "section", "function", "points", "cap", "places", "task_group")),
+        ("measure", ("what", "stage", "amount_field", "low", "high", "high_tech", "numerator", "denominator")),
+        ("filters", ("kinds", "industries")),
+        ("params", ("base", "per_step", "step", "up", "down", "per_above", "per_below", "each", "bands")),
+    )
+
+    def field_groups(self):
+        """The fields by line on the page: the item, its measure, the measure's filters, the parameters."""
+        return [(name, [self[field] for field in fields]) for name, fields in self.GROUPS]
+
+    def __init__(self, *args, group_names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task_group"].choices = [("", _("No task")), *((name, name) for name in group_names)]
+        for name in ("kinds",):
+            self.fields[name].widget.attrs["class"] = ""
+
+    def clean_bands(self):
+        try:
+            return parse_band_lines(self.cleaned_data["bands"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("what") == MeasureKind.RATIO and not (data.get("numerator") and data.get("denominator")):
+            self.add_error("denominator", _("A ratio needs its numerator and its denominator."))
+        return data
+
+    def measure(self) -> dict:
+        data = self.cleaned_data
+        filters: dict = {}
+        if data.get("low"):
+            filters["low"] = plain(data["low"])
+        if data.get("high") is not None:
+            filters["high"] = plain(data["high"])
+        if data.get("kinds"):
+            filters["kinds"] = list(data["kinds"])
+        if data.get("industries"):
+            filters["industries"] = list(data["industries"])
+        if data.get("high_tech"):
+            filters["high_tech"] = data["high_tech"] == "yes"
+        what = data["what"]
+        if what == MeasureKind.RATIO:
+            parts = {}
+            for side in ("numerator", "denominator"):
+                if data.get(side):
+                    parts[side] = {**RATIO_PARTS[data[side]][0], **filters}
+            return {"what": what, **parts}
+        if what in scoring.LEDGER_MEASURES:
+            return {"what": what, "stage": data["stage"], "amount_field": data["amount_field"], **filters}
+        return {"what": what}
+
+    def item_data(self) -> SchemeItemData:
+        data = self.cleaned_data
+        params = {name: plain(data[name]) for name in self.PARAM_FIELDS if data.get(name) is not None}
+        if data.get("step") is not None:
+            params["step"] = plain(data["step"] / 100)
+        if data.get("bands"):
+            params["bands"] = data["bands"]
+        return SchemeItemData(
+            code=data["code"].strip(),
+            name=data["name"].strip(),
+            function=data["function"],
+            measure=self.measure(),
+            section=data["section"],
+            points=data["points"],
+            cap=data.get("cap"),
+            places=data["places"],
+            params=params,
+            task_group=data.get("task_group") or "",
+        )
+
+    @classmethod
+    def initial_of(cls, item) -> dict:
+        """A stored ``SchemeItem`` as the form's initial values."""
+        measure = dict(item.measure or {})
+        filters = measure
+        if measure.get("what") == MeasureKind.RATIO:
+            filters = measure.get("numerator") or {}
+        params = item.params or {}
+        initial = {
+            "code": item.code,
+            "name": item.name,
+            "section": item.section,
+            "function": item.function,
+            "points": item.points,
+            "cap": item.cap,
+            "places": item.places,
+            "task_group": item.task_group,
+            "what": measure.get("what"),
+            "stage": measure.get("stage") or Stage.SIGNED,
+            "amount_field": measure.get("amount_field") or AmountField.CONTRACT,
+            "low": filters["low"] if filters.get("low") and Decimal(str(filters["low"])) else None,
+            "high": filters.get("high"),
+            "kinds": filters.get("kinds") or [],
+            "industries": filters.get("industries") or [],
+            "high_tech": {True: "yes", False: "no"}.get(filters.get("high_tech"), ""),
+            "numerator": ratio_part_key(measure.get("numerator")),
+            "denominator": ratio_part_key(measure.get("denominator")),
+            "bands": bands_lines(params.get("bands") or []),
+        }
+        for name in cls.PARAM_FIELDS:
+            initial[name] = params.get(name)
+        if params.get("step") is not None:
+            initial["step"] = Decimal(str(params["step"])) * 100
+        return initial
+
+
+class BaseSchemeItemFormSet(forms.BaseFormSet):
+    def __init__(self, *args, group_names=(), **kwargs):
+        self.group_names = group_names
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "group_names": self.group_names}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            group_names=self.group_names,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+
+SchemeItemFormSet = formset_factory(
+    SchemeItemForm, formset=BaseSchemeItemFormSet, extra=1, can_delete=True, max_num=60, validate_max=True
+)

@@ -15,7 +15,18 @@ from zhaoshang.organization.choices import Category, Tier
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Industry, Kind, Stage
 
-from .choices import AmountField, Basis, IndicatorKind, ScheduleBasis
+from . import scoring
+from .choices import (
+    AmountField,
+    Basis,
+    IndicatorKind,
+    RankingGroups,
+    ScheduleBasis,
+    SchemeKind,
+    ScoringFunction,
+    Section,
+    VetoEffect,
+)
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 RATIO = {"max_digits": 6, "decimal_places": 4}
@@ -196,3 +207,85 @@ class Veto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.reason}"
+
+
+class Scheme(models.Model):
+    """A period's scoring scheme (考核办法 as data). Without one a period scores by weighted completion."""
+
+    period = models.OneToOneField(
+        Period, verbose_name=_("assessment period"), on_delete=models.CASCADE, related_name="scheme"
+    )
+    kind = models.CharField(_("scoring"), max_length=12, choices=SchemeKind.choices, default=SchemeKind.POINTS)
+    full_score = models.DecimalField(_("full score"), max_digits=8, decimal_places=2, default=Decimal("100"))
+    cap_total = models.BooleanField(
+        _("cap the total at the full score"),
+        default=False,
+        help_text=_("Unless set, bonus points may take a unit above the full score."),
+    )
+    ranking = models.CharField(
+        _("ranking groups"), max_length=10, choices=RankingGroups.choices, default=RankingGroups.CATEGORY
+    )
+    # Group name → unit codes, when ``ranking`` is custom (e.g. townships in three groups by economic size).
+    custom_groups = models.JSONField(_("custom ranking groups"), default=dict, blank=True)
+    veto_effect = models.CharField(
+        _("effect of a veto"), max_length=12, choices=VetoEffect.choices, default=VetoEffect.BAR_HONOURS
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("scoring scheme")
+        verbose_name_plural = _("scoring schemes")
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.get_kind_display()}"
+
+
+class SchemeItem(models.Model):
+    """One line of the scheme's 评分细则: what it measures, how that becomes points, its 分值 and cap."""
+
+    scheme = models.ForeignKey(Scheme, verbose_name=_("scoring scheme"), on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    code = models.CharField(_("item code"), max_length=20)
+    name = models.CharField(_("item"), max_length=100)
+    section = models.CharField(_("section"), max_length=10, choices=Section.choices, default=Section.BASE)
+    function = models.CharField(_("scoring function"), max_length=16, choices=ScoringFunction.choices)
+    points = models.DecimalField(_("points"), max_digits=8, decimal_places=2, default=Decimal("0"))
+    cap = models.DecimalField(_("cap"), max_digits=8, decimal_places=2, null=True, blank=True)
+    places = models.PositiveSmallIntegerField(_("decimal places"), default=2)
+    # Function parameters (``targets.scoring.item_points``): base, per_step, step, up, down, per_above,
+    # per_below, each, bands.
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # ``targets.scoring.Measure`` as JSON.
+    measure = models.JSONField(_("measure"), default=dict)
+    # The target group whose target (of the unit, by its tier or its own) is the item's task; blank: no task.
+    task_group = models.CharField(_("task from target group"), max_length=50, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "order", "id"]
+        verbose_name = _("scheme item")
+        verbose_name_plural = _("scheme items")
+        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="one_item_code_per_scheme")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def scheme_spec(scheme: Scheme) -> scoring.Scheme:
+    """The pure form of a stored scheme, checked (``scoring.SchemeError`` naming the item)."""
+    items = tuple(
+        scoring.item_spec(
+            code=item.code,
+            name=item.name,
+            function=item.function,
+            points=item.points,
+            section=item.section,
+            cap=item.cap,
+            places=item.places,
+            params=item.params,
+        )
+        for item in scheme.items.all()
+    )
+    spec = scoring.Scheme(items=items, full_score=scheme.full_score, cap_total=scheme.cap_total)
+    scoring.check(spec)
+    return spec

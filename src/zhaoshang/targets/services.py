@@ -14,8 +14,9 @@ from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Stage
 
-from .choices import AmountField, IndicatorKind
-from .models import Indicator, Period, TargetGroup, Veto
+from . import scoring
+from .choices import AmountField, IndicatorKind, MeasureKind, RankingGroups, SchemeKind, VetoEffect
+from .models import Indicator, Period, Scheme, SchemeItem, TargetGroup, Veto
 
 PERIOD_FIELDS = (
     "code",
@@ -238,3 +239,209 @@ def apply_hundred_day_preset(*, user, period: Period, tier_one_funds: Decimal | 
             save_group(user=user, period=period, unit=park, name=name, indicators=indicators, order=GROUP_ORDER[name])
             count += 1
     return count
+
+
+# --- scoring schemes (评分细则, issue 13) -------------------------------------------------------------
+
+SCHEME_FIELDS = ("full_score", "cap_total", "ranking", "custom_groups", "veto_effect")
+# Measures counted per occurrence (or per project): the only ones "points per occurrence" may score.
+PER_OCCURRENCE_MEASURES = (*scoring.OCCURRENCE_MEASURES, "count")
+# Measures whose projects have amounts, the only ones "points per project by amount band" may score.
+BANDED_MEASURES = ("count", "amount")
+
+
+@dataclass(frozen=True)
+class SchemeItemData:
+    """One line of a scheme as the page or the 评分细则 sheet gives it."""
+
+    code: str
+    name: str
+    function: str
+    measure: dict
+    section: str = "base"
+    points: Decimal = Decimal("0")
+    cap: Decimal | None = None
+    places: int = 2
+    params: dict | None = None
+    task_group: str = ""
+
+    def spec(self) -> scoring.Item:
+        return scoring.item_spec(
+            code=self.code,
+            name=self.name,
+            function=self.function,
+            points=self.points,
+            section=self.section,
+            cap=self.cap,
+            places=self.places,
+            params=self.params,
+        )
+
+
+class SchemeRefused(ValidationError):
+    """A scheme that cannot be computed. ``refusals``: (item index or None for the scheme, message)."""
+
+    def __init__(self, refusals: list[tuple[int | None, str]]):
+        super().__init__([message for _index, message in refusals])
+        self.refusals = refusals
+
+
+def scheme_error_message(error: scoring.SchemeError) -> str:
+    """A ``SchemeError`` in the interface language."""
+    return _(error.message) % error.params
+
+
+def period_group_names(period: Period) -> list[str]:
+    """The names of the period's target groups (of tiers and single units), the tasks an item may use."""
+    names = TargetGroup.objects.filter(period=period).order_by("order", "name").values_list("name", flat=True)
+    return list(dict.fromkeys(names))
+
+
+def _item_refusals(item: SchemeItemData, group_names: list[str]) -> list[str]:
+    label = item.name or item.code
+    try:
+        scoring.check(scoring.Scheme(items=(item.spec(),)))
+        measure = scoring.Measure.from_json(item.measure, item=label)
+    except scoring.SchemeError as error:
+        return [scheme_error_message(error)]
+    except (ArithmeticError, ValueError, TypeError):
+        return [_("Item %(item)s: a parameter is not a number.") % {"item": label}]
+    refusals = []
+    if item.task_group and item.task_group not in group_names:
+        refusals.append(
+            _("Item %(item)s: the period has no target group %(group)s to take the task from.")
+            % {"item": label, "group": item.task_group}
+        )
+    if item.function == "ratio" and not item.task_group:
+        refusals.append(
+            _("Item %(item)s scores actual ÷ task but names no target group to take the task from.") % {"item": label}
+        )
+    if item.function == "per_occurrence" and measure.what not in PER_OCCURRENCE_MEASURES:
+        refusals.append(
+            _("Item %(item)s: points per occurrence count projects or occurrences, not %(what)s.")
+            % {"item": label, "what": MeasureKind(measure.what).label}
+        )
+    if item.function == "banded" and measure.what not in BANDED_MEASURES:
+        refusals.append(
+            _("Item %(item)s: points by amount band need a project count or amount, not %(what)s.")
+            % {"item": label, "what": MeasureKind(measure.what).label}
+        )
+    return refusals
+
+
+def scheme_refusals(period: Period, data: dict, items: list[SchemeItemData]) -> list[tuple[int | None, str]]:
+    """Why the scheme cannot be saved: (item index or None, message in the interface language)."""
+    refusals: list[tuple[int | None, str]] = []
+    full_score = data.get("full_score")
+    if full_score is None or full_score <= 0:
+        refusals.append((None, _("The full score must be greater than zero.")))
+    if data.get("ranking") not in RankingGroups.values:
+        refusals.append((None, _("Unknown ranking groups %(ranking)s.") % {"ranking": data.get("ranking")}))
+    if data.get("veto_effect") not in VetoEffect.values:
+        refusals.append((None, _("Unknown effect of a veto %(effect)s.") % {"effect": data.get("veto_effect")}))
+    if data.get("ranking") == RankingGroups.CUSTOM:
+        groups = data.get("custom_groups") or {}
+        if not groups:
+            refusals.append((None, _("Ranking by groups set by the bureau needs at least one group.")))
+        known = set(
+            Unit.objects.filter(code__in={c for codes in groups.values() for c in codes}).values_list("code", flat=True)
+        )
+        seen: dict[str, str] = {}
+        for name, codes in groups.items():
+            if not codes:
+                refusals.append((None, _("The ranking group %(group)s has no units.") % {"group": name}))
+            unknown = [code for code in codes if code not in known]
+            if unknown:
+                refusals.append(
+                    (
+                        None,
+                        _("The ranking group %(group)s names unknown units %(codes)s.")
+                        % {"group": name, "codes": "、".join(unknown)},
+                    )
+                )
+            for code in codes:
+                if code in seen and seen[code] != name:
+                    refusals.append(
+                        (
+                            None,
+                            _("The unit %(code)s is in two ranking groups, %(first)s and %(second)s.")
+                            % {"code": code, "first": seen[code], "second": name},
+                        )
+                    )
+                seen[code] = name
+    if not items:
+        refusals.append((None, _("A points scheme needs at least one item.")))
+    group_names = period_group_names(period)
+    codes: set[str] = set()
+    for index, item in enumerate(items):
+        if item.code in codes:
+            refusals.append(
+                (
+                    index,
+                    _("Item %(item)s: the code %(code)s is used twice.")
+                    % {"item": item.name or item.code, "code": item.code},
+                )
+            )
+        codes.add(item.code)
+        refusals.extend((index, message) for message in _item_refusals(item, group_names))
+    return refusals
+
+
+@transaction.atomic
+def save_scheme(*, user, period: Period, data: dict, items: list[SchemeItemData]) -> Scheme:
+    """Create or replace the period's points scheme: its fields, and its items (matched by code: changed,
+    added, removed), all or nothing; ``SchemeRefused`` naming the item and the reason."""
+    _check_sets_targets(user)
+    data = {"full_score": Decimal("100"), "ranking": "category", "veto_effect": "bar_honours", **data}
+    refusals = scheme_refusals(period, data, items)
+    if refusals:
+        raise SchemeRefused(refusals)
+    scheme = Scheme.objects.filter(period=period).first() or Scheme(period=period)
+    before = {name: getattr(scheme, name) for name in ("kind", *SCHEME_FIELDS)}
+    scheme.kind = SchemeKind.POINTS
+    for name in SCHEME_FIELDS:
+        if name in data:
+            setattr(scheme, name, data[name])
+    if scheme.ranking != RankingGroups.CUSTOM:
+        scheme.custom_groups = {}
+    if scheme.pk is None or any(getattr(scheme, name) != value for name, value in before.items()):
+        scheme.full_clean(exclude=["period"])
+        as_user(scheme, user).save()
+    existing = {item.code: item for item in scheme.items.all()}
+    wanted = {item.code for item in items}
+    for code, old in existing.items():
+        if code not in wanted:
+            as_user(old, user).delete()
+    for order, item in enumerate(items, start=1):
+        row = existing.get(item.code) or SchemeItem(scheme=scheme, code=item.code)
+        values = {
+            "order": order,
+            "name": item.name,
+            "section": item.section,
+            "function": item.function,
+            "points": item.points,
+            "cap": item.cap,
+            "places": item.places,
+            "params": dict(item.params or {}),
+            "measure": scoring.Measure.from_json(item.measure, item=item.name).to_json(),
+            "task_group": item.task_group,
+        }
+        if row.pk and all(getattr(row, name) == value for name, value in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.full_clean(exclude=["scheme"])
+        as_user(row, user).save()
+    return scheme
+
+
+@transaction.atomic
+def delete_scheme(*, user, period: Period) -> None:
+    """Back to weighted completion: the period's scheme and its items go (kept in the history)."""
+    _check_sets_targets(user)
+    scheme = Scheme.objects.filter(period=period).first()
+    if scheme is None:
+        return
+    for item in scheme.items.all():
+        as_user(item, user).delete()
+    as_user(scheme, user).delete()

@@ -15,3 +15,7 @@ urlpatterns = [
     path("<int:pk>/vetoes/", views.veto_add, name="veto_add"),
     path("vetoes/<int:pk>/delete/", views.veto_delete, name="veto_delete"),
 ]
+urlpatterns += [
+    path("<int:pk>/scheme/", views.scheme_edit, name="scheme_edit"),
+    path("<int:pk>/scheme/delete/", views.scheme_delete, name="scheme_delete"),
+]

@@ -7,14 +7,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core.views import add_form_errors
 from zhaoshang.organization import access
 
-from . import services
-from .forms import GroupForm, IndicatorFormSet, PeriodForm, PresetForm, VetoForm
-from .models import Period, TargetGroup, Veto
+from . import previews, services
+from .choices import ScoringFunction
+from .forms import (
+    GroupForm,
+    IndicatorFormSet,
+    PeriodForm,
+    PresetForm,
+    SchemeForm,
+    SchemeItemForm,
+    SchemeItemFormSet,
+    VetoForm,
+)
+from .models import Period, Scheme, TargetGroup, Veto
 
 
 def _require_bureau(request) -> None:
@@ -49,6 +60,7 @@ def period_detail(request, pk):
             "by_tier": sorted(by_tier.items(), key=lambda item: item[1][0].tier),
             "by_unit": sorted(by_unit.items(), key=lambda item: item[0].code),
             "vetoes": period.vetoes.select_related("unit"),
+            "scheme": Scheme.objects.filter(period=period).prefetch_related("items").first(),
             "preset_form": PresetForm(),
             "veto_form": VetoForm(),
             "can_edit": access.edits_everything(request.user),
@@ -212,3 +224,84 @@ def veto_delete(request, pk):
     services.remove_veto(user=request.user, veto=veto)
     messages.success(request, _("Veto removed."))
     return redirect(veto.period)
+
+
+# --- the scoring scheme (评分细则) ------------------------------------------------------------------------
+
+FUNCTION_HELP = {
+    "ratio": gettext_lazy(
+        "actual ÷ task × points, capped at the points (or the cap); without a task: the full points if "
+        "the unit has anything."
+    ),
+    "efficacy": gettext_lazy(
+        "60% × points + 40% × points × (x − min) ÷ (max − min) within the ranking group; when every unit "
+        "has the same value: the full points above zero, 60% at zero."
+    ),
+    "step": gettext_lazy(
+        "base points for meeting the task, ± points per step for every full step of completion above or below "
+        "it, within the most added and the most taken off."
+    ),
+    "per_count": gettext_lazy(
+        "base points for meeting the task, + points per whole project above it, − points per project "
+        "below it, within the limits."
+    ),
+    "banded": gettext_lazy(
+        "for each project, the points of the band its amount falls in ([from, below): 以上 includes the "
+        "number), times the unit's share, summed and capped."
+    ),
+    "per_occurrence": gettext_lazy(
+        "points per occurrence (a late report, a criticism, a finding, or a project), capped."
+    ),
+    "threshold": gettext_lazy("the full points when the measure reaches the task, else nothing."),
+}
+
+
+@login_required
+def scheme_edit(request, pk):
+    """Build the period's points scheme: its fields and its items (formset), saved all or nothing."""
+    _require_bureau(request)
+    period = get_object_or_404(Period, pk=pk)
+    scheme = Scheme.objects.filter(period=period).first()
+    group_names = services.period_group_names(period)
+    initial_items = [SchemeItemForm.initial_of(item) for item in scheme.items.all()] if scheme else []
+    form = SchemeForm(request.POST or None, initial=SchemeForm.initial_of(scheme))
+    items = SchemeItemFormSet(request.POST or None, prefix="item", initial=initial_items, group_names=group_names)
+    if request.method == "POST" and form.is_valid() and items.is_valid():
+        known = items.initial_form_count()
+        kept = [
+            f
+            for index, f in enumerate(items.forms)
+            if (index < known or f.has_changed()) and f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            services.save_scheme(
+                user=request.user, period=period, data=form.cleaned_data, items=[f.item_data() for f in kept]
+            )
+            messages.success(request, _("Scoring scheme saved."))
+            return redirect(period)
+        except services.SchemeRefused as refused:
+            for index, message in refused.refusals:
+                (form if index is None else kept[index]).add_error(None, message)
+    return render(
+        request,
+        "targets/scheme_form.html",
+        {
+            "period": period,
+            "scheme": scheme,
+            "form": form,
+            "items": items,
+            "group_names": group_names,
+            "functions": [(label, FUNCTION_HELP[value]) for value, label in ScoringFunction.choices],
+            "preview": previews.points_preview(period) if scheme else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def scheme_delete(request, pk):
+    _require_bureau(request)
+    period = get_object_or_404(Period, pk=pk)
+    services.delete_scheme(user=request.user, period=period)
+    messages.success(request, _("The period scores by weighted completion again."))
+    return redirect(period)

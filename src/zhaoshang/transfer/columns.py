@@ -12,8 +12,10 @@ from zhaoshang.organization.choices import CATEGORY_XLSX, TIER_XLSX
 from zhaoshang.projects.choices import (
     CAPITAL_XLSX,
     CURRENCY_XLSX,
+    EVENT_LEVEL_XLSX,
     INDUSTRY_XLSX,
     KIND_XLSX,
+    OWNERSHIP_XLSX,
     STAGE_XLSX,
     STATUS_XLSX,
     YES_NO_XLSX,
@@ -28,6 +30,8 @@ RECEIPT_SHEET = "到位资金"
 PERIOD_SHEET = "考核期"
 TARGET_SHEET = "目标"
 NOTES_SHEET = "说明"  # the template's explanations; ignored on import
+# A period's scoring scheme (scheme_xlsx): imported on the scheme page, ignored by the ledger import.
+SCHEME_SHEETS = ("评分方案", "评分细则")
 LEDGER_SHEETS = (UNIT_SHEET, PROJECT_SHEET, RECEIPT_SHEET)
 DATA_SHEETS = (*LEDGER_SHEETS, PERIOD_SHEET, TARGET_SHEET)
 
@@ -91,6 +95,20 @@ PROJECT_FIELD_HEADERS = {
     P_STEWARDS: "stewards",
     P_TEAM: "work_team",
 }
+
+# The columns added for the conditions of a county's scoring scheme (issue 13), after the status columns: header →
+# Project field, read like PROJECT_FIELD_HEADERS.
+P_OWNERSHIP, P_REGISTERED_ON, P_LAND_PAID_ON = "所有制", "企业注册日期", "土地出让金缴纳日期"
+P_EVENT, P_EVENT_LEVEL = "签约活动", "签约活动级别"
+SIGNING_FIELD_HEADERS = {
+    P_OWNERSHIP: "ownership",
+    P_EVENT: "signing_event",
+    P_EVENT_LEVEL: "signing_event_level",
+    P_REGISTERED_ON: "company_registered_on",
+    P_LAND_PAID_ON: "land_paid_on",
+}
+# Every optional column that carries one project field as it is.
+FIELD_HEADERS = {**PROJECT_FIELD_HEADERS, **SIGNING_FIELD_HEADERS}
 
 # The stage-date columns, in pipeline order. Lead (线索) has no column: a lead event is left as it is.
 STAGE_DATE_HEADERS = {
@@ -158,19 +176,34 @@ PROJECT_COLUMNS = (
         note="日期，如 2025-03-18；当前阶段为停滞或终止时填写，"
         "留空则保留原日期（新标记的记为导入当天）；其他阶段须留空",
     ),
+    Column(P_OWNERSHIP, 8, optional=True, note="、".join(OWNERSHIP_XLSX) + "，或留空"),
+    Column(P_EVENT, 24, optional=True, note="签约所在招商活动的名称，如 2025年市招商推介会；可留空"),
+    Column(P_EVENT_LEVEL, 10, optional=True, note="、".join(EVENT_LEVEL_XLSX) + "，或留空"),
+    Column(P_REGISTERED_ON, 12, date=True, optional=True, note="日期，如 2025-03-18；可留空"),
+    Column(P_LAND_PAID_ON, 12, date=True, optional=True, note="日期，如 2025-03-18；可留空"),
 )
 
 # Funds-in-place sheet ---------------------------------------------------------------------------
 R_PROJECT, R_DATE, R_AMOUNT, R_SOURCE, R_VOUCHER = "项目编码", "到账日期", "金额(万元)", "资金来源", "凭证号"
 R_NOTE = "备注"
+R_CURRENCY, R_ORIGINAL, R_RATE = "币种", "原币金额", "汇率(元/单位外币)"
 
 RECEIPT_COLUMNS = (
     Column(R_PROJECT, 14, required=True, note="本文件项目表中或系统中已有项目的编码"),
     Column(R_DATE, 12, required=True, date=True, note="日期，如 2025-03-18"),
-    Column(R_AMOUNT, 14, required=True, money=True, note="数字，单位万元，大于 0"),
+    Column(
+        R_AMOUNT,
+        14,
+        required=True,
+        money=True,
+        note="数字，单位万元，大于 0；外币到账填了原币金额和汇率时可留空，按 原币金额×汇率÷10000 计算",
+    ),
     Column(R_SOURCE, 20),
     Column(R_VOUCHER, 18, note="项目、日期、金额、凭证号都相同的记录不会重复导入"),
     Column(R_NOTE, 24, optional=True, note="记入新导入的到位资金；已导入的记录不会因此改变"),
+    Column(R_CURRENCY, 8, optional=True, note="、".join(CURRENCY_XLSX) + "；留空为人民币"),
+    Column(R_ORIGINAL, 16, money=True, optional=True, note="外币到账的原币金额（元，非万元），大于 0；人民币留空"),
+    Column(R_RATE, 12, optional=True, note="每单位外币折合人民币元数，大于 0；填了原币金额的外币到账必填"),
 )
 
 # Assessment-period sheet ------------------------------------------------------------------------
@@ -245,6 +278,8 @@ CHOICE_LISTS = {
     P_GOVERNMENT: tuple(YES_NO_XLSX),
     P_RELOCATION: tuple(YES_NO_XLSX),
     P_SECOND_PHASE: tuple(YES_NO_XLSX),
+    P_OWNERSHIP: tuple(OWNERSHIP_XLSX),
+    P_EVENT_LEVEL: tuple(EVENT_LEVEL_XLSX),
     A_SCHEDULE: tuple(SCHEDULE_XLSX),
     G_KIND: tuple(INDICATOR_KIND_XLSX),
     G_STAGE: tuple(STAGE_XLSX),

@@ -22,8 +22,10 @@ from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import (
     CAPITAL_XLSX,
     CURRENCY_XLSX,
+    EVENT_LEVEL_XLSX,
     INDUSTRY_NAME,
     KIND_XLSX,
+    OWNERSHIP_XLSX,
     STAGE_XLSX,
     STATUS_XLSX,
     YES_NO_XLSX,
@@ -44,6 +46,12 @@ KIND_LABEL = {value: label for label, value in KIND_XLSX.items()}
 STATUS_LABEL = {value: label for label, value in STATUS_XLSX.items()}
 CURRENCY_LABEL = {value: label for label, value in CURRENCY_XLSX.items()}
 YES_NO_LABEL = {value: label for label, value in YES_NO_XLSX.items()}
+# The labels of the optional columns holding a choice: Project field → value → label.
+FIELD_LABELS = {
+    "currency": CURRENCY_LABEL,
+    "ownership": {value: label for label, value in OWNERSHIP_XLSX.items()},
+    "signing_event_level": {value: label for label, value in EVENT_LEVEL_XLSX.items()},
+}
 CATEGORY_LABEL = {value: label for label, value in CATEGORY_XLSX.items()}
 TIER_LABEL = {value: label for label, value in TIER_XLSX.items()}
 HEADER_FONT = Font(bold=True)
@@ -98,8 +106,8 @@ def current_stage_label(project: Project, events: dict) -> str:
 def _field_value(project: Project, name: str):
     """An optional column's cell: labels for the currency and the yes/no flags, the value itself otherwise."""
     value = getattr(project, name)
-    if name == "currency":
-        return CURRENCY_LABEL.get(value, value)
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name].get(value, value)
     if isinstance(value, bool):
         return YES_NO_LABEL[value]
     return value
@@ -130,6 +138,7 @@ def project_values(project: Project) -> list:
         *(_field_value(project, name) for name in c.PROJECT_FIELD_HEADERS.values()),
         project.status_reason if project.status in STATUS_LABEL else "",
         project.status_date if project.status in STATUS_LABEL else None,
+        *(_field_value(project, name) for name in c.SIGNING_FIELD_HEADERS.values()),
         project.funds_total,
     ]
 
@@ -176,9 +185,19 @@ def export_ledger(queryset, units=None) -> bytes:
         receipts = (
             FundsReceipt.objects.filter(project_id__in=chunk)
             .order_by("project__code", "date", "id")
-            .values_list("project__code", "date", "amount", "source", "voucher_no", "note")
+            .values_list(
+                "project__code",
+                "date",
+                "amount",
+                "source",
+                "voucher_no",
+                "note",
+                "currency",
+                "original_amount",
+                "exchange_rate",
+            )
         )
-        receipt_rows.extend(receipts)
+        receipt_rows.extend((*values[:6], CURRENCY_LABEL.get(values[6], values[6]), *values[7:]) for values in receipts)
     for values in receipt_rows:
         receipts_sheet.append(_cells(receipts_sheet, c.RECEIPT_COLUMNS, values))
     buffer = io.BytesIO()

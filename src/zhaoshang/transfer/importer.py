@@ -412,6 +412,9 @@ class _Planner:
             receipt = NewRow(
                 date=row.date,
                 amount=row.amount,
+                currency=row.currency,
+                original_amount=row.original_amount,
+                exchange_rate=row.exchange_rate,
                 source=row.source,
                 voucher_no=row.voucher,
                 note=row.note,

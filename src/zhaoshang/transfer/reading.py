@@ -19,11 +19,14 @@ from openpyxl.utils import get_column_letter
 from zhaoshang.core import limits
 from zhaoshang.organization.choices import CATEGORY_XLSX, TIER_XLSX
 from zhaoshang.organization.models import Unit
+from zhaoshang.projects import rules
 from zhaoshang.projects.choices import (
     CAPITAL_XLSX,
     CURRENCY_XLSX,
+    EVENT_LEVEL_XLSX,
     INDUSTRY_XLSX,
     KIND_XLSX,
+    OWNERSHIP_XLSX,
     STAGE_ORDER,
     STAGE_XLSX,
     STATUS_XLSX,
@@ -34,7 +37,7 @@ from zhaoshang.projects.choices import (
     Status,
 )
 from zhaoshang.projects.models import FundsReceipt, Investor, Project
-from zhaoshang.projects.services import stage_date_errors
+from zhaoshang.projects.services import receipt_currency_errors, stage_date_errors
 from zhaoshang.targets.choices import AMOUNT_FIELD_XLSX, SCHEDULE_XLSX, AmountField, IndicatorKind, ScheduleBasis
 from zhaoshang.targets.choices import KIND_XLSX as INDICATOR_KIND_XLSX
 from zhaoshang.targets.models import Indicator, Period, TargetGroup
@@ -119,6 +122,9 @@ class ReceiptRow:
     source: str
     voucher: str
     note: str = ""
+    currency: str = Currency.CNY
+    original_amount: Decimal | None = None
+    exchange_rate: Decimal | None = None
 
 
 @dataclass
@@ -220,22 +226,35 @@ def _above_zero(value, *, max_digits: int, reason: str) -> Decimal | None:
         raise
 
 
-def _field_parser(name: str):
-    """The parser of an optional project column, from the Project field it fills (lengths and bounds the model's
-    and core.limits')."""
-    model_field = Project._meta.get_field(name)
+# The labels of the optional columns holding a choice (besides the currency): Project field → label → value.
+FIELD_CHOICES = {"ownership": OWNERSHIP_XLSX, "signing_event_level": EVENT_LEVEL_XLSX}
+
+
+def _field_parser(name: str, today: dt.date, model=Project):
+    """The parser of an optional column, from the field it fills (lengths and bounds the model's and
+    core.limits'; a date not after ``today``)."""
+    model_field = model._meta.get_field(name)
     if name == "currency":
         return partial(_currency)
+    if name in FIELD_CHOICES:
+        return partial(_blank_choice, mapping=FIELD_CHOICES[name])
+    if model_field.get_internal_type() == "DateField":
+        return partial(parsing.date, today=today)
     if model_field.get_internal_type() == "BooleanField":
         return parsing.flag
     if model_field.get_internal_type() == "DecimalField":
         places = Decimal(1).scaleb(-model_field.decimal_places)
-        positive = name == "exchange_rate"
+        positive = name in ("exchange_rate", "original_amount")
         maximum = limits.maximum_for(name)
         return partial(
             parsing.amount, max_digits=model_field.max_digits, positive=positive, maximum=maximum, places=places
         )
     return _text(model_field.max_length)
+
+
+def _blank_choice(value, mapping: dict) -> str:
+    """A label of ``mapping``; an empty cell is the field's blank value."""
+    return parsing.choice(value, mapping) or ""
 
 
 def _currency(value) -> str:
@@ -273,17 +292,22 @@ def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
             (c.P_LEADER, _text(PROJECT_COUNTY_LEADER_LEN), False),
             (c.P_RESPONSIBLE, _text(UNIT_CODE_LEN), False),
             (c.P_REMARKS, _text(PROJECT_REMARKS_LEN), False),
-            *((header, _field_parser(name), False) for header, name in c.PROJECT_FIELD_HEADERS.items()),
+            *((header, _field_parser(name, today), False) for header, name in c.PROJECT_FIELD_HEADERS.items()),
             (c.P_STATUS_REASON, _text(PROJECT_STATUS_REASON_LEN), False),
             (c.P_STATUS_DATE, date, False),
+            *((header, _field_parser(name, today), False) for header, name in c.SIGNING_FIELD_HEADERS.items()),
         ],
         c.RECEIPT_SHEET: [
             (c.R_PROJECT, _text(PROJECT_CODE_LEN), True),
             (c.R_DATE, date, True),
-            (c.R_AMOUNT, partial(parsing.amount, positive=True), True),
+            # Required unless worked out from the original amount and rate (``_receipt_row``).
+            (c.R_AMOUNT, partial(parsing.amount, positive=True), False),
             (c.R_SOURCE, _text(FUNDSRECEIPT_SOURCE_LEN), False),
             (c.R_VOUCHER, _text(FUNDSRECEIPT_VOUCHER_NO_LEN), False),
             (c.R_NOTE, _text(FUNDSRECEIPT_NOTE_LEN), False),
+            (c.R_CURRENCY, _currency, False),
+            (c.R_ORIGINAL, _field_parser("original_amount", today, FundsReceipt), False),
+            (c.R_RATE, _field_parser("exchange_rate", today, FundsReceipt), False),
         ],
         # Periods and targets may lie in the future: their dates are not checked against today.
         c.PERIOD_SHEET: [
@@ -327,7 +351,7 @@ def read_workbook(source, errors: ErrorList, *, today: dt.date) -> ParsedFile:
     try:
         names = list(workbook.sheet_names)
         for name in names:
-            if name.strip() not in (*c.DATA_SHEETS, c.NOTES_SHEET):
+            if name.strip() not in (*c.DATA_SHEETS, c.NOTES_SHEET, *c.SCHEME_SHEETS):
                 errors.add(
                     name,
                     None,
@@ -465,7 +489,7 @@ def _project_row(r: _Row, parsed: ParsedFile) -> None:
     county_leader = cells[c.P_LEADER]
     responsible_code = cells[c.P_RESPONSIBLE]
     remarks = cells[c.P_REMARKS]
-    fields = {name: cells[header] for header, name in c.PROJECT_FIELD_HEADERS.items() if header in cells}
+    fields = {name: cells[header] for header, name in c.FIELD_HEADERS.items() if header in cells}
     _check_currency(r, capital_type, fields)
     reason, status_date = cells.get(c.P_STATUS_REASON), cells.get(c.P_STATUS_DATE)
     if current not in (INVALID, Status.STALLED, Status.DROPPED):
@@ -557,8 +581,29 @@ def _receipt_row(r: _Row, parsed: ParsedFile) -> None:
     source = cells[c.R_SOURCE]
     voucher = cells[c.R_VOUCHER]
     note = cells.get(c.R_NOTE, "")
+    currency = cells.get(c.R_CURRENCY, Currency.CNY)
+    original, rate = cells.get(c.R_ORIGINAL), cells.get(c.R_RATE)
+    if currency == Currency.CNY:
+        for header, value in ((c.R_ORIGINAL, original), (c.R_RATE, rate)):
+            if value not in (None, INVALID):
+                r.error(header, _("Fill in %(column)s only for a receipt in another currency.") % {"column": header})
+    elif INVALID not in (currency, original, rate):
+        for reason in receipt_currency_errors(currency, original, rate):
+            r.error(c.R_RATE, reason)
+        computed = rules.receipt_amount(currency, original, rate, None)
+        if computed is not None and amount not in (None, INVALID) and amount != computed:
+            r.error(
+                c.R_AMOUNT,
+                _("%(amount)s does not match %(original)s × %(rate)s ÷ 10000 = %(computed)s; leave it empty.")
+                % {"amount": c.R_AMOUNT, "original": c.R_ORIGINAL, "rate": c.R_RATE, "computed": computed},
+            )
+        amount = computed if computed is not None else amount
+    if amount is None and original is None:  # with an original amount, its own errors say what is missing
+        r.error(c.R_AMOUNT, _("This column must be filled in."))
     if r.ok:
-        parsed.receipts.append(ReceiptRow(r.row, project_code, date, amount, source, voucher, note))
+        parsed.receipts.append(
+            ReceiptRow(r.row, project_code, date, amount, source, voucher, note, currency, original, rate)
+        )
 
 
 def _period_row(r: _Row, parsed: ParsedFile) -> None:

@@ -17,6 +17,7 @@ from zhaoshang.projects.choices import INDUSTRY_XLSX
 
 from . import columns as c
 from .exporter import DATE_FORMAT, HEADER_FILL, HEADER_FONT, MONEY_FORMAT, unit_rows
+from .scheme_xlsx import EXAMPLE_ITEMS, EXAMPLE_SETTINGS, add_scheme_sheets
 
 VALIDATED_ROWS = 10000  # drop-downs and formats reach this far down each sheet
 
@@ -47,6 +48,8 @@ RULES = (
     "原样保留或删除这些行都不会改变单位，修改其中的名称、上级、类别或档次将更新该单位。",
     "16. 项目表“联系人”至“停滞或终止日期”各列可整列删除（旧版文件没有这些列）：没有的列，已有项目的该项保持不变。"
     "是否类各列填“是”或“否”，留空为否；项目保姆、工作专班可填多人，用顿号“、”分隔，按原样保存。",
+    "17. “评分方案”“评分细则”两张表是考核期的评分细则（示例为某县产业专班的考核办法），在考核期的“评分细则”页面导入，"
+    "此处导入时忽略；各列含义和计分公式见使用手册“评分细则”一节。",
 )
 
 
@@ -119,6 +122,7 @@ def build_template(units=None) -> bytes:
         rows = unit_rows(units) if title == c.UNIT_SHEET and units is not None else ()
         _data_sheet(workbook, title, columns, rows)
     _notes_sheet(workbook)
+    add_scheme_sheets(workbook, EXAMPLE_SETTINGS, EXAMPLE_ITEMS)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

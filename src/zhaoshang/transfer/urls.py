@@ -8,4 +8,6 @@ urlpatterns = [
     path("import/errors/", views.import_errors, name="import_errors"),
     path("import/template/", views.template_download, name="template"),
     path("export/", views.export_ledger, name="export"),
+    path("scheme/<int:pk>/export/", views.scheme_export, name="scheme_export"),
+    path("scheme/<int:pk>/import/", views.scheme_import, name="scheme_import"),
 ]

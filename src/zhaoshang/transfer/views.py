@@ -13,16 +13,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from zhaoshang.core import clock
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.views import filtered_ledger
+from zhaoshang.targets.models import Period, Scheme
 
-from . import columns, exporter
+from . import columns, exporter, scheme_xlsx
 from .errors import error_workbook_bytes
 from .importer import import_workbook
 from .templates_xlsx import build_template
@@ -173,3 +175,35 @@ def export_ledger(request):
         queryset = queryset.filter(pk__in=selected)
     filename = f"项目台账_{clock.today():%Y-%m-%d}.xlsx"
     return xlsx_response(exporter.export_ledger(queryset, _listed_units(request.user)), filename)
+
+
+@login_required
+def scheme_export(request, pk):
+    """A period's scoring scheme as the sheets 评分方案 and 评分细则."""
+    if not access.edits_everything(request.user):
+        raise PermissionDenied
+    period = get_object_or_404(Period, pk=pk)
+    if not Scheme.objects.filter(period=period).exists():
+        raise Http404
+    return xlsx_response(scheme_xlsx.export_scheme(period), f"评分细则_{period.code}.xlsx")
+
+
+@login_required
+@require_POST
+def scheme_import(request, pk):
+    """Replace a period's scheme by an uploaded 评分细则 sheet, all or nothing; the errors name row and column."""
+    if not access.edits_everything(request.user):
+        raise PermissionDenied
+    period = get_object_or_404(Period, pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None or upload.size > MAX_UPLOAD_BYTES:
+        messages.error(request, _("Choose an .xlsx file to import."))
+        return redirect("targets:scheme_edit", period.pk)
+    errors = scheme_xlsx.import_scheme(upload, user=request.user, period=period)
+    if errors:
+        messages.error(request, _("Nothing was imported: the file has %(count)s errors.") % {"count": len(errors)})
+        for error in errors[:20]:
+            messages.error(request, str(error))
+    else:
+        messages.success(request, _("Scoring scheme imported."))
+    return redirect("targets:scheme_edit", period.pk)

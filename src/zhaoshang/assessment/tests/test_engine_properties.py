@@ -182,10 +182,9 @@ def _summed_per_unit(reduced: engine.PeriodFacts, floors) -> tuple[engine.Period
         for unit_id, share in fact.credits.items():
             found = sums.setdefault(unit_id, engine.UnitFunds(D(0), {key: D(0) for key in floors}))
             sums[unit_id] = found._replace(total=found.total + share * fact.funds)
-            for field, minimum in floors:
-                amount = fact.contract_amount if field == "contract_amount" else fact.planned_investment
-                if amount >= minimum:
-                    found.floors[(field, minimum)] += share * fact.funds
+            for key in floors:
+                if engine.passes(key, fact):
+                    found.floors[key] += share * fact.funds
 
     def read_rows(assessment) -> None:
         for result in assessment.units:

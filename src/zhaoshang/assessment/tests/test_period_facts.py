@@ -141,8 +141,8 @@ def test_the_new_figures_by_hand(wider):
 
 
 def test_a_units_funds_rows_are_read_after_the_engine(wider, django_assert_num_queries):
-    # Units, indicators, groups, vetoes, the last issued bulletin, the facts (2), the foreign projects.
-    with django_assert_num_queries(8):
+    # Units, indicators, groups, the scheme, vetoes, the last issued bulletin, the facts (2), the foreign projects.
+    with django_assert_num_queries(9):
         assessment = selectors.assess_period(wider["period"], END)
     t01 = next(r for r in assessment.units if r.unit.code == "T01")
     funds = next(g for g in t01.groups if g.spec.name == "到位资金").indicators[0]
@@ -174,7 +174,7 @@ def test_the_queries_do_not_grow_with_the_county(wider, users, make_project, dja
         project = make_project(wider["units"]["b"], contract_amount=D("1200"), planned_investment=D("1200"))
         services.record_stage(user=users["bureau"], project=project, stage="signed", date=d("07-01"))
         services.add_receipt(user=users["bureau"], project=project, date=d("07-02"), amount=D(10 + n))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         selectors.assess_period(wider["period"], END)
 
 

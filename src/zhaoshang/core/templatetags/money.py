@@ -42,3 +42,11 @@ def percent_of(value) -> str:
     if value is None or value == "":
         return "—"
     return f"{Decimal(value) * 100:.1f}%"
+
+
+@register.filter
+def rate(value) -> str:
+    """An exchange rate without trailing zeros: 7.100000 → '7.1'. Empty stays empty."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value).normalize():f}"

@@ -132,3 +132,98 @@ def test_an_issued_bulletin_links_no_figure_to_the_live_ledger(client, users, co
     issued = bulletins.issue(user=users["bureau"], bulletin=draft)
     html = client.get(issued.get_absolute_url()).content.decode()
     assert 'id="overall-table"' in html and figure_links(html) == []
+
+
+def _points_scheme(period, project, unit):
+    """A points scheme on the county's period (issue 13): a count, a banded amount, funds, a ratio (开工率) and a
+    late-report deduction; P1's report due 2026-03-31 went in on 04-03."""
+    from zhaoshang.core import clock
+    from zhaoshang.scheduling.models import ProgressReport, SchedulingRound
+    from zhaoshang.targets.models import Scheme, SchemeItem
+
+    scheme = Scheme.objects.create(period=period, kind="points")
+    items = [
+        ("S1", "base", "threshold", "10", {}, {"what": "count"}),
+        ("S2", "bonus", "banded", "0", {"bands": [["1000", "5000", "1"], ["5000", None, "3"]]}, {"what": "count"}),
+        ("S3", "base", "threshold", "10", {}, {"what": "amount", "amount_field": "planned_investment"}),
+        ("S4", "base", "threshold", "20", {}, {"what": "funds", "low": "1000", "high": "13000"}),
+        (
+            "S5",
+            "base",
+            "efficacy",
+            "10",
+            {},
+            {"what": "ratio", "numerator": {"what": "count", "stage": "started"}, "denominator": {"what": "count"}},
+        ),
+        ("S6", "deduction", "per_occurrence", "0", {"each": "1"}, {"what": "late_reports"}),
+    ]
+    for order, (code, section, function, points, params, measure) in enumerate(items):
+        SchemeItem.objects.create(
+            scheme=scheme,
+            order=order,
+            code=code,
+            name=code,
+            section=section,
+            function=function,
+            points=Decimal(points),
+            params=params,
+            measure=measure,
+        )
+    due = dt.date(2026, 3, 31)
+    scheduling_round = SchedulingRound.objects.create(date=due, planned_date=due, status="closed")
+    submitted = dt.datetime(2026, 4, 3, 10, tzinfo=clock.zone())
+    ProgressReport.objects.create(
+        scheduling_round=scheduling_round,
+        project=project,
+        unit=unit,
+        status="submitted",
+        first_submitted_at=submitted,
+        submitted_at=submitted,
+    )
+
+
+def item_rows_total(row: dict) -> Decimal:
+    """What a points item's rows on the unit's page add up to (a ratio lists its numerator's rows)."""
+    item, what = row["item"], row["what"]
+    if row["occurrence"]:
+        return Decimal(len(row["occurrences"]))
+    if what == "funds":
+        return sum((receipt.amount * share for receipt, share in row["receipts"]), Decimal(0))
+    if what in ("count", "ratio"):
+        return sum((share for _project, share in row["projects"]), Decimal(0))
+    field = item.measure.amount_field
+    return sum((getattr(project, field) * share for project, share in row["projects"]), Decimal(0))
+
+
+@pytest.mark.parametrize("basis", ["reported", "verified"])
+def test_every_points_figure_equals_its_items_and_rows(client, users, units, county, period, basis):
+    """Under a points scheme, each unit's 得分 links to its page, where the items add up to it and each item's
+    measure is what its rows (projects, receipts, late reports) add up to."""
+    _points_scheme(period, county["P1"], units["a"])
+    client.force_login(users["bureau"])
+    page = client.get(reverse("assessment:period", args=[period.pk]), {"as_of": AS_OF, "basis": basis})
+    links = figure_links(page.content.decode())
+    assert links and all("#group-" not in href for href, _data in links)
+    compared = items = nonzero = 0
+    for href, data in links:
+        address, _hash, anchor = href.partition("#")
+        linked = client.get(address)
+        assert linked.status_code == 200, href
+        result, rows = linked.context["result"], {row["item"].code: row for row in linked.context["items"]}
+        if "points" in data:
+            assert anchor == "items"
+            assert Decimal(data["figure"]) == result.points == sum((r["item"].points for r in rows.values()), 0)
+            for row in rows.values():
+                if row["what"] != "ratio":
+                    assert item_rows_total(row).quantize(CENT) == row["item"].actual.quantize(CENT), (href, row)
+                elif row["item"].actual:
+                    assert item_rows_total(row) > 0  # the started projects behind a 开工率
+                nonzero += row["item"].actual != 0
+                items += 1
+        else:
+            assert anchor == f"item-{data['item']}"
+            assert Decimal(data["figure"]) == rows[data["item"]]["item"].points, href
+        compared += 1
+    print(f"points ({basis}): {compared} links compared, {items} item figures against their rows, {nonzero} not 0")
+    # Few records are verified in this county: on the verified basis most figures are 0.
+    assert compared >= 7 * 3 and items >= 6 * 3 and nonzero >= (6 if basis == "reported" else 1)

@@ -69,6 +69,35 @@ def _fingerprint() -> list:
     ]
 
 
+def check_scheme_facts():
+    """Issue 13's facts: mostly private ownership, some projects signed at city or provincial promotion events,
+    registration and land-paid dates after signing, and the foreign projects' receipts mostly in US dollars whose
+    yuan amounts are the original amount at the rate used (``rules.receipt_amount``)."""
+    from zhaoshang.projects import rules
+
+    projects = Project.objects.all()
+    domestic = projects.filter(capital_type=CapitalType.DOMESTIC)
+    private = domestic.filter(ownership="private").count()
+    assert 0.6 < private / domestic.count() < 0.9
+    assert not projects.filter(capital_type=CapitalType.FOREIGN).exclude(ownership__in=["foreign", "hmt"]).exists()
+    signed = projects.filter(signed_on__isnull=False)
+    at_events = signed.exclude(signing_event_level="")
+    assert 0.2 < at_events.count() / signed.count() < 0.5
+    assert at_events.filter(signing_event_level__in=["city", "province"]).count() > at_events.count() / 2
+    assert (
+        not at_events.filter(signing_event="").exists()
+        and not projects.filter(signed_on__isnull=True).exclude(signing_event_level="").exists()
+    )
+    for project in signed.exclude(company_registered_on=None):
+        assert project.signed_on <= project.company_registered_on
+    assert signed.exclude(land_paid_on=None).exists()
+    dollars = FundsReceipt.objects.filter(currency="USD")
+    assert dollars.exists() and not dollars.exclude(project__capital_type=CapitalType.FOREIGN).exists()
+    for receipt in dollars:
+        computed = rules.receipt_amount(receipt.currency, receipt.original_amount, receipt.exchange_rate, None)
+        assert computed == receipt.amount
+
+
 def test_command_builds_the_county_and_prints_the_logins():
     out = io.StringIO()
     call_command("demo", interactive=False, stdout=out)
@@ -253,4 +282,4 @@ def test_the_demo_county(client):
     """Every check above on one build of the county (building it takes seconds; the checks only read it)."""
     demo = build_demo()
     ran = run_checks(globals(), demo=demo, client=client)
-    assert len(ran) == 10, ran
+    assert len(ran) == 11, ran

@@ -41,6 +41,11 @@ class ProjectSerializer(serializers.ModelSerializer):
             "industry_chain",
             "kind",
             "high_tech",
+            "ownership",
+            "company_registered_on",
+            "land_paid_on",
+            "signing_event",
+            "signing_event_level",
             "planned_investment",
             "contract_amount",
             "registered_capital",
@@ -79,7 +84,18 @@ class ProjectViewSet(RestrictedReadOnlyViewSet):
 class ReceiptSerializer(serializers.ModelSerializer):
     class Meta:
         model = FundsReceipt
-        fields = ["id", "project", "date", "amount", "source", "voucher_no", "note"]
+        fields = [
+            "id",
+            "project",
+            "date",
+            "amount",
+            "currency",
+            "original_amount",
+            "exchange_rate",
+            "source",
+            "voucher_no",
+            "note",
+        ]
 
 
 class ReceiptViewSet(RestrictedReadOnlyViewSet):

@@ -69,6 +69,23 @@ def projects(draw) -> dict:
         "status": draw(st.sampled_from(["active", "active", "stalled", "dropped"])),
         "last_activity_on": draw(dates),
         "receipts": draw(st.lists(st.tuples(dates, amounts.filter(bool)), max_size=3)),
+        # Receipts in a currency: (date, currency, original amount or None, rate or None, 10k-yuan amount entered).
+        "currency_receipts": draw(
+            st.lists(
+                st.tuples(
+                    dates,
+                    st.sampled_from(["CNY", "USD", "USD", "EUR", "HKD"]),
+                    st.none() | st.sampled_from([D("1"), D("9999"), D("10000"), D("1500000"), D("123456.78")]),
+                    st.none() | st.sampled_from([D("7.1"), D("7.8"), D("0.92"), D("7")]),
+                    amounts.filter(bool),
+                ),
+                max_size=3,
+            )
+        ),
+        "ownership": draw(st.sampled_from(["", "state", "private", "foreign", "hmt", "mixed"])),
+        "signing_event_level": draw(st.sampled_from(["", "county", "city", "province", "national"])),
+        "company_registered_on": draw(st.none() | dates),
+        "land_paid_on": draw(st.none() | dates),
     }
 
 
@@ -95,7 +112,7 @@ def write(ledger: list[dict]) -> list[Project]:
     """The generated projects as rows, with the stage columns the services would keep."""
     rows = []
     for index, data in enumerate(ledger):
-        fields = {k: v for k, v in data.items() if k not in ("stage_dates", "receipts")}
+        fields = {k: v for k, v in data.items() if k not in ("stage_dates", "receipts", "currency_receipts")}
         fields |= stage_fields(data["stage_dates"])
         rows.append(Project(code=f"R{index:03d}", name=f"规则{index}", **fields))
     created = Project.objects.bulk_create(rows)
@@ -105,7 +122,25 @@ def write(ledger: list[dict]) -> list[Project]:
         for index, data in enumerate(ledger)
         for on, amount in data["receipts"]
     )
+    FundsReceipt.objects.bulk_create(
+        FundsReceipt(project=saved[f"R{index:03d}"], date=on, note="currency", **currency_receipt(*receipt))
+        for index, data in enumerate(ledger)
+        for on, *receipt in data["currency_receipts"]
+    )
     return [saved[f"R{index:03d}"] for index in range(len(ledger))]
+
+
+def currency_receipt(currency, original, rate, entered) -> dict:
+    """A receipt's fields as the services keep them: no original amount or rate in yuan, the amount worked out
+    from them in another currency when both are given."""
+    if currency == "CNY":
+        original = rate = None
+    return {
+        "currency": currency,
+        "original_amount": original,
+        "exchange_rate": rate,
+        "amount": rules.receipt_amount(currency, original, rate, entered),
+    }
 
 
 def in_savepoint(test):
@@ -223,6 +258,7 @@ def test_funds_within_dates(ledger, data):
         }
         by_orm = dict(
             FundsReceipt.objects.filter(project__in=saved)
+            .exclude(note="currency")  # the receipts in a currency have their own test
             .filter(rules.received_within_q(start, end))
             .values("project_id")
             .annotate(total=Sum("amount"))
@@ -235,7 +271,8 @@ def test_funds_within_dates(ledger, data):
         within, params = rules.received_within_sql("f", low, high)
         rows = fetch(
             "SELECT f.project_id, SUM(f.amount) FROM projects_fundsreceipt f JOIN projects_project p"
-            f" ON p.id = f.project_id WHERE p.code LIKE 'R%%' AND {within} GROUP BY f.project_id",
+            f" ON p.id = f.project_id WHERE p.code LIKE 'R%%' AND f.note <> 'currency' AND {within}"
+            " GROUP BY f.project_id",
             params,
         )
         by_sql = {pk: Decimal(str(total)).quantize(D("0.01")) for pk, total in rows}
@@ -244,7 +281,9 @@ def test_funds_within_dates(ledger, data):
         }
         projects_with = set(
             Project.objects.filter(
-                pk__in=FundsReceipt.objects.filter(rules.received_within_q(start, end)).values("project_id")
+                pk__in=FundsReceipt.objects.exclude(note="currency")
+                .filter(rules.received_within_q(start, end))
+                .values("project_id")
             ).values_list("pk", flat=True)
         )
         assert projects_with == {
@@ -295,3 +334,88 @@ def test_the_stage_names_are_the_pipeline():
     assert rules.STAGES == tuple(Stage.values)
     assert set(STAGE_DATE_FIELDS) == set(rules.STAGES)
     assert [rules.STAGE_INDEX[s] for s in rules.STAGES] == list(range(len(rules.STAGES)))
+
+
+@EXAMPLES
+@given(ledger=ledgers, usd_rate=rates)
+def test_foreign_capital_received_in_usd(ledger, usd_rate):
+    """实际利用外资 per receipt: dollars at face value, other currencies through yuan at the period's rate."""
+
+    @in_savepoint
+    def check(ledger, saved, usd_rate):
+        expected = {}
+        for data, p in zip(ledger, saved, strict=True):
+            for _on, *receipt in data["currency_receipts"]:
+                value = rules.receipt_foreign_usd(currency_receipt(*receipt), usd_rate)
+                expected[p.pk] = expected.get(p.pk, D(0)) + value
+        text, params = rules.receipt_foreign_usd_sql("f", usd_rate)
+        rows = fetch(
+            f"SELECT f.project_id, SUM({text}) FROM projects_fundsreceipt f JOIN projects_project p"
+            " ON p.id = f.project_id WHERE p.code LIKE 'R%%' AND f.note = 'currency' GROUP BY f.project_id",
+            params,
+        )
+        found = {pk: Decimal(str(value)) for pk, value in rows}
+        assert set(found) == set(expected)
+        for pk, value in found.items():
+            # SQLite divides in floating point: equal as far as a float holds.
+            assert abs(value - expected[pk]) <= Decimal("0.000001") * max(1, abs(expected[pk]))
+
+    check(ledger, usd_rate)
+
+
+def test_receipt_amount_from_the_original_and_the_rate():
+    """The 10k-yuan amount of a receipt in another currency, worked by hand."""
+    assert rules.receipt_amount("USD", D("1500000"), D("7.1"), None) == D("1065.00")
+    assert rules.receipt_amount("JPY", D("12345678"), D("0.048"), D("1")) == D("59.26")  # 59.2592544 → half up
+    assert rules.receipt_amount("EUR", D("5"), D("7.8"), None) == D("0.00")  # less than half a cent of 万元
+    assert rules.receipt_amount("EUR", None, D("7.8"), D("12.5")) == D("12.5")  # no original: as entered
+    assert rules.receipt_amount("CNY", D("100"), D("1"), D("3")) == D("3")  # yuan: as entered
+    usd = {"currency": "USD", "original_amount": D("1500000"), "amount": D("1065")}
+    assert rules.receipt_foreign_usd(usd, D("7.2")) == D("150")  # face value, whatever the period's rate
+    eur = {"currency": "EUR", "original_amount": D("100000"), "amount": D("78")}
+    assert rules.receipt_foreign_usd(eur, D("7.8")) == D("10")
+    assert rules.receipt_foreign_usd({"currency": "CNY", "original_amount": None, "amount": D("9")}, D("7")) == 0
+
+
+@EXAMPLES
+@given(ledger=ledgers, level=st.sampled_from(["county", "city", "province", "national"]), data=st.data())
+def test_scheme_conditions(ledger, level, data):
+    """Signed at an event of a level or higher, private ownership, registered and land paid within dates."""
+    own_dates = [on for p in ledger for on in (p["company_registered_on"], p["land_paid_on"]) if on]
+    start, end = bound(data, own_dates), bound(data, own_dates)
+
+    @in_savepoint
+    def check(ledger, saved, level, start, end):
+        pairs = list(zip(ledger, saved, strict=True))
+        for predicate, q, (sql, params) in (
+            (
+                lambda p: rules.signed_at_event(p, level),
+                rules.signed_at_event_q(level),
+                rules.signed_at_event_sql(level),
+            ),
+            (rules.private_owned, rules.private_owned_q(), rules.private_owned_sql()),
+            (
+                lambda p: rules.registered_and_land_paid(p, start, end),
+                rules.registered_and_land_paid_q(start, end),
+                rules.registered_and_land_paid_sql("p", start, end),
+            ),
+        ):
+            in_python = {p.pk for row, p in pairs if predicate(row)}
+            in_orm = set(Project.objects.filter(code__startswith="R").filter(q).values_list("pk", flat=True))
+            in_sql = {
+                pk for (pk,) in fetch(f"SELECT p.id FROM projects_project p WHERE p.code LIKE 'R%%' AND {sql}", params)
+            }
+            assert in_orm == in_python
+            assert in_sql == in_python
+
+    check(ledger, level, start, end)
+
+
+def test_event_levels_in_order():
+    """县级 < 市级 < 省级 < 国家级: a level's events and every higher one's."""
+    assert rules.levels_from("county") == ("county", "city", "province", "national")
+    assert rules.levels_from("province") == ("province", "national")
+    assert rules.levels_from("national") == ("national",)
+    assert not rules.signed_at_event({"signing_event_level": ""}, "county")
+    assert rules.signed_at_event({"signing_event_level": "national"}, "city")
+    assert not rules.signed_at_event({"signing_event_level": "county"}, "city")

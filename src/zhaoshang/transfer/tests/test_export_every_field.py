@@ -50,6 +50,11 @@ def county(users, units, make_project):
             "government_funded": True,
             "local_relocation": True,
             "second_phase": True,
+            "ownership": "hmt",
+            "company_registered_on": D(2024, 2, 1),
+            "land_paid_on": D(2024, 3, 15),
+            "signing_event": "2024年市招商推介会",
+            "signing_event_level": "city",
             "planned_investment": Decimal("52000.5"),
             "contract_amount": Decimal("30000"),
             "registered_capital": Decimal("5000"),
@@ -74,6 +79,16 @@ def county(users, units, make_project):
         user=bureau, project=full, date=D(2024, 4, 1), amount=Decimal("1000.25"), voucher_no="V1", note="首笔"
     )
     services.add_receipt(user=bureau, project=full, date=D(2024, 5, 1), amount=Decimal("500"), source="自有资金")
+    services.add_receipt(  # in US dollars: 1,200,000 × 7.1 ÷ 10,000 = 852 万元
+        user=bureau,
+        project=full,
+        date=D(2024, 6, 1),
+        amount=None,
+        currency="USD",
+        original_amount=Decimal("1200000"),
+        exchange_rate=Decimal("7.1"),
+        voucher_no="V3",
+    )
     make_project(units["b"], code="F2")  # nothing but the required fields
     return Project.objects.all()
 
@@ -104,8 +119,18 @@ def test_every_column_is_filled_for_the_full_project(county):
     assert cells["=恒远集团"].quotePrefix
     receipt_header, receipts = _rows(book[c.RECEIPT_SHEET])
     assert receipt_header == xlsx.RECEIPT_HEADERS and set(receipts) == {"F1"}
-    notes = [row[-1] for row in book[c.RECEIPT_SHEET].iter_rows(min_row=2, values_only=True)]
-    assert notes == ["首笔", None]
+    note = receipt_header.index(c.R_NOTE)
+    notes = [row[note] for row in book[c.RECEIPT_SHEET].iter_rows(min_row=2, values_only=True)]
+    assert notes == ["首笔", None, None]
+    dollars = receipts["F1"]  # the last receipt of F1: the one in US dollars
+    assert (dollars[c.R_AMOUNT], dollars[c.R_CURRENCY], dollars[c.R_ORIGINAL], dollars[c.R_RATE]) == (
+        852,
+        "美元",
+        1200000,
+        7.1,
+    )
+    assert (full[c.P_OWNERSHIP], full[c.P_EVENT], full[c.P_EVENT_LEVEL]) == ("港澳台", "2024年市招商推介会", "市级")
+    assert (full[c.P_REGISTERED_ON], full[c.P_LAND_PAID_ON]) == (dt.datetime(2024, 2, 1), dt.datetime(2024, 3, 15))
     unit_header, units = _rows(book[c.UNIT_SHEET])
     assert unit_header == xlsx.UNIT_HEADERS
     assert set(units) == set(Unit.objects.values_list("code", flat=True))
@@ -121,7 +146,7 @@ def test_export_then_import_changes_nothing(county, users, dry_run):
 
     assert result.ok, [str(e) for e in result.errors]
     assert result.counts[c.PROJECT_SHEET] == {"created": 0, "updated": 0, "unchanged": 2}
-    assert result.counts[c.RECEIPT_SHEET] == {"created": 0, "skipped": 2}
+    assert result.counts[c.RECEIPT_SHEET] == {"created": 0, "skipped": 3}
     assert result.counts[c.UNIT_SHEET] == {"created": 0, "updated": 0, "unchanged": Unit.objects.count()}
     assert project_state() == before_state
     assert snapshot() == before_counts  # no row and no history entry written
@@ -146,6 +171,11 @@ EDITS = [
     (c.P_TEAM, "发改局", "work_team", "发改局"),
     (c.P_STATUS_REASON, "土地指标未落实", "status_reason", "土地指标未落实"),
     (c.P_STATUS_DATE, "2024-08-15", "status_date", D(2024, 8, 15)),
+    (c.P_OWNERSHIP, "民营", "ownership", "private"),
+    (c.P_EVENT, "2024年省投洽会", "signing_event", "2024年省投洽会"),
+    (c.P_EVENT_LEVEL, "省级", "signing_event_level", "province"),
+    (c.P_REGISTERED_ON, "2024-02-20", "company_registered_on", D(2024, 2, 20)),
+    (c.P_LAND_PAID_ON, "2024-04-30", "land_paid_on", D(2024, 4, 30)),
 ]
 
 
@@ -215,6 +245,10 @@ def test_a_file_without_the_added_columns_leaves_those_fields(county, users):
         ({c.P_STEWARDS: "张" * 201}, c.P_STEWARDS, "200"),
         ({c.P_STAGE: "投产"}, c.P_STATUS_REASON, "停滞或终止"),
         ({c.P_STATUS_DATE: "2999-01-01"}, c.P_STATUS_DATE, "2999-01-01"),
+        ({c.P_OWNERSHIP: "个体"}, c.P_OWNERSHIP, "可选值为：国有、民营、外资、港澳台、混合"),
+        ({c.P_EVENT_LEVEL: "乡级"}, c.P_EVENT_LEVEL, "可选值为：县级、市级、省级、国家级"),
+        ({c.P_REGISTERED_ON: "1999-12-31"}, c.P_REGISTERED_ON, "1999-12-31"),
+        ({c.P_LAND_PAID_ON: "2999-01-01"}, c.P_LAND_PAID_ON, "2999-01-01"),
     ],
 )
 def test_bad_cells_name_row_and_column_and_write_nothing(county, users, edits, column, reason):

@@ -21,7 +21,7 @@ def template():
 
 
 def test_five_sheets_with_their_headers_and_notes(template):
-    assert template.sheetnames == ["单位", "项目", "到位资金", "考核期", "目标", "说明"]
+    assert template.sheetnames == ["单位", "项目", "到位资金", "考核期", "目标", "说明", "评分方案", "评分细则"]
     for sheet, headers in xlsx.HEADERS.items():
         worksheet = template[sheet]
         assert [cell.value for cell in worksheet[1]] == headers

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from zhaoshang.assessment import selectors, serialize
 from zhaoshang.targets.models import Period
+from zhaoshang.targets.scoring import SchemeError
 
 
 class Command(BaseCommand):
@@ -33,7 +34,10 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"日期 {as_of} 格式错误，应为 YYYY-MM-DD") from None
         basis = basis or period_obj.basis
-        assessment = selectors.assess_period(period_obj, as_of_date, basis=basis)
+        try:
+            assessment = selectors.assess_period(period_obj, as_of_date, basis=basis)
+        except SchemeError as error:  # a scheme stored around the editor, which refuses it
+            raise CommandError(translation.gettext(error.message) % error.params) from None
         selectors.read_drill_downs(period_obj, assessment)  # every figure's rows go out: read them in one go
         if format == "json":
             text = json.dumps(

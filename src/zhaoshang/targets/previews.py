@@ -1,0 +1,23 @@
+"""Where the scheme page's live preview comes from, without targets importing assessment (import-linter).
+
+The assessment computes points; targets only defines schemes. When ``zhaoshang.assessment.selectors`` has a
+function ``points_preview(period)``, the assessment app registers it here when Django starts
+(``AssessmentConfig.ready``) and the 评分细则 page shows a section 预览 with what it returns: a list of rows
+``{"unit": name, "items": {item code: points}, "total": points}``. Until then the section is not rendered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+_preview: Callable | None = None
+
+
+def register(function: Callable) -> None:
+    global _preview
+    _preview = function
+
+
+def points_preview(period):
+    """The registered preview's rows for ``period``, or None when nothing computes points yet."""
+    return None if _preview is None else _preview(period)

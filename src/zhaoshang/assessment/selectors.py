@@ -556,3 +556,17 @@ def assess_period(period: Period, as_of: dt.date, *, basis: str = "reported") ->
     until = min(period.end, as_of)
     reduced = summarize(projects, receipts, period.start, until, engine.stages_read(groups, measures.values()))
     return engine.assess_facts(facts=reduced, **common)
+
+
+def points_preview(period: Period) -> list[dict] | None:
+    """The 评分细则 page's live preview (``targets.previews``): every scored unit's points per item and in all, on
+    the current ledger (reported basis, as of today or the period's end), best first; None when the stored scheme
+    cannot be computed (the page names why when it is saved)."""
+    from zhaoshang.core import clock
+
+    try:
+        assessment = assess_period(period, min(clock.today(), period.end))
+    except scoring.SchemeError:
+        return None
+    scored = sorted((r for r in assessment.units if r.points is not None), key=lambda r: (-r.points, r.unit.code))
+    return [{"unit": r.unit.name, "items": {i.code: i.points for i in r.items}, "total": r.points} for r in scored]

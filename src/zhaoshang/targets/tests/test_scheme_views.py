@@ -105,6 +105,10 @@ def test_save_a_two_item_scheme_through_the_formset(client, users, period):
     # The page shows the saved items again, and saving it unchanged changes nothing.
     page = client.get(reverse("targets:scheme_edit", args=[period.pk]))
     assert page.context["items"].initial[1]["bands"] == "100000,500000,4\n500000,,8"
+    # The live preview: the assessment's points per item for every scored unit, on the current ledger.
+    assert 'id="scheme-preview"' in page.content.decode()
+    preview = page.context["preview"]
+    assert preview and all(set(row["items"]) == {"A1", "A4"} for row in preview), preview
     count = scheme.items.model.history.count()
     again = {**post_data(*({f"item-{i}-{k}": v for k, v in f.initial.items() if v not in (None, [])}
                            for i, f in enumerate(page.context["items"].forms[:2])))}  # fmt: skip

@@ -300,7 +300,9 @@ def check_stretch(item: Item, label: str) -> None:
     base = _dec(item.params, "base", STRETCH_BASE)
     if not ZERO < base <= ONE:
         raise SchemeError(
-            gettext_noop("Item %(item)s: the share of the points for meeting the task must be above 0%% and at most 100%%."),
+            gettext_noop(
+                "Item %(item)s: the share of the points for meeting the task must be above 0%% and at most 100%%."
+            ),
             item=label,
         )
 
@@ -398,8 +400,9 @@ def score(
 # assessment's facts; occurrences are counted by the apps that record them.
 LEDGER_MEASURES = ("count", "amount", "funds", "foreign")
 OCCURRENCE_MEASURES = ("late_reports", "missing_reports", "criticisms", "findings")
-# Sums per unit of rows other than projects' stage events (``assessment.selectors.summed``), each row credited by
-# the unit's share of its project: 实际利用外资 from receipts (万美元), 本期完成投资 and 出口创汇 from scheduling reports.
+# Sums per unit of rows other than projects' stage events (``assessment.selectors.summed``), each row credited
+# by the unit's share of its project: 实际利用外资 from receipts (万美元), 本期完成投资 and 出口创汇 from
+# scheduling reports.
 SUMMED_MEASURES = ("foreign_received", "investment_completed", "export_earnings")
 MEASURES = (*LEDGER_MEASURES, "ratio", *OCCURRENCE_MEASURES, *SUMMED_MEASURES)
 

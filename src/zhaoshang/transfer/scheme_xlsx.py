@@ -18,10 +18,10 @@ from openpyxl.styles import Alignment
 
 from zhaoshang.core.xlsx import safe_row
 from zhaoshang.projects.choices import INDUSTRY_XLSX, KIND_XLSX, STAGE_XLSX
-from zhaoshang.targets import scoring
+from zhaoshang.targets import scheme_text, scoring
 from zhaoshang.targets.choices import AMOUNT_FIELD_XLSX
 from zhaoshang.targets.models import Period, Scheme
-from zhaoshang.targets.scheme_text import bands_text, number, params_text, parse_bands, parse_params, plain
+from zhaoshang.targets.scheme_text import bands_text, params_text, parse_bands, parse_params, plain
 from zhaoshang.targets.services import SchemeItemData, SchemeRefused, save_scheme
 
 from .columns import CHANGE_REASON, SCHEME_SHEETS
@@ -195,7 +195,7 @@ def _stretch_in(text: str) -> tuple[str, str | None]:
     for part in re.split(r"[；;\n]+", text or ""):
         label, sep, value = part.replace("＝", "=").partition("=")
         if sep and label.strip() == STRETCH_SHARE:
-            share = plain(number(value.strip().rstrip("%％")) / 100)
+            share = plain(scheme_text.number(value.strip().rstrip("%％")) / 100)
         elif part.strip():
             kept.append(part.strip())
     return "；".join(kept), share

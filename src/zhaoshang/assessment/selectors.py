@@ -511,7 +511,7 @@ SUMMED_PLACES = Decimal("0.000001")
 def summed(period: Period, as_of: dt.date, wanted, *, basis: str = "reported") -> dict[str, dict[int, points.Summed]]:
     """Per summed measure the scheme reads (``scoring.SUMMED_MEASURES``), unit id → its figure and the rows
     behind it, each row credited to every unit by its share of the project (``rules.share_fraction``; a unit with
-    a zero share gets nothing), of recognised projects only (``rules.recognised``), inside the period up to
+    a zero share gets nothing; a row of nothing is not listed), of recognised projects only (``rules.recognised``), inside the period up to
     ``as_of``:
 
     - foreign_received: 实际利用外资 in 万美元 of the funds receipts dated in the period (``rules.received_within``),
@@ -549,7 +549,7 @@ def summed(period: Period, as_of: dt.date, wanted, *, basis: str = "reported") -
     for what, rows in raw.items():
         by_unit: dict[int, list[points.SummedRow]] = defaultdict(list)
         for row_id, project_id, amount in rows:
-            if project_id not in counted:
+            if project_id not in counted or not amount:  # a yuan receipt is no foreign capital: no row
                 continue
             for unit_id, share in credits.get(project_id, {}).items():
                 if share:

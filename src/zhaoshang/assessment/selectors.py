@@ -511,8 +511,8 @@ SUMMED_PLACES = Decimal("0.000001")
 def summed(period: Period, as_of: dt.date, wanted, *, basis: str = "reported") -> dict[str, dict[int, points.Summed]]:
     """Per summed measure the scheme reads (``scoring.SUMMED_MEASURES``), unit id → its figure and the rows
     behind it, each row credited to every unit by its share of the project (``rules.share_fraction``; a unit with
-    a zero share gets nothing; a row of nothing is not listed), of recognised projects only (``rules.recognised``), inside the period up to
-    ``as_of``:
+    a zero share gets nothing; a row of nothing is not listed), of recognised projects only
+    (``rules.recognised``), inside the period up to ``as_of``:
 
     - foreign_received: 实际利用外资 in 万美元 of the funds receipts dated in the period (``rules.received_within``),
       each at ``rules.receipt_foreign_usd`` (yuan receipts 0; other currencies at the period's rate). On the

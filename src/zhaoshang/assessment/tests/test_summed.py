@@ -271,5 +271,9 @@ def test_banded_on_a_sum_is_refused(county, users):
         with translation.override("zh-hans"), pytest.raises(SchemeRefused) as refused:
             save_scheme(user=users["bureau"], period=county["period"], data={}, items=[item])
         assert refused.value.refusals == [
-            (0, "评分项 大项目加分：按金额档次计分需要每个项目的金额；到位资金、实际利用外资、完成投资和出口创汇是合计数，没有单个项目的金额。")
-        ]  # fmt: skip
+            (
+                0,
+                "评分项 大项目加分：按金额档次计分需要每个项目的金额；"
+                "到位资金、实际利用外资、完成投资和出口创汇是合计数，没有单个项目的金额。",
+            )
+        ]

@@ -277,3 +277,25 @@ def test_banded_on_a_sum_is_refused(county, users):
                 "到位资金、实际利用外资、完成投资和出口创汇是合计数，没有单个项目的金额。",
             )
         ]
+
+
+def test_foreign_received_on_the_verified_basis(county, units, users):
+    """Only verified receipts count, at the verified date; an adjusted one in yuan at the period's rate: F1
+    confirmed (100 万美元), F4 adjusted from 360 to 288 万元 on 03-20 (288 ÷ 7.2 = 40), F2's euros not verified."""
+    from zhaoshang.supervision import services as supervision
+
+    receipts, supervisor = county["receipts"], users["supervisor"]
+    batch = supervision.create_batch(
+        user=supervisor, start=START, end=END, method="threshold", min_amount=D(0), name="上半年核查"
+    )
+    supervision.verify(user=supervisor, batch=batch, receipt=receipts["F1"], result="confirmed")
+    supervision.verify(user=supervisor, batch=batch, receipt=receipts["F4"], result="adjusted", amount=D(288),
+                       date=d("03-20"), comment="按银行回单核减")  # fmt: skip
+    found = selectors.summed(county["period"], END, ("foreign_received",), basis="verified")["foreign_received"]
+    assert {unit: (figure.actual, [row.id for row in figure.rows]) for unit, figure in found.items()} == {
+        units["a"].pk: (D(100), [receipts["F1"].pk]),
+        units["b"].pk: (D(40), [receipts["F4"].pk]),
+    }
+    results = _by_code(selectors.assess_period(county["period"], END, basis="verified"))
+    # M1 on the verified basis: T01 exactly its task → 16; T02 40 = its task → 16.
+    assert results["T01"].items[0].points == D("16.00") and results["T02"].items[0].points == D("16.00")

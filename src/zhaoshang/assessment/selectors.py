@@ -524,8 +524,10 @@ def summed(period: Period, as_of: dt.date, wanted, *, basis: str = "reported") -
     from zhaoshang.scheduling import rules as scheduling_rules
     from zhaoshang.scheduling.models import ProgressReport
 
-    until = min(period.end, as_of)
     wanted = set(wanted)
+    if not wanted:
+        return {}
+    until = min(period.end, as_of)
     raw: dict[str, list[tuple[int, int, Decimal]]] = {}  # what → (row id, project id, amount)
     if "foreign_received" in wanted:
         raw["foreign_received"] = _foreign_received_rows(period, until, basis)

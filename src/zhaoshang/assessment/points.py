@@ -13,6 +13,10 @@ Rules of the points scheme in the assessment (decision 20):
   completion scheme assesses them); when none does, every active unit.
 - Occurrences (late or missing scheduling reports, criticisms in issued bulletins, figures supervision found
   inflated) are counted per unit by the selectors and passed in with the ids of the rows behind them.
+- Summed measures (foreign capital received, investment completed, export earnings) are summed per unit by
+  ``selectors.summed``, each row credited by the unit's share, and passed in with their rows; the figure is the
+  total of the rows' credited amounts.
+- A ``stretch`` item's 力争 is the target of the unit's group named by ``params.stretch_group``, read as the task.
 """
 
 from __future__ import annotations

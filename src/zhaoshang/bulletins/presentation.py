@@ -463,6 +463,12 @@ def summary_paragraph(snapshot: dict) -> str:
     units = data["units"]
     met = sum(1 for u in units if u["groups"] and all(g["met"] for g in u["groups"]))
     basis = "核实数" if data["basis"] == "verified" else "上报数"
+    if is_points(snapshot):  # the tables show points, not the completion columns the sentence below names
+        return (
+            f"截至{chinese_date(data['as_of'])}，{snapshot['period']['name']}时序进度为{percent(data['schedule_progress'])}。"
+            f"全县参评单位{len(units)}个。以下各单位得分按{basis}统计，按评分细则逐项计分（各项保留两位小数）后相加；"
+            "通报批评、黄牌警告与表彰仍以综合完成率（各指标组完成率的加权平均）对照时序进度认定。"
+        )
     return (
         f"截至{chinese_date(data['as_of'])}，{snapshot['period']['name']}时序进度为{percent(data['schedule_progress'])}。"
         f"全县参评单位{len(units)}个，全部指标已完成的{met}个。以下各单位完成情况按{basis}统计，"

@@ -130,6 +130,8 @@ def test_one_points_table_per_ranking_group(points_draft):
         "乡镇中，城关镇以60.00分位列第一；县直部门中，县发改局以12.00分位列第一。"
     )
     assert POINTS_TIE_RULE.rstrip("。") in show.ranking_note(selectors.bulletin_data(points_draft, detail=False))
+    summary = show.summary_paragraph(selectors.bulletin_data(points_draft, detail=False))
+    assert "全县参评单位4个。以下各单位得分按上报数统计，按评分细则逐项计分" in summary
     paragraphs = show.flag_paragraphs(selectors.bulletin_data(points_draft, detail=False))
     assert paragraphs[0] == "（一）通报批评（落后于时序进度、在本排名分组得分排名末位的单位）。乡镇：城关镇招商办。"
 

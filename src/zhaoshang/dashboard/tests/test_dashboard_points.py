@@ -78,6 +78,13 @@ def test_the_ranking_tab_ranks_by_points_in_one_list(client, users, period, sche
     assert t01["points_url"] == f"{unit_page}?as_of={AS_OF.isoformat()}&basis=reported#items"
 
 
+def test_the_ranking_tab_is_named_by_points(client, users, period, scheme):
+    client.force_login(users["bureau"])
+    html = client.get(URL, params(period)).content.decode()
+    assert 'id="tab-ranking" aria-controls="panel-ranking" aria-selected="false" tabindex="-1">按得分排名<' in html
+    assert "分类排名" not in html
+
+
 def test_the_glance_shows_the_top_and_bottom_by_points(client, users, period, scheme):
     client.force_login(users["bureau"])
     html = client.get(reverse("dashboard:section", args=["ranking"]), params(period)).content.decode()
@@ -136,6 +143,7 @@ def test_a_completion_period_shows_no_points(client, users, county, period):
     assert "points" not in response.context["data"]["ranking"]
     html = response.content.decode()
     assert 'data-points="1"' not in html and 'id="ranking-points-note"' not in html
+    assert "按得分排名" not in client.get(URL, params(period)).content.decode()
     forecast = client.get(reverse("dashboard:section", args=["forecast"]), params(period))
     assert "points_scheme" not in forecast.context["data"]["forecast"]
     assert 'id="forecast-points-note"' not in forecast.content.decode()

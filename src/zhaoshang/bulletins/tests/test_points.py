@@ -204,3 +204,37 @@ def test_an_issued_points_bulletin_renders_from_its_frozen_snapshot(client, user
     assert "城关镇以60.00分位列第一" in html and 'id="points-table-1"' in html
     document = docx.Document(io.BytesIO(selectors.docx_bytes(issued)))
     assert [t for t in document.tables if t.rows[0].cells[0].text == "名次"]
+
+
+def test_custom_groups_and_units_not_ranked(period, ledger, users):
+    """Ranking groups set by the bureau: 一类 = T01, T02; T0101 and D01 are scored but not ranked (功效系数 compares
+    them among themselves). S2: 一类 min 600, max 1400 → T01 20.00, T02 12.00; the others both 0 → 12.00 each.
+    Totals: T01 32 + 20 + 8 = 60.00 (1st), T02 28 + 12 + 2 = 42.00 (2nd); T0101 and D01 12.00, not ranked."""
+    from zhaoshang.bulletins import services
+
+    add_scheme(period, ranking="custom", custom_groups={"一类": ["T01", "T02"]})
+    draft = services.create_draft(user=users["bureau"], period=period, month=FEB, date=DATE)
+    data = selectors.bulletin_data(draft)
+    tables = show.points_tables(data)
+    assert [(t.label, t.rows) for t in tables] == [
+        (
+            "一类",
+            [["1", "城关镇", "32.00", "20.00", "8.00", "60.00"], ["2", "河口乡", "28.00", "12.00", "2.00", "42.00"]],
+        ),
+        (
+            "未排名单位",
+            [
+                ["—", "县发改局", "0.00", "12.00", "0.00", "12.00"],
+                ["—", "城关镇招商办", "0.00", "12.00", "0.00", "12.00"],
+            ],
+        ),
+    ]
+    assert show.points_paragraph(data).endswith("一类中，城关镇以60.00分位列第一。")
+    book = openpyxl.load_workbook(io.BytesIO(selectors.xlsx_bytes(draft)))
+    rows = list(book["得分排名"].iter_rows(values_only=True))[1:]
+    assert [(r[0], r[1], r[2], r[-1]) for r in rows] == [
+        ("一类", 1, "T01", 60),
+        ("一类", 2, "T02", 42),
+        ("未排名单位", None, "D01", 12),
+        ("未排名单位", None, "T0101", 12),
+    ]

@@ -155,3 +155,13 @@ def test_a_scheme_that_cannot_be_computed_does_not_break_the_dashboard(client, u
     response = client.get(reverse("dashboard:section", args=["ranking"]), params(period))
     assert response.status_code == 200 and 'id="ranking-scheme-error"' in response.content.decode()
     assert client.get(SCREEN, params(period)).status_code == 200
+
+
+def test_a_reporter_sees_their_own_units_with_their_ranks_in_the_whole_list(client, users, period, scheme):
+    client.force_login(users["reporter_a"])
+    response = client.get(reverse("dashboard:section", args=["ranking"]), params(period))
+    [group] = response.context["data"]["ranking"]["categories"]
+    assert [(r["code"], r["rank"], r["rank_of"], str(r["points"])) for r in group["rows"]] == [
+        ("T01", 1, 5, "62.24"),
+        ("T0101", 3, 5, "43.76"),
+    ]

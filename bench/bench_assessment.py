@@ -345,16 +345,220 @@ def points_bench(completion_t: dict, runs: int) -> dict:
     period = ensure_points_period()
     assessment = selectors.assess_period(period, END)
     scored = [r for r in assessment.units if r.points is not None]
+    checked = check_points(assessment, hand_figures(period, END))
     timed = common.timed(lambda: selectors.assess_period(period, END), runs=runs)
+    hand = common.timed(lambda: hand_figures(period, END), runs=runs)
+    ratio = round(timed["median_ms"] / hand["median_ms"], 2)
     return {
         "items": len(POINTS_ITEMS),
         "reports": reports,
         "units_scored": len(scored),
         "late_reports_deducted": sum(1 for r in scored for i in r.items if i.code == "C1" and i.points < 0),
         "assess": timed,
+        "hand_sql": hand,
+        "ratio_to_hand_sql": ratio,
+        "ratio_to_hand_sql_cpu": round(timed["cpu_median_ms"] / hand["cpu_median_ms"], 2),
+        "checked_against_hand_sql": checked,
+        "hand_sql_plans": explain(period, END),
         "ratio_to_completion": round(timed["median_ms"] / completion_t["median_ms"], 2),
-        "meets_target": timed["median_ms"] <= TARGET_MS,
+        "meets_target": timed["median_ms"] <= TARGET_MS and ratio <= TARGET_RATIO,
     }
+
+
+# --- the points scheme's figures in hand-written SQL ------------------------------------------------------
+#
+# What the 10 items read, per unit, straight from the tables: credited counts (sums of shares) of the projects
+# that reached "signed" and "started" inside the period (a stage is reached on the first date of it or a later
+# stage up to the as-of date, read from the projects' stage-date columns), with the amount bands and filters the
+# items set; credited funds in place inside the period, in all and of projects at ≥1000万 contract amount; the
+# scheduling reports submitted after their due day (by the as-of date). Exact on both databases: shares and money
+# are multiplied as integers (share × 100 → 1/10,000 of a project, amount × 100 → cents of 万元), so the hand
+# figures must equal the engine's to the last digit.
+
+SIGNED_STAGES = ("signed_on", "started_on", "producing_on")
+STARTED_STAGES = ("started_on", "producing_on")
+
+
+def _reached(columns) -> str:
+    """Reached within [start, until]: some date of the stage or a later one inside, none before the start."""
+    inside = " OR ".join(f"{c} BETWEEN %(start)s AND %(until)s" for c in columns)
+    not_before = " AND ".join(f"({c} IS NULL OR {c} >= %(start)s)" for c in columns)
+    return f"CASE WHEN ({inside}) AND {not_before} THEN 1 ELSE 0 END"
+
+
+def hand_sql(sqlite: bool) -> dict[str, str]:
+    """The three queries in the database's dialect."""
+    share = "CAST(ROUND(c.share * 100) AS INTEGER)" if sqlite else "(c.share * 100)"
+    cents = "CAST(ROUND(f.amount * 100) AS INTEGER)" if sqlite else "(f.amount * 100)"
+    submitted = (
+        "date(r.first_submitted_at, %(offset)s)" if sqlite else "(r.first_submitted_at AT TIME ZONE %(zone)s)::date"
+    )
+    moved = " OR ".join(f"{c} BETWEEN %(start)s AND %(until)s" for c in SIGNED_STAGES)
+    stages = f"""
+        SELECT c.unit_id,
+               SUM(CASE WHEN p.signed = 1 THEN {share} ELSE 0 END),
+               SUM(CASE WHEN p.signed = 1 AND p.contract_amount >= 1000 THEN {share} ELSE 0 END),
+               SUM(CASE WHEN p.signed = 1 AND p.contract_amount >= 5000 AND p.contract_amount < 10000
+                        THEN {share} ELSE 0 END),
+               SUM(CASE WHEN p.signed = 1 AND p.contract_amount >= 10000 THEN {share} ELSE 0 END),
+               SUM(CASE WHEN p.signed = 1 AND p.industry = 'C' AND p.high_tech THEN {share} ELSE 0 END),
+               SUM(CASE WHEN p.started = 1 THEN {share} ELSE 0 END)
+        FROM (SELECT id, contract_amount, industry, high_tech,
+                     {_reached(SIGNED_STAGES)} AS signed, {_reached(STARTED_STAGES)} AS started
+              FROM projects_project p
+              WHERE stage_date >= %(start)s AND ({moved}){{rules}}) p
+        JOIN projects_projectcredit c ON c.project_id = p.id
+        WHERE p.signed = 1 OR p.started = 1
+        GROUP BY c.unit_id"""
+    funds = f"""
+        SELECT c.unit_id, SUM({share} * f.cents),
+               SUM(CASE WHEN p.contract_amount >= 1000 THEN {share} * f.cents ELSE 0 END)
+        FROM (SELECT f.project_id, SUM({cents}) AS cents FROM projects_fundsreceipt f
+              WHERE f.date BETWEEN %(start)s AND %(until)s GROUP BY f.project_id) f
+        JOIN projects_project p ON p.id = f.project_id
+        JOIN projects_projectcredit c ON c.project_id = f.project_id
+        WHERE 1 = 1{{rules}}
+        GROUP BY c.unit_id"""
+    late = f"""
+        SELECT r.unit_id, COUNT(*)
+        FROM scheduling_progressreport r
+        JOIN scheduling_schedulinground s ON s.id = r.scheduling_round_id
+        WHERE s.date BETWEEN %(start)s AND %(until)s AND r.first_submitted_at IS NOT NULL
+          AND {submitted} > s.date AND {submitted} <= %(as_of)s
+        GROUP BY r.unit_id"""
+    return {"stages": stages, "funds": funds, "late": late}
+
+
+HAND_FIGURES = (
+    "signed",
+    "signed_1000",
+    "signed_5000_10000",
+    "signed_10000",
+    "signed_c_high_tech",
+    "started",
+    "funds",
+    "funds_1000",
+    "late_reports",
+)
+
+
+def hand_params(period, as_of: dt.date) -> dict:
+    """The queries' parameters: the period up to the as-of date, and the county's zone (a report's day is the
+    county's date of its first submission; SQLite stores UTC text, so it adds the zone's offset)."""
+    from zhaoshang.core import clock
+
+    offset = clock.zone().utcoffset(dt.datetime.combine(as_of, dt.time(12)))
+    return {
+        "start": period.start,
+        "until": min(period.end, as_of),
+        "as_of": as_of,
+        "zone": str(clock.zone()),
+        "offset": f"{int(offset.total_seconds() // 60):+d} minutes",
+    }
+
+
+def hand_figures(period, as_of: dt.date) -> dict[int, dict[str, Decimal]]:
+    """Unit id → the figures the points scheme's items read, from the three hand-written queries."""
+    from django.db import connection
+
+    params = hand_params(period, as_of)
+    rules = recognition_sql(period)
+    queries = hand_sql(connection.vendor == "sqlite")
+    figures: dict[int, dict[str, Decimal]] = {}
+
+    def unit(unit_id):
+        found = figures.get(unit_id)
+        if found is None:
+            found = figures[unit_id] = dict.fromkeys(HAND_FIGURES, Decimal(0))
+        return found
+
+    with connection.cursor() as cursor:
+        cursor.execute(queries["stages"].format(rules=rules), params)
+        for unit_id, *counts in cursor.fetchall():
+            # Shares × 100: 1/10,000 of a project.
+            unit(unit_id).update(
+                zip(HAND_FIGURES[:6], (Decimal(int(value)).scaleb(-4) for value in counts), strict=True)
+            )
+        cursor.execute(queries["funds"].format(rules=rules), params)
+        for unit_id, total, at_1000 in cursor.fetchall():
+            # Shares × 100 times cents: 1/1,000,000 of 万元.
+            got = unit(unit_id)
+            got["funds"], got["funds_1000"] = Decimal(int(total)).scaleb(-6), Decimal(int(at_1000)).scaleb(-6)
+        cursor.execute(queries["late"], params)
+        for unit_id, count in cursor.fetchall():
+            unit(unit_id)["late_reports"] = Decimal(count)
+    return figures
+
+
+def check_points(assessment, figures: dict[int, dict[str, Decimal]]) -> dict:
+    """Every scored unit's measured figures and item figures against the hand-written SQL's, exactly."""
+    from zhaoshang.assessment import points as points_module
+
+    zero = dict.fromkeys(HAND_FIGURES, Decimal(0))
+    checked = {"units": 0, "figures": 0}
+    for result in assessment.units:
+        if result.points is None:
+            continue
+        hand = figures.get(result.unit.id, zero)
+        expected_items = {
+            "A1": hand["signed_1000"],
+            "A2": hand["funds"],
+            "A3": hand["started"],
+            "A4": hand["funds_1000"],
+            "A5": points_module.ratio_of(hand["started"], hand["signed"]),
+            "A6": hand["signed"],
+            "B1": hand["signed_1000"],
+            "B2": hand["signed"],
+            "B3": hand["signed_c_high_tech"],
+            "C1": hand["late_reports"],
+        }
+        measured = result.measured
+        bands = {"signed_5000_10000": (Decimal(5000), Decimal(10000)), "signed_10000": (Decimal(10000), None)}
+        engine_figures = {
+            **{f"item {item.code}": item.actual for item in result.items},
+            "A5.n": measured["A5.n"].actual,
+            "A5.d": measured["A5.d"].actual,
+            **{
+                f"B2 {name}": sum(
+                    (
+                        share
+                        for amount, share in measured["B2"].amounts
+                        if amount >= low and (high is None or amount < high)
+                    ),
+                    Decimal(0),
+                )
+                for name, (low, high) in bands.items()
+            },
+        }
+        expected = {
+            **{f"item {code}": value for code, value in expected_items.items()},
+            "A5.n": hand["started"],
+            "A5.d": hand["signed"],
+            **{f"B2 {name}": hand[name] for name in bands},
+        }
+        if set(engine_figures) != set(expected):
+            raise SystemExit(f"items of {result.unit.code}: {sorted(engine_figures)} vs {sorted(expected)}")
+        for key, value in expected.items():
+            if engine_figures[key] != value:
+                raise SystemExit(f"{key} of {result.unit.code}: engine {engine_figures[key]}, hand SQL {value}")
+            checked["figures"] += 1
+        checked["units"] += 1
+    return checked
+
+
+def explain(period, as_of: dt.date) -> dict:
+    """The query plans of the hand-written queries (SQLite's QUERY PLAN, PostgreSQL's EXPLAIN)."""
+    from django.db import connection
+
+    sqlite = connection.vendor == "sqlite"
+    params = hand_params(period, as_of)
+    rules = recognition_sql(period)
+    plans = {}
+    with connection.cursor() as cursor:
+        for name, query in hand_sql(sqlite).items():
+            cursor.execute(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + query.format(rules=rules), params)
+            plans[name] = [" ".join(str(part) for part in row) for row in cursor.fetchall()]
+    return plans
 
 
 def main() -> None:

@@ -421,14 +421,22 @@ def hand_sql(sqlite: bool) -> dict[str, str]:
         {join} projects_projectcredit c ON c.project_id = p.id
         WHERE p.signed = 1 OR p.started = 1
         GROUP BY c.unit_id"""
+    # Funds: SQLite sums each project's receipts of the period first (along the covering (date, project, amount)
+    # index; the plain join takes 350 ms against 95 ms), PostgreSQL joins the receipts as they are (230 ms against
+    # 380 ms summed per project first, at load average 3).
+    if sqlite:
+        receipts = f"""(SELECT f.project_id, SUM({cents}) AS cents FROM projects_fundsreceipt f
+              WHERE f.date BETWEEN %(start)s AND %(until)s GROUP BY f.project_id) f"""
+        amount, within = "f.cents", "1 = 1"
+    else:
+        receipts, amount, within = "projects_fundsreceipt f", cents, "f.date BETWEEN %(start)s AND %(until)s"
     funds = f"""
-        SELECT c.unit_id, SUM({share} * f.cents),
-               SUM(CASE WHEN p.contract_amount >= 1000 THEN {share} * f.cents ELSE 0 END)
-        FROM (SELECT f.project_id, SUM({cents}) AS cents FROM projects_fundsreceipt f
-              WHERE f.date BETWEEN %(start)s AND %(until)s GROUP BY f.project_id) f
+        SELECT c.unit_id, SUM({share} * {amount}),
+               SUM(CASE WHEN p.contract_amount >= 1000 THEN {share} * {amount} ELSE 0 END)
+        FROM {receipts}
         JOIN projects_project p ON p.id = f.project_id
         JOIN projects_projectcredit c ON c.project_id = f.project_id
-        WHERE 1 = 1{{rules}}
+        WHERE {within}{{rules}}
         GROUP BY c.unit_id"""
     late = f"""
         SELECT r.unit_id, COUNT(*)

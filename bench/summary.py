@@ -101,8 +101,8 @@ def assessment_table() -> list[str]:
     in brackets the CPU time of the benchmark process."""
     lines = [
         "| database | scheme | assess median / p95 (ms) | hand-written SQL (ms) | assess ÷ SQL, wall / CPU "
-        "| figures checked | load average |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| ÷ SQL in pairs | figures checked | load average |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for db in common.DATABASES:
         # With PostgreSQL the SQL's CPU is the server's, which this process does not see: no CPU ratio.
@@ -116,15 +116,17 @@ def assessment_table() -> list[str]:
         checked = r["checked_against_sql"]
         lines.append(
             f"| {db} | completion | {_ms(r['assess'])} / {r['assess']['p95_ms']:,.0f} | {_ms(r['raw'])} "
-            f"| {r['ratio']:.2f} / {cpu_ratio(r['ratio_cpu'])} "
+            f"| {r['ratio']:.2f} / {cpu_ratio(r['ratio_cpu'])} | – "
             f"| {checked['units'] + checked['signed_counts'] + checked['signed_sums']:,} | {load} |"
         )
         points = r.get("points")
         if points and "hand_sql" in points:
             assess, hand = points["assess"], points["hand_sql"]
+            paired = points.get("ratio_to_hand_sql_paired") or {"wall_median": 0, "wall_range": [0, 0]}
             lines.append(
                 f"| {db} | points, {points['items']} items | {_ms(assess)} / {assess['p95_ms']:,.0f} | {_ms(hand)} "
                 f"| {points['ratio_to_hand_sql']:.2f} / {cpu_ratio(points['ratio_to_hand_sql_cpu'])} "
+                f"| {paired['wall_median']:.2f} ({paired['wall_range'][0]:.1f}–{paired['wall_range'][1]:.1f}) "
                 f"| {points['checked_against_hand_sql']['figures']:,} | {load} |"
             )
     return lines

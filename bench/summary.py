@@ -126,7 +126,7 @@ def assessment_table() -> list[str]:
             lines.append(
                 f"| {db} | points, {points['items']} items | {_ms(assess)} / {assess['p95_ms']:,.0f} | {_ms(hand)} "
                 f"| {points['ratio_to_hand_sql']:.2f} / {cpu_ratio(points['ratio_to_hand_sql_cpu'])} "
-                f"| {paired['wall_median']:.2f} ({paired['wall_range'][0]:.1f}–{paired['wall_range'][1]:.1f}) "
+                f"| {paired['wall_median']:.2f} ({paired['wall_range'][0]:.2f}–{paired['wall_range'][1]:.2f}) "
                 f"| {points['checked_against_hand_sql']['figures']:,} | {load} |"
             )
     return lines

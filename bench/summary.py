@@ -96,6 +96,42 @@ def bulletin_table() -> list[str]:
     return lines
 
 
+def assessment_table() -> list[str]:
+    """The year's assessment by completion and by the 10-item points scheme, each against its hand-written SQL;
+    in brackets the CPU time of the benchmark process."""
+    lines = [
+        "| database | scheme | assess median / p95 (ms) | hand-written SQL (ms) | assess ÷ SQL, wall / CPU "
+        "| ÷ SQL in pairs | figures checked | load average |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for db in common.DATABASES:
+        # With PostgreSQL the SQL's CPU is the server's, which this process does not see: no CPU ratio.
+        def cpu_ratio(value, db=db):
+            return f"{value:.2f}" if db == "sqlite" else "–"
+
+        r = _load(f"assessment-{db}")
+        if r is None:
+            continue
+        load = r["environment"].get("load_average_1m", "?")
+        checked = r["checked_against_sql"]
+        lines.append(
+            f"| {db} | completion | {_ms(r['assess'])} / {r['assess']['p95_ms']:,.0f} | {_ms(r['raw'])} "
+            f"| {r['ratio']:.2f} / {cpu_ratio(r['ratio_cpu'])} | – "
+            f"| {checked['units'] + checked['signed_counts'] + checked['signed_sums']:,} | {load} |"
+        )
+        points = r.get("points")
+        if points and "hand_sql" in points:
+            assess, hand = points["assess"], points["hand_sql"]
+            paired = points.get("ratio_to_hand_sql_paired") or {"wall_median": 0, "wall_range": [0, 0]}
+            lines.append(
+                f"| {db} | points, {points['items']} items | {_ms(assess)} / {assess['p95_ms']:,.0f} | {_ms(hand)} "
+                f"| {points['ratio_to_hand_sql']:.2f} / {cpu_ratio(points['ratio_to_hand_sql_cpu'])} "
+                f"| {paired['wall_median']:.2f} ({paired['wall_range'][0]:.2f}–{paired['wall_range'][1]:.2f}) "
+                f"| {points['checked_against_hand_sql']['figures']:,} | {load} |"
+            )
+    return lines
+
+
 def environments() -> list[str]:
     lines = []
     names = ("ledger", "import", "assessment", "dashboard", "bulletin")
@@ -111,5 +147,6 @@ def environments() -> list[str]:
 
 
 if __name__ == "__main__":
-    tables = [ledger_table(), import_table(), dashboard_table(), bulletin_table(), environments()]
+    tables = [ledger_table(), import_table(), assessment_table(), dashboard_table(), bulletin_table()]
+    tables.append(environments())
     print("\n\n".join("\n".join(table) for table in tables))

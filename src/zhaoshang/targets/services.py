@@ -14,7 +14,9 @@ from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Stage
 
+from . import consequences as rulebook
 from . import scoring
+from .consequence_rows import rule_error_message
 from .choices import AmountField, IndicatorKind, MeasureKind, RankingGroups, SchemeKind, VetoEffect
 from .models import Indicator, Period, Scheme, SchemeItem, TargetGroup, Veto
 
@@ -369,6 +371,7 @@ def scheme_refusals(period: Period, data: dict, items: list[SchemeItemData]) -> 
                         )
                     )
                 seen[code] = name
+    refusals.extend((None, message) for message in consequence_refusals(data.get("consequences")))
     if not items:
         refusals.append((None, _("A points scheme needs at least one item.")))
     group_names = period_group_names(period)
@@ -397,13 +400,16 @@ def save_scheme(*, user, period: Period, data: dict, items: list[SchemeItemData]
     if refusals:
         raise SchemeRefused(refusals)
     scheme = Scheme.objects.filter(period=period).first() or Scheme(period=period)
-    before = {name: getattr(scheme, name) for name in ("kind", *SCHEME_FIELDS)}
+    before = {name: getattr(scheme, name) for name in ("kind", "consequences", *SCHEME_FIELDS)}
     scheme.kind = SchemeKind.POINTS
     for name in SCHEME_FIELDS:
         if name in data:
             setattr(scheme, name, data[name])
     if scheme.ranking != RankingGroups.CUSTOM:
         scheme.custom_groups = {}
+    if "consequences" in data:
+        book = rulebook.from_json(data["consequences"])
+        scheme.consequences = [] if rulebook.is_default(book) else rulebook.to_json(book)
     if scheme.pk is None or any(getattr(scheme, name) != value for name, value in before.items()):
         scheme.full_clean(exclude=["period"])
         as_user(scheme, user).save()
@@ -435,6 +441,35 @@ def save_scheme(*, user, period: Period, data: dict, items: list[SchemeItemData]
     return scheme
 
 
+def consequence_refusals(data) -> list[str]:
+    """Why stored consequences (``targets.consequences`` JSON) cannot be applied, naming the rule."""
+    try:
+        rulebook.from_json(data)
+    except rulebook.RuleError as error:
+        return [rule_error_message(error)]
+    return []
+
+
+@transaction.atomic
+def save_consequences(*, user, period: Period, rules) -> Scheme:
+    """The period's consequences (a sequence of ``consequences.Rule``, or its JSON), on its scheme; a period
+    scored by weighted completion gets a scheme of that kind to hold them. The default set is stored as none.
+    ``SchemeRefused`` naming the rule."""
+    _check_sets_targets(user)
+    data = rulebook.to_json(rules) if rules and isinstance(rules[0], rulebook.Rule) else list(rules or [])
+    refusals = consequence_refusals(data)
+    if refusals:
+        raise SchemeRefused([(None, message) for message in refusals])
+    book = rulebook.from_json(data)
+    data = [] if rulebook.is_default(book) else rulebook.to_json(book)
+    scheme = Scheme.objects.filter(period=period).first() or Scheme(period=period, kind=SchemeKind.COMPLETION)
+    if scheme.pk is None or scheme.consequences != data:
+        scheme.consequences = data
+        scheme.full_clean(exclude=["period"])
+        as_user(scheme, user).save()
+    return scheme
+
+
 @transaction.atomic
 def delete_scheme(*, user, period: Period) -> None:
     """Back to weighted completion: the period's scheme and its items go (kept in the history)."""
@@ -444,4 +479,8 @@ def delete_scheme(*, user, period: Period) -> None:
         return
     for item in scheme.items.all():
         as_user(item, user).delete()
+    if scheme.consequences:  # the period's own consequences stay, on a scheme of weighted completion
+        scheme.kind = SchemeKind.COMPLETION
+        as_user(scheme, user).save()
+        return
     as_user(scheme, user).delete()

@@ -581,9 +581,7 @@ def _apply_consequences(ranked: list[UnitResult], progress: Decimal, rules: Rule
                 # The best units no rule holds back: not vetoed, criticised, carded, barred or blank.
                 units = [r for r in units if not rulebook.NO_HONOURS.intersection(r.flags) and _value(r) > 0]
             units = [
-                r
-                for r in units
-                if all(_meets(c, r, progress, rules, history) for c in rule.conditions if not c.rank)
+                r for r in units if all(_meets(c, r, progress, rules, history) for c in rule.conditions if not c.rank)
             ]
             rank = rule.rank
             if rank is not None and rank.kind == "rank_top":

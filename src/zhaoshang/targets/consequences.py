@@ -189,9 +189,7 @@ def condition_from_json(data, rule: int) -> Condition:
         raise RuleError(gettext_noop("Rule %(rule)s: the cap at a third must be yes or no."), rule=rule)
     parameter = PARAMETER[kind]
     if kind == "consecutive_criticisms" and (n is None or n < 1):
-        raise RuleError(
-            gettext_noop("Rule %(rule)s: consecutive criticisms need a number of at least 1."), rule=rule
-        )
+        raise RuleError(gettext_noop("Rule %(rule)s: consecutive criticisms need a number of at least 1."), rule=rule)
     if parameter == "value" and value is None and kind != "completion_below":
         raise RuleError(gettext_noop("Rule %(rule)s: %(condition)s needs a number."), rule=rule, condition=kind)
     if kind in RATIO_CONDITIONS and value is not None and not (0 <= value <= MAX_RATIO):

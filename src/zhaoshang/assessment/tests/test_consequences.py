@@ -146,9 +146,7 @@ PARKS = {10: "park", 11: "park"}
 
 def test_a_countys_own_set_worked_by_hand():
     # The two bulletins before: U09 and park 11 criticised in the last, U09 alone in the one before.
-    rules = engine.Rules(
-        score_cap=D("2"), consequences=OWN, criticised_history=(frozenset({9, 11}), frozenset({9}))
-    )
+    rules = engine.Rules(score_cap=D("2"), consequences=OWN, criticised_history=(frozenset({9, 11}), frozenset({9})))
     results = county(OWN_AMOUNTS, PARKS, rules=rules)
     # At the end, progress 1. Scores 1.3, 1.25, 1.1, 1, .95, .9, .6, .5, 0; parks .8, .4.
     # Commended: the top 2 on schedule (U01, U02; no tie with U03 at 1.1). Promoted: completion ≥ 120% (U01 1.3,

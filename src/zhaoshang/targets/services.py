@@ -16,8 +16,8 @@ from zhaoshang.projects.choices import Stage
 
 from . import consequences as rulebook
 from . import scoring
-from .consequence_rows import rule_error_message
 from .choices import AmountField, IndicatorKind, MeasureKind, RankingGroups, SchemeKind, VetoEffect
+from .consequence_rows import rule_error_message
 from .models import Indicator, Period, Scheme, SchemeItem, TargetGroup, Veto
 
 PERIOD_FIELDS = (

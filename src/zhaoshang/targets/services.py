@@ -456,7 +456,8 @@ def save_consequences(*, user, period: Period, rules) -> Scheme:
     scored by weighted completion gets a scheme of that kind to hold them. The default set is stored as none.
     ``SchemeRefused`` naming the rule."""
     _check_sets_targets(user)
-    data = rulebook.to_json(rules) if rules and isinstance(rules[0], rulebook.Rule) else list(rules or [])
+    is_rules = isinstance(rules, (list, tuple)) and rules and isinstance(rules[0], rulebook.Rule)
+    data = rulebook.to_json(rules) if is_rules else rules
     refusals = consequence_refusals(data)
     if refusals:
         raise SchemeRefused([(None, message) for message in refusals])

@@ -210,7 +210,7 @@ def export_scheme(period: Period) -> bytes:
     """The period's scheme as an .xlsx workbook (the sheets 评分方案 and 评分细则)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    scheme = period.scheme
+    scheme = Scheme.objects.prefetch_related("items").get(period=period)
     rules = consequence_sheet_rows(rulebook.from_json(scheme.consequences))
     add_scheme_sheets(workbook, *scheme_rows(scheme), rules)
     buffer = io.BytesIO()

@@ -232,9 +232,8 @@ def test_the_page_refuses_bad_rows_at_the_row_and_saves_nothing(client, users, p
     client.force_login(users["bureau"])
     url = reverse("targets:scheme_edit", args=[period.pk])
     with translation.override("zh-hans"):
-        response = client.post(
-            url, rows_post([(1, "rank_bottom", "-3", "criticise"), (2, "vetoed", "", "")]), HTTP_ACCEPT_LANGUAGE="zh-hans"
-        )
+        rows = rows_post([(1, "rank_bottom", "-3", "criticise"), (2, "vetoed", "", "")])
+        response = client.post(url, rows, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 200
     forms = response.context["rules"].forms
     assert forms[0].non_field_errors() == ["规则1：“组内排名末位”的数量不能小于零。"]
@@ -281,7 +280,7 @@ def test_the_sheet_round_trip(users, period):
         ((6, 3), "0", (6, "参数", "规则3：连续通报批评次数至少为1。")),
     ],
 )
-def test_a_bad_rules_sheet_is_refused_naming_row_and_column_and_nothing_is_written(users, period, cell, value, expected):
+def test_a_bad_rules_sheet_is_refused_naming_row_and_column_and_nothing_written(users, period, cell, value, expected):
     bureau = users["bureau"]
     services.save_scheme(user=bureau, period=period, data={"consequences": rulebook.to_json(OWN)}, items=one_item())
     workbook = load_workbook(io.BytesIO(export_scheme(period)))

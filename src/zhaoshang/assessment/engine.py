@@ -42,6 +42,8 @@ FLAGS = (
     "commended",
     "promoted",
 )
+# The flags only a scheme's own consequences set (``targets.consequences``): listed where a unit has them.
+OWN_RULE_FLAGS = ("barred", "promoted")
 # The tie rule, stated on the assessment page and in the bulletin: equal scores (at the 4 places shown) share a
 # rank and are treated alike by every reward and penalty; the order among them on a page only follows funds in
 # place, then contract amount, then unit code.

@@ -32,7 +32,7 @@ def test_a_promoted_unit_is_flagged_and_printed(period, ledger, users):
     higher = dataclasses.replace(promotion, conditions=(C("completion_at_least", value=Decimal("1.3")),))
     target_services.save_consequences(user=users["bureau"], period=period, rules=(*rulebook.DEFAULT, higher))
     data = selectors.bulletin_data(draft)
-    assert data["lists"]["flags"]["promoted"] == []
+    assert "promoted" not in data["lists"]["flags"]
     assert len(presentation.flag_paragraphs(data)) == len(presentation.FLAG_SECTIONS)
     assert not any("直接晋档" in p for p in presentation.flag_paragraphs(data))
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
+from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Stage
 
@@ -371,7 +372,8 @@ def scheme_refusals(period: Period, data: dict, items: list[SchemeItemData]) -> 
                         )
                     )
                 seen[code] = name
-    refusals.extend((None, message) for message in consequence_refusals(data.get("consequences")))
+    groups = ranking_group_names(data.get("ranking"), data.get("custom_groups"))
+    refusals.extend((None, message) for message in consequence_refusals(data.get("consequences"), groups))
     if not items:
         refusals.append((None, _("A points scheme needs at least one item.")))
     group_names = period_group_names(period)
@@ -441,13 +443,34 @@ def save_scheme(*, user, period: Period, data: dict, items: list[SchemeItemData]
     return scheme
 
 
-def consequence_refusals(data) -> list[str]:
-    """Why stored consequences (``targets.consequences`` JSON) cannot be applied, naming the rule."""
+def ranking_group_names(ranking: str, custom_groups: dict | None) -> set[str]:
+    """The groups a scheme ranks in, by the names consequences use: categories, "all", or the custom groups."""
+    if ranking == RankingGroups.ALL:
+        return {"all"}
+    if ranking == RankingGroups.CUSTOM:
+        return set(custom_groups or {})
+    return set(Category.values)
+
+
+def consequence_refusals(data, groups: set[str] | None = None) -> list[str]:
+    """Why stored consequences (``targets.consequences`` JSON) cannot be applied, naming the rule: unreadable,
+    or a number for a group the scheme does not rank in (``groups``)."""
     try:
-        rulebook.from_json(data)
+        book = rulebook.from_json(data)
     except rulebook.RuleError as error:
         return [rule_error_message(error)]
-    return []
+    refusals = []
+    if groups is not None and not rulebook.is_default(book):
+        labels = dict(Category.choices)
+        for number, rule in enumerate(book, start=1):
+            for condition in rule.conditions:
+                for group, _n in condition.per_group:
+                    if group not in groups:
+                        refusals.append(
+                            _("Rule %(rule)s: no ranking group %(group)s.")
+                            % {"rule": number, "group": labels.get(group, group)}
+                        )
+    return refusals
 
 
 @transaction.atomic
@@ -458,12 +481,14 @@ def save_consequences(*, user, period: Period, rules) -> Scheme:
     _check_sets_targets(user)
     is_rules = isinstance(rules, (list, tuple)) and rules and isinstance(rules[0], rulebook.Rule)
     data = rulebook.to_json(rules) if is_rules else rules
-    refusals = consequence_refusals(data)
+    scheme = Scheme.objects.filter(period=period).first() or Scheme(period=period, kind=SchemeKind.COMPLETION)
+    points = scheme.kind == SchemeKind.POINTS
+    groups = ranking_group_names(scheme.ranking if points else RankingGroups.CATEGORY, scheme.custom_groups)
+    refusals = consequence_refusals(data, groups)
     if refusals:
         raise SchemeRefused([(None, message) for message in refusals])
     book = rulebook.from_json(data)
     data = [] if rulebook.is_default(book) else rulebook.to_json(book)
-    scheme = Scheme.objects.filter(period=period).first() or Scheme(period=period, kind=SchemeKind.COMPLETION)
     if scheme.pk is None or scheme.consequences != data:
         scheme.consequences = data
         scheme.full_clean(exclude=["period"])

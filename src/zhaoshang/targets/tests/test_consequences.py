@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 C, R = rulebook.Condition, rulebook.Rule
 OWN = (
     R("commend", (C("on_schedule"), C("rank_top", n=2))),
-    R("criticise", (C("behind_schedule"), C("rank_bottom", n=1, per_group=(("park", 2), ("二类", 0)), third=False))),
+    R("criticise", (C("behind_schedule"), C("rank_bottom", n=1, per_group=(("park", 2), ("township", 0)), third=False))),
     R("accountability_candidate", (C("consecutive_criticisms", n=3),)),
     R("yellow_card", (C("completion_below", value=D("0.6")),)),
     R("promotion", (C("completion_at_least", value=D("1.2")),)),
@@ -36,7 +36,7 @@ OWN_SHEET = [
     [1, "达到时序进度", None, "通报表扬"],
     [1, "组内排名前列", "2", None],
     [2, "未达时序进度", None, "通报批评"],
-    [2, "组内排名末位", "1；园区=2；二类=0；不限三分之一", None],
+    [2, "组内排名末位", "1；园区=2；乡镇=0；不限三分之一", None],
     [3, "连续通报批评", "3", "责任追究候选"],
     [4, "完成率低于时序进度", "60%", "黄牌警告"],
     [5, "综合完成率达到", "120%", "直接晋档"],
@@ -74,7 +74,7 @@ def test_rows_and_rules_round_trip():
         rows = rows_of(OWN)
         assert [(r.rule, r.condition, r.parameter, r.action) for r in rows[2:4]] == [
             (2, "behind_schedule", "", "criticise"),
-            (2, "rank_bottom", "1；园区=2；二类=0；不限三分之一", "criticise"),
+            (2, "rank_bottom", "1；园区=2；乡镇=0；不限三分之一", "criticise"),
         ]
         assert rules_of(rows) == OWN
         assert rulebook.from_json(rulebook.to_json(OWN)) == OWN
@@ -141,6 +141,10 @@ def test_rows_that_are_no_rules_are_refused_naming_row_and_column(rows, expected
         ([{"action": "demote", "conditions": [{"if": "vetoed"}]}], "规则1：未知奖惩措施“demote”。"),
         ([{"action": "barred", "conditions": []}], "规则1没有条件。"),
         ("all", "奖惩规则不是规则列表。"),
+        (
+            [{"action": "criticise", "conditions": [{"if": "rank_bottom", "per_group": {"二类": 1, "park": 2}}]}],
+            "规则1：没有排名分组“二类”。",
+        ),
     ],
 )  # fmt: skip
 def test_bad_consequences_are_refused_naming_the_rule(users, period, data, message):
@@ -298,3 +302,9 @@ def test_a_bad_rules_sheet_is_refused_naming_row_and_column_and_nothing_written(
         assert error.reason == expected[2]
     assert Scheme.history.count() == before
     assert rulebook.from_json(Scheme.objects.get(period=period).consequences) == OWN
+
+
+def test_the_groups_a_rule_may_name_are_the_schemes_ranking_groups():
+    assert services.ranking_group_names("custom", {"一类": ["T01"], "二类": ["T02"]}) == {"一类", "二类"}
+    assert services.ranking_group_names("all", {}) == {"all"}
+    assert "township" in services.ranking_group_names("category", {})

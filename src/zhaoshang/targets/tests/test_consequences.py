@@ -24,7 +24,10 @@ pytestmark = pytest.mark.django_db
 C, R = rulebook.Condition, rulebook.Rule
 OWN = (
     R("commend", (C("on_schedule"), C("rank_top", n=2))),
-    R("criticise", (C("behind_schedule"), C("rank_bottom", n=1, per_group=(("park", 2), ("township", 0)), third=False))),
+    R(
+        "criticise",
+        (C("behind_schedule"), C("rank_bottom", n=1, per_group=(("park", 2), ("township", 0)), third=False)),
+    ),
     R("accountability_candidate", (C("consecutive_criticisms", n=3),)),
     R("yellow_card", (C("completion_below", value=D("0.6")),)),
     R("promotion", (C("completion_at_least", value=D("1.2")),)),

@@ -394,10 +394,13 @@ def scheme_refusals(period: Period, data: dict, items: list[SchemeItemData]) -> 
 
 @transaction.atomic
 def save_scheme(*, user, period: Period, data: dict, items: list[SchemeItemData]) -> Scheme:
-    """Create or replace the period's points scheme: its fields, and its items (matched by code: changed,
-    added, removed), all or nothing; ``SchemeRefused`` naming the item and the reason."""
+    """Create or replace the period's points scheme: its fields, its items (matched by code: changed, added,
+    removed) and, when ``data`` has them, its consequences (``targets.consequences`` JSON; the default set is
+    stored as none), all or nothing; ``SchemeRefused`` naming the item or the rule and the reason."""
     _check_sets_targets(user)
     data = {"full_score": Decimal("100"), "ranking": "category", "veto_effect": "bar_honours", **data}
+    if "consequences" not in data:  # the period's own stay, and must still name only groups the scheme ranks in
+        data["consequences"] = Scheme.objects.filter(period=period).values_list("consequences", flat=True).first()
     refusals = scheme_refusals(period, data, items)
     if refusals:
         raise SchemeRefused(refusals)

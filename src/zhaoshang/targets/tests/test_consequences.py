@@ -311,3 +311,15 @@ def test_the_groups_a_rule_may_name_are_the_schemes_ranking_groups():
     assert services.ranking_group_names("custom", {"一类": ["T01"], "二类": ["T02"]}) == {"一类", "二类"}
     assert services.ranking_group_names("all", {}) == {"all"}
     assert "township" in services.ranking_group_names("category", {})
+
+
+def test_changing_the_ranking_groups_keeps_the_rules_only_if_they_still_name_them(users, units, period):
+    bureau = users["bureau"]
+    custom = {"ranking": "custom", "custom_groups": {"一类": ["T01"], "二类": ["T02"]}}
+    rules = [{"action": "criticise", "conditions": [{"if": "rank_bottom", "n": 1, "per_group": {"二类": 0}}]}]
+    services.save_scheme(user=bureau, period=period, data={**custom, "consequences": rules}, items=one_item())
+    with translation.override("zh-hans"), pytest.raises(services.SchemeRefused) as refused:
+        services.save_scheme(user=bureau, period=period, data={"ranking": "category"}, items=one_item())
+    assert refused.value.refusals == [(None, "规则1：没有排名分组“二类”。")]
+    scheme = services.save_scheme(user=bureau, period=period, data=custom, items=one_item())
+    assert scheme.ranking == "custom" and scheme.consequences == rules

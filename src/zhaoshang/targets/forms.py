@@ -427,7 +427,8 @@ class ConsequenceRowForm(BootstrapForm, forms.Form):
     """One condition of a rule (``targets.consequence_rows.RuleRow``); the rows with one number are one rule."""
 
     rule = forms.IntegerField(label=_("Rule"), min_value=1, max_value=99)
-    condition = forms.ChoiceField(label=_("Condition"), choices=CONDITION_CHOICES)
+    # A blank first choice, so a blank row left as it is stays unchanged (and is skipped).
+    condition = forms.ChoiceField(label=_("Condition"), choices=[("", "—"), *CONDITION_CHOICES])
     parameter = forms.CharField(label=_("Parameter"), max_length=200, required=False)
     action = forms.ChoiceField(label=_("Action"), choices=[("", "—"), *ACTION_CHOICES], required=False)
 

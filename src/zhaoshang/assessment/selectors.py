@@ -517,7 +517,10 @@ def rules_for(period: Period, as_of: dt.date, scheme: Scheme | None = None, unit
         scheme = Scheme.objects.filter(period=period).first()
     if scheme is not None and scheme.kind == SchemeKind.POINTS:
         extra = {"ranking_groups": ranking_groups(scheme, list(units)), "veto_effect": scheme.veto_effect}
-    book = rulebook.from_json(scheme.consequences if scheme is not None else None)
+    try:
+        book = rulebook.from_json(scheme.consequences if scheme is not None else None)
+    except rulebook.RuleError as error:  # stored otherwise than by the scheme's services: shown, never applied
+        raise scoring.SchemeError(error.message, **error.params) from error
     depth = rulebook.deepest_history(book)
     if depth > 1:
         extra["criticised_history"] = earlier.criticised_history(period, as_of, depth)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -213,7 +212,3 @@ def rules_of(rows: list[RuleRow]) -> tuple[rulebook.Rule, ...]:
 def stored(rules) -> list[dict]:
     """What ``Scheme.consequences`` keeps: nothing for the default set."""
     return [] if rulebook.is_default(rules) else rulebook.to_json(rules)
-
-
-def value_text(value: Decimal | None) -> str:
-    return "" if value is None else plain(value)

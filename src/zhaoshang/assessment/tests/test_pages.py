@@ -217,3 +217,16 @@ def test_the_periods_own_consequences_are_stated_and_applied(client, users, unit
     rows = {row["result"].unit.code: row["result"].flags for row in response.context["categories"][0]["rows"]}
     assert "promoted" in rows["T01"] and "promoted" in rows["T02"] and "promoted" not in rows["T0101"]
     assert html.count("直接晋档") == 1 + 2  # the rule and the two units' flags
+
+
+def test_consequences_stored_broken_show_the_reason_and_no_flags(client, users, units, period):
+    from django.utils import translation
+
+    from zhaoshang.targets.models import Scheme
+
+    Scheme.objects.create(period=period, kind="completion", consequences=[{"action": "demote", "conditions": []}])
+    client.force_login(users["leader"])
+    with translation.override("zh-hans"):
+        response = client.get(reverse("assessment:period", args=[period.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    assert response.context["scheme_error"] == "规则1：未知奖惩措施“demote”。"

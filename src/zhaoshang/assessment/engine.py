@@ -6,8 +6,8 @@ its funds, or per unit the funds sums) → ``assess_facts`` here computes for ev
 target, actual and completion, each group's completion, a score, the rank within the unit's category and
 the flags of the reward and penalty rules (the period's consequences, ``targets.consequences``: a pure rule
 model, the one module of the project this engine imports) → presenters (pages, JSON, .xlsx, .docx) write
-them. Every figure carries the ids of the projects or receipts behind it, except a funds figure summed per unit in SQL: its
-ids are None until ``selectors.read_drill_downs`` reads them, after the engine is done.
+them. Every figure carries the ids of the projects or receipts behind it, except a funds figure summed per unit
+in SQL: its ids are None until ``selectors.read_drill_downs`` reads them, after the engine is done.
 
 Rules of the assessment itself:
 - Thresholds are inclusive ("1000万元以上" means ≥ 1000万), period ends are inclusive.

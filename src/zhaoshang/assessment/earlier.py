@@ -49,3 +49,26 @@ def criticisms_in(period, start: dt.date, until: dt.date) -> dict[int, list[int]
         for unit_id, ids in reader(period, start, until).items():
             found.setdefault(unit_id, []).extend(ids)
     return found
+
+
+# The units criticised in each of the last ``depth`` issued bulletins of ``period`` as of a day before ``before``,
+# the most recent first (a consequence rule on consecutive criticisms), registered by the bulletins app too.
+HistoryReader = Callable[[object, dt.date, int], tuple[frozenset[int], ...]]
+
+_histories: list[HistoryReader] = []
+
+
+def register_history_reader(reader: HistoryReader) -> None:
+    if reader not in _histories:
+        _histories.append(reader)
+
+
+def criticised_history(period, before: dt.date, depth: int) -> tuple[frozenset[int], ...]:
+    found: list[frozenset[int]] = []
+    for reader in _histories:
+        for index, units in enumerate(reader(period, before, depth)):
+            if index < len(found):
+                found[index] |= units
+            else:
+                found.append(units)
+    return tuple(found)

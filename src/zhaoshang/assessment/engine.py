@@ -4,9 +4,10 @@ The pipeline: ``selectors`` read a period's facts from the ledger (already reduc
 ledger's rules in ``projects.rules``: per project the date it reached each stage the indicators read, and
 its funds, or per unit the funds sums) → ``assess_facts`` here computes for every unit each indicator's
 target, actual and completion, each group's completion, a score, the rank within the unit's category and
-the flags of the reward and penalty rules → presenters (pages, JSON, .xlsx, .docx) write them. Every figure
-carries the ids of the projects or receipts behind it, except a funds figure summed per unit in SQL: its
-ids are None until ``selectors.read_drill_downs`` reads them, after the engine is done.
+the flags of the reward and penalty rules (the period's consequences, ``targets.consequences``: a pure rule
+model, the one module of the project this engine imports) → presenters (pages, JSON, .xlsx, .docx) write
+them. Every figure carries the ids of the projects or receipts behind it, except a funds figure summed per unit
+in SQL: its ids are None until ``selectors.read_drill_downs`` reads them, after the engine is done.
 
 Rules of the assessment itself:
 - Thresholds are inclusive ("1000万元以上" means ≥ 1000万), period ends are inclusive.
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
+from zhaoshang.targets import consequences as rulebook
+
 ZERO = Decimal("0")
 ONE = Decimal("1")
 
@@ -36,8 +39,12 @@ FLAGS = (
     "half_time_warning",
     "zero_achievement",
     "vetoed",
+    "barred",
     "commended",
+    "promoted",
 )
+# The flags only a scheme's own consequences set (``targets.consequences``): listed where a unit has them.
+OWN_RULE_FLAGS = ("barred", "promoted")
 # The tie rule, stated on the assessment page and in the bulletin: equal scores (at the 4 places shown) share a
 # rank and are treated alike by every reward and penalty; the order among them on a page only follows funds in
 # place, then contract amount, then unit code.
@@ -183,6 +190,11 @@ class Rules:
     ranking_groups: Mapping[int, str] | None = None
     # What a veto does under a points scheme: bar_honours (as always), zero (points 0), last (ranked last).
     veto_effect: str = "bar_honours"
+    # The consequences (``targets.consequences``); None: the default set (decision 18).
+    consequences: tuple | None = None
+    # The units criticised in each earlier issued bulletin, the most recent first, as deep as the rules read
+    # (``consecutive_criticisms``); empty: ``previously_criticised`` alone.
+    criticised_history: tuple[frozenset[int], ...] = ()
 
 
 # --- outputs ------------------------------------------------------------------------------------------
@@ -500,34 +512,96 @@ def _rank_and_flag(results: list[UnitResult], progress: Decimal, rules: Rules) -
                 and (not last or (before.unit.id in rules.vetoes) == (result.unit.id in rules.vetoes))
             )
             result.rank = before.rank if same else position
-        for result in _criticised(ranked, progress, rules, category):
-            result.flags.append("criticised")
-            if result.unit.id in rules.previously_criticised:
-                referred = category in rules.referred_categories
-                result.flags.append("referred" if referred else "accountability_candidate")
         for result in ranked:
-            score = result.score
-            if score is not None and progress > 0 and score < rules.yellow_card_ratio * progress:
-                result.flags.append("yellow_card")
-            if score is not None and rules.half_time_check and progress >= Decimal("0.5") and score < Decimal("0.5"):
+            if result.score is not None and rules.half_time_check and progress >= HALF and result.score < HALF:
                 result.flags.append("half_time_warning")
             if result.funds == 0 and not _any_actual(result):
                 result.flags.append("zero_achievement")
             if result.unit.id in rules.vetoes:
                 result.flags.append("vetoed")
                 result.veto_reason = rules.vetoes[result.unit.id]
-        top = rules.commend_top.get(category, rules.default_n)
-        # Commendation goes to the best units no rule holds back: not vetoed, criticised, carded or blank, and
-        # on schedule (a unit behind its schedule cannot be sure to meet the year's target; at the end of the
-        # period, behind schedule is a missed target).
-        barred = {"vetoed", "zero_achievement", "criticised", "yellow_card"}
-        eligible = [
-            r for r in ranked if not barred.intersection(r.flags) and _value(r) > 0 and not _behind(r, progress)
-        ]
-        for result in _first(eligible, top):
-            result.flags.append("commended")
+        _apply_consequences(ranked, progress, rules, category)
         for result in ranked:
             result.flags.sort(key=FLAGS.index)
+
+
+HALF = Decimal("0.5")
+
+
+def _completion(result: UnitResult) -> Decimal | None:
+    """The weighted completion of the unit's target groups, not capped (``completion_at_least``)."""
+    if not result.groups:
+        return None
+    total = sum((g.spec.weight for g in result.groups), ZERO)
+    if not total:
+        return ZERO
+    return sum((g.spec.weight * g.completion for g in result.groups), ZERO) / total
+
+
+def _meets(condition, result: UnitResult, progress: Decimal, rules: Rules, history) -> bool:
+    kind = condition.kind
+    if kind == "behind_schedule":
+        return _behind(result, progress)
+    if kind == "on_schedule":
+        return not _behind(result, progress)
+    if kind == "completion_below":
+        ratio_ = rules.yellow_card_ratio if condition.value is None else condition.value
+        return result.score is not None and progress > 0 and result.score < ratio_ * progress
+    if kind == "completion_at_least":
+        completion = _completion(result)
+        return completion is not None and round4(completion) >= condition.value
+    if kind in ("points_below", "points_at_least"):
+        if result.points is None:
+            return False
+        points = result.points.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return points < condition.value if kind == "points_below" else points >= condition.value
+    if kind == "consecutive_criticisms":
+        earlier = condition.n - 1
+        return (
+            "criticised" in result.flags
+            and len(history) >= earlier
+            and all(result.unit.id in history[i] for i in range(earlier))
+        )
+    if kind == "vetoed":
+        return result.unit.id in rules.vetoes
+    if kind == "zero_achievement":
+        return "zero_achievement" in result.flags
+    raise ValueError(kind)
+
+
+def _apply_consequences(ranked: list[UnitResult], progress: Decimal, rules: Rules, group: str) -> None:
+    """Each rule's action on the units of one ranking group meeting all its conditions, the actions in the order
+    of ``targets.consequences.ACTIONS`` (honours last, held back by the penalties)."""
+    book = rulebook.DEFAULT if rules.consequences is None else rules.consequences
+    history = rules.criticised_history or (rules.previously_criticised,)
+    for action in rulebook.ACTIONS:
+        chosen: dict[int, UnitResult] = {}
+        for rule in book:
+            if rule.action != action:
+                continue
+            units = ranked
+            if action in rulebook.HONOURS:
+                # The best units no rule holds back: not vetoed, criticised, carded, barred or blank.
+                units = [r for r in units if not rulebook.NO_HONOURS.intersection(r.flags) and _value(r) > 0]
+            units = [
+                r for r in units if all(_meets(c, r, progress, rules, history) for c in rule.conditions if not c.rank)
+            ]
+            rank = rule.rank
+            if rank is not None and rank.kind == "rank_top":
+                units = _first(units, rank.group_n(group, rules.commend_top, rules.default_n))
+            elif rank is not None:
+                units = _bottom(ranked, units, rank, rules, group)
+            for result in units:
+                chosen.setdefault(id(result), result)
+        flag = rulebook.ACTION_FLAGS[action]
+        for result in ranked:  # in rank order
+            if id(result) not in chosen:
+                continue
+            this = flag
+            if action == "accountability_candidate" and result.unit.category in rules.referred_categories:
+                this = "referred"
+            if this not in result.flags:
+                result.flags.append(this)
 
 
 def _behind(result: UnitResult, progress: Decimal) -> bool:
@@ -546,16 +620,16 @@ def _first(units: list[UnitResult], n: int) -> list[UnitResult]:
     return cut + [u for u in units[len(cut) :] if _value(u) == last]
 
 
-def _criticised(ranked: list[UnitResult], progress: Decimal, rules: Rules, category: str) -> list[UnitResult]:
-    """通报批评: the bottom N of the units behind their schedule, N per category (3 where not set), never more
-    than a third of the category unless the bureau allows it. A unit on schedule is never criticised, however
-    small its category. Units tied with the last one criticised are criticised alike; when that would pass the
-    third, the tied units at the boundary are all left out (the cap is a promise to the units)."""
-    behind = [r for r in ranked if _behind(r, progress)]
-    n = rules.criticise_bottom.get(category, rules.default_n)
-    cap = len(ranked) if rules.criticise_beyond_third else len(ranked) // 3
+def _bottom(ranked: list[UnitResult], units: list[UnitResult], rank, rules: Rules, group: str) -> list[UnitResult]:
+    """The bottom N of ``units`` (those of the group ``ranked`` meeting the rule's other conditions; 通报批评: the
+    units behind their schedule), N per group (the period's, 3 where not set), never more than a third of the group
+    unless the rule or the bureau allows it. Units tied with the last one taken are taken alike; when that would
+    pass the third, the tied units at the boundary are all left out (the cap is a promise to the units)."""
+    n = rank.group_n(group, rules.criticise_bottom, rules.default_n)
+    beyond = rules.criticise_beyond_third if rank.third is None else not rank.third
+    cap = len(ranked) if beyond else len(ranked) // 3
     n = min(n, cap)
-    worst_first = list(reversed(behind))
+    worst_first = list(reversed(units))
     chosen = _first(worst_first, n)
     if len(chosen) > cap:
         last = _value(worst_first[n - 1])

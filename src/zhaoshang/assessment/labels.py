@@ -8,7 +8,9 @@ FLAG_LABELS = {
     "half_time_warning": _("Half-time warning"),
     "zero_achievement": _("Zero achievement"),
     "vetoed": _("Vetoed"),
+    "barred": _("Barred from honours"),
     "commended": _("Commended"),
+    "promoted": _("Promoted a grade"),
 }
 FLAG_COLOURS = {
     "criticised": "danger",
@@ -18,5 +20,7 @@ FLAG_COLOURS = {
     "half_time_warning": "info",
     "zero_achievement": "secondary",
     "vetoed": "dark",
+    "barred": "secondary",
     "commended": "success",
+    "promoted": "primary",
 }

@@ -25,6 +25,7 @@ from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects import rules as ledger
 from zhaoshang.projects.models import STAGE_DATE_FIELDS, FundsReceipt, Project, ProjectCredit, StageEvent
+from zhaoshang.targets import consequences as rulebook
 from zhaoshang.targets import scoring
 from zhaoshang.targets.choices import RankingGroups, SchemeKind
 from zhaoshang.targets.models import Indicator, Period, Scheme, TargetGroup, Veto, scheme_spec
@@ -581,11 +582,26 @@ def _foreign_received_rows(period: Period, until: dt.date, basis: str) -> list[t
     return [(pk, project_id, usd) for _date, pk, project_id, usd in sorted(found)]
 
 
-def rules_for(period: Period, as_of: dt.date, scheme: Scheme | None = None, units=()) -> engine.Rules:
-    """The period's rules; under a points scheme, its ranking groups and veto effect."""
+def period_scheme(period: Period) -> Scheme | None:
+    """The period's scheme of either kind (its consequences), with its items."""
+    return Scheme.objects.filter(period=period).prefetch_related("items").first()
+
+
+def rules_for(period: Period, as_of: dt.date, scheme: Scheme | None = None, units=(), *, read=True) -> engine.Rules:
+    """The period's rules: its consequences (the scheme's, else the default set; ``read``: look the scheme up when
+    none is given) and, under a points scheme, its ranking groups and veto effect."""
     extra = {}
-    if scheme is not None:
+    if scheme is None and read:
+        scheme = Scheme.objects.filter(period=period).first()
+    if scheme is not None and scheme.kind == SchemeKind.POINTS:
         extra = {"ranking_groups": ranking_groups(scheme, list(units)), "veto_effect": scheme.veto_effect}
+    try:
+        book = rulebook.from_json(scheme.consequences if scheme is not None else None)
+    except rulebook.RuleError as error:  # stored otherwise than by the scheme's services: shown, never applied
+        raise scoring.SchemeError(error.message, **error.params) from error
+    depth = rulebook.deepest_history(book)
+    if depth > 1:
+        extra["criticised_history"] = earlier.criticised_history(period, as_of, depth)
     return engine.Rules(
         score_cap=period.score_cap,
         criticise_bottom={k: int(v) for k, v in period.criticise_bottom.items()},
@@ -596,6 +612,7 @@ def rules_for(period: Period, as_of: dt.date, scheme: Scheme | None = None, unit
         vetoes=dict(Veto.objects.filter(period=period).values_list("unit_id", "reason")),
         previously_criticised=earlier.criticised_before(period, as_of),
         referred_categories=frozenset({Category.VERTICAL.value}),
+        consequences=None if rulebook.is_default(book) else book,
         **extra,
     )
 
@@ -606,8 +623,9 @@ def assess_period(period: Period, as_of: dt.date, *, basis: str = "reported") ->
     ``read_drill_downs`` for what lists them."""
     units = unit_infos()
     groups = group_specs(period, units)
-    scheme = points_scheme(period)
-    rules = rules_for(period, as_of, scheme, units)
+    stored = period_scheme(period)
+    scheme = stored if stored is not None and stored.kind == SchemeKind.POINTS else None
+    rules = rules_for(period, as_of, stored, units, read=False)
     common = {
         "units": units,
         "groups_by_unit": groups,

@@ -21,9 +21,11 @@ from zhaoshang.organization.models import Unit
 from zhaoshang.projects import rules
 from zhaoshang.projects.models import FundsReceipt, Project
 from zhaoshang.supervision.models import SupervisionBatch
+from zhaoshang.targets import consequences as rulebook
 from zhaoshang.targets.choices import MeasureKind, Section
-from zhaoshang.targets.forms import AssessForm
-from zhaoshang.targets.models import Period
+from zhaoshang.targets.consequence_rows import parameter_text
+from zhaoshang.targets.forms import ACTION_CHOICES, CONDITION_CHOICES, AssessForm
+from zhaoshang.targets.models import Period, Scheme
 from zhaoshang.targets.scoring import OCCURRENCE_MEASURES, SUMMED_MEASURES, SchemeError
 from zhaoshang.transfer.views import xlsx_response
 
@@ -133,9 +135,27 @@ def period_assessment(request, pk):
             "categories": categories,
             "points_scheme": points_scheme,
             "scheme_error": scheme_error,
+            "own_rules": _own_rules(period),
             "query": f"as_of={as_of.isoformat()}&basis={basis}",
         },
     )
+
+
+def _own_rules(period: Period) -> list[str]:
+    """The period's own consequences in words, one line a rule (empty: the default rules)."""
+    stored = Scheme.objects.filter(period=period).values_list("consequences", flat=True).first()
+    try:
+        book = rulebook.from_json(stored)
+    except rulebook.RuleError:
+        return []
+    if rulebook.is_default(book):
+        return []
+    conditions, actions = dict(CONDITION_CHOICES), dict(ACTION_CHOICES)
+    lines = []
+    for rule in book:
+        parts = [f"{conditions[c.kind]} {parameter_text(c)}".strip() for c in rule.conditions]
+        lines.append(f"{'、'.join(parts)} → {actions[rule.action]}")
+    return lines
 
 
 @login_required

@@ -45,7 +45,9 @@ FLAG_LABEL = {
     "half_time_warning": "时间过半任务未过半",
     "zero_achievement": "无实绩",
     "vetoed": "一票否决",
+    "barred": "取消评优资格",
     "commended": "表彰",
+    "promoted": "直接晋档",
 }
 BASIS_LABEL = {"reported": "上报数", "verified": "核实数"}
 KIND_UNIT = {"count": "个", "amount": "万元", "funds": "万元", "foreign": "万美元"}

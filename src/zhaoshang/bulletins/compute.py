@@ -195,7 +195,8 @@ def _category_rank(unit: dict) -> tuple:
 
 
 def flag_lists(data: dict) -> dict[str, list[dict]]:
-    lists: dict[str, list[dict]] = {flag: [] for flag in engine.FLAGS}
+    # Every flag of decision 18 has its list, empty or not; a scheme's own (直接晋档…) only when a unit has it.
+    lists: dict[str, list[dict]] = {flag: [] for flag in engine.FLAGS if flag not in engine.OWN_RULE_FLAGS}
     for unit in sorted(data["units"], key=_category_rank):
         for flag in unit["flags"]:
             entry = {

@@ -28,6 +28,8 @@ FLAG_SECTIONS = (
     ("vetoed", "一票否决"),
     ("commended", "通报表彰"),
 )
+# Flags of a scheme's own consequences (``targets.consequences``), printed only when a unit has them.
+OPTIONAL_FLAG_SECTIONS = (("promoted", "直接晋档"), ("barred", "取消评优资格"))
 RANKING_NOTE = f"各单位按类别排名如下（{TIE_RULE.rstrip('。')}）。"
 POINTS_RANKING_NOTE = f"各单位按评分细则计分，在各排名分组内按得分排名如下（{POINTS_TIE_RULE.rstrip('。')}）。"
 FLAG_SHORT = {**FLAG_LABEL, "half_time_warning": "任务未过半"}
@@ -385,11 +387,14 @@ def flag_paragraphs(snapshot: dict) -> list[str]:
         "zero_achievement": "考核期内无任何实绩",
         "vetoed": "实行一票否决，取消评先评优资格",
         "commended": "达到时序进度、在本类别综合完成率排名靠前的单位",
+        "promoted": "超额完成任务，按考核办法直接晋档",
+        "barred": "按考核办法取消评先评优资格",
     }
     if is_points(snapshot):  # ranked by points within the scheme's groups; the rules themselves are unchanged
         notes["criticised"] = "落后于时序进度、在本排名分组得分排名末位的单位"
         notes["commended"] = "达到时序进度、在本排名分组得分排名靠前的单位"
-    for index, (flag, label) in enumerate(FLAG_SECTIONS):
+    sections = FLAG_SECTIONS + tuple((f, label) for f, label in OPTIONAL_FLAG_SECTIONS if lists.get(f))
+    for index, (flag, label) in enumerate(sections):
         units = lists.get(flag, [])
         text = _names_by_category(units) if units else "无"
         if flag == "vetoed" and units:

@@ -63,6 +63,17 @@ def criticised_in_last_issued(period: Period, before: dt.date) -> frozenset[int]
     return frozenset(last or ())
 
 
+def criticised_history(period: Period, before: dt.date, depth: int) -> tuple[frozenset[int], ...]:
+    """The units criticised in each of the last ``depth`` issued bulletins of ``period`` with figures as of a
+    day before ``before``, the most recent first (consecutive criticisms). A bulletin superseded by an issued
+    correction counts through its correction only; drafts do not count."""
+    issued = Bulletin.objects.filter(period=period, status=Status.ISSUED, as_of__lt=before)
+    corrected = set(issued.filter(corrects__isnull=False).values_list("corrects_id", flat=True))
+    rows = issued.order_by("-as_of", "-month", "-issued_at", "-id").values_list("pk", "criticised_units")
+    found = [frozenset(units or ()) for pk, units in rows if pk not in corrected]
+    return tuple(found[:depth])
+
+
 def criticisms_in(period: Period, start: dt.date, until: dt.date) -> dict[int, list[int]]:
     """Unit id → the issued bulletins of ``period`` with figures as of ``start`` … ``until`` that criticised it
     (a points scheme's deduction per criticism). A bulletin superseded by an issued correction counts through

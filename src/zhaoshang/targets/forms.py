@@ -430,3 +430,42 @@ class BaseSchemeItemFormSet(forms.BaseFormSet):
 SchemeItemFormSet = formset_factory(
     SchemeItemForm, formset=BaseSchemeItemFormSet, extra=1, can_delete=True, max_num=60, validate_max=True
 )
+
+
+# --- consequences (奖惩规则) ----------------------------------------------------------------------------------
+
+CONDITION_CHOICES = [
+    ("rank_bottom", _("Bottom of the ranking group")),
+    ("rank_top", _("Top of the ranking group")),
+    ("behind_schedule", _("Behind the schedule progress")),
+    ("on_schedule", _("On the schedule progress")),
+    ("completion_below", _("Completion below a share of the schedule progress")),
+    ("completion_at_least", _("Completion of the task at least")),
+    ("points_below", _("Points below")),
+    ("points_at_least", _("Points at least")),
+    ("consecutive_criticisms", _("Criticised in consecutive bulletins")),
+    ("vetoed", _("Vetoed")),
+    ("zero_achievement", _("Zero achievement")),
+]
+ACTION_CHOICES = [
+    ("criticise", _("Criticise")),
+    ("accountability_candidate", _("Accountability candidate")),
+    ("referral", _("Referred to superior")),
+    ("yellow_card", _("Yellow card")),
+    ("barred", _("Barred from honours")),
+    ("commend", _("Commend")),
+    ("promotion", _("Promoted a grade")),
+]
+
+
+class ConsequenceRowForm(BootstrapForm, forms.Form):
+    """One condition of a rule (``targets.consequence_rows.RuleRow``); the rows with one number are one rule."""
+
+    rule = forms.IntegerField(label=_("Rule"), min_value=1, max_value=99)
+    # A blank first choice, so a blank row left as it is stays unchanged (and is skipped).
+    condition = forms.ChoiceField(label=_("Condition"), choices=[("", "—"), *CONDITION_CHOICES])
+    parameter = forms.CharField(label=_("Parameter"), max_length=200, required=False)
+    action = forms.ChoiceField(label=_("Action"), choices=[("", "—"), *ACTION_CHOICES], required=False)
+
+
+ConsequenceFormSet = formset_factory(ConsequenceRowForm, extra=2, can_delete=True, max_num=60, validate_max=True)

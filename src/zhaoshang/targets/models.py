@@ -230,6 +230,8 @@ class Scheme(models.Model):
     veto_effect = models.CharField(
         _("effect of a veto"), max_length=12, choices=VetoEffect.choices, default=VetoEffect.BAR_HONOURS
     )
+    # The consequences (奖惩规则) as ``targets.consequences`` JSON; empty: the default set.
+    consequences = models.JSONField(_("consequences"), default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:

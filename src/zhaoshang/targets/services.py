@@ -11,11 +11,14 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
+from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Stage
 
+from . import consequences as rulebook
 from . import scoring
 from .choices import AmountField, IndicatorKind, MeasureKind, RankingGroups, SchemeKind, VetoEffect
+from .consequence_rows import rule_error_message
 from .models import Indicator, Period, Scheme, SchemeItem, TargetGroup, Veto
 
 PERIOD_FIELDS = (
@@ -393,6 +396,8 @@ def scheme_refusals(period: Period, data: dict, items: list[SchemeItemData]) -> 
                         )
                     )
                 seen[code] = name
+    groups = ranking_group_names(data.get("ranking"), data.get("custom_groups"))
+    refusals.extend((None, message) for message in consequence_refusals(data.get("consequences"), groups))
     if not items:
         refusals.append((None, _("A points scheme needs at least one item.")))
     group_names = period_group_names(period)
@@ -413,21 +418,27 @@ def scheme_refusals(period: Period, data: dict, items: list[SchemeItemData]) -> 
 
 @transaction.atomic
 def save_scheme(*, user, period: Period, data: dict, items: list[SchemeItemData]) -> Scheme:
-    """Create or replace the period's points scheme: its fields, and its items (matched by code: changed,
-    added, removed), all or nothing; ``SchemeRefused`` naming the item and the reason."""
+    """Create or replace the period's points scheme: its fields, its items (matched by code: changed, added,
+    removed) and, when ``data`` has them, its consequences (``targets.consequences`` JSON; the default set is
+    stored as none), all or nothing; ``SchemeRefused`` naming the item or the rule and the reason."""
     _check_sets_targets(user)
     data = {"full_score": Decimal("100"), "ranking": "category", "veto_effect": "bar_honours", **data}
+    if "consequences" not in data:  # the period's own stay, and must still name only groups the scheme ranks in
+        data["consequences"] = Scheme.objects.filter(period=period).values_list("consequences", flat=True).first()
     refusals = scheme_refusals(period, data, items)
     if refusals:
         raise SchemeRefused(refusals)
     scheme = Scheme.objects.filter(period=period).first() or Scheme(period=period)
-    before = {name: getattr(scheme, name) for name in ("kind", *SCHEME_FIELDS)}
+    before = {name: getattr(scheme, name) for name in ("kind", "consequences", *SCHEME_FIELDS)}
     scheme.kind = SchemeKind.POINTS
     for name in SCHEME_FIELDS:
         if name in data:
             setattr(scheme, name, data[name])
     if scheme.ranking != RankingGroups.CUSTOM:
         scheme.custom_groups = {}
+    if "consequences" in data:
+        book = rulebook.from_json(data["consequences"])
+        scheme.consequences = [] if rulebook.is_default(book) else rulebook.to_json(book)
     if scheme.pk is None or any(getattr(scheme, name) != value for name, value in before.items()):
         scheme.full_clean(exclude=["period"])
         as_user(scheme, user).save()
@@ -459,6 +470,59 @@ def save_scheme(*, user, period: Period, data: dict, items: list[SchemeItemData]
     return scheme
 
 
+def ranking_group_names(ranking: str, custom_groups: dict | None) -> set[str]:
+    """The groups a scheme ranks in, by the names consequences use: categories, "all", or the custom groups."""
+    if ranking == RankingGroups.ALL:
+        return {"all"}
+    if ranking == RankingGroups.CUSTOM:
+        return set(custom_groups or {})
+    return set(Category.values)
+
+
+def consequence_refusals(data, groups: set[str] | None = None) -> list[str]:
+    """Why stored consequences (``targets.consequences`` JSON) cannot be applied, naming the rule: unreadable,
+    or a number for a group the scheme does not rank in (``groups``)."""
+    try:
+        book = rulebook.from_json(data)
+    except rulebook.RuleError as error:
+        return [rule_error_message(error)]
+    refusals = []
+    if groups is not None and not rulebook.is_default(book):
+        labels = dict(Category.choices)
+        for number, rule in enumerate(book, start=1):
+            for condition in rule.conditions:
+                for group, _n in condition.per_group:
+                    if group not in groups:
+                        refusals.append(
+                            _("Rule %(rule)s: no ranking group %(group)s.")
+                            % {"rule": number, "group": labels.get(group, group)}
+                        )
+    return refusals
+
+
+@transaction.atomic
+def save_consequences(*, user, period: Period, rules) -> Scheme:
+    """The period's consequences (a sequence of ``consequences.Rule``, or its JSON), on its scheme; a period
+    scored by weighted completion gets a scheme of that kind to hold them. The default set is stored as none.
+    ``SchemeRefused`` naming the rule."""
+    _check_sets_targets(user)
+    is_rules = isinstance(rules, (list, tuple)) and rules and isinstance(rules[0], rulebook.Rule)
+    data = rulebook.to_json(rules) if is_rules else rules
+    scheme = Scheme.objects.filter(period=period).first() or Scheme(period=period, kind=SchemeKind.COMPLETION)
+    points = scheme.kind == SchemeKind.POINTS
+    groups = ranking_group_names(scheme.ranking if points else RankingGroups.CATEGORY, scheme.custom_groups)
+    refusals = consequence_refusals(data, groups)
+    if refusals:
+        raise SchemeRefused([(None, message) for message in refusals])
+    book = rulebook.from_json(data)
+    data = [] if rulebook.is_default(book) else rulebook.to_json(book)
+    if scheme.pk is None or scheme.consequences != data:
+        scheme.consequences = data
+        scheme.full_clean(exclude=["period"])
+        as_user(scheme, user).save()
+    return scheme
+
+
 @transaction.atomic
 def delete_scheme(*, user, period: Period) -> None:
     """Back to weighted completion: the period's scheme and its items go (kept in the history)."""
@@ -468,4 +532,8 @@ def delete_scheme(*, user, period: Period) -> None:
         return
     for item in scheme.items.all():
         as_user(item, user).delete()
+    if scheme.consequences:  # the period's own consequences stay, on a scheme of weighted completion
+        scheme.kind = SchemeKind.COMPLETION
+        as_user(scheme, user).save()
+        return
     as_user(scheme, user).delete()

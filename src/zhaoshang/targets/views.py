@@ -14,8 +14,11 @@ from zhaoshang.core.views import add_form_errors
 from zhaoshang.organization import access
 
 from . import previews, services
-from .choices import ScoringFunction
+from .choices import SchemeKind, ScoringFunction
+from .consequence_rows import RowsRefused, RuleRow, rows_of, rules_of
+from .consequences import from_json as consequences_from_json
 from .forms import (
+    ConsequenceFormSet,
     GroupForm,
     IndicatorFormSet,
     PeriodForm,
@@ -60,7 +63,7 @@ def period_detail(request, pk):
             "by_tier": sorted(by_tier.items(), key=lambda item: item[1][0].tier),
             "by_unit": sorted(by_unit.items(), key=lambda item: item[0].code),
             "vetoes": period.vetoes.select_related("unit"),
-            "scheme": Scheme.objects.filter(period=period).prefetch_related("items").first(),
+            "scheme": Scheme.objects.filter(period=period, kind=SchemeKind.POINTS).prefetch_related("items").first(),
             "preset_form": PresetForm(),
             "veto_form": VetoForm(),
             "can_edit": access.edits_everything(request.user),
@@ -263,15 +266,42 @@ FUNCTION_HELP = {
 
 @login_required
 def scheme_edit(request, pk):
-    """Build the period's points scheme: its fields and its items (formset), saved all or nothing."""
+    """Build the period's points scheme: its fields and its items (formset), saved all or nothing; and its
+    consequences (奖惩规则, rows of a second form posted with ``save_consequences``)."""
     _require_bureau(request)
     period = get_object_or_404(Period, pk=pk)
-    scheme = Scheme.objects.filter(period=period).first()
+    stored = Scheme.objects.filter(period=period).first()
+    scheme = stored if stored is not None and stored.kind == SchemeKind.POINTS else None
     group_names = services.period_group_names(period)
+    on_rules = request.method == "POST" and "save_consequences" in request.POST
+    posted = request.POST if request.method == "POST" and not on_rules else None
     initial_items = [SchemeItemForm.initial_of(item) for item in scheme.items.all()] if scheme else []
-    form = SchemeForm(request.POST or None, initial=SchemeForm.initial_of(scheme))
-    items = SchemeItemFormSet(request.POST or None, prefix="item", initial=initial_items, group_names=group_names)
-    if request.method == "POST" and form.is_valid() and items.is_valid():
+    form = SchemeForm(posted, initial=SchemeForm.initial_of(scheme))
+    items = SchemeItemFormSet(posted, prefix="item", initial=initial_items, group_names=group_names)
+    rules_initial = [vars(row) for row in rows_of(consequences_from_json(stored.consequences if stored else None))]
+    rules = ConsequenceFormSet(request.POST if on_rules else None, prefix="rule", initial=rules_initial)
+    if on_rules and rules.is_valid():
+        kept = [f for f in rules.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        rows = [
+            RuleRow(
+                rule=f.cleaned_data["rule"],
+                condition=f.cleaned_data["condition"],
+                parameter=f.cleaned_data.get("parameter") or "",
+                action=f.cleaned_data.get("action") or "",
+            )
+            for f in kept
+        ]
+        try:
+            services.save_consequences(user=request.user, period=period, rules=rules_of(rows))
+            messages.success(request, _("Consequences saved."))
+            return redirect("targets:scheme_edit", period.pk)
+        except RowsRefused as refused:
+            for index, _column, message in refused.refusals:
+                kept[index].add_error(None, message)
+        except services.SchemeRefused as refused:
+            for _index, message in refused.refusals:
+                rules._non_form_errors.append(message)
+    if posted is not None and form.is_valid() and items.is_valid():
         known = items.initial_form_count()
         kept = [
             f
@@ -295,6 +325,8 @@ def scheme_edit(request, pk):
             "scheme": scheme,
             "form": form,
             "items": items,
+            "rules": rules,
+            "rules_are_default": not (stored and stored.consequences),
             "group_names": group_names,
             "functions": [(label, FUNCTION_HELP[value]) for value, label in ScoringFunction.choices],
             "preview": previews.points_preview(period) if scheme else None,

@@ -32,6 +32,7 @@ TARGET_SHEET = "目标"
 NOTES_SHEET = "说明"  # the template's explanations; ignored on import
 # A period's scoring scheme (scheme_xlsx): imported on the scheme page, ignored by the ledger import.
 SCHEME_SHEETS = ("评分方案", "评分细则")
+CONSEQUENCE_SHEET = "奖惩规则"  # the scheme's consequences, beside the two above
 LEDGER_SHEETS = (UNIT_SHEET, PROJECT_SHEET, RECEIPT_SHEET)
 DATA_SHEETS = (*LEDGER_SHEETS, PERIOD_SHEET, TARGET_SHEET)
 

@@ -351,7 +351,7 @@ def read_workbook(source, errors: ErrorList, *, today: dt.date) -> ParsedFile:
     try:
         names = list(workbook.sheet_names)
         for name in names:
-            if name.strip() not in (*c.DATA_SHEETS, c.NOTES_SHEET, *c.SCHEME_SHEETS):
+            if name.strip() not in (*c.DATA_SHEETS, c.NOTES_SHEET, *c.SCHEME_SHEETS, c.CONSEQUENCE_SHEET):
                 errors.add(
                     name,
                     None,

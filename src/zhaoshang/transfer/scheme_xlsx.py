@@ -1,5 +1,9 @@
 """The 评分细则 sheet: a period's points scheme exported to .xlsx and imported back (issue 13).
 
+A third sheet, 奖惩规则, holds the consequences as the rows of ``targets.consequence_rows`` (规则, 条件, 参数, 动作;
+the default set when the period has none of its own). Imported when present (empty: the default set); absent, the
+period's consequences stay as they are.
+
 Two sheets: 评分方案 (满分, 总分封顶, 排名分组, 自定义分组, 一票否决效果: one setting a row, 项目 and 值) and
 评分细则 (one item a row, the columns of ``ITEM_HEADERS``). Import replaces the period's whole scheme through
 ``targets.services.save_scheme``, so a sheet obeys exactly the rules of the scheme page; every refusal names the
@@ -18,13 +22,14 @@ from openpyxl.styles import Alignment
 
 from zhaoshang.core.xlsx import safe_row
 from zhaoshang.projects.choices import INDUSTRY_XLSX, KIND_XLSX, STAGE_XLSX
-from zhaoshang.targets import scheme_text, scoring
+from zhaoshang.targets import consequence_rows, scheme_text, scoring
+from zhaoshang.targets import consequences as rulebook
 from zhaoshang.targets.choices import AMOUNT_FIELD_XLSX
 from zhaoshang.targets.models import Period, Scheme
 from zhaoshang.targets.scheme_text import bands_text, params_text, parse_bands, parse_params, plain
 from zhaoshang.targets.services import SchemeItemData, SchemeRefused, save_scheme
 
-from .columns import CHANGE_REASON, SCHEME_SHEETS
+from .columns import CHANGE_REASON, CONSEQUENCE_SHEET, SCHEME_SHEETS
 from .errors import ErrorList
 from .exporter import HEADER_FILL, HEADER_FONT
 from .targets_import import history_reason
@@ -215,16 +220,33 @@ def _sheet(workbook: Workbook, title: str, headers, rows, widths=None) -> None:
     sheet.freeze_panes = "A2"
 
 
-def add_scheme_sheets(workbook: Workbook, settings: list[list], items: list[list]) -> None:
+def consequence_sheet_rows(rules) -> list[list]:
+    """The 奖惩规则 sheet's rows for rules (``targets.consequences``), the action on each rule's first row."""
+    out, seen = [], set()
+    for row in consequence_rows.rows_of(rules):
+        action = "" if row.rule in seen else consequence_rows.ACTION_LABELS[row.action]
+        seen.add(row.rule)
+        out.append([row.rule, consequence_rows.CONDITION_LABELS[row.condition], row.parameter, action])
+    return out
+
+
+def add_scheme_sheets(
+    workbook: Workbook, settings: list[list], items: list[list], consequences: list[list] | None = None
+) -> None:
     _sheet(workbook, SCHEME_SHEET, ("项目", "值"), settings, {"项目": 14, "值": 40})
     _sheet(workbook, ITEM_SHEET, SHEET_HEADERS, items, WIDTHS)
+    if consequences is not None:
+        widths = {"规则": 6, "条件": 20, "参数": 30, "动作": 16}
+        _sheet(workbook, CONSEQUENCE_SHEET, consequence_rows.COLUMNS, consequences, widths)
 
 
 def export_scheme(period: Period) -> bytes:
     """The period's scheme as an .xlsx workbook (the sheets 评分方案 and 评分细则)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    add_scheme_sheets(workbook, *scheme_rows(period.scheme))
+    scheme = Scheme.objects.prefetch_related("items").get(period=period)
+    rules = consequence_sheet_rows(rulebook.from_json(scheme.consequences))
+    add_scheme_sheets(workbook, *scheme_rows(scheme), rules)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -421,6 +443,33 @@ def _item(row: _Row) -> SchemeItemData | None:
     )
 
 
+def _consequences(workbook, name: str, errors: ErrorList):
+    """The rules of the 奖惩规则 sheet (None when wrong: the errors name row and column)."""
+    sheet_rows = _rows(workbook, name, errors, consequence_rows.COLUMNS)
+    flat: list[consequence_rows.RuleRow] = []
+    before = len(errors)
+    for row in sheet_rows:
+        number = row.decimal("规则", required=True)
+        if number is not None and (number != number.to_integral_value() or number < 1):
+            row.error("规则", _("Write the rule's number, 1 or more."))
+        condition = row.choice("条件", consequence_rows.CONDITION_CODES)
+        action = row.choice("动作", consequence_rows.ACTION_CODES, required=False, default="")
+        flat.append(
+            consequence_rows.RuleRow(
+                rule=int(number or 0), condition=condition or "", parameter=row.text("参数"), action=action
+            )
+        )
+    if len(errors) > before:
+        return None
+    try:
+        return consequence_rows.rules_of(flat)
+    except consequence_rows.RowsRefused as refused:
+        for index, column, message in refused.refusals:
+            row = sheet_rows[index]
+            errors.add(name, row.number, column, row.text(column) if column else "", message)
+    return None
+
+
 def import_scheme(source, *, user, period: Period) -> ErrorList:
     """Replace the period's scheme by the file's; the errors (empty: saved). All or nothing."""
     errors = ErrorList()
@@ -436,6 +485,10 @@ def import_scheme(source, *, user, period: Period) -> ErrorList:
     data = _settings(workbook, names[SCHEME_SHEET], errors) if SCHEME_SHEET in names else {}
     rows = _rows(workbook, names[ITEM_SHEET], errors, ITEM_HEADERS)
     items = [_item(row) for row in rows]
+    if CONSEQUENCE_SHEET in names:
+        rules = _consequences(workbook, names[CONSEQUENCE_SHEET], errors)
+        if rules is not None:
+            data["consequences"] = consequence_rows.stored(rules)
     if errors:
         return errors
     try:

@@ -296,5 +296,7 @@ def test_flags_come_in_a_fixed_order():
         "half_time_warning",
         "zero_achievement",
         "vetoed",
+        "barred",
         "commended",
+        "promoted",
     ]

@@ -194,3 +194,39 @@ def test_drill_down_lists_the_receipts_behind_a_funds_figure(client, users, unit
     assert all(share == 1 for _r, share in indicator["receipts"])
     assert "V-IN-1" in html and "V-IN-2" in html
     assert "V-BEFORE" not in html and "V-SMALL" not in html and "V-OTHER" not in html
+
+
+def test_the_periods_own_consequences_are_stated_and_applied(client, users, units, period):
+    from django.utils import translation
+
+    from zhaoshang.targets import consequences as rulebook
+
+    promotion = rulebook.Rule("promotion", (rulebook.Condition("completion_at_least", value=Decimal("0.5")),))
+    # Criticism as by default, then promotion at 50%; no yellow card (it would hold the units back from honours).
+    services.save_consequences(user=users["bureau"], period=period, rules=(rulebook.DEFAULT[0], promotion))
+    client.force_login(users["leader"])
+    with translation.override("zh-hans"):
+        response = client.get(
+            reverse("assessment:period", args=[period.pk]), {"as_of": "2026-06-30"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+        )
+    html = response.content.decode()
+    assert 'id="rank-rules"' not in html and 'id="own-rules"' in html
+    assert "<li>综合完成率达到 50% → 直接晋档</li>" in html
+    assert "<li>未达时序进度、组内排名末位 → 通报批评</li>" in html
+    # T01 and T02 have 1 of 2 (50%): both promoted; T0101 has nothing, criticised (a third of three).
+    rows = {row["result"].unit.code: row["result"].flags for row in response.context["categories"][0]["rows"]}
+    assert "promoted" in rows["T01"] and "promoted" in rows["T02"] and "promoted" not in rows["T0101"]
+    assert html.count("直接晋档") == 1 + 2  # the rule and the two units' flags
+
+
+def test_consequences_stored_broken_show_the_reason_and_no_flags(client, users, units, period):
+    from django.utils import translation
+
+    from zhaoshang.targets.models import Scheme
+
+    Scheme.objects.create(period=period, kind="completion", consequences=[{"action": "demote", "conditions": []}])
+    client.force_login(users["leader"])
+    with translation.override("zh-hans"):
+        response = client.get(reverse("assessment:period", args=[period.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    assert response.context["scheme_error"] == "规则1：未知奖惩措施“demote”。"

@@ -162,6 +162,7 @@ def test_the_views_export_and_import_for_the_bureau_only(client, users, period):
     assert response.status_code == 200 and load_workbook(io.BytesIO(response.content)).sheetnames == [
         "评分方案",
         "评分细则",
+        "奖惩规则",
     ]
     client.force_login(users["leader"])
     assert client.get(reverse("transfer:scheme_export", args=[period.pk])).status_code == 403

@@ -101,6 +101,24 @@ def division_section(division: str) -> str | None:
     return next((letter for letter, numbers in DIVISION_RANGES.items() if int(division) in numbers), None)
 
 
+def division_error(section: str, division: str) -> str | None:
+    """Why a division (大类) cannot go with an industry section, in the interface language; None when it can (or
+    when no division is given)."""
+    from django.utils.translation import gettext
+
+    if not division:
+        return None
+    found = division_section(division)
+    if found is None:
+        return gettext("%(division)s is not a GB/T 4754 division (two digits).") % {"division": division}
+    if found != section:
+        return gettext("Division %(division)s belongs to section %(found)s, not to the industry chosen.") % {
+            "division": division,
+            "found": found,
+        }
+    return None
+
+
 class Currency(models.TextChoices):
     CNY = "CNY", _("Renminbi")
     USD = "USD", _("US dollar")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from zhaoshang.core.forms import BootstrapForm, date_input
 from zhaoshang.organization.choices import Category, Tier
 from zhaoshang.organization.models import Unit
-from zhaoshang.projects.choices import Industry, Kind, Stage
+from zhaoshang.projects.choices import DIVISIONS, EventLevel, Industry, Kind, Stage
 
 from . import scoring
 from .choices import AmountField, IndicatorKind, MeasureKind, RankingGroups, ScoringFunction, Section, VetoEffect
@@ -214,6 +214,17 @@ def _decimal(label, help_text="", **kwargs):
     )
 
 
+# The recognition conditions (认定条件) of a measure on the page: one line of fields under the measure's filters.
+CONDITION_FIELDS = (
+    "event_level",
+    "private",
+    "registered_land_paid",
+    "within_years",
+    "exclude_divisions",
+    "low_by_category",
+)
+
+
 class SchemeItemForm(BootstrapForm, forms.Form):
     code = forms.CharField(label=_("item code"), max_length=20)
     name = forms.CharField(label=_("item"), max_length=100)
@@ -253,6 +264,38 @@ class SchemeItemForm(BootstrapForm, forms.Form):
     per_above = _decimal(_("points per project above the task"))
     per_below = _decimal(_("points per project below the task"))
     each = _decimal(_("points per occurrence"))
+    # Recognition conditions (认定条件) of a ledger measure, and floors by unit category (``condition_measure``).
+    event_level = forms.ChoiceField(
+        label=_("signed at an event of level"),
+        choices=[("", "—"), *EventLevel.choices],
+        required=False,
+        help_text=_("That level or higher."),
+    )
+    private = forms.BooleanField(label=_("private-owned only"), required=False)
+    registered_land_paid = forms.BooleanField(
+        label=_("registered and land premium paid in the period"),
+        required=False,
+        help_text=_("Both from the period's start to the as-of date."),
+    )
+    within_years = forms.IntegerField(
+        label=_("signed within years"),
+        min_value=1,
+        max_value=50,
+        required=False,
+        help_text=_("Signed on or after the same day that many years before the period's start."),
+    )
+    exclude_divisions = forms.CharField(
+        label=_("excluded industry divisions"),
+        required=False,
+        max_length=200,
+        help_text=_("GB/T 4754 division codes, e.g. 70, 62"),
+    )
+    low_by_category = forms.CharField(
+        label=_("amount from by unit category"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "县直部门: 5000"}),
+        help_text=_("One a line: the unit category, a colon, the amount (10k yuan); other units: amount from."),
+    )
     bands = forms.CharField(
         label=_("amount bands"),
         required=False,
@@ -265,6 +308,7 @@ class SchemeItemForm(BootstrapForm, forms.Form):
         ("item", ("code", "name", "section", "function", "points", "cap", "places", "task_group")),
         ("measure", ("what", "stage", "amount_field", "low", "high", "high_tech", "numerator", "denominator")),
         ("filters", ("kinds", "industries")),
+        ("conditions", CONDITION_FIELDS),
         ("params", ("base", "per_step", "step", "up", "down", "per_above", "per_below", "each", "bands")),
     )
 
@@ -277,6 +321,12 @@ class SchemeItemForm(BootstrapForm, forms.Form):
         self.fields["task_group"].choices = [("", _("No task")), *((name, name) for name in group_names)]
         for name in ("kinds",):
             self.fields[name].widget.attrs["class"] = ""
+
+    def clean_exclude_divisions(self):
+        return parse_divisions(self.cleaned_data["exclude_divisions"])
+
+    def clean_low_by_category(self):
+        return parse_category_floors(self.cleaned_data["low_by_category"])
 
     def clean_bands(self):
         try:
@@ -303,6 +353,7 @@ class SchemeItemForm(BootstrapForm, forms.Form):
             filters["industries"] = list(data["industries"])
         if data.get("high_tech"):
             filters["high_tech"] = data["high_tech"] == "yes"
+        filters.update(condition_measure(data))
         what = data["what"]
         if what == MeasureKind.RATIO:
             parts = {}
@@ -362,12 +413,99 @@ class SchemeItemForm(BootstrapForm, forms.Form):
             "numerator": ratio_part_key(measure.get("numerator")),
             "denominator": ratio_part_key(measure.get("denominator")),
             "bands": bands_lines(params.get("bands") or []),
+            **condition_initial(filters),
         }
         for name in cls.PARAM_FIELDS:
             initial[name] = params.get(name)
         if params.get("step") is not None:
             initial["step"] = Decimal(str(params["step"])) * 100
         return initial
+
+
+# --- recognition conditions of a measure (认定条件) ------------------------------------------------------
+
+
+def parse_divisions(text: str) -> list[str]:
+    """ "70, 62" → ["70", "62"]; a code that is not a GB/T 4754 division is refused, named."""
+    codes = []
+    for raw in re.split(r"[,，、;；\s]+", text or ""):
+        if not raw:
+            continue
+        code = raw.zfill(2) if raw.isdigit() else raw
+        if code not in DIVISIONS:
+            raise forms.ValidationError(_("%(division)s is not a GB/T 4754 division (two digits).") % {"division": raw})
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def category_names() -> dict[str, str]:
+    """A unit category's code and its label (in the interface language and in Chinese) → its code."""
+    from django.utils.translation import override
+
+    names = {}
+    for category in Category:
+        names[category.value] = category.value
+        names[str(category.label)] = category.value
+        with override("zh-hans"):
+            names[str(category.label)] = category.value
+    return names
+
+
+def parse_category_floors(text: str) -> dict[str, str]:
+    """ "县直部门: 5000" lines → {"department": "5000"}; an unknown category or amount is refused, named."""
+    names = category_names()
+    floors: dict[str, str] = {}
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        name, sep, amount = line.replace("：", ":").partition(":")
+        category = names.get(name.strip())
+        if not sep or category is None:
+            raise forms.ValidationError(
+                _("%(line)s: write the unit category, a colon and the amount, e.g. 县直部门: 5000.")
+                % {"line": line.strip()}
+            )
+        try:
+            value = Decimal(amount.strip())
+        except ArithmeticError:
+            value = None
+        if value is None or not value.is_finite() or value < 0:
+            raise forms.ValidationError(_("%(line)s: the amount is not a number.") % {"line": line.strip()})
+        floors[category] = plain(value)
+    return floors
+
+
+def condition_measure(data: dict) -> dict:
+    """The conditions and floors by category set on a form, as a measure's JSON keys."""
+    found: dict = {}
+    if data.get("event_level"):
+        found["event_level"] = data["event_level"]
+    if data.get("private"):
+        found["private"] = True
+    if data.get("registered_land_paid"):
+        found["registered_land_paid"] = True
+    if data.get("within_years"):
+        found["within_years"] = data["within_years"]
+    if data.get("exclude_divisions"):
+        found["exclude_divisions"] = list(data["exclude_divisions"])
+    if data.get("low_by_category"):
+        found["low_by_category"] = dict(data["low_by_category"])
+    return found
+
+
+def condition_initial(measure: dict) -> dict:
+    """A stored measure's conditions as the form's initial values."""
+    labels = {category.value: str(category.label) for category in Category}
+    floors = measure.get("low_by_category") or {}
+    return {
+        "event_level": measure.get("event_level") or "",
+        "private": bool(measure.get("private")),
+        "registered_land_paid": bool(measure.get("registered_land_paid")),
+        "within_years": measure.get("within_years"),
+        "exclude_divisions": ", ".join(measure.get("exclude_divisions") or ()),
+        "low_by_category": "\n".join(f"{labels.get(c, c)}: {amount}" for c, amount in floors.items()),
+    }
 
 
 class BaseSchemeItemFormSet(forms.BaseFormSet):

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from zhaoshang.core.forms import BootstrapForm, date_input
 from zhaoshang.organization.choices import Category, Tier
 from zhaoshang.organization.models import Unit
-from zhaoshang.projects.choices import DIVISIONS, EventLevel, Industry, Kind, Stage
+from zhaoshang.projects.choices import EventLevel, Industry, Kind, Stage
 
-from . import scoring
+from . import scheme_text, scoring
 from .choices import AmountField, IndicatorKind, MeasureKind, RankingGroups, ScoringFunction, Section, VetoEffect
 from .models import Period
 from .scheme_text import bands_lines, parse_band_lines, plain
@@ -426,54 +426,19 @@ class SchemeItemForm(BootstrapForm, forms.Form):
 
 
 def parse_divisions(text: str) -> list[str]:
-    """ "70, 62" → ["70", "62"]; a code that is not a GB/T 4754 division is refused, named."""
-    codes = []
-    for raw in re.split(r"[,，、;；\s]+", text or ""):
-        if not raw:
-            continue
-        code = raw.zfill(2) if raw.isdigit() else raw
-        if code not in DIVISIONS:
-            raise forms.ValidationError(_("%(division)s is not a GB/T 4754 division (two digits).") % {"division": raw})
-        if code not in codes:
-            codes.append(code)
-    return codes
-
-
-def category_names() -> dict[str, str]:
-    """A unit category's code and its label (in the interface language and in Chinese) → its code."""
-    from django.utils.translation import override
-
-    names = {}
-    for category in Category:
-        names[category.value] = category.value
-        names[str(category.label)] = category.value
-        with override("zh-hans"):
-            names[str(category.label)] = category.value
-    return names
+    """The divisions written on the page (``scheme_text.parse_divisions``), refused at the field."""
+    try:
+        return scheme_text.parse_divisions(text)
+    except ValueError as error:
+        raise forms.ValidationError(str(error)) from None
 
 
 def parse_category_floors(text: str) -> dict[str, str]:
-    """ "县直部门: 5000" lines → {"department": "5000"}; an unknown category or amount is refused, named."""
-    names = category_names()
-    floors: dict[str, str] = {}
-    for line in (text or "").splitlines():
-        if not line.strip():
-            continue
-        name, sep, amount = line.replace("：", ":").partition(":")
-        category = names.get(name.strip())
-        if not sep or category is None:
-            raise forms.ValidationError(
-                _("%(line)s: write the unit category, a colon and the amount, e.g. 县直部门: 5000.")
-                % {"line": line.strip()}
-            )
-        try:
-            value = Decimal(amount.strip())
-        except ArithmeticError:
-            value = None
-        if value is None or not value.is_finite() or value < 0:
-            raise forms.ValidationError(_("%(line)s: the amount is not a number.") % {"line": line.strip()})
-        floors[category] = plain(value)
-    return floors
+    """The floors by unit category written on the page (``scheme_text.parse_category_floors``)."""
+    try:
+        return scheme_text.parse_category_floors(text)
+    except ValueError as error:
+        raise forms.ValidationError(str(error)) from None
 
 
 def condition_measure(data: dict) -> dict:
@@ -496,7 +461,6 @@ def condition_measure(data: dict) -> dict:
 
 def condition_initial(measure: dict) -> dict:
     """A stored measure's conditions as the form's initial values."""
-    labels = {category.value: str(category.label) for category in Category}
     floors = measure.get("low_by_category") or {}
     return {
         "event_level": measure.get("event_level") or "",
@@ -504,7 +468,7 @@ def condition_initial(measure: dict) -> dict:
         "registered_land_paid": bool(measure.get("registered_land_paid")),
         "within_years": measure.get("within_years"),
         "exclude_divisions": ", ".join(measure.get("exclude_divisions") or ()),
-        "low_by_category": "\n".join(f"{labels.get(c, c)}: {amount}" for c, amount in floors.items()),
+        "low_by_category": scheme_text.category_floors_text(floors, "\n"),
     }
 
 

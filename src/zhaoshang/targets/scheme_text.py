@@ -157,7 +157,7 @@ def category_floors_text(floors: dict, separator: str = "；") -> str:
 
 
 def parse_category_floors(text: str) -> dict[str, str]:
-    """"县直部门: 5000；园区: 8000" (or one a line; a category by its label, its code or its name in the interface
+    """ "县直部门: 5000；园区: 8000" (or one a line; a category by its label, its code or its name in the interface
     language) → {"department": "5000", "park": "8000"}; ``ValueError`` naming the part that cannot be read."""
     from zhaoshang.organization.choices import CATEGORY_XLSX, Category
 

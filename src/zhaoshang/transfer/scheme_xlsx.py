@@ -16,11 +16,20 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from zhaoshang.core.xlsx import safe_row
-from zhaoshang.projects.choices import INDUSTRY_XLSX, KIND_XLSX, STAGE_XLSX
+from zhaoshang.projects.choices import EVENT_LEVEL_XLSX, INDUSTRY_XLSX, KIND_XLSX, STAGE_XLSX
 from zhaoshang.targets import scoring
 from zhaoshang.targets.choices import AMOUNT_FIELD_XLSX
 from zhaoshang.targets.models import Period, Scheme
-from zhaoshang.targets.scheme_text import bands_text, params_text, parse_bands, parse_params, plain
+from zhaoshang.targets.scheme_text import (
+    bands_text,
+    category_floors_text,
+    params_text,
+    parse_bands,
+    parse_category_floors,
+    parse_divisions,
+    parse_params,
+    plain,
+)
 from zhaoshang.targets.services import SchemeItemData, SchemeRefused, save_scheme
 
 from .columns import CHANGE_REASON, SCHEME_SHEETS
@@ -107,7 +116,18 @@ SCHEME_KEYS = (S_FULL, S_CAP, S_RANKING, S_GROUPS, S_VETO)
     "任务来源",
     "参数",
 )
+# The recognition conditions (认定条件) of a ledger measure and its floors by unit category: optional columns after
+# the others (a file without them still imports; a ratio's apply to both its parts).
+(C_EVENT, C_PRIVATE, C_LAND, C_YEARS, C_DIVISIONS, C_FLOORS) = CONDITION_HEADERS = (
+    "签约活动级别",
+    "仅民营",
+    "当期注册并缴纳土地出让金",
+    "签约年限",
+    "排除行业大类",
+    "按单位类别金额下限",
+)
 WIDTHS = {I_NAME: 28, I_FUNCTION: 16, I_MEASURE: 14, I_INDUSTRIES: 16, I_PARAMS: 48, I_NUMERATOR: 14, I_DENOMINATOR: 14}
+WIDTHS.update({C_LAND: 14, C_DIVISIONS: 14, C_FLOORS: 24})
 
 
 def _label(mapping: dict, value) -> str:
@@ -162,9 +182,23 @@ def scheme_rows(scheme: Scheme) -> tuple[list[list], list[list]]:
                 _ratio_label(measure.get("denominator")),
                 item.task_group,
                 bands_text(bands) if bands else params_text(params),
+                *_condition_cells(filters),
             ]
         )
     return settings, items
+
+
+def _condition_cells(measure: dict) -> list:
+    """The 认定条件 columns of a measure (a ratio: its numerator's, the same as its denominator's)."""
+    years = measure.get("within_years")
+    return [
+        _label(EVENT_LEVEL_XLSX, measure.get("event_level")),
+        "是" if measure.get("private") else "",
+        "是" if measure.get("registered_land_paid") else "",
+        None if years in (None, "") else int(years),
+        "、".join(measure.get("exclude_divisions") or ()),
+        category_floors_text(measure.get("low_by_category") or {}),
+    ]
 
 
 def _sheet(workbook: Workbook, title: str, headers, rows, widths=None) -> None:
@@ -183,7 +217,7 @@ def _sheet(workbook: Workbook, title: str, headers, rows, widths=None) -> None:
 
 def add_scheme_sheets(workbook: Workbook, settings: list[list], items: list[list]) -> None:
     _sheet(workbook, SCHEME_SHEET, ("项目", "值"), settings, {"项目": 14, "值": 40})
-    _sheet(workbook, ITEM_SHEET, ITEM_HEADERS, items, WIDTHS)
+    _sheet(workbook, ITEM_SHEET, (*ITEM_HEADERS, *CONDITION_HEADERS), items, WIDTHS)
 
 
 def export_scheme(period: Period) -> bytes:
@@ -344,6 +378,7 @@ def _item(row: _Row) -> SchemeItemData | None:
     high_tech = row.choice(I_HIGH_TECH, YES_NO, required=False)
     if high_tech is not None:
         filters["high_tech"] = high_tech
+    filters.update(_conditions(row))
     measure: dict = {"what": what}
     if what in scoring.LEDGER_MEASURES:
         stage = row.choice(I_STAGE, STAGE_XLSX, required=what != "funds", default="signed")
@@ -377,6 +412,36 @@ def _item(row: _Row) -> SchemeItemData | None:
         params=params,
         task_group=row.text(I_TASK),
     )
+
+
+def _conditions(row: _Row) -> dict:
+    """The 认定条件 columns of a row as a measure's JSON keys (refusals named at the row and the column)."""
+    found: dict = {}
+    level = row.choice(C_EVENT, EVENT_LEVEL_XLSX, required=False)
+    if level:
+        found["event_level"] = str(level)
+    if row.choice(C_PRIVATE, YES_NO, required=False):
+        found["private"] = True
+    if row.choice(C_LAND, YES_NO, required=False):
+        found["registered_land_paid"] = True
+    years = row.decimal(C_YEARS)
+    if years is not None:
+        if years != years.to_integral_value() or not 1 <= years <= 50:
+            row.error(C_YEARS, _("A whole number of years from 1 to 50."))
+        else:
+            found["within_years"] = int(years)
+    for column, parse, key in (
+        (C_DIVISIONS, parse_divisions, "exclude_divisions"),
+        (C_FLOORS, parse_category_floors, "low_by_category"),
+    ):
+        try:
+            value = parse(row.text(column))
+        except ValueError as error:
+            row.error(column, str(error))
+            continue
+        if value:
+            found[key] = value
+    return found
 
 
 def import_scheme(source, *, user, period: Period) -> ErrorList:

@@ -203,3 +203,15 @@ def test_a_condition_moves_with_the_as_of_date(county):
     before = _actuals(selectors.assess_period(period, d("06-30")))["T01"]["E3"]
     after = _actuals(selectors.assess_period(period, d("07-01")))["T01"]["E3"]
     assert (before, after) == (1, 2)
+
+
+def test_the_workbook_names_the_conditions():
+    from zhaoshang.assessment.xlsx import measure_label
+
+    measure = {"what": "count", "stage": "signed", "low": "10000", **dict(ITEMS[5][3])}
+    measure |= {"event_level": "city", "private": True, "within_years": 2, "exclude_divisions": ["70", "62"]}
+    assert measure_label(measure) == (
+        "签约项目个数（协议引资额10000万元以上；市级及以上活动签约；民营；2年内签约；不含行业大类 70、62；"
+        "县直部门协议引资额5000万元以上）"
+    )
+    assert measure_label({"what": "funds", "registered_land_paid": True}) == "实际到位资金（当期注册并缴纳土地出让金）"

@@ -624,7 +624,9 @@ def condition_labels(measure: dict, field_label: str = "") -> list[str]:
         labels.append(f"{measure['within_years']}年内签约")
     if measure.get("exclude_divisions"):
         labels.append("不含行业大类 " + "、".join(measure["exclude_divisions"]))
-    for category, low in (measure.get("low_by_category") or {}).items():
+    order = list(CATEGORY_LABEL)  # the categories' own order (a JSON column may keep the keys in any order)
+    floors = measure.get("low_by_category") or {}
+    for category, low in sorted(floors.items(), key=lambda pair: order.index(pair[0]) if pair[0] in order else 99):
         labels.append(f"{CATEGORY_LABEL.get(category, category)}{field_label}{plain_amount(Decimal(low))}万元以上")
     return labels
 

@@ -149,11 +149,14 @@ def parse_divisions(text: str) -> list[str]:
 
 
 def category_floors_text(floors: dict, separator: str = "；") -> str:
-    """{"department": "5000"} → "县直部门: 5000" (the categories by their Chinese file labels)."""
-    from zhaoshang.organization.choices import CATEGORY_XLSX
+    """{"department": "5000"} → "县直部门: 5000" (the categories by their Chinese file labels, in the categories'
+    order: a JSON column may keep the keys in any order)."""
+    from zhaoshang.organization.choices import CATEGORY_XLSX, Category
 
     labels = {code: label for label, code in CATEGORY_XLSX.items()}
-    return separator.join(f"{labels.get(category, category)}: {amount}" for category, amount in floors.items())
+    order = {category: index for index, category in enumerate(Category.values)}
+    ordered = sorted(floors.items(), key=lambda pair: (order.get(pair[0], len(order)), pair[0]))
+    return separator.join(f"{labels.get(category, category)}: {amount}" for category, amount in ordered)
 
 
 def parse_category_floors(text: str) -> dict[str, str]:

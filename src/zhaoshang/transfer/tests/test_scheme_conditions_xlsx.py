@@ -57,7 +57,7 @@ def test_conditions_go_out_and_come_back(users, period):
     rows = _sheet_rows(data)
     at = len(ITEM_HEADERS)
     assert rows[0][at:] == list(CONDITION_HEADERS)
-    assert rows[1][at:] == ["省级", "是", "是", 3, "70、01、62", "县直部门: 5000；乡镇: 10000"]
+    assert rows[1][at:] == ["省级", "是", "是", 3, "70、01、62", "乡镇: 10000；县直部门: 5000"]
     assert rows[2][at:] == rows[1][at:]  # a ratio: its parts' conditions
     assert rows[3][at:] == [None, "是", None, None, None, None]
     history = SchemeItem.history.count()

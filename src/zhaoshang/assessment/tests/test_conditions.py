@@ -215,3 +215,28 @@ def test_the_workbook_names_the_conditions():
         "县直部门协议引资额5000万元以上）"
     )
     assert measure_label({"what": "funds", "registered_land_paid": True}) == "实际到位资金（当期注册并缴纳土地出让金）"
+
+
+def test_the_verified_basis_reads_the_same_conditions(users, county):
+    """Verified: P1's and P2's signings confirmed, D1's adjusted to 4000万 (below 县直's 5000万 floor), D2's rejected;
+    P1's receipt confirmed. E1 (市级 event) T01 1 (P1); E6 T01 2, D01 0; E7 (民营 funds) T01 1000."""
+    from zhaoshang.projects.models import FundsReceipt, StageEvent
+    from zhaoshang.supervision import services as supervision
+
+    p = county["projects"]
+    batch = supervision.create_batch(
+        user=users["supervisor"], name="上半年", start=START, end=AS_OF, method="threshold", min_amount=D("0")
+    )
+
+    def verify(result, **kwargs):
+        comment = "核查意见" if result != "confirmed" else ""
+        supervision.verify(user=users["supervisor"], batch=batch, result=result, comment=comment, **kwargs)
+
+    for key, result, extra in (("P1", "confirmed", {}), ("P2", "confirmed", {}), ("D2", "rejected", {})):
+        verify(result, stage_event=StageEvent.objects.get(project=p[key], stage="signed"), **extra)
+    verify("adjusted", stage_event=StageEvent.objects.get(project=p["D1"], stage="signed"), amount=D("4000"))
+    verify("confirmed", receipt=FundsReceipt.objects.get(project=p["P1"]))
+    verified = _actuals(selectors.assess_period(county["period"], AS_OF, basis="verified"))
+    assert (verified["T01"]["E1"], verified["T01"]["E6"], verified["T01"]["E7"]) == (1, 2, D("1000"))
+    assert (verified["T01"]["E2"], verified["T01"]["E3"]) == (1, 1)  # P1: 民营, registered and land paid
+    assert verified["D01"]["E6"] == 0

@@ -13,6 +13,10 @@ Rules of the points scheme in the assessment (decision 20):
   completion scheme assesses them); when none does, every active unit.
 - Occurrences (late or missing scheduling reports, criticisms in issued bulletins, figures supervision found
   inflated) are counted per unit by the selectors and passed in with the ids of the rows behind them.
+- Summed measures (foreign capital received, investment completed, export earnings) are summed per unit by
+  ``selectors.summed``, each row credited by the unit's share, and passed in with their rows; the figure is the
+  total of the rows' credited amounts.
+- A ``stretch`` item's 力争 is the target of the unit's group named by ``params.stretch_group``, read as the task.
 """
 
 from __future__ import annotations
@@ -37,6 +41,31 @@ class SchemeLine:
     task_group: str = ""
 
 
+@dataclass(frozen=True)
+class SummedRow:
+    """One row behind a summed measure of one unit: a receipt (foreign capital received) or a scheduling report
+    (investment completed, export earnings), its project, the unit's credit share (a fraction) and the amount
+    credited to the unit (the row's amount × the share); the unit's figure is the total of these amounts."""
+
+    id: int
+    project_id: int
+    share: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Summed:
+    """A summed measure of one unit: the figure and the rows behind it (``selectors.summed``)."""
+
+    actual: Decimal
+    rows: tuple[SummedRow, ...] = ()
+
+
+def summed_of(rows: Sequence[SummedRow]) -> Summed:
+    """The figure is the total of the rows' credited amounts."""
+    return Summed(actual=sum((row.amount for row in rows), ZERO), rows=tuple(rows))
+
+
 @dataclass
 class ItemResult:
     """One item of one unit: its signed points and the figure behind them, with the rows behind the figure
@@ -54,6 +83,10 @@ class ItemResult:
     receipt_ids: list[int] | None = field(default_factory=list)
     occurrence_ids: list[int] = field(default_factory=list)
     key: str = ""  # the key of the measured figure (``UnitResult.measured``) for a ledger measure
+    # A summed measure (``scoring.SUMMED_MEASURES``): the scheduling reports behind it (receipts are in
+    # ``receipt_ids``), and every row with the unit's share and the amount credited to the unit.
+    report_ids: list[int] = field(default_factory=list)
+    summed_rows: list[SummedRow] = field(default_factory=list)
 
     @property
     def rows_read(self) -> bool:
@@ -111,6 +144,16 @@ def occurrences_read(lines: Sequence[SchemeLine]) -> set[str]:
     }
 
 
+def summed_read(lines: Sequence[SchemeLine]) -> set[str]:
+    """The summed measures (foreign_received, investment_completed, export_earnings) the scheme reads."""
+    return {
+        measure.what
+        for line in lines
+        for _key, measure in _leaves(line.measure, line.item.code)
+        if measure.what in scoring.SUMMED_MEASURES
+    }
+
+
 def ratio_of(numerator: Decimal, denominator: Decimal) -> Decimal:
     """numerator ÷ denominator; 0 when the denominator is 0 (nothing signed: a 开工率 of nothing is 0, not
     full marks)."""
@@ -137,6 +180,11 @@ class Points:
     group_of: Mapping[int, object]  # unit id → ranking group (功效系数 compares within it)
     # what → unit id → (row id, project id or None) of each occurrence: a report, a bulletin, a verification.
     occurrences: Mapping[str, Mapping[int, Sequence[tuple[int, int | None]]]] = field(default_factory=dict)
+    # what → unit id → the unit's summed figure and its rows (``selectors.summed``).
+    summed: Mapping[str, Mapping[int, Summed]] = field(default_factory=dict)
+
+    def _summed(self, result: engine.UnitResult, measure: scoring.Measure) -> Summed:
+        return self.summed.get(measure.what, {}).get(result.unit.id, Summed(actual=ZERO))
 
     def _figure(self, result: engine.UnitResult, measure: scoring.Measure, key: str):
         """(actual, the key of the ledger figure whose rows stand behind it or "", occurrence ids) of one
@@ -148,6 +196,8 @@ class Points:
         if measure.what in scoring.OCCURRENCE_MEASURES:
             rows = list(self.occurrences.get(measure.what, {}).get(result.unit.id, ()))
             return Decimal(len(rows)), "", rows
+        if measure.what in scoring.SUMMED_MEASURES:
+            return self._summed(result, measure).actual, "", []
         return result.measured[key].actual, key, []
 
     def __call__(self, results: list[engine.UnitResult]) -> None:
@@ -165,8 +215,14 @@ class Points:
                 rows = result.measured[key] if key else None
                 projects = sorted({p for _o, p in occurrence_ids if p is not None}, reverse=True)
                 by_unit[result.unit.id] = scoring.Value(
-                    actual=actual, task=task, amounts=measured.amounts if measured is not None else ()
+                    actual=actual,
+                    task=task,
+                    amounts=measured.amounts if measured is not None else (),
+                    stretch=stretch_of(result, line.item),
                 )
+                if line.measure.what in scoring.SUMMED_MEASURES:
+                    details[result.unit.id].append(summed_item(line, self._summed(result, line.measure), task))
+                    continue
                 details[result.unit.id].append(
                     ItemResult(
                         code=code,
@@ -191,6 +247,33 @@ class Points:
             for item in result.items:
                 # + 0 turns a deduction of nothing (−0.00, a signed zero) into 0.00 on every page and file.
                 item.points = got.items[item.code] + 0
+
+
+def stretch_of(result: engine.UnitResult, item: scoring.Item) -> Decimal | None:
+    """A ``stretch`` item's 力争: the target of the unit's group named by ``params.stretch_group``."""
+    if item.function != "stretch":
+        return None
+    return task_of(result, str(item.params.get("stretch_group") or ""))
+
+
+def summed_item(line: SchemeLine, figure: Summed, task: Decimal | None) -> ItemResult:
+    """The item of a summed measure with its rows: receipts for foreign capital received, scheduling reports for
+    investment completed and export earnings; its projects newest first, as a ledger figure lists them."""
+    ids = [row.id for row in figure.rows]
+    receipts = line.measure.what == "foreign_received"
+    return ItemResult(
+        code=line.item.code,
+        name=line.item.name,
+        section=line.item.section,
+        measure=line.measure,
+        points=ZERO,
+        actual=figure.actual,
+        task=task,
+        project_ids=sorted({row.project_id for row in figure.rows}, reverse=True),
+        receipt_ids=ids if receipts else [],
+        report_ids=[] if receipts else ids,
+        summed_rows=list(figure.rows),
+    )
 
 
 def fill_rows(result: engine.UnitResult) -> None:

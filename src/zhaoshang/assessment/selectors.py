@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, models
 
@@ -534,6 +534,84 @@ def occurrences(period: Period, as_of: dt.date, wanted) -> dict[str, dict[int, l
     return found
 
 
+# A summed row's credited amount: to a millionth (a hundredth of a yuan or a cent in 万), half up; a receipt's
+# dollars through the period's rate have more places. The unit's figure is the total of its rows' amounts.
+SUMMED_PLACES = Decimal("0.000001")
+
+
+def summed(period: Period, as_of: dt.date, wanted, *, basis: str = "reported") -> dict[str, dict[int, points.Summed]]:
+    """Per summed measure the scheme reads (``scoring.SUMMED_MEASURES``), unit id → its figure and the rows
+    behind it, each row credited to every unit by its share of the project (``rules.share_fraction``; a unit with
+    a zero share gets nothing; a row of nothing is not listed), of recognised projects only
+    (``rules.recognised``), inside the period up to ``as_of``:
+
+    - foreign_received: 实际利用外资 in 万美元 of the funds receipts dated in the period (``rules.received_within``),
+      each at ``rules.receipt_foreign_usd`` (yuan receipts 0; other currencies at the period's rate). On the
+      verified basis, the receipts whose latest verification confirmed or adjusted them, at the verified date; an
+      adjusted amount is read in yuan at the period's rate (the original dollars no longer stand);
+    - investment_completed: 本期完成投资 (万元) and export_earnings: 出口创汇 (万美元) of the scheduling reports that
+      count in the period (``scheduling.rules.report_counted``: due in it, standing as submitted).
+    """
+    from zhaoshang.scheduling import rules as scheduling_rules
+    from zhaoshang.scheduling.models import ProgressReport
+
+    wanted = set(wanted)
+    if not wanted:
+        return {}
+    until = min(period.end, as_of)
+    raw: dict[str, list[tuple[int, int, Decimal]]] = {}  # what → (row id, project id, amount)
+    if "foreign_received" in wanted:
+        raw["foreign_received"] = _foreign_received_rows(period, until, basis)
+    fields = [what for what in ("investment_completed", "export_earnings") if what in wanted]
+    if fields:
+        reports = ProgressReport.objects.filter(scheduling_rules.report_counted_q(period.start, until)).order_by(
+            "scheduling_round__date", "id"
+        )
+        rows = list(reports.values_list("pk", "project_id", *fields))
+        for index, what in enumerate(fields, start=2):
+            raw[what] = [(row[0], row[1], row[index]) for row in rows if row[index] is not None]
+    project_ids = {project_id for rows in raw.values() for _id, project_id, _amount in rows}
+    recognition = ledger.Recognition.of(period)
+    counted = {
+        row["pk"]
+        for row in Project.objects.filter(pk__in=project_ids).values("pk", *ledger.RECOGNITION_FIELDS)
+        if ledger.recognised(recognition, row)
+    }
+    credits = _credit_shares(counted)
+    found: dict[str, dict[int, points.Summed]] = {}
+    for what, rows in raw.items():
+        by_unit: dict[int, list[points.SummedRow]] = defaultdict(list)
+        for row_id, project_id, amount in rows:
+            if project_id not in counted or not amount:  # a yuan receipt is no foreign capital: no row
+                continue
+            for unit_id, share in credits.get(project_id, {}).items():
+                if share:
+                    credited = (amount * share).quantize(SUMMED_PLACES, rounding=ROUND_HALF_UP)
+                    by_unit[unit_id].append(points.SummedRow(row_id, project_id, share, credited))
+        found[what] = {unit_id: points.summed_of(unit_rows) for unit_id, unit_rows in by_unit.items()}
+    return found
+
+
+def _foreign_received_rows(period: Period, until: dt.date, basis: str) -> list[tuple[int, int, Decimal]]:
+    """(receipt id, project id, 实际利用外资 in 万美元) of the receipts inside the period, by date."""
+    receipts = FundsReceipt.objects.order_by("date", "id")
+    if basis != "verified":
+        rows = receipts.filter(ledger.received_within_q(period.start, until)).values(
+            "pk", "project_id", "date", *ledger.RECEIPT_FOREIGN_FIELDS
+        )
+        return [(row["pk"], row["project_id"], ledger.receipt_foreign_usd(row, period.usd_rate)) for row in rows]
+    from zhaoshang.supervision.selectors import verified_receipts
+
+    verified = {row.receipt_id: row for row in verified_receipts(start=period.start, until=until)}
+    found = []
+    for row in receipts.filter(pk__in=list(verified)).values("pk", "project_id", *ledger.RECEIPT_FOREIGN_FIELDS):
+        check = verified[row["pk"]]
+        if check.amount != row["amount"]:
+            row = {**row, "amount": check.amount, "original_amount": None}
+        found.append((check.date, row["pk"], row["project_id"], ledger.receipt_foreign_usd(row, period.usd_rate)))
+    return [(pk, project_id, usd) for _date, pk, project_id, usd in sorted(found)]
+
+
 def rules_for(period: Period, as_of: dt.date, scheme: Scheme | None = None, units=()) -> engine.Rules:
     """The period's rules; under a points scheme, its ranking groups and veto effect."""
     extra = {}
@@ -580,6 +658,7 @@ def assess_period(period: Period, as_of: dt.date, *, basis: str = "reported") ->
             lines=lines,
             group_of=rules.ranking_groups,
             occurrences=occurrences(period, as_of, points.occurrences_read(lines)),
+            summed=summed(period, as_of, points.summed_read(lines), basis=basis),
         )
     if basis == "reported":
         return engine.assess_facts(facts=period_facts(period, as_of, groups, tuple(measures.values())), **common)

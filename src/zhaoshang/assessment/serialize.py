@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from zhaoshang.targets import scoring
+
 from . import engine, points
 
 
@@ -59,6 +61,21 @@ def item_data(item: points.ItemResult) -> dict:
         "project_ids": item.project_ids,
         "receipt_ids": item.receipt_ids,
         "occurrence_ids": item.occurrence_ids,
+        **_summed_data(item),
+    }
+
+
+def _summed_data(item: points.ItemResult) -> dict:
+    """A summed measure's rows (``scoring.SUMMED_MEASURES``): the scheduling reports behind it, and each row with
+    the unit's share and the amount credited (their total is the figure). Other items carry nothing more."""
+    if item.measure.what not in scoring.SUMMED_MEASURES:
+        return {}
+    return {
+        "report_ids": item.report_ids,
+        "rows": [
+            {"id": row.id, "project_id": row.project_id, "share": _figure(row.share), "amount": str(row.amount)}
+            for row in item.summed_rows
+        ],
     }
 
 

@@ -24,7 +24,7 @@ from zhaoshang.supervision.models import SupervisionBatch
 from zhaoshang.targets.choices import MeasureKind, Section
 from zhaoshang.targets.forms import AssessForm
 from zhaoshang.targets.models import Period
-from zhaoshang.targets.scoring import OCCURRENCE_MEASURES, SchemeError
+from zhaoshang.targets.scoring import OCCURRENCE_MEASURES, SUMMED_MEASURES, SchemeError
 from zhaoshang.transfer.views import xlsx_response
 
 from . import engine, selectors, water
@@ -232,9 +232,27 @@ def _item_rows(user, unit, result) -> list[dict]:
                     key=lambda row: (row[0].date, row[0].pk),
                 ),
                 "occurrences": [found[oid] for oid in item.occurrence_ids if oid in found],
+                **_summed_rows(user, item),
             }
         )
     return rows
+
+
+def _summed_rows(user, item) -> dict:
+    """A summed measure's rows as the user may see them: (receipt or scheduling report, the unit's share, the
+    amount credited to the unit), and their total (the figure, when every row may be seen)."""
+    if item.measure.what not in SUMMED_MEASURES:
+        return {"summed": False, "summed_rows": []}
+    model = "projects.FundsReceipt" if item.measure.what == "foreign_received" else "scheduling.ProgressReport"
+    related = ("project",) if model == "projects.FundsReceipt" else ("project", "scheduling_round")
+    found = (
+        apps.get_model(model)
+        .objects.restrict(user, "view")
+        .select_related(*related)
+        .in_bulk({row.id for row in item.summed_rows})
+    )
+    shown = [(found[row.id], row.share, row.amount) for row in item.summed_rows if row.id in found]
+    return {"summed": True, "summed_rows": shown, "summed_total": sum((amount for _o, _s, amount in shown), ZERO)}
 
 
 # --- 水分 -------------------------------------------------------------------------------------------

@@ -91,7 +91,38 @@ def flags_sheet(snapshot: dict) -> Sheet:
         for flag, units in snapshot["lists"]["flags"].items()
         for unit in units
     ]
+    if show.is_points(snapshot):
+        # Under a points scheme the rank is within the unit's ranking group, by points: say which, and the points.
+        columns[4:4] = [Column("排名分组", width=12)]
+        columns[7:7] = [Column("得分", "num", 9)]
+        entries = [unit for _flag, units in snapshot["lists"]["flags"].items() for unit in units]
+        for row, unit in zip(rows, entries, strict=True):
+            points = unit.get("points")
+            row[4:4] = [show.group_label(unit.get("ranking_group")) if points is not None else ""]
+            row[7:7] = [None if points is None else Decimal(points)]
     return Sheet("通报名单", columns, rows)
+
+
+def points_sheet(snapshot: dict) -> Sheet:
+    """Under a points scheme, the ranking section's tables as one sheet: each unit's ranking group, rank, the
+    items' points (or section subtotals) and its points."""
+    tables = show.points_tables(snapshot)
+    item_columns = tables[0].columns if tables else []
+    columns = [
+        Column("排名分组", width=12),
+        Column("名次", "int", 6),
+        Column("单位编码", width=10),
+        Column("单位名称", width=24),
+        *[Column(name, "num", 10) for name in item_columns],
+        Column("得分", "num", 10),
+    ]
+    rows = []
+    for table in tables:
+        for unit, cells in zip(table.units, table.rows, strict=True):
+            rank = None if table.group is None else unit["rank"]
+            figures = [None if cell == "—" else Decimal(cell) for cell in cells[2:]]
+            rows.append([table.label, rank, unit["code"], unit["name"], *figures])
+    return Sheet("得分排名", columns, rows)
 
 
 def stalled_sheet(snapshot: dict) -> Sheet:
@@ -168,6 +199,7 @@ def bulletin_workbook(*, snapshot: dict, number: str, title: str) -> bytes:
     return workbook_bytes(
         [
             *assessment_sheets(data, snapshot["lookup"]),
+            *([points_sheet(snapshot)] if show.is_points(snapshot) else []),
             overall_sheet(snapshot),
             flags_sheet(snapshot),
             stalled_sheet(snapshot),

@@ -11,7 +11,11 @@ from this dict alone, so an issued bulletin reads the same whatever happens to t
 - ``lists``: units per flag, stalled projects, and big projects started this half-year with the assessed
   units that have none;
 - ``lookup``: the projects and receipts behind every figure, for the annex's 明细 sheet (an issued
-  bulletin keeps it in its own field, ``Bulletin.detail``).
+  bulletin keeps it in its own field, ``Bulletin.detail``);
+- ``scheme`` (only when the period scores by a points scheme, issue 13): its name, full score, ranking and
+  items (code, name, section, 分值); each assessed unit then also carries its ``ranking_group`` (None: scored,
+  not ranked), and each flag list entry its ``points`` and ``ranking_group``. A completion-scored period's
+  snapshot has none of these keys, so it stays as it was (and older snapshots render as before).
 """
 
 from __future__ import annotations
@@ -194,18 +198,20 @@ def flag_lists(data: dict) -> dict[str, list[dict]]:
     lists: dict[str, list[dict]] = {flag: [] for flag in engine.FLAGS}
     for unit in sorted(data["units"], key=_category_rank):
         for flag in unit["flags"]:
-            lists.setdefault(flag, []).append(
-                {
-                    "id": unit["id"],
-                    "code": unit["code"],
-                    "name": unit["name"],
-                    "category": unit["category"],
-                    "rank": unit["rank"],
-                    "rank_of": unit["rank_of"],
-                    "score": unit["score"],
-                    "veto_reason": unit["veto_reason"],
-                }
-            )
+            entry = {
+                "id": unit["id"],
+                "code": unit["code"],
+                "name": unit["name"],
+                "category": unit["category"],
+                "rank": unit["rank"],
+                "rank_of": unit["rank_of"],
+                "score": unit["score"],
+                "veto_reason": unit["veto_reason"],
+            }
+            if unit.get("points") is not None:  # a points scheme: the rank is within the unit's ranking group
+                entry["points"] = unit["points"]
+                entry["ranking_group"] = unit.get("ranking_group")
+            lists.setdefault(flag, []).append(entry)
     return lists
 
 
@@ -298,6 +304,31 @@ def big_projects(data: dict, as_of: dt.date, threshold: Decimal) -> dict:
     }
 
 
+# --- a points scheme --------------------------------------------------------------------------------
+
+
+def scheme_block(period: Period, assessment: engine.Assessment, data: dict) -> dict | None:
+    """The period's points scheme as the bulletin prints it (None when the period scores by completion); sets
+    each assessed unit's ``ranking_group`` in ``data`` (the engine's, None for a unit scored but not ranked)."""
+    if not any(unit.get("points") is not None for unit in data["units"]):
+        return None
+    scheme = selectors.points_scheme(period)
+    if scheme is None:
+        return None
+    groups = {result.unit.id: result.ranking_group for result in assessment.units}
+    for unit in data["units"]:
+        unit["ranking_group"] = groups.get(unit["id"]) if unit.get("points") is not None else None
+    return {
+        "name": f"{period.name}招商引资考核评分细则",
+        "full_score": f"{scheme.full_score:f}",
+        "ranking": scheme.ranking,
+        "items": [
+            {"code": item.code, "name": item.name, "section": item.section, "points": f"{item.points:f}"}
+            for item in scheme.items.all()
+        ],
+    }
+
+
 # --- the whole snapshot -----------------------------------------------------------------------------
 
 
@@ -312,6 +343,7 @@ def build_snapshot(
         result = selectors.assess_period(period, as_of, basis=basis)
         selectors.read_drill_downs(period, result)
         data = serialize.assessment_data(result, period_code=period.code, basis=basis)
+    scheme = scheme_block(period, result, data)
     snapshot = {
         "version": SNAPSHOT_VERSION,
         "computed_at": clock.local_now().isoformat(timespec="seconds"),
@@ -334,6 +366,8 @@ def build_snapshot(
             "big_projects": big_projects(data, as_of, big_project_amount),
         },
     }
+    if scheme is not None:
+        snapshot["scheme"] = scheme
     if detail:
         projects, receipts, _count = selectors.facts(period, as_of, basis=basis)
         snapshot["lookup"] = detail_lookup(data, projects, receipts)

@@ -472,8 +472,29 @@ def bulletin_docx(
     )
     writer.body(show.summary_paragraph(snapshot))
 
-    tables = show.category_tables(snapshot)
-    if not tables:
+    points_tables = show.points_tables(snapshot)
+    tables = [] if points_tables else show.category_tables(snapshot)
+    if points_tables:
+        # A points scheme (issue 13): one table per ranking group, the items' points and the total.
+        wide = len(points_tables[0].columns) > 4
+        if wide:
+            writer.new_section(landscape=True)
+        writer.heading("二、各单位完成情况")
+        writer.body(show.points_paragraph(snapshot))
+        writer.body(show.ranking_note(snapshot))
+        for number_in_list, table in enumerate(points_tables, start=1):
+            writer.centred(f"表{number_in_list}  {table.label}招商引资考核得分情况", keep_with_next=True)
+            writer.table(
+                table.headers,
+                table.rows,
+                total_mm=LANDSCAPE_TEXT_MM if wide else PORTRAIT_TEXT_MM,
+                font_pt=UNIT_TABLE_SIZE,
+                style=writer.unit_cell_style,
+            )
+            writer.blank()
+        if wide:
+            writer.new_section(landscape=False)
+    elif not tables:
         writer.heading("二、各单位完成情况")
         writer.body("本考核期尚未设定各单位目标任务。")
     else:

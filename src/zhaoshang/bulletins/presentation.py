@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from zhaoshang.assessment.engine import TIE_RULE
+from zhaoshang.assessment.engine import POINTS_TIE_RULE, TIE_RULE
 from zhaoshang.assessment.xlsx import CATEGORY_LABEL, FLAG_LABEL, STAGE_LABEL, TIER_LABEL, plain_amount
 
 from .compute import CATEGORY_ORDER, month_end
@@ -29,6 +29,7 @@ FLAG_SECTIONS = (
     ("commended", "通报表彰"),
 )
 RANKING_NOTE = f"各单位按类别排名如下（{TIE_RULE.rstrip('。')}）。"
+POINTS_RANKING_NOTE = f"各单位按评分细则计分，在各排名分组内按得分排名如下（{POINTS_TIE_RULE.rstrip('。')}）。"
 FLAG_SHORT = {**FLAG_LABEL, "half_time_warning": "任务未过半"}
 
 
@@ -252,6 +253,113 @@ def category_tables(snapshot: dict) -> list[CategoryTable]:
     return tables
 
 
+# --- the tables under a points scheme (issue 13) -----------------------------------------------------
+
+ITEM_COLUMNS_MAX = 8  # more items than this: per-section subtotals instead of one column per item
+SECTION_SUBTOTALS = (("base", "基础分"), ("bonus", "加分"), ("deduction", "扣分"))
+UNRANKED = "未排名单位"
+
+
+def is_points(snapshot: dict) -> bool:
+    """The bulletin of a period scored by a points scheme (its snapshot carries the scheme)."""
+    return bool(snapshot.get("scheme"))
+
+
+def ranking_note(snapshot: dict) -> str:
+    return POINTS_RANKING_NOTE if is_points(snapshot) else RANKING_NOTE
+
+
+def group_label(key: str | None) -> str:
+    """A ranking group's name: a category's, "全部单位" for one list of all, a custom group's own name."""
+    if key is None:
+        return UNRANKED
+    if key == "all":
+        return "全部单位"
+    return CATEGORY_LABEL.get(key, key)
+
+
+def points_text(value) -> str:
+    """Points with their two decimals: "95.5" → "95.50"."""
+    return f"{Decimal(value):.2f}"
+
+
+@dataclass
+class PointsTable:
+    group: str | None  # the ranking group's key (None: the units scored but not ranked)
+    label: str
+    columns: list[str]  # the item (or section subtotal) columns between 单位 and 得分
+    rows: list[list[str]] = field(default_factory=list)
+    units: list[dict] = field(default_factory=list)
+
+    @property
+    def headers(self) -> list[str]:
+        return ["名次", "单位", *self.columns, "得分"]
+
+
+def _group_order(keys) -> list:
+    """Categories in their usual order, then the other groups by name, the units not ranked last."""
+    keys = set(keys)
+    ordered = [c for c in CATEGORY_ORDER if c in keys]
+    ordered += sorted(k for k in keys if k is not None and k not in CATEGORY_ORDER)
+    return ordered + ([None] if None in keys else [])
+
+
+def points_tables(snapshot: dict) -> list[PointsTable]:
+    """Under a points scheme, one table per ranking group in rank order: 名次, 单位, each item's points (or, with
+    more than ``ITEM_COLUMNS_MAX`` items, the subtotals of the sections used), 得分."""
+    if not is_points(snapshot):
+        return []
+    items = snapshot["scheme"]["items"]
+    by_item = len(items) <= ITEM_COLUMNS_MAX
+    if by_item:
+        columns = [item["name"] for item in items]
+    else:
+        used = {item["section"] for item in items}
+        sections = [(code, label) for code, label in SECTION_SUBTOTALS if code in used]
+        columns = [label for _code, label in sections]
+    by_group: dict = {}
+    for unit in snapshot["assessment"]["units"]:
+        if unit.get("points") is not None:
+            by_group.setdefault(unit.get("ranking_group"), []).append(unit)
+    tables = []
+    for key in _group_order(by_group):
+        units = sorted(by_group[key], key=lambda u: (u.get("order") or 0, -Decimal(u["points"]), u["code"]))
+        table = PointsTable(key, group_label(key), columns, units=units)
+        for unit in units:
+            own = {item["code"]: Decimal(item["points"]) for item in unit["items"]}
+            if by_item:
+                cells = [points_text(own[item["code"]]) if item["code"] in own else "—" for item in items]
+            else:
+                cells = []
+                for code, _label in sections:
+                    total = sum((Decimal(i["points"]) for i in unit["items"] if i["section"] == code), Decimal(0))
+                    cells.append(points_text(total))
+            rank = "—" if key is None else str(unit["rank"] or "")
+            table.rows.append([rank, unit["name"], *cells, points_text(unit["points"])])
+        tables.append(table)
+    return tables
+
+
+def points_paragraph(snapshot: dict) -> str:
+    """The scheme in one sentence and who leads each ranking group: "…乡镇中，城关镇以95.50分位列第一；…"."""
+    if not is_points(snapshot):
+        return ""
+    scheme = snapshot["scheme"]
+    parts = []
+    for table in points_tables(snapshot):
+        if table.group is None:
+            continue
+        first = [u for u in table.units if u["rank"] == 1]
+        if not first:
+            continue
+        names = "、".join(u["name"] for u in first)
+        tied = "并列第一" if len(first) > 1 else "位列第一"
+        parts.append(f"{table.label}中，{names}以{points_text(first[0]['points'])}分{tied}")
+    full = plain_amount(scheme["full_score"])
+    text = f"本考核期按《{scheme['name']}》计分（满分{full}分，共{len(scheme['items'])}项）"
+    return text + ("。" + "；".join(parts) + "。" if parts else "。")
+
+
 # --- the lists --------------------------------------------------------------------------------------
 
 
@@ -278,6 +386,9 @@ def flag_paragraphs(snapshot: dict) -> list[str]:
         "vetoed": "实行一票否决，取消评先评优资格",
         "commended": "达到时序进度、在本类别综合完成率排名靠前的单位",
     }
+    if is_points(snapshot):  # ranked by points within the scheme's groups; the rules themselves are unchanged
+        notes["criticised"] = "落后于时序进度、在本排名分组得分排名末位的单位"
+        notes["commended"] = "达到时序进度、在本排名分组得分排名靠前的单位"
     for index, (flag, label) in enumerate(FLAG_SECTIONS):
         units = lists.get(flag, [])
         text = _names_by_category(units) if units else "无"
@@ -352,6 +463,12 @@ def summary_paragraph(snapshot: dict) -> str:
     units = data["units"]
     met = sum(1 for u in units if u["groups"] and all(g["met"] for g in u["groups"]))
     basis = "核实数" if data["basis"] == "verified" else "上报数"
+    if is_points(snapshot):  # the tables show points, not the completion columns the sentence below names
+        return (
+            f"截至{chinese_date(data['as_of'])}，{snapshot['period']['name']}时序进度为{percent(data['schedule_progress'])}。"
+            f"全县参评单位{len(units)}个。以下各单位得分按{basis}统计，按评分细则逐项计分（各项保留两位小数）后相加；"
+            "通报批评、黄牌警告与表彰仍以综合完成率（各指标组完成率的加权平均）对照时序进度认定。"
+        )
     return (
         f"截至{chinese_date(data['as_of'])}，{snapshot['period']['name']}时序进度为{percent(data['schedule_progress'])}。"
         f"全县参评单位{len(units)}个，全部指标已完成的{met}个。以下各单位完成情况按{basis}统计，"

@@ -126,8 +126,10 @@ def _document_context(bulletin: Bulletin, data: dict) -> dict:
             for row, row_links in zip(rows, links, strict=True)
         ],
         "summary": show.summary_paragraph(data),
-        "tables": show.category_tables(data),
-        "ranking_note": show.RANKING_NOTE,
+        "tables": [] if show.is_points(data) else show.category_tables(data),
+        "points_tables": show.points_tables(data),
+        "points_paragraph": show.points_paragraph(data),
+        "ranking_note": show.ranking_note(data),
         "candidates": data["lists"]["flags"].get("accountability_candidate", []) if not bulletin.is_issued else [],
         "flag_paragraphs": show.flag_paragraphs(data),
         "stalled_paragraph": show.stalled_paragraph(data),

@@ -196,13 +196,26 @@ def ranking(scope, *, period, as_of: dt.date) -> dict:
     if not period.pk:
         return {"available": False, "categories": []}
     from zhaoshang.assessment.selectors import assess_period
+    from zhaoshang.targets.scoring import SchemeError
 
-    assessment = assess_period(period, as_of, basis=period.basis)
+    try:
+        assessment = assess_period(period, as_of, basis=period.basis)
+    except SchemeError as error:  # a stored scheme that cannot be computed: the assessment page says why
+        return {"available": False, "categories": [], "scheme_error": _(error.message) % error.params}
     labels, colours = _flag_labels()
     user = scope.user
     visible = access.visible_unit_ids(user)
     marked = set(subtree_ids(scope.unit.pk)) if scope.unit is not None else set()
     query = urlencode({"as_of": as_of.isoformat(), "basis": period.basis})
+    if any(result.points is not None for result in assessment.units):
+        return {
+            "available": True,
+            "points": True,
+            "schedule_progress": assessment.schedule_progress,
+            "basis": period.basis,
+            "url": reverse("assessment:period", args=[period.pk]) + "?" + query,
+            "categories": _points_groups(assessment, period=period, scope=scope, query=query, marked=marked),
+        }
     categories = []
     for category in CATEGORY_ORDER:
         ranked = sorted(
@@ -261,6 +274,76 @@ def ranking(scope, *, period, as_of: dt.date) -> dict:
     }
 
 
+ITEM_COLUMNS_MAX = 8  # the ranking tab shows each item's points up to this many items
+
+
+def _group_label(key: str | None) -> str:
+    if key is None:
+        return _("Not ranked")
+    if key == "all":
+        return _("All units")
+    if key in Category.values:
+        return str(Category(key).label)
+    return key
+
+
+def _points_groups(assessment, *, period, scope, query: str, marked: set) -> list[dict]:
+    """Under a points scheme (issue 13), the ranking by points within the scheme's ranking groups (categories in
+    their usual order, then the bureau's groups by name, the units scored but not ranked last), each unit's points
+    linking to the items on its assessment page (``#items``), which add up to them."""
+    labels, colours = _flag_labels()
+    visible = access.visible_unit_ids(scope.user)
+    by_group: dict = {}
+    for result in assessment.units:
+        if result.points is not None and (visible is None or result.unit.id in visible):
+            by_group.setdefault(result.ranking_group, []).append(result)
+    keys = [c for c in CATEGORY_ORDER if c in by_group]
+    keys += sorted(k for k in by_group if k is not None and k not in CATEGORY_ORDER)
+    keys += [None] if None in by_group else []
+    groups = []
+    for index, key in enumerate(keys, start=1):
+        ranked = sorted(by_group[key], key=lambda r: (r.order or 0, -r.points, r.unit.code))
+        if marked and not any(r.unit.id in marked for r in ranked):
+            continue
+        items = [(item.code, item.name) for item in ranked[0].items] if len(ranked[0].items) <= ITEM_COLUMNS_MAX else []
+        rows = []
+        for result in ranked:
+            url = reverse("assessment:unit", args=[period.pk, result.unit.id]) + "?" + query
+            own = {item.code: item.points for item in result.items}
+            rows.append(
+                {
+                    "unit_id": result.unit.id,
+                    "code": result.unit.code,
+                    "name": result.unit.name,
+                    "tier": result.unit.tier,
+                    "rank": result.rank if key is not None else None,
+                    "rank_of": result.rank_of if key is not None else None,
+                    "points": result.points,
+                    "score": result.score,
+                    "schedule_ratio": result.schedule_ratio,
+                    "funds": result.funds,
+                    "items": [own.get(code) for code, _name in items],
+                    "flags": [(flag, str(labels[flag]), colours[flag]) for flag in result.flags],
+                    "url": url,
+                    "points_url": url + "#items",
+                    "ledger_url": scope.url_for_unit(result.unit.id),
+                    "marked": result.unit.id in marked,
+                }
+            )
+        groups.append(
+            {
+                "code": key if key in Category.values or key in ("all", None) else f"group-{index}",
+                "label": _group_label(key),
+                "ranked": key is not None,
+                "groups": [],
+                "items": [name for _code, name in items],
+                "rows": rows,
+                "on_schedule": sum(1 for r in ranked if r.schedule_ratio is not None and r.schedule_ratio >= 1),
+            }
+        )
+    return groups
+
+
 def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
     """The year-end forecast (``dashboard.forecast``) for the units in scope and the county, when the period has
     targets."""
@@ -312,7 +395,7 @@ def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
 
     order = {c: i for i, c in enumerate(CATEGORY_ORDER)}
     units = sorted(result.units, key=lambda u: (order.get(u.category, 99), -(u.expected_score or 0), u.code))
-    return {
+    data = {
         "available": True,
         "runs": result.runs,
         "seed": result.seed,
@@ -324,3 +407,9 @@ def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
         "elapsed_ms": result.elapsed_ms,
         "computed_at": kept["computed_at"],
     }
+    from zhaoshang.assessment.selectors import points_scheme
+
+    if points_scheme(period) is not None:
+        # The forecast projects the completion of the targets, not a points scheme's points (issue 13): say so.
+        data["points_scheme"] = True
+    return data

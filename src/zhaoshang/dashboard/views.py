@@ -89,8 +89,16 @@ def dashboard(request):
             "charts": charts.payload(data),
             "query": p.query,
             "lazy": LAZY_SECTIONS if p.period.pk else ("stalled",),
+            "points_scheme": _scores_by_points(p.period),
         },
     )
+
+
+def _scores_by_points(period: Period) -> bool:
+    """The period scores by a points scheme (issue 13): the ranking tab is then by points, not by category."""
+    from zhaoshang.assessment.selectors import points_scheme
+
+    return bool(period.pk) and points_scheme(period) is not None
 
 
 @login_required

@@ -480,6 +480,34 @@ def build_bulletins(*, today: dt.date, now: dt.datetime) -> None:
         services.create_draft(user=bureau, period=period, month=this_month)
 
 
+# --- export earnings -------------------------------------------------------------------------------------
+
+EXPORTING = Decimal("0.35")  # the share of industrial projects' filled reports that declare export earnings
+
+
+def fill_export_earnings(*, rng: random.Random) -> int:
+    """出口创汇 (万美元) on some filled reports of industrial projects, drawn from a stream of its own after every other
+    draw (so the ledger, the reports' other figures and every published figure stay as they were). Written as the
+    reporting unit's user wrote the report, at the moment it was submitted; returns the number of reports filled."""
+    from zhaoshang.core.history import as_user
+    from zhaoshang.scheduling.models import ProgressReport
+
+    filled = 0
+    reports = (
+        ProgressReport.objects.filter(investment_completed__isnull=False, project__kind="industrial")
+        .select_related("submitted_by")
+        .order_by("scheduling_round__date", "id")
+    )
+    for report in reports:
+        if Decimal(str(rng.random())) >= EXPORTING:
+            continue
+        report.export_earnings = Decimal(rng.randint(5, 400)) / 4  # 1.25 to 100 万美元, in quarters
+        with clock.frozen(report.submitted_at or clock.now()):
+            as_user(report, report.submitted_by).save(update_fields=["export_earnings"])
+        filled += 1
+    return filled
+
+
 def counted_models() -> tuple:
     """The models whose rows ``zhaoshang demo`` counts in its summary, besides the ledger's."""
     from zhaoshang.bulletins.models import Bulletin

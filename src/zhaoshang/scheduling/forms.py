@@ -98,6 +98,13 @@ class ReportForm(BootstrapForm, forms.Form):
         required=False,
         min_value=Decimal("0"),
     )
+    export_earnings = forms.DecimalField(
+        label=_("export earnings this period (10k USD)"),
+        max_digits=16,
+        decimal_places=2,
+        required=False,
+        min_value=Decimal("0"),
+    )
     percent_done = forms.IntegerField(label=_("construction done (%)"), min_value=0, max_value=100, required=False)
     next_steps = forms.CharField(label=_("next steps"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     problems = forms.CharField(
@@ -117,6 +124,7 @@ class ReportForm(BootstrapForm, forms.Form):
         "stage_date",
         "contract_amount",
         "investment_completed",
+        "export_earnings",
         "percent_done",
         "next_steps",
         "problems",
@@ -124,7 +132,7 @@ class ReportForm(BootstrapForm, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("contract_amount", "investment_completed"):
+        for name in ("contract_amount", "investment_completed", "export_earnings"):
             self.fields[name].widget.attrs.update(min="0", step="0.01")
 
     def report_data(self) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -154,6 +154,15 @@ class ProgressReport(RestrictedModel):
     contract_amount = models.DecimalField(_("contract amount (10k yuan)"), null=True, blank=True, **MONEY)
     investment_completed = models.DecimalField(
         _("investment completed this period (10k yuan)"), null=True, blank=True, **MONEY
+    )
+    # 出口创汇 this period, in 10k US dollars (an indicator of the seeds; summed by the assessment's
+    # ``export_earnings`` measure).
+    export_earnings = models.DecimalField(
+        _("export earnings this period (10k USD)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        **MONEY,
     )
     percent_done = models.PositiveSmallIntegerField(
         _("construction done (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]

@@ -28,6 +28,7 @@ REPORT_FIELDS = (
     "stage_date",
     "contract_amount",
     "investment_completed",
+    "export_earnings",
     "percent_done",
     "next_steps",
     "problems",
@@ -59,7 +60,7 @@ def field_errors(data: dict) -> list[str]:
     percent = data.get("percent_done")
     if percent is not None and not 0 <= percent <= 100:
         errors.append(_("The share of construction done must be between 0 and 100."))
-    for name in ("investment_completed", "contract_amount"):
+    for name in ("investment_completed", "contract_amount", "export_earnings"):
         value = data.get(name)
         if value is not None and value < 0:
             label = ProgressReport._meta.get_field(name).verbose_name

@@ -70,6 +70,7 @@ class ScoringFunction(models.TextChoices):
     BANDED = "banded", _("Points per project by amount band")
     PER_OCCURRENCE = "per_occurrence", _("Points per occurrence")
     THRESHOLD = "threshold", _("Full points when the task is met")
+    STRETCH = "stretch", _("Task and stretch target (任务 and 力争)")
 
 
 class MeasureKind(models.TextChoices):
@@ -82,3 +83,6 @@ class MeasureKind(models.TextChoices):
     MISSING_REPORTS = "missing_reports", _("Scheduling reports never submitted")
     CRITICISMS = "criticisms", _("Criticisms in issued bulletins")
     FINDINGS = "findings", _("Figures found inflated by supervision")
+    FOREIGN_RECEIVED = "foreign_received", _("Foreign capital received (10k USD)")
+    INVESTMENT_COMPLETED = "investment_completed", _("Investment completed (10k yuan)")
+    EXPORT_EARNINGS = "export_earnings", _("Export earnings (10k USD)")

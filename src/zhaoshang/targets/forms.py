@@ -303,6 +303,12 @@ class SchemeItemForm(BootstrapForm, forms.Form):
         help_text=_("One band a line: 下限,上限,分值 in 10k yuan; an empty 上限 means no upper limit."),
     )
 
+    # 任务 and 力争 (``stretch``): the target group of the 力争 and the share of 分值 for the task, in percent.
+    stretch_group = forms.ChoiceField(label=_("stretch target (力争) from target group"), required=False)
+    stretch_base = _decimal(
+        _("share of the points for meeting the task (%)"), _("80 when left empty."), min_value=Decimal("0.01")
+    )
+
     PARAM_FIELDS = ("base", "per_step", "up", "down", "per_above", "per_below", "each")
     GROUPS = (
         ("item", ("code", "name", "section", "function", "points", "cap", "places", "task_group")),
@@ -310,6 +316,7 @@ class SchemeItemForm(BootstrapForm, forms.Form):
         ("filters", ("kinds", "industries")),
         ("conditions", CONDITION_FIELDS),
         ("params", ("base", "per_step", "step", "up", "down", "per_above", "per_below", "each", "bands")),
+        ("stretch", ("stretch_group", "stretch_base")),
     )
 
     def field_groups(self):
@@ -319,6 +326,7 @@ class SchemeItemForm(BootstrapForm, forms.Form):
     def __init__(self, *args, group_names=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["task_group"].choices = [("", _("No task")), *((name, name) for name in group_names)]
+        self.fields["stretch_group"].choices = [("", "—"), *((name, name) for name in group_names)]
         for name in ("kinds",):
             self.fields[name].widget.attrs["class"] = ""
 
@@ -372,6 +380,9 @@ class SchemeItemForm(BootstrapForm, forms.Form):
             params["step"] = plain(data["step"] / 100)
         if data.get("bands"):
             params["bands"] = data["bands"]
+        if data.get("function") == ScoringFunction.STRETCH:
+            params.pop("base", None)  # the base points field: a stretch item's share is its own field
+            params.update(self.stretch_params())
         return SchemeItemData(
             code=data["code"].strip(),
             name=data["name"].strip(),
@@ -384,6 +395,29 @@ class SchemeItemForm(BootstrapForm, forms.Form):
             params=params,
             task_group=data.get("task_group") or "",
         )
+
+    def stretch_params(self) -> dict:
+        """A ``stretch`` item's parameters: its 力争 group and its task's share (a fraction; "base" replaces the
+        base points field, which the function does not use)."""
+        data = self.cleaned_data
+        if data.get("function") != ScoringFunction.STRETCH:
+            return {}
+        params = {"stretch_group": data.get("stretch_group") or ""}
+        if data.get("stretch_base") is not None:
+            params["base"] = plain(data["stretch_base"] / 100)
+        return params
+
+    @staticmethod
+    def stretch_initial(item) -> dict:
+        params = item.params or {}
+        if item.function != ScoringFunction.STRETCH:
+            return {}
+        base = params.get("base")
+        return {
+            "stretch_group": params.get("stretch_group") or "",
+            "stretch_base": None if base in (None, "") else Decimal(str(base)) * 100,
+            "base": None,
+        }
 
     @classmethod
     def initial_of(cls, item) -> dict:
@@ -419,6 +453,7 @@ class SchemeItemForm(BootstrapForm, forms.Form):
             initial[name] = params.get(name)
         if params.get("step") is not None:
             initial["step"] = Decimal(str(params["step"])) * 100
+        initial.update(cls.stretch_initial(item))
         return initial
 
 

@@ -20,6 +20,9 @@ into points by one *scoring function*:
 - ``per_occurrence``: points per occurrence (a late report, a criticism, a figure found inflated), capped; used by
   deductions (``per_occurrence_points``).
 - ``threshold``: 分值 when the measure reaches the task, else 0 (``threshold_points``).
+- ``stretch`` (任务 and 力争): ``base`` share of 分值 (80% by default) for reaching the task, full 分值 for reaching
+  the 力争 (the target of the unit's group named ``params.stretch_group``), linear in between; below the task
+  actual ÷ task × base share (``stretch_points``).
 
 Bonus points are added and deductions subtracted after each item's own cap; the total is not capped at the full
 score unless the scheme says so (``cap_total``): a 双百分制 of 200 is a full score of 100 plus bonus points.
@@ -40,7 +43,7 @@ ONE = Decimal("1")
 SIXTY = Decimal("0.6")
 
 SECTIONS = ("base", "bonus", "deduction")
-FUNCTIONS = ("ratio", "efficacy", "step", "per_count", "banded", "per_occurrence", "threshold")
+FUNCTIONS = ("ratio", "efficacy", "step", "per_count", "banded", "per_occurrence", "threshold", "stretch")
 
 
 def gettext_noop(message: str) -> str:
@@ -93,6 +96,7 @@ class Value:
     actual: Decimal = ZERO
     task: Decimal | None = None
     amounts: Sequence[tuple[Decimal, Decimal]] = ()  # (amount, share)
+    stretch: Decimal | None = None  # 力争: the target of the item's ``stretch_group`` (``stretch`` items)
 
 
 def quantize(value: Decimal, places: int) -> Decimal:
@@ -197,6 +201,26 @@ def threshold_points(actual: Decimal, task: Decimal | None, points: Decimal) -> 
     return points if actual >= task else ZERO
 
 
+# Share of 分值 a ``stretch`` item gives for reaching the task (任务) when the item does not set ``base``.
+STRETCH_BASE = Decimal("0.8")
+
+
+def stretch_points(
+    actual: Decimal, task: Decimal | None, stretch: Decimal | None, points: Decimal, base: Decimal = STRETCH_BASE
+) -> Decimal:
+    """任务 and 力争: ``base`` × 分值 at the task, 分值 at the 力争 (``stretch``) and above, linear in between; below
+    the task actual ÷ task × base × 分值. Without a task: 分值 when the measure is above zero (as ``ratio``). A unit
+    without a 力争 above its task has its task as 力争 (分值 on reaching it). Not rounded here: the item's points
+    are rounded to its places, half up, like every item's (``score``)."""
+    if not task:
+        return points if actual > 0 else ZERO
+    if actual < task:
+        return max(ZERO, actual / task * base * points)
+    if stretch is None or stretch <= task or actual >= stretch:
+        return points
+    return base * points + (ONE - base) * points * (actual - task) / (stretch - task)
+
+
 # --- a scheme -------------------------------------------------------------------------------------------
 
 
@@ -266,6 +290,24 @@ def check(scheme: Scheme) -> None:
                     raise SchemeError(gettext_noop("Item %(item)s: the amount bands overlap."), item=label)
         if item.function == "step" and (_dec(item.params, "step", Decimal("0.1")) or ZERO) <= 0:
             raise SchemeError(gettext_noop("Item %(item)s: the step must be above zero."), item=label)
+        if item.function == "stretch":
+            check_stretch(item, label)
+
+
+def check_stretch(item: Item, label: str) -> None:
+    """A ``stretch`` item names the target group of its 力争 and gives the task a share of 分值 in (0, 1]."""
+    if not str(item.params.get("stretch_group") or "").strip():
+        raise SchemeError(
+            gettext_noop("Item %(item)s scores 任务 and 力争 but names no target group for the 力争."), item=label
+        )
+    base = _dec(item.params, "base", STRETCH_BASE)
+    if not ZERO < base <= ONE:
+        raise SchemeError(
+            gettext_noop(
+                "Item %(item)s: the share of the points for meeting the task must be above 0%% and at most 100%%."
+            ),
+            item=label,
+        )
 
 
 def item_points(item: Item, values: Mapping[object, Value], group_of: Mapping[object, object]) -> dict[object, Decimal]:
@@ -309,6 +351,10 @@ def item_points(item: Item, values: Mapping[object, Value], group_of: Mapping[ob
             got = per_occurrence_points(value.actual, _dec(params, "each", item.points), item.cap)
         elif item.function == "threshold":
             got = threshold_points(value.actual, value.task, item.points)
+        elif item.function == "stretch":
+            got = stretch_points(
+                value.actual, value.task, value.stretch, item.points, _dec(params, "base", STRETCH_BASE)
+            )
         else:  # refused by check()
             raise SchemeError(
                 gettext_noop("Item %(item)s: unknown scoring function %(function)s."),
@@ -357,7 +403,11 @@ def score(
 # assessment's facts; occurrences are counted by the apps that record them.
 LEDGER_MEASURES = ("count", "amount", "funds", "foreign")
 OCCURRENCE_MEASURES = ("late_reports", "missing_reports", "criticisms", "findings")
-MEASURES = (*LEDGER_MEASURES, "ratio", *OCCURRENCE_MEASURES)
+# Sums per unit of rows other than projects' stage events (``assessment.selectors.summed``), each row credited
+# by the unit's share of its project: 实际利用外资 from receipts (万美元), 本期完成投资 and 出口创汇 from
+# scheduling reports.
+SUMMED_MEASURES = ("foreign_received", "investment_completed", "export_earnings")
+MEASURES = (*LEDGER_MEASURES, "ratio", *OCCURRENCE_MEASURES, *SUMMED_MEASURES)
 
 
 @dataclass(frozen=True)
@@ -525,6 +575,19 @@ def _conditions_from_json(data: Mapping, item: str) -> dict:
         "exclude_divisions": tuple(str(d) for d in data.get("exclude_divisions") or ()),
         "low_by_category": floors,
     }
+
+
+def check_measure(item: Item, measure: Measure) -> None:
+    """Refuse an item whose scoring function cannot read its measure: points by amount band need each project's
+    amount, which funds in place and the summed measures (receipts, reports) do not have."""
+    if item.function == "banded" and measure.what in ("funds", *SUMMED_MEASURES):
+        raise SchemeError(
+            gettext_noop(
+                "Item %(item)s: points by amount band need each project's amount; funds in place, foreign capital "
+                "received, investment completed and export earnings are sums without one."
+            ),
+            item=item.name or item.code,
+        )
 
 
 def item_spec(*, code, name, function, points, section="base", cap=None, places=2, params=None) -> Item:

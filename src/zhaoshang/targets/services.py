@@ -302,6 +302,7 @@ def _item_refusals(item: SchemeItemData, group_names: list[str]) -> list[str]:
     try:
         scoring.check(scoring.Scheme(items=(item.spec(),)))
         measure = scoring.Measure.from_json(item.measure, item=label)
+        scoring.check_measure(item.spec(), measure)
     except scoring.SchemeError as error:
         return [scheme_error_message(error)]
     except (ArithmeticError, ValueError, TypeError):
@@ -321,10 +322,33 @@ def _item_refusals(item: SchemeItemData, group_names: list[str]) -> list[str]:
             _("Item %(item)s: points per occurrence count projects or occurrences, not %(what)s.")
             % {"item": label, "what": MeasureKind(measure.what).label}
         )
+    refusals += _stretch_refusals(item, label, group_names)
     if item.function == "banded" and measure.what not in BANDED_MEASURES:
         refusals.append(
             _("Item %(item)s: points by amount band need a project count or amount, not %(what)s.")
             % {"item": label, "what": MeasureKind(measure.what).label}
+        )
+    return refusals
+
+
+def _stretch_refusals(item: SchemeItemData, label: str, group_names: list[str]) -> list[str]:
+    """A ``stretch`` item (任务 and 力争) takes its task and its 力争 from two of the period's target groups."""
+    if item.function != "stretch":
+        return []
+    refusals = []
+    stretch_group = str((item.params or {}).get("stretch_group") or "")
+    if not item.task_group:
+        refusals.append(
+            _("Item %(item)s scores 任务 and 力争 but names no target group to take the task from.") % {"item": label}
+        )
+    if stretch_group not in group_names:
+        refusals.append(
+            _("Item %(item)s: the period has no target group %(group)s to take the 力争 from.")
+            % {"item": label, "group": stretch_group}
+        )
+    elif stretch_group == item.task_group:
+        refusals.append(
+            _("Item %(item)s: the 力争 must come from another target group than the task.") % {"item": label}
         )
     return refusals
 

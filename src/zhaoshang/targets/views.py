@@ -253,6 +253,11 @@ FUNCTION_HELP = {
         "points per occurrence (a late report, a criticism, a finding, or a project), capped."
     ),
     "threshold": gettext_lazy("the full points when the measure reaches the task, else nothing."),
+    "stretch": gettext_lazy(
+        "the share for the task (80% unless set) of the points on reaching the task, the full points on reaching "
+        "the stretch target (力争, from its own target group), linear in between; below the task actual ÷ task × "
+        "that share."
+    ),
 }
 
 

@@ -9,6 +9,7 @@ sheet, the row and the column, and nothing is written unless the whole file is r
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from openpyxl.styles import Alignment
 
 from zhaoshang.core.xlsx import safe_row
 from zhaoshang.projects.choices import EVENT_LEVEL_XLSX, INDUSTRY_XLSX, KIND_XLSX, STAGE_XLSX
-from zhaoshang.targets import scoring
+from zhaoshang.targets import scheme_text, scoring
 from zhaoshang.targets.choices import AMOUNT_FIELD_XLSX
 from zhaoshang.targets.models import Period, Scheme
 from zhaoshang.targets.scheme_text import (
@@ -50,6 +51,7 @@ FUNCTION_XLSX = {
     "按金额档次": "banded",
     "按次计分": "per_occurrence",
     "达标得分": "threshold",
+    "任务力争": "stretch",
 }
 MEASURE_XLSX = {
     "项目个数": "count",
@@ -61,6 +63,9 @@ MEASURE_XLSX = {
     "漏报次数": "missing_reports",
     "被通报批评次数": "criticisms",
     "弄虚作假次数": "findings",
+    "实际利用外资": "foreign_received",
+    "完成投资": "investment_completed",
+    "出口创汇": "export_earnings",
 }
 RATIO_PART_XLSX = {
     "签约项目个数": {"what": "count", "stage": "signed"},
@@ -117,7 +122,7 @@ SCHEME_KEYS = (S_FULL, S_CAP, S_RANKING, S_GROUPS, S_VETO)
     "参数",
 )
 # The recognition conditions (认定条件) of a ledger measure and its floors by unit category: optional columns after
-# the others (a file without them still imports; a ratio's apply to both its parts).
+# 力争来源 (a file without them still imports; a ratio's apply to both its parts).
 (C_EVENT, C_PRIVATE, C_LAND, C_YEARS, C_DIVISIONS, C_FLOORS) = CONDITION_HEADERS = (
     "签约活动级别",
     "仅民营",
@@ -126,6 +131,12 @@ SCHEME_KEYS = (S_FULL, S_CAP, S_RANKING, S_GROUPS, S_VETO)
     "排除行业大类",
     "按单位类别金额下限",
 )
+# Optional columns after ``ITEM_HEADERS`` (an older sheet without them still imports): 力争来源, the target group of
+# a ``stretch`` item's 力争; its task's share of 分值 is written in 参数 as 任务得分=80%; then the 认定条件 columns.
+I_STRETCH = "力争来源"
+OPTIONAL_HEADERS = (I_STRETCH, *CONDITION_HEADERS)
+SHEET_HEADERS = (*ITEM_HEADERS, *OPTIONAL_HEADERS)
+STRETCH_SHARE = "任务得分"
 WIDTHS = {I_NAME: 28, I_FUNCTION: 16, I_MEASURE: 14, I_INDUSTRIES: 16, I_PARAMS: 48, I_NUMERATOR: 14, I_DENOMINATOR: 14}
 WIDTHS.update({C_LAND: 14, C_DIVISIONS: 14, C_FLOORS: 24})
 
@@ -160,6 +171,7 @@ def scheme_rows(scheme: Scheme) -> tuple[list[list], list[list]]:
         filters = (measure.get("numerator") or {}) if what == "ratio" else measure
         params = dict(item.params or {})
         bands = params.pop("bands", None)
+        stretch_group, stretch_share = _stretch_out(item.function, params)
         high_tech = filters.get("high_tech")
         items.append(
             [
@@ -181,7 +193,8 @@ def scheme_rows(scheme: Scheme) -> tuple[list[list], list[list]]:
                 _ratio_label(measure.get("numerator")),
                 _ratio_label(measure.get("denominator")),
                 item.task_group,
-                bands_text(bands) if bands else params_text(params),
+                bands_text(bands) if bands else "；".join(filter(None, (params_text(params), stretch_share))),
+                stretch_group or None,
                 *_condition_cells(filters),
             ]
         )
@@ -201,6 +214,27 @@ def _condition_cells(measure: dict) -> list:
     ]
 
 
+def _stretch_out(function: str, params: dict) -> tuple[str, str]:
+    """Take a ``stretch`` item's 力争 group and task share out of its parameters: (力争来源, "任务得分=80%" or "")."""
+    group = params.pop("stretch_group", "") or ""
+    if function != "stretch" or params.get("base") in (None, ""):
+        return group, ""
+    return group, f"{STRETCH_SHARE}={plain(Decimal(str(params.pop('base'))) * 100)}%"
+
+
+def _stretch_in(text: str) -> tuple[str, str | None]:
+    """The 参数 text without 任务得分=…%, and that share as a fraction (None: not given); ValueError when it is not
+    a number."""
+    kept, share = [], None
+    for part in re.split(r"[；;\n]+", text or ""):
+        label, sep, value = part.replace("＝", "=").partition("=")
+        if sep and label.strip() == STRETCH_SHARE:
+            share = plain(scheme_text.number(value.strip().rstrip("%％")) / 100)
+        elif part.strip():
+            kept.append(part.strip())
+    return "；".join(kept), share
+
+
 def _sheet(workbook: Workbook, title: str, headers, rows, widths=None) -> None:
     sheet = workbook.create_sheet(title)
     sheet.append(list(headers))
@@ -217,7 +251,7 @@ def _sheet(workbook: Workbook, title: str, headers, rows, widths=None) -> None:
 
 def add_scheme_sheets(workbook: Workbook, settings: list[list], items: list[list]) -> None:
     _sheet(workbook, SCHEME_SHEET, ("项目", "值"), settings, {"项目": 14, "值": 40})
-    _sheet(workbook, ITEM_SHEET, (*ITEM_HEADERS, *CONDITION_HEADERS), items, WIDTHS)
+    _sheet(workbook, ITEM_SHEET, SHEET_HEADERS, items, WIDTHS)
 
 
 def export_scheme(period: Period) -> bytes:
@@ -390,13 +424,21 @@ def _item(row: _Row) -> SchemeItemData | None:
             if part is not None:
                 measure[side] = {**part, **filters}
     params_column = I_PARAMS
+    stretch_share = None
     try:
-        params = parse_bands(row.text(params_column)) if function == "banded" else parse_params(row.text(params_column))
+        text = row.text(params_column)
+        if function == "stretch":
+            text, stretch_share = _stretch_in(text)
+        params = parse_bands(text) if function == "banded" else parse_params(text)
     except ValueError as error:
         row.error(params_column, str(error))
         params = {}
     if function == "banded":
         params = {"bands": params}
+    if function == "stretch":
+        params["stretch_group"] = row.text(I_STRETCH)
+        if stretch_share is not None:
+            params["base"] = stretch_share
     places = row.decimal(I_PLACES, default=Decimal(2))
     if len(row.errors) > before:
         return None

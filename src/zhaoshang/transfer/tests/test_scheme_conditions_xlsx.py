@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from zhaoshang.targets import services
 from zhaoshang.targets.models import Scheme, SchemeItem
 from zhaoshang.targets.services import SchemeItemData
-from zhaoshang.transfer.scheme_xlsx import CONDITION_HEADERS, ITEM_HEADERS, export_scheme, import_scheme
+from zhaoshang.transfer.scheme_xlsx import CONDITION_HEADERS, SHEET_HEADERS, export_scheme, import_scheme
 from zhaoshang.transfer.templates_xlsx import build_template
 
 from .test_scheme_xlsx import period as period  # the fixture
@@ -55,7 +55,7 @@ def test_conditions_go_out_and_come_back(users, period):
     stored = {item.code: item.measure for item in Scheme.objects.get(period=period).items.all()}
     data = export_scheme(period)
     rows = _sheet_rows(data)
-    at = len(ITEM_HEADERS)
+    at = SHEET_HEADERS.index(CONDITION_HEADERS[0])  # the last columns
     assert rows[0][at:] == list(CONDITION_HEADERS)
     assert rows[1][at:] == ["省级", "是", "是", 3, "70、01、62", "乡镇: 10000；县直部门: 5000"]
     assert rows[2][at:] == rows[1][at:]  # a ratio: its parts' conditions
@@ -70,7 +70,7 @@ def test_conditions_go_out_and_come_back(users, period):
 def test_a_file_without_the_condition_columns_imports(users, period):
     workbook = load_workbook(io.BytesIO(build_template()))
     sheet = workbook["评分细则"]
-    sheet.delete_cols(len(ITEM_HEADERS) + 1, len(CONDITION_HEADERS))
+    sheet.delete_cols(SHEET_HEADERS.index(CONDITION_HEADERS[0]) + 1, len(CONDITION_HEADERS))
     out = io.BytesIO()
     workbook.save(out)
     assert import_scheme(io.BytesIO(out.getvalue()), user=users["bureau"], period=period) == []

@@ -38,12 +38,18 @@ def test_fill_and_save_a_two_item_scheme(page, users):
     page.fill("#id_item-0-points", "30")
     page.select_option("#id_item-0-task_group", "签约")
     page.fill("#id_item-0-low", "10000")
+    # 认定条件: shown for a ledger measure, hidden for an occurrence one.
+    assert page.locator("[data-field='private']").first.is_visible()
+    page.check("#id_item-0-private")
+    page.fill("#id_item-0-within_years", "2")
+    page.fill("#id_item-0-low_by_category", "县直部门: 5000")
     page.click("#add-item")
     page.fill("#id_item-1-code", "A5")
     page.fill("#id_item-1-name", "月报表少报")
     page.select_option("#id_item-1-section", "deduction")
     page.select_option("#id_item-1-function", "per_occurrence")
     page.select_option("#id_item-1-what", "missing_reports")
+    assert not page.locator("#id_item-1-private").is_visible()
     page.fill("#id_item-1-each", "1")
     page.fill("#id_item-1-cap", "12")
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -56,3 +62,7 @@ def test_fill_and_save_a_two_item_scheme(page, users):
         ("A1", "ratio", D("30"), None, {}),
         ("A5", "per_occurrence", D("0"), D("12"), {"each": "1"}),
     ]
+    measure = scheme.items.get(code="A1").measure
+    assert (measure["private"], measure["within_years"]) == (True, 2)
+    assert measure["low_by_category"] == {"department": "5000"}
+    assert "private" not in scheme.items.get(code="A5").measure

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
@@ -81,13 +81,30 @@ class IndicatorSpec:
     kinds: tuple[str, ...] = ()
     industries: tuple[str, ...] = ()
     high_tech: bool | None = None
+    # A points scheme's recognition conditions (``assessment.conditions.Conditions``, opaque here: anything with
+    # ``holds(fact, start, until)``, hashable) and floors by unit category ((category, minimum) pairs; the
+    # others' floor is ``min_amount``).
+    conditions: object = None
+    min_by_category: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def filtered(self) -> bool:
-        """Reads only some projects (a minimum or maximum amount, kinds, industries or high-tech)."""
+        """Reads only some projects (a minimum or maximum amount, kinds, industries, high-tech or conditions)."""
         return bool(self.min_amount or self.max_amount is not None or self.kinds or self.industries) or (
-            self.high_tech is not None
+            self.high_tech is not None or self.conditions is not None or bool(self.min_by_category)
         )
+
+    def for_category(self, category: str) -> IndicatorSpec:
+        """The spec a unit of ``category`` is measured by: its category's floor as the minimum."""
+        if not self.min_by_category:
+            return self
+        return replace(self, min_amount=dict(self.min_by_category).get(category, self.min_amount), min_by_category=())
+
+    def variants(self) -> tuple[IndicatorSpec, ...]:
+        """The specs the units of every category are measured by (itself without floors by category)."""
+        if not self.min_by_category:
+            return (self,)
+        return (self.for_category(""), *(self.for_category(category) for category, _ in self.min_by_category))
 
 
 @dataclass(frozen=True)
@@ -114,6 +131,9 @@ class PeriodFact(NamedTuple):
     kind: str = ""  # the project's kind, industry section and high-tech mark (filters of a scheme's measures)
     industry: str = ""
     high_tech: bool = False
+    # What a points scheme's conditions read of the project (``assessment.conditions.FIELDS`` and ``signed_on``);
+    # None when no measure sets a condition.
+    conditions: Mapping | None = None
 
 
 class FundsKey(NamedTuple):
@@ -125,20 +145,31 @@ class FundsKey(NamedTuple):
     kinds: tuple[str, ...] = ()
     industries: tuple[str, ...] = ()
     high_tech: bool | None = None
+    conditions: object = None
 
 
 def funds_key(spec: IndicatorSpec) -> FundsKey:
-    return FundsKey(spec.amount_field, spec.min_amount, spec.max_amount, spec.kinds, spec.industries, spec.high_tech)
+    return FundsKey(
+        spec.amount_field,
+        spec.min_amount,
+        spec.max_amount,
+        spec.kinds,
+        spec.industries,
+        spec.high_tech,
+        spec.conditions,
+    )
 
 
-def passes(spec: IndicatorSpec | FundsKey, fact: PeriodFact) -> bool:
+def passes(
+    spec: IndicatorSpec | FundsKey, fact: PeriodFact, start: dt.date | None = None, until: dt.date | None = None
+) -> bool:
     """Whether a project passes a spec's filters: its amount in [minimum, maximum), its kind, industry and
-    high-tech mark."""
+    high-tech mark, and a points scheme's conditions within ``start`` and ``until``."""
     if isinstance(spec, FundsKey):
-        field, low, high, kinds, industries, high_tech = spec
+        field, low, high, kinds, industries, high_tech, conditions = spec
     else:
         field, low, high = spec.amount_field, spec.min_amount, spec.max_amount
-        kinds, industries, high_tech = spec.kinds, spec.industries, spec.high_tech
+        kinds, industries, high_tech, conditions = spec.kinds, spec.industries, spec.high_tech, spec.conditions
     amount = fact.contract_amount if field == "contract_amount" else fact.planned_investment
     if amount < low or (high is not None and amount >= high):
         return False
@@ -146,7 +177,9 @@ def passes(spec: IndicatorSpec | FundsKey, fact: PeriodFact) -> bool:
         return False
     if industries and fact.industry not in industries:
         return False
-    return high_tech is None or fact.high_tech == high_tech
+    if high_tech is not None and fact.high_tech != high_tech:
+        return False
+    return conditions is None or conditions.holds(fact, start, until)
 
 
 class UnitFunds(NamedTuple):
@@ -317,7 +350,13 @@ def funds_floors(
     groups_by_unit: Mapping[int, Sequence[GroupSpec]], measures: Iterable[IndicatorSpec] = ()
 ) -> set[FundsKey]:
     """The filters (``FundsKey``) of every funds indicator or measure that reads only some projects."""
-    return {funds_key(spec) for spec in _all_specs(groups_by_unit, measures) if spec.kind == "funds" and spec.filtered}
+    return {
+        funds_key(variant)
+        for spec in _all_specs(groups_by_unit, measures)
+        if spec.kind == "funds" and spec.filtered
+        for variant in spec.variants()
+        if variant.filtered
+    }
 
 
 class _Own:
@@ -359,14 +398,28 @@ def _by_unit(facts: PeriodFacts, start: dt.date, until: dt.date) -> dict[int, _O
     return own
 
 
-def _evaluate(spec: IndicatorSpec, unit_id: int, mine: _Own, facts: PeriodFacts, progress: Decimal) -> IndicatorResult:
+def _evaluate(
+    spec: IndicatorSpec,
+    unit_id: int,
+    mine: _Own,
+    facts: PeriodFacts,
+    progress: Decimal,
+    start: dt.date | None = None,
+    until: dt.date | None = None,
+) -> IndicatorResult:
     actual = ZERO
     project_ids: list[int] = []
     receipt_ids: list[int] = []
     amounts: list[tuple[Decimal, Decimal]] = []
     by_contract = spec.amount_field == "contract_amount"
     # Filters beyond a minimum amount come only with a points scheme's measures: the plain path stays as fast.
-    filtered = spec.max_amount is not None or spec.kinds or spec.industries or spec.high_tech is not None
+    filtered = (
+        spec.max_amount is not None
+        or spec.kinds
+        or spec.industries
+        or spec.high_tech is not None
+        or spec.conditions is not None
+    )
     if spec.kind == "funds":
         if facts.funds is not None:  # summed per unit; the rows are read after the engine (read_drill_downs)
             sums = facts.funds.get(unit_id)
@@ -375,7 +428,7 @@ def _evaluate(spec: IndicatorSpec, unit_id: int, mine: _Own, facts: PeriodFacts,
                 project_ids = receipt_ids = None
         else:
             for share, fact in mine.funded:
-                if spec.filtered and not passes(spec, fact):
+                if spec.filtered and not passes(spec, fact, start, until):
                     continue
                 actual += share * fact.funds
                 project_ids.append(fact.id)
@@ -384,7 +437,7 @@ def _evaluate(spec: IndicatorSpec, unit_id: int, mine: _Own, facts: PeriodFacts,
         kind, floor = spec.kind, spec.min_amount
         for share, fact in mine.reached.get(spec.stage or "signed", ()):
             amount = fact.contract_amount if by_contract else fact.planned_investment
-            if amount < floor or (filtered and not passes(spec, fact)):
+            if amount < floor or (filtered and not passes(spec, fact, start, until)):
                 continue
             if kind == "count":
                 actual += share
@@ -464,7 +517,10 @@ def assess_facts(
                 schedule_ratio=ratio(score, progress) if score is not None and progress else None,
                 funds=funds,
                 contract=mine.contract,
-                measured={key: _evaluate(spec, unit.id, mine, facts, progress) for key, spec in measured},
+                measured={
+                    key: _evaluate(spec.for_category(unit.category), unit.id, mine, facts, progress, start, until)
+                    for key, spec in measured
+                },
             )
         )
     if points is not None:

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from zhaoshang.projects import rules as ledger
 
-from . import engine
+from . import conditions, engine
 
 ZERO = Decimal("0")
 
@@ -33,6 +33,8 @@ class ProjectFact:
     kind: str = ""  # what a points scheme's measures filter on
     industry: str = ""
     high_tech: bool = False
+    # What a points scheme's conditions read of the project (``conditions.FIELDS``); None: not read.
+    conditions: Mapping | None = None
 
     def reached_on(self, stage: str, until: dt.date | None = None) -> dt.date | None:
         """The date the project reached ``stage`` (``projects.rules.reached_on``)."""
@@ -85,9 +87,17 @@ def summarize(
                 kind=project.kind,
                 industry=project.industry,
                 high_tech=project.high_tech,
+                conditions=_conditions(project, until),
             )
         )
     return engine.PeriodFacts(projects=facts)
+
+
+def _conditions(project: ProjectFact, until: dt.date) -> dict | None:
+    """What a scheme's conditions read of a project: its fields and the date it reached "signed" up to ``until``."""
+    if project.conditions is None:
+        return None
+    return conditions.fact_row(project.conditions, ledger.reached_on(project.stage_dates, "signed", until))
 
 
 def assess(

@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from zhaoshang.targets import scoring
 
-from . import engine
+from . import conditions, engine
 
 ZERO = Decimal("0")
 
@@ -105,7 +105,13 @@ def ledger_spec(measure: scoring.Measure, key: str) -> engine.IndicatorSpec:
         kinds=tuple(measure.kinds),
         industries=tuple(measure.industries),
         high_tech=measure.high_tech,
+        **condition_fields(measure),
     )
+
+
+def condition_fields(measure: scoring.Measure) -> dict:
+    """The engine spec's recognition conditions and floors by unit category of a measure."""
+    return {"conditions": conditions.of(measure), "min_by_category": measure.low_by_category}
 
 
 def _leaves(measure: scoring.Measure, key: str):

@@ -30,14 +30,21 @@ from zhaoshang.targets import scoring
 from zhaoshang.targets.choices import RankingGroups, SchemeKind
 from zhaoshang.targets.models import Indicator, Period, Scheme, TargetGroup, Veto, scheme_spec
 
-from . import earlier, engine, points
+from . import conditions, earlier, engine, points
 from .facts import ProjectFact, ReceiptFact, summarize
 
 ZERO = Decimal("0")
 # An indicator's amount field → the project column (the engine reads planned investment for any other).
 AMOUNT_COLUMN = defaultdict(lambda: "planned_investment", contract_amount="contract_amount")
 # The project columns the engine's facts and the recognition rules read.
-FACT_FIELDS = ("pk", *ledger.RECOGNITION_FIELDS, "contract_amount", "high_tech", *ledger.FOREIGN_FIELDS)
+FACT_FIELDS = (
+    "pk",
+    *ledger.RECOGNITION_FIELDS,
+    "contract_amount",
+    "high_tech",
+    *ledger.FOREIGN_FIELDS,
+    *conditions.FIELDS,
+)
 
 
 def unit_infos() -> list[engine.UnitInfo]:
@@ -150,6 +157,7 @@ def _project_facts(period: Period, rows, credits, stages, *, contract=None) -> l
             kind=row["kind"],
             industry=row["industry"],
             high_tech=row["high_tech"],
+            conditions={name: row[name] for name in conditions.FIELDS},
         )
         for row in rows
     ]
@@ -219,7 +227,7 @@ def _in(values) -> str:
     return f"({', '.join(['%s'] * len(values))})"
 
 
-def _funds_condition(key: engine.FundsKey) -> tuple[str, list]:
+def _funds_condition(key: engine.FundsKey, start: dt.date, until: dt.date) -> tuple[str, list]:
     """SQL (on ``p``, the project) for the projects a filtered funds figure reads (``engine.passes``)."""
     column = f"p.{AMOUNT_COLUMN[key.amount_field]}"
     parts, params = [f"{column} >= %s"], [key.minimum]
@@ -235,6 +243,10 @@ def _funds_condition(key: engine.FundsKey) -> tuple[str, list]:
     if key.high_tech is not None:
         parts.append("p.high_tech = %s")
         params.append(key.high_tech)
+    if key.conditions is not None:  # a points scheme's recognition conditions (``assessment.conditions``)
+        sql, own = key.conditions.sql("p", start, until)
+        parts.append(sql)
+        params += own
     return " AND ".join(parts), params
 
 
@@ -255,6 +267,10 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit, measures=()) ->
     sql = _Dialect()
     rules, rule_params = ledger.recognition_sql(ledger.Recognition.of(period))
     stages = sorted(engine.stages_read(groups_by_unit, measures), key=ledger.STAGE_INDEX.get)
+    # A points scheme's conditions read some project columns and the date reached "signed" (whenever it was).
+    with_conditions = any(spec.conditions is not None for spec in measures)
+    condition_columns = "".join(f", p.{name}" for name in conditions.FIELDS) if with_conditions else ""
+    signed_index = stages.index("signed")
     floors = sorted(engine.funds_floors(groups_by_unit, measures), key=repr)
     later = {stage: ledger.stages_from(stage) for stage in stages}
     read = later[stages[0]]  # every stage at or after the earliest one read
@@ -268,7 +284,7 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit, measures=()) ->
     # The projects with a stage read dated inside the period, with their reached dates and credits.
     reached_sql = f"""
         SELECT p.id, c.unit_id, {sql.money("c.share")}, {sql.money("p.planned_investment")},
-               {sql.money("p.contract_amount")}, p.capital_type, p.kind, p.industry, p.high_tech,
+               {sql.money("p.contract_amount")}, p.capital_type, p.kind, p.industry, p.high_tech{condition_columns},
                {", ".join(f"p.r{i}" for i in range(len(stages)))}
         FROM (SELECT *, {columns} FROM projects_project WHERE {moved}) p
         JOIN projects_projectcredit c ON c.project_id = p.id
@@ -281,8 +297,8 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit, measures=()) ->
         *[period.start] * len(stages),
         *rule_params,
     ]
-    conditions = [_funds_condition(key) for key in floors]
-    floor_sums = "".join(f", SUM(CASE WHEN {condition} THEN f.amount ELSE 0 END)" for condition, _ in conditions)
+    floor_conditions = [_funds_condition(key, period.start, until) for key in floors]
+    floor_sums = "".join(f", SUM(CASE WHEN {condition} THEN f.amount ELSE 0 END)" for condition, _ in floor_conditions)
     if sql.sqlite:  # summed per project first: SQLite's plan for the plain join is several times slower
         within, _params = ledger.received_within_sql("r", period.start, until)
         receipts = f"""(SELECT r.project_id, SUM({sql.money("r.amount")}) AS amount FROM projects_fundsreceipt r
@@ -298,7 +314,7 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit, measures=()) ->
         JOIN projects_projectcredit c ON c.project_id = f.project_id
         WHERE {where}{rules}
         GROUP BY c.unit_id, c.share"""
-    funds_params = [*(value for _, params in conditions for value in params), period.start, until, *rule_params]
+    funds_params = [*(value for _, params in floor_conditions for value in params), period.start, until, *rule_params]
     with connection.cursor() as cursor:
         cursor.execute(reached_sql, reached_params)
         reached_rows = cursor.fetchall()
@@ -315,10 +331,19 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit, measures=()) ->
 
     projects, foreign = [], set()
     last = None
+    fields_read = len(conditions.FIELDS) if with_conditions else 0
     for pk, unit_id, share, planned, contract, capital_type, kind, industry, high_tech, *dates in reached_rows:
         if last is not None and last.id == pk:  # the same project, another credited unit
             last.credits[unit_id] = fraction(share)
             continue
+        condition_row = None
+        if fields_read:
+            values, dates = dates[:fields_read], dates[fields_read:]
+            signed_on = dates[signed_index]
+            row = dict(zip(conditions.FIELDS, values, strict=True))
+            row["company_registered_on"] = row["company_registered_on"] and sql.date(row["company_registered_on"])
+            row["land_paid_on"] = row["land_paid_on"] and sql.date(row["land_paid_on"])
+            condition_row = conditions.fact_row(row, None if signed_on is None else sql.date(signed_on))
         reached = {}
         for stage, on in zip(stages, dates, strict=True):
             if on is not None:
@@ -334,6 +359,7 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit, measures=()) ->
             kind=kind,
             industry=industry,
             high_tech=bool(high_tech),
+            conditions=condition_row,
         )
         projects.append(last)
         if capital_type == "foreign":
@@ -369,8 +395,8 @@ def _funds_rows(period: Period, until: dt.date, floors, unit_ids) -> list[tuple]
     ``until``, ordered as the engine lists a figure's rows: newest project first, receipts by date."""
     rules, rule_params = ledger.recognition_sql(ledger.Recognition.of(period))
     within, within_params = ledger.received_within_sql("f", period.start, until)
-    conditions = [_funds_condition(key) for key in floors]
-    flags = "".join(f", CASE WHEN {condition} THEN 1 ELSE 0 END" for condition, _ in conditions)
+    floor_conditions = [_funds_condition(key, period.start, until) for key in floors]
+    flags = "".join(f", CASE WHEN {condition} THEN 1 ELSE 0 END" for condition, _ in floor_conditions)
     units = "" if unit_ids is None else f" AND c.unit_id IN {_in(unit_ids)}"
     query = f"""
         SELECT c.unit_id, f.project_id, f.id{flags}
@@ -379,7 +405,12 @@ def _funds_rows(period: Period, until: dt.date, floors, unit_ids) -> list[tuple]
         JOIN projects_projectcredit c ON c.project_id = f.project_id
         WHERE c.share <> 0 AND {within}{units}{rules}
         ORDER BY c.unit_id, f.project_id DESC, f.date, f.id"""
-    params = [*(value for _, values in conditions for value in values), *within_params, *(unit_ids or ()), *rule_params]
+    params = [
+        *(value for _, values in floor_conditions for value in values),
+        *within_params,
+        *(unit_ids or ()),
+        *rule_params,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return cursor.fetchall()

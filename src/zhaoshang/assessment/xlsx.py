@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from zhaoshang.organization.choices import CATEGORY_XLSX, TIER_XLSX
 from zhaoshang.projects import rules as ledger
-from zhaoshang.projects.choices import STAGE_XLSX
+from zhaoshang.projects.choices import EVENT_LEVEL_XLSX, STAGE_XLSX
 from zhaoshang.targets.choices import AMOUNT_FIELD_XLSX
 
 from . import engine
@@ -601,6 +601,7 @@ def measure_label(measure: dict) -> str:
         filters.append("行业 " + "、".join(measure["industries"]))
     if measure.get("high_tech") is not None:
         filters.append("高新技术" if measure["high_tech"] else "非高新技术")
+    filters += condition_labels(measure, field_label)
     stage = STAGE_LABEL.get(measure.get("stage") or "signed", "签约")
     name = {
         "count": f"{stage}项目个数",
@@ -609,6 +610,27 @@ def measure_label(measure: dict) -> str:
         "foreign": f"{stage}项目利用外资",
     }[what]
     return f"{name}（{'；'.join(filters)}）" if filters else name
+
+
+def condition_labels(measure: dict, field_label: str = "") -> list[str]:
+    """The recognition conditions (认定条件) and floors by unit category of a measure, in Chinese."""
+    levels = {str(value): label for label, value in EVENT_LEVEL_XLSX.items()}
+    labels = []
+    if measure.get("event_level"):
+        labels.append(f"{levels.get(measure['event_level'], measure['event_level'])}及以上活动签约")
+    if measure.get("private"):
+        labels.append("民营")
+    if measure.get("registered_land_paid"):
+        labels.append("当期注册并缴纳土地出让金")
+    if measure.get("within_years"):
+        labels.append(f"{measure['within_years']}年内签约")
+    if measure.get("exclude_divisions"):
+        labels.append("不含行业大类 " + "、".join(measure["exclude_divisions"]))
+    order = list(CATEGORY_LABEL)  # the categories' own order (a JSON column may keep the keys in any order)
+    floors = measure.get("low_by_category") or {}
+    for category, low in sorted(floors.items(), key=lambda pair: order.index(pair[0]) if pair[0] in order else 99):
+        labels.append(f"{CATEGORY_LABEL.get(category, category)}{field_label}{plain_amount(Decimal(low))}万元以上")
+    return labels
 
 
 def points_rows(data: dict) -> Iterator[list]:

@@ -31,7 +31,16 @@ from zhaoshang.core import clock, revision
 from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
-from zhaoshang.projects.choices import CapitalType, Currency, EventLevel, Kind, Ownership, Stage, Status
+from zhaoshang.projects.choices import (
+    DIVISION_RANGES,
+    CapitalType,
+    Currency,
+    EventLevel,
+    Kind,
+    Ownership,
+    Stage,
+    Status,
+)
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
 from zhaoshang.projects.services import last_activity, stage_fields
 from zhaoshang.targets.models import Period
@@ -687,6 +696,24 @@ def _add_scheme_facts(plans: list[_Plan], rng: random.Random, today: dt.date) ->
             ]
 
 
+# The manufacturing divisions a county's projects mostly fall in (农副食品加工, 纺织, 化学原料, 非金属矿物, 通用设备,
+# 汽车, 电气机械, 计算机通信电子).
+COMMON_MANUFACTURING = ("13", "17", "26", "30", "34", "36", "38", "39")
+
+
+def _add_divisions(plans: list[_Plan], rng: random.Random) -> None:
+    """Each project's GB/T 4754 division (大类) within its section, some left blank. A stream of its own (``rng``),
+    drawn after every other, so the ledger and every figure from it stay as they were."""
+    for plan in plans:
+        project = plan.project
+        if not project.industry or rng.random() < 0.1:
+            continue
+        if project.industry == "C" and rng.random() < 0.7:
+            project.industry_division = rng.choice(COMMON_MANUFACTURING)
+        else:
+            project.industry_division = f"{rng.choice(DIVISION_RANGES[project.industry]):02d}"
+
+
 # --- entry point ----------------------------------------------------------------------------------
 
 
@@ -734,6 +761,7 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     for plan in plans:
         plan.investor_origin = investors[plan.investor_index].origin
     _add_scheme_facts(plans, random.Random(SEED + 2), today)
+    _add_divisions(plans, random.Random(SEED + 3))
     _write_projects(plans, investors, rng, now)
     _create_periods(users["bureau"], today)
     # The county at work, through the apps' services: a stream of draws of its own, so the ledger above

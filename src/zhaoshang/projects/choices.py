@@ -67,6 +67,58 @@ class Industry(models.TextChoices):
     T = "T", _("International organisations")
 
 
+# GB/T 4754-2017's divisions (大类, two-digit codes) by section (门类): a project's ``industry_division`` lies in its
+# section's range (both ends inclusive).
+DIVISION_RANGES = {
+    "A": range(1, 6),
+    "B": range(6, 13),
+    "C": range(13, 44),
+    "D": range(44, 47),
+    "E": range(47, 51),
+    "F": range(51, 53),
+    "G": range(53, 61),
+    "H": range(61, 63),
+    "I": range(63, 66),
+    "J": range(66, 70),
+    "K": range(70, 71),
+    "L": range(71, 73),
+    "M": range(73, 76),
+    "N": range(76, 80),
+    "O": range(80, 83),
+    "P": range(83, 84),
+    "Q": range(84, 86),
+    "R": range(86, 91),
+    "S": range(91, 97),
+    "T": range(97, 98),
+}
+DIVISIONS = tuple(f"{number:02d}" for numbers in DIVISION_RANGES.values() for number in numbers)
+
+
+def division_section(division: str) -> str | None:
+    """The section letter of a two-digit division code (None: not a division of the standard)."""
+    if len(division) != 2 or not division.isdigit():
+        return None
+    return next((letter for letter, numbers in DIVISION_RANGES.items() if int(division) in numbers), None)
+
+
+def division_error(section: str, division: str) -> str | None:
+    """Why a division (大类) cannot go with an industry section, in the interface language; None when it can (or
+    when no division is given)."""
+    from django.utils.translation import gettext
+
+    if not division:
+        return None
+    found = division_section(division)
+    if found is None:
+        return gettext("%(division)s is not a GB/T 4754 division (two digits).") % {"division": division}
+    if found != section:
+        return gettext("Division %(division)s belongs to section %(found)s, not to the industry chosen.") % {
+            "division": division,
+            "found": found,
+        }
+    return None
+
+
 class Currency(models.TextChoices):
     CNY = "CNY", _("Renminbi")
     USD = "USD", _("US dollar")

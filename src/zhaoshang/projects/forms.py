@@ -10,7 +10,7 @@ from zhaoshang.core.forms import BootstrapForm, date_input
 from zhaoshang.organization.models import Unit
 
 from . import rules
-from .choices import AttachmentKind, Currency, Stage, Status
+from .choices import AttachmentKind, Currency, Stage, Status, division_error
 from .models import Investor, Project
 from .services import credit_errors, receipt_currency_errors
 
@@ -38,6 +38,7 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
             "exchange_rate",
             "foreign_investment",
             "industry",
+            "industry_division",
             "industry_chain",
             "kind",
             "high_tech",
@@ -106,6 +107,9 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
         data = super().clean()
         if data.get("capital_type") == "foreign" and data.get("currency") != "CNY" and not data.get("exchange_rate"):
             self.add_error("exchange_rate", _("Foreign capital in another currency needs the exchange rate used."))
+        problem = division_error(data.get("industry") or "", data.get("industry_division") or "")
+        if problem:
+            self.add_error("industry_division", problem)
         return data
 
 

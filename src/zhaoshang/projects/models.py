@@ -90,6 +90,9 @@ class Project(RestrictedModel):
     )
     foreign_investment = models.DecimalField(_("foreign investment (10k in currency)"), null=True, blank=True, **MONEY)
     industry = models.CharField(_("industry"), max_length=1, choices=Industry.choices, blank=True)
+    # GB/T 4754 大类 (two-digit code) within the section (``choices.DIVISION_RANGES``; the forms and the import check
+    # it): what a scheme's conditions exclude by (房地产业 70, 餐饮业 62…).
+    industry_division = models.CharField(_("industry division"), max_length=2, blank=True)
     industry_chain = models.CharField(_("industry chain link"), max_length=100, blank=True)
     kind = models.CharField(_("project kind"), max_length=16, choices=Kind.choices, default=Kind.INDUSTRIAL)
     high_tech = models.BooleanField(_("high-tech"), default=False)

@@ -23,7 +23,8 @@ generated ledgers, on SQLite and PostgreSQL.
   other foreign currency through its yuan amount at the period's rate; zero for yuan.
 - **Scheme conditions** (the recognition conditions of a county's 考核办法): signed at a promotion event of a
   level or higher (县级 < 市级 < 省级 < 国家级); private (民营) ownership; company registered and land premium
-  paid, both within [start, end].
+  paid, both within [start, end]; signed within N years (signed by the as-of date and on or after the same day
+  N years before the period's start); in some GB/T 4754 divisions (大类).
 - **Idle** (the stalled rule's main part): an active project not yet producing whose last activity (entry,
   stage reached or report submitted) is N days or more before today.
 
@@ -380,6 +381,51 @@ def registered_and_land_paid_sql(alias: str, start: dt.date | None, end: dt.date
             parts.append(f"{alias}.{column} <= %s")
             params.append(end)
     return " AND ".join(parts), params
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` years before ``day`` (29 February falls back to the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def signed_within_years(stage_dates: Mapping[str, dt.date], years: int, start: dt.date, as_of: dt.date) -> bool:
+    """Was the project signed within ``years`` years: signed (reached "signed") by ``as_of`` and on or after the
+    same day ``years`` years before the period's ``start``?"""
+    return reached_within(stage_dates, Stage.SIGNED, years_before(start, years), as_of)
+
+
+def signed_within_years_q(years: int, start: dt.date, as_of: dt.date) -> Q:
+    """ORM form of ``signed_within_years``."""
+    return reached_within_q(Stage.SIGNED, years_before(start, years), as_of)
+
+
+def signed_within_years_sql(alias: str, years: int, start: dt.date, as_of: dt.date) -> tuple[str, list]:
+    """SQL form of ``signed_within_years`` for the project row ``alias``."""
+    stages = stages_from(Stage.SIGNED)
+    reached = reached_sql(Stage.SIGNED, lambda stage: stage_date_sql(stage, alias)[0])
+    return f"{reached} >= %s", [*[as_of] * len(stages), years_before(start, years)]
+
+
+def in_divisions(project: Mapping, divisions) -> bool:
+    """Is the project's GB/T 4754 division (大类, ``industry_division``) among ``divisions``? One not recorded is in
+    none."""
+    return bool(project["industry_division"]) and project["industry_division"] in divisions
+
+
+def in_divisions_q(divisions, prefix: str = "") -> Q:
+    """ORM form of ``in_divisions``."""
+    return Q(**{f"{prefix}industry_division__in": [d for d in divisions if d]})
+
+
+def in_divisions_sql(divisions, alias: str = "p") -> tuple[str, list]:
+    """SQL form of ``in_divisions`` for the project row ``alias`` (false for no divisions)."""
+    wanted = [d for d in divisions if d]
+    if not wanted:
+        return "1 = 0", []
+    return f"{alias}.industry_division IN ({', '.join(['%s'] * len(wanted))})", wanted
 
 
 # --- idle (stalled) ---------------------------------------------------------------------------------------

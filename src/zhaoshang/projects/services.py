@@ -51,6 +51,7 @@ PROJECT_FIELDS = (
     "exchange_rate",
     "foreign_investment",
     "industry",
+    "industry_division",
     "industry_chain",
     "kind",
     "high_tech",

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from zhaoshang.core.forms import BootstrapForm, date_input
 from zhaoshang.organization.choices import Category, Tier
 from zhaoshang.organization.models import Unit
-from zhaoshang.projects.choices import Industry, Kind, Stage
+from zhaoshang.projects.choices import EventLevel, Industry, Kind, Stage
 
-from . import scoring
+from . import scheme_text, scoring
 from .choices import AmountField, IndicatorKind, MeasureKind, RankingGroups, ScoringFunction, Section, VetoEffect
 from .models import Period
 from .scheme_text import bands_lines, parse_band_lines, plain
@@ -214,6 +214,17 @@ def _decimal(label, help_text="", **kwargs):
     )
 
 
+# The recognition conditions (认定条件) of a measure on the page: one line of fields under the measure's filters.
+CONDITION_FIELDS = (
+    "event_level",
+    "private",
+    "registered_land_paid",
+    "within_years",
+    "exclude_divisions",
+    "low_by_category",
+)
+
+
 class SchemeItemForm(BootstrapForm, forms.Form):
     code = forms.CharField(label=_("item code"), max_length=20)
     name = forms.CharField(label=_("item"), max_length=100)
@@ -253,6 +264,38 @@ class SchemeItemForm(BootstrapForm, forms.Form):
     per_above = _decimal(_("points per project above the task"))
     per_below = _decimal(_("points per project below the task"))
     each = _decimal(_("points per occurrence"))
+    # Recognition conditions (认定条件) of a ledger measure, and floors by unit category (``condition_measure``).
+    event_level = forms.ChoiceField(
+        label=_("signed at an event of level"),
+        choices=[("", "—"), *EventLevel.choices],
+        required=False,
+        help_text=_("That level or higher."),
+    )
+    private = forms.BooleanField(label=_("private-owned only"), required=False)
+    registered_land_paid = forms.BooleanField(
+        label=_("registered and land premium paid in the period"),
+        required=False,
+        help_text=_("Both from the period's start to the as-of date."),
+    )
+    within_years = forms.IntegerField(
+        label=_("signed within years"),
+        min_value=1,
+        max_value=50,
+        required=False,
+        help_text=_("Signed on or after the same day that many years before the period's start."),
+    )
+    exclude_divisions = forms.CharField(
+        label=_("excluded industry divisions"),
+        required=False,
+        max_length=200,
+        help_text=_("GB/T 4754 division codes, e.g. 70, 62"),
+    )
+    low_by_category = forms.CharField(
+        label=_("amount from by unit category"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "县直部门: 5000"}),
+        help_text=_("One a line: the unit category, a colon, the amount (10k yuan); other units: amount from."),
+    )
     bands = forms.CharField(
         label=_("amount bands"),
         required=False,
@@ -271,6 +314,7 @@ class SchemeItemForm(BootstrapForm, forms.Form):
         ("item", ("code", "name", "section", "function", "points", "cap", "places", "task_group")),
         ("measure", ("what", "stage", "amount_field", "low", "high", "high_tech", "numerator", "denominator")),
         ("filters", ("kinds", "industries")),
+        ("conditions", CONDITION_FIELDS),
         ("params", ("base", "per_step", "step", "up", "down", "per_above", "per_below", "each", "bands")),
         ("stretch", ("stretch_group", "stretch_base")),
     )
@@ -285,6 +329,12 @@ class SchemeItemForm(BootstrapForm, forms.Form):
         self.fields["stretch_group"].choices = [("", "—"), *((name, name) for name in group_names)]
         for name in ("kinds",):
             self.fields[name].widget.attrs["class"] = ""
+
+    def clean_exclude_divisions(self):
+        return parse_divisions(self.cleaned_data["exclude_divisions"])
+
+    def clean_low_by_category(self):
+        return parse_category_floors(self.cleaned_data["low_by_category"])
 
     def clean_bands(self):
         try:
@@ -311,6 +361,7 @@ class SchemeItemForm(BootstrapForm, forms.Form):
             filters["industries"] = list(data["industries"])
         if data.get("high_tech"):
             filters["high_tech"] = data["high_tech"] == "yes"
+        filters.update(condition_measure(data))
         what = data["what"]
         if what == MeasureKind.RATIO:
             parts = {}
@@ -396,6 +447,7 @@ class SchemeItemForm(BootstrapForm, forms.Form):
             "numerator": ratio_part_key(measure.get("numerator")),
             "denominator": ratio_part_key(measure.get("denominator")),
             "bands": bands_lines(params.get("bands") or []),
+            **condition_initial(filters),
         }
         for name in cls.PARAM_FIELDS:
             initial[name] = params.get(name)
@@ -403,6 +455,56 @@ class SchemeItemForm(BootstrapForm, forms.Form):
             initial["step"] = Decimal(str(params["step"])) * 100
         initial.update(cls.stretch_initial(item))
         return initial
+
+
+# --- recognition conditions of a measure (认定条件) ------------------------------------------------------
+
+
+def parse_divisions(text: str) -> list[str]:
+    """The divisions written on the page (``scheme_text.parse_divisions``), refused at the field."""
+    try:
+        return scheme_text.parse_divisions(text)
+    except ValueError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
+def parse_category_floors(text: str) -> dict[str, str]:
+    """The floors by unit category written on the page (``scheme_text.parse_category_floors``)."""
+    try:
+        return scheme_text.parse_category_floors(text)
+    except ValueError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
+def condition_measure(data: dict) -> dict:
+    """The conditions and floors by category set on a form, as a measure's JSON keys."""
+    found: dict = {}
+    if data.get("event_level"):
+        found["event_level"] = data["event_level"]
+    if data.get("private"):
+        found["private"] = True
+    if data.get("registered_land_paid"):
+        found["registered_land_paid"] = True
+    if data.get("within_years"):
+        found["within_years"] = data["within_years"]
+    if data.get("exclude_divisions"):
+        found["exclude_divisions"] = list(data["exclude_divisions"])
+    if data.get("low_by_category"):
+        found["low_by_category"] = dict(data["low_by_category"])
+    return found
+
+
+def condition_initial(measure: dict) -> dict:
+    """A stored measure's conditions as the form's initial values."""
+    floors = measure.get("low_by_category") or {}
+    return {
+        "event_level": measure.get("event_level") or "",
+        "private": bool(measure.get("private")),
+        "registered_land_paid": bool(measure.get("registered_land_paid")),
+        "within_years": measure.get("within_years"),
+        "exclude_divisions": ", ".join(measure.get("exclude_divisions") or ()),
+        "low_by_category": scheme_text.category_floors_text(floors, "\n"),
+    }
 
 
 class BaseSchemeItemFormSet(forms.BaseFormSet):

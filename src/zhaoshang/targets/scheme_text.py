@@ -126,3 +126,62 @@ def parse_band_lines(text: str) -> list[list]:
         low, high, points = cells
         bands.append([plain(number(low)), plain(number(high)) if high else None, plain(number(points))])
     return bands
+
+
+# --- recognition conditions (认定条件) ------------------------------------------------------------------------
+
+
+def parse_divisions(text: str) -> list[str]:
+    """GB/T 4754 大类 codes written "70, 62" or "70、62" (a single digit is padded: 5 → 05); ``ValueError`` naming
+    a code that is not a division."""
+    from zhaoshang.projects.choices import DIVISIONS
+
+    codes: list[str] = []
+    for raw in re.split(r"[,，、;；\s]+", text or ""):
+        if not raw:
+            continue
+        code = raw.zfill(2) if raw.isdigit() else raw
+        if code not in DIVISIONS:
+            raise ValueError(_("%(division)s is not a GB/T 4754 division (two digits).") % {"division": raw})
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def category_floors_text(floors: dict, separator: str = "；") -> str:
+    """{"department": "5000"} → "县直部门: 5000" (the categories by their Chinese file labels, in the categories'
+    order: a JSON column may keep the keys in any order)."""
+    from zhaoshang.organization.choices import CATEGORY_XLSX, Category
+
+    labels = {code: label for label, code in CATEGORY_XLSX.items()}
+    order = {category: index for index, category in enumerate(Category.values)}
+    ordered = sorted(floors.items(), key=lambda pair: (order.get(pair[0], len(order)), pair[0]))
+    return separator.join(f"{labels.get(category, category)}: {amount}" for category, amount in ordered)
+
+
+def parse_category_floors(text: str) -> dict[str, str]:
+    """ "县直部门: 5000；园区: 8000" (or one a line; a category by its label, its code or its name in the interface
+    language) → {"department": "5000", "park": "8000"}; ``ValueError`` naming the part that cannot be read."""
+    from zhaoshang.organization.choices import CATEGORY_XLSX, Category
+
+    names = {**{category.value: category.value for category in Category}, **CATEGORY_XLSX}
+    names.update({str(category.label): category.value for category in Category})
+    floors: dict[str, str] = {}
+    for part in SEPARATORS.split(text or ""):
+        if not part.strip():
+            continue
+        name, sep, amount = part.replace("：", ":").partition(":")
+        category = names.get(name.strip())
+        if not sep or category is None:
+            raise ValueError(
+                _("%(line)s: write the unit category, a colon and the amount, e.g. 县直部门: 5000.")
+                % {"line": part.strip()}
+            )
+        try:
+            value = Decimal(amount.strip().replace(",", ""))
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or value < 0:
+            raise ValueError(_("%(line)s: the amount is not a number.") % {"line": part.strip()})
+        floors[str(category)] = plain(value)
+    return floors

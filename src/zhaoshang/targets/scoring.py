@@ -35,6 +35,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
+from zhaoshang.organization.choices import Category
+from zhaoshang.projects.choices import DIVISIONS, EVENT_LEVEL_ORDER
+
 ZERO = Decimal("0")
 ONE = Decimal("1")
 SIXTY = Decimal("0.6")
@@ -414,6 +417,12 @@ class Measure:
     - ``count`` / ``amount`` / ``foreign``: recognised projects that reached ``stage`` inside the period (credited
       by the unit's share), whose ``amount_field`` lies in [low, high) (high None: no limit); filtered further by
       ``kinds``, ``industries`` (GB/T 4754 section letters), ``high_tech`` (True: only high-tech).
+    - Recognition conditions of a ledger measure (认定条件, read by ``assessment.conditions`` with the ledger's rules):
+      ``event_level`` (signed at a promotion event of that level or higher), ``private`` (民营 only),
+      ``registered_land_paid`` (company registered and land premium paid, both within the period's start and
+      the as-of date), ``within_years`` (signed within N years: by the as-of date and on or after the same day N
+      years before the period's start), ``exclude_divisions`` (GB/T 4754 大类 codes left out, e.g. 70 房地产业);
+      ``low_by_category`` (unit category → the amount floor for that category's units; ``low`` for the others).
     - ``funds``: funds in place inside the period, of projects whose amount lies in [low, high).
     - ``ratio``: ``numerator`` ÷ ``denominator`` (开工率 = started ÷ signed; 资金到位率 = funds ÷ contract amount).
     - ``late_reports`` / ``missing_reports``: the unit's scheduling reports submitted late / never, in the period;
@@ -431,6 +440,24 @@ class Measure:
     high_tech: bool | None = None
     numerator: Measure | None = None
     denominator: Measure | None = None
+    # Recognition conditions (认定条件) and floors by unit category; ``low_by_category`` as sorted (category, floor)
+    # pairs (hashable), {category: floor} in JSON.
+    event_level: str = ""
+    private: bool = False
+    registered_land_paid: bool = False
+    within_years: int | None = None
+    exclude_divisions: tuple[str, ...] = ()
+    low_by_category: tuple[tuple[str, Decimal], ...] = ()
+
+    @property
+    def has_conditions(self) -> bool:
+        return bool(
+            self.event_level or self.private or self.registered_land_paid or self.within_years or self.exclude_divisions
+        )
+
+    def low_for(self, category: str) -> Decimal:
+        """The amount floor for a unit of ``category``."""
+        return dict(self.low_by_category).get(category, self.low)
 
     @classmethod
     def from_json(cls, data: Mapping | None, *, item: str = "") -> Measure:
@@ -455,6 +482,7 @@ class Measure:
             high_tech=data.get("high_tech"),
             numerator=cls.from_json(data["numerator"], item=item) if data.get("numerator") else None,
             denominator=cls.from_json(data["denominator"], item=item) if data.get("denominator") else None,
+            **_conditions_from_json(data, item),
         )
         measure.check(item)
         return measure
@@ -467,6 +495,29 @@ class Measure:
                 )
         if self.low < 0 or (self.high is not None and self.high <= self.low):
             raise SchemeError(gettext_noop("Item %(item)s: the amount range is empty or negative."), item=item)
+        self._check_conditions(item)
+
+    def _check_conditions(self, item: str) -> None:
+        if self.event_level and self.event_level not in EVENT_LEVEL_ORDER:
+            raise SchemeError(
+                gettext_noop("Item %(item)s: unknown event level %(level)s."), item=item, level=self.event_level
+            )
+        if self.within_years is not None and self.within_years < 1:
+            raise SchemeError(gettext_noop("Item %(item)s: the years must be a whole number from 1."), item=item)
+        for division in self.exclude_divisions:
+            if division not in DIVISIONS:
+                raise SchemeError(
+                    gettext_noop("Item %(item)s: %(division)s is not a GB/T 4754 division (two digits)."),
+                    item=item,
+                    division=division,
+                )
+        for category, low in self.low_by_category:
+            if category not in Category.values:
+                raise SchemeError(
+                    gettext_noop("Item %(item)s: unknown unit category %(category)s."), item=item, category=category
+                )
+            if low < 0 or (self.high is not None and self.high <= low):
+                raise SchemeError(gettext_noop("Item %(item)s: the amount range is empty or negative."), item=item)
 
     def to_json(self) -> dict:
         data: dict = {"what": self.what}
@@ -482,7 +533,48 @@ class Measure:
                 data["high_tech"] = self.high_tech
         if self.what == "ratio":
             data.update(numerator=self.numerator.to_json(), denominator=self.denominator.to_json())
+        if self.what in LEDGER_MEASURES:
+            data.update(self._conditions_json())
         return data
+
+    def _conditions_json(self) -> dict:
+        data: dict = {}
+        if self.event_level:
+            data["event_level"] = self.event_level
+        if self.private:
+            data["private"] = True
+        if self.registered_land_paid:
+            data["registered_land_paid"] = True
+        if self.within_years is not None:
+            data["within_years"] = self.within_years
+        if self.exclude_divisions:
+            data["exclude_divisions"] = list(self.exclude_divisions)
+        if self.low_by_category:
+            data["low_by_category"] = {category: str(low) for category, low in self.low_by_category}
+        return data
+
+
+def _conditions_from_json(data: Mapping, item: str) -> dict:
+    """The recognition conditions and floors by category of a measure's JSON form (``Measure`` fields)."""
+    try:
+        years = data.get("within_years")
+        years = None if years in (None, "") else int(years)
+    except (TypeError, ValueError):
+        raise SchemeError(gettext_noop("Item %(item)s: the years must be a whole number from 1."), item=item) from None
+    try:
+        floors = tuple(
+            sorted((str(category), Decimal(str(low))) for category, low in (data.get("low_by_category") or {}).items())
+        )
+    except (ArithmeticError, ValueError, AttributeError):
+        raise SchemeError(gettext_noop("Item %(item)s: an amount limit is not a number."), item=item) from None
+    return {
+        "event_level": data.get("event_level") or "",
+        "private": bool(data.get("private")),
+        "registered_land_paid": bool(data.get("registered_land_paid")),
+        "within_years": years,
+        "exclude_divisions": tuple(str(d) for d in data.get("exclude_divisions") or ()),
+        "low_by_category": floors,
+    }
 
 
 def check_measure(item: Item, measure: Measure) -> None:

@@ -101,12 +101,15 @@ PROJECT_FIELD_HEADERS = {
 # Project field, read like PROJECT_FIELD_HEADERS.
 P_OWNERSHIP, P_REGISTERED_ON, P_LAND_PAID_ON = "所有制", "企业注册日期", "土地出让金缴纳日期"
 P_EVENT, P_EVENT_LEVEL = "签约活动", "签约活动级别"
+P_DIVISION = "行业大类"
 SIGNING_FIELD_HEADERS = {
     P_OWNERSHIP: "ownership",
     P_EVENT: "signing_event",
     P_EVENT_LEVEL: "signing_event_level",
     P_REGISTERED_ON: "company_registered_on",
     P_LAND_PAID_ON: "land_paid_on",
+    # GB/T 4754 大类 (appended last: older files without it still import).
+    P_DIVISION: "industry_division",
 }
 # Every optional column that carries one project field as it is.
 FIELD_HEADERS = {**PROJECT_FIELD_HEADERS, **SIGNING_FIELD_HEADERS}
@@ -182,6 +185,7 @@ PROJECT_COLUMNS = (
     Column(P_EVENT_LEVEL, 10, optional=True, note="、".join(EVENT_LEVEL_XLSX) + "，或留空"),
     Column(P_REGISTERED_ON, 12, date=True, optional=True, note="日期，如 2025-03-18；可留空"),
     Column(P_LAND_PAID_ON, 12, date=True, optional=True, note="日期，如 2025-03-18；可留空"),
+    Column(P_DIVISION, 8, optional=True, note="行业大类：两位数字，须属于所填门类（如 C 填 13–43）；可留空"),
 )
 
 # Funds-in-place sheet ---------------------------------------------------------------------------

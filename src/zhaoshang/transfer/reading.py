@@ -35,6 +35,8 @@ from zhaoshang.projects.choices import (
     Industry,
     Stage,
     Status,
+    division_error,
+    division_section,
 )
 from zhaoshang.projects.models import FundsReceipt, Investor, Project
 from zhaoshang.projects.services import receipt_currency_errors, stage_date_errors
@@ -236,6 +238,8 @@ def _field_parser(name: str, today: dt.date, model=Project):
     model_field = model._meta.get_field(name)
     if name == "currency":
         return partial(_currency)
+    if name == "industry_division":
+        return _division
     if name in FIELD_CHOICES:
         return partial(_blank_choice, mapping=FIELD_CHOICES[name])
     if model_field.get_internal_type() == "DateField":
@@ -255,6 +259,16 @@ def _field_parser(name: str, today: dt.date, model=Project):
 def _blank_choice(value, mapping: dict) -> str:
     """A label of ``mapping``; an empty cell is the field's blank value."""
     return parsing.choice(value, mapping) or ""
+
+
+def _division(value) -> str:
+    """行业大类: two digits of GB/T 4754 (a number cell 1 reads as 01); empty when blank."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value):
+        value = f"{int(value):02d}"
+    text = parsing.text(value, max_length=2)
+    if division_section(text.zfill(2) if text.isdigit() else text) is None and text:
+        raise parsing.CellError(_("%(division)s is not a GB/T 4754 division (two digits).") % {"division": text})
+    return text.zfill(2) if text else ""
 
 
 def _currency(value) -> str:
@@ -491,6 +505,11 @@ def _project_row(r: _Row, parsed: ParsedFile) -> None:
     remarks = cells[c.P_REMARKS]
     fields = {name: cells[header] for header, name in c.FIELD_HEADERS.items() if header in cells}
     _check_currency(r, capital_type, fields)
+    division = fields.get("industry_division")
+    if division not in (None, INVALID, "") and industry is not INVALID:
+        problem = division_error(industry or "", division)
+        if problem:
+            r.error(c.P_DIVISION, problem)
     reason, status_date = cells.get(c.P_STATUS_REASON), cells.get(c.P_STATUS_DATE)
     if current not in (INVALID, Status.STALLED, Status.DROPPED):
         for header, value in ((c.P_STATUS_REASON, reason), (c.P_STATUS_DATE, status_date)):

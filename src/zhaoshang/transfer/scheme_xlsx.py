@@ -21,12 +21,21 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from zhaoshang.core.xlsx import safe_row
-from zhaoshang.projects.choices import INDUSTRY_XLSX, KIND_XLSX, STAGE_XLSX
+from zhaoshang.projects.choices import EVENT_LEVEL_XLSX, INDUSTRY_XLSX, KIND_XLSX, STAGE_XLSX
 from zhaoshang.targets import consequence_rows, scheme_text, scoring
 from zhaoshang.targets import consequences as rulebook
 from zhaoshang.targets.choices import AMOUNT_FIELD_XLSX
 from zhaoshang.targets.models import Period, Scheme
-from zhaoshang.targets.scheme_text import bands_text, params_text, parse_bands, parse_params, plain
+from zhaoshang.targets.scheme_text import (
+    bands_text,
+    category_floors_text,
+    params_text,
+    parse_bands,
+    parse_category_floors,
+    parse_divisions,
+    parse_params,
+    plain,
+)
 from zhaoshang.targets.services import SchemeItemData, SchemeRefused, save_scheme
 
 from .columns import CHANGE_REASON, CONSEQUENCE_SHEET, SCHEME_SHEETS
@@ -117,13 +126,24 @@ SCHEME_KEYS = (S_FULL, S_CAP, S_RANKING, S_GROUPS, S_VETO)
     "任务来源",
     "参数",
 )
+# The recognition conditions (认定条件) of a ledger measure and its floors by unit category: optional columns after
+# 力争来源 (a file without them still imports; a ratio's apply to both its parts).
+(C_EVENT, C_PRIVATE, C_LAND, C_YEARS, C_DIVISIONS, C_FLOORS) = CONDITION_HEADERS = (
+    "签约活动级别",
+    "仅民营",
+    "当期注册并缴纳土地出让金",
+    "签约年限",
+    "排除行业大类",
+    "按单位类别金额下限",
+)
 # Optional columns after ``ITEM_HEADERS`` (an older sheet without them still imports): 力争来源, the target group of
-# a ``stretch`` item's 力争; its task's share of 分值 is written in 参数 as 任务得分=80%.
+# a ``stretch`` item's 力争; its task's share of 分值 is written in 参数 as 任务得分=80%; then the 认定条件 columns.
 I_STRETCH = "力争来源"
-OPTIONAL_HEADERS = (I_STRETCH,)
+OPTIONAL_HEADERS = (I_STRETCH, *CONDITION_HEADERS)
 SHEET_HEADERS = (*ITEM_HEADERS, *OPTIONAL_HEADERS)
 STRETCH_SHARE = "任务得分"
 WIDTHS = {I_NAME: 28, I_FUNCTION: 16, I_MEASURE: 14, I_INDUSTRIES: 16, I_PARAMS: 48, I_NUMERATOR: 14, I_DENOMINATOR: 14}
+WIDTHS.update({C_LAND: 14, C_DIVISIONS: 14, C_FLOORS: 24})
 
 
 def _label(mapping: dict, value) -> str:
@@ -180,9 +200,23 @@ def scheme_rows(scheme: Scheme) -> tuple[list[list], list[list]]:
                 item.task_group,
                 bands_text(bands) if bands else "；".join(filter(None, (params_text(params), stretch_share))),
                 stretch_group or None,
+                *_condition_cells(filters),
             ]
         )
     return settings, items
+
+
+def _condition_cells(measure: dict) -> list:
+    """The 认定条件 columns of a measure (a ratio: its numerator's, the same as its denominator's)."""
+    years = measure.get("within_years")
+    return [
+        _label(EVENT_LEVEL_XLSX, measure.get("event_level")),
+        "是" if measure.get("private") else "",
+        "是" if measure.get("registered_land_paid") else "",
+        None if years in (None, "") else int(years),
+        "、".join(measure.get("exclude_divisions") or ()),
+        category_floors_text(measure.get("low_by_category") or {}),
+    ]
 
 
 def _stretch_out(function: str, params: dict) -> tuple[str, str]:
@@ -400,6 +434,7 @@ def _item(row: _Row) -> SchemeItemData | None:
     high_tech = row.choice(I_HIGH_TECH, YES_NO, required=False)
     if high_tech is not None:
         filters["high_tech"] = high_tech
+    filters.update(_conditions(row))
     measure: dict = {"what": what}
     if what in scoring.LEDGER_MEASURES:
         stage = row.choice(I_STAGE, STAGE_XLSX, required=what != "funds", default="signed")
@@ -468,6 +503,36 @@ def _consequences(workbook, name: str, errors: ErrorList):
             row = sheet_rows[index]
             errors.add(name, row.number, column, row.text(column) if column else "", message)
     return None
+
+
+def _conditions(row: _Row) -> dict:
+    """The 认定条件 columns of a row as a measure's JSON keys (refusals named at the row and the column)."""
+    found: dict = {}
+    level = row.choice(C_EVENT, EVENT_LEVEL_XLSX, required=False)
+    if level:
+        found["event_level"] = str(level)
+    if row.choice(C_PRIVATE, YES_NO, required=False):
+        found["private"] = True
+    if row.choice(C_LAND, YES_NO, required=False):
+        found["registered_land_paid"] = True
+    years = row.decimal(C_YEARS)
+    if years is not None:
+        if years != years.to_integral_value() or not 1 <= years <= 50:
+            row.error(C_YEARS, _("A whole number of years from 1 to 50."))
+        else:
+            found["within_years"] = int(years)
+    for column, parse, key in (
+        (C_DIVISIONS, parse_divisions, "exclude_divisions"),
+        (C_FLOORS, parse_category_floors, "low_by_category"),
+    ):
+        try:
+            value = parse(row.text(column))
+        except ValueError as error:
+            row.error(column, str(error))
+            continue
+        if value:
+            found[key] = value
+    return found
 
 
 def import_scheme(source, *, user, period: Period) -> ErrorList:

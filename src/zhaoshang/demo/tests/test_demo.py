@@ -96,6 +96,14 @@ def check_scheme_facts():
     for receipt in dollars:
         computed = rules.receipt_amount(receipt.currency, receipt.original_amount, receipt.exchange_rate, None)
         assert computed == receipt.amount
+    # GB/T 4754 divisions (大类), each within its project's section; some left blank.
+    from zhaoshang.projects.choices import division_error
+
+    divided = projects.exclude(industry_division="")
+    assert 0.8 < divided.count() / projects.exclude(industry="").count() < 1
+    assert not projects.filter(industry="").exclude(industry_division="").exists()
+    for industry, division in divided.values_list("industry", "industry_division"):
+        assert division_error(industry, division) is None, (industry, division)
 
 
 def test_command_builds_the_county_and_prints_the_logins():

@@ -38,6 +38,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "exchange_rate",
             "foreign_investment",
             "industry",
+            "industry_division",
             "industry_chain",
             "kind",
             "high_tech",

@@ -86,6 +86,7 @@ def projects(draw) -> dict:
         "signing_event_level": draw(st.sampled_from(["", "county", "city", "province", "national"])),
         "company_registered_on": draw(st.none() | dates),
         "land_paid_on": draw(st.none() | dates),
+        "industry_division": draw(st.sampled_from(["", "01", "05", "06", "13", "43", "62", "70"])),
     }
 
 
@@ -419,3 +420,63 @@ def test_event_levels_in_order():
     assert not rules.signed_at_event({"signing_event_level": ""}, "county")
     assert rules.signed_at_event({"signing_event_level": "national"}, "city")
     assert not rules.signed_at_event({"signing_event_level": "county"}, "city")
+
+
+@EXAMPLES
+@given(ledger=ledgers, years=st.integers(1, 3), data=st.data())
+def test_signed_within_years(ledger, years, data):
+    """Signed by the as-of date and on or after the same day N years before the period's start; the period's
+    start drawn N years after a signing date (or a day either side) so the boundary bites."""
+    signed = [rules.reached_on(p["stage_dates"], "signed") for p in ledger]
+    own = [on.replace(year=on.year + years) for on in signed if on and not (on.month == 2 and on.day == 29)]
+    start = data.draw(dates | near(own))
+    as_of = data.draw(dates | near([on for on in signed if on]))
+
+    @in_savepoint
+    def check(ledger, saved, years, start, as_of):
+        in_python = {
+            p.pk
+            for row, p in zip(ledger, saved, strict=True)
+            if rules.signed_within_years(row["stage_dates"], years, start, as_of)
+        }
+        q = rules.signed_within_years_q(years, start, as_of)
+        in_orm = set(Project.objects.filter(code__startswith="R").filter(q).values_list("pk", flat=True))
+        sql, params = rules.signed_within_years_sql("p", years, start, as_of)
+        in_sql = {
+            pk for (pk,) in fetch(f"SELECT p.id FROM projects_project p WHERE p.code LIKE 'R%%' AND {sql}", params)
+        }
+        assert in_orm == in_python
+        assert in_sql == in_python
+
+    check(ledger, years, start, as_of)
+
+
+@EXAMPLES
+@given(ledger=ledgers, divisions=st.lists(st.sampled_from(["01", "06", "43", "44", "62", "70"]), max_size=3))
+def test_in_divisions(ledger, divisions):
+    @in_savepoint
+    def check(ledger, saved, divisions):
+        in_python = {p.pk for row, p in zip(ledger, saved, strict=True) if rules.in_divisions(row, divisions)}
+        q = rules.in_divisions_q(divisions)
+        in_orm = set(Project.objects.filter(code__startswith="R").filter(q).values_list("pk", flat=True))
+        sql, params = rules.in_divisions_sql(divisions)
+        in_sql = {
+            pk for (pk,) in fetch(f"SELECT p.id FROM projects_project p WHERE p.code LIKE 'R%%' AND {sql}", params)
+        }
+        assert in_orm == in_python
+        assert in_sql == in_python
+
+    check(ledger, divisions)
+
+
+def test_signed_within_years_by_hand():
+    """Within 2 years of a period starting 2026-01-01: signed on or after 2024-01-01 and by the as-of date."""
+    start, as_of = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
+    assert rules.years_before(start, 2) == dt.date(2024, 1, 1)
+    assert rules.years_before(dt.date(2028, 2, 29), 1) == dt.date(2027, 2, 28)
+    assert rules.signed_within_years({"signed": dt.date(2024, 1, 1)}, 2, start, as_of)  # exactly 2 years
+    assert not rules.signed_within_years({"signed": dt.date(2023, 12, 31)}, 2, start, as_of)
+    assert rules.signed_within_years({"started": dt.date(2026, 6, 30)}, 2, start, as_of)  # skipped signing
+    assert not rules.signed_within_years({"signed": dt.date(2026, 7, 1)}, 2, start, as_of)  # after the as-of date
+    assert not rules.in_divisions({"industry_division": ""}, ["70"])
+    assert rules.in_divisions({"industry_division": "70"}, ["62", "70"])

@@ -168,3 +168,31 @@ def test_the_receipt_edit_form(users, make_project):
     assert not missing.is_valid() and "amount" in missing.errors
     no_rate = ReceiptEditForm(data={"date": "2026-06-01", "currency": "HKD", "original_amount": "10000"})
     assert not no_rate.is_valid() and "exchange_rate" in no_rate.errors
+
+
+def test_the_industry_division_saved_checked_against_the_section_and_shown(client, users, units):
+    """行业大类: two digits within the section (C 制造业 is 13–43); the detail shows it; history records it."""
+    client.force_login(users["reporter_a"])
+    for division, error in (("70", "大类 70 属于门类 K，与所选行业不符。"), ("99", "99 不是国民经济行业分类")):
+        response = client.post(reverse("projects:create"), _form_data(units, industry="C", industry_division=division))
+        assert response.status_code == 200 and error in response.content.decode()
+    assert not Project.objects.filter(code="S1").exists()
+    response = client.post(reverse("projects:create"), _form_data(units, industry="C", industry_division="43"))
+    assert response.status_code == 302
+    project = Project.objects.get(code="S1")
+    assert project.industry_division == "43"
+    assert re.search(r'id="project-division">大类 43<', client.get(project.get_absolute_url()).content.decode())
+    services.update_project(user=users["bureau"], project=project, data={"industry_division": "13"})
+    change = next(e for e in selectors.project_history(project) if e.action == "~")
+    shown = {c.field: (c.label, c.old, c.new) for c in change.changes}
+    assert shown["industry_division"] == ("行业大类", "43", "13")
+
+
+def test_division_ranges_follow_the_standard():
+    from zhaoshang.projects.choices import DIVISIONS, division_error, division_section
+
+    assert len(DIVISIONS) == 97 and DIVISIONS[0] == "01" and DIVISIONS[-1] == "97"
+    assert [division_section(d) for d in ("01", "05", "06", "13", "43", "44", "62", "70", "97")] == list("AABCCDHKT")
+    assert division_section("98") is None and division_section("7") is None and division_section("ab") is None
+    assert division_error("H", "62") is None and division_error("", "") is None
+    assert division_error("", "62")  # a division needs its section

@@ -227,3 +227,43 @@ def test_a_measure_that_cannot_be_read_is_refused(data, words):
     with pytest.raises(SchemeError) as refused:
         scoring.Measure.from_json(data, item="某项")
     assert refused.value.item == "某项" and words in str(refused.value)
+
+
+def test_conditions_read_from_json_and_back():
+    data = {
+        "what": "count",
+        "stage": "started",
+        "amount_field": "contract_amount",
+        "low": "10000",
+        "event_level": "province",
+        "private": True,
+        "registered_land_paid": True,
+        "within_years": 3,
+        "exclude_divisions": ["70", "01"],
+        "low_by_category": {"department": "5000"},
+    }
+    measure = scoring.Measure.from_json(data, item="民营亿元")
+    assert measure.to_json() == data and scoring.Measure.from_json(measure.to_json()) == measure
+    assert measure.has_conditions and not scoring.Measure.from_json({"what": "count"}).has_conditions
+    assert (measure.low_for("department"), measure.low_for("township")) == (D("5000"), D("10000"))
+    assert hash(measure) == hash(scoring.Measure.from_json(data))  # floors kept as pairs: a measure stays hashable
+    # Occurrence measures carry no conditions.
+    assert scoring.Measure.from_json({"what": "late_reports", "private": True}).to_json() == {"what": "late_reports"}
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ({"what": "count", "event_level": "village"}, "unknown event level village"),
+        ({"what": "count", "within_years": 0}, "whole number from 1"),
+        ({"what": "count", "within_years": "two"}, "whole number from 1"),
+        ({"what": "count", "exclude_divisions": ["99"]}, "99 is not a GB/T 4754 division"),
+        ({"what": "count", "low_by_category": {"village": "5000"}}, "unknown unit category village"),
+        ({"what": "count", "high": "5000", "low_by_category": {"department": "5000"}}, "amount range is empty"),
+        ({"what": "count", "low_by_category": {"department": "五千"}}, "not a number"),
+    ],
+)
+def test_bad_conditions_are_refused_naming_the_item(data, words):
+    with pytest.raises(SchemeError) as refused:
+        scoring.Measure.from_json(data, item="某项")
+    assert refused.value.item == "某项" and words in str(refused.value)

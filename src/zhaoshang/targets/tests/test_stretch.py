@@ -164,7 +164,7 @@ def test_the_sheet_carries_the_stretch_group_and_share(users, period):
     data = export_scheme(period)
     rows = [list(row) for row in load_workbook(io.BytesIO(data))["评分细则"].iter_rows(values_only=True)]
     column = {header: index for index, header in enumerate(SHEET_HEADERS)}
-    assert rows[0][-1] == "力争来源"
+    assert rows[0] == list(SHEET_HEADERS) and SHEET_HEADERS.index("力争来源") == SHEET_HEADERS.index("参数") + 1
     assert [
         (r[column["计分方法"]], r[column["考核内容"]], r[column["参数"]], r[column["力争来源"]]) for r in rows[1:]
     ] == [

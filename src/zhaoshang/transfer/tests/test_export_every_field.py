@@ -44,6 +44,7 @@ def county(users, units, make_project):
             "exchange_rate": Decimal("0.912345"),
             "foreign_investment": Decimal("20000.5"),
             "industry": "C",
+            "industry_division": "39",
             "industry_chain": "锂电池正极材料",
             "kind": "industrial",
             "high_tech": True,
@@ -131,6 +132,7 @@ def test_every_column_is_filled_for_the_full_project(county):
     )
     assert (full[c.P_OWNERSHIP], full[c.P_EVENT], full[c.P_EVENT_LEVEL]) == ("港澳台", "2024年市招商推介会", "市级")
     assert (full[c.P_REGISTERED_ON], full[c.P_LAND_PAID_ON]) == (dt.datetime(2024, 2, 1), dt.datetime(2024, 3, 15))
+    assert full[c.P_DIVISION] == "39"
     unit_header, units = _rows(book[c.UNIT_SHEET])
     assert unit_header == xlsx.UNIT_HEADERS
     assert set(units) == set(Unit.objects.values_list("code", flat=True))
@@ -176,6 +178,7 @@ EDITS = [
     (c.P_EVENT_LEVEL, "省级", "signing_event_level", "province"),
     (c.P_REGISTERED_ON, "2024-02-20", "company_registered_on", D(2024, 2, 20)),
     (c.P_LAND_PAID_ON, "2024-04-30", "land_paid_on", D(2024, 4, 30)),
+    (c.P_DIVISION, 38, "industry_division", "38"),
 ]
 
 
@@ -249,6 +252,8 @@ def test_a_file_without_the_added_columns_leaves_those_fields(county, users):
         ({c.P_EVENT_LEVEL: "乡级"}, c.P_EVENT_LEVEL, "可选值为：县级、市级、省级、国家级"),
         ({c.P_REGISTERED_ON: "1999-12-31"}, c.P_REGISTERED_ON, "1999-12-31"),
         ({c.P_LAND_PAID_ON: "2999-01-01"}, c.P_LAND_PAID_ON, "2999-01-01"),
+        ({c.P_DIVISION: "70"}, c.P_DIVISION, "K"),  # 房地产业 is not in section C (制造业)
+        ({c.P_DIVISION: "99"}, c.P_DIVISION, "99"),
     ],
 )
 def test_bad_cells_name_row_and_column_and_write_nothing(county, users, edits, column, reason):

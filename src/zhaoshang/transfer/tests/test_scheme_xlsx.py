@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from zhaoshang.targets import services
 from zhaoshang.targets.models import Scheme, SchemeItem
 from zhaoshang.targets.services import IndicatorData, SchemeItemData
-from zhaoshang.transfer.scheme_xlsx import ITEM_HEADERS, SHEET_HEADERS, export_scheme, import_scheme
+from zhaoshang.transfer.scheme_xlsx import CONDITION_HEADERS, ITEM_HEADERS, SHEET_HEADERS, export_scheme, import_scheme
 from zhaoshang.transfer.templates_xlsx import build_template
 
 pytestmark = pytest.mark.django_db
@@ -67,9 +67,9 @@ def test_export_then_import_changes_nothing(users, units, period):
     data = export_scheme(period)
     sheet = load_workbook(io.BytesIO(data))["评分细则"]
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert rows[0] == list(SHEET_HEADERS)
+    assert rows[0] == list(SHEET_HEADERS) and rows[0][-len(CONDITION_HEADERS) :] == list(CONDITION_HEADERS)
     assert rows[3][:8] == ["B2", "开工率", "加分", "基础分±每档", 10, None, 1, "比率"]
-    assert rows[3][15:] == ["开工项目个数", "签约项目个数", None, "基础分=0；每档=0.6；档距=1%；下限=0", None]
+    assert rows[3][15:20] == ["开工项目个数", "签约项目个数", None, "基础分=0；每档=0.6；档距=1%；下限=0", None]
     assert rows[4][18] == "100000-500000:4；500000以上:8" and rows[4][9] == "计划总投资"
     assert rows[2][12:15] == ["工业", "C、I", "是"]
     before = [(h.history_id) for h in SchemeItem.history.all()] + [h.history_id for h in Scheme.history.all()]

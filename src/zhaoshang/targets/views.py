@@ -14,6 +14,7 @@ from zhaoshang.core.views import add_form_errors
 from zhaoshang.organization import access
 
 from . import previews, services
+from .county_views import county_rows
 from .choices import SchemeKind, ScoringFunction
 from .consequence_rows import RowsRefused, RuleRow, rows_of, rules_of
 from .consequences import from_json as consequences_from_json
@@ -67,6 +68,7 @@ def period_detail(request, pk):
             "preset_form": PresetForm(),
             "veto_form": VetoForm(),
             "can_edit": access.edits_everything(request.user),
+            "county_rows": county_rows(period),
         },
     )
 

@@ -339,6 +339,10 @@ def county_block(period: Period, as_of: dt.date, basis: str) -> dict | None:
         completion = county.county_completion(period, as_of, basis=basis)
     if completion is None:
         return None
+
+    def ratio(value):
+        return None if value is None else f"{engine.round4(value):f}"
+
     return {
         "schedule_progress": f"{completion.schedule_progress:f}",
         "figures": [
@@ -348,7 +352,7 @@ def county_block(period: Period, as_of: dt.date, basis: str) -> dict | None:
                 "target": f"{figure.target.target:f}",
                 "actual": f"{figure.actual:f}",
                 "completion": f"{engine.round4(figure.completion):f}",
-                "schedule_ratio": None if figure.schedule_ratio is None else f"{engine.round4(figure.schedule_ratio):f}",
+                "schedule_ratio": ratio(figure.schedule_ratio),
                 "issued_by": figure.target.issued_by,
                 "document": figure.target.document,
                 "document_number": figure.target.document_number,

@@ -150,7 +150,9 @@ def county_figure(request, pk):
     projects = Project.objects.restrict(request.user, "view").in_bulk(figure.project_ids)
     rows, receipts = [], []
     if county_target.kind == IndicatorKind.FUNDS:
-        found = FundsReceipt.objects.restrict(request.user, "view").select_related("project").in_bulk(figure.receipt_ids)
+        found = (
+            FundsReceipt.objects.restrict(request.user, "view").select_related("project").in_bulk(figure.receipt_ids)
+        )
         for rid in figure.receipt_ids:
             if rid in found:
                 receipt = found[rid]

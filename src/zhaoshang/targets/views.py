@@ -14,10 +14,10 @@ from zhaoshang.core.views import add_form_errors
 from zhaoshang.organization import access
 
 from . import previews, services
-from .county_views import county_rows
 from .choices import SchemeKind, ScoringFunction
 from .consequence_rows import RowsRefused, RuleRow, rows_of, rules_of
 from .consequences import from_json as consequences_from_json
+from .county_views import county_rows
 from .forms import (
     ConsequenceFormSet,
     GroupForm,

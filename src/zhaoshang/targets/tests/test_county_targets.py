@@ -80,7 +80,8 @@ def ledger(users, units, period):
 
 @pytest.fixture
 def targets(users, period):
-    return [services.save_county_target(user=users["bureau"], period=period, data=data) for data in (AMOUNT, COUNT, FUNDS)]
+    bureau = users["bureau"]
+    return [services.save_county_target(user=bureau, period=period, data=data) for data in (AMOUNT, COUNT, FUNDS)]
 
 
 # --- the model and its service --------------------------------------------------------------------------
@@ -336,6 +337,11 @@ def test_bulletin_sentence(ledger, targets, period):
 
 def test_bulletin_without_a_target_from_above_has_no_county_key(ledger, period):
     snapshot = compute.build_snapshot(
-        period=period, month=dt.date(2026, 6, 1), as_of=AS_OF, basis="reported", big_project_amount=D("10000"), detail=False
+        period=period,
+        month=dt.date(2026, 6, 1),
+        as_of=AS_OF,
+        basis="reported",
+        big_project_amount=D("10000"),
+        detail=False,
     )
     assert "county" not in snapshot and show.county_paragraph(snapshot) == ""

@@ -241,6 +241,30 @@ def test_a_reporter_cannot_edit_the_county_target(client, users, period):
     assert saved.target == D("20000") and CountyTarget.objects.count() == 1
 
 
+def test_the_api_lets_the_bureau_alone_write_the_county_target(client, users, period):
+    url = "/api/county-targets/"
+    body = {"period": period.pk, "kind": "amount", "stage": "signed", "target": "80000", "document_number": "3号"}
+    client.force_login(users["reporter_a"])
+    assert client.post(url, body, content_type="application/json").status_code == 403
+    assert not CountyTarget.objects.exists()
+    client.force_login(users["bureau"])
+    created = client.post(url, body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    saved = CountyTarget.objects.get()
+    assert (saved.target, saved.document_number, saved.amount_field) == (D("80000"), "3号", "contract_amount")
+    with translation.override("zh-hans"):
+        refused = client.patch(
+            f"{url}{saved.pk}/", {"target": "-5"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+        )
+    assert refused.status_code == 400
+    client.force_login(users["reporter_a"])
+    assert client.get(f"{url}?period={period.pk}").json()["count"] == 1
+    assert client.patch(f"{url}{saved.pk}/", {"target": "1"}, content_type="application/json").status_code == 403
+    assert client.delete(f"{url}{saved.pk}/").status_code == 403
+    saved.refresh_from_db()
+    assert saved.target == D("80000") and saved.history.count() == 1
+
+
 # --- the county's completion ------------------------------------------------------------------------------
 
 

@@ -84,7 +84,10 @@ def _form_page(request, period: Period, county_target: CountyTarget | None):
             for name in ("kind", "stage", "amount_field", "min_amount", "target", "document", "document_number")
         }
         initial["issued_by"] = county_target.issued_by
-    form = CountyTargetForm(request.POST or None, initial=initial or {"kind": "amount", "stage": "signed"})
+    form = CountyTargetForm(
+        request.POST or None,
+        initial=initial or {"kind": "amount", "stage": "signed", "amount_field": "contract_amount"},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.save_county_target(

@@ -344,7 +344,7 @@ def county_block(period: Period, as_of: dt.date, basis: str) -> dict | None:
         return None if value is None else f"{engine.round4(value):f}"
 
     return {
-        "schedule_progress": f"{completion.schedule_progress:f}",
+        "schedule_progress": ratio(completion.schedule_progress),
         "figures": [
             {
                 "name": figure.name,

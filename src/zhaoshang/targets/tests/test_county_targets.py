@@ -18,8 +18,10 @@ By hand: amount 3000 + 2000 (T01) + 3000 (T02) = 8000 → 40%; count 0.5 + 1 + 0
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+import docx
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -28,6 +30,7 @@ from django.utils import translation
 from zhaoshang.assessment import county, engine, selectors
 from zhaoshang.bulletins import compute
 from zhaoshang.bulletins import presentation as show
+from zhaoshang.bulletins.document import bulletin_docx
 from zhaoshang.projects import services as projects
 from zhaoshang.targets import services
 from zhaoshang.targets.models import CountyTarget
@@ -357,6 +360,10 @@ def test_bulletin_sentence(ledger, targets, period):
         "签约项目个数2个，完成上级下达任务4个的50.0%；"
         "到位资金1500万元，完成上级下达任务3000万元的50.0%，时序进度49.6%。"
     )
+    document = docx.Document(
+        io.BytesIO(bulletin_docx(snapshot=snapshot, number="第6期", title="招商引资通报", date=AS_OF, requirements=""))
+    )
+    assert show.county_paragraph(snapshot) in [p.text for p in document.paragraphs]
 
 
 def test_bulletin_without_a_target_from_above_has_no_county_key(ledger, period):

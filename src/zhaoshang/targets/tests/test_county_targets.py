@@ -376,3 +376,12 @@ def test_bulletin_without_a_target_from_above_has_no_county_key(ledger, period):
         detail=False,
     )
     assert "county" not in snapshot and show.county_paragraph(snapshot) == ""
+
+
+def test_bulletin_page_shows_the_county_sentence(client, users, ledger, targets, period):
+    from zhaoshang.bulletins import services as bulletins
+
+    draft = bulletins.create_draft(user=users["bureau"], period=period, month=dt.date(2026, 6, 1), date=AS_OF)
+    client.force_login(users["bureau"])
+    text = client.get(reverse("bulletins:detail", args=[draft.pk])).content.decode()
+    assert '<p id="county-completion">全县完成上级下达任务2.00亿元的40.0%' in text

@@ -16,4 +16,6 @@ class AssessmentConfig(AppConfig):
         if hasattr(selectors, "points_preview"):
             previews.register(selectors.points_preview)
         # The target page (targets) sets the county's targets from above against the units' and its completion.
-        previews.register_county(split=county.unit_target_split, completion=county.county_completion)
+        previews.register_county(
+            split=county.unit_target_split, completion=county.county_completion, show_verified=selectors.show_verified
+        )

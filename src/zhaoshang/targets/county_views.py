@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -144,18 +145,18 @@ def county_figure(request, pk):
     completion = previews.county_completion(period, as_of, basis=basis)
     figure = next((f for f in completion.figures if f.target.pk == county_target.pk), None) if completion else None
     if figure is None:
-        raise PermissionDenied
+        raise Http404
     shares: dict[int, Decimal] = {}
     for project_id, share in ProjectCredit.objects.filter(project_id__in=figure.project_ids).values_list(
         "project_id", "share"
     ):
         shares[project_id] = shares.get(project_id, ZERO) + share_fraction(share)
     projects = Project.objects.restrict(request.user, "view").in_bulk(figure.project_ids)
+    found = FundsReceipt.objects.restrict(request.user, "view").select_related("project").in_bulk(figure.receipt_ids)
+    if basis == "verified":
+        previews.show_verified(projects, found)
     rows, receipts = [], []
     if county_target.kind == IndicatorKind.FUNDS:
-        found = (
-            FundsReceipt.objects.restrict(request.user, "view").select_related("project").in_bulk(figure.receipt_ids)
-        )
         for rid in figure.receipt_ids:
             if rid in found:
                 receipt = found[rid]
@@ -187,6 +188,7 @@ def county_figure(request, pk):
             "figure": figure,
             "county_target": county_target,
             "as_of": as_of,
+            "basis": basis,
             "rows": rows,
             "receipts": receipts,
             "total": total,

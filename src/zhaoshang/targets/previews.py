@@ -28,8 +28,14 @@ def points_preview(period):
 _county: dict[str, Callable] = {}
 
 
-def register_county(*, split: Callable, completion: Callable) -> None:
-    _county.update(split=split, completion=completion)
+def register_county(*, split: Callable, completion: Callable, show_verified: Callable) -> None:
+    _county.update(split=split, completion=completion, show_verified=show_verified)
+
+
+def show_verified(projects, receipts) -> None:
+    """On the verified basis, the rows show the verified amounts the figure counted (``selectors.show_verified``)."""
+    if "show_verified" in _county:
+        _county["show_verified"](projects, receipts)
 
 
 def unit_target_split(period) -> dict:

@@ -4,11 +4,13 @@ from rest_framework.routers import DefaultRouter
 
 from zhaoshang.organization.api.views import UnitViewSet
 from zhaoshang.projects.api.views import ProjectViewSet, ReceiptViewSet
+from zhaoshang.targets.api import CountyTargetViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet)
 router.register("projects", ProjectViewSet)
 router.register("receipts", ReceiptViewSet)
+router.register("county-targets", CountyTargetViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),

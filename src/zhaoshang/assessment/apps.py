@@ -11,7 +11,11 @@ class AssessmentConfig(AppConfig):
         # The 评分细则 page (targets) shows a live preview once the assessment computes points from a scheme.
         from zhaoshang.targets import previews
 
-        from . import selectors
+        from . import county, selectors
 
         if hasattr(selectors, "points_preview"):
             previews.register(selectors.points_preview)
+        # The target page (targets) sets the county's targets from above against the units' and its completion.
+        previews.register_county(
+            split=county.unit_target_split, completion=county.county_completion, show_verified=selectors.show_verified
+        )

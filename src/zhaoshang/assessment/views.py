@@ -29,7 +29,7 @@ from zhaoshang.targets.models import Period, Scheme
 from zhaoshang.targets.scoring import OCCURRENCE_MEASURES, SUMMED_MEASURES, SchemeError
 from zhaoshang.transfer.views import xlsx_response
 
-from . import engine, selectors, water
+from . import county, engine, selectors, water
 from .forms import WaterForm
 from .labels import FLAG_COLOURS, FLAG_LABELS
 
@@ -137,6 +137,7 @@ def period_assessment(request, pk):
             "scheme_error": scheme_error,
             "own_rules": _own_rules(period),
             "query": f"as_of={as_of.isoformat()}&basis={basis}",
+            "county": county.county_completion(period, as_of, basis=basis),
         },
     )
 

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils import translation
 
-from zhaoshang.assessment import engine, selectors, serialize
+from zhaoshang.assessment import county, engine, selectors, serialize
 from zhaoshang.assessment.xlsx import detail_lookup
 from zhaoshang.core import clock
 from zhaoshang.organization.models import Unit
@@ -333,6 +333,37 @@ def scheme_block(period: Period, assessment: engine.Assessment, data: dict) -> d
 # --- the whole snapshot -----------------------------------------------------------------------------
 
 
+def county_block(period: Period, as_of: dt.date, basis: str) -> dict | None:
+    """The county's completion of its targets from above (``assessment.county``), or None without one."""
+    with translation.override("zh-hans"):
+        completion = county.county_completion(period, as_of, basis=basis)
+    if completion is None:
+        return None
+
+    def ratio(value):
+        return None if value is None else f"{engine.round4(value):f}"
+
+    return {
+        "schedule_progress": ratio(completion.schedule_progress),
+        "figures": [
+            {
+                "name": figure.name,
+                "kind": figure.target.kind,
+                "target": f"{figure.target.target:f}",
+                "actual": f"{figure.actual:f}",
+                "completion": f"{engine.round4(figure.completion):f}",
+                "schedule_ratio": ratio(figure.schedule_ratio),
+                "issued_by": figure.target.issued_by,
+                "document": figure.target.document,
+                "document_number": figure.target.document_number,
+                "project_ids": figure.project_ids,
+                "receipt_ids": figure.receipt_ids,
+            }
+            for figure in completion.figures
+        ],
+    }
+
+
 def build_snapshot(
     *, period: Period, month: dt.date, as_of: dt.date, basis: str, big_project_amount: Decimal, detail: bool = True
 ) -> dict:
@@ -369,6 +400,9 @@ def build_snapshot(
     }
     if scheme is not None:
         snapshot["scheme"] = scheme
+    county_figures = county_block(period, as_of, basis)
+    if county_figures is not None:  # only a period with targets from above: the others' snapshots stay as they were
+        snapshot["county"] = county_figures
     if detail:
         projects, receipts, _count = selectors.facts(period, as_of, basis=basis)
         snapshot["lookup"] = detail_lookup(data, projects, receipts)

@@ -471,6 +471,8 @@ def bulletin_docx(
         style=writer.unit_cell_style,
     )
     writer.body(show.summary_paragraph(snapshot))
+    if show.county_paragraph(snapshot):
+        writer.body(show.county_paragraph(snapshot))
 
     points_tables = show.points_tables(snapshot)
     tables = [] if points_tables else show.category_tables(snapshot)

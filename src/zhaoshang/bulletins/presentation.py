@@ -153,6 +153,26 @@ def opening_paragraph(snapshot: dict) -> str:
     )
 
 
+def county_paragraph(snapshot: dict) -> str:
+    """Section 一's sentence on the targets from above, e.g. "全县完成上级下达任务6亿元的120.0%（协议引资额7.2亿元），
+    时序进度92.3%。"; empty when the period has none."""
+    block = snapshot.get("county")
+    if not block:
+        return ""
+    parts = []
+    for index, figure in enumerate(block["figures"]):
+        if figure["kind"] == "count":
+            target, actual = f"{count(figure['target'])}个", f"{count(figure['actual'])}个"
+        else:
+            target, actual = prose_amount(figure["target"]), prose_amount(figure["actual"])
+        done = f"完成上级下达任务{target}的{percent(figure['completion'])}"
+        if index == 0:
+            parts.append(f"全县{done}（{figure['name']}{actual}）")
+        else:
+            parts.append(f"{figure['name']}{actual}，{done}")
+    return "；".join(parts) + f"，时序进度{percent(block['schedule_progress'])}。"
+
+
 OVERALL_HEADERS = ["指标", "本月", "上月", "环比", "去年同月", "同比", "累计", "去年同期累计", "累计同比"]
 
 

@@ -126,6 +126,7 @@ def _document_context(bulletin: Bulletin, data: dict) -> dict:
             for row, row_links in zip(rows, links, strict=True)
         ],
         "summary": show.summary_paragraph(data),
+        "county": show.county_paragraph(data),
         "tables": [] if show.is_points(data) else show.category_tables(data),
         "points_tables": show.points_tables(data),
         "points_paragraph": show.points_paragraph(data),

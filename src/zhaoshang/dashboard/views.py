@@ -90,8 +90,20 @@ def dashboard(request):
             "query": p.query,
             "lazy": LAZY_SECTIONS if p.period.pk else ("stalled",),
             "points_scheme": _scores_by_points(p.period),
+            "county": _county(request.user, p),
         },
     )
+
+
+def _county(user, p: Parameters):
+    """The county's completion of its targets from above (the first one is the headline), on the county's
+    dashboard of a user who reads every unit; None otherwise or when the period has none."""
+    from zhaoshang.assessment.county import county_completion
+    from zhaoshang.organization import access
+
+    if not p.period.pk or p.unit is not None or not access.reads_everything(user):
+        return None
+    return county_completion(p.period, p.as_of)
 
 
 def _scores_by_points(period: Period) -> bool:

@@ -733,6 +733,20 @@ def _create_periods(bureau: User, today: dt.date) -> None:
         },
     )
     targets.apply_hundred_day_preset(user=bureau, period=year, tier_one_funds=Decimal("2000"))
+    # The prefecture's target for the county (as seed 000's "地区给我县下达的招商引资任务是8亿元", at the scale of the
+    # demo county's ledger).
+    targets.save_county_target(
+        user=bureau,
+        period=year,
+        data=targets.CountyTargetData(
+            kind="amount",
+            stage="signed",
+            target=Decimal("700000"),
+            document=f"关于下达{today.year}年度招商引资目标任务的通知",
+            document_number=f"地政发〔{today.year}〕3号",
+            issued_by="地区行政公署",
+        ),
+    )
     start = today - dt.timedelta(days=80)
     campaign = targets.save_period(
         user=bureau,

@@ -291,3 +291,51 @@ def scheme_spec(scheme: Scheme) -> scoring.Scheme:
     spec = scoring.Scheme(items=items, full_score=scheme.full_score, cap_total=scheme.cap_total)
     scoring.check(spec)
     return spec
+
+
+class CountyTarget(models.Model):
+    """The county's own target for one indicator, handed down from above (e.g. the prefecture's 8亿元 of
+    招商引资), with the document that set it. Keyed like a target group's indicator (kind, stage, amount field,
+    minimum): the target page sets it against the sum of the units' targets of the same key."""
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("assessment period"), on_delete=models.CASCADE, related_name="county_targets"
+    )
+    kind = models.CharField(_("indicator kind"), max_length=10, choices=IndicatorKind.choices)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, blank=True)
+    amount_field = models.CharField(
+        _("amount"), max_length=20, choices=AmountField.choices, default=AmountField.CONTRACT
+    )
+    min_amount = models.DecimalField(_("minimum amount (10k yuan)"), default=Decimal("0"), **MONEY)
+    target = models.DecimalField(_("target from above"), **MONEY)
+    document = models.CharField(_("source document"), max_length=200, blank=True)
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    issued_by = models.CharField(_("handed down by"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "id"]
+        verbose_name = _("county target from above")
+        verbose_name_plural = _("county targets from above")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "kind", "stage", "amount_field", "min_amount"], name="one_county_target_per_key"
+            ),
+            models.CheckConstraint(condition=models.Q(target__gte=0), name="county_target_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.get_kind_display()}"
+
+    @property
+    def key(self) -> tuple:
+        return indicator_key(self)
+
+
+def indicator_key(indicator) -> tuple:
+    """What makes a unit's indicator and the county's target the same measure: kind, stage (blank: signed, for
+    the stage kinds), amount field (only the amount kinds and funds floors read it) and minimum."""
+    stage = "" if indicator.kind == IndicatorKind.FUNDS else (indicator.stage or "signed")
+    minimum = Decimal(indicator.min_amount or 0)
+    field = indicator.amount_field if indicator.kind == IndicatorKind.AMOUNT or minimum else ""
+    return (indicator.kind, stage, field, minimum.normalize() if minimum else Decimal("0"))

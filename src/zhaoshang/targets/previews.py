@@ -21,3 +21,26 @@ def register(function: Callable) -> None:
 def points_preview(period):
     """The registered preview's rows for ``period``, or None when nothing computes points yet."""
     return None if _preview is None else _preview(period)
+
+
+# The county's targets from above: the assessment registers ``county.unit_target_split(period)`` (indicator key →
+# the sum of the units' targets) and ``county.county_completion(period, as_of)`` here (``AssessmentConfig.ready``).
+_county: dict[str, Callable] = {}
+
+
+def register_county(*, split: Callable, completion: Callable, show_verified: Callable) -> None:
+    _county.update(split=split, completion=completion, show_verified=show_verified)
+
+
+def show_verified(projects, receipts) -> None:
+    """On the verified basis, the rows show the verified amounts the figure counted (``selectors.show_verified``)."""
+    if "show_verified" in _county:
+        _county["show_verified"](projects, receipts)
+
+
+def unit_target_split(period) -> dict:
+    return _county["split"](period) if "split" in _county else {}
+
+
+def county_completion(period, as_of, *, basis: str = "reported"):
+    return _county["completion"](period, as_of, basis=basis) if "completion" in _county else None

@@ -19,7 +19,7 @@ from . import consequences as rulebook
 from . import scoring
 from .choices import AmountField, IndicatorKind, MeasureKind, RankingGroups, SchemeKind, VetoEffect
 from .consequence_rows import rule_error_message
-from .models import Indicator, Period, Scheme, SchemeItem, TargetGroup, Veto
+from .models import CountyTarget, Indicator, Period, Scheme, SchemeItem, TargetGroup, Veto
 
 PERIOD_FIELDS = (
     "code",
@@ -537,3 +537,98 @@ def delete_scheme(*, user, period: Period) -> None:
         as_user(scheme, user).save()
         return
     as_user(scheme, user).delete()
+
+
+# --- the county's own targets, handed down from above ---------------------------------------------------
+
+MONEY_DIGITS, MONEY_PLACES = 16, 2
+
+
+@dataclass(frozen=True)
+class CountyTargetData:
+    kind: str
+    target: Decimal
+    stage: str = ""
+    amount_field: str = "contract_amount"
+    min_amount: Decimal = Decimal("0")
+    document: str = ""
+    document_number: str = ""
+    issued_by: str = ""
+
+
+def _money_refusal(value, label: str) -> str | None:
+    if value is None:
+        return _("Target from above: give the %(field)s.") % {"field": label}
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return _("Target from above: the %(field)s is not a number.") % {"field": label}
+    if value < 0:
+        return _("Target from above: the %(field)s cannot be negative.") % {"field": label}
+    _sign, digits, exponent = value.normalize().as_tuple()
+    places = max(0, -exponent)
+    whole = max(0, len(digits) + exponent)
+    if places > MONEY_PLACES or whole > MONEY_DIGITS - MONEY_PLACES:
+        return _(
+            "Target from above: the %(field)s takes at most %(whole)s digits before the point and %(places)s after it."
+        ) % {"field": label, "whole": MONEY_DIGITS - MONEY_PLACES, "places": MONEY_PLACES}
+    return None
+
+
+def county_target_refusals(data: CountyTargetData) -> list[str]:
+    """Why the county's target cannot be saved, each message naming the field (empty: it can)."""
+    errors = []
+    if data.kind not in IndicatorKind.values:
+        errors.append(_("Target from above: unknown indicator kind %(kind)s.") % {"kind": data.kind})
+    if data.stage and data.stage not in Stage.values:
+        errors.append(_("Target from above: unknown stage %(stage)s.") % {"stage": data.stage})
+    if data.amount_field not in AmountField.values:
+        errors.append(_("Target from above: unknown amount field %(field)s.") % {"field": data.amount_field})
+    for value, label in ((data.target, _("target")), (data.min_amount, _("minimum amount"))):
+        refusal = _money_refusal(value, label)
+        if refusal:
+            errors.append(refusal)
+    for value, label, limit in (
+        (data.document, _("source document"), 200),
+        (data.document_number, _("document number"), 100),
+        (data.issued_by, _("handed down by"), 100),
+    ):
+        if len(value or "") > limit:
+            errors.append(
+                _("Target from above: the %(field)s is longer than %(limit)s characters.")
+                % {"field": label, "limit": limit}
+            )
+    return errors
+
+
+@transaction.atomic
+def save_county_target(
+    *, user, period: Period, data: CountyTargetData, county_target: CountyTarget | None = None
+) -> CountyTarget:
+    """Create or change the county's target for one indicator (all or nothing; a change keeps its history)."""
+    _check_sets_targets(user)
+    errors = county_target_refusals(data)
+    if errors:
+        raise ValidationError(errors)
+    stage = "" if data.kind == IndicatorKind.FUNDS else (data.stage or Stage.SIGNED)
+    target = county_target or CountyTarget(period=period)
+    if target.period_id != period.pk:
+        raise PermissionDenied
+    target.kind, target.stage, target.amount_field = data.kind, stage, data.amount_field
+    target.min_amount, target.target = data.min_amount, data.target
+    target.document = (data.document or "").strip()
+    target.document_number = (data.document_number or "").strip()
+    target.issued_by = (data.issued_by or "").strip()
+    clash = (
+        CountyTarget.objects.filter(period=period)
+        .exclude(pk=target.pk)
+        .filter(kind=target.kind, stage=target.stage, amount_field=target.amount_field, min_amount=target.min_amount)
+    )
+    if clash.exists():
+        raise ValidationError(_("Target from above: the county already has a target for this indicator in the period."))
+    as_user(target, user).save()
+    return target
+
+
+@transaction.atomic
+def delete_county_target(*, user, county_target: CountyTarget) -> None:
+    _check_sets_targets(user)
+    as_user(county_target, user).delete()

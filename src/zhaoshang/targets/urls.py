@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import county_views, views
 
 app_name = "targets"
 urlpatterns = [
@@ -18,4 +18,10 @@ urlpatterns = [
 urlpatterns += [
     path("<int:pk>/scheme/", views.scheme_edit, name="scheme_edit"),
     path("<int:pk>/scheme/delete/", views.scheme_delete, name="scheme_delete"),
+]
+urlpatterns += [
+    path("<int:pk>/county/new/", county_views.county_target_create, name="county_target_create"),
+    path("county/<int:pk>/", county_views.county_target_edit, name="county_target_edit"),
+    path("county/<int:pk>/delete/", county_views.county_target_delete, name="county_target_delete"),
+    path("county/<int:pk>/rows/", county_views.county_figure, name="county_figure"),
 ]

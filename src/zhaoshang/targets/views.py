@@ -17,6 +17,7 @@ from . import previews, services
 from .choices import SchemeKind, ScoringFunction
 from .consequence_rows import RowsRefused, RuleRow, rows_of, rules_of
 from .consequences import from_json as consequences_from_json
+from .county_views import county_rows
 from .forms import (
     ConsequenceFormSet,
     GroupForm,
@@ -67,6 +68,7 @@ def period_detail(request, pk):
             "preset_form": PresetForm(),
             "veto_form": VetoForm(),
             "can_edit": access.edits_everything(request.user),
+            "county_rows": county_rows(period),
         },
     )
 

@@ -51,6 +51,10 @@ class IntroducedRow:
     planned_investment: Decimal  # the person's part
 
 
+def _stage_dates(project: Project) -> dict:
+    return {stage: getattr(project, column) for stage, column in STAGE_DATE_FIELDS.items()}
+
+
 def introduced_rows(period, *, person_ids=None) -> list[IntroducedRow]:
     """Per introducer link, the recognised projects (``rules.recognised`` under the period's rules) that reached
     signing inside the period (``rules.reached_within_q``), by signing date. A person's figures are the sums of

@@ -144,8 +144,31 @@ def resolve(name: str, unit_ids: list[int], index: dict[str, list[Person]]) -> P
     return "ambiguous"
 
 
-def _home_unit(project: Project, unit_ids: list[int]):
-    return project.responsible_unit_id or (unit_ids[0] if unit_ids else None)
+class _Matcher:
+    """Finds (or, with ``create``, makes) the person of a name for one project at a time."""
+
+    def __init__(self, *, user, create: bool, report: MatchReport):
+        self.user, self.create, self.report = user, create, report
+        self.index: dict[str, list[Person]] = {}
+        for person in Person.objects.select_related("unit").order_by("pk"):
+            self.index.setdefault(person.name, []).append(person)
+
+    def find(self, project: Project, unit_ids: list[int], name: str, label: str) -> Person | None:
+        from zhaoshang.organization.models import Unit
+
+        person = resolve(name, unit_ids, self.index)
+        if person == "ambiguous":
+            self.report.ambiguous.append((project.code, label, name))
+            return None
+        home = project.responsible_unit_id or (unit_ids[0] if unit_ids else None)
+        if person is None and self.create and home:
+            person = Person(name=name, unit=Unit.objects.get(pk=home))
+            as_user(person, self.user).save()
+            self.index.setdefault(name, []).append(person)
+            self.report.created.append(f"{name}（{person.unit.name}）")
+        if person is None:
+            self.report.unmatched.append((project.code, label, name))
+        return person
 
 
 @transaction.atomic
@@ -154,12 +177,8 @@ def match_persons(*, user=None, create: bool = False) -> MatchReport:
     (and the project's units when a name is shared). Keeps the text; adds only missing links, so a second run
     changes nothing; an introducer link already set is left alone (its shares are the user's). With ``create``
     an unknown name becomes a person of the project's responsible (or first credited) unit."""
-    from zhaoshang.organization.models import Unit
-
     report = MatchReport()
-    index: dict[str, list[Person]] = {}
-    for person in Person.objects.order_by("pk"):
-        index.setdefault(person.name, []).append(person)
+    matcher = _Matcher(user=user, create=create, report=report)
     projects = (
         Project.objects.exclude(introducer="", county_leader="", stewards="", work_team="")
         .prefetch_related("credits", "introducer_links", "steward_persons", "team_persons")
@@ -168,27 +187,12 @@ def match_persons(*, user=None, create: bool = False) -> MatchReport:
     for project in projects:
         unit_ids = [project.responsible_unit_id] if project.responsible_unit_id else []
         unit_ids += [credit.unit_id for credit in sorted(project.credits.all(), key=lambda c: -c.share)]
-
-        def find(name, label):
-            person = resolve(name, unit_ids, index)
-            if person == "ambiguous":
-                report.ambiguous.append((project.code, label, name))
-                return None
-            if person is None and create and _home_unit(project, unit_ids):
-                person = Person(name=name, unit=Unit.objects.get(pk=_home_unit(project, unit_ids)))
-                as_user(person, user).save()
-                index.setdefault(name, []).append(person)
-                report.created.append(f"{name}（{person.unit.name}）")
-            if person is None:
-                report.unmatched.append((project.code, label, name))
-            return person
-
         if project.introducer and not project.introducer_links.all():
             try:
                 pairs = parse_shares(project.introducer)
             except ValueError:
                 pairs = [(name, None) for name in split_names(project.introducer)]
-            persons = [(find(name, "introducer"), share) for name, share in pairs]
+            persons = [(matcher.find(project, unit_ids, name, "introducer"), share) for name, share in pairs]
             if persons and all(person for person, _share in persons):
                 shares = [share for _person, share in persons]
                 if any(share is None for share in shares) or sum(shares) != Decimal("100"):
@@ -199,14 +203,14 @@ def match_persons(*, user=None, create: bool = False) -> MatchReport:
                     report.linked += len(introducers)
         if project.county_leader and project.leader_id is None:
             names = split_names(project.county_leader)
-            person = find(names[0], "county_leader") if names else None
+            person = matcher.find(project, unit_ids, names[0], "county_leader") if names else None
             if person:
                 project_services.set_project_persons(user=user, project=project, leader=person)
                 report.linked += 1
         for text_field, relation in (("stewards", "steward_persons"), ("work_team", "team_persons")):
             have = {person.pk for person in getattr(project, relation).all()}
             for name in split_names(getattr(project, text_field)):
-                person = find(name, text_field)
+                person = matcher.find(project, unit_ids, name, text_field)
                 if person and person.pk not in have:
                     getattr(project, relation).add(person)
                     have.add(person.pk)

@@ -35,7 +35,8 @@ def persons(units):
 def signed(users, make_project):
     """Make a project signed on a date with a contract amount."""
 
-    def make(code, *, on=dt.date(2026, 3, 1), amount=D("1000"), planned=D("2000"), unit=None, **data):
+    def make(code, *, on=dt.date(2026, 3, 1), amount="1000", planned="2000", unit=None, **data):
+        amount, planned = D(amount), D(planned)
         project = make_project(unit, code=code, planned_investment=planned, **data)
         project_services.record_stage(user=users["bureau"], project=project, stage="signed", date=on, amount=amount)
         project.refresh_from_db()

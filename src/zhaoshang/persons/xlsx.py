@@ -1,25 +1,33 @@
-"""The introducer reward list as an .xlsx (every name and code a text cell)."""
+"""The introducer reward list as an .xlsx: names, units and codes are text cells (``core.xlsx.text_cell``),
+amounts numbers."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+import io
 
-from zhaoshang.assessment.xlsx import Column, Sheet, workbook_bytes
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from zhaoshang.core.xlsx import text_cell
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MONEY_FORMAT = "0.00"
+DATE_FORMAT = "yyyy-mm-dd"
 
 
-def reward_columns() -> list[Column]:
+def reward_headers() -> list[str]:
     return [
-        Column(_("Introducer"), width=12),
-        Column(_("unit"), width=18),
-        Column(_("post"), width=14),
-        Column(_("project code"), width=16),
-        Column(_("project name"), width=30),
-        Column(_("signing date"), "date", 12),
-        Column(_("share (%)"), "num", 10),
-        Column(_("contract amount (10k yuan)"), "money", 16),
-        Column(_("planned investment (10k yuan)"), "money", 16),
+        _("Introducer"),
+        _("unit"),
+        _("post"),
+        _("project code"),
+        _("project name"),
+        _("signing date"),
+        _("share (%)"),
+        _("contract amount (10k yuan)"),
+        _("planned investment (10k yuan)"),
     ]
 
 
@@ -41,5 +49,30 @@ def reward_rows(lines) -> list[list]:
 
 
 def reward_workbook(lines, *, period) -> bytes:
-    title = _("Introducer rewards")
-    return workbook_bytes([Sheet(title=title[:31], columns=reward_columns(), rows=reward_rows(lines))])
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(_("Introducer rewards"))[:31])
+    header = []
+    for title in reward_headers():
+        cell = WriteOnlyCell(sheet, value=str(title))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for values in reward_rows(lines):
+        row = []
+        for index, value in enumerate(values):
+            if isinstance(value, str):
+                row.append(text_cell(sheet, value))
+            elif index == 5 and value is not None:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = DATE_FORMAT
+                row.append(cell)
+            elif index in (7, 8):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = MONEY_FORMAT
+                row.append(cell)
+            else:
+                row.append(value)
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -19,7 +19,7 @@ from .models import LevelTarget, Person, PersonTarget
 
 PERSON_FIELDS = ("name", "unit", "post", "level", "user", "active")
 # Free-text lists of names are split on these (、，, ; and their full-width forms).
-NAME_SEPARATORS = re.compile(r"[、，,;；\s]+")
+NAME_SEPARATORS = re.compile(r"[、，,;；]+")
 # "张三:50%" (or full-width ：and ％); the share is optional.
 SHARE = re.compile(r"^(?P<name>.+?)\s*[:：]\s*(?P<share>[0-9.]+)\s*[%％]?$")
 

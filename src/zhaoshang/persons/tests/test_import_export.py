@@ -34,7 +34,7 @@ def test_unknown_name_is_an_error_naming_row_and_column(users, persons):
     data = xlsx.workbook_bytes(sheets())
     result = import_workbook(io.BytesIO(data), user=users["bureau"], persons="link")
     assert [(e.sheet, e.row, e.column, e.value) for e in result.errors] == [("项目", 2, "引进人", "孙八")]
-    assert "孙八" in result.errors[0].reason
+    assert result.errors[0].reason == "人员登记中没有 孙八。"
     assert not Project.objects.exists()  # all or nothing
 
 

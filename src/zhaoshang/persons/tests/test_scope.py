@@ -62,3 +62,23 @@ def test_bureau_sets_targets(client, users, persons, period):
     assert "赵六" in page and "王五" in page
     client.force_login(users["reporter_b"])
     assert client.get(url).status_code == 403
+
+
+def test_pages_render_for_the_bureau(client, users, persons, make_project):
+    from decimal import Decimal
+
+    from zhaoshang.projects import services as project_services
+
+    project = make_project(code="P1")
+    project_services.set_project_persons(
+        user=users["bureau"], project=project, introducers=[(persons["zhang"], Decimal("100"))], leader=persons["wang"]
+    )
+    client.force_login(users["bureau"])
+    assert client.get(reverse("persons:create")).status_code == 200
+    assert client.get(reverse("persons:edit", args=[persons["zhang"].pk])).status_code == 200
+    detail = client.get(reverse("persons:detail", args=[persons["zhang"].pk])).content.decode()
+    assert "P1" in detail
+    page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert "张三" in page and "王五" in page
+    assert client.get(reverse("persons:ranking")).status_code == 200  # no period yet
+    assert client.get(reverse("persons:rewards")).status_code == 200

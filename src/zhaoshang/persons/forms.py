@@ -39,7 +39,14 @@ class TargetsForm(BootstrapForm, forms.Form):
         per_level = per_level or {}
         for value, label in Level.choices:
             self.fields[f"level_{value}"] = forms.DecimalField(
-                label=label, required=False, min_value=0, max_digits=6, decimal_places=2, initial=per_level.get(value)
+                label=label,
+                required=False,
+                min_value=0,
+                max_digits=6,
+                decimal_places=2,
+                initial=per_level.get(value),
+                # Added after BootstrapForm styled the declared fields: styled here.
+                widget=forms.NumberInput(attrs={"class": "form-control", "step": "any"}),
             )
 
     def per_level(self):

@@ -35,7 +35,7 @@ def form_data(project, **extra):
 
 def introducer_rows(*pairs):
     data = {
-        "persons_shown": "1",
+        "persons-persons_shown": "1",
         "introducer-TOTAL_FORMS": str(len(pairs)),
         "introducer-INITIAL_FORMS": "0",
         "introducer-MIN_NUM_FORMS": "0",
@@ -55,9 +55,12 @@ def test_reporter_picks_persons_of_any_unit(client, users, persons, make_project
     data = form_data(
         project,
         **introducer_rows((persons["zhang"], "50"), (persons["wang"], "50")),
-        leader=str(persons["zhao"].pk),
-        stewards=[str(persons["li"].pk)],
-        team=[str(persons["zhang"].pk), str(persons["wang"].pk)],
+        **{
+            "persons-leader": str(persons["zhao"].pk),
+            "persons-stewards": [str(persons["li"].pk)],
+            "persons-team": [str(persons["zhang"].pk), str(persons["wang"].pk)],
+            "stewards": "李四（原文字）",
+        },
     )
     response = client.post(reverse("projects:edit", args=[project.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -68,6 +71,7 @@ def test_reporter_picks_persons_of_any_unit(client, users, persons, make_project
     }
     assert project.leader == persons["zhao"]
     assert [p.name for p in project.steward_persons.all()] == ["李四"]
+    assert project.stewards == "李四（原文字）"  # the free-text field, kept beside the links
     assert {p.name for p in project.team_persons.all()} == {"张三", "王五"}
 
 

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from zhaoshang.organization.api.views import UnitViewSet
+from zhaoshang.persons.api.views import PersonViewSet
 from zhaoshang.projects.api.views import ProjectViewSet, ReceiptViewSet
 from zhaoshang.targets.api import CountyTargetViewSet
 
@@ -11,6 +12,7 @@ router.register("units", UnitViewSet)
 router.register("projects", ProjectViewSet)
 router.register("receipts", ReceiptViewSet)
 router.register("county-targets", CountyTargetViewSet)
+router.register("persons", PersonViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),

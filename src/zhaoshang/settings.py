@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "zhaoshang.core",
     "zhaoshang.organization",
+    "zhaoshang.persons",
     "zhaoshang.projects",
     "zhaoshang.transfer",
     "zhaoshang.targets",

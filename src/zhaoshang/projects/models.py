@@ -169,6 +169,30 @@ class Project(RestrictedModel):
     credited_units = models.ManyToManyField(
         Unit, through="ProjectCredit", related_name="credited_projects", verbose_name=_("credited units")
     )
+    # The register's persons (``zhaoshang.persons``), by lazy reference: the ledger does not import that app. The
+    # free-text fields above (introducer, county_leader, stewards, work_team) are kept as typed; ``zhaoshang
+    # match_persons`` links them to the register.
+    introducers = models.ManyToManyField(
+        "persons.Person",
+        through="ProjectIntroducer",
+        related_name="introduced_projects",
+        verbose_name=_("introducers"),
+        blank=True,
+    )
+    leader = models.ForeignKey(
+        "persons.Person",
+        verbose_name=_("county leader (register)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_projects",
+    )
+    steward_persons = models.ManyToManyField(
+        "persons.Person", related_name="stewarded_projects", verbose_name=_("stewards (register)"), blank=True
+    )
+    team_persons = models.ManyToManyField(
+        "persons.Person", related_name="team_projects", verbose_name=_("work team (register)"), blank=True
+    )
     history = HistoricalRecords(
         excluded_fields=["updated_at", "funds_total", *STAGE_DATE_FIELDS.values(), "last_report_on", "last_activity_on"]
     )
@@ -254,6 +278,29 @@ class ProjectCredit(ProjectChild):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.share}%"
+
+
+class ProjectIntroducer(ProjectChild):
+    """A person credited with introducing a project (引进人), and their share in percent (like ``ProjectCredit``:
+    the shares of a project's introducers sum to 100 when it has any)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="introducer_links"
+    )
+    person = models.ForeignKey(
+        "persons.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="introducer_links"
+    )
+    share = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2, default=Decimal("100"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-share", "person__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "person"], name="unique_introducer_per_person")]
+        verbose_name = _("introducer")
+        verbose_name_plural = _("introducers")
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.share}%"
 
 
 class StageEvent(ProjectChild):

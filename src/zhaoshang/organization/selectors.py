@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from .choices import Category
 from .models import Unit
 
 
@@ -29,3 +30,27 @@ def subtree_ids(unit_id: int) -> set[int]:
 
 def unit_list(*, user):
     return Unit.objects.restrict(user, "view").select_related("parent")
+
+
+def roll_up_above() -> dict[int, tuple[int, ...]]:
+    """Unit id → the units above it that its credits roll up to (``projects.rules.rolled_up``): its parent, the
+    parent's parent and so on, short of the jurisdiction (the county itself is no unit that is assessed). Units
+    with nothing above them are left out; an empty map means nothing rolls up. One query."""
+    rows = {
+        pk: (parent_id, category) for pk, parent_id, category in Unit.objects.values_list("pk", "parent_id", "category")
+    }
+    above: dict[int, tuple[int, ...]] = {}
+    for pk in rows:
+        chain, seen, current = [], {pk}, rows[pk][0]
+        while (
+            current is not None
+            and current in rows
+            and current not in seen
+            and rows[current][1] != Category.JURISDICTION
+        ):
+            chain.append(current)
+            seen.add(current)
+            current = rows[current][0]
+        if chain:
+            above[pk] = tuple(chain)
+    return above

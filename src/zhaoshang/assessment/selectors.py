@@ -146,8 +146,9 @@ def _credit_shares(project_ids, above) -> dict[int, dict[int, Decimal]]:
         "project_id", "unit_id", "share"
     ):
         recorded[project_id][unit_id] = share
+    fraction = ledger.share_fraction
     return {
-        project_id: {unit_id: ledger.share_fraction(share) for unit_id, share in ledger.rolled_up(shares, above).items()}
+        project_id: {unit_id: fraction(share) for unit_id, share in ledger.rolled_up(shares, above).items()}
         for project_id, shares in recorded.items()
     }
 

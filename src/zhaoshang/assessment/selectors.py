@@ -48,19 +48,31 @@ FACT_FIELDS = (
 )
 
 
-def unit_infos() -> list[engine.UnitInfo]:
+def unit_infos(period: Period | None = None) -> list[engine.UnitInfo]:
+    """The active units; given a period that rolls sections up, the tree is read in the same query and kept
+    with the period for ``roll_up``."""
+    rows = Unit.objects.order_by("code").values_list("pk", "code", "name", "category", "tier", "parent_id", "active")
+    if period is None:
+        rows = rows.filter(active=True)
+    rows = list(rows)
+    if period is not None and period.roll_up:
+        period._roll_up_above = roll_up_above([(row[0], row[5], row[3]) for row in rows])
     return [
         engine.UnitInfo(id=pk, code=code, name=name, category=category, tier=tier, parent_id=parent_id)
-        for pk, code, name, category, tier, parent_id in Unit.objects.filter(active=True)
-        .order_by("code")
-        .values_list("pk", "code", "name", "category", "tier", "parent_id")
+        for pk, code, name, category, tier, parent_id, active in rows
+        if active
     ]
 
 
 def roll_up(period: Period) -> dict[int, tuple[int, ...]]:
-    """The units each unit's credits roll up to in ``period`` (``projects.rules.rolled_up``); none when the period
-    switches the roll-up off."""
-    return roll_up_above() if period.roll_up else {}
+    """The units each unit's credits roll up to in ``period`` (``projects.rules.rolled_up``), read once per period
+    object; none when the period switches the roll-up off."""
+    if not period.roll_up:
+        return {}
+    found = getattr(period, "_roll_up_above", None)
+    if found is None:
+        found = period._roll_up_above = roll_up_above()
+    return found
 
 
 def group_specs(period: Period, units: list[engine.UnitInfo]) -> dict[int, list[engine.GroupSpec]]:
@@ -150,6 +162,15 @@ def _credit_shares(project_ids, above) -> dict[int, dict[int, Decimal]]:
     return {
         project_id: {unit_id: fraction(share) for unit_id, share in ledger.rolled_up(shares, above).items()}
         for project_id, shares in recorded.items()
+    }
+
+
+def unit_shares(period: Period, project_ids, unit_id: int) -> dict[int, Decimal]:
+    """Project id → the unit's share of it (a percentage), rolled up as the period's figures count it."""
+    return {
+        project_id: shares[unit_id] * ledger.HUNDRED
+        for project_id, shares in _credit_shares(project_ids, roll_up(period)).items()
+        if unit_id in shares
     }
 
 
@@ -677,7 +698,7 @@ def assess_period(period: Period, as_of: dt.date, *, basis: str = "reported") ->
     """Every active unit's assessment in ``period`` as of ``as_of``. On the reported basis the rows behind
     a funds figure summed per unit (its ``project_ids`` and ``receipt_ids``, None here) are read by
     ``read_drill_downs`` for what lists them."""
-    units = unit_infos()
+    units = unit_infos(period)
     groups = group_specs(period, units)
     stored = period_scheme(period)
     scheme = stored if stored is not None and stored.kind == SchemeKind.POINTS else None

@@ -165,6 +165,11 @@ def _credit_shares(project_ids, above) -> dict[int, dict[int, Decimal]]:
     }
 
 
+def credit_shares(period: Period, project_ids) -> dict[int, dict[int, Decimal]]:
+    """Project id → {unit id: share as a fraction}, rolled up as ``period`` counts them (ids or a subquery)."""
+    return _credit_shares(project_ids, roll_up(period))
+
+
 def unit_shares(period: Period, project_ids, unit_id: int) -> dict[int, Decimal]:
     """Project id → the unit's share of it (a percentage), rolled up as the period's figures count it."""
     return {

@@ -224,7 +224,7 @@ def unit_assessment(request, pk, unit_pk):
                     }
                 )
             groups.append({"group": group, "indicators": rows})
-    items = _item_rows(request.user, unit, result) if result is not None and result.points is not None else []
+    items = _item_rows(request.user, period, unit, result) if result is not None and result.points is not None else []
     return render(
         request,
         "assessment/unit.html",
@@ -244,14 +244,14 @@ def unit_assessment(request, pk, unit_pk):
     )
 
 
-def _item_rows(user, unit, result) -> list[dict]:
+def _item_rows(user, period, unit, result) -> list[dict]:
     """A points scheme's items of one unit, each with the rows behind its measure, as the user may see them:
     projects (with the unit's share) and receipts for a ledger measure, the late or missing scheduling reports,
     the criticising bulletins or the verifications that found a figure inflated for an occurrence."""
     project_ids = {pid for item in result.items for pid in item.project_ids}
     receipt_ids = {rid for item in result.items for rid in item.receipt_ids}
     projects = Project.objects.restrict(user, "view").in_bulk(project_ids)
-    shares = dict(Project.objects.filter(pk__in=project_ids, credits__unit=unit).values_list("pk", "credits__share"))
+    shares = selectors.unit_shares(period, project_ids, unit.pk)  # rolled up, as the figures count them
     receipts = FundsReceipt.objects.restrict(user, "view").select_related("project").in_bulk(receipt_ids)
     occurrences = {}
     for what, model in OCCURRENCE_MODELS.items():

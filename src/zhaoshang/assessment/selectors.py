@@ -35,6 +35,7 @@ from . import conditions, earlier, engine, points
 from .facts import ProjectFact, ReceiptFact, summarize
 
 ZERO = Decimal("0")
+ONE = Decimal("1")
 # An indicator's amount field → the project column (the engine reads planned investment for any other).
 AMOUNT_COLUMN = defaultdict(lambda: "planned_investment", contract_amount="contract_amount")
 # The project columns the engine's facts and the recognition rules read.
@@ -304,7 +305,8 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit, measures=()) ->
     until = min(period.end, as_of)
     sql = _Dialect()
     rules, rule_params = ledger.recognition_sql(ledger.Recognition.of(period))
-    credits = ledger.rolled_up_credits_sql(roll_up(period))
+    above = roll_up(period)
+    credits = ledger.rolled_up_credits_sql(above)
     stages = sorted(engine.stages_read(groups_by_unit, measures), key=ledger.STAGE_INDEX.get)
     # A points scheme's conditions read some project columns and the date reached "signed" (whenever it was).
     with_conditions = any(spec.conditions is not None for spec in measures)
@@ -326,7 +328,7 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit, measures=()) ->
                {sql.money("p.contract_amount")}, p.capital_type, p.kind, p.industry, p.high_tech{condition_columns},
                {", ".join(f"p.r{i}" for i in range(len(stages)))}
         FROM (SELECT *, {columns} FROM projects_project WHERE {moved}) p
-        JOIN {credits} c ON c.project_id = p.id
+        JOIN projects_projectcredit c ON c.project_id = p.id
         WHERE ({" OR ".join(f"p.r{i} >= %s" for i in range(len(stages)))}){rules}
         ORDER BY p.id DESC"""
     reached_params = [
@@ -403,6 +405,11 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit, measures=()) ->
         projects.append(last)
         if capital_type == "foreign":
             foreign.add(pk)
+    if above:  # the projects' credits rolled up in Python, per project (the funds below: in SQL)
+        for project in projects:
+            rolled = ledger.rolled_up(project.credits, above, whole=ONE)
+            project.credits.clear()
+            project.credits.update(rolled)
     indicators = (s for groups in groups_by_unit.values() for group in groups for s in group.indicators)
     if foreign and any(s.kind == "foreign" for s in (*indicators, *measures)):
         usd = _foreign_by_id(period, foreign)

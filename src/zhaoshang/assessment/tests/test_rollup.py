@@ -187,3 +187,17 @@ def test_the_unit_page_shows_the_rolled_up_share(client, users, units, period):
     assert response.status_code == 200
     rows = response.context["groups"][0]["indicators"][0]["projects"]
     assert [(project.code, share) for project, share in rows] == [("S1", D("1"))]
+
+
+def test_the_period_page_has_a_table_of_each_units_sections(client, users, units, period):
+    second = Unit.objects.create(code="T0102", name="城关镇经发办", parent=units["a"], category="section")
+    targets.save_group(user=users["bureau"], period=period, unit=second, name="签约", indicators=SIGNED)
+    _signed(users, [(second, "100")], "5000", code="S1")
+    client.force_login(users["bureau"])
+    response = client.get(f"/assessment/{period.pk}/?as_of={END.isoformat()}")
+    tables = {
+        table["label"]: [row["result"].unit.code for row in table["rows"]] for table in response.context["categories"]
+    }
+    assert tables["城关镇所属科室"] == ["T0102", "T0101"]
+    assert "T0101" not in tables["乡镇"] and "T0102" not in tables["乡镇"]
+    assert "城关镇所属科室" in response.content.decode()

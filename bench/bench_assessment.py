@@ -55,7 +55,10 @@ START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
 FLOOR = 1000
 
 # Signing date = the first stage at or after "signed" reached up to the as-of date (a skipped stage is
-# reached with the next one). Shares are percentages.
+# reached with the next one). Shares are percentages. A section's credit counts for it and for its township (the
+# roll-up; a project's shares add up to 100%, so the cap never binds here).
+COUNTED_FOR = """(SELECT id AS unit_id, id AS counted_id FROM organization_unit
+    UNION ALL SELECT id, parent_id FROM organization_unit WHERE category = 'section')"""
 SIGNED_SQL = """
 WITH reached AS (
     SELECT e.project_id, MIN(e.date) AS signed_on
@@ -66,20 +69,22 @@ WITH reached AS (
                              AND date >= %(start)s AND date <= %(until)s)
     GROUP BY e.project_id
 )
-SELECT c.unit_id, SUM(c.share) / 100.0, SUM(c.share * p.contract_amount) / 100.0
+SELECT m.counted_id, SUM(c.share) / 100.0, SUM(c.share * p.contract_amount) / 100.0
 FROM reached r
 JOIN projects_project p ON p.id = r.project_id
 JOIN projects_projectcredit c ON c.project_id = p.id
+JOIN {counted_for} m ON m.unit_id = c.unit_id
 WHERE r.signed_on >= %(start)s AND p.contract_amount >= %(floor)s {rules}
-GROUP BY c.unit_id
+GROUP BY m.counted_id
 """
 FUNDS_SQL = """
-SELECT c.unit_id, SUM(c.share * f.amount) / 100.0
+SELECT m.counted_id, SUM(c.share * f.amount) / 100.0
 FROM projects_fundsreceipt f
 JOIN projects_project p ON p.id = f.project_id
 JOIN projects_projectcredit c ON c.project_id = f.project_id
+JOIN {counted_for} m ON m.unit_id = c.unit_id
 WHERE f.date >= %(start)s AND f.date <= %(until)s {rules}
-GROUP BY c.unit_id
+GROUP BY m.counted_id
 """
 
 
@@ -113,9 +118,9 @@ def raw_sums(period, until: dt.date) -> tuple[dict, dict]:
     params = {"start": period.start, "until": until, "floor": FLOOR}
     rules = recognition_sql(period)
     with connection.cursor() as cursor:
-        cursor.execute(SIGNED_SQL.format(rules=rules), params)
+        cursor.execute(SIGNED_SQL.format(rules=rules, counted_for=COUNTED_FOR), params)
         signed = {unit_id: (count, contract) for unit_id, count, contract in cursor.fetchall()}
-        cursor.execute(FUNDS_SQL.format(rules=rules), params)
+        cursor.execute(FUNDS_SQL.format(rules=rules, counted_for=COUNTED_FOR), params)
         funds = dict(cursor.fetchall())
     return signed, funds
 
@@ -442,7 +447,7 @@ def hand_sql(sqlite: bool) -> dict[str, str]:
     # way of fixing the join order, makes it find the projects that moved through the stage-date index (40 ms).
     join = "CROSS JOIN" if sqlite else "JOIN"
     stages = f"""
-        SELECT c.unit_id,
+        SELECT m.counted_id,
                SUM(CASE WHEN p.signed = 1 THEN {share} ELSE 0 END),
                SUM(CASE WHEN p.signed = 1 AND p.contract_amount >= 1000 THEN {share} ELSE 0 END),
                SUM(CASE WHEN p.signed = 1 AND p.contract_amount >= 5000 AND p.contract_amount < 10000
@@ -455,8 +460,9 @@ def hand_sql(sqlite: bool) -> dict[str, str]:
               FROM projects_project p
               WHERE stage_date >= %(start)s AND ({moved}){{rules}}) p
         {join} projects_projectcredit c ON c.project_id = p.id
+        JOIN {COUNTED_FOR} m ON m.unit_id = c.unit_id
         WHERE p.signed = 1 OR p.started = 1
-        GROUP BY c.unit_id"""
+        GROUP BY m.counted_id"""
     # Funds: SQLite sums each project's receipts of the period first (along the covering (date, project, amount)
     # index; the plain join takes 350 ms against 95 ms), PostgreSQL joins the receipts as they are (230 ms against
     # 380 ms summed per project first, at load average 3).
@@ -467,13 +473,14 @@ def hand_sql(sqlite: bool) -> dict[str, str]:
     else:
         receipts, amount, within = "projects_fundsreceipt f", cents, "f.date BETWEEN %(start)s AND %(until)s"
     funds = f"""
-        SELECT c.unit_id, SUM({share} * {amount}),
+        SELECT m.counted_id, SUM({share} * {amount}),
                SUM(CASE WHEN p.contract_amount >= 1000 THEN {share} * {amount} ELSE 0 END)
         FROM {receipts}
         JOIN projects_project p ON p.id = f.project_id
         JOIN projects_projectcredit c ON c.project_id = f.project_id
+        JOIN {COUNTED_FOR} m ON m.unit_id = c.unit_id
         WHERE {within}{{rules}}
-        GROUP BY c.unit_id"""
+        GROUP BY m.counted_id"""
     late = f"""
         SELECT r.unit_id, COUNT(*)
         FROM scheduling_progressreport r

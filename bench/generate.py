@@ -48,7 +48,7 @@ def build_units(data) -> list[tuple]:
         next_id += 1
     for township_id, code, name in townships:
         for section in (1, 2):
-            units.append((next_id, f"{code}{section:02d}", f"{name}第{section}科室", township_id, "township", None))
+            units.append((next_id, f"{code}{section:02d}", f"{name}第{section}科室", township_id, "section", None))
             next_id += 1
     departments = [name for _code, name, _tier, _vertical in data.DEPARTMENTS]
     for index in range(150):
@@ -79,8 +79,8 @@ class Generator:
         weight = {"township": 2.2, "park": 9.0, "department": 0.9, "vertical": 0.35, "office": 5.0}
         tier_weight = {1: 3.0, 2: 2.0, 3: 1.4, 4: 1.0, None: 1.0}
         self.credit_ids, self.credit_weights = [], []
-        for unit_id, _code, _name, parent_id, category, tier in self.units[1:]:
-            section = category == "township" and parent_id != 1
+        for unit_id, _code, _name, _parent_id, category, tier in self.units[1:]:
+            section = category == "section"
             self.credit_ids.append(unit_id)
             self.credit_weights.append(0.8 if section else weight[category] * tier_weight[tier])
         self.cum_weights = list(_accumulate(self.credit_weights))

@@ -1,7 +1,7 @@
 """The county's completion against its own targets, handed down from above (``targets.CountyTarget``).
 
-One selector, ``county_completion``: for each of the period's county targets, the sum over every unit of its
-credited figure, computed by the engine from the same facts the units' assessment reads (credit shares over
+One selector, ``county_completion``: for each of the period's county targets, the sum over the units that roll
+up into no other unit (every unit when the period's roll-up is off) of its credited figure, computed by the engine from the same facts the units' assessment reads (credit shares over
 all units sum to 100%, so each recognised project counts once), its completion of the target from above and
 its schedule progress; and the rows behind each figure (projects, receipts) whose credited total equals it.
 Also ``unit_target_split``: the sum of the units' targets of the same indicator, as ``selectors.group_specs``
@@ -85,7 +85,10 @@ def county_completion(period: Period, as_of: dt.date, *, basis: str = "reported"
     targets = list(CountyTarget.objects.filter(period=period).order_by("id"))
     if not targets:
         return None
-    units = _all_units()
+    # With the roll-up on, a unit's figure holds the units below it: the county sums the units nothing rolls up
+    # into another (each credit counted once, in its top unit); with it off, every unit.
+    above = selectors.roll_up(period)
+    units = [unit for unit in _all_units() if unit.id not in above]
     specs = tuple(_spec(target) for target in targets)
     groups = {unit.id: [engine.GroupSpec(name="county", indicators=specs)] for unit in units}
     common = {

@@ -63,6 +63,25 @@ class UnitInfo:
     name: str
     category: str
     tier: int | None
+    parent_id: int | None = None
+
+
+# A section (科室) is ranked only among the sections of its unit (``organization.choices.Category.SECTION``).
+SECTION = "section"
+SECTIONS_OF = "section:"
+
+
+def ranking_key(unit: UnitInfo) -> str:
+    """The group a unit is ranked in by category: its category, or for a section "section:<its unit's id>", the
+    sections of the same unit (never the townships). ``section_parent`` reads the unit back."""
+    if unit.category == SECTION and unit.parent_id is not None:
+        return f"{SECTIONS_OF}{unit.parent_id}"
+    return unit.category
+
+
+def section_parent(key: str) -> int | None:
+    """The unit whose sections a ranking group holds (None: not a group of sections)."""
+    return int(key.removeprefix(SECTIONS_OF)) if key.startswith(SECTIONS_OF) else None
 
 
 @dataclass(frozen=True)
@@ -542,7 +561,7 @@ def _groups(results: list[UnitResult], rules: Rules) -> dict[str, list[UnitResul
     for result in results:
         if rules.ranking_groups is None:
             if result.score is not None:
-                groups[result.unit.category].append(result)
+                groups[ranking_key(result.unit)].append(result)
         elif result.points is not None and result.unit.id in rules.ranking_groups:
             groups[rules.ranking_groups[result.unit.id]].append(result)
     return groups

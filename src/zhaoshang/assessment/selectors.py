@@ -23,6 +23,7 @@ from django.db import connection, models
 
 from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
+from zhaoshang.organization.selectors import roll_up_above
 from zhaoshang.projects import rules as ledger
 from zhaoshang.projects.models import STAGE_DATE_FIELDS, FundsReceipt, Project, ProjectCredit, StageEvent
 from zhaoshang.targets import consequences as rulebook
@@ -34,6 +35,7 @@ from . import conditions, earlier, engine, points
 from .facts import ProjectFact, ReceiptFact, summarize
 
 ZERO = Decimal("0")
+ONE = Decimal("1")
 # An indicator's amount field → the project column (the engine reads planned investment for any other).
 AMOUNT_COLUMN = defaultdict(lambda: "planned_investment", contract_amount="contract_amount")
 # The project columns the engine's facts and the recognition rules read.
@@ -47,13 +49,31 @@ FACT_FIELDS = (
 )
 
 
-def unit_infos() -> list[engine.UnitInfo]:
+def unit_infos(period: Period | None = None) -> list[engine.UnitInfo]:
+    """The active units; given a period that rolls sections up, the tree is read in the same query and kept
+    with the period for ``roll_up``."""
+    rows = Unit.objects.order_by("code").values_list("pk", "code", "name", "category", "tier", "parent_id", "active")
+    if period is None:
+        rows = rows.filter(active=True)
+    rows = list(rows)
+    if period is not None and period.roll_up:
+        period._roll_up_above = roll_up_above([(row[0], row[5], row[3]) for row in rows])
     return [
-        engine.UnitInfo(id=pk, code=code, name=name, category=category, tier=tier)
-        for pk, code, name, category, tier in Unit.objects.filter(active=True)
-        .order_by("code")
-        .values_list("pk", "code", "name", "category", "tier")
+        engine.UnitInfo(id=pk, code=code, name=name, category=category, tier=tier, parent_id=parent_id)
+        for pk, code, name, category, tier, parent_id, active in rows
+        if active
     ]
+
+
+def roll_up(period: Period) -> dict[int, tuple[int, ...]]:
+    """The units each unit's credits roll up to in ``period`` (``projects.rules.rolled_up``), read once per period
+    object; none when the period switches the roll-up off."""
+    if not period.roll_up:
+        return {}
+    found = getattr(period, "_roll_up_above", None)
+    if found is None:
+        found = period._roll_up_above = roll_up_above()
+    return found
 
 
 def group_specs(period: Period, units: list[engine.UnitInfo]) -> dict[int, list[engine.GroupSpec]]:
@@ -116,7 +136,7 @@ def facts(period: Period, as_of: dt.date, *, basis: str = "reported", project_id
         moved = moved.filter(pk__in=project_ids)
     rows = list(moved.values(*FACT_FIELDS))
     ids = [row["pk"] for row in rows]
-    credits = _credit_shares(moved.values("pk"))
+    credits = _credit_shares(moved.values("pk"), roll_up(period))
     stages = defaultdict(dict)
     # Events up to the as-of date only: a stage reached later did not exist yet on that day.
     for project_id, stage, date in StageEvent.objects.filter(
@@ -131,14 +151,33 @@ def facts(period: Period, as_of: dt.date, *, basis: str = "reported", project_id
     return projects, receipts, len(ids)
 
 
-def _credit_shares(project_ids) -> dict[int, dict[int, Decimal]]:
-    """Project id → {unit id: share as a fraction} for these projects (ids or a subquery)."""
-    credits = defaultdict(dict)
+def _credit_shares(project_ids, above) -> dict[int, dict[int, Decimal]]:
+    """Project id → {unit id: share as a fraction} for these projects (ids or a subquery), rolled up the tree by
+    ``above`` (``roll_up``: ``projects.rules.rolled_up``)."""
+    recorded = defaultdict(dict)
     for project_id, unit_id, share in ProjectCredit.objects.filter(project_id__in=project_ids).values_list(
         "project_id", "unit_id", "share"
     ):
-        credits[project_id][unit_id] = ledger.share_fraction(share)
-    return credits
+        recorded[project_id][unit_id] = share
+    fraction = ledger.share_fraction
+    return {
+        project_id: {unit_id: fraction(share) for unit_id, share in ledger.rolled_up(shares, above).items()}
+        for project_id, shares in recorded.items()
+    }
+
+
+def credit_shares(period: Period, project_ids) -> dict[int, dict[int, Decimal]]:
+    """Project id → {unit id: share as a fraction}, rolled up as ``period`` counts them (ids or a subquery)."""
+    return _credit_shares(project_ids, roll_up(period))
+
+
+def unit_shares(period: Period, project_ids, unit_id: int) -> dict[int, Decimal]:
+    """Project id → the unit's share of it (a percentage), rolled up as the period's figures count it."""
+    return {
+        project_id: shares[unit_id] * ledger.HUNDRED
+        for project_id, shares in _credit_shares(project_ids, roll_up(period)).items()
+        if unit_id in shares
+    }
 
 
 def _project_facts(period: Period, rows, credits, stages, *, contract=None) -> list[ProjectFact]:
@@ -180,7 +219,7 @@ def _verified_facts(period: Period, as_of: dt.date, *, project_ids=None):
         if event.stage == "signed" and event.amount is not None:
             contract[event.project_id] = event.amount
     rows = list(Project.objects.filter(pk__in=moved_ids).values(*FACT_FIELDS))
-    projects = _project_facts(period, rows, _credit_shares(moved_ids), stages, contract=contract)
+    projects = _project_facts(period, rows, _credit_shares(moved_ids, roll_up(period)), stages, contract=contract)
     receipts = [
         ReceiptFact(id=r.receipt_id, project_id=r.project_id, date=r.date, amount=r.amount) for r in receipts_in
     ]
@@ -266,6 +305,8 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit, measures=()) ->
     until = min(period.end, as_of)
     sql = _Dialect()
     rules, rule_params = ledger.recognition_sql(ledger.Recognition.of(period))
+    above = roll_up(period)
+    credits = ledger.rolled_up_credits_sql(above)
     stages = sorted(engine.stages_read(groups_by_unit, measures), key=ledger.STAGE_INDEX.get)
     # A points scheme's conditions read some project columns and the date reached "signed" (whenever it was).
     with_conditions = any(spec.conditions is not None for spec in measures)
@@ -311,7 +352,7 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit, measures=()) ->
         SELECT c.unit_id, {sql.money("c.share")}, SUM(f.amount){floor_sums}
         FROM {receipts}
         JOIN projects_project p ON p.id = f.project_id
-        JOIN projects_projectcredit c ON c.project_id = f.project_id
+        JOIN {credits} c ON c.project_id = f.project_id
         WHERE {where}{rules}
         GROUP BY c.unit_id, c.share"""
     funds_params = [*(value for _, params in floor_conditions for value in params), period.start, until, *rule_params]
@@ -364,6 +405,11 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit, measures=()) ->
         projects.append(last)
         if capital_type == "foreign":
             foreign.add(pk)
+    if above:  # the projects' credits rolled up in Python, per project (the funds below: in SQL)
+        for project in projects:
+            rolled = ledger.rolled_up(project.credits, above, whole=ONE)
+            project.credits.clear()
+            project.credits.update(rolled)
     indicators = (s for groups in groups_by_unit.values() for group in groups for s in group.indicators)
     if foreign and any(s.kind == "foreign" for s in (*indicators, *measures)):
         usd = _foreign_by_id(period, foreign)
@@ -398,11 +444,12 @@ def _funds_rows(period: Period, until: dt.date, floors, unit_ids) -> list[tuple]
     floor_conditions = [_funds_condition(key, period.start, until) for key in floors]
     flags = "".join(f", CASE WHEN {condition} THEN 1 ELSE 0 END" for condition, _ in floor_conditions)
     units = "" if unit_ids is None else f" AND c.unit_id IN {_in(unit_ids)}"
+    credits = ledger.rolled_up_credits_sql(roll_up(period))
     query = f"""
         SELECT c.unit_id, f.project_id, f.id{flags}
         FROM projects_fundsreceipt f
         JOIN projects_project p ON p.id = f.project_id
-        JOIN projects_projectcredit c ON c.project_id = f.project_id
+        JOIN {credits} c ON c.project_id = f.project_id
         WHERE c.share <> 0 AND {within}{units}{rules}
         ORDER BY c.unit_id, f.project_id DESC, f.date, f.id"""
     params = [
@@ -478,12 +525,12 @@ def scheme_lines(scheme: Scheme) -> tuple[scoring.Scheme, list[points.SchemeLine
 def ranking_groups(scheme: Scheme, units: list[engine.UnitInfo]) -> dict[int, str]:
     """Unit id → its ranking group: its category, one list of all units, or the scheme's custom groups by unit
     code (a unit in no custom group is scored but not ranked)."""
-    if scheme.ranking == RankingGroups.ALL:
-        return {unit.id: "all" for unit in units}
+    if scheme.ranking == RankingGroups.ALL:  # all units but the sections, each ranked among its unit's sections
+        return {unit.id: "all" if unit.category != Category.SECTION else engine.ranking_key(unit) for unit in units}
     if scheme.ranking == RankingGroups.CUSTOM:
         group_by_code = {code: name for name, codes in (scheme.custom_groups or {}).items() for code in codes}
         return {unit.id: group_by_code[unit.code] for unit in units if unit.code in group_by_code}
-    return {unit.id: unit.category for unit in units}
+    return {unit.id: engine.ranking_key(unit) for unit in units}
 
 
 def occurrences(period: Period, as_of: dt.date, wanted) -> dict[str, dict[int, list[tuple[int, int | None]]]]:
@@ -527,7 +574,7 @@ def occurrences(period: Period, as_of: dt.date, wanted) -> dict[str, dict[int, l
             | models.Q(result=Result.ADJUSTED, adjusted_amount__lt=models.F("reported_amount"))
         )
         rows = list(inflated.order_by("verified_at", "id").values_list("pk", "project_id"))
-        credits = _credit_shares({project_id for _pk, project_id in rows})
+        credits = _credit_shares({project_id for _pk, project_id in rows}, roll_up(period))
         for pk, project_id in rows:
             for unit_id, share in credits.get(project_id, {}).items():
                 if share:
@@ -578,7 +625,7 @@ def summed(period: Period, as_of: dt.date, wanted, *, basis: str = "reported") -
         for row in Project.objects.filter(pk__in=project_ids).values("pk", *ledger.RECOGNITION_FIELDS)
         if ledger.recognised(recognition, row)
     }
-    credits = _credit_shares(counted)
+    credits = _credit_shares(counted, roll_up(period))
     found: dict[str, dict[int, points.Summed]] = {}
     for what, rows in raw.items():
         by_unit: dict[int, list[points.SummedRow]] = defaultdict(list)
@@ -635,8 +682,8 @@ def rules_for(period: Period, as_of: dt.date, scheme: Scheme | None = None, unit
         extra["criticised_history"] = earlier.criticised_history(period, as_of, depth)
     return engine.Rules(
         score_cap=period.score_cap,
-        criticise_bottom={k: int(v) for k, v in period.criticise_bottom.items()},
-        commend_top={k: int(v) for k, v in period.commend_top.items()},
+        criticise_bottom=_per_group(period.criticise_bottom, units),
+        commend_top=_per_group(period.commend_top, units),
         criticise_beyond_third=period.criticise_beyond_third,
         yellow_card_ratio=period.yellow_card_ratio,
         half_time_check=period.half_time_check,
@@ -648,11 +695,22 @@ def rules_for(period: Period, as_of: dt.date, scheme: Scheme | None = None, unit
     )
 
 
+def _per_group(counts: Mapping, units) -> dict[str, int]:
+    """A period's N per category (criticised or commended), the sections' N for every group of sections."""
+    found = {key: int(value) for key, value in counts.items()}
+    if Category.SECTION in found:
+        for unit in units:
+            key = engine.ranking_key(unit)
+            if key != unit.category:
+                found.setdefault(key, found[Category.SECTION])
+    return found
+
+
 def assess_period(period: Period, as_of: dt.date, *, basis: str = "reported") -> engine.Assessment:
     """Every active unit's assessment in ``period`` as of ``as_of``. On the reported basis the rows behind
     a funds figure summed per unit (its ``project_ids`` and ``receipt_ids``, None here) are read by
     ``read_drill_downs`` for what lists them."""
-    units = unit_infos()
+    units = unit_infos(period)
     groups = group_specs(period, units)
     stored = period_scheme(period)
     scheme = stored if stored is not None and stored.kind == SchemeKind.POINTS else None

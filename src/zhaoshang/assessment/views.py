@@ -74,13 +74,18 @@ def _points_tables(assessment) -> list[dict]:
     for result in assessment.units:
         if result.points is not None:
             by_group[result.ranking_group or ""].append(result)
+    names = _unit_names(assessment)
+    sections = sorted((k for k in by_group if engine.section_parent(k) is not None), key=lambda k: names.get(k, ""))
     keys = [c for c in CATEGORY_ORDER if c in by_group]
-    keys += sorted(k for k in by_group if k and k not in CATEGORY_ORDER)
+    keys += sorted(k for k in by_group if k and k not in CATEGORY_ORDER and k not in sections)
+    keys += sections
     keys += [""] if "" in by_group else []
     tables = []
     for index, key in enumerate(keys):
         if key in Category.values:
             code, label = key, Category(key).label
+        elif key in sections:
+            code, label = f"group-{index}", _section_label(key, names)
         elif key == "all":
             code, label = key, _("All units")
         elif key:
@@ -96,6 +101,24 @@ def _points_tables(assessment) -> list[dict]:
     return tables
 
 
+def _unit_names(assessment) -> dict[str, str]:
+    """Ranking group of sections → the code and name of the unit they belong to, to order and name the tables."""
+    by_id = {result.unit.id: result.unit for result in assessment.units}
+    found = {}
+    for result in assessment.units:
+        key = engine.ranking_key(result.unit)
+        parent = engine.section_parent(key)
+        if parent is not None and key not in found:
+            unit = by_id.get(parent)
+            found[key] = f"{unit.code} {unit.name}" if unit else str(Unit.objects.filter(pk=parent).first() or "")
+    return found
+
+
+def _section_label(key: str, names: dict[str, str]) -> str:
+    name = names.get(key, "").partition(" ")[2] or names.get(key, "")
+    return gettext("Sections of %(unit)s") % {"unit": name}
+
+
 @login_required
 def period_assessment(request, pk):
     period = get_object_or_404(Period, pk=pk)
@@ -103,10 +126,14 @@ def period_assessment(request, pk):
     assessment, scheme_error = _assess(period, as_of, basis)
     points_scheme = any(result.points is not None for result in assessment.units)
     categories = _points_tables(assessment) if points_scheme else []
-    for category in [] if points_scheme else CATEGORY_ORDER:
-        ranked = sorted(
-            (u for u in assessment.units if u.unit.category == category and u.score is not None), key=lambda u: u.order
-        )
+    by_key = defaultdict(list)
+    for result in assessment.units:
+        if result.score is not None:
+            by_key[engine.ranking_key(result.unit)].append(result)
+    names_by_key = _unit_names(assessment)
+    sections = sorted((k for k in by_key if engine.section_parent(k) is not None), key=names_by_key.get)
+    for category in [] if points_scheme else [*CATEGORY_ORDER, *sections]:
+        ranked = sorted(by_key.get(category, ()), key=lambda u: u.order)
         if not ranked:
             continue
         names = []
@@ -122,7 +149,9 @@ def period_assessment(request, pk):
             }
             for result in ranked
         ]
-        categories.append({"code": category, "label": Category(category).label, "group_names": names, "rows": rows})
+        label = Category(category).label if category in Category.values else _section_label(category, names_by_key)
+        code = category if category in Category.values else f"sections-{engine.section_parent(category)}"
+        categories.append({"code": code, "label": label, "group_names": names, "rows": rows})
     return render(
         request,
         "assessment/period.html",
@@ -172,9 +201,8 @@ def unit_assessment(request, pk, unit_pk):
         project_ids = {pid for g in result.groups for i in g.indicators for pid in i.project_ids}
         receipt_ids = {rid for g in result.groups for i in g.indicators for rid in i.receipt_ids}
         projects = Project.objects.restrict(request.user, "view").in_bulk(project_ids)
-        shares = dict(
-            Project.objects.filter(pk__in=project_ids, credits__unit=unit).values_list("pk", "credits__share")
-        )
+        # The unit's shares rolled up (its own and its sections'), as percentages, as the figures counted them.
+        shares = selectors.unit_shares(period, project_ids, unit.pk)
         receipts = FundsReceipt.objects.restrict(request.user, "view").select_related("project").in_bulk(receipt_ids)
         if basis == "verified":
             selectors.show_verified(projects, receipts)
@@ -197,7 +225,7 @@ def unit_assessment(request, pk, unit_pk):
                     }
                 )
             groups.append({"group": group, "indicators": rows})
-    items = _item_rows(request.user, unit, result) if result is not None and result.points is not None else []
+    items = _item_rows(request.user, period, unit, result) if result is not None and result.points is not None else []
     return render(
         request,
         "assessment/unit.html",
@@ -217,14 +245,14 @@ def unit_assessment(request, pk, unit_pk):
     )
 
 
-def _item_rows(user, unit, result) -> list[dict]:
+def _item_rows(user, period, unit, result) -> list[dict]:
     """A points scheme's items of one unit, each with the rows behind its measure, as the user may see them:
     projects (with the unit's share) and receipts for a ledger measure, the late or missing scheduling reports,
     the criticising bulletins or the verifications that found a figure inflated for an occurrence."""
     project_ids = {pid for item in result.items for pid in item.project_ids}
     receipt_ids = {rid for item in result.items for rid in item.receipt_ids}
     projects = Project.objects.restrict(user, "view").in_bulk(project_ids)
-    shares = dict(Project.objects.filter(pk__in=project_ids, credits__unit=unit).values_list("pk", "credits__share"))
+    shares = selectors.unit_shares(period, project_ids, unit.pk)  # rolled up, as the figures count them
     receipts = FundsReceipt.objects.restrict(user, "view").select_related("project").in_bulk(receipt_ids)
     occurrences = {}
     for what, model in OCCURRENCE_MODELS.items():

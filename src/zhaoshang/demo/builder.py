@@ -204,7 +204,7 @@ def _create_units(admin: User, now: dt.datetime) -> dict[str, Unit]:
     write(level)
     by_code = {unit.code: unit for unit in [root, *level]}
     sections = [
-        Unit(code=c, name=n, parent=by_code[parent], category=Category.TOWNSHIP) for c, n, parent in data.SECTIONS
+        Unit(code=c, name=n, parent=by_code[parent], category=Category.SECTION) for c, n, parent in data.SECTIONS
     ]
     write(sections)
     by_code.update({unit.code: unit for unit in sections})
@@ -261,6 +261,7 @@ class _Planner:
             Category.DEPARTMENT: 0.9,
             Category.VERTICAL: 0.35,
             Category.OFFICE: 5.0,
+            Category.SECTION: 0.8,
         }
         pool, weights = [], []
         for unit in self.units.values():
@@ -361,7 +362,7 @@ class _Planner:
         if unit.code in parks:
             return f"{parks[unit.code]}{rng.choice(data.PARK_STREETS)}", None
         township = unit if unit.category == Category.TOWNSHIP and unit.tier else None
-        if unit.category == Category.TOWNSHIP and not unit.tier:
+        if unit.category == Category.SECTION:
             township = unit.parent
         if township is None:
             if link.kind == Kind.INDUSTRIAL and rng.random() < 0.6:

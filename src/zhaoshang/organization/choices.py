@@ -11,6 +11,9 @@ class Category(models.TextChoices):
     PARK = "park", _("Park")
     OFFICE = "office", _("Resident office")
     JURISDICTION = "jurisdiction", _("Jurisdiction")
+    # A section (科室, 内设机构) of the unit above it: its credits roll up to that unit, and it is ranked only among
+    # the sections of the same unit (``assessment.engine.ranking_key``).
+    SECTION = "section", _("Section")
 
 
 class Tier(models.IntegerChoices):
@@ -36,5 +39,6 @@ CATEGORY_XLSX = {
     "园区": Category.PARK,
     "驻外招商站": Category.OFFICE,
     "辖区": Category.JURISDICTION,
+    "科室": Category.SECTION,
 }
 TIER_XLSX = {"一档": Tier.ONE, "二档": Tier.TWO, "三档": Tier.THREE, "四档": Tier.FOUR}

@@ -106,7 +106,10 @@ class LedgerFilterSet(filters.FilterSet):
         return queryset.filter(Project.unit_scope_q(subtree_ids(value.pk))) if value else queryset
 
     def filter_category(self, queryset, name, value):
-        ids = Unit.objects.filter(category=value).values("pk")
+        # A category's units with the sections below them, as the roll-up counts them (``rules.rolled_up``).
+        ids = Unit.objects.filter(category=value).values_list("pk", flat=True)
+        if value != Category.JURISDICTION:
+            ids = subtree_ids(ids)
         return queryset.filter(Project.unit_scope_q(ids))
 
     def filter_industry(self, queryset, name, value):

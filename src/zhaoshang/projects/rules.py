@@ -13,6 +13,10 @@ generated ledgers, on SQLite and PostgreSQL.
   planned investment; an excluded project counts nowhere in that period's assessment.
 - **Credit shares**: a unit credited with a share (a percentage) of a project counts that fraction of the
   project and of its amounts (`share_fraction` here; the engine multiplies, on plain data).
+- **Roll-up**: a unit's credited share of a project is its own share plus the shares of every unit below it
+  (its sections, summed up the tree to every ancestor but the jurisdiction root), capped at the whole project
+  (100%): a project credited to a township and its own section counts once for the township. A period can switch
+  it off (``Period.roll_up``). ``rolled_up`` here, ``rolled_up_credits_sql`` its SQL form (a table of credits).
 - **Foreign capital in USD** (10k US dollars): as recorded when in USD, else through yuan at the period's
   rate; zero for domestic projects.
 - **Stage on a day**: the furthest stage dated up to that day (the project's `stage` column, for today).
@@ -35,7 +39,7 @@ its stage events (``zhaoshang check_ledger`` checks that they are).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -213,6 +217,48 @@ def recognition_sql(rules: Recognition, alias: str = "p") -> tuple[str, list]:
 def share_fraction(percent: Decimal) -> Decimal:
     """A credit share as recorded (a percentage) as the fraction of a project and its amounts a unit counts."""
     return percent / HUNDRED
+
+
+# --- roll-up ----------------------------------------------------------------------------------------------
+
+
+def rolled_up(
+    credits: Mapping[int, Decimal], above: Mapping[int, Sequence[int]], whole: Decimal = HUNDRED
+) -> dict[int, Decimal]:
+    """A project's credits (unit id → share, a percentage, or a fraction with ``whole`` 1) rolled up the tree:
+    every unit gets its own share plus the shares of the units below it, capped at ``whole``. ``above``: unit id →
+    the units above it that its credits roll up to (``organization.selectors.roll_up_above``; empty: no roll-up).
+    A unit with no share of its own and none below gets nothing; a zero share still names its units."""
+    if not above:
+        return dict(credits)
+    found: dict[int, Decimal] = {}
+    for unit_id, share in credits.items():
+        for target in (unit_id, *above.get(unit_id, ())):
+            found[target] = found.get(target, ZERO) + share
+    return {unit_id: min(share, whole) for unit_id, share in found.items()}
+
+
+def rolled_up_credits_sql(above: Mapping[int, Sequence[int]]) -> str:
+    """``rolled_up`` in SQL: a table (``project_id``, ``unit_id``, ``share`` as a percentage) to read in place of
+    ``projects_projectcredit``, one row per project and unit after the roll-up. Unit ids are integers from the
+    database, written into the text (no parameters to place)."""
+    pairs = [(int(unit_id), int(target)) for unit_id, targets in above.items() for target in targets]
+    if not pairs:
+        return "projects_projectcredit"
+    sections = ", ".join(str(unit_id) for unit_id in sorted({unit_id for unit_id, _target in pairs}))
+    links = " UNION ALL ".join(f"SELECT {unit_id} AS unit_id, {target} AS above_id" for unit_id, target in pairs)
+    # Only the projects credited below another unit are summed; every other credit is read as it is.
+    below = f"SELECT project_id FROM projects_projectcredit WHERE unit_id IN ({sections})"
+    return f"""(SELECT project_id, unit_id, share FROM projects_projectcredit
+            WHERE project_id NOT IN ({below})
+        UNION ALL
+        SELECT x.project_id, x.unit_id, CASE WHEN SUM(x.share) > 100 THEN 100 ELSE SUM(x.share) END AS share
+        FROM (SELECT project_id, unit_id, share FROM projects_projectcredit
+                WHERE project_id IN ({below})
+              UNION ALL
+              SELECT c.project_id, a.above_id, c.share FROM projects_projectcredit c JOIN ({links}) a
+                ON a.unit_id = c.unit_id) x
+        GROUP BY x.project_id, x.unit_id)"""
 
 
 # --- foreign capital --------------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ class PeriodForm(BootstrapForm, forms.ModelForm):
             "criticise_beyond_third",
             "yellow_card_ratio",
             "half_time_check",
+            "roll_up",
         ]
         widgets = {"start": date_input(), "end": date_input()}
 

@@ -96,6 +96,8 @@ class Period(models.Model):
         _("yellow card below this share of schedule progress"), default=Decimal("0.7000"), **RATIO
     )
     half_time_check = models.BooleanField(_("half-time check"), default=True)
+    # A unit's figures include its sections' (``projects.rules.rolled_up``); off: each unit counts its own credits.
+    roll_up = models.BooleanField(_("roll sections up into their unit"), default=True)
     history = HistoricalRecords()
 
     class Meta:

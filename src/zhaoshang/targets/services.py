@@ -41,6 +41,7 @@ PERIOD_FIELDS = (
     "commend_top",
     "yellow_card_ratio",
     "half_time_check",
+    "roll_up",
 )
 
 

@@ -97,7 +97,7 @@ def test_bureau_sets_up_a_period_through_the_pages(client, users, units):
         "yellow_card_ratio": "0.7",
         "half_time_check": "on",
     }
-    for category in ("township", "department", "vertical", "park", "office"):
+    for category in ("township", "department", "vertical", "park", "office", "section"):
         data[f"criticise_{category}"] = 1 if category == "park" else 3
         data[f"commend_{category}"] = 3
     response = client.post(reverse("targets:period_create"), data)

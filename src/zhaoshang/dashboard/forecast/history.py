@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from zhaoshang.assessment import selectors
 from zhaoshang.projects import rules as ledger
-from zhaoshang.projects.models import FundsReceipt, Project, ProjectCredit, StageEvent
+from zhaoshang.projects.models import FundsReceipt, Project, StageEvent
 
 STAGES = ledger.STAGES
 LAST = len(STAGES) - 1
@@ -131,11 +131,7 @@ def load_history(period, as_of: dt.date) -> dict[int, ProjectHistory]:
     ):
         receipts[project_id].append((date, amount))
     seen = StageEvent.objects.filter(date__lte=as_of).values("project_id")
-    credits = defaultdict(dict)
-    for project_id, unit_id, share in ProjectCredit.objects.filter(project_id__in=seen).values_list(
-        "project_id", "unit_id", "share"
-    ):
-        credits[project_id][unit_id] = ledger.share_fraction(share)
+    credits = selectors.credit_shares(period, seen)  # rolled up as the assessment counts them
     result = {}
     recognition = ledger.Recognition.of(period)
     for row in Project.objects.filter(pk__in=seen).values(*selectors.FACT_FIELDS, "status", "status_date"):

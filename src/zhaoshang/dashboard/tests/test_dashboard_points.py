@@ -7,12 +7,14 @@ items ranking all units in one list:
   K2 签约加分 (bonus, banded): 2 points per project signed at ≥1000万 contract, times the unit's share
 
 No item reads a task, so every active unit is scored, the county's own unit C00 too. By hand:
-  funds in 2026 up to 06-30: T01 P1 500 + 700 = 1200; T0101 P2 300; D01 P9 1000 + P4 250 = 1250; T02, C00 0
-  K1 (min 0, max 1250): D01 36 + 24 = 60.00; T01 36 + 24 × 1200 ÷ 1250 = 59.04; T0101 36 + 24 × 300 ÷ 1250 = 41.76;
+  T0101 is T01's section: its credits roll up into T01 (issue 14).
+  funds in 2026 up to 06-30: T01 P1 500 + 700 + its section's 300 = 1500; T0101 P2 300; D01 P9 1000 + P4 250 = 1250;
+     T02, C00 0
+  K1 (min 0, max 1500): T01 36 + 24 = 60.00; D01 36 + 24 × 1250 ÷ 1500 = 56.00; T0101 36 + 24 × 300 ÷ 1500 = 40.80;
      T02 36.00; C00 36.00
-  signed ≥1000万: P1 3000 (T01), P2 1500 (T0101), P5 1000 (T01 60%, T02 40%); P6 is signed after the date
-  K2: T01 2 + 1.2 = 3.20; T0101 2.00; T02 0.80; D01 0.00; C00 0.00
-  total: T01 62.24 (1), D01 60.00 (2), T0101 43.76 (3), T02 36.80 (4), C00 36.00 (5)
+  signed ≥1000万: P1 3000 (T01), P2 1500 (T0101, so T01), P5 1000 (T01 60%, T02 40%); P6 is signed after the date
+  K2: T01 2 + 2 + 1.2 = 5.20; T0101 2.00; T02 0.80; D01 0.00; C00 0.00
+  total: T01 65.20 (1), D01 56.00 (2), T0101 42.80 (3), T02 36.80 (4), C00 36.00 (5)
 """
 
 from __future__ import annotations
@@ -33,9 +35,9 @@ D = Decimal
 URL = reverse("dashboard:home")
 SCREEN = reverse("dashboard:screen")
 EXPECTED = [  # code, rank, K1, K2, points
-    ("T01", 1, "59.04", "3.20", "62.24"),
-    ("D01", 2, "60.00", "0.00", "60.00"),
-    ("T0101", 3, "41.76", "2.00", "43.76"),
+    ("T01", 1, "60.00", "5.20", "65.20"),
+    ("D01", 2, "56.00", "0.00", "56.00"),
+    ("T0101", 3, "40.80", "2.00", "42.80"),
     ("T02", 4, "36.00", "0.80", "36.80"),
     ("C00", 5, "36.00", "0.00", "36.00"),
 ]
@@ -93,7 +95,7 @@ def test_the_glance_shows_the_top_and_bottom_by_points(client, users, period, sc
     # Five units: the first three at the top, the last two at the bottom (``_split``).
     shown = [(data["unit"], data["figure"]) for _href, data in figure_links(glance)]
     assert shown == [(code, points) for code, _rank, _k1, _k2, points in EXPECTED]
-    assert "62.24分" in glance and "河口乡&lt;b&gt;" in glance
+    assert "65.20分" in glance and "河口乡&lt;b&gt;" in glance
 
 
 def test_every_points_figure_on_the_dashboard_equals_the_items_it_links_to(client, users, period, scheme):
@@ -123,7 +125,7 @@ def test_every_points_figure_on_the_dashboard_equals_the_items_it_links_to(clien
 def test_the_screen_shows_points(client, users, period, scheme):
     client.force_login(users["bureau"])
     html = client.get(SCREEN, params(period)).content.decode()
-    assert 'data-category="all" data-points="1"' in html and "62.24分" in html and "36.00分" in html
+    assert 'data-category="all" data-points="1"' in html and "65.20分" in html and "36.00分" in html
     assert "河口乡&lt;b&gt;&quot;&amp;" in html and NAME not in html
 
 
@@ -162,6 +164,6 @@ def test_a_reporter_sees_their_own_units_with_their_ranks_in_the_whole_list(clie
     response = client.get(reverse("dashboard:section", args=["ranking"]), params(period))
     [group] = response.context["data"]["ranking"]["categories"]
     assert [(r["code"], r["rank"], r["rank_of"], str(r["points"])) for r in group["rows"]] == [
-        ("T01", 1, 5, "62.24"),
-        ("T0101", 3, 5, "43.76"),
+        ("T01", 1, 5, "65.20"),
+        ("T0101", 3, 5, "42.80"),
     ]

@@ -306,6 +306,28 @@ def test_county_completion_is_the_sum_of_the_units_credited_figures(ledger, targ
         assert figure.actual == sum((row[index] for row in actual.values()), D("0"))
 
 
+def test_county_completion_counts_a_section_s_project_once_with_the_roll_up_on_and_off(users, units, period, targets):
+    """P5 (7000, signed 2026-04-01) is credited 60% to T0101 (a section of T01) and 40% to T01. With the roll-up on,
+    T01's own figure is the whole 7000 (60% rolled up + 40%) and T0101's 4200: the county sums the units that roll up
+    into no other, so 7000 once, not 11200. With it off, T01 2800 + T0101 4200 = 7000 again."""
+    bureau = users["bureau"]
+    project = projects.create_project(
+        user=bureau,
+        data={"code": "P5", "name": "项目P5", "contract_amount": D("7000"), "planned_investment": D("7000")},
+        credits=[(units["a_section"], D("60")), (units["a"], D("40"))],
+    )
+    projects.record_stage(user=bureau, project=project, stage="signed", date=dt.date(2026, 4, 1))
+    assert period.roll_up
+    amount, count, _funds = county.county_completion(period, AS_OF).figures
+    assert (amount.actual, count.actual) == (D("7000"), D("1"))
+    assert amount.project_ids == [project.pk]
+    period.roll_up = False
+    period.save()
+    period.refresh_from_db()
+    amount, count, _funds = county.county_completion(period, AS_OF).figures
+    assert (amount.actual, count.actual) == (D("7000"), D("1"))
+
+
 def test_county_completion_on_the_verified_basis_counts_only_verified_figures(ledger, targets, period):
     verified = county.county_completion(period, AS_OF, basis="verified")
     assert [f.actual for f in verified.figures] == [D("0"), D("0"), D("0")]  # nothing verified yet

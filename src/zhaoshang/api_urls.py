@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from zhaoshang.leaders.api import LeaderHomeView
 from zhaoshang.organization.api.views import UnitViewSet
 from zhaoshang.projects.api.views import ProjectViewSet, ReceiptViewSet
 
@@ -12,5 +13,6 @@ router.register("receipts", ReceiptViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("leaders/home/", LeaderHomeView.as_view(), name="api-leader-home"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -25,7 +25,7 @@ class LinksForm(BootstrapForm, forms.Form):
 
 
 class HeadForm(BootstrapForm, forms.Form):
-    person = forms.ModelChoiceField(label=_("head"), queryset=Person.objects.none(), required=False)
+    person = forms.ModelChoiceField(label=_("Head"), queryset=Person.objects.none(), required=False)
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)

@@ -34,7 +34,7 @@ class LeaderLink(models.Model):
 class UnitHead(models.Model):
     unit = models.OneToOneField(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="head")
     person = models.ForeignKey(
-        "persons.Person", verbose_name=_("head"), on_delete=models.CASCADE, related_name="headed_units"
+        "persons.Person", verbose_name=_("Head"), on_delete=models.CASCADE, related_name="headed_units"
     )
     history = HistoricalRecords()
 

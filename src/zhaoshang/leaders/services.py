@@ -87,14 +87,18 @@ def save_rule(*, user, rule: StewardRule, data: dict) -> StewardRule:
 
 
 def _township(unit: Unit | None, parents: dict[int, tuple[int | None, str]]) -> int | None:
-    """The township ``unit`` is in: itself, or the nearest township above it (a township's section)."""
+    """The township ``unit`` is in: the topmost township-category unit at or above it (a township's sections
+    carry its category; the county above does not)."""
     current = unit.pk if unit is not None else None
+    found = None
     while current is not None:
         parent_id, category = parents[current]
         if category == Category.TOWNSHIP:
-            return current
+            found = current
+        elif found is not None:
+            break
         current = parent_id
-    return None
+    return found
 
 
 def default_steward_units(project: Project) -> list[int]:

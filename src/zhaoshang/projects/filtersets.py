@@ -61,9 +61,13 @@ class LedgerFilterSet(filters.FilterSet):
     )
     county_leader = filters.CharFilter(label=_("county leader"), lookup_expr="icontains")
     # The register's county leader (a person's id): a leader's home links here.
-    leader = filters.NumberFilter(label=_("county leader (register)"), field_name="leader_id", widget=forms.HiddenInput)
+    leader = filters.NumberFilter(
+        label=Project._meta.get_field("leader").verbose_name, field_name="leader_id", widget=forms.HiddenInput
+    )
     # 项目保姆: projects missing their steward (below the threshold) or county leader (at or above it).
-    missing = filters.ChoiceFilter(label=_("missing"), choices=MISSING_CHOICES, method="filter_missing")
+    missing = filters.ChoiceFilter(
+        label=_("missing steward or leader"), choices=MISSING_CHOICES, method="filter_missing"
+    )
     planned_min = filters.NumberFilter(
         label=_("planned investment from"), field_name="planned_investment", lookup_expr="gte"
     )

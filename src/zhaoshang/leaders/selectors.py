@@ -27,6 +27,7 @@ from zhaoshang.supervision import selectors as supervision
 from .models import LeaderLink, UnitHead
 
 LIST_LIMIT = 100
+CENT = Decimal("0.01")
 
 
 def person_of(user) -> Person | None:
@@ -68,7 +69,7 @@ def _figures(queryset: QuerySet) -> dict:
         contract=limits.money_sum("contract_amount"),
         funds=limits.money_sum("funds_total"),
     )
-    return {key: (value if key == "count" else Decimal(value or 0)) for key, value in totals.items()}
+    return {key: (value if key == "count" else Decimal(value or 0).quantize(CENT)) for key, value in totals.items()}
 
 
 @dataclass

@@ -49,15 +49,12 @@ def ledger_rows(queryset):
 
 
 def with_care_flags(queryset, rule):
-    """Each row's 项目保姆 flags (``steward_missing``, ``leader_missing``), for the parts of the rule switched on."""
-    flags = {}
-    if rule.default_stewards:
-        flags["steward_missing"] = ExpressionWrapper(
-            rules.missing_steward_q(rule.threshold), output_field=BooleanField()
-        )
-    if rule.leader_required:
-        flags["leader_missing"] = ExpressionWrapper(rules.missing_leader_q(rule.threshold), output_field=BooleanField())
-    return queryset.annotate(**flags)
+    """Each row's 项目保姆 flags (``steward_missing``, ``leader_missing``) at the county's threshold, whatever the
+    switches: they show what to put right before switching the signing check on."""
+    return queryset.annotate(
+        steward_missing=ExpressionWrapper(rules.missing_steward_q(rule.threshold), output_field=BooleanField()),
+        leader_missing=ExpressionWrapper(rules.missing_leader_q(rule.threshold), output_field=BooleanField()),
+    )
 
 
 def ledger_totals(queryset, received: tuple | None = None) -> dict:

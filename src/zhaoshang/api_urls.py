@@ -4,12 +4,14 @@ from rest_framework.routers import DefaultRouter
 
 from zhaoshang.leaders.api import LeaderHomeView
 from zhaoshang.organization.api.views import UnitViewSet
+from zhaoshang.persons.api.views import PersonViewSet
 from zhaoshang.projects.api.views import ProjectViewSet, ReceiptViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet)
 router.register("projects", ProjectViewSet)
 router.register("receipts", ReceiptViewSet)
+router.register("persons", PersonViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),

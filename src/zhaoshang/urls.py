@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/", include("zhaoshang.accounts.urls")),
     path("projects/", include("zhaoshang.projects.urls")),
     path("org/", include("zhaoshang.organization.urls")),
+    path("persons/", include("zhaoshang.persons.urls")),
     path("data/", include("zhaoshang.transfer.urls")),
     path("bulletins/", include("zhaoshang.bulletins.urls")),
     path("api/", include("zhaoshang.api_urls")),

@@ -330,11 +330,54 @@ def scheme_block(period: Period, assessment: engine.Assessment, data: dict) -> d
     }
 
 
+# --- the introducer reward list (optional) -----------------------------------------------------------
+
+
+def introducer_rewards_block(period: Period, as_of: dt.date) -> dict:
+    """The period's introducer reward list up to ``as_of`` (``persons.selectors.introduced_rows``): per line the
+    person, unit, project, signing date, share and the amounts by share; the totals add up the lines."""
+    from zhaoshang.persons.models import Person
+    from zhaoshang.persons.selectors import introduced_rows
+
+    rows = [row for row in introduced_rows(period) if row.signed_on and row.signed_on <= as_of]
+    persons = Person.objects.select_related("unit").in_bulk({row.person_id for row in rows})
+    lines = sorted(
+        (
+            {
+                "person": persons[row.person_id].name,
+                "unit": persons[row.person_id].unit.name,
+                "unit_code": persons[row.person_id].unit.code,
+                "code": row.project.code,
+                "project": row.project.name,
+                "signed_on": row.signed_on.isoformat(),
+                "share": f"{row.share.normalize():f}",
+                "contract_amount": f"{row.contract_amount:f}",
+                "planned_investment": f"{row.planned_investment:f}",
+            }
+            for row in rows
+        ),
+        key=lambda line: (line["unit_code"], line["person"], line["signed_on"], line["code"]),
+    )
+    total = sum((Decimal(line["contract_amount"]) for line in lines), Decimal("0"))
+    return {
+        "lines": lines,
+        "persons": len({(line["unit_code"], line["person"]) for line in lines}),
+        "total": f"{total:f}",
+    }
+
+
 # --- the whole snapshot -----------------------------------------------------------------------------
 
 
 def build_snapshot(
-    *, period: Period, month: dt.date, as_of: dt.date, basis: str, big_project_amount: Decimal, detail: bool = True
+    *,
+    period: Period,
+    month: dt.date,
+    as_of: dt.date,
+    basis: str,
+    big_project_amount: Decimal,
+    detail: bool = True,
+    introducer_rewards: bool = False,
 ) -> dict:
     """Compute everything the bulletin shows; ``detail=False`` leaves out the lookup (only the annex needs
     it). Raises NotImplementedError for a basis not yet available."""
@@ -369,6 +412,8 @@ def build_snapshot(
     }
     if scheme is not None:
         snapshot["scheme"] = scheme
+    if introducer_rewards:  # only when chosen: a bulletin without it keeps the snapshot it always had
+        snapshot["introducer_rewards"] = introducer_rewards_block(period, as_of)
     if detail:
         projects, receipts, _count = selectors.facts(period, as_of, basis=basis)
         snapshot["lookup"] = detail_lookup(data, projects, receipts)

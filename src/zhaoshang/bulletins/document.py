@@ -531,6 +531,12 @@ def bulletin_docx(
         writer.table(show.STALLED_HEADERS, stalled, total_mm=PORTRAIT_TEXT_MM, font_pt=TABLE_SIZE)
     for paragraph in show.big_project_paragraphs(snapshot):
         writer.body(paragraph)
+    reward = show.reward_paragraph(snapshot)
+    if reward is not None:
+        writer.body("引进人奖励名单。" + reward)
+        rewards = show.reward_rows(snapshot)
+        if rewards:
+            writer.table(show.REWARD_HEADERS, rewards, total_mm=PORTRAIT_TEXT_MM, font_pt=TABLE_SIZE)
 
     writer.heading("五、工作要求")
     for paragraph in show.requirement_paragraphs(requirements):

@@ -34,7 +34,7 @@ class CreateForm(BootstrapForm, forms.Form):
 class DraftForm(BootstrapForm, forms.ModelForm):
     class Meta:
         model = Bulletin
-        fields = ["number", "title", "date", "as_of", "big_project_amount", "requirements"]
+        fields = ["number", "title", "date", "as_of", "big_project_amount", "introducer_rewards", "requirements"]
         widgets = {
             "date": date_input(),
             "as_of": date_input(),

@@ -45,6 +45,12 @@ class Bulletin(RestrictedModel):
         help_text=_("Units with no project of at least this planned investment started this half-year are listed."),
     )
     requirements = models.TextField(_("requirements"), blank=True, help_text=_("One paragraph per line."))
+    # An optional section: the period's introducer reward list (issue 14), only when the bureau adds it.
+    introducer_rewards = models.BooleanField(
+        _("with the introducer reward list"),
+        default=False,
+        help_text=_("Adds who brought which recognised project signed in the period, with the amounts by share."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     issued_by = models.ForeignKey(

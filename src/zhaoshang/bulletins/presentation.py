@@ -459,6 +459,38 @@ def big_project_paragraphs(snapshot: dict) -> list[str]:
     return [first, second]
 
 
+REWARD_HEADERS = ["序号", "引进人", "单位", "项目", "签约日期", "份额(%)", "协议引资额(万元)"]
+
+
+def reward_paragraph(snapshot: dict) -> str | None:
+    """The introducer reward list's sentence (None when the bulletin has no such section)."""
+    block = snapshot.get("introducer_rewards")
+    if block is None:
+        return None
+    if not block["lines"]:
+        return f"{snapshot['period']['name']}截至{chinese_date(snapshot['as_of'])}，尚无引进人引进的认定项目签约。"
+    return (
+        f"{snapshot['period']['name']}截至{chinese_date(snapshot['as_of'])}，{block['persons']}名引进人引进的认定项目签约，"
+        f"按引进份额计协议引资额合计{plain_amount(block['total'])}万元，名单如下（引进人按份额分享项目及金额）。"
+    )
+
+
+def reward_rows(snapshot: dict) -> list[list[str]]:
+    block = snapshot.get("introducer_rewards") or {"lines": []}
+    return [
+        [
+            str(number),
+            line["person"],
+            line["unit"],
+            f"{line['code']} {line['project']}",
+            line["signed_on"],
+            line["share"],
+            plain_amount(line["contract_amount"]),
+        ]
+        for number, line in enumerate(block["lines"], start=1)
+    ]
+
+
 def requirement_paragraphs(requirements: str) -> list[str]:
     return [line.strip() for line in requirements.splitlines() if line.strip()]
 

@@ -169,6 +169,7 @@ def create_correction(*, user, bulletin: Bulletin) -> Bulletin:
         date=clock.today(),
         requirements=original.requirements,
         big_project_amount=original.big_project_amount,
+        introducer_rewards=original.introducer_rewards,
         corrects=original,
         created_by=user if getattr(user, "pk", None) else None,
     )
@@ -189,6 +190,7 @@ def update_draft(
     date: dt.date | None = None,
     as_of: dt.date | None = None,
     big_project_amount: Decimal | None = None,
+    introducer_rewards: bool | None = None,
 ) -> Bulletin:
     """Change what the bureau edits before issuing; arguments left None stay as they are."""
     _check_bureau(user)
@@ -206,6 +208,8 @@ def update_draft(
         bulletin.as_of = as_of
     if big_project_amount is not None:
         bulletin.big_project_amount = big_project_amount
+    if introducer_rewards is not None:
+        bulletin.introducer_rewards = introducer_rewards
     _validate(bulletin)
     bulletin.full_clean(exclude=["snapshot", "detail", "criticised_units"])
     as_user(bulletin, user).save()
@@ -231,6 +235,7 @@ def snapshot_for(bulletin: Bulletin, *, detail: bool = True) -> dict:
             basis=bulletin.basis,
             big_project_amount=bulletin.big_project_amount,
             detail=detail,
+            introducer_rewards=bulletin.introducer_rewards,
         )
     except NotImplementedError:
         raise ValidationError(

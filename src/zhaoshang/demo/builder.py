@@ -46,6 +46,7 @@ from zhaoshang.projects.services import last_activity, stage_fields
 from zhaoshang.targets.models import Period
 
 from . import activity, data
+from . import persons as demo_persons
 from .data import Link
 
 SEED = 20260101
@@ -126,7 +127,7 @@ def demo_today() -> dt.date:
 # --- wiping -----------------------------------------------------------------------------------------
 
 
-WIPED_APPS = ("organization", "projects", "targets", "scheduling", "supervision", "bulletins")
+WIPED_APPS = ("organization", "persons", "projects", "targets", "scheduling", "supervision", "bulletins")
 
 
 def wipe() -> None:
@@ -775,6 +776,8 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
         activity.build_bulletins(today=today, now=now)
         # 出口创汇 on some reports: a stream of its own, drawn after every other draw.
         activity.fill_export_earnings(rng=random.Random(EXPORT_SEED))
+        # The register of persons and the projects' links to it (issue 14): its own stream, drawn after all others.
+        demo_persons.build_persons(rng=random.Random(SEED + 4), bureau=users["bureau"])
     counted = (
         Unit,
         User,

@@ -50,3 +50,44 @@ class Person(RestrictedModel):
     @classmethod
     def unit_scope_q(cls, unit_ids):
         return models.Q(unit_id__in=unit_ids)
+
+
+class LevelTarget(models.Model):
+    """A period's target for every active person of a level: at least ``projects`` introduced projects signed
+    (e.g. every cadre at 科级 and above: 1). A ``PersonTarget`` overrides it for one person."""
+
+    period = models.ForeignKey(
+        "targets.Period", verbose_name=_("period"), on_delete=models.CASCADE, related_name="level_targets"
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    projects = models.DecimalField(_("projects"), max_digits=6, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "level"]
+        constraints = [models.UniqueConstraint(fields=["period", "level"], name="unique_level_target")]
+        verbose_name = _("target per level")
+        verbose_name_plural = _("targets per level")
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} {self.projects}"
+
+
+class PersonTarget(models.Model):
+    """One person's own target for a period, overriding their level's."""
+
+    period = models.ForeignKey(
+        "targets.Period", verbose_name=_("period"), on_delete=models.CASCADE, related_name="person_targets"
+    )
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="targets")
+    projects = models.DecimalField(_("projects"), max_digits=6, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "person"]
+        constraints = [models.UniqueConstraint(fields=["period", "person"], name="unique_person_target")]
+        verbose_name = _("person target")
+        verbose_name_plural = _("person targets")
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.projects}"

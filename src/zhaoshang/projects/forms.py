@@ -12,7 +12,7 @@ from zhaoshang.organization.models import Unit
 from . import rules
 from .choices import AttachmentKind, Currency, Stage, Status, division_error
 from .models import Investor, Project
-from .services import credit_errors, receipt_currency_errors
+from .services import credit_errors, introducer_errors, receipt_currency_errors
 
 
 class ProjectForm(BootstrapForm, forms.ModelForm):
@@ -150,6 +150,80 @@ class BaseCreditFormSet(forms.BaseFormSet):
 
 
 CreditFormSet = formset_factory(CreditForm, formset=BaseCreditFormSet, extra=0, min_num=1, max_num=10)
+
+
+def _persons():
+    """The register's active persons of every unit (``zhaoshang.persons``, reached through the project's field so
+    that the ledger does not import that app): an introducer, leader or steward may belong to any unit."""
+    person = Project._meta.get_field("leader").related_model
+    return person.objects.filter(active=True).select_related("unit").order_by("name", "unit__code")
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name}（{obj.unit.name}）{obj.post}"
+
+
+class PersonsChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name}（{obj.unit.name}）{obj.post}"
+
+
+class ProjectPersonsForm(BootstrapForm, forms.Form):
+    """The project's county leader, stewards and work team from the register (the free-text fields stay)."""
+
+    persons_shown = forms.CharField(widget=forms.HiddenInput, initial="1", required=False)
+    leader = PersonChoice(label=_("county leader (register)"), queryset=Project.objects.none(), required=False)
+    stewards = PersonsChoice(label=_("stewards (register)"), queryset=Project.objects.none(), required=False)
+    team = PersonsChoice(label=_("work team (register)"), queryset=Project.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("leader", "stewards", "team"):
+            self.fields[name].queryset = _persons()
+            self.fields[name].widget.attrs["data-searchable"] = "1"
+        for name in ("stewards", "team"):
+            self.fields[name].widget.attrs["size"] = "5"
+
+
+class IntroducerForm(BootstrapForm, forms.Form):
+    person = PersonChoice(label=_("introducer"), queryset=Project.objects.none(), required=False)
+    share = forms.DecimalField(
+        label=_("share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = _persons()
+        self.fields["person"].widget.attrs["data-searchable"] = "1"
+
+
+class BaseIntroducerFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        errors = introducer_errors(self.introducers())
+        if errors:
+            raise forms.ValidationError(errors)
+
+    def introducers(self) -> list:
+        """(person, share) pairs; one introducer without a share has all of it."""
+        pairs = [
+            (form.cleaned_data["person"], form.cleaned_data.get("share"))
+            for form in self.forms
+            if form.cleaned_data.get("person") is not None
+        ]
+        if len(pairs) == 1 and pairs[0][1] is None:
+            pairs = [(pairs[0][0], Decimal("100"))]
+        return pairs
+
+
+IntroducerFormSet = formset_factory(IntroducerForm, formset=BaseIntroducerFormSet, extra=1, max_num=10)
 
 
 class EvidenceMixin(BootstrapForm, forms.Form):

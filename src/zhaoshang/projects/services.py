@@ -34,6 +34,7 @@ from .models import (
     Investor,
     Project,
     ProjectCredit,
+    ProjectIntroducer,
     StageEvent,
     StewardRule,
     attachment_path,
@@ -257,6 +258,57 @@ def _replace_credits(*, user, project: Project, credits: list[tuple[Unit, Decima
     for unit, share in credits:
         if unit.pk not in existing:
             as_user(ProjectCredit(project=project, unit=unit, share=share), user).save()
+
+
+# --- persons of the register (introducers, leader, stewards, work team) -------------------------------------
+
+
+def introducer_errors(introducers) -> list[str]:
+    """``introducers``: (person, share) pairs. None is fine; when any, each share is above 0 and at most 100
+    and the shares sum to 100 (like the units' credits)."""
+    errors = []
+    seen = set()
+    for person, share in introducers:
+        if person.pk in seen:
+            errors.append(_("Introducer %(name)s is listed twice.") % {"name": person.name})
+        seen.add(person.pk)
+        if share is None or share <= 0 or share > HUNDRED:
+            errors.append(
+                _("The share of introducer %(name)s must be above 0 and at most 100.") % {"name": person.name}
+            )
+    total = sum((share or Decimal("0") for _person, share in introducers), Decimal("0"))
+    if introducers and total != HUNDRED:
+        errors.append(_("Introducer shares add up to %(total)s%%, not 100%%.") % {"total": f"{total.normalize():f}"})
+    return errors
+
+
+@transaction.atomic
+def set_project_persons(*, user, project: Project, introducers=None, leader=..., stewards=None, team=None) -> None:
+    """Link a project to persons of the register. Each argument left out (``None``; ``...`` for the leader)
+    keeps what is linked. ``introducers``: (person, share) pairs, replaced as a whole. The free-text fields are
+    never touched. The caller has checked the user may change the project."""
+    if introducers is not None:
+        errors = introducer_errors(introducers)
+        if errors:
+            raise ValidationError(errors)
+        existing = {link.person_id: link for link in project.introducer_links.all()}
+        wanted = {person.pk: share for person, share in introducers}
+        for person_id, link in existing.items():
+            if person_id not in wanted:
+                as_user(link, user).delete()
+            elif link.share != wanted[person_id]:
+                link.share = wanted[person_id]
+                as_user(link, user).save()
+        for person, share in introducers:
+            if person.pk not in existing:
+                as_user(ProjectIntroducer(project=project, person=person, share=share), user).save()
+    if leader is not ... and project.leader_id != (leader.pk if leader else None):
+        project.leader = leader
+        as_user(project, user).save(update_fields=["leader"])
+    if stewards is not None:
+        project.steward_persons.set(stewards)
+    if team is not None:
+        project.team_persons.set(team)
 
 
 @transaction.atomic

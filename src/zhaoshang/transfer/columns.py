@@ -30,6 +30,10 @@ RECEIPT_SHEET = "到位资金"
 PERIOD_SHEET = "考核期"
 TARGET_SHEET = "目标"
 NOTES_SHEET = "说明"  # the template's explanations; ignored on import
+# The register of persons, written by the export for reference (names to use in 引进人 and the other person
+# columns); ignored on import: persons are kept on their own pages.
+PERSON_SHEET = "人员"
+PERSON_COLUMNS_HEADERS = ("姓名", "单位编码", "单位名称", "职务", "级别", "在职")
 # A period's scoring scheme (scheme_xlsx): imported on the scheme page, ignored by the ledger import.
 SCHEME_SHEETS = ("评分方案", "评分细则")
 CONSEQUENCE_SHEET = "奖惩规则"  # the scheme's consequences, beside the two above

@@ -113,6 +113,18 @@ def _field_value(project: Project, name: str):
     return value
 
 
+def introducers_text(project: Project) -> str:
+    """引进人 as the register links them, with shares ("张三:50%、李四:50%"); the text as typed when unlinked."""
+    links = sorted(project.introducer_links.all(), key=lambda link: (-link.share, link.person.name, link.pk))
+    if not links:
+        return project.introducer
+    return "、".join(f"{link.person.name}:{link.share.normalize():f}%" for link in links)
+
+
+def _project_field(project: Project, name: str):
+    return introducers_text(project) if name == "introducer" else _field_value(project, name)
+
+
 def project_values(project: Project) -> list:
     events = {event.stage: event for event in project.stage_events.all()}
     credits = [(credit.unit.code, credit.share) for credit in project.credits.all()]
@@ -135,7 +147,7 @@ def project_values(project: Project) -> list:
         project.county_leader,
         project.responsible_unit.code if project.responsible_unit else "",
         project.remarks,
-        *(_field_value(project, name) for name in c.PROJECT_FIELD_HEADERS.values()),
+        *(_project_field(project, name) for name in c.PROJECT_FIELD_HEADERS.values()),
         project.status_reason if project.status in STATUS_LABEL else "",
         project.status_date if project.status in STATUS_LABEL else None,
         *(_field_value(project, name) for name in c.SIGNING_FIELD_HEADERS.values()),
@@ -177,7 +189,7 @@ def export_ledger(queryset, units=None) -> bytes:
         projects = (
             Project.objects.filter(pk__in=chunk)
             .select_related("investor", "responsible_unit")
-            .prefetch_related("credits__unit", "stage_events")
+            .prefetch_related("credits__unit", "stage_events", "introducer_links__person")
             .order_by("code")
         )
         for project in projects:
@@ -200,9 +212,31 @@ def export_ledger(queryset, units=None) -> bytes:
         receipt_rows.extend((*values[:6], CURRENCY_LABEL.get(values[6], values[6]), *values[7:]) for values in receipts)
     for values in receipt_rows:
         receipts_sheet.append(_cells(receipts_sheet, c.RECEIPT_COLUMNS, values))
+    _persons_sheet(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _persons_sheet(workbook) -> None:
+    """人员: every person of the register, the names the person columns resolve to (for reference)."""
+    from zhaoshang.persons.choices import LEVEL_XLSX
+    from zhaoshang.persons.models import Person
+
+    level_label = {value: label for label, value in LEVEL_XLSX.items()}
+    columns = [c.Column(header, 14) for header in c.PERSON_COLUMNS_HEADERS]
+    sheet = _start_sheet(workbook, c.PERSON_SHEET, columns)
+    persons = Person.objects.select_related("unit").order_by("unit__code", "name", "pk")
+    for person in persons:
+        values = [
+            person.name,
+            person.unit.code,
+            person.unit.name,
+            person.post,
+            level_label.get(person.level, person.level),
+            YES_NO_LABEL[person.active],
+        ]
+        sheet.append(_cells(sheet, columns, values))
 
 
 def _labels(mapping: dict) -> dict:

@@ -35,6 +35,7 @@ from zhaoshang.projects.services import last_activity, stage_fields
 from . import columns as c
 from .errors import ErrorList, RowError, error_workbook_bytes
 from .fastwrite import NewRow
+from .persons_import import PERSONS_MODES, PERSONS_TEXT, PersonsPlanner
 from .reading import ParsedFile, ProjectRow, read_workbook
 from .targets_import import TargetPlanner, WriteRefused
 from .targets_import import empty_counts as target_counts
@@ -70,13 +71,19 @@ def empty_counts() -> dict[str, dict[str, int]]:
     }
 
 
-def import_workbook(source, *, user, dry_run: bool = False, today: dt.date | None = None) -> ImportResult:
+def import_workbook(
+    source, *, user, dry_run: bool = False, today: dt.date | None = None, persons: str = PERSONS_TEXT
+) -> ImportResult:
     """Validate the whole workbook; unless ``dry_run`` or any error, write it atomically as ``user``.
 
     ``source`` is a path or a binary file object. ``user`` may be None (a command run by the system);
     otherwise only bureau staff and admins may import. ``today`` (default ``core.clock.today()``) is the day
-    dates may not pass and the status date of a status changed without one.
+    dates may not pass and the status date of a status changed without one. ``persons``: how the names of
+    引进人, 包抓县领导, 项目保姆 and 工作专班 reach the register of persons (``persons_import``: text only, linked
+    with unknown names as errors, or linked with unknown names created).
     """
+    if persons not in PERSONS_MODES:
+        raise ValueError(persons)
     if user is not None and not access.edits_everything(user):
         raise PermissionDenied
     errors = ErrorList()
@@ -87,15 +94,16 @@ def import_workbook(source, *, user, dry_run: bool = False, today: dt.date | Non
     if not parsed.sheets:
         return result
     if dry_run:
-        _Planner(parsed, errors, user=user, today=today).plan(result.counts)
+        _Planner(parsed, errors, user=user, today=today, persons=persons).plan(result.counts)
     else:
         try:
             with transaction.atomic():
-                planner = _Planner(parsed, errors, user=user, today=today)
+                planner = _Planner(parsed, errors, user=user, today=today, persons=persons)
                 changes = planner.plan(result.counts)
                 if not errors:
                     write_changes(changes, user=user)
                     planner.targets.write(user=user)
+                    planner.persons.write(user=user)
         except WriteRefused:  # the reasons are in ``errors``; the transaction is rolled back
             pass
     if errors:
@@ -121,7 +129,7 @@ def _chunks(items: Iterable, size: int = CHUNK):
 class _Planner:
     """Checks the file against the database and works out what to create, change and delete."""
 
-    def __init__(self, parsed: ParsedFile, errors: ErrorList, *, user, today):
+    def __init__(self, parsed: ParsedFile, errors: ErrorList, *, user, today, persons: str = PERSONS_TEXT):
         self.parsed, self.errors, self.user, self.today = parsed, errors, user, today
         self.changes = Changes()
         self.units: dict[str, Unit] = {unit.code: unit for unit in Unit.objects.all()}
@@ -130,6 +138,7 @@ class _Planner:
         self.projects: dict[str, Project] = {}
         self.user_id = getattr(user, "pk", None)
         self.targets = TargetPlanner(parsed, errors, units=self.units)
+        self.persons = PersonsPlanner(parsed, errors, mode=persons, units=self.units)
 
     def plan(self, counts: dict) -> Changes:
         for sheet, row, column, code in self.parsed.unit_refs:
@@ -139,6 +148,7 @@ class _Planner:
         self.targets.check_refs()
         self._plan_units(counts[c.UNIT_SHEET])
         self._plan_projects(counts[c.PROJECT_SHEET])
+        self.persons.plan()
         self._plan_receipts(counts[c.RECEIPT_SHEET])
         self.targets.plan(counts[c.PERIOD_SHEET], counts[c.TARGET_SHEET])
         return self.changes

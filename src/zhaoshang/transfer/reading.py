@@ -365,7 +365,13 @@ def read_workbook(source, errors: ErrorList, *, today: dt.date) -> ParsedFile:
     try:
         names = list(workbook.sheet_names)
         for name in names:
-            if name.strip() not in (*c.DATA_SHEETS, c.NOTES_SHEET, *c.SCHEME_SHEETS, c.CONSEQUENCE_SHEET):
+            if name.strip() not in (
+                *c.DATA_SHEETS,
+                c.NOTES_SHEET,
+                *c.SCHEME_SHEETS,
+                c.CONSEQUENCE_SHEET,
+                c.PERSON_SHEET,
+            ):
                 errors.add(
                     name,
                     None,

@@ -27,6 +27,7 @@ from zhaoshang.targets.models import Period, Scheme
 from . import columns, exporter, scheme_xlsx
 from .errors import error_workbook_bytes
 from .importer import import_workbook
+from .persons_import import PERSONS_MODES, PERSONS_TEXT
 from .templates_xlsx import build_template
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,6 +110,12 @@ def _staged_file(request) -> tuple[io.BytesIO, str] | None:
     return io.BytesIO(data), staged["name"]
 
 
+def _persons_mode(request) -> str:
+    """How the file's names reach the register of persons; a form without the choice keeps them as text."""
+    mode = request.POST.get("persons", PERSONS_TEXT)
+    return mode if mode in PERSONS_MODES else PERSONS_TEXT
+
+
 @login_required
 def import_page(request):
     _check_importer(request.user)
@@ -120,7 +127,7 @@ def import_page(request):
                 context["upload_error"] = _("The validated file is no longer available: choose it again.")
                 return render(request, "transfer/import.html", context)
             upload, name = found
-            result = import_workbook(upload, user=request.user, dry_run=False)
+            result = import_workbook(upload, user=request.user, dry_run=False, persons=_persons_mode(request))
             if not result.errors:
                 _drop_staged(request)
         else:
@@ -130,10 +137,10 @@ def import_page(request):
                 return render(request, "transfer/import.html", context)
             name = upload.name
             dry_run = request.POST.get("action") != "import"
-            result = import_workbook(upload, user=request.user, dry_run=dry_run)
+            result = import_workbook(upload, user=request.user, dry_run=dry_run, persons=_persons_mode(request))
             if dry_run and not result.errors:
                 context["staged"] = _stage(request, upload)
-        context.update(result=result, summary=_summary(result), file_name=name)
+        context.update(result=result, summary=_summary(result), file_name=name, persons=_persons_mode(request))
         if result.errors:
             request.session[SESSION_ERRORS] = [error.as_row() for error in result.errors]
         else:

@@ -90,7 +90,7 @@ def project_state() -> list:
 
 def test_export_writes_the_import_layout(ledger):
     sheets = xlsx.read(export_ledger(ledger))
-    assert list(sheets) == [c.PROJECT_SHEET, c.RECEIPT_SHEET, c.UNIT_SHEET]
+    assert list(sheets) == [c.PROJECT_SHEET, c.RECEIPT_SHEET, c.UNIT_SHEET, c.PERSON_SHEET]
     projects = sheets[c.PROJECT_SHEET]
     assert list(projects[0]) == [*xlsx.PROJECT_HEADERS, "累计到位资金(万元)"]
     row = dict(zip(projects[0], next(r for r in projects if r[0] == "E1"), strict=True))

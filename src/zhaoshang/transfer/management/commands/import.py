@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.organization import access
 from zhaoshang.transfer.importer import import_workbook
+from zhaoshang.transfer.persons_import import PERSONS_MODES, PERSONS_TEXT
 
 
 def default_user():
@@ -35,8 +36,15 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the .xlsx file")
         parser.add_argument("--user", help="username recorded in the history (default: the first active admin)")
         parser.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+        parser.add_argument(
+            "--persons",
+            choices=PERSONS_MODES,
+            default=PERSONS_TEXT,
+            help="names of introducers, leaders, stewards and teams: keep as text (default), link to the register "
+            "(unknown names are errors) or link and create the unknown",
+        )
 
-    def handle(self, *args, file, user=None, dry_run=False, **options):
+    def handle(self, *args, file, user=None, dry_run=False, persons=PERSONS_TEXT, **options):
         translation.activate(settings.LANGUAGE_CODE)
         path = Path(file)
         if not path.is_file():
@@ -47,7 +55,7 @@ class Command(BaseCommand):
                 raise CommandError(_("No active user named %(name)s.") % {"name": user})
         else:
             account = default_user()
-        result = import_workbook(path, user=account, dry_run=dry_run)
+        result = import_workbook(path, user=account, dry_run=dry_run, persons=persons)
         if result.errors:
             for error in result.errors:
                 self.stderr.write(str(error))

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhaoshang.core import clock
+from zhaoshang.organization import access
 
 from . import selectors
 
@@ -26,7 +27,7 @@ class LeaderHomeView(APIView):
         )
     )
     def get(self, request):
-        person = selectors.person_of(request.user)
+        person = selectors.person_of(request.user) if access.reads_everything(request.user) else None
         if person is None:
             raise NotFound("No person of the register has this account.")
         data = selectors.leader_home(user=request.user, person=person, today=clock.today())

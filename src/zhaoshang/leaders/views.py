@@ -19,7 +19,10 @@ from .forms import LINKABLE, HeadForm, LinksForm, RuleForm
 
 @login_required
 def home(request):
-    """A county leader's home: their projects and linked units, overdue first. Other users go to the dashboard."""
+    """A county leader's home: their projects and linked units, overdue first. Other users go to the dashboard
+    (county roles) or the ledger (a unit's reporters, who see only their unit's projects)."""
+    if not access.reads_everything(request.user):
+        return redirect("projects:ledger")
     person = selectors.person_of(request.user)
     if person is None:
         if access.is_leader(request.user):

@@ -274,3 +274,10 @@ def test_a_head_must_belong_to_the_unit(users, units, people):
         services.set_head(user=users["bureau"], unit=units["b"], person=people["town_head"])
     assert "河口乡" in str(error.value)
     assert not Unit.objects.filter(pk=units["b"].pk, head__isnull=False).exists()
+
+
+def test_a_units_reporter_gets_no_leaders_home(client, users, units, county):
+    Person.objects.create(name="报送员", unit=units["a"], level="staff", user=users["reporter_a"])
+    client.force_login(users["reporter_a"])
+    assert client.get(reverse("leaders:home"))["Location"] == reverse("projects:ledger")
+    assert client.get("/api/leaders/home/").status_code == 404

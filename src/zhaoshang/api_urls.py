@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from zhaoshang.leaders.api import LeaderHomeView
 from zhaoshang.organization.api.views import UnitViewSet
 from zhaoshang.persons.api.views import PersonViewSet
 from zhaoshang.projects.api.views import ProjectViewSet, ReceiptViewSet
@@ -16,5 +17,6 @@ router.register("persons", PersonViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("leaders/home/", LeaderHomeView.as_view(), name="api-leader-home"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "zhaoshang.bulletins",
     "zhaoshang.demo",
     "zhaoshang.dashboard",
+    "zhaoshang.leaders",
     "zhaoshang.audit",
 ]
 

@@ -38,6 +38,7 @@ urlpatterns = [
     path("scheduling/", include("zhaoshang.scheduling.urls")),
     path("notifications/", include("zhaoshang.notifications.urls")),
     path("dashboard/", include("zhaoshang.dashboard.urls")),
+    path("leaders/", include("zhaoshang.leaders.urls")),
     path("audit/", include("zhaoshang.audit.urls")),
     path("django-admin/", admin.site.urls),
 ]

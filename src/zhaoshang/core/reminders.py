@@ -25,6 +25,7 @@ class Reminder:
     url: str = ""  # a path in the app, e.g. /scheduling/rounds/12/
     unit_id: int | None = None  # the unit to remind (its users and its group robot); None: the bureau
     leader_names: tuple[str, ...] = ()  # county leaders to escalate to (matched to users by display name)
+    user_ids: tuple[int, ...] = ()  # accounts to send to as well (a project's county leader, linked in the register)
     to_bureau: bool = False  # copy the bureau as well
 
 

@@ -46,6 +46,7 @@ from zhaoshang.projects.services import last_activity, stage_fields
 from zhaoshang.targets.models import Period
 
 from . import activity, data
+from . import leaders as demo_leaders
 from . import persons as demo_persons
 from .data import Link
 
@@ -127,7 +128,7 @@ def demo_today() -> dt.date:
 # --- wiping -----------------------------------------------------------------------------------------
 
 
-WIPED_APPS = ("organization", "persons", "projects", "targets", "scheduling", "supervision", "bulletins")
+WIPED_APPS = ("organization", "persons", "leaders", "projects", "targets", "scheduling", "supervision", "bulletins")
 
 
 def wipe() -> None:
@@ -793,6 +794,8 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
         activity.fill_export_earnings(rng=random.Random(EXPORT_SEED))
         # The register of persons and the projects' links to it (issue 14): its own stream, drawn after all others.
         demo_persons.build_persons(rng=random.Random(SEED + 4), bureau=users["bureau"])
+        # 领导联点 and the heads of units: no draw.
+        demo_leaders.build_leaders()
     counted = (
         Unit,
         User,

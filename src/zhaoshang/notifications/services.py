@@ -86,7 +86,11 @@ def _user_targets(users: Iterable[User]) -> list[Target]:
 
 
 def recipients(
-    *, unit_ids: Iterable[int], leader_names: Iterable[str] = (), to_bureau: bool = False
+    *,
+    unit_ids: Iterable[int],
+    leader_names: Iterable[str] = (),
+    to_bureau: bool = False,
+    user_ids: Iterable[int] = (),
 ) -> tuple[list[Target], list[str]]:
     """The targets of a message, and the leader names that matched no account.
 
@@ -95,12 +99,15 @@ def recipients(
     * each leader name: the active county leaders whose display name (or user name) it is. A name that
       matches nobody sends the message to the bureau instead — its users and its group robots — who
       can pass it on: copying every leader would be noise, and a guess could reach the wrong one;
-    * ``to_bureau``: the active bureau staff and the bureau's group robots.
+    * ``to_bureau``: the active bureau staff and the bureau's group robots;
+    * ``user_ids``: those accounts, when active (a project's county leader, linked in the register).
     """
     unit_ids = sorted(set(unit_ids))
     names = sorted({name.strip() for name in leader_names if name and name.strip()})
     users = list(User.objects.filter(access.reporters_q(), is_active=True, unit_id__in=unit_ids).order_by("pk"))
     unmatched: list[str] = []
+    if user_ids:
+        users += list(User.objects.filter(is_active=True, pk__in=sorted(set(user_ids))).order_by("pk"))
     if names:
         leaders = list(
             User.objects.filter(access.leaders_q(), is_active=True)
@@ -191,6 +198,7 @@ def notify_units(
     key: str,
     leader_names: Iterable[str] = (),
     to_bureau: bool = False,
+    user_ids: Iterable[int] = (),
     dry_run: bool = False,
 ) -> Outcome:
     """In-app notification, mail and group robot message for the units (see ``recipients``), once per key.
@@ -201,7 +209,9 @@ def notify_units(
     if not key:
         raise ValueError("notify_units needs a key: it is what prevents sending twice")
     message = Message(title=title, body=body, url=url)
-    targets, unmatched = recipients(unit_ids=unit_ids, leader_names=leader_names, to_bureau=to_bureau)
+    targets, unmatched = recipients(
+        unit_ids=unit_ids, leader_names=leader_names, to_bureau=to_bureau, user_ids=user_ids
+    )
     outcome = Outcome(unmatched_leaders=unmatched)
     if unmatched:
         logger.warning("reminder %s: no leader account named %s; sent to the bureau instead", key, unmatched)
@@ -256,6 +266,7 @@ def deliver(reminder: Reminder, *, dry_run: bool = False) -> Outcome:
         url=reminder.url,
         key=reminder.key,
         leader_names=reminder.leader_names,
+        user_ids=reminder.user_ids,
         to_bureau=reminder.to_bureau or reminder.unit_id is None,
         dry_run=dry_run,
     )

@@ -14,11 +14,11 @@ from .models import Unit, User
 
 
 def home(request):
-    """The site's front page: the ledger, or the dashboard for leaders (they read figures)."""
+    """The site's front page: the ledger, or for leaders their home (their projects and linked units)."""
     if not request.user.is_authenticated:
         return redirect("login")
     if access.is_leader(request.user):
-        return redirect("dashboard:home")
+        return redirect("leaders:home")
     return redirect("projects:ledger")
 
 

@@ -14,11 +14,13 @@ from zhaoshang.organization.selectors import subtree_ids
 
 from . import rules
 from .choices import CapitalType, EventLevel, Industry, Kind, Ownership, Stage, Status
-from .models import FundsReceipt, Project
+from .models import FundsReceipt, Project, StewardRule
 
 # The value that selects projects where a text field (industry, chain, investor origin) is not filled in,
 # so that a dashboard's "not set" slice has a ledger address too.
 NOT_SET = "-"
+MISSING_STEWARD, MISSING_LEADER = "steward", "leader"
+MISSING_CHOICES = [(MISSING_STEWARD, _("steward")), (MISSING_LEADER, _("county leader"))]
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -58,6 +60,14 @@ class LedgerFilterSet(filters.FilterSet):
         label=_("signing event of level at least"), choices=EventLevel.choices, method="filter_event_level"
     )
     county_leader = filters.CharFilter(label=_("county leader"), lookup_expr="icontains")
+    # The register's county leader (a person's id): a leader's home links here.
+    leader = filters.NumberFilter(
+        label=Project._meta.get_field("leader").verbose_name, field_name="leader_id", widget=forms.HiddenInput
+    )
+    # 项目保姆: projects missing their steward (below the threshold) or county leader (at or above it).
+    missing = filters.ChoiceFilter(
+        label=_("missing steward or leader"), choices=MISSING_CHOICES, method="filter_missing"
+    )
     planned_min = filters.NumberFilter(
         label=_("planned investment from"), field_name="planned_investment", lookup_expr="gte"
     )
@@ -111,6 +121,14 @@ class LedgerFilterSet(filters.FilterSet):
         if value != Category.JURISDICTION:
             ids = subtree_ids(ids)
         return queryset.filter(Project.unit_scope_q(ids))
+
+    def filter_missing(self, queryset, name, value):
+        threshold = StewardRule.load().threshold
+        if value == MISSING_STEWARD:
+            return queryset.filter(rules.missing_steward_q(threshold))
+        if value == MISSING_LEADER:
+            return queryset.filter(rules.missing_leader_q(threshold))
+        return queryset
 
     def filter_industry(self, queryset, name, value):
         return queryset.filter(industry="" if value == NOT_SET else value)

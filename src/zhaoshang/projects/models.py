@@ -422,3 +422,41 @@ class Attachment(ProjectChild):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:attachment_download", args=[self.pk])
+
+
+STEWARD_THRESHOLD = Decimal("10000")  # 1亿元, in 10k yuan
+
+
+class StewardRule(models.Model):
+    """项目保姆: the county's rule for who looks after a project, one row kept by the bureau.
+
+    A project planned below the threshold gets the head of its township and the head of its department as
+    stewards by default; one planned at or above it (以上 includes the threshold) needs a county leader before it
+    can be marked signed. Each half has its switch (the default stewards on, the signing check off until the
+    bureau has linked its leaders). The ledger flags the projects that miss either, whatever the switches
+    (``rules.missing_steward_q``, ``rules.missing_leader_q``)."""
+
+    threshold = models.DecimalField(
+        _("steward threshold (10k yuan)"),
+        default=STEWARD_THRESHOLD,
+        help_text=_("Below it: the township and department heads as stewards; at or above it: a county leader."),
+        **MONEY,
+    )
+    default_stewards = models.BooleanField(_("heads as default stewards"), default=True)
+    # Off until the bureau switches it on: the register's leader link is new, and every big project of a county
+    # whose typed leader names are not matched yet (``zhaoshang match_persons``) would be refused its signing.
+    leader_required = models.BooleanField(_("county leader required to sign"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("steward rule")
+        verbose_name_plural = _("steward rules")
+
+    def __str__(self) -> str:
+        return str(_("steward rule"))
+
+    @classmethod
+    def load(cls) -> StewardRule:
+        """The one row, with the defaults until the bureau saves it."""
+        row = cls.objects.filter(pk=1).first()
+        return row if row is not None else cls(pk=1)

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from zhaoshang.core.expressions import earliest_sql
 
@@ -507,3 +507,34 @@ def quiet_q(today: dt.date, days: int) -> Q:
 def active_q() -> Q:
     """Active projects not yet producing: the ones that can stall."""
     return Q(status=Status.ACTIVE) & ~Q(stage=Stage.PRODUCING)
+
+
+# --- stewards and county leaders (项目保姆) ------------------------------------------------------------------
+# A project planned below the county's threshold is looked after by stewards (the township and department heads by
+# default); one planned at or above it (以上 includes the threshold) by a county leader (``models.StewardRule``).
+
+
+def needs_leader(planned: Decimal, threshold: Decimal) -> bool:
+    """Planned at or above the threshold: a county leader's project."""
+    return planned >= threshold
+
+
+def missing_leader(project: Mapping, threshold: Decimal) -> bool:
+    """A county leader's project with no leader linked (``leader_id``)."""
+    return needs_leader(project["planned_investment"], threshold) and project["leader_id"] is None
+
+
+def missing_leader_q(threshold: Decimal) -> Q:
+    return Q(planned_investment__gte=threshold, leader__isnull=True)
+
+
+def missing_steward(project: Mapping, threshold: Decimal) -> bool:
+    """A steward's project (below the threshold) with no steward (``steward_ids``)."""
+    return not needs_leader(project["planned_investment"], threshold) and not project["steward_ids"]
+
+
+def missing_steward_q(threshold: Decimal) -> Q:
+    from .models import Project
+
+    stewards = Project.steward_persons.through.objects.filter(project_id=OuterRef("pk"))
+    return Q(planned_investment__lt=threshold) & ~Exists(stewards)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from zhaoshang.core import limits
@@ -38,6 +38,7 @@ LEDGER_ROW_FIELDS = (
     "contract_amount",
     "funds_total",
     "county_leader",
+    "leader_id",
 )
 
 
@@ -45,6 +46,15 @@ def ledger_rows(queryset):
     """The filtered ledger as its list shows it: only the columns on the page, the investor's name and the
     credited units (fewer columns read and fewer objects built per row)."""
     return with_credits(queryset.select_related(None).select_related("investor").only(*LEDGER_ROW_FIELDS))
+
+
+def with_care_flags(queryset, rule):
+    """Each row's 项目保姆 flags (``steward_missing``, ``leader_missing``) at the county's threshold, whatever the
+    switches: they show what to put right before switching the signing check on."""
+    return queryset.annotate(
+        steward_missing=ExpressionWrapper(rules.missing_steward_q(rule.threshold), output_field=BooleanField()),
+        leader_missing=ExpressionWrapper(rules.missing_leader_q(rule.threshold), output_field=BooleanField()),
+    )
 
 
 def ledger_totals(queryset, received: tuple | None = None) -> dict:

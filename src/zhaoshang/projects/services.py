@@ -36,6 +36,7 @@ from .models import (
     ProjectCredit,
     ProjectIntroducer,
     StageEvent,
+    StewardRule,
     attachment_path,
 )
 
@@ -461,6 +462,20 @@ def refresh_stage(project: Project) -> None:
     )
 
 
+def signing_leader_error(project: Project, rule: StewardRule | None = None) -> str:
+    """项目保姆: a project planned at or above the county's threshold needs its county leader before it is signed
+    (the rule switched on); the message says why not, empty when it may be signed."""
+    rule = rule or StewardRule.load()
+    if not rule.leader_required or not rules.needs_leader(project.planned_investment, rule.threshold):
+        return ""
+    if project.leader_id is not None:
+        return ""
+    return _(
+        "Project %(code)s is planned at %(planned)s (10k yuan), at or above %(threshold)s: link its county leader "
+        "before it is marked signed."
+    ) % {"code": project.code, "planned": project.planned_investment, "threshold": rule.threshold}
+
+
 @transaction.atomic
 def record_stage(
     *,
@@ -485,6 +500,10 @@ def record_stage(
         raise ValidationError(_("The amount cannot be negative."))
     if stage == Stage.SIGNED and amount is None and not project.contract_amount:
         raise ValidationError(_("Signing needs the contract amount."))
+    if stage == Stage.SIGNED:
+        leader_error = signing_leader_error(project)
+        if leader_error:
+            raise ValidationError(leader_error)
     dates = {e.stage: e.date for e in project.stage_events.all()}
     dates[stage] = date
     errors = stage_date_errors(dates)

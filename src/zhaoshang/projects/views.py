@@ -37,7 +37,7 @@ from .forms import (
     StageForm,
     StatusForm,
 )
-from .models import Attachment, FundsReceipt, Investor, Project, StageEvent
+from .models import Attachment, FundsReceipt, Investor, Project, StageEvent, StewardRule
 from .tables import LedgerTable
 
 PAGE_SIZE = 50
@@ -70,7 +70,8 @@ def ledger(request):
     # total are the funds received within those dates: the figure that linked here equals the total shown.
     received = filterset.received_window()
     totals = selectors.ledger_totals(queryset, received)
-    table = LedgerTable(selectors.with_funds_within(selectors.ledger_rows(queryset), received))
+    rows = selectors.with_care_flags(selectors.ledger_rows(queryset), StewardRule.load())
+    table = LedgerTable(selectors.with_funds_within(rows, received))
     # The totals already counted the filtered set: the paginator need not count it again.
     paginate = {"per_page": PAGE_SIZE, "paginator_class": CountedPaginator, "count": totals["count"]}
     RequestConfig(request, paginate=paginate).configure(table)

@@ -4,8 +4,8 @@
   the round of that day; when the round is not opened yet (planned, or a calendar day with no round yet),
   every unit that reports for a project the round will ask about;
 - on the day: the units still missing reports (due or returned for correction);
-- overdue coordination items: to the responsible department, escalated to the project's county leader,
-  once a week while overdue.
+- overdue coordination items: to the responsible department, escalated to the project's county leader (the
+  account of ``Project.leader``; the bureau when there is none), once a week while overdue.
 
 Keys name the day and what the reminder is about, so a second run on the same day sends nothing new; a
 moved day gets reminders for its new date."""
@@ -106,9 +106,16 @@ def _on_day(today: dt.date) -> Iterator[Reminder]:
         )
 
 
+def leader_account(project) -> int | None:
+    """The id of the active account of the project's county leader (``Project.leader``), or None."""
+    person = project.leader
+    user = person.user if person is not None else None
+    return user.pk if user is not None and user.is_active else None
+
+
 def _overdue_items(today: dt.date) -> Iterator[Reminder]:
     year, week, _weekday = today.isocalendar()
-    for item in selectors.overdue_items(today=today):
+    for item in selectors.overdue_items(today=today).select_related("project__leader__user"):
         days = (today - item.deadline).days
         title = ngettext(
             "Coordination item overdue by %(days)d day: %(project)s",
@@ -123,8 +130,9 @@ def _overdue_items(today: dt.date) -> Iterator[Reminder]:
             "deadline": item.deadline.isoformat(),
             "department": item.department.name if item.department else _("not assigned yet"),
         }
-        leader = item.project.county_leader or item.county_leader
-        leaders = (leader,) if leader else ()
+        # The project's county leader as linked in the register (``Project.leader``), by their account; with
+        # none (no leader linked, or one without an active account) the bureau, who passes it on. Never a guess by name.
+        leader = leader_account(item.project)
         yield Reminder(
             # Once a week while overdue; a new deadline starts again.
             key=f"coordination:{item.pk}:overdue:{item.deadline.isoformat()}:week:{year}-{week:02d}",
@@ -132,6 +140,6 @@ def _overdue_items(today: dt.date) -> Iterator[Reminder]:
             body=body,
             url=item.get_absolute_url(),
             unit_id=item.department_id,
-            leader_names=leaders,
-            to_bureau=item.department_id is None,
+            user_ids=(leader,) if leader else (),
+            to_bureau=item.department_id is None or leader is None,
         )

@@ -149,9 +149,10 @@ def test_forecast_section_for_a_reporter_covers_their_units(client, users, count
     assert all(row["url"].startswith("/projects/?unit=") for row in data["forecast"]["units"])
 
 
-def test_home_is_the_dashboard_for_leaders(client, users):
+def test_home_is_the_leaders_own_home(client, users):
+    """Issue 14: a leader's front page is their home (their projects and linked units), which links here."""
     client.force_login(users["leader"])
-    assert client.get("/")["Location"] == URL
+    assert client.get("/")["Location"] == reverse("leaders:home")
     client.force_login(users["reporter_a"])
     assert client.get("/")["Location"] == reverse("projects:ledger")
 

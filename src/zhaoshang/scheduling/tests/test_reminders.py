@@ -83,7 +83,9 @@ def test_overdue_items_go_to_the_department_and_the_county_leader_weekly(open_da
     assert len(first) == 1
     reminder = first[0]
     assert reminder.key == f"coordination:{item.pk}:overdue:2026-10-27:week:2026-44"
-    assert reminder.unit_id == units["dept"].pk and reminder.leader_names == ("王副县长",)
+    # The project's county leader is only typed (王副县长): no account is guessed from the name, the bureau is told.
+    assert reminder.unit_id == units["dept"].pk and reminder.user_ids == () and reminder.leader_names == ()
+    assert reminder.to_bureau
     assert "电力增容" in reminder.body and reminder.url == f"/scheduling/items/{item.pk}/"
     same_week = [r.key for r in reminders.due(deadline + dt.timedelta(days=4)) if r.key.startswith("coordination:")]
     assert same_week == [reminder.key]  # the same key: delivered once
@@ -96,3 +98,27 @@ def test_overdue_items_go_to_the_department_and_the_county_leader_weekly(open_da
 def test_the_provider_is_collected(county):
     keys = [reminder.key for reminder in core_reminders.collect(dt.date(2026, 11, 24))]
     assert any(key.startswith("scheduling:2026-11-27:before:3d:") for key in keys)
+
+
+def test_an_overdue_item_goes_to_the_account_of_the_projects_linked_leader(open_day, users, units):
+    """Issue 14: escalation reaches Project.leader's account, and the bureau only when there is none."""
+    from zhaoshang.persons.models import Person
+
+    report = report_of(open_day, "A1")
+    reports.save_report(user=users["reporter_a"], report=report, data={**FILLED, "problems": "电力增容"})
+    reports.submit_report(user=users["reporter_a"], report=report, today=DAY)
+    item = report.coordination_item
+    coordination.update_item(user=users["bureau"], item=item, data={"department": units["dept"]})
+    leader = Person.objects.create(name="张县长", unit=units["county"], level="county", user=users["leader"])
+    project = item.project
+    project.leader = leader
+    project.save()
+    day = item.deadline + dt.timedelta(days=1)
+    (reminder,) = [r for r in reminders.due(day) if r.key.startswith("coordination:")]
+    assert reminder.user_ids == (users["leader"].pk,) and not reminder.to_bureau
+    assert reminder.unit_id == units["dept"].pk
+    # A leader whose account is switched off: the bureau, never another leader.
+    users["leader"].is_active = False
+    users["leader"].save()
+    (reminder,) = [r for r in reminders.due(day) if r.key.startswith("coordination:")]
+    assert reminder.user_ids == () and reminder.to_bureau

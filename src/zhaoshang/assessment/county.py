@@ -1,9 +1,10 @@
 """The county's completion against its own targets, handed down from above (``targets.CountyTarget``).
 
 One selector, ``county_completion``: for each of the period's county targets, the sum over the units that roll
-up into no other unit (every unit when the period's roll-up is off) of its credited figure, computed by the engine from the same facts the units' assessment reads (credit shares over
-all units sum to 100%, so each recognised project counts once), its completion of the target from above and
-its schedule progress; and the rows behind each figure (projects, receipts) whose credited total equals it.
+up into no other unit (every unit when the period's roll-up is off) of its credited figure, computed by the engine
+from the same facts the units' assessment reads (credit shares over all units sum to 100%, so each recognised
+project counts once), its completion of the target from above and its schedule progress; and the rows behind each
+figure (projects, receipts) whose credited total equals it.
 Also ``unit_target_split``: the sum of the units' targets of the same indicator, as ``selectors.group_specs``
 resolves them (a tier's groups for each unit of the tier, replaced by a unit's own group of the same name).
 """

@@ -48,8 +48,8 @@ def test_bulletin_and_dashboard_show_points(page, new_page, page_log, users, poi
     table = page.locator("#points-table-1")
     assert table.locator("thead th").all_inner_texts() == ["名次", "单位", "到位资金", "签约加分", "得分"]
     first = table.locator("tbody tr").first.locator("td").all_inner_texts()
-    assert first == ["1", "城关镇", "59.04", "3.20", "62.24"]
-    assert "城关镇以62.24分位列第一" in page.inner_text("#points-paragraph")
+    assert first == ["1", "城关镇", "60.00", "5.20", "65.20"]
+    assert "城关镇以65.20分位列第一" in page.inner_text("#points-paragraph")
     screenshot(page, "points-bulletin")
 
     wide = new_page(viewport=WIDE, log=page_log)
@@ -57,7 +57,7 @@ def test_bulletin_and_dashboard_show_points(page, new_page, page_log, users, poi
     wide.goto(f"/dashboard/?period={period.pk}&as_of={AS_OF.isoformat()}")
     wide.wait_for_selector("#glance-table tr[data-points] .glance-top a[data-points]", timeout=60_000)
     top = wide.locator("#glance-table .glance-top a[data-points]").first
-    assert "62.24分" in top.inner_text()
+    assert "65.20分" in top.inner_text()
     wide.click("#tab-ranking")
     wide.wait_for_selector("#ranking-body table.ranking-table[data-points]")
     headers = wide.locator("#ranking-body table.ranking-table thead th").all_inner_texts()
@@ -68,6 +68,6 @@ def test_bulletin_and_dashboard_show_points(page, new_page, page_log, users, poi
     assert wide.url.endswith("#items") and "/assessment/" in wide.url
 
     wide.goto(f"/dashboard/screen/?period={period.pk}&as_of={AS_OF.isoformat()}")
-    assert "62.24分" in wide.inner_text("#screen-ranking")
+    assert "65.20分" in wide.inner_text("#screen-ranking")
     screenshot(wide, "points-screen")
     assert page_log.page_errors == []

@@ -232,7 +232,7 @@ def test_reimport_changes_nothing_then_updates(tmp_path, users, units):
     assert len(now) == 11  # the groups the second file does not name are still there
     assert set(TargetGroup.objects.values_list("pk", "order")) >= set(orders.items())  # same rows, same order
     # Every history row the import wrote names the user and the reason.
-    for model in TARGET_MODELS:
+    for model in TARGET_MODELS[:3]:  # not CountyTarget: the file has no 上级下达任务 sheet
         written = model.history.count() - before[f"{model.__name__} history"]
         assert written > 0, model
         recent = model.history.order_by("-history_id")[:written]

@@ -271,7 +271,12 @@ TARGET_COLUMNS = (
 K_DOCUMENT, K_NUMBER, K_ISSUED_BY = "下达文件", "文号", "下达机关"
 
 COUNTY_TARGET_COLUMNS = (
-    Column(G_PERIOD, 14, required=True, note="本文件“考核期”表中或系统中已有考核期的编码；该考核期的上级下达任务以本表为准"),
+    Column(
+        G_PERIOD,
+        14,
+        required=True,
+        note="本文件“考核期”表中或系统中已有考核期的编码；表中出现的考核期，其上级下达任务以本表为准，表中未列的将删除",
+    ),
     Column(G_KIND, 10, required=True, note="、".join(INDICATOR_KIND_XLSX)),
     Column(G_STAGE, 8, note="、".join(STAGE_XLSX) + "：与“目标”表相同；到位资金须留空"),
     Column(G_AMOUNT_FIELD, 12, note="、".join(AMOUNT_FIELD_XLSX) + "：与“目标”表相同"),

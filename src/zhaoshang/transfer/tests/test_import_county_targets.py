@@ -7,6 +7,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from zhaoshang.targets import services
@@ -146,3 +148,22 @@ def test_a_file_without_the_sheet_imports_as_before(period, users):
     assert result.ok, [str(e) for e in result.errors]
     assert result.sheets == ("考核期", "目标")
     assert CountyTarget.objects.filter(period=period).count() == 2  # left as they were
+
+
+def test_the_import_page_counts_county_targets(client, period, users):
+    client.force_login(users["bureau"])
+    content = xlsx.workbook_bytes({c.COUNTY_TARGET_SHEET: [county_row("到位资金", 60000)]})
+    upload = SimpleUploadedFile("上级下达任务.xlsx", content, content_type="application/octet-stream")
+    response = client.post(reverse("transfer:import"), {"file": upload, "action": "import"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert [row["sheet"] for row in response.context["summary"]] == ["上级下达任务"]
+    assert response.context["summary"][0] == {
+        "sheet": "上级下达任务",
+        "created": 0,
+        "updated": 1,
+        "unchanged": 0,
+        "deleted": 1,
+    }
+    assert '<tr data-sheet="上级下达任务">' in page and "（删除 1 项）" in page
+    assert CountyTarget.objects.get(period=period).target == Decimal("60000.00")

@@ -29,6 +29,7 @@ PROJECT_SHEET = "项目"
 RECEIPT_SHEET = "到位资金"
 PERIOD_SHEET = "考核期"
 TARGET_SHEET = "目标"
+COUNTY_TARGET_SHEET = "上级下达任务"  # the county's own targets handed down from above (optional)
 NOTES_SHEET = "说明"  # the template's explanations; ignored on import
 # The register of persons, written by the export for reference (names to use in 引进人 and the other person
 # columns); ignored on import: persons are kept on their own pages.
@@ -38,7 +39,7 @@ PERSON_COLUMNS_HEADERS = ("姓名", "单位编码", "单位名称", "职务", "�
 SCHEME_SHEETS = ("评分方案", "评分细则")
 CONSEQUENCE_SHEET = "奖惩规则"  # the scheme's consequences, beside the two above
 LEDGER_SHEETS = (UNIT_SHEET, PROJECT_SHEET, RECEIPT_SHEET)
-DATA_SHEETS = (*LEDGER_SHEETS, PERIOD_SHEET, TARGET_SHEET)
+DATA_SHEETS = (*LEDGER_SHEETS, PERIOD_SHEET, TARGET_SHEET, COUNTY_TARGET_SHEET)
 
 CHANGE_REASON = "Excel导入"
 STALLED_REASON = "导入"  # the status reason given when the file marks a project 停滞/终止 without one
@@ -264,12 +265,35 @@ TARGET_COLUMNS = (
     Column(G_WEIGHT, 8, note="大于 0 的数字，留空为 1；同一指标组各行的权重须一致，可只在一行填写"),
 )
 
+# County-target sheet (上级下达任务) ------------------------------------------------------------------
+# The indicator columns as the 目标 sheet writes them; a period named here has its county targets replaced by
+# the sheet's rows (those the sheet does not list are removed).
+K_DOCUMENT, K_NUMBER, K_ISSUED_BY = "下达文件", "文号", "下达机关"
+
+COUNTY_TARGET_COLUMNS = (
+    Column(
+        G_PERIOD,
+        14,
+        required=True,
+        note="本文件“考核期”表中或系统中已有考核期的编码；表中出现的考核期，其上级下达任务以本表为准，表中未列的将删除",
+    ),
+    Column(G_KIND, 10, required=True, note="、".join(INDICATOR_KIND_XLSX)),
+    Column(G_STAGE, 8, note="、".join(STAGE_XLSX) + "：与“目标”表相同；到位资金须留空"),
+    Column(G_AMOUNT_FIELD, 12, note="、".join(AMOUNT_FIELD_XLSX) + "：与“目标”表相同"),
+    Column(G_MIN, 12, money=True, note="数字，单位万元，不能为负数；留空为 0"),
+    Column(G_TARGET, 10, required=True, money=True, note="上级下达给本县的目标值，不能为负数"),
+    Column(K_DOCUMENT, 30, note="下达任务的文件名称"),
+    Column(K_NUMBER, 16, note="文件的文号"),
+    Column(K_ISSUED_BY, 16, note="下达任务的机关"),
+)
+
 SHEET_COLUMNS = {
     UNIT_SHEET: UNIT_COLUMNS,
     PROJECT_SHEET: PROJECT_COLUMNS,
     RECEIPT_SHEET: RECEIPT_COLUMNS,
     PERIOD_SHEET: PERIOD_COLUMNS,
     TARGET_SHEET: TARGET_COLUMNS,
+    COUNTY_TARGET_SHEET: COUNTY_TARGET_COLUMNS,
 }
 # Columns a sheet may carry that the importer reads past (the export's running total).
 IGNORED_HEADERS = {PROJECT_SHEET: {P_FUNDS_TOTAL}}

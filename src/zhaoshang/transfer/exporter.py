@@ -249,7 +249,8 @@ def _whole(number):
 
 
 def export_targets(period: Period) -> bytes:
-    """The period (考核期) and its targets (目标, one row per indicator), in the import layout."""
+    """The period (考核期), its targets (目标, one row per indicator) and the county's targets from above
+    (上级下达任务), in the import layout."""
     tiers, kinds, stages = _labels(TIER_XLSX), _labels(INDICATOR_KIND_XLSX), _labels(STAGE_XLSX)
     fields, schedules = _labels(AMOUNT_FIELD_XLSX), _labels(SCHEDULE_XLSX)
     workbook = Workbook(write_only=True)
@@ -277,6 +278,20 @@ def export_targets(period: Period) -> bytes:
                 group.weight,
             ]
             targets_sheet.append(_cells(targets_sheet, c.TARGET_COLUMNS, values))
+    county_sheet = _start_sheet(workbook, c.COUNTY_TARGET_SHEET, c.COUNTY_TARGET_COLUMNS)
+    for target in period.county_targets.order_by("id"):
+        values = [
+            period.code,
+            kinds.get(target.kind, target.kind),
+            stages.get(target.stage) if target.stage else None,
+            fields.get(target.amount_field, target.amount_field),
+            target.min_amount,
+            _whole(target.target),
+            target.document,
+            target.document_number,
+            target.issued_by,
+        ]
+        county_sheet.append(_cells(county_sheet, c.COUNTY_TARGET_COLUMNS, values))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -115,6 +115,7 @@ def import_workbook(
 def _error_order(error: RowError) -> tuple:
     """Errors as the user reads the file: sheet by sheet, row by row, column by column."""
     sheets = {"": 0, c.UNIT_SHEET: 2, c.PROJECT_SHEET: 3, c.RECEIPT_SHEET: 4, c.PERIOD_SHEET: 5, c.TARGET_SHEET: 6}
+    sheets[c.COUNTY_TARGET_SHEET] = 7
     headers = [column.header for column in c.SHEET_COLUMNS.get(error.sheet, ())]
     column = headers.index(error.column) if error.column in headers else len(headers)
     return (sheets.get(error.sheet, 1), error.row or 0, column)
@@ -150,7 +151,7 @@ class _Planner:
         self._plan_projects(counts[c.PROJECT_SHEET])
         self.persons.plan()
         self._plan_receipts(counts[c.RECEIPT_SHEET])
-        self.targets.plan(counts[c.PERIOD_SHEET], counts[c.TARGET_SHEET])
+        self.targets.plan(counts[c.PERIOD_SHEET], counts[c.TARGET_SHEET], counts[c.COUNTY_TARGET_SHEET])
         return self.changes
 
     # --- units -----------------------------------------------------------------------------------

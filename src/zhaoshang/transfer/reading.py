@@ -42,8 +42,8 @@ from zhaoshang.projects.models import FundsReceipt, Investor, Project
 from zhaoshang.projects.services import receipt_currency_errors, stage_date_errors
 from zhaoshang.targets.choices import AMOUNT_FIELD_XLSX, SCHEDULE_XLSX, AmountField, IndicatorKind, ScheduleBasis
 from zhaoshang.targets.choices import KIND_XLSX as INDICATOR_KIND_XLSX
-from zhaoshang.targets.models import Indicator, Period, TargetGroup
-from zhaoshang.targets.services import IndicatorData, indicator_errors
+from zhaoshang.targets.models import CountyTarget, Indicator, Period, TargetGroup
+from zhaoshang.targets.services import CountyTargetData, IndicatorData, county_target_refusals, indicator_errors
 
 from . import columns as c
 from . import parsing
@@ -75,6 +75,9 @@ PERIOD_NAME_LEN = Period._meta.get_field("name").max_length
 GROUP_NAME_LEN = TargetGroup._meta.get_field("name").max_length
 WEIGHT_DIGITS = TargetGroup._meta.get_field("weight").max_digits
 TARGET_DIGITS = Indicator._meta.get_field("target").max_digits
+COUNTY_DOCUMENT_LEN = CountyTarget._meta.get_field("document").max_length
+COUNTY_NUMBER_LEN = CountyTarget._meta.get_field("document_number").max_length
+COUNTY_ISSUED_BY_LEN = CountyTarget._meta.get_field("issued_by").max_length
 STAGED_KINDS = {IndicatorKind.COUNT, IndicatorKind.AMOUNT, IndicatorKind.FOREIGN}
 
 
@@ -156,12 +159,20 @@ class TargetRow:
 
 
 @dataclass
+class CountyTargetRow:
+    row: int
+    period_code: str
+    data: CountyTargetData
+
+
+@dataclass
 class ParsedFile:
     units: list[UnitRow] = field(default_factory=list)
     projects: list[ProjectRow] = field(default_factory=list)
     receipts: list[ReceiptRow] = field(default_factory=list)
     periods: list[PeriodRow] = field(default_factory=list)
     targets: list[TargetRow] = field(default_factory=list)
+    county_targets: list[CountyTargetRow] = field(default_factory=list)
     sheets: set[str] = field(default_factory=set)
     # Codes seen in each sheet even on rows that have errors, so other sheets may refer to them.
     unit_codes: dict[str, int] = field(default_factory=dict)
@@ -172,6 +183,7 @@ class ParsedFile:
     unit_refs: list[tuple[str, int, str, str]] = field(default_factory=list)
     project_refs: list[tuple[int, str]] = field(default_factory=list)
     period_refs: list[tuple[int, str]] = field(default_factory=list)
+    county_period_refs: list[tuple[int, str]] = field(default_factory=list)  # (row, code) of 上级下达任务
     # Per target group of the 目标 sheet: its rows, and the first weight written with its row.
     group_rows: dict[GroupKey, list[int]] = field(default_factory=dict)
     group_weights: dict[GroupKey, tuple[Decimal, int]] = field(default_factory=dict)
@@ -351,6 +363,17 @@ def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
                 False,
             ),
         ],
+        c.COUNTY_TARGET_SHEET: [
+            (c.G_PERIOD, _text(PERIOD_CODE_LEN), True),
+            (c.G_KIND, partial(parsing.choice, mapping=INDICATOR_KIND_XLSX), True),
+            (c.G_STAGE, partial(parsing.choice, mapping=STAGE_XLSX), False),
+            (c.G_AMOUNT_FIELD, partial(parsing.choice, mapping=AMOUNT_FIELD_XLSX), False),
+            (c.G_MIN, amount, False),
+            (c.G_TARGET, amount, True),
+            (c.K_DOCUMENT, _text(COUNTY_DOCUMENT_LEN), False),
+            (c.K_NUMBER, _text(COUNTY_NUMBER_LEN), False),
+            (c.K_ISSUED_BY, _text(COUNTY_ISSUED_BY_LEN), False),
+        ],
     }
 
 
@@ -391,6 +414,7 @@ def read_workbook(source, errors: ErrorList, *, today: dt.date) -> ParsedFile:
             c.RECEIPT_SHEET: _receipt_row,
             c.PERIOD_SHEET: _period_row,
             c.TARGET_SHEET: _target_row,
+            c.COUNTY_TARGET_SHEET: _county_target_row,
         }
         for sheet in c.DATA_SHEETS:
             if sheet in present:
@@ -704,3 +728,39 @@ def _target_row(r: _Row, parsed: ParsedFile) -> None:
             )
     if r.ok and indicator is not None:
         parsed.targets.append(TargetRow(r.row, key, indicator, weight))
+
+
+def _county_target_row(r: _Row, parsed: ParsedFile) -> None:
+    """A 上级下达任务 row: the county's target for one indicator, checked as the 目标 sheet checks its indicators."""
+    cells = r.cells
+    period_code = cells[c.G_PERIOD]
+    if period_code is not INVALID:
+        parsed.county_period_refs.append((r.row, period_code))
+    kind, stage = cells[c.G_KIND], cells[c.G_STAGE]
+    if kind == IndicatorKind.FUNDS and stage not in (INVALID, None):
+        r.error(c.G_STAGE, _("Leave the stage empty for funds in place: they count the receipts dated in the period."))
+    elif kind in STAGED_KINDS and stage is None:
+        r.error(c.G_STAGE, _("This indicator kind needs the stage the projects must reach in the period."))
+    amount_field = cells[c.G_AMOUNT_FIELD]
+    if amount_field is None:
+        amount_field = AmountField.CONTRACT if stage == Stage.SIGNED else AmountField.PLANNED
+    min_amount, target = cells[c.G_MIN], cells[c.G_TARGET]
+    if kind == IndicatorKind.COUNT and target not in (INVALID, None) and target != target.to_integral_value():
+        r.error(c.G_TARGET, _("A number of projects must be a whole number."))
+    texts = [cells[h] for h in (c.K_DOCUMENT, c.K_NUMBER, c.K_ISSUED_BY)]
+    if not r.ok or INVALID in (period_code, kind, stage, amount_field, min_amount, target, *texts):
+        return
+    data = CountyTargetData(
+        kind=str(kind),
+        target=target,
+        stage=str(stage or ""),
+        amount_field=str(amount_field),
+        min_amount=min_amount if min_amount is not None else Decimal("0.00"),
+        document=texts[0] or "",
+        document_number=texts[1] or "",
+        issued_by=texts[2] or "",
+    )
+    for reason in county_target_refusals(data):  # the service's own rules, should they say more than the above
+        r.error(c.G_KIND, reason)
+    if r.ok:
+        parsed.county_targets.append(CountyTargetRow(r.row, period_code, data))

@@ -29,12 +29,20 @@ from simple_history.signals import pre_create_historical_record
 
 from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
-from zhaoshang.targets.models import Period, TargetGroup
-from zhaoshang.targets.services import IndicatorData, save_group, save_period
+from zhaoshang.targets.choices import KIND_XLSX as INDICATOR_KIND_XLSX
+from zhaoshang.targets.models import CountyTarget, Period, TargetGroup, indicator_key
+from zhaoshang.targets.services import (
+    CountyTargetData,
+    IndicatorData,
+    delete_county_target,
+    save_county_target,
+    save_group,
+    save_period,
+)
 
 from . import columns as c
 from .errors import ErrorList
-from .reading import GroupKey, ParsedFile, PeriodRow, TargetRow
+from .reading import CountyTargetRow, GroupKey, ParsedFile, PeriodRow, TargetRow
 
 CHUNK = 500
 ONE = Decimal("1.00")
@@ -49,6 +57,7 @@ def empty_counts() -> dict[str, dict[str, int]]:
     return {
         c.PERIOD_SHEET: {"created": 0, "updated": 0, "unchanged": 0},
         c.TARGET_SHEET: {"created": 0, "updated": 0, "unchanged": 0},  # counted in groups, not rows
+        c.COUNTY_TARGET_SHEET: {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0},
     }
 
 
@@ -78,11 +87,15 @@ class TargetPlanner:
         self.periods: dict[str, Period] = {}  # existing periods the file names, by code
         self.period_rows: list[PeriodRow] = []  # rows to save (new or changed)
         self.groups: list[GroupPlan] = []  # groups to save (new or changed)
+        # County targets (上级下达任务): the rows to save with the target they change (None: a new one), and
+        # the existing targets of the periods the sheet names that it does not list (removed).
+        self.county_saves: list[tuple[CountyTargetRow, CountyTarget | None]] = []
+        self.county_deletes: list[CountyTarget] = []
 
     def check_refs(self) -> None:
         """Each 目标 row's period is in the 考核期 sheet or already in the system."""
-        codes = set(self.parsed.period_codes) | {code for _row, code in self.parsed.period_refs}
-        codes = sorted(codes)
+        refs = [*self.parsed.period_refs, *self.parsed.county_period_refs]
+        codes = sorted(set(self.parsed.period_codes) | {code for _row, code in refs})
         for start in range(0, len(codes), CHUNK):
             self.periods.update((p.code, p) for p in Period.objects.filter(code__in=codes[start : start + CHUNK]))
         for row, code in self.parsed.period_refs:
@@ -95,11 +108,64 @@ class TargetPlanner:
                     _("Unknown period code %(code)s: it is neither in the sheet 考核期 nor in the system.")
                     % {"code": code},
                 )
+        for row, code in self.parsed.county_period_refs:
+            if code not in self.parsed.period_codes and code not in self.periods:
+                self.errors.add(
+                    c.COUNTY_TARGET_SHEET,
+                    row,
+                    c.G_PERIOD,
+                    code,
+                    _("Unknown period code %(code)s: it is neither in the sheet 考核期 nor in the system.")
+                    % {"code": code},
+                )
 
-    def plan(self, period_counts: dict, target_counts: dict) -> None:
+    def plan(self, period_counts: dict, target_counts: dict, county_counts: dict | None = None) -> None:
         self._plan_periods(period_counts)
         self._check_units()
         self._plan_groups(target_counts)
+        self._plan_county_targets(county_counts if county_counts is not None else dict(EMPTY_COUNTY_COUNTS))
+
+    def _plan_county_targets(self, counts: dict) -> None:
+        """Per period the sheet names, its county targets become the sheet's rows: each row matches the existing
+        target of the same indicator key (kind, stage, amount field where it matters, minimum); unmatched rows
+        are new, unmatched targets are removed, a row equal to its target changes nothing."""
+        rows = self.parsed.county_targets
+        if not rows:
+            return
+        period_ids = {self.periods[r.period_code].pk for r in rows if r.period_code in self.periods}
+        existing: dict[tuple, dict[tuple, CountyTarget]] = {}
+        for target in CountyTarget.objects.filter(period_id__in=period_ids).select_related("period"):
+            existing.setdefault(target.period.code, {})[indicator_key(target)] = target
+        seen: dict[tuple, int] = {}
+        for row in rows:
+            key = indicator_key(_CountyKey(row.data))
+            first = seen.setdefault((row.period_code, key), row.row)
+            if first != row.row:
+                self.errors.add(
+                    c.COUNTY_TARGET_SHEET,
+                    row.row,
+                    c.G_KIND,
+                    self._kind_label(row.data.kind),
+                    _("The same indicator is already on row %(row)s: the county has one target per indicator.")
+                    % {"row": first},
+                )
+                continue
+            target = existing.get(row.period_code, {}).pop(key, None)
+            if target is None:
+                counts["created"] += 1
+            elif _county_unchanged(target, row.data):
+                counts["unchanged"] += 1
+                continue
+            else:
+                counts["updated"] += 1
+            self.county_saves.append((row, target))
+        for targets in existing.values():
+            self.county_deletes.extend(targets.values())
+            counts["deleted"] += len(targets)
+
+    @staticmethod
+    def _kind_label(kind: str) -> str:
+        return next((label for label, value in INDICATOR_KIND_XLSX.items() if value == kind), kind)
 
     def _plan_periods(self, counts: dict) -> None:
         for row in self.parsed.periods:
@@ -195,10 +261,41 @@ class TargetPlanner:
                     )
                 except ValidationError as error:
                     self._refused(c.TARGET_SHEET, plan.rows[0].row, c.G_GROUP, name, error)
+            for target in self.county_deletes:
+                delete_county_target(user=user, county_target=target)
+            for row, target in self.county_saves:
+                try:
+                    save_county_target(
+                        user=user, period=self.periods[row.period_code], data=row.data, county_target=target
+                    )
+                except ValidationError as error:
+                    self._refused(c.COUNTY_TARGET_SHEET, row.row, c.G_KIND, self._kind_label(row.data.kind), error)
 
     def _refused(self, sheet: str, row: int, column: str, value, error: ValidationError):
         self.errors.add(sheet, row, column, value, " ".join(error.messages))
         raise WriteRefused
+
+
+EMPTY_COUNTY_COUNTS = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
+
+
+class _CountyKey:
+    """The stage and amount field a county target is saved with (blank stage: signed), for ``indicator_key``."""
+
+    def __init__(self, data: CountyTargetData):
+        self.kind, self.stage = data.kind, data.stage
+        self.amount_field, self.min_amount = data.amount_field, data.min_amount
+
+
+def _county_unchanged(target: CountyTarget, data: CountyTargetData) -> bool:
+    return (
+        target.amount_field == data.amount_field
+        and target.min_amount == data.min_amount
+        and target.target == data.target
+        and target.document == (data.document or "").strip()
+        and target.document_number == (data.document_number or "").strip()
+        and target.issued_by == (data.issued_by or "").strip()
+    )
 
 
 @contextmanager

@@ -4,10 +4,10 @@ import pytest
 
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
-from zhaoshang.targets.models import Indicator, Period, TargetGroup
+from zhaoshang.targets.models import CountyTarget, Indicator, Period, TargetGroup
 
 MODELS = (Unit, Investor, Project, ProjectCredit, StageEvent, FundsReceipt)  # the ledger
-TARGET_MODELS = (Period, TargetGroup, Indicator)
+TARGET_MODELS = (Period, TargetGroup, Indicator, CountyTarget)
 
 
 def snapshot() -> dict[str, int]:

@@ -22,7 +22,10 @@ from .conftest import MODELS, snapshot
 pytestmark = pytest.mark.django_db
 
 D = dt.date
-NO_TARGETS = {sheet: {"created": 0, "updated": 0, "unchanged": 0} for sheet in ("考核期", "目标")}
+NO_TARGETS = {
+    **{sheet: {"created": 0, "updated": 0, "unchanged": 0} for sheet in ("考核期", "目标")},
+    "上级下达任务": {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0},
+}
 
 
 def good_sheets():

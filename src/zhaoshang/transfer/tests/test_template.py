@@ -21,7 +21,17 @@ def template():
 
 
 def test_five_sheets_with_their_headers_and_notes(template):
-    assert template.sheetnames == ["单位", "项目", "到位资金", "考核期", "目标", "说明", "评分方案", "评分细则"]
+    assert template.sheetnames == [
+        "单位",
+        "项目",
+        "到位资金",
+        "考核期",
+        "目标",
+        "上级下达任务",
+        "说明",
+        "评分方案",
+        "评分细则",
+    ]
     for sheet, headers in xlsx.HEADERS.items():
         worksheet = template[sheet]
         assert [cell.value for cell in worksheet[1]] == headers
@@ -65,5 +75,5 @@ def test_target_sheet_offers_the_tiers(template):
 def test_the_blank_template_imports_as_nothing(users):
     result = import_workbook(io.BytesIO(build_template()), user=users["bureau"])
     assert result.ok, [str(e) for e in result.errors]
-    assert result.sheets == ("单位", "项目", "到位资金", "考核期", "目标")
+    assert result.sheets == ("单位", "项目", "到位资金", "考核期", "目标", "上级下达任务")
     assert all(value == 0 for counts in result.counts.values() for value in counts.values())

@@ -335,7 +335,9 @@ def section_groups(assessment: engine.Assessment, data: dict) -> dict[str, dict]
         if unit["id"] in groups:
             unit["ranking_group"] = groups[unit["id"]]
     parents = {engine.section_parent(key) for key in groups.values()}
-    units = {pk: (code, name) for pk, code, name in Unit.objects.filter(pk__in=parents).values_list("pk", "code", "name")}
+    units = {
+        pk: (code, name) for pk, code, name in Unit.objects.filter(pk__in=parents).values_list("pk", "code", "name")
+    }
     return {
         key: dict(zip(("code", "name"), units.get(engine.section_parent(key), ("", "")), strict=True))
         for key in sorted(set(groups.values()))

@@ -420,7 +420,7 @@ def points_paragraph(snapshot: dict) -> str:
 
 
 def _names_by_category(units: list[dict], snapshot: dict | None = None) -> str:
-    """"乡镇：…；县直部门：…" — then the sections ranked among their unit's sections, "<unit>所属科室：…" (never
+    """ "乡镇：…；县直部门：…" — then the sections ranked among their unit's sections, "<unit>所属科室：…" (never
     among the categories)."""
     snapshot = snapshot or {}
     parts = []

@@ -322,8 +322,8 @@ def _is_section_group(key) -> bool:
 
 def section_groups(assessment: engine.Assessment, data: dict) -> dict[str, dict] | None:
     """The ranking groups of sections (``engine.ranking_key``: "section:<unit id>") the engine ranked, each → the
-    code and name of the unit whose sections it holds; sets each such section's ``ranking_group`` in ``data``. None when no
-    section is ranked (the snapshot then gains no key)."""
+    code and name of the unit whose sections it holds; sets each such section's ``ranking_group`` in ``data``.
+    None when no section is ranked (the snapshot then gains no key)."""
     groups = {
         result.unit.id: result.ranking_group
         for result in assessment.units

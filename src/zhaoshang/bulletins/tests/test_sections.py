@@ -154,3 +154,43 @@ def test_without_ranked_sections_the_snapshot_gains_nothing(q2, units):
     assert "section_groups" not in data
     assert all("ranking_group" not in unit for unit in data["assessment"]["units"])
     assert [t.category for t in show.category_tables(data)] == ["township", "department"]
+
+
+@pytest.fixture
+def points(q2):
+    """A points scheme ranking by category: one item, 2 points per signed project of 1000万 or more (by share)."""
+    from zhaoshang.targets.models import Scheme, SchemeItem
+
+    scheme = Scheme.objects.create(period=q2, kind="points", ranking="category")
+    SchemeItem.objects.create(
+        scheme=scheme, order=0, code="K1", name="签约加分", section="bonus", function="banded", points=D(0),
+        params={"bands": [["1000", None, "2"]]}, measure={"what": "count"},
+    )  # fmt: skip
+    return q2
+
+
+def test_under_a_points_scheme_the_sections_have_their_own_table(points, units):
+    data = snapshot(points)
+    key = f"section:{units['a'].pk}"
+    assert data["section_groups"] == {key: {"code": "T01", "name": "城关镇"}}
+    tables = show.points_tables(data)
+    # S1 (5000万) is 城关镇招商办's and, rolled up, 城关镇's: 2 points each; the others none. The sections' table
+    # comes after every category's.
+    assert [(t.group, t.label, t.rows) for t in tables] == [
+        ("township", "乡镇", [["1", "城关镇", "2.00", "2.00"], ["2", "河口乡", "0.00", "0.00"]]),
+        ("department", "县直部门", [["1", "县发改局", "0.00", "0.00"]]),
+        ("jurisdiction", "辖区", [["1", "示范县", "0.00", "0.00"]]),  # a scheme scores every unit, the county too
+        (key, "城关镇所属科室", [["1", "城关镇招商办", "2.00", "2.00"], ["2", "城关镇经发办", "0.00", "0.00"]]),
+    ]
+    assert "城关镇所属科室中，城关镇招商办以2.00分位列第一" in show.points_paragraph(data)
+
+
+def test_the_annex_names_a_sections_ranking_group(points):
+    from zhaoshang.bulletins import annex
+
+    data = snapshot(points)
+    flags = annex.flags_sheet(data)
+    groups = {(row[2], row[4]) for row in flags.rows}
+    assert ("城关镇经发办", "城关镇所属科室") in groups and ("河口乡", "乡镇") in groups
+    ranked = [(row[0], row[1], row[3]) for row in annex.points_sheet(data).rows]
+    assert ranked[-2:] == [("城关镇所属科室", 1, "城关镇招商办"), ("城关镇所属科室", 2, "城关镇经发办")]

@@ -354,7 +354,11 @@ def _points_groups(assessment, *, period, scope, query: str, marked: set) -> lis
             )
         groups.append(
             {
-                "code": key if key in Category.values or key in ("all", None) else f"group-{index}",
+                "code": key
+                if key in Category.values or key in ("all", None)
+                else f"sections-{parents[key][0]}"
+                if key in parents
+                else f"group-{index}",
                 "label": _group_label(key, parents),
                 "ranked": key is not None,
                 "groups": [],

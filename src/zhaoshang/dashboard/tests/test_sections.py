@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from zhaoshang.bulletins.tests.test_sections import END, q2  # noqa: F401  (the fixture)
+from zhaoshang.bulletins.tests.test_sections import END, points, q2  # noqa: F401  (the fixtures)
 from zhaoshang.dashboard.forecast import forecast
 from zhaoshang.organization.models import Unit
 from zhaoshang.targets import services as targets
@@ -95,3 +95,18 @@ def test_without_the_roll_up_the_county_sums_every_unit(users, q2):  # noqa: F81
     assert by_code["T01"].expected_new_projects == 0  # S1 is the section's alone
     section = by_code["T0101"].expected_new_projects
     assert section > 0.7 and result.county.expected_new_projects == pytest.approx(section)
+
+
+def test_under_a_points_scheme_the_ranking_tab_names_the_sections_group(client, users, points):  # noqa: F811
+    _response, data = ranking(client, users, points)
+    assert data["points"] is True
+    town = Unit.objects.get(code="T01")
+    groups = [
+        (c["code"], c["label"], [(r["code"], r["rank"], r["points"]) for r in c["rows"]]) for c in data["categories"]
+    ]
+    assert groups[-1] == (
+        f"sections-{town.pk}",
+        "城关镇所属科室",
+        [("T0101", 1, D("2")), ("T0102", 2, D("0"))],
+    )
+    assert [label for _code, label, _rows in groups] == ["乡镇", "县直部门", "辖区", "城关镇所属科室"]

@@ -307,6 +307,15 @@ def _group_label(key: str | None, parents: dict | None = None) -> str:
     return key
 
 
+def _group_code(key: str | None, index: int, parents: dict) -> str | None:
+    """A ranking group's code on the page: a category's, "all", "sections-<unit id>", else "group-<n>"."""
+    if key in Category.values or key in ("all", None):
+        return key
+    if key in parents:
+        return f"sections-{parents[key][0]}"
+    return f"group-{index}"
+
+
 def _points_groups(assessment, *, period, scope, query: str, marked: set) -> list[dict]:
     """Under a points scheme (issue 13), the ranking by points within the scheme's ranking groups (categories in
     their usual order, then the bureau's groups by name, the units scored but not ranked last), each unit's points
@@ -354,11 +363,7 @@ def _points_groups(assessment, *, period, scope, query: str, marked: set) -> lis
             )
         groups.append(
             {
-                "code": key
-                if key in Category.values or key in ("all", None)
-                else f"sections-{parents[key][0]}"
-                if key in parents
-                else f"group-{index}",
+                "code": _group_code(key, index, parents),
                 "label": _group_label(key, parents),
                 "ranked": key is not None,
                 "groups": [],

@@ -194,3 +194,18 @@ def test_the_annex_names_a_sections_ranking_group(points):
     assert ("城关镇经发办", "城关镇所属科室") in groups and ("河口乡", "乡镇") in groups
     ranked = [(row[0], row[1], row[3]) for row in annex.points_sheet(data).rows]
     assert ranked[-2:] == [("城关镇所属科室", 1, "城关镇招商办"), ("城关镇所属科室", 2, "城关镇经发办")]
+
+
+def test_the_bulletin_page_shows_the_sections_table(client, users, q2):
+    from django.urls import reverse
+
+    from zhaoshang.bulletins import services as bulletins
+
+    draft = bulletins.create_draft(user=users["bureau"], period=q2, month=dt.date(2026, 5, 1), as_of=END)
+    client.force_login(users["bureau"])
+    response = client.get(reverse("bulletins:detail", args=[draft.pk]))
+    assert response.status_code == 200
+    assert [t.label for t in response.context["tables"]] == ["乡镇", "县直部门", "城关镇所属科室"]
+    html = response.content.decode()
+    assert f'id="table-sections-{Unit.objects.get(code="T01").pk}"' in html
+    assert "表3　城关镇所属科室招商引资目标任务完成情况" in html

@@ -110,3 +110,13 @@ def test_under_a_points_scheme_the_ranking_tab_names_the_sections_group(client, 
         [("T0101", 1, D("2")), ("T0102", 2, D("0"))],
     )
     assert [label for _code, label, _rows in groups] == ["乡镇", "县直部门", "辖区", "城关镇所属科室"]
+
+
+def test_the_glance_and_the_screen_have_a_row_of_the_units_sections(client, users, q2):  # noqa: F811
+    response, _data = ranking(client, users, q2)
+    code = f'data-category="sections-{Unit.objects.get(code="T01").pk}"'
+    assert response.content.decode().count(code) == 2  # the ranking tab's table and the glance's row
+    screen = client.get(reverse("dashboard:screen"), {"as_of": END.isoformat(), "period": q2.pk})
+    assert screen.status_code == 200
+    html = screen.content.decode()
+    assert code in html and "城关镇所属科室" in html

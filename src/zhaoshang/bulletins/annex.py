@@ -82,7 +82,10 @@ def flags_sheet(snapshot: dict) -> Sheet:
             FLAG_LABEL.get(flag, flag),
             unit["code"],
             unit["name"],
-            CATEGORY_LABEL.get(unit["category"], unit["category"]),
+            # a section ranked among its unit's sections: the rank is within "<unit>所属科室"
+            show.section_label(unit["ranking_group"], snapshot)
+            if unit.get("ranking_group") in (snapshot.get("section_groups") or {})
+            else CATEGORY_LABEL.get(unit["category"], unit["category"]),
             unit["rank"],
             unit["rank_of"],
             _ratio(unit["score"]),
@@ -98,7 +101,7 @@ def flags_sheet(snapshot: dict) -> Sheet:
         entries = [unit for _flag, units in snapshot["lists"]["flags"].items() for unit in units]
         for row, unit in zip(rows, entries, strict=True):
             points = unit.get("points")
-            row[4:4] = [show.group_label(unit.get("ranking_group")) if points is not None else ""]
+            row[4:4] = [show.group_label(unit.get("ranking_group"), snapshot) if points is not None else ""]
             row[7:7] = [None if points is None else Decimal(points)]
     return Sheet("通报名单", columns, rows)
 

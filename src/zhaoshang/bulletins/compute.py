@@ -16,6 +16,11 @@ from this dict alone, so an issued bulletin reads the same whatever happens to t
   items (code, name, section, 分值); each assessed unit then also carries its ``ranking_group`` (None: scored,
   not ranked), and each flag list entry its ``points`` and ``ranking_group``. A completion-scored period's
   snapshot has none of these keys, so it stays as it was (and older snapshots render as before).
+- ``section_groups`` (only when sections (科室) hold targets and are ranked among their unit's sections, issue 14):
+  each such ranking group ("section:<unit id>") → the code and name of the unit whose sections it holds; each ranked
+  section
+  then carries its ``ranking_group`` (also in a completion-scored period), and so do its flag list entries and its
+  entry among the units without a big project. Without ranked sections the snapshot stays as it was.
 """
 
 from __future__ import annotations
@@ -212,6 +217,8 @@ def flag_lists(data: dict) -> dict[str, list[dict]]:
             if unit.get("points") is not None:  # a points scheme: the rank is within the unit's ranking group
                 entry["points"] = unit["points"]
                 entry["ranking_group"] = unit.get("ranking_group")
+            elif unit.get("ranking_group") is not None:  # a section ranked among its unit's sections
+                entry["ranking_group"] = unit["ranking_group"]
             lists.setdefault(flag, []).append(entry)
     return lists
 
@@ -294,6 +301,7 @@ def big_projects(data: dict, as_of: dt.date, threshold: Decimal) -> dict:
     with_big = {unit_id for pairs in credits.values() for unit_id, _name in pairs}
     without = [
         {"id": unit["id"], "code": unit["code"], "name": unit["name"], "category": unit["category"]}
+        | ({"ranking_group": unit["ranking_group"]} if _is_section_group(unit.get("ranking_group")) else {})
         for unit in sorted(data["units"], key=_category_rank)
         if unit["id"] not in with_big
     ]
@@ -302,6 +310,37 @@ def big_projects(data: dict, as_of: dt.date, threshold: Decimal) -> dict:
         "half_year_start": start.isoformat(),
         "projects": projects,
         "units_without": without,
+    }
+
+
+# --- sections (科室) ranked among their unit's sections ----------------------------------------------
+
+
+def _is_section_group(key) -> bool:
+    return isinstance(key, str) and engine.section_parent(key) is not None
+
+
+def section_groups(assessment: engine.Assessment, data: dict) -> dict[str, dict] | None:
+    """The ranking groups of sections (``engine.ranking_key``: "section:<unit id>") the engine ranked, each → the
+    code and name of the unit whose sections it holds; sets each such section's ``ranking_group`` in ``data``.
+    None when no section is ranked (the snapshot then gains no key)."""
+    groups = {
+        result.unit.id: result.ranking_group
+        for result in assessment.units
+        if result.order is not None and _is_section_group(result.ranking_group)
+    }
+    if not groups:
+        return None
+    for unit in data["units"]:
+        if unit["id"] in groups:
+            unit["ranking_group"] = groups[unit["id"]]
+    parents = {engine.section_parent(key) for key in groups.values()}
+    units = {
+        pk: (code, name) for pk, code, name in Unit.objects.filter(pk__in=parents).values_list("pk", "code", "name")
+    }
+    return {
+        key: dict(zip(("code", "name"), units.get(engine.section_parent(key), ("", "")), strict=True))
+        for key in sorted(set(groups.values()))
     }
 
 
@@ -419,6 +458,7 @@ def build_snapshot(
         selectors.read_drill_downs(period, result)
         data = serialize.assessment_data(result, period_code=period.code, basis=basis)
     scheme = scheme_block(period, result, data)
+    sections = section_groups(result, data)
     snapshot = {
         "version": SNAPSHOT_VERSION,
         "computed_at": clock.local_now().isoformat(timespec="seconds"),
@@ -443,6 +483,8 @@ def build_snapshot(
     }
     if scheme is not None:
         snapshot["scheme"] = scheme
+    if sections is not None:  # only when sections are ranked: the others' snapshots stay as they were
+        snapshot["section_groups"] = sections
     county_figures = county_block(period, as_of, basis)
     if county_figures is not None:  # only a period with targets from above: the others' snapshots stay as they were
         snapshot["county"] = county_figures

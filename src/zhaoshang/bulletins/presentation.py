@@ -246,20 +246,49 @@ def group_cells(group: dict | None) -> list[str]:
     return [_show_amount(best, "target"), _show_amount(best, "actual"), percent(group["completion"])]
 
 
+# --- sections (科室) ranked among their unit's sections (issue 14) ----------------------------------------
+
+
+def section_groups(snapshot: dict) -> dict[str, dict]:
+    """The ranking groups of sections ("section:<unit id>") → their unit's code and name, by the unit's code."""
+    found = snapshot.get("section_groups") or {}
+    return dict(sorted(found.items(), key=lambda pair: (pair[1]["code"], pair[0])))
+
+
+def section_label(key: str, snapshot: dict) -> str:
+    """A group of sections' title: "<unit>所属科室"."""
+    return f"{(snapshot.get('section_groups') or {}).get(key, {}).get('name', '')}所属科室"
+
+
+def section_code(key: str) -> str:
+    return "sections-" + key.rpartition(":")[2]
+
+
+def _table_group(unit: dict, snapshot: dict) -> str:
+    """The table a unit is in: its group of sections when ranked among its unit's sections, else its category."""
+    key = unit.get("ranking_group")
+    return key if key in (snapshot.get("section_groups") or {}) else unit["category"]
+
+
 def category_tables(snapshot: dict) -> list[CategoryTable]:
-    """One table per category that has assessed units, units in rank order."""
+    """One table per category that has assessed units, then one per unit whose sections are ranked
+    ("<unit>所属科室"), units in rank order."""
     by_category: dict[str, list[dict]] = {}
     for unit in snapshot["assessment"]["units"]:
-        by_category.setdefault(unit["category"], []).append(unit)
+        by_category.setdefault(_table_group(unit, snapshot), []).append(unit)
     tables = []
-    for category in (c for c in CATEGORY_ORDER if c in by_category):
+    sections = [key for key in section_groups(snapshot) if key in by_category]
+    for category in [*(c for c in CATEGORY_ORDER if c in by_category), *sections]:
         units = sorted(by_category[category], key=lambda u: (u.get("order") or u["rank"] or 0, u["code"]))
         groups: list[str] = []
         for unit in units:
             for group in unit["groups"]:
                 if group["name"] not in groups:
                     groups.append(group["name"])
-        table = CategoryTable(category, CATEGORY_LABEL.get(category, category), groups)
+        if category in sections:
+            table = CategoryTable(section_code(category), section_label(category, snapshot), groups)
+        else:
+            table = CategoryTable(category, CATEGORY_LABEL.get(category, category), groups)
         for unit in units:
             own = {group["name"]: group for group in unit["groups"]}
             cells = [str(unit["rank"] or ""), unit["name"], TIER_LABEL.get(unit["tier"], "—")]
@@ -291,12 +320,15 @@ def ranking_note(snapshot: dict) -> str:
     return POINTS_RANKING_NOTE if is_points(snapshot) else RANKING_NOTE
 
 
-def group_label(key: str | None) -> str:
-    """A ranking group's name: a category's, "全部单位" for one list of all, a custom group's own name."""
+def group_label(key: str | None, snapshot: dict | None = None) -> str:
+    """A ranking group's name: a category's, "全部单位" for one list of all, "<unit>所属科室" for a unit's
+    sections, a custom group's own name."""
     if key is None:
         return UNRANKED
     if key == "all":
         return "全部单位"
+    if snapshot is not None and key in (snapshot.get("section_groups") or {}):
+        return section_label(key, snapshot)
     return CATEGORY_LABEL.get(key, key)
 
 
@@ -318,12 +350,14 @@ class PointsTable:
         return ["名次", "单位", *self.columns, "得分"]
 
 
-def _group_order(keys) -> list:
-    """Categories in their usual order, then the other groups by name, the units not ranked last."""
+def _group_order(keys, snapshot: dict | None = None) -> list:
+    """Categories in their usual order, then the other groups by name, then the units' groups of sections by the
+    unit's code, the units not ranked last."""
     keys = set(keys)
+    sections = [k for k in section_groups(snapshot or {}) if k in keys]
     ordered = [c for c in CATEGORY_ORDER if c in keys]
-    ordered += sorted(k for k in keys if k is not None and k not in CATEGORY_ORDER)
-    return ordered + ([None] if None in keys else [])
+    ordered += sorted(k for k in keys if k is not None and k not in CATEGORY_ORDER and k not in sections)
+    return ordered + sections + ([None] if None in keys else [])
 
 
 def points_tables(snapshot: dict) -> list[PointsTable]:
@@ -344,9 +378,9 @@ def points_tables(snapshot: dict) -> list[PointsTable]:
         if unit.get("points") is not None:
             by_group.setdefault(unit.get("ranking_group"), []).append(unit)
     tables = []
-    for key in _group_order(by_group):
+    for key in _group_order(by_group, snapshot):
         units = sorted(by_group[key], key=lambda u: (u.get("order") or 0, -Decimal(u["points"]), u["code"]))
-        table = PointsTable(key, group_label(key), columns, units=units)
+        table = PointsTable(key, group_label(key, snapshot), columns, units=units)
         for unit in units:
             own = {item["code"]: Decimal(item["points"]) for item in unit["items"]}
             if by_item:
@@ -385,12 +419,19 @@ def points_paragraph(snapshot: dict) -> str:
 # --- the lists --------------------------------------------------------------------------------------
 
 
-def _names_by_category(units: list[dict]) -> str:
+def _names_by_category(units: list[dict], snapshot: dict | None = None) -> str:
+    """ "乡镇：…；县直部门：…" — then the sections ranked among their unit's sections, "<unit>所属科室：…" (never
+    among the categories)."""
+    snapshot = snapshot or {}
     parts = []
     for category in CATEGORY_ORDER:
-        names = [u["name"] for u in units if u["category"] == category]
+        names = [u["name"] for u in units if u["category"] == category and _table_group(u, snapshot) == category]
         if names:
             parts.append(f"{CATEGORY_LABEL.get(category, category)}：{'、'.join(names)}")
+    for key in section_groups(snapshot):
+        names = [u["name"] for u in units if u.get("ranking_group") == key]
+        if names:
+            parts.append(f"{section_label(key, snapshot)}：{'、'.join(names)}")
     return "；".join(parts)
 
 
@@ -416,7 +457,7 @@ def flag_paragraphs(snapshot: dict) -> list[str]:
     sections = FLAG_SECTIONS + tuple((f, label) for f, label in OPTIONAL_FLAG_SECTIONS if lists.get(f))
     for index, (flag, label) in enumerate(sections):
         units = lists.get(flag, [])
-        text = _names_by_category(units) if units else "无"
+        text = _names_by_category(units, snapshot) if units else "无"
         if flag == "vetoed" and units:
             text = "；".join(f"{u['name']}（{u['veto_reason'] or '一票否决'}）" for u in units)
         if flag == "accountability" and units:
@@ -473,7 +514,7 @@ def big_project_paragraphs(snapshot: dict) -> list[str]:
         first = f"{start.year}年{half}以来，全县还没有一个计划总投资{threshold}万元以上的新项目开工。"
     units = big["units_without"]
     if units:
-        second = f"{half}以来尚无{threshold}万元以上新项目开工的单位：{_names_by_category(units)}。"
+        second = f"{half}以来尚无{threshold}万元以上新项目开工的单位：{_names_by_category(units, snapshot)}。"
     else:
         second = f"各参评单位{half}以来均有{threshold}万元以上新项目开工。"
     return [first, second]

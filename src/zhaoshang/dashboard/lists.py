@@ -217,11 +217,13 @@ def ranking(scope, *, period, as_of: dt.date) -> dict:
             "categories": _points_groups(assessment, period=period, scope=scope, query=query, marked=marked),
         }
     categories = []
-    for category in CATEGORY_ORDER:
-        ranked = sorted(
-            (r for r in assessment.units if r.unit.category == category and r.score is not None),
-            key=lambda r: r.order,
-        )
+    by_group: dict[str, list] = {}
+    for result in assessment.units:
+        if result.score is not None:
+            by_group.setdefault(result.ranking_group or result.unit.category, []).append(result)
+    parents = _section_parents(by_group)
+    for category in [*CATEGORY_ORDER, *parents]:
+        ranked = sorted(by_group.get(category, ()), key=lambda r: r.order)
         if visible is not None:
             ranked = [r for r in ranked if r.unit.id in visible]
         if not ranked or (marked and not any(r.unit.id in marked for r in ranked)):
@@ -257,8 +259,8 @@ def ranking(scope, *, period, as_of: dt.date) -> dict:
             )
         categories.append(
             {
-                "code": category,
-                "label": str(Category(category).label),
+                "code": category if category in Category.values else f"sections-{parents[category][0]}",
+                "label": str(Category(category).label) if category in Category.values else parents[category][1],
                 "groups": names,
                 "rows": rows,
                 # Units whose score keeps pace with the schedule (the assessment's own ratio of score to progress).
@@ -277,14 +279,41 @@ def ranking(scope, *, period, as_of: dt.date) -> dict:
 ITEM_COLUMNS_MAX = 8  # the ranking tab shows each item's points up to this many items
 
 
-def _group_label(key: str | None) -> str:
+def _section_parents(keys) -> dict[str, tuple[int, str]]:
+    """The ranking groups of sections among ``keys`` ("section:<unit id>", ``engine.ranking_key``) → the unit's
+    id and the group's title "<unit>所属科室", ordered by the unit's code (after every category, as on the
+    assessment page)."""
+    from zhaoshang.assessment.engine import section_parent
+    from zhaoshang.organization.models import Unit
+
+    wanted = {key: section_parent(key) for key in keys if key is not None and section_parent(key) is not None}
+    units = Unit.objects.in_bulk(set(wanted.values()))
+    found = {key: units[pk] for key, pk in wanted.items() if pk in units}
+    return {
+        key: (unit.pk, _("Sections of %(unit)s") % {"unit": unit.name})
+        for key, unit in sorted(found.items(), key=lambda pair: pair[1].code)
+    }
+
+
+def _group_label(key: str | None, parents: dict | None = None) -> str:
     if key is None:
         return _("Not ranked")
     if key == "all":
         return _("All units")
     if key in Category.values:
         return str(Category(key).label)
+    if parents and key in parents:
+        return parents[key][1]
     return key
+
+
+def _group_code(key: str | None, index: int, parents: dict) -> str | None:
+    """A ranking group's code on the page: a category's, "all", "sections-<unit id>", else "group-<n>"."""
+    if key in Category.values or key in ("all", None):
+        return key
+    if key in parents:
+        return f"sections-{parents[key][0]}"
+    return f"group-{index}"
 
 
 def _points_groups(assessment, *, period, scope, query: str, marked: set) -> list[dict]:
@@ -297,8 +326,10 @@ def _points_groups(assessment, *, period, scope, query: str, marked: set) -> lis
     for result in assessment.units:
         if result.points is not None and (visible is None or result.unit.id in visible):
             by_group.setdefault(result.ranking_group, []).append(result)
+    parents = _section_parents(by_group)
     keys = [c for c in CATEGORY_ORDER if c in by_group]
-    keys += sorted(k for k in by_group if k is not None and k not in CATEGORY_ORDER)
+    keys += sorted(k for k in by_group if k is not None and k not in CATEGORY_ORDER and k not in parents)
+    keys += list(parents)
     keys += [None] if None in by_group else []
     groups = []
     for index, key in enumerate(keys, start=1):
@@ -332,8 +363,8 @@ def _points_groups(assessment, *, period, scope, query: str, marked: set) -> lis
             )
         groups.append(
             {
-                "code": key if key in Category.values or key in ("all", None) else f"group-{index}",
-                "label": _group_label(key),
+                "code": _group_code(key, index, parents),
+                "label": _group_label(key, parents),
                 "ranked": key is not None,
                 "groups": [],
                 "items": [name for _code, name in items],

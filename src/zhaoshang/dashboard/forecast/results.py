@@ -153,6 +153,15 @@ class Tallies:
             simulated_projects=simulated_projects,
         )
 
+    def _top(self, forecasts: list[UnitForecast]) -> list[UnitForecast]:
+        """The forecast units whose credits roll up into no other forecast unit: a unit's arrival rate holds its
+        sections' (credits rolled up as the assessment counts them), so the county counts each expected new
+        project once, in its topmost forecast unit (``assessment.county`` likewise sums the units that roll up
+        into no other). With the roll-up off, every unit."""
+        ids = {f.unit_id for f in forecasts}
+        above = self.scoring.rolls_into
+        return [f for f in forecasts if not ids.intersection(above.get(f.unit_id, ()))]
+
     def _county(self, forecasts: list[UnitForecast]) -> UnitForecast:
         """The county over the forecast units: its score is the units' mean score; for each group name the
         completion is the units' mean completion (capped as in the score) and ``probability_met`` the
@@ -207,6 +216,6 @@ class Tallies:
             groups=groups,
             project_ids=sorted(odds, key=lambda pid: (-odds[pid], pid)),
             project_odds=odds,
-            expected_new_projects=sum(f.expected_new_projects for f in forecasts),
+            expected_new_projects=sum(f.expected_new_projects for f in self._top(forecasts)),
             is_county=True,
         )

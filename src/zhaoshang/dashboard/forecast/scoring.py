@@ -59,6 +59,8 @@ class Scoring:
         wanted = set(unit_ids) if unit_ids is not None else None
         self.targets = [u for u in units if u.id in self.groups and (wanted is None or u.id in wanted)]
         self.unit_by_id = {u.id: u for u in self.targets}
+        # unit id → the units its credits roll up to (``selectors.roll_up``; empty with the roll-up off)
+        self.rolls_into = selectors.roll_up(period)
         real_projects, real_receipts, _n = selectors.facts(period, as_of)
         self.assess_args = {
             "start": period.start,

@@ -737,13 +737,15 @@ def _create_periods(bureau: User, today: dt.date) -> None:
     )
     targets.apply_hundred_day_preset(user=bureau, period=year, tier_one_funds=Decimal("2000"))
     # The prefecture's target for the county (as seed 000's "地区给我县下达的招商引资任务是8亿元", at the scale of the
-    # demo county's ledger).
+    # demo county's ledger), counted as the units' targets count (projects of 1000万 and more), so that the target
+    # page compares it with the units' split of the same indicator.
     targets.save_county_target(
         user=bureau,
         period=year,
         data=targets.CountyTargetData(
             kind="amount",
             stage="signed",
+            min_amount=Decimal("1000"),
             target=Decimal("700000"),
             document=f"关于下达{today.year}年度招商引资目标任务的通知",
             document_number=f"地政发〔{today.year}〕3号",

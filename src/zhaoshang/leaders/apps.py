@@ -8,4 +8,8 @@ class LeadersConfig(AppConfig):
     verbose_name = _("Leaders")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (new projects get their default stewards)
+        from zhaoshang.projects.services import register_on_created
+
+        from .services import default_stewards_for_new
+
+        register_on_created(default_stewards_for_new)  # new projects get their default stewards

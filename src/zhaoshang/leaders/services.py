@@ -145,3 +145,11 @@ def apply_default_stewards(project: Project, rule: StewardRule | None = None) ->
     if stewards:
         project.steward_persons.add(*stewards)
     return stewards
+
+
+def default_stewards_for_new(project_id: int) -> None:
+    """``projects.services.create_project``'s hook: a new project gets its default stewards (none when the user
+    chose some, ``apply_default_stewards``)."""
+    project = Project.objects.filter(pk=project_id).first()
+    if project is not None:
+        apply_default_stewards(project)

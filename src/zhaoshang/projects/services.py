@@ -329,6 +329,17 @@ def next_code(today: dt.date | None = None) -> str:
     return code
 
 
+# Called with a new project's id once the transaction that created it commits (its credits and the persons the
+# user chose are written by then). Apps the ledger may not import register here: the leaders app gives a new
+# project its default stewards (项目保姆).
+_ON_CREATED: list = []
+
+
+def register_on_created(hook) -> None:
+    if hook not in _ON_CREATED:
+        _ON_CREATED.append(hook)
+
+
 def create_project(
     *, user, data: dict, credits: list[tuple[Unit, Decimal]], investor: Investor | None = None
 ) -> Project:
@@ -347,6 +358,8 @@ def create_project(
     project.full_clean(exclude=["stage", "stage_date"])
     as_user(project, user).save()
     _replace_credits(user=user, project=project, credits=credits)
+    for hook in _ON_CREATED:
+        transaction.on_commit(lambda hook=hook, pk=project.pk: hook(pk))
     return project
 
 

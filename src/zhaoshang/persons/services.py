@@ -86,6 +86,16 @@ def save_person(*, user, person: Person | None = None, data: dict) -> Person:
     return person
 
 
+MAX_TARGET = Decimal("9999.99")  # projects per person: what the column (max_digits=6, 2 places) holds
+
+
+def _check_target(projects: Decimal) -> None:
+    if projects < 0:
+        raise ValidationError(_("A target cannot be negative."))
+    if projects > MAX_TARGET or projects != projects.quantize(Decimal("0.01")):
+        raise ValidationError(_("A person's target is at most 9999.99 projects, to 2 decimal places."))
+
+
 @transaction.atomic
 def save_targets(*, user, period, per_level: dict[str, Decimal | None], per_person: dict[Person, Decimal | None]):
     """A period's targets per level (None removes one) and per person (None removes the override)."""
@@ -97,8 +107,7 @@ def save_targets(*, user, period, per_level: dict[str, Decimal | None], per_pers
             if target:
                 as_user(target, user).delete()
             continue
-        if projects < 0:
-            raise ValidationError(_("A target cannot be negative."))
+        _check_target(projects)
         target = target or LevelTarget(period=period, level=level)
         target.projects = projects
         as_user(target, user).save()
@@ -108,8 +117,7 @@ def save_targets(*, user, period, per_level: dict[str, Decimal | None], per_pers
             if target:
                 as_user(target, user).delete()
             continue
-        if projects < 0:
-            raise ValidationError(_("A target cannot be negative."))
+        _check_target(projects)
         target = target or PersonTarget(period=period, person=person)
         target.projects = projects
         as_user(target, user).save()

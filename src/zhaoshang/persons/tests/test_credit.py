@@ -59,6 +59,17 @@ def test_ranking_targets_per_level_and_override(users, persons, period, signed):
     assert [f.person.name for f in sorted(figures.values(), key=lambda f: f.rank)][:2] == ["李四", "张三"]
 
 
+@pytest.mark.parametrize("bad", ["-1", "10000", "1.234"])
+def test_person_targets_out_of_bounds_are_refused_and_nothing_is_written(users, persons, period, bad):
+    from zhaoshang.persons.models import LevelTarget, PersonTarget
+
+    with pytest.raises(ValidationError):
+        services.save_targets(
+            user=users["bureau"], period=period, per_level={"section": D("1")}, per_person={persons["li"]: D(bad)}
+        )
+    assert not LevelTarget.objects.exists() and not PersonTarget.objects.exists()
+
+
 def test_reward_list_only_recognised_projects_in_the_period(users, persons, period, signed, client):
     p1 = signed("P1", amount=D("1234.56"))
     p2 = signed("P2", government_funded=True)  # the period excludes government-funded projects

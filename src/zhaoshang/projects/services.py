@@ -329,6 +329,29 @@ def next_code(today: dt.date | None = None) -> str:
     return code
 
 
+def next_codes(count: int, *, today: dt.date | None = None) -> list[str]:
+    """``count`` free project codes by the same pattern, in sequence from ``next_code`` (for an import that creates
+    many projects at once)."""
+    if count <= 0:
+        return []
+    pattern = settings.PROJECT_CODE_PATTERN
+    year = (today or clock.today()).year
+    first = next_code(today)
+    prefix = pattern.partition("{seq")[0].format(year=year)
+    match = re.match(re.escape(prefix) + r"(\d+)", first)
+    seq = int(match[1]) if match else 1
+    taken = set()
+    codes = [first]
+    while len(codes) < count:
+        seq += 1
+        code = pattern.format(year=year, seq=seq)
+        if not taken:
+            taken = set(Project.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+        if code not in taken:
+            codes.append(code)
+    return codes
+
+
 # Called with a new project's id once the transaction that created it commits (its credits and the persons the
 # user chose are written by then). Apps the ledger may not import register here: the leaders app gives a new
 # project its default stewards (项目保姆).

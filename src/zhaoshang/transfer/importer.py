@@ -93,23 +93,31 @@ def import_workbook(
     result = ImportResult(errors=errors, counts=empty_counts(), dry_run=dry_run, sheets=sheets)
     if not parsed.sheets:
         return result
-    if dry_run:
-        _Planner(parsed, errors, user=user, today=today, persons=persons).plan(result.counts)
-    else:
-        try:
-            with transaction.atomic():
-                planner = _Planner(parsed, errors, user=user, today=today, persons=persons)
-                changes = planner.plan(result.counts)
-                if not errors:
-                    write_changes(changes, user=user)
-                    planner.targets.write(user=user)
-                    planner.persons.write(user=user)
-        except WriteRefused:  # the reasons are in ``errors``; the transaction is rolled back
-            pass
+    apply_parsed(parsed, errors, result.counts, user=user, dry_run=dry_run, today=today, persons=persons)
     if errors:
         result.counts = empty_counts()
         result.errors = sorted(errors, key=_error_order)
     return result
+
+
+def apply_parsed(
+    parsed: ParsedFile, errors: ErrorList, counts: dict, *, user, dry_run: bool, today: dt.date, persons: str
+) -> None:
+    """Check the parsed rows against the database and, unless ``dry_run`` or any error, write them all in one
+    transaction. The template's import and a county sheet's import (county_import) both end here."""
+    if dry_run:
+        _Planner(parsed, errors, user=user, today=today, persons=persons).plan(counts)
+        return
+    try:
+        with transaction.atomic():
+            planner = _Planner(parsed, errors, user=user, today=today, persons=persons)
+            changes = planner.plan(counts)
+            if not errors:
+                write_changes(changes, user=user)
+                planner.targets.write(user=user)
+                planner.persons.write(user=user)
+    except WriteRefused:  # the reasons are in ``errors``; the transaction is rolled back
+        pass
 
 
 def _error_order(error: RowError) -> tuple:

@@ -480,6 +480,20 @@ def _read_sheet(rows: list[list], sheet: str, reader, parsed: ParsedFile, errors
         reader(_Row(sheet, number, values, columns, index, errors), parsed)
 
 
+class TemplateRowReader:
+    """Reads single rows of one template sheet given as values in the template's column order: the county import
+    (county_import) lays a county's row over the template's and reads it with the template's own checks."""
+
+    def __init__(self, sheet: str, today: dt.date):
+        parsers = _column_parsers(today)[sheet]
+        self.index = {column.header: position for position, column in enumerate(c.SHEET_COLUMNS[sheet])}
+        self.columns = [(h, self.index[h], parse, required, parse(None)) for h, parse, required in parsers]
+        self.reader = {c.PROJECT_SHEET: _project_row, c.RECEIPT_SHEET: _receipt_row}[sheet]
+
+    def read(self, sheet_name: str, row: int, values: tuple, parsed: ParsedFile, errors: ErrorList) -> None:
+        self.reader(_Row(sheet_name, row, values, self.columns, self.index, errors), parsed)
+
+
 def _check_unique(r: _Row, header: str, code, seen: dict[str, int]) -> None:
     """A code may appear on one row only; later rows with it are errors naming the first one."""
     if code is INVALID:

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import county_views, views
 
 app_name = "transfer"
 urlpatterns = [
     path("import/", views.import_page, name="import"),
     path("import/errors/", views.import_errors, name="import_errors"),
     path("import/template/", views.template_download, name="template"),
+    path("county/", county_views.county_upload, name="county"),
+    path("county/<str:token>/", county_views.county_mapping, name="county_mapping"),
     path("export/", views.export_ledger, name="export"),
     path("scheme/<int:pk>/export/", views.scheme_export, name="scheme_export"),
     path("scheme/<int:pk>/import/", views.scheme_import, name="scheme_import"),

@@ -41,6 +41,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file of an .xls workbook
 CSV_DELIMITERS = (",", "\t", ";")
 CSV_SAMPLE_LINES = 30
+MIDNIGHT = dt.time()
 WHOLE_LIMIT = 1e16  # as transfer.xlsx_reader: whole numbers below this come out as ints
 
 # Units a header or a title row states for its figures.
@@ -92,6 +93,8 @@ def _cell(value):
         return None
     if value.__class__ is float and value.is_integer() and -WHOLE_LIMIT < value < WHOLE_LIMIT:
         return int(value)
+    if value.__class__ is dt.datetime and value.time() == MIDNIGHT:  # an .xls date: a date, as in an .xlsx
+        return value.date()
     return value
 
 
@@ -124,10 +127,8 @@ class SourceBook:
             return
         try:
             found = self._calamine.get_sheet_by_name(sheet)
-            first_row, first_column = found.start or (0, 0)
-            for _index in range(first_row):
-                yield []
-            pad = [None] * first_column
+            # calamine's iterator starts at row 1 but at the first used column: the columns before are put back.
+            pad = [None] * (found.start or (0, 0))[1]
             for values in found.iter_rows():
                 yield [*pad, *(_cell(value) for value in values)]
         except BaseException as error:

@@ -8,6 +8,7 @@ over 总投资 and 累计到位资金), section rows ("一、新建项目"), not
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 
@@ -185,8 +186,10 @@ CSV_ROWS = [
 
 
 def _csv_text(delimiter: str = ",") -> str:
-    lines = ["XX县招商引资项目进展情况统计表", *(delimiter.join(row) for row in [CSV_HEADER, *CSV_ROWS])]
-    return "\r\n".join(lines) + "\r\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")  # "15,000" is quoted, as Excel does
+    writer.writerows([["XX县招商引资项目进展情况统计表"], CSV_HEADER, *CSV_ROWS])
+    return buffer.getvalue()
 
 
 def gbk_csv(delimiter: str = ",") -> bytes:

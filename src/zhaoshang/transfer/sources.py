@@ -106,6 +106,7 @@ class SourceBook:
         self.filename = filename
         self._data = data
         self._calamine = None
+        self._sheet = None  # (name, calamine's sheet): calamine parses a whole sheet at once; parsed once here
         self._encoding = ""
         self._delimiter = ","
         if kind == CSV:
@@ -126,7 +127,7 @@ class SourceBook:
                 yield [value if value.strip() else None for value in values]
             return
         try:
-            found = self._calamine.get_sheet_by_name(sheet)
+            found = self._parsed(sheet)
             # calamine's iterator starts at row 1 but at the first used column: the columns before are put back.
             pad = [None] * (found.start or (0, 0))[1]
             for values in found.iter_rows():
@@ -141,14 +142,21 @@ class SourceBook:
         if self.kind == CSV:
             return []
         try:
-            ranges = self._calamine.get_sheet_by_name(sheet).merged_cell_ranges or []
+            ranges = self._parsed(sheet).merged_cell_ranges or []
         except BaseException as error:
             if not _is_read_error(error):
                 raise
             return []
         return [(top + 1, left + 1, bottom + 1, right + 1) for (top, left), (bottom, right) in ranges]
 
+    def _parsed(self, sheet: str):
+        if self._sheet is None or self._sheet[0] != sheet:
+            self._sheet = None  # the previous sheet's cells go before the next sheet's are parsed
+            self._sheet = (sheet, self._calamine.get_sheet_by_name(sheet))
+        return self._sheet[1]
+
     def close(self) -> None:
+        self._sheet = None
         if self._calamine is not None:
             self._calamine.close()
         self._data = b""
@@ -472,37 +480,55 @@ _NOTES = tuple(clean(word) for word in NOTE_PREFIXES)
 
 def row_skip(values: list, layout: SourceLayout, row: int) -> str:
     """Why the row is not a project ("" when it is one)."""
-    numbers = {column.position for column in layout.columns if column.row_number}
-    # A 序号 cell counts when it holds words ("合计" is often written there), not when it only numbers the row.
-    filled = [
-        (i, value)
-        for i, value in enumerate(values)
-        if clean(value) and (i not in numbers or (isinstance(value, str) and not clean(value).isdigit()))
-    ]
-    if not filled:
-        return SKIP_BLANK
-    first_text = next((clean(value) for _i, value in filled if isinstance(value, str)), "")
-    word = first_text.rstrip(":")
-    if word.startswith("小计") or word.endswith("小计"):
-        return SKIP_SUBTOTAL
-    if word in _TOTALS or any(word.startswith(total) for total in ("合计", "总计", "全县合计")):
-        return SKIP_TOTAL
-    if first_text.startswith(_NOTES) or re.match(r"^注\d*[:.、]", first_text):
-        return SKIP_NOTE
-    if len(filled) == 1:
-        position, value = filled[0]
-        text = clean(value)
-        name_positions = {column.position for column in layout.columns if column.field == "name"}
-        area = _merged_at(layout.merged, row, position + 1)
-        spans = area is not None and area[3] - area[1] >= 2 and area[0] == area[2] == row
-        if isinstance(value, str) and (SECTION.match(text) or spans or position not in name_positions):
-            return SKIP_SECTION
-    return ""
+    return _RowRules(layout).skip(values, row)
+
+
+class _RowRules:
+    """What tells a project row from the others in one layout (worked out once, applied to every row)."""
+
+    def __init__(self, layout: SourceLayout):
+        self.numbers = {column.position for column in layout.columns if column.row_number}
+        self.names = {column.position for column in layout.columns if column.field == "name"}
+        self.merged = layout.merged
+
+    def skip(self, values: list, row: int) -> str:
+        numbers = self.numbers
+        filled = []
+        for position, value in enumerate(values):
+            if value is None:
+                continue
+            if value.__class__ is str:
+                text = value.strip()
+                # A 序号 cell counts when it holds words ("合计" is often written there), not a row's number.
+                if not text or (position in numbers and text.isdigit()):
+                    continue
+            elif position in numbers:
+                continue
+            filled.append((position, value))
+        if not filled:
+            return SKIP_BLANK
+        first_text = next((clean(value) for _i, value in filled if isinstance(value, str)), "")
+        if first_text:
+            word = first_text.rstrip(":")
+            if word.startswith("小计") or word.endswith("小计"):
+                return SKIP_SUBTOTAL
+            if word in _TOTALS or word.startswith(("合计", "总计", "全县合计")):
+                return SKIP_TOTAL
+            if first_text.startswith(_NOTES) or re.match(r"^注\d*[:.、]", first_text):
+                return SKIP_NOTE
+        if len(filled) == 1:
+            position, value = filled[0]
+            area = _merged_at(self.merged, row, position + 1)
+            spans = area is not None and area[3] - area[1] >= 2 and area[0] == area[2] == row
+            if isinstance(value, str) and (SECTION.match(clean(value)) or spans or position not in self.names):
+                return SKIP_SECTION
+        return ""
 
 
 def data_rows(book: SourceBook, layout: SourceLayout) -> Iterator[SourceRow]:
     """Every row below the header, streamed; rows that are not projects carry why in ``skipped``."""
+    rules = _RowRules(layout)
     for number, values in enumerate(book.rows(layout.sheet), start=1):
         if number < layout.first_data_row:
             continue
-        yield SourceRow(number, values, row_skip(values, layout, number))
+        yield SourceRow(number, values, rules.skip(values, number))

@@ -286,3 +286,21 @@ def large_ledger_xlsx(rows: int) -> bytes:
             ]
         )
     return _save(workbook)
+
+
+def district_key_projects_xlsx() -> bytes:
+    """A district government notice's annex (重点推进重大项目情况表): "单位:万元" alone above the header, the 合计
+    row right under it, 项目业主, 牵头协调部门 and 牵头区领导 columns, a year's plan column the product ignores."""
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "附件"
+    ws["A1"] = "XX区2025年重点推进的重大项目情况表"
+    ws.merge_cells("A1:H1")
+    ws["H2"] = "单位:万元"
+    ws.append(["序号", "项目名称", "建设阶段", "总投资", "2025年计划投资", "项目业主", "牵头协调部门", "牵头区领导"])
+    ws.append(["合计", None, None, 473000, 23000])
+    ws.append([1, "十里景区项目", "加快建设", 430000, 20000, "区城投公司", "区住建局", "王天明、郭大伟"])
+    ws.append(
+        [2, "农产品交易中心", "开工建设", 43000, 3000, "某农业发展有限公司、某村股份经济合作社", "区农业农村局", "宋立"]
+    )
+    return _save(workbook)

@@ -288,3 +288,28 @@ def test_an_xlsx_named_xls_opens_by_its_content(tmp_path):
     path.write_bytes(cs.city_key_projects_xlsx())
     book = s.open_source(path, "saved.xls")
     assert book.kind == "xlsx" and book.sheet_names == ["调度表"]
+
+
+def test_district_annex_with_the_total_first():
+    book, layout = _layout(cs.district_key_projects_xlsx(), "附件.xlsx")
+    assert (layout.header_rows, layout.scale_text, layout.as_of) == ((3, 3), "万元", None)
+    assert list(_fields(layout).values()) == [
+        None,
+        "name",
+        "stage",
+        "planned",
+        None,
+        "investor",
+        "responsible",
+        "county_leader",
+    ]
+    assert [(r.row, r.skipped) for r in s.data_rows(book, layout)] == [(4, "合计行"), (5, ""), (6, "")]
+
+
+def test_a_header_word_proposes_one_field_only():
+    from collections import Counter
+
+    from zhaoshang.transfer.source_fields import SOURCE_FIELDS
+
+    words = Counter(s.clean(word) for field in SOURCE_FIELDS for word in field.synonyms)
+    assert [word for word, count in words.items() if count > 1] == []

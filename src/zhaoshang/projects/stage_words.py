@@ -1,7 +1,7 @@
 """A county's status words and the stages they mean (issue 15): the table the bureau edits (``StageWord``).
 
 A sheet's status cell is read by ``StageWordResolver.resolve``: the word itself (after ``normalise_name``), or the
-longest known word a longer cell starts with ("在建，主体完工60%" → 在建 → started). The defaults below are seeded by
+longest known word a longer cell starts with ("在建，主体已封顶" → 在建 → started). The defaults below are seeded by
 a data migration; the bureau can change or delete them.
 """
 

@@ -39,3 +39,8 @@ class SourceMapping(models.Model):
     @property
     def headers(self) -> list[str]:
         return [column["header"] for column in self.columns]
+
+    @property
+    def mapped_count(self) -> int:
+        """Columns read into a field (the others are ignored)."""
+        return sum(1 for column in self.columns if column.get("field"))

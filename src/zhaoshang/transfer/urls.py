@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import alias_views, views
 
 app_name = "transfer"
 urlpatterns = [
     path("import/", views.import_page, name="import"),
     path("import/errors/", views.import_errors, name="import_errors"),
+    path("import/names/", alias_views.aliases_page, name="aliases"),
+    path("import/names/<str:kind>/<int:pk>/remove/", alias_views.alias_remove, name="alias_remove"),
     path("import/template/", views.template_download, name="template"),
     path("export/", views.export_ledger, name="export"),
     path("scheme/<int:pk>/export/", views.scheme_export, name="scheme_export"),

@@ -61,13 +61,13 @@ def test_saving_a_name_again_replaces_it_and_history_keeps_both(users):
 @pytest.mark.parametrize(
     ("columns", "options", "message"),
     [
-        ([], {}, "at least one column"),
+        ([], {}, "至少需要一列"),
         ([{"header": "项目名称", "field": "nonsense"}], {}, "nonsense"),
         ([{"header": "项目名称", "field": "name"}, {"header": "名称", "field": "name"}], {}, "名称"),
         ([{"header": "项目名称", "field": "name", "scale": "亿元"}], {}, "亿元"),
         ([{"header": "总投资", "field": "planned", "scale": "千元"}, {"header": "项目", "field": "name"}], {}, "千元"),
-        ([{"header": "总投资", "field": "planned"}], {}, "identify"),
-        ([{"header": "", "field": "name"}], {}, "header"),
+        ([{"header": "总投资", "field": "planned"}], {}, "项目编码或项目名称"),
+        ([{"header": "", "field": "name"}], {}, "没有表头"),
         ([{"header": "项目名称", "field": "name"}], {"as_of": "2025-13-01"}, "2025-13-01"),
         ([{"header": "项目名称", "field": "name"}], {"default_unit": "X99"}, "X99"),
         ([{"header": "项目名称", "field": "name"}], {"colour": "red"}, "colour"),
@@ -123,11 +123,11 @@ def test_a_file_without_a_name_takes_the_file_name(tmp_path):
 def test_unreadable_files_say_why(tmp_path):
     path = tmp_path / "坏.json"
     path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(ValidationError, match="坏.json"):
+    with pytest.raises(ValidationError, match=r"坏\.json"):
         mapping_from_file(path)
     path.write_text(json.dumps({"format": "other", "columns": []}), encoding="utf-8")
     with pytest.raises(ValidationError):
         mapping_from_file(path)
     path.write_text(json.dumps({"columns": [{"header": "总投资", "field": "planned"}]}), encoding="utf-8")
-    with pytest.raises(ValidationError, match="identify"):
+    with pytest.raises(ValidationError, match="项目编码或项目名称"):
         mapping_from_file(path)

@@ -19,11 +19,15 @@ from zhaoshang.organization.models import UnitAlias
 from zhaoshang.persons import aliases as person_aliases
 from zhaoshang.persons.models import PersonAlias
 from zhaoshang.projects import stage_words
+from zhaoshang.projects.choices import STAGE_WORD_TARGETS
 from zhaoshang.projects.models import StageWord
 
 from . import mappings
 from .alias_forms import PersonAliasForm, StageWordForm, UnitAliasForm
 from .models import SourceMapping
+
+# Status words listed as the pipeline runs: lead … producing, then stalled and dropped.
+TARGET_ORDER = {value: index for index, (value, _label) in enumerate(STAGE_WORD_TARGETS)}
 
 
 def _check(user) -> None:
@@ -83,7 +87,7 @@ def aliases_page(request):
     context = {
         "unit_aliases": UnitAlias.objects.select_related("unit").order_by("alias"),
         "person_aliases": PersonAlias.objects.select_related("person__unit").order_by("alias"),
-        "stage_words": StageWord.objects.order_by("target", "word"),
+        "stage_words": sorted(StageWord.objects.all(), key=lambda row: (TARGET_ORDER.get(row.target, 99), row.word)),
         "mappings": SourceMapping.objects.order_by("name"),
         "unit_form": unit_form,
         "person_form": person_form,

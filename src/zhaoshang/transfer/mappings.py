@@ -17,10 +17,13 @@ written to a mapping file (``zhaoshang import --mapping FILE``)::
       "options": {"as_of": "2025-06-30", "default_unit": "T01"}
     }
 
-* ``scale``: for a money field one of ``MONEY_SCALES`` ("" when the cell says it, "3.2亿", or the amount is in
-  万元), for an area field one of ``AREA_SCALES``, "" for any other field.
-* ``options.as_of``: the date the sheet's figures stand at (ISO), overriding the one read above the header;
-  ``options.default_unit``: the code of the unit responsible for rows that name none. Both may be absent or null.
+* ``scale``: the unit a column's figures are written in ("" when the cell says it, "3.2亿", or the sheet's title
+  row does): one of ``MONEY_SCALES`` or ``AREA_SCALES``; a money field refuses an area's unit and an area field a
+  money's. Other columns keep the unit their header states, unused.
+* ``options`` (each may be absent, null or ""): ``as_of``, the date the sheet's cumulative figures stand at (ISO),
+  overriding the one read above the header; ``default_unit``, the code of the unit responsible for rows that name
+  none; ``default_kind`` and ``default_capital``, a new project's type and domestic/foreign when the sheet has
+  no column for them (``projects.choices.Kind`` and ``CapitalType`` values).
 * A field is filled by one column at most; ``code`` or ``name`` must be mapped (rows are identified by them).
 """
 
@@ -37,6 +40,7 @@ from django.utils.translation import gettext as _
 from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
+from zhaoshang.projects.choices import CapitalType, Kind
 
 from .columns import normalise_header
 from .models import SourceMapping
@@ -44,9 +48,10 @@ from .source_fields import AREA, FIELDS, IDENTIFYING_FIELDS, MONEY
 
 FILE_FORMAT = "zhaoshang-source-mapping"
 FILE_VERSION = 1
-MONEY_SCALES = ("", "元", "万元", "亿元", "美元", "万美元")
+MONEY_SCALES = ("", "元", "千元", "万元", "亿元", "美元", "万美元", "亿美元")
 AREA_SCALES = ("", "亩", "平方米", "公顷")
-OPTION_KEYS = ("as_of", "default_unit")
+SCALES = (*MONEY_SCALES, *AREA_SCALES[1:])
+OPTION_KEYS = ("as_of", "default_unit", "default_kind", "default_capital")
 
 
 def clean_columns(columns) -> tuple[list[dict], list[str]]:
@@ -77,7 +82,7 @@ def clean_columns(columns) -> tuple[list[dict], list[str]]:
         elif field:
             seen[field] = header
         kind = FIELDS[field].kind if field in FIELDS else None
-        allowed = MONEY_SCALES if kind == MONEY else AREA_SCALES if kind == AREA else ("",)
+        allowed = MONEY_SCALES if kind == MONEY else AREA_SCALES if kind == AREA else SCALES
         if scale not in allowed:
             errors.append(
                 _("Column “%(header)s”: the scale “%(scale)s” does not fit its field.")
@@ -112,6 +117,12 @@ def clean_options(options) -> tuple[dict, list[str]]:
             cleaned["default_unit"] = str(default_unit)
         else:
             errors.append(_("No unit has the code “%(code)s”.") % {"code": default_unit})
+    for key, choices in (("default_kind", Kind), ("default_capital", CapitalType)):
+        value = options.get(key)
+        if value and value not in choices.values:
+            errors.append(_("“%(value)s” is not a choice for %(option)s.") % {"value": value, "option": key})
+        elif value:
+            cleaned[key] = value
     return cleaned, errors
 
 
@@ -132,11 +143,17 @@ def build_mapping(*, name: str, columns, options=None, sheet_hint: str = "") -> 
 
 
 @transaction.atomic
-def save_mapping(*, name: str, columns, options=None, user, sheet_hint: str = "") -> SourceMapping:
+def save_mapping(
+    *, name: str, columns=None, options=None, user, sheet_hint: str = "", mapping: dict | None = None
+) -> SourceMapping:
     """Save a source's mapping under its name (bureau staff); saving a name again replaces its columns and
-    options, which history keeps."""
+    options, which history keeps. ``mapping``: the file's shape (``mapping_json``), instead of ``columns``,
+    ``options`` and ``sheet_hint``. A ValidationError lists everything wrong; nothing is saved then."""
     if not access.edits_everything(user):
         raise PermissionDenied
+    if mapping is not None:
+        columns, options = mapping.get("columns"), mapping.get("options")
+        sheet_hint = mapping.get("sheet_hint") or sheet_hint
     built = build_mapping(name=name, columns=columns, options=options, sheet_hint=sheet_hint)
     mapping = SourceMapping.objects.filter(name=built.name).first()
     if mapping is None:
@@ -156,7 +173,13 @@ def delete_mapping(*, mapping: SourceMapping, user) -> None:
 
 
 def get_mapping(name: str) -> SourceMapping | None:
+    """The saved mapping of this name (``mapping_json`` gives its file shape)."""
     return SourceMapping.objects.filter(name=str(name or "").strip()).first()
+
+
+def list_mappings():
+    """The saved mappings by name."""
+    return SourceMapping.objects.order_by("name")
 
 
 def header_key(headers) -> tuple[str, ...]:
@@ -176,7 +199,8 @@ def match_mapping(headers: list[str]) -> SourceMapping | None:
     return None
 
 
-def mapping_to_dict(mapping: SourceMapping) -> dict:
+def mapping_json(mapping: SourceMapping) -> dict:
+    """The mapping in the file's shape (the module's docstring)."""
     return {
         "format": FILE_FORMAT,
         "version": FILE_VERSION,
@@ -188,7 +212,7 @@ def mapping_to_dict(mapping: SourceMapping) -> dict:
 
 
 def mapping_to_file(mapping: SourceMapping, path) -> None:
-    Path(path).write_text(json.dumps(mapping_to_dict(mapping), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    Path(path).write_text(json.dumps(mapping_json(mapping), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def mapping_from_dict(data, *, default_name: str = "") -> SourceMapping:

@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from zhaoshang.transfer.mappings import (
     delete_mapping,
     get_mapping,
+    list_mappings,
     mapping_from_file,
+    mapping_json,
     mapping_to_file,
     match_mapping,
     save_mapping,
@@ -64,8 +66,10 @@ def test_saving_a_name_again_replaces_it_and_history_keeps_both(users):
         ([], {}, "至少需要一列"),
         ([{"header": "项目名称", "field": "nonsense"}], {}, "nonsense"),
         ([{"header": "项目名称", "field": "name"}, {"header": "名称", "field": "name"}], {}, "名称"),
-        ([{"header": "项目名称", "field": "name", "scale": "亿元"}], {}, "亿元"),
-        ([{"header": "总投资", "field": "planned", "scale": "千元"}, {"header": "项目", "field": "name"}], {}, "千元"),
+        ([{"header": "用地", "field": "land", "scale": "亿元"}, {"header": "项目", "field": "name"}], {}, "亿元"),
+        ([{"header": "总投资", "field": "planned", "scale": "亩"}, {"header": "项目", "field": "name"}], {}, "亩"),
+        ([{"header": "总投资", "field": "planned", "scale": "千克"}, {"header": "项目", "field": "name"}], {}, "千克"),
+        ([{"header": "项目名称", "field": "name"}], {"default_kind": "mining"}, "mining"),
         ([{"header": "总投资", "field": "planned"}], {}, "项目编码或项目名称"),
         ([{"header": "", "field": "name"}], {}, "没有表头"),
         ([{"header": "项目名称", "field": "name"}], {"as_of": "2025-13-01"}, "2025-13-01"),
@@ -131,3 +135,24 @@ def test_unreadable_files_say_why(tmp_path):
     path.write_text(json.dumps({"columns": [{"header": "总投资", "field": "planned"}]}), encoding="utf-8")
     with pytest.raises(ValidationError, match="项目编码或项目名称"):
         mapping_from_file(path)
+
+
+def test_the_mapping_screens_shape_is_saved_as_is(users, units):
+    """What the mapping screen sends: every column with the unit its header states (ignored ones too), and the
+    options it always writes, empty ones as ""."""
+    shape = {
+        "name": "县重点项目调度表",
+        "columns": [
+            {"header": "序号", "field": "", "scale": ""},
+            {"header": "项目名称", "field": "name", "scale": ""},
+            {"header": "本年计划投资(亿元)", "field": "", "scale": "亿元"},
+            {"header": "用地(亩)", "field": "land", "scale": "亩"},
+            {"header": "总投资(千元)", "field": "planned", "scale": "千元"},
+        ],
+        "options": {"as_of": "", "default_unit": "", "default_kind": "tertiary", "default_capital": "domestic"},
+    }
+    saved = save_mapping(name=shape["name"], mapping=shape, user=users["bureau"])
+    assert saved.columns == shape["columns"]
+    assert saved.options == {"default_kind": "tertiary", "default_capital": "domestic"}
+    assert mapping_json(get_mapping("县重点项目调度表"))["columns"] == shape["columns"]
+    assert [m.name for m in list_mappings()] == ["县重点项目调度表"]

@@ -83,3 +83,29 @@ class User(AbstractUser):
             finally:
                 del self.skip_history_when_saving
         return super().save(*args, **kwargs)
+
+
+class UnitAlias(models.Model):
+    """A name a county's sheet writes for a unit ("经开区" for "县经济开发区"), confirmed once by the bureau and
+    resolved from then on (``organization.aliases``). ``alias`` is stored normalised (``aliases.normalise_name``)."""
+
+    alias = models.CharField(_("alias"), max_length=100, unique=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="aliases")
+    created_by = models.ForeignKey(
+        "organization.User",
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name = _("unit alias")
+        verbose_name_plural = _("unit aliases")
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.unit.name}"

@@ -91,3 +91,29 @@ class PersonTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.projects}"
+
+
+class PersonAlias(models.Model):
+    """A name a county's sheet writes for a person (a county leader, an introducer), confirmed once by the bureau
+    (``persons.aliases``). ``alias`` is stored normalised (``organization.aliases.normalise_name``)."""
+
+    alias = models.CharField(_("alias"), max_length=50, unique=True)
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="aliases")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name = _("person alias")
+        verbose_name_plural = _("person aliases")
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.person.name}"

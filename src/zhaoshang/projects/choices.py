@@ -222,3 +222,11 @@ EVENT_LEVEL_XLSX = {
     "国家级": EventLevel.NATIONAL,
 }
 INDUSTRY_NAME = {code: name for name, code in INDUSTRY_XLSX.items()}
+
+
+# What a county's status word (在建, 已签约…) may map to: a stage, or the status a project is stalled or dropped in.
+STAGE_WORD_TARGETS = [
+    *Stage.choices,
+    (Status.STALLED.value, Status.STALLED.label),
+    (Status.DROPPED.value, Status.DROPPED.label),
+]

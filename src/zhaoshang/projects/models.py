@@ -16,6 +16,7 @@ from zhaoshang.core.permissions import RestrictedModel
 from zhaoshang.organization.models import Unit
 
 from .choices import (
+    STAGE_WORD_TARGETS,
     AttachmentKind,
     CapitalType,
     Currency,
@@ -460,3 +461,20 @@ class StewardRule(models.Model):
         """The one row, with the defaults until the bureau saves it."""
         row = cls.objects.filter(pk=1).first()
         return row if row is not None else cls(pk=1)
+
+
+class StageWord(models.Model):
+    """A county's status word and the stage it means (在建 → started), or the status (停工 → stalled): the table
+    the bureau edits, seeded with common words (``projects.stage_words``). ``word`` is stored normalised."""
+
+    word = models.CharField(_("word"), max_length=30, unique=True)
+    target = models.CharField(_("means"), max_length=16, choices=STAGE_WORD_TARGETS)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("status word")
+        verbose_name_plural = _("status words")
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.get_target_display()}"

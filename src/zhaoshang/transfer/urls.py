@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import county_views, views
+from . import alias_views, county_views, views
 
 app_name = "transfer"
 urlpatterns = [
     path("import/", views.import_page, name="import"),
     path("import/errors/", views.import_errors, name="import_errors"),
+    path("import/names/", alias_views.aliases_page, name="aliases"),
+    path("import/names/<str:kind>/<int:pk>/remove/", alias_views.alias_remove, name="alias_remove"),
     path("import/template/", views.template_download, name="template"),
     path("county/", county_views.county_upload, name="county"),
     path("county/<str:token>/", county_views.county_mapping, name="county_mapping"),

@@ -227,6 +227,15 @@ def date(value, *, today: dt.date | None = None) -> dt.date | None:
     return result
 
 
+def day(value, *, today: dt.date | None = None) -> dt.date | None:
+    """``date``, but a month alone is refused: for the dates stored without a precision (a receipt's, a status
+    date, the project's other dates), where the 1st would be an invented day."""
+    result = date(value, today=today)
+    if isinstance(result, MonthDate):
+        raise CellError(_("Give the day, not only the month: e.g. %(example)s.") % {"example": "2025-06-18"})
+    return result
+
+
 def _bad_date() -> CellError:
     return CellError(
         _("Not a valid date: use an Excel date, YYYY-MM-DD, 2025年6月18日, or a month such as 2025年3月 or 2025-03.")

@@ -255,7 +255,7 @@ def _field_parser(name: str, today: dt.date, model=Project):
     if name in FIELD_CHOICES:
         return partial(_blank_choice, mapping=FIELD_CHOICES[name])
     if model_field.get_internal_type() == "DateField":
-        return partial(parsing.date, today=today)
+        return partial(parsing.day, today=today)
     if model_field.get_internal_type() == "BooleanField":
         return parsing.flag
     if model_field.get_internal_type() == "DecimalField":
@@ -290,7 +290,8 @@ def _currency(value) -> str:
 
 def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
     """Per sheet: (header, parser, required) for every column, in the template's order."""
-    date = partial(parsing.date, today=today)
+    date = partial(parsing.day, today=today)  # a month alone only for the stage dates (kept with their precision)
+    stage_date = partial(parsing.date, today=today)
     amount = parsing.amount
     return {
         c.UNIT_SHEET: [
@@ -314,7 +315,7 @@ def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
             (c.P_LAND, partial(parsing.amount, max_digits=12, maximum=limits.MAX_LAND_AREA), False),
             (c.P_CREDITS, parsing.shares, True),
             (c.P_STAGE, partial(parsing.choice, mapping=CURRENT_STAGE_MAP), False),
-            *((header, date, False) for header in c.STAGE_DATE_HEADERS.values()),
+            *((header, stage_date, False) for header in c.STAGE_DATE_HEADERS.values()),
             (c.P_LEADER, _text(PROJECT_COUNTY_LEADER_LEN), False),
             (c.P_RESPONSIBLE, _text(UNIT_CODE_LEN), False),
             (c.P_REMARKS, _text(PROJECT_REMARKS_LEN), False),

@@ -84,6 +84,13 @@ def test_bad_dates_say_how_to_write_one(value):
     assert "2025年3月" in caught.value.reason and "不是有效日期" in caught.value.reason
 
 
+def test_a_day_is_needed_where_no_precision_is_kept():
+    assert parsing.day("2025年6月18日") == dt.date(2025, 6, 18)
+    with translation.override("zh-hans"), pytest.raises(CellError) as caught:
+        parsing.day("2025年6月")
+    assert "2025-06-18" in caught.value.reason
+
+
 def test_a_month_is_in_the_future_only_after_this_month():
     assert parsing.date("2025年7月", today=TODAY) == dt.date(2025, 7, 1)
     with translation.override("zh-hans"), pytest.raises(CellError) as caught:

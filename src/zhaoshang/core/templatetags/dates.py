@@ -3,7 +3,7 @@ is shown as that month, never as its 1st."""
 
 from django import template
 from django.utils.dateformat import format as date_format
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -15,5 +15,7 @@ def precise_date(value, precision: str = "day") -> str:
     if not value:
         return ""
     if precision == "month":
-        return _("%(year)d-%(month)02d") % {"year": value.year, "month": value.month}
+        if (get_language() or "").startswith("zh"):
+            return f"{value.year}年{value.month}月"
+        return f"{value.year:04d}-{value.month:02d}"
     return date_format(value, "Y-m-d")

@@ -47,6 +47,7 @@ class ReceiptFact:
     project_id: int
     date: dt.date
     amount: Decimal
+    opening_balance: bool = False  # 期初结转: never within a period (``rules.received_within``)
 
 
 def summarize(
@@ -60,7 +61,7 @@ def summarize(
     drop out, each project keeps the dates it reached ``stages`` inside the period and its funds there."""
     in_period: dict[int, list[ReceiptFact]] = defaultdict(list)
     for receipt in receipts:
-        if ledger.received_within(receipt.date, start, until):
+        if ledger.received_within(receipt.date, start, until, receipt.opening_balance):
             in_period[receipt.project_id].append(receipt)
     wanted = sorted(stages, key=ledger.STAGE_INDEX.__getitem__)
     facts: list[engine.PeriodFact] = []

@@ -128,7 +128,7 @@ def facts(period: Period, as_of: dt.date, *, basis: str = "reported", project_id
         raise ValueError(f"unknown basis {basis!r}")
     until = min(period.end, as_of)
     events_in = StageEvent.objects.filter(date__gte=period.start, date__lte=until).values("project_id")
-    receipts_in = FundsReceipt.objects.filter(date__gte=period.start, date__lte=until)
+    receipts_in = FundsReceipt.objects.filter(ledger.received_within_q(period.start, until))
     if project_ids is not None:
         receipts_in = receipts_in.filter(project_id__in=project_ids)
     moved = Project.objects.filter(pk__in=events_in) | Project.objects.filter(pk__in=receipts_in.values("project_id"))
@@ -145,8 +145,10 @@ def facts(period: Period, as_of: dt.date, *, basis: str = "reported", project_id
         stages[project_id][stage] = date
     projects = _project_facts(period, rows, credits, stages)
     receipts = [
-        ReceiptFact(id=pk, project_id=project_id, date=date, amount=amount)
-        for pk, project_id, date, amount in receipts_in.values_list("pk", "project_id", "date", "amount")
+        ReceiptFact(id=pk, project_id=project_id, date=date, amount=amount, opening_balance=opening)
+        for pk, project_id, date, amount, opening in receipts_in.values_list(
+            "pk", "project_id", "date", "amount", "opening_balance"
+        )
     ]
     return projects, receipts, len(ids)
 

@@ -16,6 +16,13 @@ class Stage(models.TextChoices):
 STAGE_ORDER = {stage: index for index, stage in enumerate(Stage.values)}
 
 
+class DatePrecision(models.TextChoices):
+    """How precisely a stage event's date is known: a day, or only its month (stored as the 1st)."""
+
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+
+
 class Status(models.TextChoices):
     ACTIVE = "active", _("Active")
     STALLED = "stalled", _("Stalled")
@@ -178,28 +185,69 @@ KIND_XLSX = {
     "农业": Kind.AGRICULTURE,
     "基础设施": Kind.INFRASTRUCTURE,
 }
+# GB/T 4754-2017's section names (门类) exactly as the standard writes them, with the 、: the labels the template
+# offers and the export writes.
 INDUSTRY_XLSX = {
-    "农林牧渔业": "A",
+    "农、林、牧、渔业": "A",
     "采矿业": "B",
     "制造业": "C",
-    "电力热力燃气及水生产和供应业": "D",
+    "电力、热力、燃气及水生产和供应业": "D",
     "建筑业": "E",
     "批发和零售业": "F",
-    "交通运输仓储和邮政业": "G",
+    "交通运输、仓储和邮政业": "G",
     "住宿和餐饮业": "H",
-    "信息传输软件和信息技术服务业": "I",
+    "信息传输、软件和信息技术服务业": "I",
     "金融业": "J",
     "房地产业": "K",
     "租赁和商务服务业": "L",
     "科学研究和技术服务业": "M",
-    "水利环境和公共设施管理业": "N",
-    "居民服务修理和其他服务业": "O",
+    "水利、环境和公共设施管理业": "N",
+    "居民服务、修理和其他服务业": "O",
     "教育": "P",
     "卫生和社会工作": "Q",
-    "文化体育和娱乐业": "R",
-    "公共管理社会保障和社会组织": "S",
+    "文化、体育和娱乐业": "R",
+    "公共管理、社会保障和社会组织": "S",
     "国际组织": "T",
 }
+
+
+def _industry_key(label: str) -> str:
+    """A section name compared without its 、 and spaces (the product's labels before issue 15 dropped the 、)."""
+    return "".join(label.split()).replace("、", "").replace(",", "").replace("，", "")
+
+
+_INDUSTRY_BY_KEY = {_industry_key(name): code for name, code in INDUSTRY_XLSX.items()}
+
+
+def industry_code(label: str) -> str | None:
+    """The section letter a county's sheet means by ``label``: the standard's name with or without its 、, the
+    letter (A–T, either case) or a two-digit division (大类, e.g. 13 → C). None: not an industry of the standard."""
+    label = label.strip()
+    if len(label) == 1 and label.upper() in Industry.values:
+        return label.upper()
+    if len(label) in (1, 2) and label.isdigit():
+        return division_section(label.zfill(2))
+    return _INDUSTRY_BY_KEY.get(_industry_key(label))
+
+
+class _IndustryLabels(dict):
+    """The section names of the standard (iterated, e.g. in an error listing them), looking up any form
+    ``industry_code`` reads: ``label in INDUSTRY_LABELS`` and ``INDUSTRY_LABELS[label]`` → the letter."""
+
+    def __contains__(self, label) -> bool:
+        return isinstance(label, str) and industry_code(label) is not None
+
+    def __getitem__(self, label) -> str:
+        code = industry_code(label) if isinstance(label, str) else None
+        if code is None:
+            raise KeyError(label)
+        return code
+
+    def get(self, label, default=None):
+        return self[label] if label in self else default
+
+
+INDUSTRY_LABELS = _IndustryLabels(INDUSTRY_XLSX)
 CURRENCY_XLSX = {
     "人民币": Currency.CNY,
     "美元": Currency.USD,

@@ -61,9 +61,13 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
             "stewards",
             "work_team",
             "remarks",
+            "progress_note",
+            "progress_note_on",
         ]
         widgets = {
             "remarks": forms.Textarea(attrs={"rows": 3}),
+            "progress_note": forms.Textarea(attrs={"rows": 3}),
+            "progress_note_on": date_input(),
             "company_registered_on": date_input(),
             "land_paid_on": date_input(),
         }

@@ -20,6 +20,7 @@ from .choices import (
     AttachmentKind,
     CapitalType,
     Currency,
+    DatePrecision,
     EventLevel,
     Industry,
     InvestorKind,
@@ -157,6 +158,11 @@ class Project(RestrictedModel):
     # Sum of the project's funds receipts; kept by services so the ledger totals need no join.
     funds_total = models.DecimalField(_("funds in place (10k yuan)"), default=Decimal("0"), **MONEY)
     remarks = models.TextField(_("remarks"), blank=True)
+    # 项目进展情况: what a county's sheet says of the project's progress, as of a date (issue 15).
+    progress_note = models.TextField(_("progress note"), max_length=2000, blank=True)
+    progress_note_on = models.DateField(
+        _("progress note as of"), null=True, blank=True, help_text=_("The date the progress note describes.")
+    )
     created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
     updated_at = ClockDateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
@@ -312,6 +318,11 @@ class StageEvent(ProjectChild):
     )
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
     date = models.DateField(_("date"))
+    # A date known to its month only (a county's sheet wrote 2025年3月) is stored as the 1st, marked "month":
+    # shown as the month, counted as its 1st day by the rules.
+    date_precision = models.CharField(
+        _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     amount = models.DecimalField(_("amount (10k yuan)"), null=True, blank=True, **MONEY)
     note = models.CharField(_("note"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
@@ -353,6 +364,13 @@ class FundsReceipt(ProjectChild):
         null=True,
         blank=True,
         help_text=_("Yuan per unit of the currency, as used for this receipt."),
+    )
+    # 期初结转: a cumulative figure brought in from a county's sheet, dated its as-of date. Counted in the project's
+    # funds in place, never within a period's sum (``rules.received_within``).
+    opening_balance = models.BooleanField(
+        _("opening balance"),
+        default=False,
+        help_text=_("Funds received before this date, brought in as one cumulative figure."),
     )
     source = models.CharField(_("source of funds"), max_length=200, blank=True)
     voucher_no = models.CharField(_("voucher number"), max_length=100, blank=True)

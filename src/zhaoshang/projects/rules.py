@@ -294,14 +294,18 @@ def foreign_usd_sql(alias: str, usd_rate: Decimal) -> tuple[str, list]:
 # --- funds in place ---------------------------------------------------------------------------------------
 
 
-def received_within(date: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
-    """Does a receipt dated ``date`` count within [start, end]? An open end is no limit."""
+def received_within(date: dt.date, start: dt.date | None, end: dt.date | None, opening_balance: bool = False) -> bool:
+    """Does a receipt dated ``date`` count within [start, end]? An open end is no limit. An opening balance
+    (期初结转: a cumulative figure dated a sheet's as-of date, its money received at unknown dates before) never
+    counts within dates, even open ones: it counts only in a project's funds of all time (``funds_total``)."""
+    if opening_balance:
+        return False
     return (start is None or date >= start) and (end is None or date <= end)
 
 
 def received_within_q(start: dt.date | None, end: dt.date | None, prefix: str = "") -> Q:
     """ORM form of ``received_within`` on receipts (``prefix`` like "receipts__" from projects)."""
-    q = Q()
+    q = periodic_receipt_q(prefix)
     if start:
         q &= Q(**{f"{prefix}date__gte": start})
     if end:
@@ -309,9 +313,15 @@ def received_within_q(start: dt.date | None, end: dt.date | None, prefix: str = 
     return q
 
 
+def periodic_receipt_q(prefix: str = "") -> Q:
+    """The receipts that can count within a period: all but opening balances (``received_within``), e.g. for
+    a verified receipt whose verified date is filtered by the caller."""
+    return Q(**{f"{prefix}opening_balance": False})
+
+
 def received_within_sql(alias: str, start: dt.date, end: dt.date) -> tuple[str, list]:
     """SQL form of ``received_within`` for the receipt row ``alias``, both ends given."""
-    return f"{alias}.date >= %s AND {alias}.date <= %s", [start, end]
+    return f"{alias}.date >= %s AND {alias}.date <= %s AND NOT {alias}.opening_balance", [start, end]
 
 
 # --- receipts in a currency ------------------------------------------------------------------------------

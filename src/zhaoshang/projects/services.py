@@ -24,7 +24,7 @@ from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 
 from . import rules
-from .choices import STAGE_ORDER, Currency, Stage, Status
+from .choices import STAGE_ORDER, Currency, DatePrecision, Stage, Status
 from .models import (
     MONEY,
     STAGE_COLUMNS,
@@ -76,6 +76,8 @@ PROJECT_FIELDS = (
     "stewards",
     "work_team",
     "remarks",
+    "progress_note",
+    "progress_note_on",
 )
 
 
@@ -546,6 +548,10 @@ def record_stage(
     if errors:
         raise ValidationError(errors)
     event = project.stage_events.filter(stage=stage).first() or StageEvent(project=project, stage=stage)
+    if event.pk is None or event.date != date:
+        # A date entered on the form is a day; correcting only the note or amount keeps a month-precision date
+        # (brought in from a county's sheet as 2025年3月) known to its month.
+        event.date_precision = DatePrecision.DAY
     event.date, event.note = date, note
     if amount is not None:
         event.amount = amount

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 
 from zhaoshang.core import clock
 from zhaoshang.core.history import SKIPPED_FIELDS, entries_for
+from zhaoshang.projects import rules as ledger
 from zhaoshang.projects.models import FundsReceipt, Project, StageEvent
 
 from .choices import COUNTING, RectificationStatus
@@ -79,6 +80,8 @@ def verified_receipts(
     rows = latest("receipt").filter(result__in=COUNTING)
     if project_ids is not None:
         rows = rows.filter(project_id__in=list(project_ids))
+    if start is not None or until is not None:  # within dates: never an opening balance (rules.received_within)
+        rows = rows.filter(ledger.periodic_receipt_q("receipt__"))
     if start is not None:
         rows = rows.filter(v_date__gte=start)
     if until is not None:

@@ -116,8 +116,11 @@ SIGNING_FIELD_HEADERS = {
     # GB/T 4754 大类 (appended last: older files without it still import).
     P_DIVISION: "industry_division",
 }
+# 项目进展情况 and its as-of date (issue 15), appended after 行业大类: older files without them still import.
+P_PROGRESS, P_PROGRESS_ON = "项目进展情况", "进展情况截至日期"
+PROGRESS_FIELD_HEADERS = {P_PROGRESS: "progress_note", P_PROGRESS_ON: "progress_note_on"}
 # Every optional column that carries one project field as it is.
-FIELD_HEADERS = {**PROJECT_FIELD_HEADERS, **SIGNING_FIELD_HEADERS}
+FIELD_HEADERS = {**PROJECT_FIELD_HEADERS, **SIGNING_FIELD_HEADERS, **PROGRESS_FIELD_HEADERS}
 
 # The stage-date columns, in pipeline order. Lead (线索) has no column: a lead event is left as it is.
 STAGE_DATE_HEADERS = {
@@ -191,12 +194,15 @@ PROJECT_COLUMNS = (
     Column(P_REGISTERED_ON, 12, date=True, optional=True, note="日期，如 2025-03-18；可留空"),
     Column(P_LAND_PAID_ON, 12, date=True, optional=True, note="日期，如 2025-03-18；可留空"),
     Column(P_DIVISION, 8, optional=True, note="行业大类：两位数字，须属于所填门类（如 C 填 13–43）；可留空"),
+    Column(P_PROGRESS, 40, optional=True, note="项目最新进展的文字说明，至多 2000 字；可留空"),
+    Column(P_PROGRESS_ON, 12, date=True, optional=True, note="进展情况所述的截至日期，如 2025-06-30；可留空"),
 )
 
 # Funds-in-place sheet ---------------------------------------------------------------------------
 R_PROJECT, R_DATE, R_AMOUNT, R_SOURCE, R_VOUCHER = "项目编码", "到账日期", "金额(万元)", "资金来源", "凭证号"
 R_NOTE = "备注"
 R_CURRENCY, R_ORIGINAL, R_RATE = "币种", "原币金额", "汇率(元/单位外币)"
+R_OPENING = "期初结转"
 
 RECEIPT_COLUMNS = (
     Column(R_PROJECT, 14, required=True, note="本文件项目表中或系统中已有项目的编码"),
@@ -214,6 +220,12 @@ RECEIPT_COLUMNS = (
     Column(R_CURRENCY, 8, optional=True, note="、".join(CURRENCY_XLSX) + "；留空为人民币"),
     Column(R_ORIGINAL, 16, money=True, optional=True, note="外币到账的原币金额（元，非万元），大于 0；人民币留空"),
     Column(R_RATE, 12, optional=True, note="每单位外币折合人民币元数，大于 0；填了原币金额的外币到账必填"),
+    Column(
+        R_OPENING,
+        8,
+        optional=True,
+        note="是：截至到账日期的累计到位资金（期初结转），计入项目累计，不计入任何时段；留空为否",
+    ),
 )
 
 # Assessment-period sheet ------------------------------------------------------------------------
@@ -313,6 +325,7 @@ CHOICE_LISTS = {
     P_SECOND_PHASE: tuple(YES_NO_XLSX),
     P_OWNERSHIP: tuple(OWNERSHIP_XLSX),
     P_EVENT_LEVEL: tuple(EVENT_LEVEL_XLSX),
+    R_OPENING: tuple(YES_NO_XLSX),
     A_SCHEDULE: tuple(SCHEDULE_XLSX),
     G_KIND: tuple(INDICATOR_KIND_XLSX),
     G_STAGE: tuple(STAGE_XLSX),

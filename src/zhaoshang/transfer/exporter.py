@@ -29,8 +29,9 @@ from zhaoshang.projects.choices import (
     STAGE_XLSX,
     STATUS_XLSX,
     YES_NO_XLSX,
+    DatePrecision,
 )
-from zhaoshang.projects.models import FundsReceipt, Project
+from zhaoshang.projects.models import FundsReceipt, Project, StageEvent
 from zhaoshang.targets.choices import AMOUNT_FIELD_XLSX, SCHEDULE_XLSX
 from zhaoshang.targets.choices import KIND_XLSX as INDICATOR_KIND_XLSX
 from zhaoshang.targets.models import Period
@@ -80,12 +81,12 @@ def _start_sheet(workbook, title: str, columns):
 def _cells(sheet, columns, values) -> list:
     row = []
     for column, value in zip(columns, values, strict=True):
-        if value is not None and (column.money or column.date):
+        if isinstance(value, str):  # user text stays text (core.xlsx: formula injection, control characters)
+            row.append(text_cell(sheet, value))  # also a month-precision date (2025年3月) in a date column
+        elif value is not None and (column.money or column.date):
             cell = WriteOnlyCell(sheet, value=value)
             cell.number_format = MONEY_FORMAT if column.money else DATE_FORMAT
             row.append(cell)
-        elif isinstance(value, str):  # user text stays text (core.xlsx: formula injection, control characters)
-            row.append(text_cell(sheet, value))
         else:
             row.append(value)
     return row
@@ -111,6 +112,14 @@ def _field_value(project: Project, name: str):
     if isinstance(value, bool):
         return YES_NO_LABEL[value]
     return value
+
+
+def stage_date_cell(event: StageEvent):
+    """A stage date as the file holds it: a date, or the text 2025年3月 for a date known to its month (which the
+    import reads back as a month)."""
+    if event.date_precision == DatePrecision.MONTH:
+        return f"{event.date.year}年{event.date.month}月"
+    return event.date
 
 
 def introducers_text(project: Project) -> str:
@@ -143,7 +152,7 @@ def project_values(project: Project) -> list:
         project.land_area,
         format_shares(credits),
         current_stage_label(project, events),
-        *(events[stage].date if stage in events else None for stage in c.FILE_STAGES),
+        *(stage_date_cell(events[stage]) if stage in events else None for stage in c.FILE_STAGES),
         project.county_leader,
         project.responsible_unit.code if project.responsible_unit else "",
         project.remarks,
@@ -151,6 +160,7 @@ def project_values(project: Project) -> list:
         project.status_reason if project.status in STATUS_LABEL else "",
         project.status_date if project.status in STATUS_LABEL else None,
         *(_field_value(project, name) for name in c.SIGNING_FIELD_HEADERS.values()),
+        *(_field_value(project, name) for name in c.PROGRESS_FIELD_HEADERS.values()),
         project.funds_total,
     ]
 
@@ -207,9 +217,13 @@ def export_ledger(queryset, units=None) -> bytes:
                 "currency",
                 "original_amount",
                 "exchange_rate",
+                "opening_balance",
             )
         )
-        receipt_rows.extend((*values[:6], CURRENCY_LABEL.get(values[6], values[6]), *values[7:]) for values in receipts)
+        receipt_rows.extend(
+            (*values[:6], CURRENCY_LABEL.get(values[6], values[6]), *values[7:9], YES_NO_LABEL[values[9]])
+            for values in receipts
+        )
     for values in receipt_rows:
         receipts_sheet.append(_cells(receipts_sheet, c.RECEIPT_COLUMNS, values))
     _persons_sheet(workbook)

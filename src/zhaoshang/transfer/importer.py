@@ -33,6 +33,7 @@ from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCr
 from zhaoshang.projects.services import last_activity, stage_fields
 
 from . import columns as c
+from . import parsing
 from .errors import ErrorList, RowError, error_workbook_bytes
 from .fastwrite import NewRow
 from .persons_import import PERSONS_MODES, PERSONS_TEXT, PersonsPlanner
@@ -291,7 +292,7 @@ class _Planner:
             **row.fields,  # the optional columns the file has; a field without its column is left as it is
         }
         # The stage is the latest dated stage; a lead event (no column in the file) is kept.
-        dates = dict(row.dates)
+        dates = {stage: parsing.plain_date(date) for stage, date in row.dates.items()}
         lead = self.events.get(project.pk, {}).get(Stage.LEAD) if project is not None else None
         if lead is not None:
             dates[Stage.LEAD] = lead.date
@@ -326,7 +327,14 @@ class _Planner:
 
     def _event(self, project: Project, stage: str, date, row: ProjectRow) -> NewRow:
         amount = row.contract if stage == Stage.SIGNED else None
-        return NewRow(project=project, stage=stage, date=date, amount=amount, recorded_by_id=self.user_id)
+        return NewRow(
+            project=project,
+            stage=stage,
+            date=parsing.plain_date(date),
+            date_precision=parsing.precision_of(date),
+            amount=amount,
+            recorded_by_id=self.user_id,
+        )
 
     def _update_project(self, project: Project, row: ProjectRow, investor: Investor | None) -> bool:
         changed = False
@@ -373,8 +381,10 @@ class _Planner:
             elif date is None:
                 self.changes.deleted.append(event)
             else:
-                event_changed = event.date != date
-                event.date = date
+                # 2025年3月 and 2025-03-01 are the same date, not the same fact: a change of precision is a change.
+                precision = parsing.precision_of(date)
+                event_changed = event.date != date or event.date_precision != precision
+                event.date, event.date_precision = parsing.plain_date(date), precision
                 if stage == Stage.SIGNED and row.contract is not None:
                     # An event without an amount stands for the project's contract amount.
                     current = event.amount if event.amount is not None else project.contract_amount
@@ -434,6 +444,7 @@ class _Planner:
                 currency=row.currency,
                 original_amount=row.original_amount,
                 exchange_rate=row.exchange_rate,
+                opening_balance=row.opening_balance,
                 source=row.source,
                 voucher_no=row.voucher,
                 note=row.note,

@@ -24,7 +24,7 @@ from zhaoshang.projects.choices import (
     CAPITAL_XLSX,
     CURRENCY_XLSX,
     EVENT_LEVEL_XLSX,
-    INDUSTRY_XLSX,
+    INDUSTRY_LABELS,
     KIND_XLSX,
     OWNERSHIP_XLSX,
     STAGE_ORDER,
@@ -32,7 +32,6 @@ from zhaoshang.projects.choices import (
     STATUS_XLSX,
     CapitalType,
     Currency,
-    Industry,
     Stage,
     Status,
     division_error,
@@ -53,7 +52,7 @@ from .xlsx_reader import Unreadable, open_workbook
 
 INVALID = object()  # a cell that failed to parse (its error is already recorded)
 CURRENT_STAGE_MAP = {**c.STAGE_LABELS, **STATUS_XLSX}
-INDUSTRY_MAP = {**{code: code for code in Industry.values}, **INDUSTRY_XLSX}
+INDUSTRY_MAP = INDUSTRY_LABELS  # names with or without 、, letters, 2-digit divisions (choices.industry_code)
 CURRENCY_MAP = {**CURRENCY_XLSX, **{code: code for code in Currency.values}}  # 美元 or USD
 
 
@@ -130,6 +129,7 @@ class ReceiptRow:
     currency: str = Currency.CNY
     original_amount: Decimal | None = None
     exchange_rate: Decimal | None = None
+    opening_balance: bool = False  # 期初结转
 
 
 @dataclass
@@ -255,7 +255,7 @@ def _field_parser(name: str, today: dt.date, model=Project):
     if name in FIELD_CHOICES:
         return partial(_blank_choice, mapping=FIELD_CHOICES[name])
     if model_field.get_internal_type() == "DateField":
-        return partial(parsing.date, today=today)
+        return partial(parsing.day, today=today)
     if model_field.get_internal_type() == "BooleanField":
         return parsing.flag
     if model_field.get_internal_type() == "DecimalField":
@@ -290,7 +290,8 @@ def _currency(value) -> str:
 
 def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
     """Per sheet: (header, parser, required) for every column, in the template's order."""
-    date = partial(parsing.date, today=today)
+    date = partial(parsing.day, today=today)  # a month alone only for the stage dates (kept with their precision)
+    stage_date = partial(parsing.date, today=today)
     amount = parsing.amount
     return {
         c.UNIT_SHEET: [
@@ -314,7 +315,7 @@ def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
             (c.P_LAND, partial(parsing.amount, max_digits=12, maximum=limits.MAX_LAND_AREA), False),
             (c.P_CREDITS, parsing.shares, True),
             (c.P_STAGE, partial(parsing.choice, mapping=CURRENT_STAGE_MAP), False),
-            *((header, date, False) for header in c.STAGE_DATE_HEADERS.values()),
+            *((header, stage_date, False) for header in c.STAGE_DATE_HEADERS.values()),
             (c.P_LEADER, _text(PROJECT_COUNTY_LEADER_LEN), False),
             (c.P_RESPONSIBLE, _text(UNIT_CODE_LEN), False),
             (c.P_REMARKS, _text(PROJECT_REMARKS_LEN), False),
@@ -322,6 +323,7 @@ def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
             (c.P_STATUS_REASON, _text(PROJECT_STATUS_REASON_LEN), False),
             (c.P_STATUS_DATE, date, False),
             *((header, _field_parser(name, today), False) for header, name in c.SIGNING_FIELD_HEADERS.items()),
+            *((header, _field_parser(name, today), False) for header, name in c.PROGRESS_FIELD_HEADERS.items()),
         ],
         c.RECEIPT_SHEET: [
             (c.R_PROJECT, _text(PROJECT_CODE_LEN), True),
@@ -334,6 +336,7 @@ def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
             (c.R_CURRENCY, _currency, False),
             (c.R_ORIGINAL, _field_parser("original_amount", today, FundsReceipt), False),
             (c.R_RATE, _field_parser("exchange_rate", today, FundsReceipt), False),
+            (c.R_OPENING, parsing.flag, False),
         ],
         # Periods and targets may lie in the future: their dates are not checked against today.
         c.PERIOD_SHEET: [
@@ -665,7 +668,19 @@ def _receipt_row(r: _Row, parsed: ParsedFile) -> None:
         r.error(c.R_AMOUNT, _("This column must be filled in."))
     if r.ok:
         parsed.receipts.append(
-            ReceiptRow(r.row, project_code, date, amount, source, voucher, note, currency, original, rate)
+            ReceiptRow(
+                r.row,
+                project_code,
+                parsing.plain_date(date),
+                amount,
+                source,
+                voucher,
+                note,
+                currency,
+                original,
+                rate,
+                opening_balance=cells.get(c.R_OPENING, False),
+            )
         )
 
 

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from zhaoshang.core.xlsx import safe_row
-from zhaoshang.projects.choices import EVENT_LEVEL_XLSX, INDUSTRY_XLSX, KIND_XLSX, STAGE_XLSX
+from zhaoshang.projects.choices import EVENT_LEVEL_XLSX, INDUSTRY_LABELS, KIND_XLSX, STAGE_XLSX
 from zhaoshang.targets import consequence_rows, scheme_text, scoring
 from zhaoshang.targets import consequences as rulebook
 from zhaoshang.targets.choices import AMOUNT_FIELD_XLSX
@@ -428,7 +428,7 @@ def _item(row: _Row) -> SchemeItemData | None:
     kinds = row.many(I_KINDS, KIND_XLSX)
     if kinds:
         filters["kinds"] = [str(kind) for kind in kinds]
-    industries = row.many(I_INDUSTRIES, {**{code: code for code in INDUSTRY_XLSX.values()}, **INDUSTRY_XLSX})
+    industries = row.many(I_INDUSTRIES, INDUSTRY_LABELS)
     if industries:
         filters["industries"] = industries
     high_tech = row.choice(I_HIGH_TECH, YES_NO, required=False)

@@ -71,7 +71,7 @@ def write_changes(changes: Changes, *, user) -> None:
         as_user(obj, user).delete()
     _update(changes.changed_credits, ProjectCredit, {"share"}, user)
     _create(changes.new_credits, ProjectCredit, user)
-    _update(changes.changed_events, StageEvent, {"date", "amount"}, user)
+    _update(changes.changed_events, StageEvent, {"date", "date_precision", "amount"}, user)
     _create(changes.new_events, StageEvent, user)
 
     _create(changes.new_receipts, FundsReceipt, user)

@@ -127,7 +127,9 @@ def load_history(period, as_of: dt.date) -> dict[int, ProjectHistory]:
         events[project_id][stage] = date
     receipts = defaultdict(list)
     for project_id, date, amount in (
-        FundsReceipt.objects.filter(date__lte=as_of).order_by("date", "id").values_list("project_id", "date", "amount")
+        FundsReceipt.objects.filter(ledger.periodic_receipt_q(), date__lte=as_of)
+        .order_by("date", "id")
+        .values_list("project_id", "date", "amount")
     ):
         receipts[project_id].append((date, amount))
     seen = StageEvent.objects.filter(date__lte=as_of).values("project_id")

@@ -68,7 +68,8 @@ def projects(draw) -> dict:
         "foreign_investment": draw(st.none() | amounts) if foreign else None,
         "status": draw(st.sampled_from(["active", "active", "stalled", "dropped"])),
         "last_activity_on": draw(dates),
-        "receipts": draw(st.lists(st.tuples(dates, amounts.filter(bool)), max_size=3)),
+        # (date, amount, opening balance): an opening balance (期初结转) never counts within dates.
+        "receipts": draw(st.lists(st.tuples(dates, amounts.filter(bool), st.booleans()), max_size=3)),
         # Receipts in a currency: (date, currency, original amount or None, rate or None, 10k-yuan amount entered).
         "currency_receipts": draw(
             st.lists(
@@ -119,9 +120,9 @@ def write(ledger: list[dict]) -> list[Project]:
     created = Project.objects.bulk_create(rows)
     saved = {p.code: p for p in Project.objects.filter(code__in=[p.code for p in created])}
     FundsReceipt.objects.bulk_create(
-        FundsReceipt(project=saved[f"R{index:03d}"], date=on, amount=amount)
+        FundsReceipt(project=saved[f"R{index:03d}"], date=on, amount=amount, opening_balance=opening)
         for index, data in enumerate(ledger)
-        for on, amount in data["receipts"]
+        for on, amount, opening in data["receipts"]
     )
     FundsReceipt.objects.bulk_create(
         FundsReceipt(project=saved[f"R{index:03d}"], date=on, note="currency", **currency_receipt(*receipt))
@@ -248,13 +249,16 @@ def test_foreign_capital_in_usd(ledger, usd_rate):
 @EXAMPLES
 @given(ledger=ledgers, data=st.data())
 def test_funds_within_dates(ledger, data):
-    own_dates = [on for p in ledger for on, _amount in p["receipts"]]
+    own_dates = [on for p in ledger for on, _amount, _opening in p["receipts"]]
     start, end = bound(data, own_dates), bound(data, own_dates)
 
     @in_savepoint
     def check(ledger, saved, start, end):
         expected = {
-            p.pk: sum((amount for on, amount in data["receipts"] if rules.received_within(on, start, end)), D(0))
+            p.pk: sum(
+                (amount for on, amount, opening in data["receipts"] if rules.received_within(on, start, end, opening)),
+                D(0),
+            )
             for data, p in zip(ledger, saved, strict=True)
         }
         by_orm = dict(
@@ -290,7 +294,7 @@ def test_funds_within_dates(ledger, data):
         assert projects_with == {
             p.pk
             for data, p in zip(ledger, saved, strict=True)
-            if any(rules.received_within(on, start, end) for on, _amount in data["receipts"])
+            if any(rules.received_within(on, start, end, opening) for on, _amount, opening in data["receipts"])
         }
 
     check(ledger, start, end)

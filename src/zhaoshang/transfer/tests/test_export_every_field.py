@@ -67,6 +67,8 @@ def county(users, units, make_project):
             "stewards": "张三、李四",
             "work_team": "招商局、自然资源局",
             "remarks": "+第一行\n第二行",
+            "progress_note": "=已完成主体施工\n设备进场",
+            "progress_note_on": D(2024, 6, 30),
         },
         credits=[(units["a"], Decimal("62.5")), (units["b"], Decimal("37.5"))],
         investor=investor,
@@ -179,6 +181,8 @@ EDITS = [
     (c.P_REGISTERED_ON, "2024-02-20", "company_registered_on", D(2024, 2, 20)),
     (c.P_LAND_PAID_ON, "2024-04-30", "land_paid_on", D(2024, 4, 30)),
     (c.P_DIVISION, 38, "industry_division", "38"),
+    (c.P_PROGRESS, "设备调试中", "progress_note", "设备调试中"),
+    (c.P_PROGRESS_ON, "2024年7月31日", "progress_note_on", D(2024, 7, 31)),
 ]
 
 
@@ -239,7 +243,7 @@ def test_a_file_without_the_added_columns_leaves_those_fields(county, users):
 @pytest.mark.parametrize(
     ("edits", "column", "reason"),
     [
-        ({c.P_HIGH_TECH: "对"}, c.P_HIGH_TECH, "可选值为：是、否。"),
+        ({c.P_HIGH_TECH: "对"}, c.P_HIGH_TECH, "可选值为：是/否、√/×"),
         ({c.P_CURRENCY: "英镑"}, c.P_CURRENCY, "可选值为：人民币"),
         ({c.P_RATE: 0}, c.P_RATE, "金额须大于零"),
         ({c.P_RATE: 5000}, c.P_RATE, "1,000"),
@@ -254,6 +258,8 @@ def test_a_file_without_the_added_columns_leaves_those_fields(county, users):
         ({c.P_LAND_PAID_ON: "2999-01-01"}, c.P_LAND_PAID_ON, "2999-01-01"),
         ({c.P_DIVISION: "70"}, c.P_DIVISION, "K"),  # 房地产业 is not in section C (制造业)
         ({c.P_DIVISION: "99"}, c.P_DIVISION, "99"),
+        ({c.P_PROGRESS: "进" * 2001}, c.P_PROGRESS, "2000"),
+        ({c.P_PROGRESS_ON: "2999年1月"}, c.P_PROGRESS_ON, "2999-01"),
     ],
 )
 def test_bad_cells_name_row_and_column_and_write_nothing(county, users, edits, column, reason):

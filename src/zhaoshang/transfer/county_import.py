@@ -36,7 +36,7 @@ from . import parsing
 from . import source_fields as sf
 from .errors import ErrorList, RowError
 from .exporter import project_values
-from .importer import apply_parsed
+from .importer import apply_parsed, empty_counts
 from .mappings import mapping_json, match_mapping
 from .marking import marked_workbook
 from .parsing import CellError
@@ -455,6 +455,22 @@ class CountyReader:
         if target in STATUS_LABEL:
             template[POSITION[c.P_STAGE]] = STATUS_LABEL[target]
         elif target in c.STAGE_LABEL:
+            header = c.STAGE_DATE_HEADERS[target]
+            if template[POSITION[header]] in (None, ""):
+                # The stage's date is neither in the sheet nor recorded: never invented, so the row is refused with
+                # what to do about it.
+                self._source_error(
+                    row,
+                    "stage",
+                    word,
+                    _(
+                        "“%(word)s” means the stage %(stage)s, but the row has no %(column)s: add a column with that "
+                        "date (a month is enough, e.g. 2025年3月), or leave the status column out of the mapping so "
+                        "that the stage follows from the dates."
+                    )
+                    % {"word": word, "stage": c.STAGE_LABEL[target], "column": header},
+                )
+                return False
             template[POSITION[c.P_STAGE]] = c.STAGE_LABEL[target]
         else:  # a lead: no column of its own; the stage follows from the dates
             template[POSITION[c.P_STAGE]] = None
@@ -512,7 +528,11 @@ class CountyReader:
         if amount is None or amount == 0:
             return
         parsed.project_refs.append((row, code))
-        parsed.receipts.append(ReceiptRow(row, code, self.as_of, amount, OPENING_SOURCE, "", "", opening_balance=True))
+        parsed.receipts.append(
+            ReceiptRow(
+                row, code, self.as_of, amount, OPENING_SOURCE, "", "", opening_balance=True, replaces_opening=True
+            )
+        )
 
 
 def _shares_text(credits: list[tuple[str, str]]) -> str:
@@ -616,7 +636,9 @@ def import_county_file(
     result.sheet = reader.sheet
     errors = reader.errors
     if not errors:
-        apply_parsed(parsed, errors, result.counts, user=user, dry_run=dry_run, today=today, persons=persons)
+        counts = empty_counts()
+        apply_parsed(parsed, errors, counts, user=user, dry_run=dry_run, today=today, persons=persons)
+        result.counts = {sheet: counts[sheet] for sheet in result.counts}
     if errors:
         result.counts = county_counts()
         result.errors = sorted(errors, key=lambda e: (e.row or 0, column_letter(e).rjust(3)))

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zhaoshang.core import clock
+from zhaoshang.core.templatetags.dates import precise_date
 from zhaoshang.core.views import flash_errors
 from zhaoshang.organization import access
 from zhaoshang.organization.aliases import confirm_alias
@@ -33,8 +34,8 @@ from . import columns as c
 from . import source_fields as sf
 from .columns import normalise_header
 from .county_import import PREVIEW_ROWS, CountyReader, Mapping, find_sheet, saved_mapping_for
-from .mappings import get_mapping, list_mappings, save_mapping
-from .parsing import date_text
+from .mappings import get_mapping, list_mappings, mapping_json, save_mapping
+from .parsing import precision_of
 from .persons_import import PERSONS_MODES, PERSONS_TEXT
 from .sources import SourceUnreadable, open_source
 
@@ -176,7 +177,9 @@ def county_mapping(request, token: str):
             return redirect("transfer:county")
         saved_name = request.POST.get("mapping") or request.GET.get("mapping") or ""
         saved = get_mapping(saved_name) if saved_name else None
-        base = Mapping.from_json(saved) if saved else (saved_mapping_for(layout) or Mapping.proposed(layout))
+        base = (
+            Mapping.from_json(mapping_json(saved)) if saved else (saved_mapping_for(layout) or Mapping.proposed(layout))
+        )
         mapping = mapping_from_post(request.POST, layout, base) if request.method == "POST" else base
         action = request.POST.get("action", "")
         if action == "confirm_aliases":
@@ -184,7 +187,14 @@ def county_mapping(request, token: str):
             if count:
                 messages.success(request, _("%(count)s names recorded.") % {"count": count})
         if action in ("save", "check", "import") and mapping.name:
-            save_mapping(name=mapping.name, mapping=mapping.as_json(), user=request.user)
+            try:
+                save_mapping(name=mapping.name, mapping=mapping.as_json(), user=request.user)
+            except ValidationError as error:
+                flash_errors(request, error)
+                action = "preview"
+            else:
+                if action == "save":
+                    messages.success(request, _("Mapping “%(name)s” saved.") % {"name": mapping.name})
         if action in ("check", "import"):
             persons = request.POST.get("persons", PERSONS_TEXT)
             return _start(request, token, mapping, layout.sheet, dry_run=action == "check", persons=persons)
@@ -244,7 +254,10 @@ def preview_rows(sheet) -> list[dict]:
                 "investor": project.investor,
                 "planned": project.planned,
                 "contract": project.contract,
-                "dates": [(c.STAGE_DATE_HEADERS[stage], date_text(day)) for stage, day in project.dates.items()],
+                "dates": [
+                    (c.STAGE_DATE_HEADERS[stage], precise_date(day, precision_of(day)))
+                    for stage, day in project.dates.items()
+                ],
                 "credits": [
                     names.get(code, code) + ("" if share == 100 else f" {share.normalize():f}%")
                     for code, share in project.credits

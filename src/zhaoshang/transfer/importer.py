@@ -431,10 +431,17 @@ class _Planner:
         for chunk in _chunks(wanted_ids):
             receipts = FundsReceipt.objects.filter(project_id__in=chunk)
             recorded.update(receipts.values_list("project_id", "date", "amount", "voucher_no"))
+        openings = self._recorded_openings(rows, project_ids)
         for row in rows:
             project_id = project_ids.get(row.project_code)
             key = (project_id, row.date, row.amount, row.voucher)
-            if project_id is not None and recorded[key] > 0:
+            if row.replaces_opening and project_id in openings:
+                kept = next((r for r in openings[project_id] if (r.date, r.amount) == (row.date, row.amount)), None)
+                if kept is not None:
+                    openings[project_id].remove(kept)
+                    counts["skipped"] += 1
+                    continue
+            elif project_id is not None and recorded[key] > 0:
                 recorded[key] -= 1
                 counts["skipped"] += 1
                 continue
@@ -456,6 +463,19 @@ class _Planner:
                 receipt.project = self.projects[row.project_code]
             self.changes.new_receipts.append(receipt)
             counts["created"] += 1
+        # The previous opening balances a county sheet's cumulative figures replace.
+        self.changes.deleted.extend(receipt for replaced in openings.values() for receipt in replaced)
+
+    def _recorded_openings(self, rows, project_ids: dict) -> dict[int, list[FundsReceipt]]:
+        """The opening balances recorded for the projects whose opening balance the file replaces."""
+        wanted = {
+            project_ids[row.project_code] for row in rows if row.replaces_opening and row.project_code in project_ids
+        }
+        openings: dict[int, list[FundsReceipt]] = {pk: [] for pk in wanted}
+        for chunk in _chunks(wanted):
+            for receipt in FundsReceipt.objects.filter(project_id__in=chunk, opening_balance=True).order_by("pk"):
+                openings[receipt.project_id].append(receipt)
+        return openings
 
 
 def _is_cycle(code: str, parents: dict[str, str]) -> bool:

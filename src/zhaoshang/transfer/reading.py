@@ -130,6 +130,8 @@ class ReceiptRow:
     original_amount: Decimal | None = None
     exchange_rate: Decimal | None = None
     opening_balance: bool = False  # 期初结转
+    # A county sheet's cumulative figure (county_import): it replaces the project's previous opening balance.
+    replaces_opening: bool = False
 
 
 @dataclass

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from zhaoshang.core import clock
 from zhaoshang.core.templatetags.dates import precise_date
 from zhaoshang.core.views import flash_errors
+from zhaoshang.jobs.selectors import visible_job
 from zhaoshang.organization import access
 from zhaoshang.organization.aliases import confirm_alias
 from zhaoshang.organization.models import Unit
@@ -33,9 +34,11 @@ from zhaoshang.projects.choices import CapitalType, Kind
 from . import columns as c
 from . import source_fields as sf
 from .columns import normalise_header
+from .county_jobs import KIND, start_county_import
 from .county_import import PREVIEW_ROWS, CountyReader, Mapping, find_sheet, saved_mapping_for
 from .mappings import get_mapping, list_mappings, mapping_json, save_mapping
 from .parsing import precision_of
+from .errors import RowError
 from .persons_import import PERSONS_MODES, PERSONS_TEXT
 from .sources import SourceUnreadable, open_source
 
@@ -270,10 +273,49 @@ def preview_rows(sheet) -> list[dict]:
 
 
 def _start(request, token: str, mapping: Mapping, sheet: str, *, dry_run: bool, persons: str):
-    from .county_jobs import start_county_import
-
-    persons = persons if persons in PERSONS_MODES else PERSONS_TEXT
+    data, name = staged_upload(request, token)
     job = start_county_import(
-        token=token, user=request.user, mapping=mapping, sheet=sheet, dry_run=dry_run, persons=persons
+        token=token,
+        data=data,
+        name=name,
+        user=request.user,
+        mapping=mapping,
+        sheet=sheet,
+        dry_run=dry_run,
+        persons=persons,
     )
-    return redirect(job.get_absolute_url())
+    return redirect("jobs:job", job.pk)
+
+
+@login_required
+def county_result(request, pk: int):
+    """A finished check or import: counts, the rows passed over, the errors and the marked file; after a clean
+    check, "Import now" imports the same file with the same mapping."""
+    _check(request.user)
+    job = visible_job(request.user, pk)
+    if job.kind != KIND:
+        raise Http404
+    if not job.finished:
+        return redirect("jobs:job", job.pk)
+    result = job.result or {}
+    if request.method == "POST" and result.get("ok") and result.get("dry_run"):
+        payload = job.payload
+        return _start(
+            request,
+            payload.get("token", ""),
+            Mapping.from_json(payload["mapping"]),
+            payload.get("sheet", ""),
+            dry_run=False,
+            persons=payload.get("persons", PERSONS_TEXT),
+        )
+    context = {
+        "job": job,
+        "result": result,
+        "errors": [RowError(*row) for row in result.get("errors", [])],
+        "more_errors": result.get("error_count", 0) - len(result.get("errors", [])),
+        "counts": [(sheet, counts) for sheet, counts in (result.get("counts") or {}).items()],
+        "mapping_url": reverse("transfer:county_mapping", args=[job.payload.get("token", "")])
+        if job.payload.get("token") in request.session.get(SESSION_KEY, [])
+        else "",
+    }
+    return render(request, "transfer/county_result.html", context)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/names/<str:kind>/<int:pk>/remove/", alias_views.alias_remove, name="alias_remove"),
     path("import/template/", views.template_download, name="template"),
     path("county/", county_views.county_upload, name="county"),
+    path("county/job/<int:pk>/", county_views.county_result, name="county_result"),
     path("county/<str:token>/", county_views.county_mapping, name="county_mapping"),
     path("export/", views.export_ledger, name="export"),
     path("scheme/<int:pk>/export/", views.scheme_export, name="scheme_export"),

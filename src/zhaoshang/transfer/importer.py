@@ -36,6 +36,7 @@ from . import columns as c
 from .errors import ErrorList, RowError, error_workbook_bytes
 from .fastwrite import NewRow
 from .persons_import import PERSONS_MODES, PERSONS_TEXT, PersonsPlanner
+from .progress import Progress
 from .reading import ParsedFile, ProjectRow, read_workbook
 from .targets_import import TargetPlanner, WriteRefused
 from .targets_import import empty_counts as target_counts
@@ -72,7 +73,13 @@ def empty_counts() -> dict[str, dict[str, int]]:
 
 
 def import_workbook(
-    source, *, user, dry_run: bool = False, today: dt.date | None = None, persons: str = PERSONS_TEXT
+    source,
+    *,
+    user,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+    persons: str = PERSONS_TEXT,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Validate the whole workbook; unless ``dry_run`` or any error, write it atomically as ``user``.
 
@@ -80,7 +87,9 @@ def import_workbook(
     otherwise only bureau staff and admins may import. ``today`` (default ``core.clock.today()``) is the day
     dates may not pass and the status date of a status changed without one. ``persons``: how the names of
     引进人, 包抓县领导, 项目保姆 and 工作专班 reach the register of persons (``persons_import``: text only, linked
-    with unknown names as errors, or linked with unknown names created).
+    with unknown names as errors, or linked with unknown names created). ``progress`` (optional) is called as
+    ``progress(done, total, message)`` while the rows are read (every thousand rows) and between the steps of
+    the write (``transfer.progress``).
     """
     if persons not in PERSONS_MODES:
         raise ValueError(persons)
@@ -88,7 +97,7 @@ def import_workbook(
         raise PermissionDenied
     errors = ErrorList()
     today = today or clock.today()
-    parsed = read_workbook(source, errors, today=today)
+    parsed = read_workbook(source, errors, today=today, progress=progress)
     sheets = tuple(sheet for sheet in c.DATA_SHEETS if sheet in parsed.sheets)
     result = ImportResult(errors=errors, counts=empty_counts(), dry_run=dry_run, sheets=sheets)
     if not parsed.sheets:
@@ -101,7 +110,7 @@ def import_workbook(
                 planner = _Planner(parsed, errors, user=user, today=today, persons=persons)
                 changes = planner.plan(result.counts)
                 if not errors:
-                    write_changes(changes, user=user)
+                    write_changes(changes, user=user, progress=progress)
                     planner.targets.write(user=user)
                     planner.persons.write(user=user)
         except WriteRefused:  # the reasons are in ``errors``; the transaction is rolled back

@@ -23,6 +23,7 @@ import os
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook
@@ -70,16 +71,49 @@ class XlsxWorkbook:
 
     def rows(self, name: str) -> list[list]:
         """The sheet's rows as lists of values (see the module's docstring)."""
+        return list(self.iter_rows(name))
+
+    def height(self, name: str) -> int:
+        """How many rows the sheet has, from row 1 to its last used row (what ``iter_rows`` yields, but error
+        cells beyond the last value)."""
         try:
-            rows = self.calamine.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = self.calamine.get_sheet_by_name(name)
+        except BaseException as error:
+            if not _is_read_error(error):
+                raise
+            raise Unreadable from error
+        end = sheet.end
+        return end[0] + 1 if end else 0
+
+    def iter_rows(self, name: str) -> Iterator[list]:
+        """The sheet's rows one by one, as ``rows`` gives them: only one row's Python values exist at a time
+        (calamine keeps the sheet's cells in Rust, a few bytes each), so a large sheet reads in bounded memory."""
+        try:
+            sheet = self.calamine.get_sheet_by_name(name)
+            sheet_rows = sheet.iter_rows()
+            # iter_rows starts at row 1 but at the first used column: the columns before it are put back.
+            skipped = [None] * (sheet.start[1] if sheet.start else 0)
             errors = self._error_cells(name)
         except BaseException as error:
             if not _is_read_error(error):
                 raise
             raise Unreadable from error
+        by_row: dict[int, dict[int, str]] = {}
+        for (row, column), text in errors.items():
+            by_row.setdefault(row, {})[column] = text
         limit = WHOLE_LIMIT
-        rows = [
-            [
+        number = -1
+        while True:
+            try:
+                row = next(sheet_rows, None)
+            except BaseException as error:
+                if not _is_read_error(error):
+                    raise
+                raise Unreadable from error
+            if row is None:
+                break
+            number += 1
+            cells = skipped + [
                 None
                 if value == ""
                 else (
@@ -87,16 +121,18 @@ class XlsxWorkbook:
                 )
                 for value in row
             ]
-            for row in rows
-        ]
-        for (row, column), text in errors.items():
-            while len(rows) <= row:
-                rows.append([])
-            cells = rows[row]
-            if len(cells) <= column:
-                cells.extend([None] * (column + 1 - len(cells)))
-            cells[column] = text
-        return rows
+            if number in by_row:
+                _put_errors(cells, by_row.pop(number))
+            yield cells
+        # Error cells below the last row calamine gives (it reads them as empty).
+        for row_number in sorted(by_row):
+            while number < row_number - 1:
+                number += 1
+                yield []
+            number += 1
+            cells: list = []
+            _put_errors(cells, by_row[row_number])
+            yield cells
 
     def close(self) -> None:
         self.calamine.close()
@@ -144,6 +180,13 @@ class XlsxWorkbook:
                     found[(row, column)] = (value.text or "") if value is not None else ""
                 element.clear()
         return found
+
+
+def _put_errors(cells: list, errors: dict[int, str]) -> None:
+    for column, text in errors.items():
+        if len(cells) <= column:
+            cells.extend([None] * (column + 1 - len(cells)))
+        cells[column] = text
 
 
 def _column_index(letters: str) -> int:

@@ -16,23 +16,28 @@ PROGRESS_ROWS = 1000  # rows read between two reports
 
 
 class RowCounter:
-    """Counts the rows read across the sheets of a file, reporting every ``PROGRESS_ROWS`` rows."""
+    """Counts the rows read of each sheet (of ``height`` rows), reporting every ``PROGRESS_ROWS`` rows."""
 
-    def __init__(self, progress: Progress | None, total: int):
-        self.progress, self.total, self.done = progress, total, 0
+    def __init__(self, progress: Progress | None):
+        self.progress, self.total, self.done = progress, 0, 0
 
     def report(self, sheet: str) -> None:
-        if self.progress is not None:
-            message = _("Reading the sheet %(sheet)s") % {"sheet": sheet} if sheet else _("Checking the rows")
-            self.progress(min(self.done, self.total), self.total, message)
+        if self.progress is None:
+            return
+        if sheet:
+            self.progress(min(self.done, self.total), self.total, _("Reading the sheet %(sheet)s") % {"sheet": sheet})
+        else:  # every sheet read: the rows are checked against the database, then written
+            self.progress(0, 0, _("Checking the rows"))
 
-    def counted(self, rows: Iterable[list], sheet: str) -> Iterator[list]:
+    def counted(self, rows: Iterable[list], sheet: str, height: int) -> Iterator[list]:
         if self.progress is None:
             yield from rows
             return
+        self.done, self.total = 0, height
         self.report(sheet)
         for row in rows:
             self.done += 1
             if self.done % PROGRESS_ROWS == 0:
                 self.report(sheet)
             yield row
+        self.done = self.total

@@ -383,7 +383,7 @@ def read_workbook(source, errors: ErrorList, *, today: dt.date, progress=None) -
     """Parse the sheets 单位/项目/到位资金/考核期/目标 of ``source`` (a path or a binary file object).
 
     The rows are streamed from the file (``xlsx_reader.iter_rows``): only the parsed rows are kept. ``progress``
-    (optional) is called as ``progress(rows_read, rows_in_file, message)`` every thousand rows.
+    (optional) is called as ``progress(rows_read, rows_in_sheet, message)`` every thousand rows.
     """
     parsed = ParsedFile()
     try:
@@ -422,11 +422,12 @@ def read_workbook(source, errors: ErrorList, *, today: dt.date, progress=None) -
             c.TARGET_SHEET: _target_row,
             c.COUNTY_TARGET_SHEET: _county_target_row,
         }
-        counter = RowCounter(progress, sum(workbook.height(present[s]) for s in c.DATA_SHEETS if s in present))
+        counter = RowCounter(progress)
         for sheet in c.DATA_SHEETS:
             if sheet in present:
                 parsed.sheets.add(sheet)
-                rows = counter.counted(workbook.iter_rows(present[sheet]), sheet)
+                height = workbook.height(present[sheet]) if progress is not None else 0
+                rows = counter.counted(workbook.iter_rows(present[sheet]), sheet, height)
                 _read_sheet(rows, sheet, readers[sheet], parsed, errors, today)
         counter.report("")
     except Unreadable:  # a damaged part of the package shows up only when its sheet is read

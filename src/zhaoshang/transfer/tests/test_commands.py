@@ -106,7 +106,7 @@ def test_progress_on_a_log_is_plain_lines(good, users, units):
     assert "\r" not in out.getvalue()
     reading = [line for line in lines if line.startswith("读取工作表")]
     assert [line.split()[1] for line in reading] == ["项目", "到位资金"]
-    assert reading[0].endswith(" 0/4 0%")  # a header and a data row in each of the two sheets
+    assert reading[0].endswith(" 0/2 0%")  # the sheet's rows: its header and one project
     assert any(line.startswith("检查数据") for line in lines)
     assert lines.index(next(line for line in lines if line.startswith("写入"))) < lines.index("导入完成。")
     assert "项目: 新增 1" in out.getvalue()

@@ -7,7 +7,8 @@ off), and tests. A job is claimed with ``UPDATE … WHERE status='queued'``, so 
 Progress and heartbeat are written through a connection of their own in autocommit, so that they are seen
 while the job's transaction is open (PostgreSQL). On SQLite a write transaction locks the file: a progress
 update that finds it locked is skipped rather than waited for (busy timeout of 0.1 s), so the job never
-waits on itself; the page shows the last figures written until the write is over.
+waits on itself; the page shows the last figures written until the write is over. On PostgreSQL the same
+holds if the job's transaction locks the job's own row (lock timeout of 0.1 s).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class ProgressWriter:
                     "WHERE id = %s",
                     [max(0, job.done), max(0, job.total), job.message, clock.now(), job.pk],
                 )
-        except DatabaseError:  # SQLite locked by the job's own write: skip this report
+        except DatabaseError:  # locked by the job's own write (SQLite's file, PostgreSQL's row): skip this report
             logger.debug("progress of job %s not written", job.pk, exc_info=True)
 
     def _connection(self):
@@ -73,6 +74,10 @@ class ProgressWriter:
             if connection.settings_dict.get("NAME") != settings_dict.get("NAME"):  # a test database
                 settings_dict["NAME"] = connection.settings_dict["NAME"]
             self.side = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
+            if self.side.vendor == "postgresql":
+                # The job's own transaction may hold the job's row (a job writing its own row): skip, never wait.
+                with self.side.cursor() as cursor:
+                    cursor.execute("SET lock_timeout = '100ms'")
         return self.side
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 
 from zhaoshang.core import clock
 from zhaoshang.jobs import registry, runner, services
@@ -32,7 +33,21 @@ def steps(job, progress):
     return {"seen": list(seen)}
 
 
+def in_transaction(job, progress):
+    """Reports progress inside its own write transaction, as the import does while it writes; with
+    ``own_row`` the transaction has also locked the job's row."""
+    with transaction.atomic():
+        if job.payload.get("own_row"):
+            Job.objects.filter(pk=job.pk).update(message="inside")
+        else:
+            Job.objects.create(kind="a row written by the job")  # a write: SQLite locks the file
+        progress(7, 10, "writing")
+        seen = Job.objects.values_list("done", flat=True).get(pk=job.pk)
+    return {"seen": seen}
+
+
 registry.register(ECHO, echo)
+registry.register("test.in_transaction", in_transaction)
 registry.register(BOOM, boom)
 registry.register(STEPS, steps)
 
@@ -137,6 +152,21 @@ def test_progress_is_seen_while_the_job_runs(users):
     runner.run_pending()
     job.refresh_from_db()
     assert job.result == {"seen": [3, 10, "reading"]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_inside_the_jobs_transaction_never_waits_for_it(users):
+    """PostgreSQL: progress written while the job's transaction is open is committed at once (seen by others).
+    SQLite: the file is locked by the job's own write; the progress write is skipped instead of waiting, and
+    the job finishes."""
+    job = services.submit(kind="test.in_transaction", user=users["bureau"], payload={})
+    locks_row = services.submit(kind="test.in_transaction", user=users["bureau"], payload={"own_row": True})
+    assert runner.run_pending(limit=2) == 2
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert job.result == {"seen": 7 if connection.vendor == "postgresql" else 0}
+    locks_row.refresh_from_db()  # its own row locked: skipped on both, not waited for
+    assert locks_row.status == JobStatus.DONE and locks_row.result == {"seen": 0}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -44,8 +44,9 @@ SEED = 1259
 CODE_PREFIX = "IMP-"
 
 
-def write_sheet(path: Path, rows: int) -> None:
-    """A 项目 sheet of ``rows`` valid new projects, written the way the import template lays it out."""
+def write_sheet(path: Path, rows: int, receipts: int = 0) -> None:
+    """A 项目 sheet of ``rows`` valid new projects, written the way the import template lays it out, and with
+    ``receipts`` a 到位资金 sheet of that many receipts of the signed ones (dated from their signing on)."""
     from openpyxl import Workbook
 
     from zhaoshang.demo import data
@@ -72,6 +73,7 @@ def write_sheet(path: Path, rows: int) -> None:
     sheet = workbook.create_sheet(c.PROJECT_SHEET)
     sheet.append(headers)
     stages = list(c.STAGE_DATE_HEADERS)
+    signed_projects = []  # (code, signing date, contract amount)
     for number in range(1, rows + 1):
         link = rng.choice(data.LINKS)
         investor, origin = rng.choice(investors)
@@ -108,6 +110,18 @@ def write_sheet(path: Path, rows: int) -> None:
             **dates,
         }
         sheet.append([_cell(values.get(header)) for header in headers])
+        if signed:
+            signed_projects.append((values[c.P_CODE], dates[c.STAGE_DATE_HEADERS["signed"]], planned))
+    if receipts:
+        funds = workbook.create_sheet(c.RECEIPT_SHEET)
+        funds.append([column.header for column in c.RECEIPT_COLUMNS if not column.optional])
+        for number in range(receipts):
+            code, signed_on, contract = signed_projects[number % len(signed_projects)]
+            day = min(signed_on + dt.timedelta(days=rng.randint(0, 300)), today)
+            amount = Decimal(max(1, round(float(contract) * rng.uniform(0.01, 0.1))))
+            funds.append(
+                [code, day, _cell(amount), rng.choice(("自有资金", "银行贷款", "股东投资")), f"PZ{number:07d}"]
+            )
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
 
@@ -201,6 +215,106 @@ def use_orm_writer() -> None:
     writing._create, writing._update = create, update
 
 
+LARGE_ROWS = 50_000
+LARGE_TARGETS = {"sqlite": 3000, "postgres": 2000}  # rows/s (issue 15)
+LARGE_RSS_TARGET_MB = 400
+
+
+def child_run(db: str, path: Path, dry_run: bool) -> None:
+    """In a process of its own: one import of ``path``; prints its time and the process's peak RSS as JSON."""
+    import json
+    import resource
+
+    common.setup(db)
+    from zhaoshang.organization.models import User
+    from zhaoshang.transfer.importer import import_workbook
+
+    bureau = User.objects.get(username="bureau")
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    began = time.perf_counter()
+    result = import_workbook(path, user=bureau, dry_run=dry_run)
+    elapsed = time.perf_counter() - began
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
+    errors = [str(error) for error in result.errors[:5]]
+    print(
+        json.dumps(
+            {
+                "elapsed_s": elapsed,
+                "peak_rss_kb": peak,
+                "baseline_rss_kb": baseline,
+                "errors": errors,
+                "error_count": len(result.errors),
+                "counts": result.counts,
+            }
+        )
+    )
+
+
+def large_case(db: str, runs: int, rows: int) -> None:
+    """The 50,000-row case of issue 15: a 项目 sheet and a 到位资金 sheet of ``rows // 2`` rows each, each import
+    in a child process (dry run, then create), so that its peak RSS (``ru_maxrss``) is the import's own."""
+    import json
+    import subprocess
+
+    from zhaoshang.projects.models import Project
+
+    projects, receipts = rows // 2, rows - rows // 2
+    path = common.DATA_DIR / f"import-{projects}-projects-{receipts}-receipts.xlsx"
+    started = time.monotonic()
+    write_sheet(path, projects, receipts)
+    write_seconds = time.monotonic() - started
+    samples = {"dry_run": [], "create": []}
+    for _ in range(runs):
+        for phase in samples:
+            marks = Watermarks()
+            try:
+                command = [sys.executable, __file__, "--db", db, "--child", phase, "--file", str(path)]
+                done = subprocess.run(command, check=True, capture_output=True, text=True, env=os.environ.copy())
+                measured = json.loads(done.stdout.strip().splitlines()[-1])
+                if measured["error_count"]:
+                    raise SystemExit(f"the import reported {measured['error_count']} errors: {measured['errors']}")
+                if phase == "create":
+                    assert Project.objects.filter(code__startswith=CODE_PREFIX).count() == projects
+                samples[phase].append(measured)
+            finally:
+                marks.remove_added()
+            assert not Project.objects.filter(code__startswith=CODE_PREFIX).exists()
+    phases = {}
+    for phase, measured in samples.items():
+        ordered = sorted(measured, key=lambda m: m["elapsed_s"])
+        median = ordered[len(ordered) // 2]
+        phases[phase] = {
+            "runs": len(ordered),
+            "median_s": round(median["elapsed_s"], 2),
+            "rows_per_s": round(rows / median["elapsed_s"]),
+            "peak_rss_mb": round(max(m["peak_rss_kb"] for m in measured) / 1024),
+            "rss_after_django_setup_mb": round(min(m["baseline_rss_kb"] for m in measured) / 1024),
+        }
+        print(
+            f"{db:8} import {rows} rows {phase:8} {phases[phase]['median_s']:6.2f} s  "
+            f"{phases[phase]['rows_per_s']:>6} rows/s  peak RSS {phases[phase]['peak_rss_mb']} MB "
+            f"(after Django's set-up {phases[phase]['rss_after_django_setup_mb']} MB)"
+        )
+    create = phases["create"]
+    output = {
+        "benchmark": "import-large",
+        "rows": rows,
+        "projects": projects,
+        "receipts": receipts,
+        "counts": samples["create"][0]["counts"] if samples["create"] else {},
+        "target_rows_per_s": LARGE_TARGETS[db],
+        "target_peak_rss_mb": LARGE_RSS_TARGET_MB,
+        "meets_target": create["rows_per_s"] >= LARGE_TARGETS[db]
+        and max(p["peak_rss_mb"] for p in phases.values()) <= LARGE_RSS_TARGET_MB,
+        "sheet_write_s": round(write_seconds, 1),
+        "file_mb": round(path.stat().st_size / 1024 / 1024, 1),
+        "phases": phases,
+        "environment": common.environment(db),
+    }
+    result = common.write_result("import-large", db, output)
+    print(f"written {result.relative_to(common.ROOT)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=common.DATABASES, default="sqlite")
@@ -208,7 +322,17 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument("--profile", action="store_true", help="profile one more create run with cProfile")
     parser.add_argument("--writer", choices=("fast", "orm"), default="fast", help="the import's writer (see above)")
+    parser.add_argument(
+        "--large",
+        action="store_true",
+        help=f"the {LARGE_ROWS:,}-row case (项目 + 到位资金), each import in a child process",
+    )
+    parser.add_argument("--child", choices=("dry_run", "create"), help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child_run(args.db, Path(args.file), args.child == "dry_run")
+        return
     common.setup(args.db)
     common.migrate()
     if args.writer == "orm":
@@ -223,6 +347,9 @@ def main() -> None:
     leftovers = Project.objects.filter(code__startswith=CODE_PREFIX)
     if leftovers.exists():
         raise SystemExit(f"{args.db}: projects {CODE_PREFIX}… are left from an interrupted run; regenerate the data")
+    if args.large:
+        large_case(args.db, args.runs, args.rows if args.rows != ROWS else LARGE_ROWS)
+        return
     bureau = User.objects.get(username="bureau")
     path = common.DATA_DIR / f"import-{args.rows}.xlsx"
     started = time.monotonic()

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "zhaoshang.dashboard",
     "zhaoshang.leaders",
     "zhaoshang.audit",
+    "zhaoshang.jobs",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +150,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# Background jobs (jobs/): run by a thread of the web process (the default: nothing to set up), or, with
+# ZHAOSHANG_JOBS_IN_THREAD=0, by `zhaoshang worker` as a service. A running job whose heartbeat is older than
+# JOBS_STALE_SECONDS is taken as dead; finished jobs and their files are removed after JOBS_KEEP_DAYS days.
+JOBS_RUN_IN_THREAD = env_bool("ZHAOSHANG_JOBS_IN_THREAD", True)
+JOBS_STALE_SECONDS = int(env("ZHAOSHANG_JOBS_STALE_SECONDS", "300") or 300)
+JOBS_KEEP_DAYS = int(env("ZHAOSHANG_JOBS_KEEP_DAYS", "30") or 30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organization.User"

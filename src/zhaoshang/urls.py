@@ -40,5 +40,6 @@ urlpatterns = [
     path("dashboard/", include("zhaoshang.dashboard.urls")),
     path("leaders/", include("zhaoshang.leaders.urls")),
     path("audit/", include("zhaoshang.audit.urls")),
+    path("jobs/", include("zhaoshang.jobs.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -79,6 +79,8 @@ def choose_and_press(page, path, action: str, persons: str = "create") -> None:
     page.check(f"#persons-{persons}")
     with page.expect_navigation():
         page.click(f"#import-form button[name=action][value={action}]")
+    # The file is checked or imported by a background job: the page polls its progress, then shows the result.
+    page.wait_for_selector("#import-result, #import-errors")
 
 
 def test_import_with_errors_lists_them_by_row_and_writes_nothing(page, users, tmp_path):
@@ -141,6 +143,23 @@ def test_correct_import_is_checked_then_written(page, users, tmp_path):
     page.goto("/projects/")
     totals = ledger_totals(page)
     assert (totals.count, totals.planned, totals.contract) == (2, Decimal("2000"), Decimal("1600"))
+
+
+def test_the_progress_page_finishes_with_the_summary(page, users, tmp_path):
+    """A larger file: the page shows the job's progress bar, which htmx polls until the job's result replaces it."""
+    rows = [project_row(f"BIG-{number:04d}", **{"包抓县领导": ""}) for number in range(1, 2501)]
+    path = write_workbook(tmp_path / "大文件.xlsx", rows)
+    login(page, "bureau")
+    page.goto("/data/import/")
+    page.set_input_files("#import-form input[name=file]", str(path))
+    with page.expect_navigation():
+        page.click("#import-form button[name=action][value=import]")
+    assert "?job=" in page.url
+    page.wait_for_selector("#import-result", timeout=120_000)
+    assert page.locator("#job-progress").count() == 0
+    assert page.inner_text("#import-counts tr[data-sheet='项目'] [data-count=created]").strip() == "2500"
+    assert "大文件.xlsx" in page.inner_text("#import-result")
+    assert Project.objects.filter(code__startswith="BIG-").count() == 2500
 
 
 def test_reporters_cannot_open_the_import_page(page, users):

@@ -8,3 +8,8 @@ class TransferConfig(AppConfig):
     name = "zhaoshang.transfer"
     label = "transfer"
     verbose_name = _("Import and export")
+
+    def ready(self):
+        from . import import_jobs
+
+        import_jobs.register()

@@ -37,6 +37,7 @@ from . import parsing
 from .errors import ErrorList, RowError, error_workbook_bytes
 from .fastwrite import NewRow
 from .persons_import import PERSONS_MODES, PERSONS_TEXT, PersonsPlanner
+from .progress import Progress
 from .reading import ParsedFile, ProjectRow, read_workbook
 from .targets_import import TargetPlanner, WriteRefused
 from .targets_import import empty_counts as target_counts
@@ -73,7 +74,13 @@ def empty_counts() -> dict[str, dict[str, int]]:
 
 
 def import_workbook(
-    source, *, user, dry_run: bool = False, today: dt.date | None = None, persons: str = PERSONS_TEXT
+    source,
+    *,
+    user,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+    persons: str = PERSONS_TEXT,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Validate the whole workbook; unless ``dry_run`` or any error, write it atomically as ``user``.
 
@@ -81,7 +88,9 @@ def import_workbook(
     otherwise only bureau staff and admins may import. ``today`` (default ``core.clock.today()``) is the day
     dates may not pass and the status date of a status changed without one. ``persons``: how the names of
     引进人, 包抓县领导, 项目保姆 and 工作专班 reach the register of persons (``persons_import``: text only, linked
-    with unknown names as errors, or linked with unknown names created).
+    with unknown names as errors, or linked with unknown names created). ``progress`` (optional) is called as
+    ``progress(done, total, message)`` while the rows are read (every thousand rows) and between the steps of
+    the write (``transfer.progress``).
     """
     if persons not in PERSONS_MODES:
         raise ValueError(persons)
@@ -89,12 +98,14 @@ def import_workbook(
         raise PermissionDenied
     errors = ErrorList()
     today = today or clock.today()
-    parsed = read_workbook(source, errors, today=today)
+    parsed = read_workbook(source, errors, today=today, progress=progress)
     sheets = tuple(sheet for sheet in c.DATA_SHEETS if sheet in parsed.sheets)
     result = ImportResult(errors=errors, counts=empty_counts(), dry_run=dry_run, sheets=sheets)
     if not parsed.sheets:
         return result
-    apply_parsed(parsed, errors, result.counts, user=user, dry_run=dry_run, today=today, persons=persons)
+    apply_parsed(
+        parsed, errors, result.counts, user=user, dry_run=dry_run, today=today, persons=persons, progress=progress
+    )
     if errors:
         result.counts = empty_counts()
         result.errors = sorted(errors, key=_error_order)
@@ -102,7 +113,15 @@ def import_workbook(
 
 
 def apply_parsed(
-    parsed: ParsedFile, errors: ErrorList, counts: dict, *, user, dry_run: bool, today: dt.date, persons: str
+    parsed: ParsedFile,
+    errors: ErrorList,
+    counts: dict,
+    *,
+    user,
+    dry_run: bool,
+    today: dt.date,
+    persons: str,
+    progress=None,
 ) -> None:
     """Check the parsed rows against the database and, unless ``dry_run`` or any error, write them all in one
     transaction. The template's import and a county sheet's import (county_import) both end here."""
@@ -114,7 +133,7 @@ def apply_parsed(
             planner = _Planner(parsed, errors, user=user, today=today, persons=persons)
             changes = planner.plan(counts)
             if not errors:
-                write_changes(changes, user=user)
+                write_changes(changes, user=user, progress=progress)
                 planner.targets.write(user=user)
                 planner.persons.write(user=user)
     except WriteRefused:  # the reasons are in ``errors``; the transaction is rolled back

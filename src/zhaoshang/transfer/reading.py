@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
@@ -48,6 +49,7 @@ from . import columns as c
 from . import parsing
 from .errors import ErrorList
 from .parsing import CellError
+from .progress import RowCounter
 from .xlsx_reader import Unreadable, open_workbook
 
 INVALID = object()  # a cell that failed to parse (its error is already recorded)
@@ -382,8 +384,12 @@ def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
     }
 
 
-def read_workbook(source, errors: ErrorList, *, today: dt.date) -> ParsedFile:
-    """Parse the sheets 单位/项目/到位资金/考核期/目标 of ``source`` (a path or a binary file object)."""
+def read_workbook(source, errors: ErrorList, *, today: dt.date, progress=None) -> ParsedFile:
+    """Parse the sheets 单位/项目/到位资金/考核期/目标 of ``source`` (a path or a binary file object).
+
+    The rows are streamed from the file (``xlsx_reader.iter_rows``): only the parsed rows are kept. ``progress``
+    (optional) is called as ``progress(rows_read, rows_in_sheet, message)`` every thousand rows.
+    """
     parsed = ParsedFile()
     try:
         workbook = open_workbook(source)
@@ -421,10 +427,14 @@ def read_workbook(source, errors: ErrorList, *, today: dt.date) -> ParsedFile:
             c.TARGET_SHEET: _target_row,
             c.COUNTY_TARGET_SHEET: _county_target_row,
         }
+        counter = RowCounter(progress)
         for sheet in c.DATA_SHEETS:
             if sheet in present:
                 parsed.sheets.add(sheet)
-                _read_sheet(workbook.rows(present[sheet]), sheet, readers[sheet], parsed, errors, today)
+                height = workbook.height(present[sheet]) if progress is not None else 0
+                rows = counter.counted(workbook.iter_rows(present[sheet]), sheet, height)
+                _read_sheet(rows, sheet, readers[sheet], parsed, errors, today)
+        counter.report("")
     except Unreadable:  # a damaged part of the package shows up only when its sheet is read
         errors.add("", None, "", "", _("The file cannot be read as an Excel workbook (.xlsx)."))
     finally:
@@ -464,7 +474,9 @@ def _header_index(sheet: str, header: tuple, errors: ErrorList) -> dict[str, int
     return index if ok else None
 
 
-def _read_sheet(rows: list[list], sheet: str, reader, parsed: ParsedFile, errors: ErrorList, today: dt.date) -> None:
+def _read_sheet(
+    rows: Iterable[list], sheet: str, reader, parsed: ParsedFile, errors: ErrorList, today: dt.date
+) -> None:
     rows = iter(rows)
     header = next(rows, None)
     if header is None or all(parsing.is_blank(value) for value in header):

@@ -4,7 +4,6 @@ do it, take the upload, and hand back files."""
 from __future__ import annotations
 
 import hashlib
-import io
 import secrets
 from pathlib import Path
 
@@ -14,25 +13,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core import clock
+from zhaoshang.jobs.models import Job, JobStatus
+from zhaoshang.jobs.selectors import visible_job
+from zhaoshang.jobs.services import submit
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.views import filtered_ledger
 from zhaoshang.targets.models import Period, Scheme
 
-from . import columns, exporter, scheme_xlsx
-from .errors import error_workbook_bytes
-from .importer import import_workbook
+from . import columns, exporter, import_jobs, scheme_xlsx
 from .persons_import import PERSONS_MODES, PERSONS_TEXT
 from .templates_xlsx import build_template
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-SESSION_ERRORS = "transfer_import_errors"
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
@@ -76,18 +77,14 @@ def _staging_dir() -> Path:
     return path
 
 
-def _stage(request, upload) -> str:
-    """Keep a file that validated without errors, so that "Import" needs no second upload (issue 12). One per
-    user session; the file's SHA-256 is kept with it and checked before importing."""
+def _stage(request, data: bytes, name: str) -> str:
+    """Keep a file being checked, so that "Import" after a clean check needs no second upload (issue 12). One
+    per user session; the file's SHA-256 is kept with it and checked before importing, and so is the check's
+    job, which must have ended without errors."""
     _drop_staged(request)
     token = secrets.token_hex(16)
-    data = b"".join(upload.chunks())
     (_staging_dir() / f"{token}.xlsx").write_bytes(data)
-    request.session[SESSION_STAGED] = {
-        "token": token,
-        "name": upload.name,
-        "sha256": hashlib.sha256(data).hexdigest(),
-    }
+    request.session[SESSION_STAGED] = {"token": token, "name": name, "sha256": hashlib.sha256(data).hexdigest()}
     return token
 
 
@@ -97,9 +94,13 @@ def _drop_staged(request) -> None:
         (_staging_dir() / f"{staged['token']}.xlsx").unlink(missing_ok=True)
 
 
-def _staged_file(request) -> tuple[io.BytesIO, str] | None:
+def _staged_file(request) -> tuple[bytes, str] | None:
+    """The staged file named by the form, if its check ended without errors and the file is unchanged."""
     staged = request.session.get(SESSION_STAGED)
     if not staged or request.POST.get("staged") != staged["token"]:
+        return None
+    check = Job.objects.filter(pk=staged.get("job"), kind=import_jobs.KIND, created_by=request.user).first()
+    if check is None or check.status != JobStatus.DONE or not import_jobs.KeptResult.of(check).ok:
         return None
     path = _staging_dir() / f"{staged['token']}.xlsx"
     if not path.exists():
@@ -107,7 +108,7 @@ def _staged_file(request) -> tuple[io.BytesIO, str] | None:
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != staged["sha256"]:
         return None
-    return io.BytesIO(data), staged["name"]
+    return data, staged["name"]
 
 
 def _persons_mode(request) -> str:
@@ -116,46 +117,73 @@ def _persons_mode(request) -> str:
     return mode if mode in PERSONS_MODES else PERSONS_TEXT
 
 
+def _import_job(request) -> Job:
+    job = visible_job(request.user, request.GET.get("job"))
+    if job.kind != import_jobs.KIND:
+        raise Http404
+    return job
+
+
+def _job_context(request, job: Job) -> dict:
+    """The page for an import job: its progress while it runs, then its result as the page showed it."""
+    payload = job.payload
+    context = {"job": job, "file_name": payload.get("name", ""), "persons": payload.get("persons", PERSONS_TEXT)}
+    if job.status != JobStatus.DONE:
+        return context
+    result = import_jobs.KeptResult.of(job)
+    context.update(result=result, summary=_summary(result))
+    staged = request.session.get(SESSION_STAGED)
+    if staged and staged.get("job") == job.pk:
+        if result.ok:
+            context["staged"] = staged["token"]
+        else:  # a file with errors is not kept
+            _drop_staged(request)
+    return context
+
+
 @login_required
 def import_page(request):
+    """Upload, then a background job checks (``validate``) or imports the file; the page follows the job
+    (``?job=``) with a progress bar until it shows the result."""
     _check_importer(request.user)
-    context = {"result": None, "upload_error": "", "summary": [], "staged": ""}
-    if request.method == "POST":
-        if request.POST.get("action") == "import_staged":
-            found = _staged_file(request)
-            if found is None:
-                context["upload_error"] = _("The validated file is no longer available: choose it again.")
-                return render(request, "transfer/import.html", context)
-            upload, name = found
-            result = import_workbook(upload, user=request.user, dry_run=False, persons=_persons_mode(request))
-            if not result.errors:
-                _drop_staged(request)
-        else:
-            upload = request.FILES.get("file")
-            context["upload_error"] = _upload_error(upload)
-            if context["upload_error"]:
-                return render(request, "transfer/import.html", context)
-            name = upload.name
-            dry_run = request.POST.get("action") != "import"
-            result = import_workbook(upload, user=request.user, dry_run=dry_run, persons=_persons_mode(request))
-            if dry_run and not result.errors:
-                context["staged"] = _stage(request, upload)
-        context.update(result=result, summary=_summary(result), file_name=name, persons=_persons_mode(request))
-        if result.errors:
-            request.session[SESSION_ERRORS] = [error.as_row() for error in result.errors]
-        else:
-            request.session.pop(SESSION_ERRORS, None)
-    return render(request, "transfer/import.html", context)
+    context = {"result": None, "upload_error": "", "summary": [], "staged": "", "job": None}
+    if request.method != "POST":
+        if request.GET.get("job"):
+            context.update(_job_context(request, _import_job(request)))
+        return render(request, "transfer/import.html", context)
+    persons = _persons_mode(request)
+    if request.POST.get("action") == "import_staged":
+        found = _staged_file(request)
+        if found is None:
+            context["upload_error"] = _("The validated file is no longer available: choose it again.")
+            return render(request, "transfer/import.html", context)
+        data, name = found
+        dry_run = False
+        _drop_staged(request)
+    else:
+        upload = request.FILES.get("file")
+        context["upload_error"] = _upload_error(upload)
+        if context["upload_error"]:
+            return render(request, "transfer/import.html", context)
+        data, name = b"".join(upload.chunks()), upload.name
+        dry_run = request.POST.get("action") != "import"
+    payload = {"dry_run": dry_run, "persons": persons, "name": name, "language": get_language()}
+    job = submit(kind=import_jobs.KIND, user=request.user, payload=payload, file=data, suffix=".xlsx")
+    if dry_run:
+        _stage(request, data, name)
+        request.session[SESSION_STAGED] = {**request.session[SESSION_STAGED], "job": job.pk}
+    return redirect(f"{reverse('transfer:import')}?job={job.pk}")
 
 
 @login_required
 def import_errors(request):
-    """The last import's errors (kept in the user's session) as an .xlsx file."""
+    """An import job's errors as an .xlsx file (``?job=``), to the user who ran it."""
     _check_importer(request.user)
-    rows = request.session.get(SESSION_ERRORS)
-    if not rows:
+    job = _import_job(request)
+    path = job.output_path()
+    if path is None or not path.is_file():
         raise Http404
-    return xlsx_response(error_workbook_bytes(rows), "导入错误清单.xlsx")
+    return xlsx_response(path.read_bytes(), job.output_name or import_jobs.ERROR_FILE_NAME)
 
 
 @login_required

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from zhaoshang.core.history import as_user
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
@@ -57,22 +59,42 @@ def _create_units(units: list[Unit], user) -> None:
         pending = [unit for unit in pending if id(unit) not in ready_ids]
 
 
-def write_changes(changes: Changes, *, user) -> None:
-    _create_units(changes.new_units, user)
-    _update(changes.changed_units, Unit, {"name", "parent", "category", "tier"}, user)
-    _create(changes.new_investors, Investor, user)
-    _update(changes.changed_investors, Investor, {"origin"}, user)
+def write_changes(changes: Changes, *, user, progress=None) -> None:
+    """Write the planned changes; ``progress(rows_written, rows_to_write, message)`` (optional) after each step."""
+    steps = [
+        (changes.new_units, lambda: _create_units(changes.new_units, user)),
+        (
+            changes.changed_units,
+            lambda: _update(changes.changed_units, Unit, {"name", "parent", "category", "tier"}, user),
+        ),
+        (changes.new_investors, lambda: _create(changes.new_investors, Investor, user)),
+        (changes.changed_investors, lambda: _update(changes.changed_investors, Investor, {"origin"}, user)),
+        (changes.new_projects, lambda: _create(changes.new_projects, Project, user)),
+        (
+            changes.changed_projects,
+            lambda: _update(changes.changed_projects, Project, changes.project_fields | {"updated_at"}, user),
+        ),
+        (changes.deleted, lambda: _delete(changes.deleted, user)),
+        (changes.changed_credits, lambda: _update(changes.changed_credits, ProjectCredit, {"share"}, user)),
+        (changes.new_credits, lambda: _create(changes.new_credits, ProjectCredit, user)),
+        (changes.changed_events, lambda: _update(changes.changed_events, StageEvent, {"date", "date_precision", "amount"}, user)),
+        (changes.new_events, lambda: _create(changes.new_events, StageEvent, user)),
+        (changes.new_receipts, lambda: _create(changes.new_receipts, FundsReceipt, user)),
+    ]
+    total = sum(len(objs) for objs, _step in steps)
+    done = 0
+    message = _("Writing")
+    for objs, step in steps:
+        if progress is not None and objs:
+            progress(done, total, message)
+        step()
+        done += len(objs)
+    refresh_funds_totals({receipt.project_id for receipt in changes.new_receipts})
+    if progress is not None:
+        progress(total, total, message)
 
-    _create(changes.new_projects, Project, user)
-    _update(changes.changed_projects, Project, changes.project_fields | {"updated_at"}, user)
 
-    for obj in changes.deleted:
+def _delete(objs: list, user) -> None:
+    for obj in objs:
         obj._change_reason = CHANGE_REASON
         as_user(obj, user).delete()
-    _update(changes.changed_credits, ProjectCredit, {"share"}, user)
-    _create(changes.new_credits, ProjectCredit, user)
-    _update(changes.changed_events, StageEvent, {"date", "date_precision", "amount"}, user)
-    _create(changes.new_events, StageEvent, user)
-
-    _create(changes.new_receipts, FundsReceipt, user)
-    refresh_funds_totals({receipt.project_id for receipt in changes.new_receipts})

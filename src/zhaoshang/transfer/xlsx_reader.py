@@ -23,6 +23,7 @@ import os
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook
@@ -41,6 +42,8 @@ MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PACKAGE_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 ERROR_CELL = re.compile(rb"""\st\s*=\s*["']e["']""")  # the attribute t="e" of an error cell
+DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s+ref\s*=\s*["'][A-Za-z$]*\d*:?\$?[A-Za-z]+\$?(\d+)["']""")
+DIMENSION_HEAD = 4096  # the <dimension> element comes before the rows, near the start of the sheet's XML
 CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 # Python prints floats positionally below 1e16: a whole number there is read as an int, as openpyxl read
 # the digits Excel writes for it ("1000"); beyond, Excel writes an exponent and openpyxl gave a float.
@@ -67,38 +70,93 @@ class XlsxWorkbook:
             raise Unreadable
         self.calamine = CalamineWorkbook.from_filelike(io.BytesIO(data))
         self.sheet_names: list[str] = list(self.calamine.sheet_names)
+        # Sheets parsed by ``height`` and not read yet: calamine parses a sheet on each get_sheet_by_name.
+        self._parsed: dict = {}
+
+    def _sheet(self, name: str, *, keep: bool):
+        sheet = self._parsed.get(name) if keep else self._parsed.pop(name, None)
+        if sheet is None:
+            sheet = self.calamine.get_sheet_by_name(name)
+            if keep:
+                self._parsed[name] = sheet
+        return sheet
 
     def rows(self, name: str) -> list[list]:
         """The sheet's rows as lists of values (see the module's docstring)."""
+        return list(self.iter_rows(name))
+
+    def height(self, name: str) -> int:
+        """How many rows the sheet has, from row 1 to its last used row (for progress: ``iter_rows`` may give a
+        few more or fewer). Read from the ``<dimension>`` at the head of the sheet's XML, so that the sheet is
+        not parsed twice; a sheet without one is parsed (and kept for ``iter_rows``)."""
+        part = self._sheet_part(name)
+        if part is not None and part in self.package.namelist():
+            with self.package.open(part) as stream:
+                match = DIMENSION.search(stream.read(DIMENSION_HEAD).split(b"<sheetData", 1)[0])
+            if match:
+                return int(match[1])
         try:
-            rows = self.calamine.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = self._sheet(name, keep=True)
+        except BaseException as error:
+            if not _is_read_error(error):
+                raise
+            raise Unreadable from error
+        end = sheet.end
+        return end[0] + 1 if end else 0
+
+    def iter_rows(self, name: str) -> Iterator[list]:
+        """The sheet's rows one by one, as ``rows`` gives them: only one row's Python values exist at a time
+        (calamine keeps the sheet's cells in Rust, a few bytes each), so a large sheet reads in bounded memory."""
+        try:
+            sheet = self._sheet(name, keep=False)
+            sheet_rows = sheet.iter_rows()
+            # iter_rows starts at row 1 but at the first used column: the columns before it are put back.
+            skipped = [None] * (sheet.start[1] if sheet.start else 0)
             errors = self._error_cells(name)
         except BaseException as error:
             if not _is_read_error(error):
                 raise
             raise Unreadable from error
-        limit = WHOLE_LIMIT
-        rows = [
-            [
-                None
-                if value == ""
-                else (
-                    int(value) if value.__class__ is float and value.is_integer() and -limit < value < limit else value
-                )
-                for value in row
-            ]
-            for row in rows
-        ]
+        by_row: dict[int, dict[int, str]] = {}
         for (row, column), text in errors.items():
-            while len(rows) <= row:
-                rows.append([])
-            cells = rows[row]
-            if len(cells) <= column:
-                cells.extend([None] * (column + 1 - len(cells)))
-            cells[column] = text
-        return rows
+            by_row.setdefault(row, {})[column] = text
+        del sheet
+        limit = WHOLE_LIMIT
+        number = -1
+        try:
+            for row in sheet_rows:
+                number += 1
+                cells = [
+                    None
+                    if value == ""
+                    else (
+                        int(value)
+                        if value.__class__ is float and value.is_integer() and -limit < value < limit
+                        else value
+                    )
+                    for value in row
+                ]
+                if skipped:
+                    cells[:0] = skipped
+                if by_row and number in by_row:
+                    _put_errors(cells, by_row.pop(number))
+                yield cells
+        except BaseException as error:  # a panic of calamine's while reading; GeneratorExit passes through
+            if not _is_read_error(error):
+                raise
+            raise Unreadable from error
+        # Error cells below the last row calamine gives (it reads them as empty).
+        for row_number in sorted(by_row):
+            while number < row_number - 1:
+                number += 1
+                yield []
+            number += 1
+            cells: list = []
+            _put_errors(cells, by_row[row_number])
+            yield cells
 
     def close(self) -> None:
+        self._parsed.clear()
         self.calamine.close()
         self.package.close()
 
@@ -144,6 +202,13 @@ class XlsxWorkbook:
                     found[(row, column)] = (value.text or "") if value is not None else ""
                 element.clear()
         return found
+
+
+def _put_errors(cells: list, errors: dict[int, str]) -> None:
+    for column, text in errors.items():
+        if len(cells) <= column:
+            cells.extend([None] * (column + 1 - len(cells)))
+        cells[column] = text
 
 
 def _column_index(letters: str) -> int:

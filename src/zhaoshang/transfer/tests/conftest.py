@@ -10,6 +10,12 @@ MODELS = (Unit, Investor, Project, ProjectCredit, StageEvent, FundsReceipt)  # t
 TARGET_MODELS = (Period, TargetGroup, Indicator, CountyTarget)
 
 
+@pytest.fixture(autouse=True)
+def _data_dir(settings, tmp_path):
+    """Files the import keeps (staged uploads, jobs' files under DATA_DIR/jobs/) go to the test's own folder."""
+    settings.DATA_DIR = tmp_path
+
+
 def snapshot() -> dict[str, int]:
     """Row counts of every table an import writes, history tables included."""
     counts = {}

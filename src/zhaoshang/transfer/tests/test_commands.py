@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import subprocess
 import sys
@@ -95,3 +96,37 @@ def test_exit_codes_of_the_real_command(tmp_path):
     done = subprocess.run([*command, "import", str(good)], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "项目: 新增 1" in done.stdout
+
+
+def test_progress_on_a_log_is_plain_lines(good, users, units):
+    """Not on a terminal: one line per phase (reading each sheet, checking, writing), then the counts."""
+    out = io.StringIO()
+    call_command("import", str(good), "--user", "bureau", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "\r" not in out.getvalue()
+    reading = [line for line in lines if line.startswith("读取工作表")]
+    assert [line.split()[1] for line in reading] == ["项目", "到位资金"]
+    assert reading[0].endswith(" 0/2 0%")  # the sheet's rows: its header and one project
+    assert any(line.startswith("检查数据") for line in lines)
+    assert lines.index(next(line for line in lines if line.startswith("写入"))) < lines.index("导入完成。")
+    assert "项目: 新增 1" in out.getvalue()
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_on_a_terminal_is_one_line_rewritten(good, users, units):
+    out = Terminal()
+    call_command("import", str(good), "--user", "bureau", stdout=out)
+    text = out.getvalue()
+    progress, _sep, rest = text.rpartition("\r")
+    assert progress.startswith("\r读取工作表 项目") and "\n" not in progress  # rewritten in place
+    assert rest.splitlines()[-1] == "导入完成。"
+
+
+def test_no_progress_at_verbosity_0(good, users, units):
+    out = io.StringIO()
+    call_command("import", str(good), "--user", "bureau", "-v", "0", stdout=out)
+    assert "读取" not in out.getvalue() and "导入完成。" in out.getvalue()

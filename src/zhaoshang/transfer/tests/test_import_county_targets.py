@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from zhaoshang.jobs import runner
 from zhaoshang.targets import services
 from zhaoshang.targets.models import CountyTarget
 from zhaoshang.transfer import columns as c
@@ -155,6 +156,8 @@ def test_the_import_page_counts_county_targets(client, period, users):
     content = xlsx.workbook_bytes({c.COUNTY_TARGET_SHEET: [county_row("到位资金", 60000)]})
     upload = SimpleUploadedFile("上级下达任务.xlsx", content, content_type="application/octet-stream")
     response = client.post(reverse("transfer:import"), {"file": upload, "action": "import"})
+    assert runner.run_pending() == 1
+    response = client.get(response["Location"])
     page = response.content.decode()
     assert response.status_code == 200
     assert [row["sheet"] for row in response.context["summary"]] == ["上级下达任务"]

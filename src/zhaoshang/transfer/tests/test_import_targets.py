@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from zhaoshang.assessment import selectors
+from zhaoshang.jobs import runner
 from zhaoshang.organization.models import Unit
 from zhaoshang.targets import services
 from zhaoshang.targets.models import Indicator, Period, TargetGroup
@@ -299,6 +300,8 @@ def test_the_import_page_counts_periods_and_groups(client, users, units):
     content = xlsx.workbook_bytes(sheets(HUNDRED_DAY_ROWS))
     upload = SimpleUploadedFile("目标.xlsx", content, content_type="application/octet-stream")
     response = client.post(reverse("transfer:import"), {"file": upload, "action": "import"})
+    assert runner.run_pending() == 1
+    response = client.get(response["Location"])
     page = response.content.decode()
     assert response.status_code == 200 and 'id="import-result"' in page
     assert '<tr data-sheet="考核期">' in page and '<tr data-sheet="目标">' in page

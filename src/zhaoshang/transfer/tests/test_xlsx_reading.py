@@ -7,6 +7,7 @@ import io
 import zipfile
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from openpyxl import load_workbook
 
@@ -236,3 +237,34 @@ def test_the_good_package_itself_is_readable():
     assert rows[1][:2] == ["P1", "项目"]
     with pytest.raises(Unreadable):
         open_workbook(io.BytesIO(UNREADABLE["an OpenDocument spreadsheet"]))
+
+
+def test_rows_stream_from_row_1_and_column_a_with_error_cells_below_the_last_value():
+    """``iter_rows`` gives what ``rows`` gives, one row at a time: calamine starts its rows at the first used
+    column, so the empty columns before it are put back; an error cell below the last value is still read."""
+    rows = [None, [None, None, "x"], None, [None, None, None, 2.5], None, [None, None, None, None, ("#N/A",)]]
+    with_error = xlsx.excel_workbook_bytes({"表": rows}, shared_strings=True)
+    reader = open_workbook(io.BytesIO(with_error))
+    streamed = reader.iter_rows("表")
+    assert not isinstance(streamed, list)
+    rows = list(streamed)
+    assert rows[1][:3] == [None, None, "x"] and rows[3][:4] == [None, None, None, 2.5]
+    assert len(rows) == 6 and rows[5][4] == "#N/A"
+    assert rows == open_workbook(io.BytesIO(with_error)).rows("表")
+
+
+def test_the_height_of_a_sheet_from_its_dimension_or_its_cells():
+    """Excel writes a <dimension> at the head of a sheet: the height is read there, the sheet not parsed; a
+    sheet without one (openpyxl's write-only mode) is parsed once and kept for reading its rows."""
+    plain = xlsx.workbook_bytes({c.PROJECT_SHEET: [xlsx.project("P1"), xlsx.project("P2")]})
+    reader = open_workbook(io.BytesIO(plain))
+    assert reader.height(c.PROJECT_SHEET) == 3
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "表"
+    for number in range(7):
+        workbook.active.append([number])
+    data = io.BytesIO()
+    workbook.save(data)  # the normal mode writes <dimension ref="A1:A7"/>
+    reader = open_workbook(io.BytesIO(data.getvalue()))
+    assert reader.height("表") == 7 and not reader._parsed
+    assert len(reader.rows("表")) == 7

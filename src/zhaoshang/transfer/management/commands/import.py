@@ -1,7 +1,12 @@
-"""``zhaoshang import FILE.xlsx [--user USERNAME] [--dry-run]``: import units, projects and funds in place."""
+"""``zhaoshang import FILE.xlsx [--user USERNAME] [--dry-run]``: import units, projects and funds in place.
+
+Progress goes to the output as it reads and writes (one updating line on a terminal, plain lines in a log;
+``-v 0`` for none); the counts, the errors and the exit codes are as before.
+"""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -27,6 +32,42 @@ COUNT_LABELS = {
     "unchanged": "Unchanged",
     "skipped": "Skipped (already recorded)",
 }
+
+
+class TerminalProgress:
+    """The import's progress on the command's output: one line rewritten in place on a terminal (at most five
+    times a second), plain lines elsewhere (a log): one when the phase changes, then at most one every
+    ``LINE_INTERVAL`` seconds."""
+
+    TTY_INTERVAL = 0.2
+    LINE_INTERVAL = 5.0
+
+    def __init__(self, out):
+        self.out = out
+        self.tty = out.isatty()
+        self.last_time = 0.0
+        self.last_message = None
+        self.width = 0
+
+    def __call__(self, done: int, total: int, message: str = "") -> None:
+        now = time.monotonic()
+        changed = message != self.last_message
+        if not changed and now - self.last_time < (self.TTY_INTERVAL if self.tty else self.LINE_INTERVAL):
+            return
+        self.last_time, self.last_message = now, message
+        percent = f" {done * 100 // total}%" if total else ""
+        line = f"{message} {done}/{total}{percent}" if total else str(message)
+        if self.tty:
+            self.out.write(f"\r{line.ljust(self.width)}", ending="")
+            self.out.flush()
+            self.width = len(line)
+        else:
+            self.out.write(line)
+
+    def end(self) -> None:
+        if self.tty and self.width:
+            self.out.write(f"\r{' ' * self.width}\r", ending="")
+            self.out.flush()
 
 
 class Command(BaseCommand):
@@ -55,7 +96,12 @@ class Command(BaseCommand):
                 raise CommandError(_("No active user named %(name)s.") % {"name": user})
         else:
             account = default_user()
-        result = import_workbook(path, user=account, dry_run=dry_run, persons=persons)
+        progress = TerminalProgress(self.stdout) if options.get("verbosity", 1) > 0 else None
+        try:
+            result = import_workbook(path, user=account, dry_run=dry_run, persons=persons, progress=progress)
+        finally:
+            if progress is not None:
+                progress.end()
         if result.errors:
             for error in result.errors:
                 self.stderr.write(str(error))

@@ -10,6 +10,7 @@ class TransferConfig(AppConfig):
     verbose_name = _("Import and export")
 
     def ready(self):
-        from . import import_jobs
+        from . import county_jobs, import_jobs
 
         import_jobs.register()
+        county_jobs.register()

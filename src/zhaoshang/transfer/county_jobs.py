@@ -21,8 +21,9 @@ KIND = "transfer.county_import"
 ERRORS_SHOWN = 500  # errors kept on the job for the page; all of them are marked in the file
 
 
-def start_county_import(*, token: str, data: bytes, name: str, user, mapping: Mapping, sheet: str, dry_run: bool,
-                        persons: str):
+def start_county_import(
+    *, token: str, data: bytes, name: str, user, mapping: Mapping, sheet: str, dry_run: bool, persons: str
+):
     payload = {
         "mapping": mapping.as_json(),
         "sheet": sheet,

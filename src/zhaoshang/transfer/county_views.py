@@ -34,11 +34,11 @@ from zhaoshang.projects.choices import CapitalType, Kind
 from . import columns as c
 from . import source_fields as sf
 from .columns import normalise_header
-from .county_jobs import KIND, start_county_import
 from .county_import import PREVIEW_ROWS, CountyReader, Mapping, find_sheet, saved_mapping_for
+from .county_jobs import KIND, start_county_import
+from .errors import RowError
 from .mappings import get_mapping, list_mappings, mapping_json, save_mapping
 from .parsing import precision_of
-from .errors import RowError
 from .persons_import import PERSONS_MODES, PERSONS_TEXT
 from .sources import SourceUnreadable, open_source
 

@@ -77,7 +77,10 @@ def write_changes(changes: Changes, *, user, progress=None) -> None:
         (changes.deleted, lambda: _delete(changes.deleted, user)),
         (changes.changed_credits, lambda: _update(changes.changed_credits, ProjectCredit, {"share"}, user)),
         (changes.new_credits, lambda: _create(changes.new_credits, ProjectCredit, user)),
-        (changes.changed_events, lambda: _update(changes.changed_events, StageEvent, {"date", "date_precision", "amount"}, user)),
+        (
+            changes.changed_events,
+            lambda: _update(changes.changed_events, StageEvent, {"date", "date_precision", "amount"}, user),
+        ),
         (changes.new_events, lambda: _create(changes.new_events, StageEvent, user)),
         (changes.new_receipts, lambda: _create(changes.new_receipts, FundsReceipt, user)),
     ]

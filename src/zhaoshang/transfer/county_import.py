@@ -15,7 +15,6 @@ bad cell marked (``marking``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -41,6 +40,7 @@ from .mappings import mapping_json, match_mapping
 from .marking import marked_workbook
 from .parsing import CellError
 from .persons_import import PERSONS_TEXT
+from .progress import Progress
 from .reading import INDUSTRY_MAP, ParsedFile, ReceiptRow, TemplateRowReader
 from .sources import SourceBook, SourceLayout, SourceUnreadable, data_rows, detect_layout, open_source
 
@@ -230,7 +230,7 @@ class CountyReader:
             return False
         return True
 
-    def read(self, progress: Callable[[int], None] | None = None, *, limit: int | None = None) -> ParsedFile:
+    def read(self, progress: Progress | None = None, *, limit: int | None = None) -> ParsedFile:
         """Every data row (or the first ``limit``: the mapping screen's preview) as the template's rows."""
         parsed = ParsedFile()
         parsed.sheets.add(c.PROJECT_SHEET)
@@ -255,8 +255,8 @@ class CountyReader:
                 code = self._cell_text(source_row.values, "code") or next(new_codes)
             self._read_row(source_row.row, source_row.values, project, code, parsed)
             self.sheet.rows += 1
-            if progress is not None and count % 500 == 0:
-                progress(count)
+            if progress is not None and count % 1000 == 0:
+                progress(count, len(rows), _("Reading the sheet %(sheet)s") % {"sheet": self.layout.sheet})
         self.sheet.preview = parsed.projects[:PREVIEW_ROWS]
         self.sheet.opening = {receipt.project_code: receipt.amount for receipt in parsed.receipts[:PREVIEW_ROWS]}
         return parsed
@@ -605,7 +605,7 @@ def import_county_file(
     dry_run: bool = False,
     today: dt.date | None = None,
     persons: str = PERSONS_TEXT,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> CountyImportResult:
     """Read the county's sheet through ``mapping`` (default: the saved mapping made for the same headers, else the
     one proposed from the headers) and, unless ``dry_run`` or any error, write it atomically as ``user``."""
@@ -637,7 +637,9 @@ def import_county_file(
     errors = reader.errors
     if not errors:
         counts = empty_counts()
-        apply_parsed(parsed, errors, counts, user=user, dry_run=dry_run, today=today, persons=persons)
+        apply_parsed(
+            parsed, errors, counts, user=user, dry_run=dry_run, today=today, persons=persons, progress=progress
+        )
         result.counts = {sheet: counts[sheet] for sheet in result.counts}
     if errors:
         result.counts = county_counts()

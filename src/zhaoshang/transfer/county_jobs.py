@@ -41,9 +41,6 @@ def run_county_import(job, progress) -> dict:
     data = job.input_path().read_bytes()
     name = payload.get("name", "")
 
-    def report(done: int) -> None:
-        progress(done, 0)
-
     result = import_county_file(
         data,
         name,
@@ -52,7 +49,7 @@ def run_county_import(job, progress) -> dict:
         sheet=payload.get("sheet") or None,
         dry_run=bool(payload.get("dry_run")),
         persons=payload.get("persons", PERSONS_TEXT),
-        progress=report,
+        progress=progress,
     )
     if result.errors:
         stem = name.rsplit(".", 1)[0] or "台账"

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -59,8 +60,22 @@ def _dir() -> Path:
     return path
 
 
+KEEP_SECONDS = 2 * 24 * 3600  # an upload left on the mapping screen is removed after two days
+
+
+def _prune(folder: Path) -> None:
+    cutoff = time.time() - KEEP_SECONDS
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
+
+
 def stage_upload(request, data: bytes, name: str) -> str:
     """Keep an uploaded county file while its columns are mapped; only the uploader's session can reach it."""
+    _prune(_dir())
     token = secrets.token_hex(16)
     (_dir() / f"{token}.bin").write_bytes(data)
     meta = {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "user": request.user.pk}

@@ -486,6 +486,16 @@ class CountyReader:
         resolved = []
         for name in names:
             person = self.persons.resolve(name)
+            if person is None:
+                # Kept as written (the import's persons option decides what an unknown name does); a near match
+                # is offered on the mapping screen, to confirm once as an alias.
+                entry = self.sheet.unresolved.get(("person", name))
+                if entry is None:
+                    suggestions = self.persons.suggest(name)
+                    if suggestions:
+                        entry = self.sheet.unresolved[("person", name)] = Unresolved("person", name, [], suggestions)
+                if entry is not None:
+                    entry.rows.append(row)
             resolved.append(person.name if person is not None else name)
         template[POSITION[sf.FIELDS[key].template_header]] = "、".join(resolved)
 

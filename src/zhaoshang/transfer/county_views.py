@@ -11,6 +11,7 @@ import hashlib
 import json
 import secrets
 import time
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -30,6 +31,8 @@ from zhaoshang.jobs.selectors import visible_job
 from zhaoshang.organization import access
 from zhaoshang.organization.aliases import confirm_alias
 from zhaoshang.organization.models import Unit
+from zhaoshang.persons.aliases import confirm_alias as confirm_person_alias
+from zhaoshang.persons.models import Person
 from zhaoshang.projects.choices import CapitalType, Kind
 
 from . import columns as c
@@ -154,17 +157,23 @@ def mapping_from_post(post, layout, base: Mapping) -> Mapping:
 
 
 def _confirm_aliases(request) -> int:
-    """The unit names the user matched to units on the screen, recorded as aliases (remembered from now on)."""
+    """The names the user matched to units (or persons) on the screen, recorded as aliases (remembered from now on)."""
     confirmed = 0
     for key, value in request.POST.items():
-        if not key.startswith("alias_unit_") or not value:
+        if key.startswith("alias_unit_") and value:
+            target = Unit.objects.filter(code=value).first()
+            name = request.POST.get("alias_name_" + key.removeprefix("alias_unit_"), "").strip()
+            confirm = partial(confirm_alias, unit=target)
+        elif key.startswith("alias_person_") and value.isdigit():
+            target = Person.objects.filter(pk=int(value)).first()
+            name = request.POST.get("alias_name_" + key.removeprefix("alias_person_"), "").strip()
+            confirm = partial(confirm_person_alias, person=target)
+        else:
             continue
-        name = request.POST.get("alias_name_" + key.removeprefix("alias_unit_"), "").strip()
-        unit = Unit.objects.filter(code=value).first()
-        if not name or unit is None:
+        if not name or target is None:
             continue
         try:
-            confirm_alias(alias=name, unit=unit, user=request.user)
+            confirm(alias=name, user=request.user)
         except ValidationError as error:
             flash_errors(request, error)
             continue

@@ -137,3 +137,18 @@ def test_refused_files_say_why(bureau_client, units):
     url = upload(bureau_client, sheets.summary_xlsx(), "通报.xlsx")
     response = bureau_client.get(url, follow=True)
     assert "项目名称" in response.content.decode()
+
+
+def test_a_leader_written_differently_is_offered_and_remembered(bureau_client, park, units):
+    from zhaoshang.persons.models import Person, PersonAlias
+
+    leader = Person.objects.create(name="王芳芳", unit=units["county"], post="副县长")
+    url = upload(bureau_client, sheets.city_key_projects_xlsx())
+    page = bureau_client.get(url).content.decode()
+    assert 'data-person="王芳"' in page  # the sheet's 包抓领导 王芳: a near match, not a guess
+    key = re.search(r'name="(alias_name_\d+)" value="王芳"', page)[1]
+    post = {"action": "confirm_aliases", key: "王芳", key.replace("alias_name_", "alias_person_"): str(leader.pk)}
+    bureau_client.post(url, post)
+    assert PersonAlias.objects.get().person == leader
+    page = bureau_client.get(url).content.decode()
+    assert 'data-person="王芳"' not in page

@@ -5,6 +5,10 @@ user's file back with the errors marked, and a reporter cannot reach the pages."
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import pytest
 
 from zhaoshang.organization.models import Unit, UnitAlias
@@ -14,12 +18,22 @@ from zhaoshang.transfer.tests import county_sheets as sheets
 
 from .helpers import ledger_totals, login, screenshot
 
+GUIDE_IMG = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def park(units):
     return Unit.objects.create(code="P01", name="县经济开发区", parent=units["county"], category="park", tier=1)
+
+
+def shot(page, name: str) -> None:
+    """A full-page screenshot in screenshots/; with GUIDE_SCREENSHOTS=1 also the user guide's copy
+    (docs/guide/img/county-*.png, for docs/guide/county-import.md)."""
+    path = screenshot(page, name)
+    if os.environ.get("GUIDE_SCREENSHOTS"):
+        shutil.copyfile(path, GUIDE_IMG / path.name)
 
 
 def upload(page, path) -> None:
@@ -46,7 +60,7 @@ def test_county_sheet_mapped_checked_and_imported(page, users, park, tmp_path):
     path.write_bytes(sheets.city_key_projects_xlsx())
     login(page, "bureau")
     page.goto("/data/county/")
-    screenshot(page, "county-upload")
+    shot(page, "county-upload")
     upload(page, path)
 
     # 3.2 (亿元, from the title row) is read as 32000.00 万元; a month-only date stays a month.
@@ -57,7 +71,7 @@ def test_county_sheet_mapped_checked_and_imported(page, users, park, tmp_path):
     assert name_select(page, "经开区").input_value() == ""
     assert name_select(page, "城关").input_value() == ""
     assert "县经济开发区" in name_select(page, "经开区").locator("optgroup").first.inner_text()
-    screenshot(page, "county-mapping")
+    shot(page, "county-mapping")
 
     name_select(page, "经开区").select_option("P01")
     name_select(page, "城关").select_option("T01")
@@ -73,11 +87,11 @@ def test_county_sheet_mapped_checked_and_imported(page, users, park, tmp_path):
     assert page.locator('#county-counts tr[data-sheet="项目"] [data-count=created]').inner_text().strip() == "4"
     assert get_mapping("县重点项目调度表") is not None
     assert Project.objects.count() == 0  # a check writes nothing
-    screenshot(page, "county-checked")
+    shot(page, "county-checked")
 
     press(page, "#county-import-now", "#county-imported")
     assert page.locator('#county-counts tr[data-sheet="项目"] [data-count=created]').inner_text().strip() == "4"
-    screenshot(page, "county-imported")
+    shot(page, "county-imported")
     assert Project.objects.count() == 4
 
     page.goto("/projects/")
@@ -96,7 +110,7 @@ def test_county_sheet_mapped_checked_and_imported(page, users, park, tmp_path):
 
     page.goto("/data/import/names/")
     assert "经开区" in page.inner_text("main")
-    screenshot(page, "county-names")
+    shot(page, "county-names")
 
 
 def test_check_with_errors_offers_the_marked_file(page, users, park, tmp_path):
@@ -114,7 +128,7 @@ def test_check_with_errors_offers_the_marked_file(page, users, park, tmp_path):
     with page.expect_download() as download:
         link.click()
     assert download.value.suggested_filename.endswith(".xlsx")
-    screenshot(page, "county-errors")
+    shot(page, "county-errors")
     assert Project.objects.count() == 0
 
 

@@ -59,7 +59,11 @@ def test_county_sheet_mapped_checked_and_imported(page, users, park, tmp_path):
     path = tmp_path / "重点项目推进情况调度表.xlsx"
     path.write_bytes(sheets.city_key_projects_xlsx())
     login(page, "bureau")
-    page.goto("/data/county/")
+    page.click("#nav-import")  # the import menu leads to the page
+    with page.expect_navigation():
+        page.click("#nav-county")
+    assert page.url.endswith("/data/county/")
+    assert page.get_attribute("#help-link", "href") == "/help/county-import/"
     shot(page, "county-upload")
     upload(page, path)
 
@@ -110,6 +114,9 @@ def test_county_sheet_mapped_checked_and_imported(page, users, park, tmp_path):
 
     page.goto("/data/import/names/")
     assert "经开区" in page.inner_text("main")
+    page.goto("/help/county-import/")  # the guide page, with its screenshots
+    assert "期初结转" in page.inner_text("main")
+    assert page.evaluate("[...document.images].filter(i => i.src.includes('county-')).every(i => i.naturalWidth > 0)")
     shot(page, "county-names")
 
 
@@ -134,5 +141,6 @@ def test_check_with_errors_offers_the_marked_file(page, users, park, tmp_path):
 
 def test_reporter_gets_403(page, users):
     login(page, "reporter_a")
+    assert page.locator("#nav-county").count() == 0
     response = page.goto("/data/county/")
     assert response.status == 403

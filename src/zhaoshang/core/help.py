@@ -62,6 +62,8 @@ def _title(path: Path) -> str:
 # Which guide page explains the page a user is on: the Help link opens it.
 SECTIONS = (
     ("/projects/", "ledger"),
+    ("/data/county/", "county-import"),
+    ("/data/import/names/", "county-import"),
     ("/data/", "ledger"),
     ("/scheduling/", "scheduling"),
     ("/supervision/", "supervision"),

@@ -3,13 +3,15 @@ mapping the user set; the runner reads the whole file with ``import_county_file`
 the counts, the first errors, and the user's own file with its bad cells marked.
 
 Payload: ``mapping`` (``Mapping.as_json()``), ``sheet``, ``dry_run``, ``persons``, ``name`` (the file's name),
-``token`` (the kept upload, for "Import now" after a clean check).
+``token`` (the kept upload, for "Import now" after a clean check), ``language`` (the submitter's: the runner writes
+the errors and the marked file's comments in it).
 """
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from zhaoshang.jobs import registry
 from zhaoshang.jobs.services import submit, write_output
@@ -31,6 +33,7 @@ def start_county_import(
         "persons": persons if persons in PERSONS_MODES else PERSONS_TEXT,
         "name": name,
         "token": token,
+        "language": get_language(),
     }
     return submit(kind=KIND, user=user, payload=payload, file=data)
 

@@ -154,8 +154,13 @@ class SourceErrors(ErrorList):
         self.sheet = sheet
         self.letters = letters  # template header → (column letter, source header)
         self.raw: dict[str, object] = {}  # template header → the source cell of the row being read
+        # Template columns of the row being read whose errors follow from one already told (an unknown unit name
+        # leaves 引进单位 empty: "must be filled in" would say it twice).
+        self.suppress: set[str] = set()
 
     def add(self, sheet, row, column, value, reason) -> None:
+        if sheet in (c.PROJECT_SHEET, c.RECEIPT_SHEET, self.sheet) and column in self.suppress:
+            return
         if sheet in (c.PROJECT_SHEET, c.RECEIPT_SHEET, self.sheet):
             letter, header = self.letters.get(column, ("", column))
             if column in self.raw:
@@ -312,6 +317,7 @@ class CountyReader:
     def _read_row(self, row: int, values: list, project: Project | None, code: str, parsed: ParsedFile) -> None:
         template = list(project_values(project)[: len(PROJECT_HEADERS)]) if project else [None] * len(PROJECT_HEADERS)
         self.errors.raw = {}
+        self.errors.suppress = set()
         ok = True
         if project is not None and "name:" + project.name in self.ambiguous and "code" not in self.fields:
             self._source_error(
@@ -416,6 +422,10 @@ class CountyReader:
             fallback = responsible or self._default_unit()
             if fallback:
                 template[POSITION[c.P_CREDITS]] = fallback
+            elif not ok:  # the responsible unit's name is unknown, and said so
+                self.errors.suppress.add(c.P_CREDITS)
+        if not ok:
+            self.errors.suppress.add(c.P_CREDITS)
         return ok
 
     def _default_unit(self) -> str:

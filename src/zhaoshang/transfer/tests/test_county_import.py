@@ -135,6 +135,7 @@ def test_unknown_names_are_errors_with_suggestions_and_nothing_is_written(users,
     error = next(e for e in result.errors if e.value == "经开区")
     assert (error.sheet, error.row, error.column) == ("调度表", 6, "K 责任单位")
     assert "县经济开发区" in error.reason
+    assert not any("引进单位" in e.column for e in result.errors)  # not told twice: the unknown name is the cause
 
 
 def test_a_status_word_without_its_date_names_the_row_and_column(users, known_names):

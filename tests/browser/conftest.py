@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from zhaoshang.projects.models import StageWord
+from zhaoshang.projects.stage_words import DEFAULT_WORDS
+
 from .helpers import CHROMIUM, DESKTOP, LAUNCH_ARGS, TIMEOUT_MS, PageLog
 
 
@@ -62,3 +65,15 @@ def page_log():
 def page(new_page, page_log):
     """A fresh 1366x900 zh-CN page per test; ``page_log`` collects its errors."""
     return new_page(log=page_log)
+
+
+@pytest.fixture
+def stage_words(db):
+    """The status words a fresh install has (its migration seeds them; a transactional test's flush removes them)."""
+    have = set(StageWord.objects.values_list("word", flat=True))
+    StageWord.objects.bulk_create(
+        StageWord(word=word, target=target)
+        for target, words in DEFAULT_WORDS.items()
+        for word in words
+        if word not in have
+    )

@@ -14,7 +14,7 @@ from .helpers import login, screenshot, zh
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_bureau_adds_a_unit_alias(page, page_log, users, units):
+def test_bureau_adds_a_unit_alias(page, page_log, users, units, stage_words):
     Person.objects.create(name="陈明", unit=units["county"], post="副县长")
     save_mapping(
         name="城关镇月报",

@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 
-from django.db import DatabaseError, close_old_connections, connection, connections
+from django.db import DatabaseError, OperationalError, close_old_connections, connection, connections
 from django.db.utils import load_backend
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -153,16 +153,35 @@ def wake() -> None:
     thread.start()
 
 
+LOCKED_RETRIES = 20  # a claim that meets a locked database (SQLite) is tried again, a quarter second apart
+LOCKED_WAIT = 0.25
+
+
+def _run_pending_retrying() -> None:
+    """Run the queued jobs; a database that is locked for a moment (a request writing on SQLite) delays the claim
+    instead of leaving the job queued until the next submission."""
+    for attempt in range(LOCKED_RETRIES):
+        try:
+            close_old_connections()
+            run_pending()
+            return
+        except OperationalError:
+            if attempt == LOCKED_RETRIES - 1:
+                logger.exception("running the queued jobs failed")
+                return
+            connection.close()
+            time.sleep(LOCKED_WAIT)
+        except Exception:  # the thread must live on to run the next job
+            logger.exception("running the queued jobs failed")
+            return
+
+
 def _thread_main() -> None:
     try:
         while True:
             with _lock:
                 _state["wanted"] = False
-            try:
-                close_old_connections()
-                run_pending()
-            except Exception:  # the thread must live on to run the next job
-                logger.exception("running the queued jobs failed")
+            _run_pending_retrying()
             with _lock:
                 if not _state["wanted"]:
                     _state["running"] = False

@@ -342,13 +342,12 @@ def next_codes(count: int, *, today: dt.date | None = None) -> list[str]:
     prefix = pattern.partition("{seq")[0].format(year=year)
     match = re.match(re.escape(prefix) + r"(\d+)", first)
     seq = int(match[1]) if match else 1
-    taken = set()
+    # Read once: an empty set (no code of this year yet) must not send the query again for every code.
+    taken = set(Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)) if count > 1 else set()
     codes = [first]
     while len(codes) < count:
         seq += 1
         code = pattern.format(year=year, seq=seq)
-        if not taken:
-            taken = set(Project.objects.filter(code__startswith=prefix).values_list("code", flat=True))
         if code not in taken:
             codes.append(code)
     return codes

@@ -45,3 +45,19 @@ def test_site_wide_search_finds_projects_investors_and_units_the_user_may_see(cl
     assert [i.name for i in response.context["investors"]] == ["光伏集团有限公司"]
     units_found = client.get(reverse("projects:search"), {"q": units["a"].name}).context["units"]
     assert units["a"] in units_found
+
+
+def test_many_codes_are_found_in_a_fixed_number_of_queries(db, make_project, django_assert_max_num_queries):
+    """An import creating thousands of projects in a year without codes yet asked the database once per code
+    (50,000 queries for the county sheet bench): the codes taken are read once, whether there are any or not."""
+    from zhaoshang.core import clock
+    from zhaoshang.projects.services import next_codes
+
+    year = clock.today().year
+    with django_assert_max_num_queries(6):
+        codes = next_codes(300)
+    assert codes == [f"ZS{year}-{seq:04d}" for seq in range(1, 301)]
+    make_project(code=f"ZS{year}-0003")
+    with django_assert_max_num_queries(6):
+        codes = next_codes(3)
+    assert codes == [f"ZS{year}-0004", f"ZS{year}-0005", f"ZS{year}-0006"]

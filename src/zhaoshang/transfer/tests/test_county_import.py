@@ -247,3 +247,22 @@ def test_dry_run_writes_nothing(users, known_names):
     assert result.ok and result.counts["项目"]["created"] == 4
     assert snapshot() == before
     assert StageEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize("scan_from", [1000, 0], ids=["names-in", "one-pass"])
+def test_recorded_projects_are_found_by_name_either_way(users, known_names, make_project, monkeypatch, scan_from):
+    """Many names (a 50,000-row sheet) are looked up in one pass over the recorded names instead of a query per 500
+    (no index on the name): the same projects found, a name two projects share the same error."""
+    from zhaoshang.transfer import county_import
+
+    monkeypatch.setattr(county_import, "NAME_SCAN_FROM", scan_from)
+    project = make_project(name="光伏组件生产线", kind="tertiary", industry="C", planned_investment=Decimal("100"))
+    result = run(user=users["bureau"], mapping=city_mapping())
+    assert result.ok, [str(e) for e in result.errors]
+    project.refresh_from_db()
+    assert project.planned_investment == Decimal("32000.00")
+    assert result.counts["项目"] == {"created": 3, "updated": 1, "unchanged": 0}
+    make_project(name="光伏组件生产线")
+    again = run(user=users["bureau"], mapping=city_mapping())
+    shared = [e for e in again.errors if e.value == "光伏组件生产线"]
+    assert len(shared) == 1 and "项目编码" in shared[0].reason

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import PurePath
 
@@ -332,25 +332,28 @@ def next_code(today: dt.date | None = None) -> str:
 
 
 def next_codes(count: int, *, today: dt.date | None = None) -> list[str]:
-    """``count`` free project codes by the same pattern, in sequence from ``next_code`` (for an import that creates
-    many projects at once)."""
-    if count <= 0:
-        return []
+    """``count`` free project codes by the same pattern, in sequence from ``next_code``."""
+    sequence = code_sequence(today=today)
+    return [next(sequence) for _ in range(max(count, 0))]
+
+
+def code_sequence(*, today: dt.date | None = None) -> Iterator[str]:
+    """Free project codes by the pattern, in sequence from ``next_code``, as many as asked for (an import creating
+    many projects at once takes them one by one); the codes taken are read once."""
     pattern = settings.PROJECT_CODE_PATTERN
     year = (today or clock.today()).year
     first = next_code(today)
+    yield first
     prefix = pattern.partition("{seq")[0].format(year=year)
     match = re.match(re.escape(prefix) + r"(\d+)", first)
     seq = int(match[1]) if match else 1
     # Read once: an empty set (no code of this year yet) must not send the query again for every code.
-    taken = set(Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)) if count > 1 else set()
-    codes = [first]
-    while len(codes) < count:
+    taken = set(Project.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+    while True:
         seq += 1
         code = pattern.format(year=year, seq=seq)
         if code not in taken:
-            codes.append(code)
-    return codes
+            yield code
 
 
 # Called with a new project's id once the transaction that created it commits (its credits and the persons the

@@ -27,7 +27,7 @@ from zhaoshang.organization.aliases import UnitResolver
 from zhaoshang.persons.aliases import PersonResolver
 from zhaoshang.projects.choices import STATUS_XLSX, CapitalType, Kind, Stage, division_section
 from zhaoshang.projects.models import Project
-from zhaoshang.projects.services import next_codes
+from zhaoshang.projects.services import code_sequence
 from zhaoshang.projects.stage_words import StageWordResolver
 
 from . import columns as c
@@ -61,6 +61,7 @@ KIND_BY_SECTION = {"A": Kind.AGRICULTURE, "B": Kind.INDUSTRIAL, "C": Kind.INDUST
 KIND_BY_SECTION.update({"E": Kind.INFRASTRUCTURE, "N": Kind.INFRASTRUCTURE})
 OPENING_SOURCE = "期初结转"  # the source written on an opening balance brought in from a sheet
 PREVIEW_ROWS = 10
+CHUNK = 500  # rows whose recorded projects are loaded together; ids or names per IN (...)
 NAME_SCAN_FROM = 1000  # from this many names, recorded projects are found in one pass over the names (see below)
 
 
@@ -253,16 +254,31 @@ class CountyReader:
             if limit is not None and len(rows) >= limit:
                 break
         existing = self._existing_projects(rows)
-        new_codes = iter(next_codes(sum(1 for code in existing.values() if code is None), today=self.today))
-        for count, source_row in enumerate(rows, start=1):
-            project = existing.get(self._identity(source_row.values))
-            code = project.code if isinstance(project, Project) else None
-            if code is None:
-                code = self._cell_text(source_row.values, "code") or next(new_codes)
-            self._read_row(source_row.row, source_row.values, project, code, parsed)
-            self.sheet.rows += 1
-            if progress is not None and count % 1000 == 0:
-                progress(count, len(rows), _("Reading the sheet %(sheet)s") % {"sheet": self.layout.sheet})
+        new_codes = code_sequence(today=self.today)
+        related = ("investor", "responsible_unit")
+        prefetch = ("credits__unit", "stage_events", "introducer_links__person")
+        queryset = Project.objects.select_related(*related).prefetch_related(*prefetch)
+        # A chunk of rows at a time: only its recorded projects are loaded (with what their export row needs),
+        # so memory does not grow with the sheet.
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            identities = [self._identity(source_row.values) for source_row in chunk]
+            wanted = {existing[identity][0] for identity in identities if existing.get(identity)}
+            projects = {project.pk: project for project in queryset.filter(pk__in=wanted)} if wanted else {}
+            for source_row, identity in zip(chunk, identities, strict=True):
+                known = existing.get(identity)
+                project = projects.get(known[0]) if known else None
+                code = (
+                    project.code
+                    if project is not None
+                    else (self._cell_text(source_row.values, "code") or next(new_codes))
+                )
+                self._read_row(source_row.row, source_row.values, project, code, parsed)
+                self.sheet.rows += 1
+            if progress is not None:
+                done = min(start + CHUNK, len(rows))
+                progress(done, len(rows), _("Reading the sheet %(sheet)s") % {"sheet": self.layout.sheet})
+            rows[start : start + CHUNK] = [None] * len(chunk)  # the raw values are no longer needed
         self.sheet.preview = parsed.projects[:PREVIEW_ROWS]
         self.sheet.opening = {receipt.project_code: receipt.amount for receipt in parsed.receipts[:PREVIEW_ROWS]}
         return parsed
@@ -276,35 +292,35 @@ class CountyReader:
                 return "code:" + code
         return "name:" + self._cell_text(values, "name")
 
-    def _existing_projects(self, rows) -> dict[str, Project | None]:
-        """Identity → the recorded project (None: a new one). A name two recorded projects share is an error."""
+    def _existing_projects(self, rows) -> dict[str, tuple[int, str] | None]:
+        """Identity → (id, code) of the recorded project, or None for a new one. A name two recorded projects share
+        is an error (``ambiguous``). Ids only: the projects themselves are loaded a chunk at a time."""
         identities = {self._identity(row.values) for row in rows}
         codes = [i[5:] for i in identities if i.startswith("code:")]
         names = [i[5:] for i in identities if i.startswith("name:") and i != "name:"]
-        found: dict[str, Project | None] = dict.fromkeys(identities)
-        related = ("investor", "responsible_unit")
-        prefetch = ("credits__unit", "stage_events", "introducer_links__person")
-        queryset = Project.objects.select_related(*related).prefetch_related(*prefetch)
-        for start in range(0, len(codes), 500):
-            for project in queryset.filter(code__in=codes[start : start + 500]):
-                found["code:" + project.code] = project
+        found: dict[str, tuple[int, str] | None] = dict.fromkeys(identities)
+        for start in range(0, len(codes), CHUNK):
+            for code, pk in Project.objects.filter(code__in=codes[start : start + CHUNK]).values_list("code", "pk"):
+                found["code:" + code] = (pk, code)
         self.ambiguous: set[str] = set()
         if len(names) > NAME_SCAN_FROM:
-            # Project names have no index: each ``name IN (…)`` of 500 reads the whole table (100 reads for a
-            # 50,000-row sheet, 9 s at 100,000 projects). Many names: read every project's name once, then load the
-            # projects found by their ids.
+            # Project names have no index: each ``name IN (…)`` reads the whole table. Many names: read every
+            # project's name once.
             wanted = set(names)
-            rows_found = Project.objects.values_list("code", "pk", "name").iterator(2000)
-            ids = [pk for _code, pk, name in sorted(row for row in rows_found if row[2] in wanted)]  # as ordered below
-            chunks = [queryset.filter(pk__in=ids[start : start + 500]) for start in range(0, len(ids), 500)]
+            matches = sorted(
+                row for row in Project.objects.values_list("code", "pk", "name").iterator(2000) if row[2] in wanted
+            )
         else:
-            chunks = [queryset.filter(name__in=names[start : start + 500]) for start in range(0, len(names), 500)]
-        for chunk in chunks:
-            for project in chunk.order_by("code"):
-                key = "name:" + project.name
-                if found.get(key) is not None:
-                    self.ambiguous.add(key)
-                found[key] = project
+            matches = []
+            for start in range(0, len(names), CHUNK):
+                chunk = Project.objects.filter(name__in=names[start : start + CHUNK])
+                matches.extend(chunk.values_list("code", "pk", "name"))
+            matches.sort()
+        for code, pk, name in matches:  # by code, as before
+            key = "name:" + name
+            if found.get(key) is not None:
+                self.ambiguous.add(key)
+            found[key] = (pk, code)
         return found
 
     # --- one row --------------------------------------------------------------------------------

@@ -3,12 +3,15 @@ saved column mappings. Bureau staff only; every write goes through the owning ap
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -118,3 +121,14 @@ def alias_remove(request, kind: str, pk: int):
         raise Http404
     messages.success(request, _("Removed."))
     return redirect(f"{reverse('transfer:aliases')}#{section}")
+
+
+@login_required
+def mapping_file(request, pk: int):
+    """A saved mapping as the JSON file ``zhaoshang import --mapping FILE`` reads."""
+    _check(request.user)
+    mapping = get_object_or_404(SourceMapping, pk=pk)
+    data = json.dumps(mappings.mapping_json(mapping), ensure_ascii=False, indent=2) + "\n"
+    response = HttpResponse(data.encode("utf-8"), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"{mapping.name}.json")
+    return response

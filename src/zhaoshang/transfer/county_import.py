@@ -207,7 +207,9 @@ class CountyReader:
         self.errors = SourceErrors(layout.sheet, letters)
         self.as_of = mapping.as_of or layout.as_of
         self.sheet_scale = parsing.scale_of(layout.scale_text) if layout.scale_text else None
-        self.template = TemplateRowReader(c.PROJECT_SHEET, today)
+        # Optional template columns only where the sheet fills them: the others are left as recorded.
+        filled = {sf.FIELDS[key].template_header for key in self.fields} - {""}
+        self.template = TemplateRowReader(c.PROJECT_SHEET, today, headers=filled)
 
     # --- the whole sheet ------------------------------------------------------------------------
 

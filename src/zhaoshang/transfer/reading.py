@@ -501,10 +501,19 @@ class TemplateRowReader:
     """Reads single rows of one template sheet given as values in the template's column order: the county import
     (county_import) lays a county's row over the template's and reads it with the template's own checks."""
 
-    def __init__(self, sheet: str, today: dt.date):
+    def __init__(self, sheet: str, today: dt.date, headers: set[str] | None = None):
+        """``headers``: the optional columns the rows fill (default all); an optional column left out is read as a
+        file without it is: its field is left as it is."""
         parsers = _column_parsers(today)[sheet]
-        self.index = {column.header: position for position, column in enumerate(c.SHEET_COLUMNS[sheet])}
-        self.columns = [(h, self.index[h], parse, required, parse(None)) for h, parse, required in parsers]
+        optional = {column.header for column in c.SHEET_COLUMNS[sheet] if column.optional}
+        self.index = {
+            column.header: position
+            for position, column in enumerate(c.SHEET_COLUMNS[sheet])
+            if headers is None or column.header not in optional or column.header in headers
+        }
+        self.columns = [
+            (h, self.index[h], parse, required, parse(None)) for h, parse, required in parsers if h in self.index
+        ]
         self.reader = {c.PROJECT_SHEET: _project_row, c.RECEIPT_SHEET: _receipt_row}[sheet]
 
     def read(self, sheet_name: str, row: int, values: tuple, parsed: ParsedFile, errors: ErrorList) -> None:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("import/", views.import_page, name="import"),
     path("import/errors/", views.import_errors, name="import_errors"),
     path("import/names/", alias_views.aliases_page, name="aliases"),
+    path("import/names/mapping/<int:pk>/file/", alias_views.mapping_file, name="mapping_file"),
     path("import/names/<str:kind>/<int:pk>/remove/", alias_views.alias_remove, name="alias_remove"),
     path("import/template/", views.template_download, name="template"),
     path("county/", county_views.county_upload, name="county"),

@@ -58,3 +58,23 @@ def test_a_file_that_is_not_the_template_is_read_as_a_county_sheet(tmp_path, use
     assert "县经济开发区" in captured.err
     assert "项目名称" in captured.out  # the mapping it used
     assert Project.objects.count() == 0
+
+
+def test_a_saved_mapping_downloads_as_the_file_the_command_reads(city, tmp_path, client, users, capsys):
+    from zhaoshang.transfer.county_import import Mapping, find_sheet
+    from zhaoshang.transfer.mappings import save_mapping
+    from zhaoshang.transfer.sources import open_source
+
+    with open_source(city.read_bytes(), city.name) as book:
+        mapping = Mapping.proposed(find_sheet(book)[0])
+    mapping.columns["项目状态"] = ("", "")
+    saved = save_mapping(name="县重点项目调度表", mapping=mapping.as_json(), user=users["bureau"])
+    client.force_login(users["reporter_a"])
+    assert client.get(f"/data/import/names/mapping/{saved.pk}/file/").status_code == 403
+    client.force_login(users["bureau"])
+    response = client.get(f"/data/import/names/mapping/{saved.pk}/file/")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    path = tmp_path / "map.json"
+    path.write_bytes(response.content)
+    call_command("import", str(city), "--mapping", str(path), "--user", "bureau", "--dry-run")
+    assert "县重点项目调度表" in capsys.readouterr().out

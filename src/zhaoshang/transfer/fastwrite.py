@@ -280,6 +280,9 @@ def _inserted_positions(tracked, pk_attname: str, inserted_fields) -> list[int] 
     return picks if len(picks) > 1 else None
 
 
+WRITE_CHUNK = 5000
+
+
 def create_with_history(objs: list, model, *, user, reason: str) -> None:
     """Insert new rows, set their ids, and write a "+" history row for each."""
     if not objs:
@@ -289,20 +292,23 @@ def create_with_history(objs: list, model, *, user, reason: str) -> None:
     if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover - SQLite < 3.35
         raise ImproperlyConfigured("The Excel import needs PostgreSQL or SQLite 3.35 or later.")
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, AUTO_FIELDS)]
-    _prepare(objs, model, fields)
-    rows = _values(objs, fields, connection, add=True)
-    ids = _insert(model, fields, rows, returning=True)
     alias, pk_attname = connection.alias, model._meta.pk.attname
-    for obj, pk in zip(objs, ids, strict=True):
-        if isinstance(obj, NewRow):
-            obj.pk = pk
-            setattr(obj, pk_attname, pk)
-        else:
-            obj.pk = pk
-            obj._state.adding, obj._state.db = False, alias
-    _history_rows(
-        model, objs, history_type="+", user=user, reason=reason, date=clock.now(), inserted=(fields, rows, ids)
-    )
+    date = clock.now()
+    # A slice at a time: the rows' values and their history rows are built for WRITE_CHUNK objects, not for the
+    # whole file at once (memory stays flat however many rows an import creates).
+    for start in range(0, len(objs), WRITE_CHUNK):
+        chunk = objs[start : start + WRITE_CHUNK]
+        _prepare(chunk, model, fields)
+        rows = _values(chunk, fields, connection, add=True)
+        ids = _insert(model, fields, rows, returning=True)
+        for obj, pk in zip(chunk, ids, strict=True):
+            if isinstance(obj, NewRow):
+                obj.pk = pk
+                setattr(obj, pk_attname, pk)
+            else:
+                obj.pk = pk
+                obj._state.adding, obj._state.db = False, alias
+        _history_rows(model, chunk, history_type="+", user=user, reason=reason, date=date, inserted=(fields, rows, ids))
 
 
 def update_with_history(objs: list, model, fields: set[str], *, user, reason: str) -> None:

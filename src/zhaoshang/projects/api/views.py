@@ -18,7 +18,7 @@ class CreditSerializer(serializers.ModelSerializer):
 class StageEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = StageEvent
-        fields = ["stage", "date", "amount", "note"]
+        fields = ["stage", "date", "date_precision", "amount", "note"]
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -62,6 +62,8 @@ class ProjectSerializer(serializers.ModelSerializer):
             "status",
             "status_reason",
             "funds_total",
+            "progress_note",
+            "progress_note_on",
             "credits",
             "stage_events",
             "updated_at",
@@ -96,6 +98,7 @@ class ReceiptSerializer(serializers.ModelSerializer):
             "source",
             "voucher_no",
             "note",
+            "opening_balance",
         ]
 
 

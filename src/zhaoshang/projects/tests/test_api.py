@@ -62,3 +62,24 @@ def test_openapi_schema_validates(client, users):
     validate_schema(SchemaGenerator().get_schema(request=None, public=True))
     client.force_login(users["bureau"])
     assert client.get(reverse("api-schema")).status_code == 200
+
+
+def test_api_tells_month_dates_opening_balances_and_progress_notes(client, users, units, make_project):
+    """What a county sheet brought in (issue 15) reads through the API as it is recorded: a stage date known to its
+    month, an opening balance (期初结转, counted in no period), the progress note and its date."""
+    from zhaoshang.projects.models import FundsReceipt, Project, StageEvent
+
+    project = make_project(name="月份项目")
+    StageEvent.objects.create(project=project, stage="signed", date=dt.date(2025, 3, 1), date_precision="month")
+    FundsReceipt.objects.create(
+        project=project, date=dt.date(2025, 6, 30), amount=Decimal("11500"), opening_balance=True
+    )
+    Project.objects.filter(pk=project.pk).update(progress_note="主体封顶", progress_note_on=dt.date(2025, 6, 30))
+    client.force_login(users["bureau"])
+    data = client.get(f"/api/projects/{project.pk}/").json()
+    assert {"stage": "signed", "date": "2025-03-01", "date_precision": "month"}.items() <= data["stage_events"][
+        0
+    ].items()
+    assert (data["progress_note"], data["progress_note_on"]) == ("主体封顶", "2025-06-30")
+    receipts = client.get(f"/api/receipts/?project={project.pk}").json()["results"]
+    assert [(r["amount"], r["opening_balance"]) for r in receipts] == [("11500.00", True)]

@@ -25,7 +25,7 @@ from zhaoshang.core import clock
 from zhaoshang.organization import access
 from zhaoshang.organization.aliases import UnitResolver
 from zhaoshang.persons.aliases import PersonResolver
-from zhaoshang.projects.choices import STATUS_XLSX, CapitalType, Kind, Stage, division_section
+from zhaoshang.projects.choices import CapitalType, Kind, Stage, division_section
 from zhaoshang.projects.models import Project
 from zhaoshang.projects.services import code_sequence
 from zhaoshang.projects.stage_words import StageWordResolver
@@ -34,7 +34,7 @@ from . import columns as c
 from . import parsing
 from . import source_fields as sf
 from .errors import ErrorList, RowError
-from .exporter import project_values
+from .exporter import CAPITAL_LABEL, KIND_LABEL, STATUS_LABEL, project_values
 from .importer import apply_parsed, empty_counts
 from .mappings import mapping_json, match_mapping
 from .marking import marked_workbook
@@ -46,9 +46,6 @@ from .sources import SourceBook, SourceLayout, SourceUnreadable, data_rows, dete
 
 PROJECT_HEADERS = [column.header for column in c.PROJECT_COLUMNS]
 POSITION = {header: position for position, header in enumerate(PROJECT_HEADERS)}
-STATUS_LABEL = {value: label for label, value in STATUS_XLSX.items()}
-KIND_LABEL = {value: label for label, value in c.KIND_XLSX.items()}
-CAPITAL_LABEL = {value: label for label, value in c.CAPITAL_XLSX.items()}
 DATE_FIELDS = {
     "negotiating_on": Stage.NEGOTIATING,
     "intention_on": Stage.INTENTION,

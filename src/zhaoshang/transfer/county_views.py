@@ -45,8 +45,8 @@ from .mappings import get_mapping, list_mappings, mapping_json, save_mapping
 from .parsing import precision_of
 from .persons_import import PERSONS_MODES, PERSONS_TEXT
 from .sources import SourceUnreadable, open_source
+from .views import size_error
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 SOURCE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 SESSION_KEY = "transfer_county_files"
 SCALES = ("", "亿元", "万元", "元", "万美元")
@@ -107,11 +107,7 @@ def _upload_error(upload) -> str:
         return _("Choose the county's sheet to upload (.xlsx, .xls or .csv).")
     if not upload.name.lower().endswith(SOURCE_SUFFIXES):
         return _("Only .xlsx, .xls and .csv files can be read.")
-    if upload.size > MAX_UPLOAD_BYTES:
-        return _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
-    if upload.size == 0:
-        return _("The file is empty.")
-    return ""
+    return size_error(upload)
 
 
 @login_required

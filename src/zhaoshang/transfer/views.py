@@ -53,6 +53,11 @@ def _upload_error(upload) -> str:
         return _("Choose an Excel file (.xlsx) to upload.")
     if not upload.name.lower().endswith(".xlsx"):
         return _("Only Excel .xlsx files can be imported; save the file as .xlsx and try again.")
+    return size_error(upload)
+
+
+def size_error(upload) -> str:
+    """What is wrong with an uploaded file's size (too large, empty), or ""; the page names the format itself."""
     if upload.size > MAX_UPLOAD_BYTES:
         return _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
     if upload.size == 0:

@@ -114,6 +114,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "zhaoshang.urls"
+# Select boxes written in Python rather than a template per option (core/renderers.py): same markup.
+FORM_RENDERER = "zhaoshang.core.renderers.FastSelectRenderer"
 WSGI_APPLICATION = "zhaoshang.wsgi.application"
 
 TEMPLATES = [

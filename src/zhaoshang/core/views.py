@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the row count it would otherwise query for (the count is known from elsewhere: the
+    ledger's totals, a count kept until the data changes)."""
+
+    def __init__(self, object_list, per_page, *args, count: int, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 def get_restricted(queryset, user, pk, action: str = "view"):

@@ -10,14 +10,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from zhaoshang.core import clock, filetypes, optimistic
 from zhaoshang.core.history import entries_for
-from zhaoshang.core.views import add_form_errors, flash_form_errors, get_restricted
+from zhaoshang.core.views import CountedPaginator, add_form_errors, flash_form_errors, get_restricted
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.organization.selectors import subtree_ids
@@ -43,18 +42,6 @@ from .tables import LedgerTable
 PAGE_SIZE = 50
 
 
-class CountedPaginator(Paginator):
-    """A paginator told the row count it would otherwise query for."""
-
-    def __init__(self, object_list, per_page, *args, count: int, **kwargs):
-        super().__init__(object_list, per_page, *args, **kwargs)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
-
-
 def filtered_ledger(request):
     filterset = LedgerFilterSet(request.GET or None, queryset=selectors.ledger(user=request.user), user=request.user)
     if not filterset.is_bound:
@@ -75,6 +62,11 @@ def ledger(request):
     # The totals already counted the filtered set: the paginator need not count it again.
     paginate = {"per_page": PAGE_SIZE, "paginator_class": CountedPaginator, "count": totals["count"]}
     RequestConfig(request, paginate=paginate).configure(table)
+    # The page's rows get their stage's label here, translated once per request: ``get_stage_display`` in the
+    # template hashed (and so translated) every label of the stages for every row.
+    stage_labels = {value: str(label) for value, label in Stage.choices}
+    for project in table.page.object_list.data:  # the queryset the template iterates: read once
+        project.stage_label = stage_labels.get(project.stage, project.stage)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -83,8 +75,8 @@ def ledger(request):
         {
             "money_columns": ("planned_investment", "contract_amount", "funds_total"),
             # Each cell carries its column's heading (data-label): a phone shows every row as a card of
-            # "heading: value" lines (.table-cards in zhaoshang.css).
-            "labels": {column.name: column.header for column in table.columns},
+            # "heading: value" lines (.table-cards in zhaoshang.css). Text, not lazy: translated once, not per row.
+            "labels": {column.name: str(column.header) for column in table.columns},
             "filter": filterset,
             "table": table,
             "totals": totals,

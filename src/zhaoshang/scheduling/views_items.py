@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core import clock
-from zhaoshang.core.views import flash_errors, flash_form_errors, get_restricted
+from zhaoshang.core.revision import cached
+from zhaoshang.core.views import CountedPaginator, flash_errors, flash_form_errors, get_restricted
 from zhaoshang.organization import access
 from zhaoshang.projects import services as project_services
 from zhaoshang.projects.choices import Status
@@ -112,9 +113,16 @@ def item_status(request, pk):
 def stalled_list(request):
     today = clock.today()
     config = SchedulingConfig.load()
-    page = Paginator(selectors.stalled_queryset(user=request.user, today=today, config=config), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    stalled = selectors.stalled_queryset(user=request.user, today=today, config=config)
+    # Counting every stalled project took most of the page's time at 100,000 projects: the count is kept until the
+    # data changes (core.revision; the settings are tracked too), for the day and what the user sees.
+    count = cached(
+        "stalled-count",
+        [access.visibility_key(request.user), today],
+        stalled.count,
+        app_labels=("organization", "projects", "scheduling"),
     )
+    page = CountedPaginator(stalled, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     found = selectors.stalled_projects(user=request.user, today=today, config=config, queryset=page.object_list)
     changeable = set(
         Project.objects.restrict(request.user, "change")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.core.forms import BootstrapForm, date_input
+from zhaoshang.core.forms import BootstrapForm, cache_choices, date_input
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.targets.models import Period
@@ -28,3 +28,5 @@ class DashboardForm(BootstrapForm, forms.Form):
         self.fields["unit"].queryset = Unit.objects.restrict(user, "view").filter(active=True).order_by("code")
         if not access.reads_everything(user):
             self.fields["unit"].empty_label = _("(my units)")
+        viewer = access.visibility_key(user)
+        cache_choices(self.fields["unit"], "dashboard-unit", [viewer], app_labels=("organization",))

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from zhaoshang.core.forms import bootstrap, date_input
+from zhaoshang.core.forms import bootstrap, cache_choices, date_input
+from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
 from zhaoshang.organization.selectors import subtree_ids
@@ -105,6 +106,8 @@ class LedgerFilterSet(filters.FilterSet):
             units = units.restrict(user, "view")
         self.filters["unit"].queryset = units.order_by("code")
         bootstrap(self.form)
+        viewer = "none" if user is None else access.visibility_key(user)
+        cache_choices(self.form.fields["unit"], "ledger-unit", [viewer], app_labels=("organization",))
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -75,3 +75,21 @@ def test_labels_that_would_be_localized_are_left_to_the_templates():
     widget = forms.Select(choices=[(1, 1000)])
     assert render_select(widget.get_context("n", 1, {})["widget"]) is None
     assert widget.render("n", 1, renderer=FAST) == widget.render("n", 1, renderer=TEMPLATES)
+
+
+@pytest.mark.django_db
+def test_cached_unit_options_are_those_of_the_query_and_follow_a_rename(units, users):
+    from zhaoshang.projects.filtersets import LedgerFilterSet
+
+    def options(user):
+        field = LedgerFilterSet(None, queryset=None, user=user).form.fields["unit"]
+        return list(field.widget.choices), [(str(v), str(label)) for v, label in field.choices]
+
+    for user in (users["bureau"], users["reporter_a"]):
+        cached, queried = options(user)
+        assert cached == queried and len(cached) > 1
+    assert options(users["bureau"])[0] != options(users["reporter_a"])[0]  # each viewer their own units
+    units["b"].name = "河口镇"
+    units["b"].save()  # writes a history row: the data revision moves
+    cached, queried = options(users["bureau"])
+    assert cached == queried and (str(units["b"].pk), "河口镇") in cached

@@ -8,14 +8,17 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from zhaoshang.core import clock
+from zhaoshang.core.revision import cached
+from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.targets.models import Period
 
-from . import charts, selectors
+from . import charts, lists, selectors
 from .forms import DashboardForm
 
 # Loaded after the page: they cost what the assessment, the stalled rule and the simulation cost.
@@ -119,13 +122,24 @@ def section(request, name):
     if name not in LAZY_SECTIONS:
         raise Http404
     p = parameters(request)
-    data = selectors.dashboard_data(
-        user=request.user, period=p.period, as_of=p.as_of, unit=p.unit, big_amount=p.big, sections=[name]
-    )
-    context = {"data": data, "period": p.period, "as_of": p.as_of, "unit": p.unit, "query": p.query}
-    if name == "forecast" and data["forecast"].get("available"):
-        context["forecast_chart"] = charts.forecast_payload(data["forecast"])
-    return render(request, f"dashboard/_{name}.html", context)
+
+    def fragment() -> str:
+        data = selectors.dashboard_data(
+            user=request.user, period=p.period, as_of=p.as_of, unit=p.unit, big_amount=p.big, sections=[name]
+        )
+        context = {"data": data, "period": p.period, "as_of": p.as_of, "unit": p.unit, "query": p.query}
+        if name == "forecast" and data["forecast"].get("available"):
+            context["forecast_chart"] = charts.forecast_payload(data["forecast"])
+        return render_to_string(f"dashboard/_{name}.html", context, request)
+
+    if name == "forecast":
+        return HttpResponse(fragment())  # the forecast keeps its own cache (and says when it was computed)
+    # The ranking lists every unit: drawing it cost more than reading its cached figures. The fragment shows
+    # nothing of the user but what they may see, so it is kept as the figures are: per viewer, parameters and
+    # data revision (the key of ``selectors.dashboard_data``).
+    period_key = p.period.pk or f"{p.period.code}:{p.period.start}:{p.period.end}"
+    parts = [name, access.visibility_key(request.user), period_key, p.as_of, p.unit.pk if p.unit else "", p.big]
+    return HttpResponse(cached("dashboard-fragment", parts, fragment, app_labels=lists.REVISION_APPS))
 
 
 @login_required

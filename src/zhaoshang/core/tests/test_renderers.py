@@ -1,4 +1,5 @@
-"""The form renderer writes select boxes in Python: the markup must be Django's own, byte for byte."""
+"""The form renderer writes select boxes, inputs and empty error lists in Python: the markup must be Django's own,
+byte for byte."""
 
 import pytest
 from django import forms
@@ -12,17 +13,19 @@ FAST = FastSelectRenderer()
 
 
 def compare_selects(form) -> int:
-    """Render every select box of the form both ways, assert they are equal; how many were compared."""
+    """Render every widget and error list of the form both ways, assert they are equal; how many select boxes
+    were compared (inputs and error lists are compared too)."""
     compared = 0
     for bound in form:
         widget = bound.field.widget
-        if getattr(widget, "template_name", None) != "django/forms/widgets/select.html":
-            continue
-        slow = widget.render(bound.html_name, bound.value(), attrs=bound.build_widget_attrs({}), renderer=TEMPLATES)
-        fast = widget.render(bound.html_name, bound.value(), attrs=bound.build_widget_attrs({}), renderer=FAST)
+        attrs = bound.build_widget_attrs({})
+        slow = widget.render(bound.html_name, bound.value(), attrs=attrs, renderer=TEMPLATES)
+        fast = widget.render(bound.html_name, bound.value(), attrs=attrs, renderer=FAST)
         assert fast == slow, bound.name
         assert isinstance(fast, SafeString)  # as the templates' markup, never escaped again
-        compared += 1
+        assert bound.errors.render(renderer=FAST) == bound.errors.render(renderer=TEMPLATES)
+        if getattr(widget, "template_name", None) == "django/forms/widgets/select.html":
+            compared += 1
     return compared
 
 
@@ -69,6 +72,22 @@ def test_groups_attributes_and_escaping_match_the_templates():
     assert compare_selects(form) == 3
     html = render_select(form["grouped"].field.widget.get_context("grouped", "b", {"id": "x"})["widget"])
     assert '<optgroup label="东部">' in html and "&lt;i&gt;b&lt;/i&gt;" in html and "<em>c</em>" in html
+
+
+class Inputs(forms.Form):
+    text = forms.CharField(max_length=5, widget=forms.TextInput(attrs={"placeholder": '<"x">', "autofocus": True}))
+    amount = forms.DecimalField(min_value=0)
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+    ticked = forms.BooleanField(required=False)
+
+
+def test_inputs_and_error_lists_match_the_templates():
+    for data in (None, {"text": "太长的一段文字<b>", "amount": "-1", "day": "x", "hidden": '"&', "ticked": "on"}):
+        form = Inputs(data)
+        form.is_valid()
+        compare_selects(form)
+    assert form.errors["text"] and "&lt;b&gt;" in str(form["text"])
 
 
 def test_labels_that_would_be_localized_are_left_to_the_templates():

@@ -38,9 +38,10 @@ def run_side_by_side(tasks: dict[str, Callable[[], object]]) -> dict[str, object
 
     def in_thread(task: Callable[[], object]) -> object:
         try:
+            connection.ensure_connection()  # opened now (the task would) so that a dying worker can cancel it
+            guard.register_side_connection(connection)
             if limit:
-                guard.apply_timeout(limit)  # opens this thread's connection; closed below, so no reset
-                guard.register_side_connection(connection)
+                guard.apply_timeout(limit)  # this thread's connection is closed below: no reset
             with translation.override(language), timezone.override(zone):
                 return task()
         finally:

@@ -97,6 +97,9 @@ def test_side_connections_take_the_requests_limit(client, users, limited):
     assert client.get("/side/").json() == {"a": "300ms", "b": "300ms", "c": "300ms"}
     # Outside a request (a job, a command) the side threads are not limited either.
     assert run_side_by_side({"a": _show, "b": _show}) == {"a": "0", "b": "0"}
+    # Known to the worker_abort hook while they read, limit or not; forgotten after.
+    known = run_side_by_side({"a": _show, "b": lambda: connection.connection in guard._side_connections})
+    assert known == {"a": "0", "b": True}
     assert guard._side_connections == set()
 
 

@@ -1,7 +1,7 @@
 """EXPLAIN every SQL statement of the benchmarked pages on PostgreSQL and fail on a needless full scan.
 
-    .venv/bin/python bench/bench_explain.py --db postgres [--analyze] [--only ledger,project] [--skip dashboard:forecast]
-    BENCH_PG_NAME=zhaoshang_bench1m .venv/bin/python bench/bench_explain.py --db postgres --suffix -1m
+    .venv/bin/python bench/bench_explain.py --db postgres [--analyze] [--only ledger,project] [--skip dashboard]
+    BENCH_PG_NAME=zhaoshang_bench1m .venv/bin/python bench/bench_explain.py --db postgres --suffix=-1m
 
 Requests, as the bureau through Django's test client (``READ_THREADS`` = 1 so that every statement runs on the
 captured connection): the ledger's cases of bench_ledger (unfiltered, a township with its sub-units, signed
@@ -105,31 +105,39 @@ def indexed_columns() -> dict[str, set[str]]:
     return found
 
 
-def walk(node: dict, parent: dict | None = None):
-    yield node, parent
+def walk(node: dict, parent: dict | None = None, workers: int = 0):
+    """(node, parent, workers planned by the Gather above it) for every node of the plan."""
+    yield node, parent, workers
+    below = node.get("Workers Planned", workers)
     for child in node.get("Plans", []):
-        yield from walk(child, node)
+        yield from walk(child, node, below)
+
+
+def parallel_divisor(workers: int) -> float:
+    """What PostgreSQL divides a parallel scan's rows by (each process's share; the leader helps less)."""
+    return workers + max(0.0, 1.0 - 0.3 * workers) if workers else 1.0
 
 
 def relations_below(node: dict) -> set[str]:
-    return {n.get("Relation Name") for n, _ in walk(node) if n.get("Relation Name")}
+    return {n.get("Relation Name") for n, _, _ in walk(node) if n.get("Relation Name")}
 
 
 def findings(plan: dict, indexes: dict[str, set[str]], sizes: dict[str, float]) -> dict:
     seq_scans, rescans = [], []
-    for node, parent in walk(plan):
+    for node, parent, workers in walk(plan):
         relation = node.get("Relation Name")
         if node["Node Type"] == "Seq Scan" and relation in BIG_TABLES:
             condition = node.get("Filter", "")
             columns = set(re.findall(r"\b([a-z_][a-z0-9_]*)\b", condition))
             usable = sorted(columns & indexes.get(relation, set()))
             size = sizes.get(relation, 0.0)
-            share = node.get("Plan Rows", 0) / size if size else 1.0
+            rows = node.get("Plan Rows", 0) * (parallel_divisor(workers) if node.get("Parallel Aware") else 1.0)
+            share = rows / size if size else 1.0
             seq_scans.append(
                 {
                     "relation": relation,
                     "filter": condition[:300],
-                    "plan_rows": node.get("Plan Rows"),
+                    "plan_rows": round(rows),
                     "table_rows": size,
                     "share": round(share, 4),
                     "actual_rows": node.get("Actual Rows"),

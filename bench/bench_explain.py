@@ -3,24 +3,25 @@
     .venv/bin/python bench/bench_explain.py --db postgres [--analyze] [--only ledger,project] [--skip dashboard]
     BENCH_PG_NAME=zhaoshang_bench1m .venv/bin/python bench/bench_explain.py --db postgres --suffix=-1m
 
-Requests, as the bureau through Django's test client (``READ_THREADS`` = 1 so that every statement runs on the
-captured connection): the ledger's cases of bench_ledger (unfiltered, a township with its sub-units, signed
-≥1000万, reached signed in 2026), one project's page, the dashboard page and its lazy sections (stalled,
-ranking, forecast) for the bench period, the assessment page of that period and the stalled-projects list. Each
-statement (``CaptureQueriesContext``) is explained with ``EXPLAIN (FORMAT JSON)`` (``--analyze`` adds ANALYZE:
-actual times, and runs every statement again) and reported with its top plan node, estimated cost and rows, every
-Seq Scan of a big table (with its filter) and every SubPlan over a big table that is not hashed (re-run for each
-outer row: the shape that did not finish at 1,000,000 projects, issue 16).
+Requests cold (the cache cleared first, so that every statement a page can issue is seen; ``--warm``: a second
+request, as the load benchmark mostly sees them), as the bureau through Django's test client (``READ_THREADS`` = 1
+so that every statement runs on the captured connection): the ledger's cases of bench_ledger (unfiltered, a township
+with its sub-units, signed ≥1000万, reached signed in 2026), one project's page, the dashboard page and its lazy
+sections (stalled, ranking, forecast) for the bench period, the assessment page of that period and the
+stalled-projects list. Each statement (``CaptureQueriesContext``) is explained with ``EXPLAIN (FORMAT JSON)``
+(``--analyze`` adds ANALYZE: actual times, and runs every statement again) and reported with its top plan node,
+estimated cost and rows, every Seq Scan of a big table (with its filter) and every SubPlan over a big table that is
+not hashed reading a big table whole or a materialised list (re-run for each outer row: the shape that did not
+finish at 1,000,000 projects, issue 16).
 
 A **violation** is a Seq Scan of a big table whose filter tests a column some index of that table starts with and
 keeps at most ``SELECTIVE`` of its rows (the planner could have read those few rows through the index), or an
-unhashed SubPlan over a big table, unless ``ALLOWED`` below gives the reason. Reported, not failed: a Seq Scan
-without a filter (sums of the whole ledger, which issue 16 part 3 moves to aggregates), one whose filter keeps a
-large share of the table (a year's receipts, the active projects: one pass beats the index), and one of a table
-under ``SMALL_TABLE`` rows (the bench data writes no history rows). The script writes
-bench/results/explain-<db>.json and exits 1 listing the violations.
-
-Plans depend on the data's size: run it on the 100,000-project data and on the 1,000,000-project one.
+unhashed SubPlan that scans a big table or a materialised list for each outer row, unless ``ALLOWED`` below gives
+the reason. Reported, not failed: a Seq Scan without a filter (sums of the whole ledger, which issue 16 part 3 moves
+to aggregates), one whose filter keeps a large share of the table (a year's receipts, the active projects: one pass
+beats the index), and one of a table under ``SMALL_TABLE`` rows (the bench data writes no history rows). The script
+writes bench/results/explain-<db>.json and exits 1 listing the violations. Plans depend on the data's size: run it
+on the 100,000-project data and on the 1,000,000-project one.
 """
 
 from __future__ import annotations
@@ -149,7 +150,13 @@ def findings(plan: dict, indexes: dict[str, set[str]], sizes: dict[str, float]) 
             name = node.get("Subplan Name", "")
             conditions = " ".join(str(parent.get(key, "")) for key in ("Filter", "Join Filter", "Index Cond"))
             hashed = f"hashed {name}" in conditions
-            big = relations_below(node) & BIG_TABLES
+            # Re-run per outer row and reading a big table whole (or a materialised list) each time: the shape
+            # that degrades with work_mem. A correlated SubPlan probing an index per row is fine.
+            big = {
+                n.get("Relation Name")
+                for n, _, _ in walk(node)
+                if n["Node Type"] in ("Seq Scan", "Materialize") and n.get("Relation Name") in BIG_TABLES
+            } | ({"(materialised)"} if any(n["Node Type"] == "Materialize" for n, _, _ in walk(node)) else set())
             if big and not hashed and "InitPlan" not in name:
                 rescans.append({"subplan": name, "relations": sorted(big), "loops": node.get("Actual Loops")})
     return {"seq_scans": seq_scans, "subplan_rescans": rescans}
@@ -214,6 +221,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=common.DATABASES, default="postgres")
     parser.add_argument("--analyze", action="store_true", help="EXPLAIN ANALYZE: actual rows and times")
+    parser.add_argument("--warm", action="store_true", help="explain a second request (caches filled)")
     parser.add_argument("--only", default="", help="these pages (comma-separated; ledger = every ledger case)")
     parser.add_argument("--skip", default="", help="not these pages (comma-separated, e.g. dashboard:forecast)")
     parser.add_argument("--suffix", default="", help="results in explain-<db><suffix>.json (e.g. -1m)")
@@ -224,6 +232,7 @@ def main() -> None:
     common.migrate()
     import bench_assessment
     from django.conf import settings
+    from django.core.cache import cache
     from django.test import Client
 
     from zhaoshang.organization.models import User
@@ -240,7 +249,10 @@ def main() -> None:
     for page, url in pages(period, project_id).items():
         if (args.only and not named(page, args.only)) or (args.skip and named(page, args.skip)):
             continue
-        client.get(url)  # warm: caches filled, as the load benchmark's pages are
+        if args.warm:
+            client.get(url)  # caches filled, as the load benchmark's pages mostly are
+        else:
+            cache.clear()  # cold: every statement the page can issue, not just what a cached page reads
         result = explain_page(client, page, url, indexes, sizes, analyze=args.analyze)
         report[page] = result
         scans = sum(len(s["seq_scans"]) for s in result["statements"])
@@ -249,7 +261,7 @@ def main() -> None:
             for violation in statement["violations"]:
                 failures.append(f"{page}: {violation}: {statement['sql'][:160]}")
     sizes = {"projects": Project.objects.count(), "database_name": common.PG_NAME}
-    result = {"environment": common.environment(args.db), "data": sizes, "analyze": args.analyze}
+    result = {"environment": common.environment(args.db), "data": sizes, "analyze": args.analyze, "warm": args.warm}
     path = common.write_result("explain", args.db + args.suffix, {**result, "violations": failures, "pages": report})
     print(f"written {path}")
     if failures:

@@ -97,6 +97,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Limits every SQL statement of the request (PostgreSQL; static files above never reach it) and turns a
+    # cancelled one into the 503 "query timed out" page (core.guard).
+    "zhaoshang.core.guard.StatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -228,6 +231,11 @@ MEDIA_URL = "/media-not-served/"
 # Threads (each with its own database connection) that independent reads of one page may use side by side: a cold
 # dashboard reads its figures, lists and ranking at once (core.concurrency). 1 reads them one after the other.
 READ_THREADS = max(1, int(env("READ_THREADS", "3") or 1))
+
+# PostgreSQL: a web request's statements are cancelled after this many milliseconds (core.guard), well under
+# gunicorn's --timeout 120 so that a slow query ends as a "query timed out" page, not a killed worker and an
+# orphaned query. Migrations, management commands and background jobs are not limited. 0 turns it off.
+STATEMENT_TIMEOUT_MS = max(0, int(env("ZHAOSHANG_STATEMENT_TIMEOUT_MS", "30000") or 0))
 
 # Evidence uploads: size limit in bytes and accepted file types.
 ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)) or 0)

@@ -131,7 +131,11 @@ def facts(period: Period, as_of: dt.date, *, basis: str = "reported", project_id
     receipts_in = FundsReceipt.objects.filter(ledger.received_within_q(period.start, until))
     if project_ids is not None:
         receipts_in = receipts_in.filter(project_id__in=project_ids)
-    moved = Project.objects.filter(pk__in=events_in) | Project.objects.filter(pk__in=receipts_in.values("project_id"))
+    # One IN over a UNION of the two id lists, not "id IN (events) OR id IN (receipts)": the OR form reads every
+    # project and tests it against both lists, and once a list outgrows work_mem PostgreSQL rescans it for each
+    # project (at 1,000,000 projects it did not finish in 11 minutes). The UNION is hashed or sorted once.
+    moved_ids = events_in.order_by().union(receipts_in.order_by().values("project_id"))
+    moved = Project.objects.filter(pk__in=moved_ids)
     if project_ids is not None:
         moved = moved.filter(pk__in=project_ids)
     rows = list(moved.values(*FACT_FIELDS))

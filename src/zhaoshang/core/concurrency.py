@@ -6,6 +6,9 @@ task in the calling thread and the others in threads of their own, with the call
 closes the connections those threads opened. It runs them one after the other instead when
 ``settings.READ_THREADS`` is 1 or the caller is inside a transaction (another connection would not see what the
 transaction wrote, and a test's data lives in one). The tasks must only read.
+
+A side connection takes the statement timeout of the request that started it (``core.guard``) and is known to
+``guard.cancel_running_queries`` while it reads, so a killed worker's side queries are cancelled too.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone, translation
+
+from . import guard
 
 
 def _parallel_allowed() -> bool:
@@ -29,12 +34,18 @@ def run_side_by_side(tasks: dict[str, Callable[[], object]]) -> dict[str, object
         return {name: tasks[name]() for name in names}
     language = translation.get_language()
     zone = timezone.get_current_timezone()
+    limit = guard.request_timeout_ms()
 
     def in_thread(task: Callable[[], object]) -> object:
         try:
+            connection.ensure_connection()  # opened now (the task would) so that a dying worker can cancel it
+            guard.register_side_connection(connection)
+            if limit:
+                guard.apply_timeout(limit)  # this thread's connection is closed below: no reset
             with translation.override(language), timezone.override(zone):
                 return task()
         finally:
+            guard.unregister_side_connection(connection)
             connections.close_all()  # this thread's connections only
 
     workers = min(len(names) - 1, settings.READ_THREADS - 1)

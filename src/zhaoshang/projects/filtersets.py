@@ -116,7 +116,12 @@ class LedgerFilterSet(filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value) | Q(investor__name__icontains=value))
 
     def filter_unit(self, queryset, name, value):
-        return queryset.filter(Project.unit_scope_q(subtree_ids(value.pk))) if value else queryset
+        if not value:
+            return queryset
+        if value.parent_id is None:  # the county itself: most of the ledger, read in one pass
+            return queryset.filter(Project.unit_scope_q(subtree_ids(value.pk)))
+        # A township, a department...: fetch only its projects rather than probing every project (issue 16).
+        return queryset.filter(Project.unit_scope_filter(subtree_ids(value.pk)))
 
     def filter_category(self, queryset, name, value):
         # A category's units with the sections below them, as the roll-up counts them (``rules.rolled_up``).

@@ -243,6 +243,26 @@ class Project(RestrictedModel):
         return models.Q(pk__in=credited.union(responsible))
 
     @classmethod
+    def unit_scope_filter(cls, unit_ids):
+        """``unit_scope_q`` for a scope that holds a small part of the ledger (one unit and its sub-units), as an
+        expression for ``filter()`` that reads only those projects.
+
+        With ``id IN (union)`` PostgreSQL hashes the union and reads every project to probe it (the ledger's totals
+        at 1,000,000 projects: 300 ms to sum 13,703). ``id = ANY(ARRAY(union))`` computes the union once and fetches
+        its projects through the primary key. The same projects: the ids are those of ``unit_scope_q``. Not for a
+        scope that covers most of the ledger (the county itself), which a sequential scan reads faster; SQLite has
+        no arrays and keeps the ``IN`` form."""
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return cls.unit_scope_q(unit_ids)
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        credited = ProjectCredit.objects.filter(unit_id__in=unit_ids).order_by().values("project_id")
+        responsible = Project.objects.filter(responsible_unit_id__in=unit_ids).order_by().values("pk")
+        return _AnyOf(models.F("pk"), ArraySubquery(credited.union(responsible)))
+
+    @classmethod
     def unit_write_q(cls, unit_ids):
         """The projects a reporter of these units may change (decision 15): those their unit is responsible
         for, and, when a project has no responsible unit, those credited to it. A co-credited unit of a project
@@ -251,6 +271,14 @@ class Project(RestrictedModel):
         responsible = Project.objects.filter(responsible_unit_id__in=unit_ids).order_by().values("pk")
         unowned = Project.objects.filter(responsible_unit__isnull=True, pk__in=credited).order_by().values("pk")
         return models.Q(pk__in=responsible.union(unowned))
+
+
+class _AnyOf(models.Func):
+    """``<column> = ANY(<array>)``: a condition PostgreSQL answers through the column's index."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = models.BooleanField()
 
 
 class ProjectChild(RestrictedModel):

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -63,10 +62,11 @@ def candidate_ids(
 ) -> list[int]:
     """The projects a batch may select, ids ascending: those matching the method that have something to
     verify (a stage event or a funds receipt dated up to the batch's end)."""
-    has_items = Q(pk__in=StageEvent.objects.filter(date__lte=end).values("project_id")) | Q(
-        pk__in=FundsReceipt.objects.filter(date__lte=end).values("project_id")
-    )
-    projects = Project.objects.filter(has_items)
+    # One IN over a UNION, not "IN (events) OR IN (receipts)": the OR form re-reads a list that outgrows work_mem
+    # for every project (issue 16; assessment.selectors.facts had the same shape).
+    events = StageEvent.objects.filter(date__lte=end).order_by().values("project_id")
+    receipts = FundsReceipt.objects.filter(date__lte=end).order_by().values("project_id")
+    projects = Project.objects.filter(pk__in=events.union(receipts))
     if method == Method.THRESHOLD:
         projects = projects.filter(planned_investment__gte=min_amount)
     elif method == Method.UNITS:

@@ -239,3 +239,21 @@ def test_readers_cannot_add_projects(client, users, role):
     client.force_login(users[role])
     assert client.get(reverse("projects:create")).status_code == 403
     assert "projects/new/" not in client.get(reverse("projects:ledger")).content.decode()
+
+
+def test_the_unit_filters_fast_form_finds_the_same_projects(users, units, county, make_project):
+    """``Project.unit_scope_filter`` (PostgreSQL: id = ANY(ARRAY(…)), issue 16) against ``unit_scope_q`` for every
+    unit, with projects credited only, responsible only, both through a sub-unit, and neither."""
+    from zhaoshang.organization.selectors import subtree_ids
+
+    responsible_only = make_project(units["b"], code="R1")
+    Project.objects.filter(pk=responsible_only.pk).update(responsible_unit=units["dept"])
+    make_project(units["a_section"], code="S1")
+    for unit in units.values():
+        ids = subtree_ids(unit.pk)
+        expected = set(Project.objects.filter(Project.unit_scope_q(ids)).values_list("code", flat=True))
+        found = set(Project.objects.filter(Project.unit_scope_filter(ids)).values_list("code", flat=True))
+        assert found == expected, unit.code
+    assert "R1" in set(
+        Project.objects.filter(Project.unit_scope_filter([units["dept"].pk])).values_list("code", flat=True)
+    )

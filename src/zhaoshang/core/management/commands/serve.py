@@ -23,15 +23,14 @@ class Command(BaseCommand):
             sys.executable,
             "-m",
             "gunicorn",
+            # timeout 120 s (a bulletin or a large import can take longer than the default 30 s), and a
+            # worker killed for overrunning it cancels its running PostgreSQL query (worker_abort).
+            "--config",
+            "python:zhaoshang.gunicorn_config",
             "zhaoshang.wsgi:application",
             "--bind",
             bind,
             "--workers",
             str(workers),
-            # Issuing a bulletin or importing a large workbook can take longer than gunicorn's 30 s default.
-            "--timeout",
-            "120",
-            "--access-logfile",
-            "-",
         ]
         os.execvp(argv[0], argv)

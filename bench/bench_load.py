@@ -412,7 +412,8 @@ async def run_level(sessions, plan, users: int, warmup: float, seconds: float, s
         "users": users,
         "seconds": round(wall, 1),
         "requests": count,
-        "throughput_rps": round(count / wall, 2),
+        "throughput_rps": round(count / wall, 2),  # every request finished in the level, errors included
+        "ok_rps": round((count - len(errors)) / wall, 2),  # the answers with a 2xx/3xx status
         "errors": len(errors),
         "error_kinds": _kinds(errors),
         "overall": stats([s[1] for s in level.samples]),
@@ -484,7 +485,7 @@ async def bench(args, plan: dict, server) -> dict:
         result = await run_level(sessions, plan, users, args.warmup, args.seconds, server, args.db)
         levels.append(result)
         print(
-            f"{users} users: {result['throughput_rps']} req/s, errors {result['errors']}, "
+            f"{users} users: {result['throughput_rps']} req/s ({result['ok_rps']} ok), errors {result['errors']}, "
             f"p50/p95 {result['overall'].get('p50_ms')}/{result['overall'].get('p95_ms')} ms, "
             f"worker CPU {result['worker_cpu_ms_per_request']} ms/request, load {result['load_average_after'][0]}"
         )
@@ -493,13 +494,14 @@ async def bench(args, plan: dict, server) -> dict:
 
 def table(levels: list[dict]) -> str:
     out = [
-        "| users | req/s | errors | p50 / p95 / max (ms) | worker CPU ms/req | DB CPU ms/req | client CPU | load avg |",
+        "| users | req/s (all / ok) | errors | p50 / p95 / max (ms) | worker CPU ms/req | DB CPU ms/req "
+        "| client CPU | load avg |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for level in levels:
         o = level["overall"]
         out.append(
-            f"| {level['users']} | {level['throughput_rps']} | {level['errors']} | "
+            f"| {level['users']} | {level['throughput_rps']} / {level['ok_rps']} | {level['errors']} | "
             f"{o.get('p50_ms')} / {o.get('p95_ms')} / {o.get('max_ms')} | {level['worker_cpu_ms_per_request']} | "
             f"{level['db_backend_cpu_ms_per_request']} | {level['client_cpu_percent']}% | "
             f"{level['load_average_after'][0]} |"
@@ -525,9 +527,14 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=15, help="seconds per level before counting")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--bind", default="127.0.0.1:8765")
+    parser.add_argument("--skip", default="", help=f"pages left out of the mix, comma-separated: {', '.join(PAGES)}")
     parser.add_argument("--timeout", type=float, default=60, help="seconds a request may take before it is an error")
     args = parser.parse_args()
     args.users = [int(u) for u in args.users.split(",") if u.strip()]
+    skipped = [p.strip() for p in args.skip.split(",") if p.strip()]
+    if set(skipped) - set(PAGES) or set(skipped) >= set(PAGES):
+        raise SystemExit(f"--skip: some of {', '.join(PAGES)}, not all")
+    PAGES[:] = [page for page in PAGES if page not in skipped]
     host = args.bind.rsplit(":", 1)[0]
     if not loopback(host):
         raise SystemExit(f"--bind {args.bind}: loopback addresses only (127.0.0.1, ::1, localhost)")
@@ -555,11 +562,12 @@ def main() -> None:
             "debug": False,
         },
         "client": {"users_ratio": "bureau 2 : admin 1 : reporter 1", "think_s": list(THINK), "pages": PAGES},
+        "skipped_pages": skipped,
         "warmup_s": args.warmup,
         "seconds": args.seconds,
         **result,
     }
-    path = common.write_result("load", args.db, output)
+    path = common.write_result("load" + ("-skip-" + "-".join(skipped) if skipped else ""), args.db, output)
     print(table(result["levels"]))
     print(f"written to {path}")
 

@@ -53,8 +53,10 @@ def unit_counts(total: int) -> dict[str, int]:
     departments = max(1, round(150 * total / 300))
     parks = max(1, round(10 * total / 300))
     offices = total - 1 - 3 * townships - departments - parks
-    if offices < 0:
-        raise SystemExit(f"--units {total}: too few units for the proportions (at least 7)")
+    if offices < 0:  # rounding up took more than there is: the departments give way
+        departments, offices = departments + offices, 0
+    if departments < 1:
+        raise SystemExit(f"--units {total}: too few units to keep the proportions (try 20 or more)")
     return {"townships": townships, "departments": departments, "parks": parks, "offices": offices}
 
 
@@ -70,9 +72,8 @@ def build_units(data, total: int = 300) -> list[tuple]:
         names.append(f"第{len(names) + 1}镇")
     next_id = 2
     townships = []
-    width = max(2, len(str(counts["townships"])))
     for index in range(counts["townships"]):
-        code = f"T{index + 1:0{width}d}"
+        code = f"T{index + 1:02d}"  # T01 … T99, T100 …: bench scripts look T01 up
         units.append((next_id, code, names[index], 1, "township", index % 4 + 1))
         townships.append((next_id, code, names[index]))
         next_id += 1
@@ -81,19 +82,16 @@ def build_units(data, total: int = 300) -> list[tuple]:
             units.append((next_id, f"{code}{section:02d}", f"{name}第{section}科室", township_id, "section", None))
             next_id += 1
     departments = [name for _code, name, _tier, _vertical in data.DEPARTMENTS]
-    width = max(3, len(str(counts["departments"])))
     for index in range(counts["departments"]):
         category = "vertical" if index % 10 == 9 else "department"
         name = departments[index % 30] + ("" if index < 30 else f"{index // 30 + 1}分局")
-        units.append((next_id, f"D{index + 1:0{width}d}", name, 1, category, index % 4 + 1))
+        units.append((next_id, f"D{index + 1:03d}", name, 1, category, index % 4 + 1))
         next_id += 1
-    width = max(2, len(str(counts["parks"])))
     for index in range(counts["parks"]):
-        units.append((next_id, f"P{index + 1:0{width}d}", f"第{index + 1}产业园招商局", 1, "park", None))
+        units.append((next_id, f"P{index + 1:02d}", f"第{index + 1}产业园招商局", 1, "park", None))
         next_id += 1
-    width = max(2, len(str(counts["offices"])))
     for index in range(counts["offices"]):
-        units.append((next_id, f"O{index + 1:0{width}d}", f"驻外招商联络处{index + 1}", 1, "office", None))
+        units.append((next_id, f"O{index + 1:02d}", f"驻外招商联络处{index + 1}", 1, "office", None))
         next_id += 1
     assert len(units) == total
     return units

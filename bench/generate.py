@@ -1,13 +1,21 @@
-"""Fill the benchmark database with 300 units, 100,000 projects and 300,000 funds receipts.
+"""Fill the benchmark database with 300 units, 100,000 projects and 300,000 funds receipts (or another size).
 
     .venv/bin/python bench/generate.py --db sqlite      # bench/data/bench.sqlite3
     .venv/bin/python bench/generate.py --db postgres    # database zhaoshang_bench on 127.0.0.1:5432
+    BENCH_PG_NAME=zhaoshang_bench1m .venv/bin/python bench/generate.py --db postgres \
+        --projects 1000000 --receipts 3000000 --units 300
 
 Does nothing when the database already holds the requested number of projects (``--force`` rebuilds).
 Rows are drawn from one seeded ``random.Random`` with the demo county's name lists, so every run builds
 the same data, and written with ``executemany`` (SQLite) or ``COPY`` (PostgreSQL); no history rows.
 Project.stage/stage_date, its per-stage dates and funds_total agree with the stage events and receipts, as the
-services keep them.
+services keep them. Investors (one per three projects), credits and stage events follow the number of projects;
+townships, departments, parks and offices keep their shares of the units.
+
+Memory stays bounded at a million projects: the drafts are small tuples of ints, the signed projects are
+kept in arrays, and the rows go through temporary files (pickled in chunks) to the database instead of
+lists, because a project's funds total is known only once every receipt is drawn, and the receipts are
+drawn after every project (the random sequence, hence the default data, is the same as before).
 """
 
 from __future__ import annotations
@@ -15,9 +23,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import pickle
 import random
+import resource
 import sys
+import tempfile
 import time
+from array import array
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,40 +46,59 @@ USER_COLUMNS = ["id", "username", "role", "unit_id", "is_staff", "is_superuser",
 USER_COLUMNS += ["last_name", "email", "is_active", "date_joined", "display_name", "phone"]
 
 
-def build_units(data) -> list[tuple]:
-    """(id, code, name, parent_id, category, tier): 1 jurisdiction, 40 townships with 2 sections each,
-    150 departments (every tenth vertically managed), 10 parks and 19 resident offices = 300 units."""
+def unit_counts(total: int) -> dict[str, int]:
+    """How many units of each kind ``total`` units hold: the shares of the default 300 (1 jurisdiction,
+    40 townships with two sections each, 150 departments, 10 parks, the rest resident offices)."""
+    townships = max(1, round(40 * total / 300))
+    departments = max(1, round(150 * total / 300))
+    parks = max(1, round(10 * total / 300))
+    offices = total - 1 - 3 * townships - departments - parks
+    if offices < 0:  # rounding up took more than there is: the departments give way
+        departments, offices = departments + offices, 0
+    if departments < 1:
+        raise SystemExit(f"--units {total}: too few units to keep the proportions (try 20 or more)")
+    return {"townships": townships, "departments": departments, "parks": parks, "offices": offices}
+
+
+def build_units(data, total: int = 300) -> list[tuple]:
+    """(id, code, name, parent_id, category, tier): 1 jurisdiction, townships with 2 sections each,
+    departments (every tenth vertically managed), parks and resident offices; at the default 300:
+    40 townships, 150 departments, 10 parks and 19 offices."""
+    counts = unit_counts(total)
     units = [(1, "000", "基准市", None, "jurisdiction", None)]
     extra = [f"{a}{b}{c}" for a in "东西南北新清长永" for b in "河山桥庄" for c in ("镇", "乡")]
     names = [name for _code, name, _tier in data.TOWNSHIPS] + extra
+    while len(names) < counts["townships"]:  # beyond the 84 names: numbered ones, still unique
+        names.append(f"第{len(names) + 1}镇")
     next_id = 2
     townships = []
-    for index in range(40):
-        units.append((next_id, f"T{index + 1:02d}", names[index], 1, "township", index % 4 + 1))
-        townships.append((next_id, f"T{index + 1:02d}", names[index]))
+    for index in range(counts["townships"]):
+        code = f"T{index + 1:02d}"  # T01 … T99, T100 …: bench scripts look T01 up
+        units.append((next_id, code, names[index], 1, "township", index % 4 + 1))
+        townships.append((next_id, code, names[index]))
         next_id += 1
     for township_id, code, name in townships:
         for section in (1, 2):
             units.append((next_id, f"{code}{section:02d}", f"{name}第{section}科室", township_id, "section", None))
             next_id += 1
     departments = [name for _code, name, _tier, _vertical in data.DEPARTMENTS]
-    for index in range(150):
+    for index in range(counts["departments"]):
         category = "vertical" if index % 10 == 9 else "department"
         name = departments[index % 30] + ("" if index < 30 else f"{index // 30 + 1}分局")
         units.append((next_id, f"D{index + 1:03d}", name, 1, category, index % 4 + 1))
         next_id += 1
-    for index in range(10):
+    for index in range(counts["parks"]):
         units.append((next_id, f"P{index + 1:02d}", f"第{index + 1}产业园招商局", 1, "park", None))
         next_id += 1
-    for index in range(19):
+    for index in range(counts["offices"]):
         units.append((next_id, f"O{index + 1:02d}", f"驻外招商联络处{index + 1}", 1, "office", None))
         next_id += 1
-    assert len(units) == common.UNITS
+    assert len(units) == total
     return units
 
 
 class Generator:
-    def __init__(self, *, projects: int, receipts: int, today: dt.date):
+    def __init__(self, *, projects: int, receipts: int, today: dt.date, units: int = 300):
         from zhaoshang.demo import data
 
         self.data = data
@@ -75,7 +106,7 @@ class Generator:
         self.projects_wanted = projects
         self.receipts_wanted = receipts
         self.today = today
-        self.units = build_units(data)
+        self.units = build_units(data, units)
         weight = {"township": 2.2, "park": 9.0, "department": 0.9, "vertical": 0.35, "office": 5.0}
         tier_weight = {1: 3.0, 2: 2.0, 3: 1.4, 4: 1.0, None: 1.0}
         self.credit_ids, self.credit_weights = [], []
@@ -84,6 +115,10 @@ class Generator:
             self.credit_ids.append(unit_id)
             self.credit_weights.append(0.8 if section else weight[category] * tier_weight[tier])
         self.cum_weights = list(_accumulate(self.credit_weights))
+        # The signed projects, for the receipts: id, signing day (ordinal), stage (index in PIPELINE) and
+        # contract amount (a whole number of 万元, see _round_money), in arrays rather than tuples.
+        self.signed_ids, self.signed_days = array("q"), array("q")
+        self.signed_stages, self.signed_contracts = array("b"), array("q")
 
     def investors(self, count: int) -> list[tuple]:
         rng, data = self.rng, self.data
@@ -100,30 +135,55 @@ class Generator:
             rows.append((len(rows) + 1, name, origin))
         return rows
 
-    def projects(self, investor_count: int):
-        """Yield (project row, credits, events, receipt count hint) in id order."""
-        from zhaoshang.projects.services import last_activity, stage_fields
-
-        rng, data = self.rng, self.data
+    def _drafts(self) -> list[tuple]:
+        """Every project's start (ordinal), its stages (an index in PIPELINE and whether intention was
+        skipped) and the gaps in days between its stages, sorted by start: small tuples of ints, since a
+        million (start, stage, [(name, date), …]) drafts would take about half a gigabyte."""
+        rng = self.rng
         window = (self.today - START).days
-        link_cum = list(_accumulate([link.weight for link in data.LINKS]))
+        start_ordinal = START.toordinal()
         drafts = []
         for _ in range(self.projects_wanted):
             stage = rng.choices(PIPELINE, weights=STAGE_WEIGHTS)[0]
-            reached = PIPELINE[: PIPELINE.index(stage) + 1]
+            index = PIPELINE.index(stage)
+            reached = PIPELINE[: index + 1]
+            skipped = 0
             if len(reached) >= 3 and rng.random() < 0.25:
                 reached.remove("intention")
+                skipped = 1
             gaps = [rng.randint(*GAPS[s]) for s in reached[1:]]
             span = sum(gaps)
-            start = START + dt.timedelta(days=int((window - span) * rng.random() ** 0.7))
-            dates, current = [(reached[0], start)], start
-            for name, gap in zip(reached[1:], gaps, strict=True):
-                current = min(current + dt.timedelta(days=gap), self.today)
-                dates.append((name, current))
-            drafts.append((start, stage, dates))
-        drafts.sort(key=lambda d: d[0])
+            start = start_ordinal + int((window - span) * rng.random() ** 0.7)
+            drafts.append((start, index * 2 + skipped, *gaps))
+        drafts.sort(key=lambda d: d[0])  # stable, by start only, as before
+        return drafts
+
+    def _dates(self, draft: tuple) -> tuple[str, list[tuple[str, dt.date]]]:
+        start, code, *gaps = draft
+        stage = PIPELINE[code // 2]
+        reached = PIPELINE[: code // 2 + 1]
+        if code % 2:
+            reached.remove("intention")
+        current = dt.date.fromordinal(start)
+        dates = [(reached[0], current)]
+        for name, gap in zip(reached[1:], gaps, strict=True):
+            current = min(current + dt.timedelta(days=gap), self.today)
+            dates.append((name, current))
+        return stage, dates
+
+    def projects(self, investor_count: int):
+        """Yield (project row, credits, events, signing day) in id order; the signed ones are also kept in
+        the generator's arrays for the receipts."""
+        from zhaoshang.projects.services import last_activity, stage_fields
+
+        rng, data = self.rng, self.data
+        link_cum = list(_accumulate([link.weight for link in data.LINKS]))
+        drafts = self._drafts()
         per_year: dict[int, int] = {}
-        for pk, (start, stage, dates) in enumerate(drafts, start=1):
+        for pk, draft in enumerate(drafts, start=1):
+            stage, dates = self._dates(draft)
+            start = dates[0][1]
+            drafts[pk - 1] = None  # drop each draft once used
             link = rng.choices(data.LINKS, cum_weights=link_cum)[0]
             z = rng.gauss(0, 1)
             planned = _round_money(min(max(math.exp(math.log(1800) + 1.15 * z) * link.scale, 300), 150000))
@@ -187,14 +247,26 @@ class Generator:
             }
             events = [(pk, name, day, contract if name == "signed" else None) for name, day in dates]
             signed_on = next((day for name, day in dates if name == "signed"), None)
+            if signed_on is not None:
+                self.signed_ids.append(pk)
+                self.signed_days.append(signed_on.toordinal())
+                self.signed_stages.append(PIPELINE.index(stage))
+                self.signed_contracts.append(int(contract))
             yield row, credits, events, signed_on
 
-    def receipt_counts(self, signed: list[tuple[int, dt.date, str, Decimal]]) -> list[int]:
+    def receipt_counts(self) -> array:
         """How many receipts each signed project gets, adding up to exactly the number wanted."""
         rng = self.rng
         base = {"signed": (0, 3), "started": (2, 6), "producing": (4, 10)}
-        counts = [rng.randint(*base[stage]) if (self.today - day).days >= 1 else 0 for _pk, day, stage, _c in signed]
-        eligible = [i for i, (_pk, day, _s, _c) in enumerate(signed) if (self.today - day).days >= 1]
+        today = self.today.toordinal()
+        counts = array("q")
+        eligible = array("q")
+        for i, (day, stage) in enumerate(zip(self.signed_days, self.signed_stages, strict=True)):
+            if today - day >= 1:
+                counts.append(rng.randint(*base[PIPELINE[stage]]))
+                eligible.append(i)
+            else:
+                counts.append(0)
         difference = self.receipts_wanted - sum(counts)
         while difference:
             i = rng.choice(eligible)
@@ -206,23 +278,30 @@ class Generator:
                 difference += 1
         return counts
 
-    def receipts(self, signed, counts, funds: dict[int, Decimal]):
+    def receipts(self, counts: array, funds: array):
+        """Yield the receipt rows; ``funds[pk]`` gets each project's total in fen (hundredths of 万元)."""
         rng, data = self.rng, self.data
+        today = self.today.toordinal()
+        shares = {"signed": (0.05, 0.4), "started": (0.25, 0.8), "producing": (0.6, 1.0)}
         next_id = 1
-        for (pk, signed_on, stage, contract), count in zip(signed, counts, strict=True):
+        for pk, day_ordinal, stage, contract, count in zip(
+            self.signed_ids, self.signed_days, self.signed_stages, self.signed_contracts, counts, strict=True
+        ):
             if not count:
                 continue
-            share = {"signed": (0.05, 0.4), "started": (0.25, 0.8), "producing": (0.6, 1.0)}[stage]
-            each = max(Decimal("0.01"), (contract * Decimal(rng.uniform(*share)) / count).quantize(Decimal("0.01")))
-            days = (self.today - signed_on).days
-            total = Decimal(0)
+            share = shares[PIPELINE[stage]]
+            each = max(
+                Decimal("0.01"), (Decimal(contract) * Decimal(rng.uniform(*share)) / count).quantize(Decimal("0.01"))
+            )
+            signed_on = dt.date.fromordinal(day_ordinal)
+            days = today - day_ordinal
+            cents = int(each * 100)
             for _ in range(count):
                 day = signed_on + dt.timedelta(days=rng.randint(1, days))
                 voucher = f"{rng.choice(data.BANKS)}{day:%Y%m%d}{rng.randint(0, 99999):05d}"
                 yield (next_id, pk, day, each, rng.choice(data.FUND_SOURCES), voucher, "", None)
-                total += each
                 next_id += 1
-            funds[pk] = total
+            funds[pk] = cents * count
 
 
 def _accumulate(values):
@@ -290,7 +369,41 @@ class Writer:
         return written
 
 
-def generate(*, projects: int, receipts: int) -> dict:
+class Spill:
+    """Rows kept on disk until they can be written: pickled in chunks to a temporary file, read back in
+    the order they came, so a million projects never sit in memory at once."""
+
+    def __init__(self, chunk: int = 10000):
+        self.file = tempfile.TemporaryFile(dir=common.DATA_DIR)
+        self.chunk, self.rows, self.count = chunk, [], 0
+
+    def add(self, row) -> None:
+        self.rows.append(row)
+        self.count += 1
+        if len(self.rows) >= self.chunk:
+            pickle.dump(self.rows, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.rows = []
+
+    def __iter__(self):
+        if self.rows:
+            pickle.dump(self.rows, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.rows = []
+        self.file.seek(0)
+        while True:
+            try:
+                chunk = pickle.load(self.file)
+            except EOFError:
+                break
+            yield from chunk
+        self.file.close()
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set so far (Linux reports kilobytes)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def generate(*, projects: int, receipts: int, units: int = common.UNITS) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.core.management.color import no_style
     from django.db import connection, transaction
@@ -301,7 +414,7 @@ def generate(*, projects: int, receipts: int) -> dict:
 
     started = time.monotonic()
     today = demo_today()
-    generator = Generator(projects=projects, receipts=receipts, today=today)
+    generator = Generator(projects=projects, receipts=receipts, today=today, units=units)
     writer = Writer()
     counts = {}
     with transaction.atomic():
@@ -324,44 +437,64 @@ def generate(*, projects: int, receipts: int) -> dict:
             ((*u, password, "", "", "", True, now, "", "") for u in users),
         )
         investor_rows = generator.investors(projects // 3)
+        investor_count = len(investor_rows)
         counts["investors"] = writer.write(Investor, ["id", "name", "origin"], investor_rows)
+        del investor_rows
 
-        project_rows, credit_rows, event_rows, signed = [], [], [], []
-        for row, credits, events, signed_on in generator.projects(len(investor_rows)):
-            project_rows.append(row)
-            credit_rows.extend((row["id"], unit_id, share) for unit_id, share in credits)
-            event_rows.extend(events)
-            if signed_on is not None:
-                signed.append((row["id"], signed_on, row["stage"], row["contract_amount"]))
-        funds: dict[int, Decimal] = {}
-        receipt_rows = list(generator.receipts(signed, generator.receipt_counts(signed), funds))
-        for row in project_rows:
-            row["funds_total"] = funds.get(row["id"], Decimal(0))
-        columns = list(project_rows[0])
-        counts["projects"] = writer.write(Project, columns, ([row[c] for c in columns] for row in project_rows))
-        counts["credits"] = writer.write(
-            ProjectCredit,
-            ["id", "project_id", "unit_id", "share"],
-            ((i, *c) for i, c in enumerate(credit_rows, start=1)),
+        # A project's funds total is known only after every receipt is drawn, and the receipts are drawn
+        # after every project: the projects wait on disk, and so do their credits and stage events (one
+        # COPY at a time on a connection).
+        project_spill, credit_spill, event_spill = Spill(), Spill(), Spill()
+        columns = None
+        for row, credits, events, _signed_on in generator.projects(investor_count):
+            if columns is None:
+                columns = list(row)
+            project_spill.add(tuple(row[c] for c in columns))
+            for unit_id, share in credits:
+                credit_spill.add((credit_spill.count + 1, row["id"], unit_id, share))
+            for event in events:
+                event_spill.add((event_spill.count + 1, *event, "", None))
+        print(
+            f"drawn {project_spill.count:,} projects in {time.monotonic() - started:.1f} s, peak RSS {peak_rss_mb()} MB"
         )
+        # Foreign keys are checked at commit (Django declares them deferrable), so the credits, events and
+        # receipts may go in before their projects.
+        counts["credits"] = writer.write(ProjectCredit, ["id", "project_id", "unit_id", "share"], credit_spill)
         counts["stage_events"] = writer.write(
-            StageEvent,
-            ["id", "project_id", "stage", "date", "amount", "note", "recorded_by_id"],
-            ((i, *e, "", None) for i, e in enumerate(event_rows, start=1)),
+            StageEvent, ["id", "project_id", "stage", "date", "amount", "note", "recorded_by_id"], event_spill
         )
+        funds = array("q", bytes(8 * (projects + 1)))  # fen per project id, zero when it has no receipt
         counts["receipts"] = writer.write(
             FundsReceipt,
             ["id", "project_id", "date", "amount", "source", "voucher_no", "note", "recorded_by_id"],
-            receipt_rows,
+            generator.receipts(generator.receipt_counts(), funds),
         )
+        funds_column = columns.index("funds_total")
+        zero = Decimal(0)
+
+        def project_rows():
+            for row in project_spill:
+                fen = funds[row[0]]
+                if fen:  # the same Decimal as a sum of two-place amounts (e.g. 123.40), as before
+                    row = (*row[:funds_column], Decimal(fen).scaleb(-2), *row[funds_column + 1 :])
+                else:
+                    row = (*row[:funds_column], zero, *row[funds_column + 1 :])
+                yield row
+
+        counts["projects"] = writer.write(Project, columns, project_rows())
         models = [Unit, User, Investor, Project, ProjectCredit, StageEvent, FundsReceipt]
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
     load_seconds = time.monotonic() - started
-    print(f"loaded in {load_seconds:.1f} s")
+    print(f"loaded in {load_seconds:.1f} s, peak RSS {peak_rss_mb()} MB")
     analyze()
-    return {"counts": counts, "seconds": round(time.monotonic() - started, 1), "load_seconds": round(load_seconds, 1)}
+    return {
+        "counts": counts,
+        "seconds": round(time.monotonic() - started, 1),
+        "load_seconds": round(load_seconds, 1),
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def analyze() -> None:
@@ -381,6 +514,7 @@ def main() -> None:
     parser.add_argument("--db", choices=common.DATABASES, default="sqlite")
     parser.add_argument("--projects", type=int, default=common.PROJECTS)
     parser.add_argument("--receipts", type=int, default=common.RECEIPTS)
+    parser.add_argument("--units", type=int, default=common.UNITS, help="all units, jurisdiction included")
     parser.add_argument("--force", action="store_true", help="rebuild even if the data is there")
     args = parser.parse_args()
     if args.force and args.db == "sqlite":
@@ -393,9 +527,12 @@ def main() -> None:
     if not args.force and Project.objects.count() == args.projects:
         print(f"{args.db}: {args.projects} projects already there (use --force to rebuild)")
         return
-    result = generate(projects=args.projects, receipts=args.receipts)
+    result = generate(projects=args.projects, receipts=args.receipts, units=args.units)
     counts = ", ".join(f"{k} {v:,}" for k, v in result["counts"].items())
-    print(f"{args.db}: generated {counts} in {result['seconds']} s")
+    print(
+        f"{args.db}: generated {counts} in {result['seconds']} s (loading {result['load_seconds']} s), "
+        f"peak RSS {result['peak_rss_mb']} MB"
+    )
 
 
 if __name__ == "__main__":

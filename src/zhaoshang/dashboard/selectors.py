@@ -343,7 +343,8 @@ def dashboard_data(
 ) -> dict:
     """Everything the dashboard shows. ``sections`` limits the work to some of SECTIONS (default: all of them)
     or adds the forecast. Kept (``core.revision.cached``) until the data behind it changes: a second look at the
-    same period, date and unit is read from the cache; the forecast keeps its own cache."""
+    same period, date and unit is read from the cache; the forecast is a stored result (``jobs.stored``)
+    computed by a background job."""
     if unit is not None and not Unit.objects.restrict(user, "view").filter(pk=unit.pk).exists():
         raise PermissionDenied
     wanted = set(SECTIONS if sections is None else sections)

@@ -190,18 +190,25 @@ def _flag_labels():
 
 
 def ranking(scope, *, period, as_of: dt.date) -> dict:
-    """The assessment's ranking by category with its flags: ``assess_period`` for the same period and date,
-    so the same figures as the assessment page. A reporter sees their own units' rows only; a chosen unit's
-    categories are shown with its rows marked."""
+    """The assessment's ranking by category with its flags: the stored assessment (``assessment.stored``) of the
+    same period, date and basis that the assessment page reads, so the same figures; never computed in the
+    request (``pending`` while a job computes it, ``stale`` after a data change). A reporter sees their own
+    units' rows only; a chosen unit's categories are shown with its rows marked."""
     if not period.pk:
         return {"available": False, "categories": []}
-    from zhaoshang.assessment.selectors import assess_period
-    from zhaoshang.targets.scoring import SchemeError
+    from zhaoshang.assessment import stored as stored_assessment
 
-    try:
-        assessment = assess_period(period, as_of, basis=period.basis)
-    except SchemeError as error:  # a stored scheme that cannot be computed: the assessment page says why
-        return {"available": False, "categories": [], "scheme_error": _(error.message) % error.params}
+    found = stored.fetch(stored_assessment.PERIOD_RESULT, stored_assessment.params(period, as_of, period.basis))
+    state = {
+        "pending": found.data is None,
+        "stale": found.stale,
+        "computed_at": found.computed_at.astimezone(clock.zone()) if found.computed_at else None,
+    }
+    if found.data is None:  # computing: the section says so and polls
+        return {"available": True, "categories": [], "basis": period.basis, **state}
+    assessment, scheme_error = stored_assessment.revive(found.data)
+    if scheme_error:  # a stored scheme that cannot be computed: the assessment page says why
+        return {"available": False, "categories": [], "scheme_error": scheme_error, **state}
     labels, colours = _flag_labels()
     user = scope.user
     visible = access.visible_unit_ids(user)
@@ -209,6 +216,7 @@ def ranking(scope, *, period, as_of: dt.date) -> dict:
     query = urlencode({"as_of": as_of.isoformat(), "basis": period.basis})
     if any(result.points is not None for result in assessment.units):
         return {
+            **state,
             "available": True,
             "points": True,
             "schedule_progress": assessment.schedule_progress,
@@ -268,6 +276,7 @@ def ranking(scope, *, period, as_of: dt.date) -> dict:
             }
         )
     return {
+        **state,
         "available": True,
         "schedule_progress": assessment.schedule_progress,
         "basis": period.basis,

@@ -348,7 +348,8 @@ def dashboard_data(
     if unit is not None and not Unit.objects.restrict(user, "view").filter(pk=unit.pk).exists():
         raise PermissionDenied
     wanted = set(SECTIONS if sections is None else sections)
-    simulated = wanted & set(OPTIONAL_SECTIONS)
+    # Read from stored results (jobs.stored) after the cache: a section still computing must not be kept.
+    simulated = wanted & {*OPTIONAL_SECTIONS, "ranking"}
     # Whose dashboard: everyone who reads the whole ledger sees the same one; a reporter sees their unit's.
     viewer = access.visibility_key(user)
     period_key = period.pk or f"{period.code}:{period.start}:{period.end}"
@@ -361,7 +362,11 @@ def dashboard_data(
     )
     if simulated:
         scope = Scope(user=user, unit=unit)
-        data = {**data, "forecast": lists.forecast(scope, period=period, as_of=as_of)}
+        data = dict(data)
+        if "ranking" in simulated:
+            data["ranking"] = lists.ranking(scope, period=period, as_of=as_of)
+        if "forecast" in simulated:
+            data["forecast"] = lists.forecast(scope, period=period, as_of=as_of)
     return data
 
 
@@ -409,8 +414,6 @@ def _compute(*, user, period: Period, as_of: dt.date, unit: Unit | None, big_amo
         tasks["figures"] = figures
     if wanted & {"big_projects", "stalled", "overdue", "alerts"}:
         tasks["lists"] = listed
-    if "ranking" in wanted:
-        tasks["ranking"] = lambda: {"ranking": lists.ranking(scope, period=period, as_of=as_of)}
     read = run_side_by_side(tasks)
     facts, funds = read.get("figures", {}).get("facts"), read.get("figures", {}).get("funds")
     if "headline" in wanted:
@@ -423,5 +426,4 @@ def _compute(*, user, period: Period, as_of: dt.date, unit: Unit | None, big_amo
     if "breakdowns" in wanted:
         data["breakdowns"] = breakdowns(scope, current, facts)
     data.update(read.get("lists", {}))
-    data.update(read.get("ranking", {}))
     return data

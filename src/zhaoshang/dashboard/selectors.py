@@ -4,7 +4,8 @@ Scope. The headline cards, funnel, months and breakdowns count every project in 
 (``Project.objects.restrict``), narrowed to a unit and its sub-units like the ledger's unit filter: whole
 projects and whole amounts, as reported, without the period's recognition rules — the bulletins' "overall"
 figures. The ranking is the assessment itself (``assessment.selectors.assess_period``: credit shares,
-recognition rules, targets), so it shows exactly what the assessment page shows.
+recognition rules, targets), read from the stored result the assessment page reads too (``assessment.stored``,
+computed by a background job), so it shows exactly what the assessment page shows.
 
 Drill-down. Every figure carries ``url``: the ledger's own filter address for exactly the projects behind it.
 Figures that count projects carry ``count``, and sums of contract or planned amounts ``amount_field``, so the
@@ -13,7 +14,8 @@ dated inside the dates, which the ledger's all-time funds column cannot total: t
 that received them.
 
 Cost. A handful of queries whatever the size of the ledger (see queries.py); the stalled rule, the ranking
-and the forecast, which cost what their own apps' selectors cost, are sections the page loads after itself.
+and the forecast are sections the page loads after itself. The ranking and the forecast are read from stored
+results (``jobs.stored``), never computed in the request.
 """
 
 from __future__ import annotations

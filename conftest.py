@@ -34,6 +34,10 @@ def _media_and_language(settings, tmp_path):
     settings.LANGUAGE_CODE = "zh-hans"
     # Fast hashing: the suite creates many users; production keeps Django's default PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Stored results (jobs/stored.py) are computed in the request when missing or stale, as before they were
+    # stored, so that the many page tests see their figures at once. Production never does this; the tests of
+    # the asynchronous path (jobs/tests/test_stored.py and the pages' "computing" states) turn it off.
+    settings.RESULTS_COMPUTE_ON_MISS = True
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

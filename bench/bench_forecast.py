@@ -10,6 +10,11 @@ demo's year period ND2026 (2026-01-01 … 2026-12-31, the 100-day table):
 * ``page``: as of 2026-11-21, what the dashboard shows that day (41 days left);
 * ``mid_year``: as of 2026-06-30 (half a year left: more live projects, more of the engine per run).
 
+And ``section_http_warm``: the dashboard's forecast section (``GET /dashboard/sections/forecast/`` through the
+whole Django stack, Django's test client, logged in as a bureau user) once its stored result is there (issue 16:
+the section reads the result a background job stored, never simulating in the request; target ≤ 50 ms): the job
+runs once first, then ``--section-runs`` timed requests. ``--no-section`` skips it.
+
 Each case: one warm-up, then ``--runs`` timed runs (median, min, max of the wall clock and the process's CPU
 time), the number of cyclic garbage collections per run by generation, and a check that every run gives the
 same figures (the seed is fixed). Results go to bench/results/forecast-sqlite.json.
@@ -80,12 +85,46 @@ def time_case(period, as_of: dt.date, *, runs: int, simulations: int) -> dict:
     }
 
 
+def time_section(period, *, runs: int) -> dict:
+    """The forecast section's request, warm: its stored result computed first (as the job does)."""
+    from django.conf import settings
+    from django.test import Client
+    from django.utils import translation
+
+    from zhaoshang.dashboard import lists
+    from zhaoshang.dashboard.selectors import Scope
+    from zhaoshang.jobs import stored
+    from zhaoshang.organization.models import User
+
+    settings.ALLOWED_HOSTS = ["*"]
+    user = User.objects.filter(role="bureau", is_active=True).order_by("pk").first()
+    params = lists.forecast_params(Scope(user=user, unit=None), period=period, as_of=DEMO_TODAY)
+    started = time.perf_counter()
+    stored.compute_and_store(lists.FORECAST_RESULT, params, translation.get_language() or settings.LANGUAGE_CODE)
+    compute_ms = (time.perf_counter() - started) * 1000
+    client = Client()
+    client.force_login(user)
+    url = f"/dashboard/sections/forecast/?period={period.pk}&as_of={DEMO_TODAY.isoformat()}"
+    first = client.get(url, HTTP_ACCEPT_LANGUAGE=settings.LANGUAGE_CODE)
+    html = first.content.decode()
+    assert first.status_code == 200 and 'id="forecast-table"' in html and 'data-state="fresh"' in html, html[:500]
+    wall = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=settings.LANGUAGE_CODE)
+        wall.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    return {"stored_compute_ms": round(compute_ms, 1), "bytes": len(first.content), **common.summary(wall)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--simulations", type=int, default=2000)
     parser.add_argument("--case", choices=sorted(CASES), nargs="*", default=list(CASES))
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--section-runs", type=int, default=30)
+    parser.add_argument("--no-section", action="store_true", help="skip the section's warm request")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="zhaoshang-bench-forecast-") as data_dir:
         setup(data_dir)
@@ -102,6 +141,12 @@ def main() -> None:
                 f"{name}: {c['live_projects']} live projects, {c['simulations']} simulations: median "
                 f"{c['median_ms']:.0f} ms (min {c['min_ms']:.0f}, CPU {c['cpu_median_ms']:.0f}), "
                 f"gc collections per run {c['gc_collections_per_run']}, same figures {c['same_figures_every_run']}"
+            )
+        if not args.no_section:
+            c = cases["section_http_warm"] = time_section(period, runs=args.section_runs)
+            print(
+                f"section_http_warm: median {c['median_ms']:.1f} ms (min {c['min_ms']:.1f}, max {c['max_ms']:.1f}), "
+                f"{c['bytes']} bytes; the stored result took {c['stored_compute_ms']:.0f} ms to compute"
             )
         result = {
             "benchmark": "forecast",

@@ -169,6 +169,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 JOBS_RUN_IN_THREAD = env_bool("ZHAOSHANG_JOBS_IN_THREAD", True)
 JOBS_STALE_SECONDS = int(env("ZHAOSHANG_JOBS_STALE_SECONDS", "300") or 300)
 JOBS_KEEP_DAYS = int(env("ZHAOSHANG_JOBS_KEEP_DAYS", "30") or 30)
+# Stored results (jobs/stored.py: the forecast, the assessment): computed by a job, never in a request. A refresh
+# waits RESULTS_DEBOUNCE_SECONDS (a burst of writes costs one computation); `zhaoshang refresh_results` keeps warm
+# the results read within RESULTS_KEEP_WARM_DAYS and deletes the others. RESULTS_COMPUTE_ON_MISS computes a
+# missing or stale result in the request instead: for the tests only (conftest.py), never in production.
+RESULTS_DEBOUNCE_SECONDS = float(env("ZHAOSHANG_RESULTS_DEBOUNCE_SECONDS", "10") or 10)
+RESULTS_KEEP_WARM_DAYS = int(env("ZHAOSHANG_RESULTS_KEEP_WARM_DAYS", "7") or 7)
+RESULTS_COMPUTE_ON_MISS = env_bool("ZHAOSHANG_RESULTS_COMPUTE_ON_MISS", False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organization.User"

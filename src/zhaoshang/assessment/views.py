@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core import clock
 from zhaoshang.core.views import get_restricted
+from zhaoshang.jobs import stored as stored_results
 from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects import rules
@@ -29,7 +30,7 @@ from zhaoshang.targets.models import Period, Scheme
 from zhaoshang.targets.scoring import OCCURRENCE_MEASURES, SUMMED_MEASURES, SchemeError
 from zhaoshang.transfer.views import xlsx_response
 
-from . import county, engine, selectors, water
+from . import county, engine, selectors, stored, water
 from .forms import WaterForm
 from .labels import FLAG_COLOURS, FLAG_LABELS
 
@@ -121,9 +122,20 @@ def _section_label(key: str, names: dict[str, str]) -> str:
 
 @login_required
 def period_assessment(request, pk):
+    """The period's ranking tables, from the stored assessment (``assessment.stored``, computed by a background
+    job): the page says when it was computed, that the data changed, or that it is computing (and polls)."""
     period = get_object_or_404(Period, pk=pk)
     form, as_of, basis = _parameters(request, period)
-    assessment, scheme_error = _assess(period, as_of, basis)
+    found = stored_results.fetch(stored.PERIOD_RESULT, stored.params(period, as_of, basis))
+    if found.data is None:
+        assessment, scheme_error = engine.Assessment(period.start, period.end, as_of, ZERO, []), ""
+    else:
+        assessment, scheme_error = stored.revive(found.data)
+    state = {
+        "pending": found.data is None,
+        "stale": found.stale,
+        "computed_at": found.computed_at.astimezone(clock.zone()) if found.computed_at else None,
+    }
     points_scheme = any(result.points is not None for result in assessment.units)
     categories = _points_tables(assessment) if points_scheme else []
     by_key = defaultdict(list)
@@ -167,6 +179,7 @@ def period_assessment(request, pk):
             "own_rules": _own_rules(period),
             "query": f"as_of={as_of.isoformat()}&basis={basis}",
             "county": county.county_completion(period, as_of, basis=basis),
+            "state": state,
         },
     )
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.core import clock
 from zhaoshang.core.expressions import LocalDate
-from zhaoshang.core.revision import cached
+from zhaoshang.jobs import stored
 from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category
 from zhaoshang.organization.selectors import subtree_ids
@@ -190,18 +190,25 @@ def _flag_labels():
 
 
 def ranking(scope, *, period, as_of: dt.date) -> dict:
-    """The assessment's ranking by category with its flags: ``assess_period`` for the same period and date,
-    so the same figures as the assessment page. A reporter sees their own units' rows only; a chosen unit's
-    categories are shown with its rows marked."""
+    """The assessment's ranking by category with its flags: the stored assessment (``assessment.stored``) of the
+    same period, date and basis that the assessment page reads, so the same figures; never computed in the
+    request (``pending`` while a job computes it, ``stale`` after a data change). A reporter sees their own
+    units' rows only; a chosen unit's categories are shown with its rows marked."""
     if not period.pk:
         return {"available": False, "categories": []}
-    from zhaoshang.assessment.selectors import assess_period
-    from zhaoshang.targets.scoring import SchemeError
+    from zhaoshang.assessment import stored as stored_assessment
 
-    try:
-        assessment = assess_period(period, as_of, basis=period.basis)
-    except SchemeError as error:  # a stored scheme that cannot be computed: the assessment page says why
-        return {"available": False, "categories": [], "scheme_error": _(error.message) % error.params}
+    found = stored.fetch(stored_assessment.PERIOD_RESULT, stored_assessment.params(period, as_of, period.basis))
+    state = {
+        "pending": found.data is None,
+        "stale": found.stale,
+        "computed_at": found.computed_at.astimezone(clock.zone()) if found.computed_at else None,
+    }
+    if found.data is None:  # computing: the section says so and polls
+        return {"available": True, "categories": [], "basis": period.basis, **state}
+    assessment, scheme_error = stored_assessment.revive(found.data)
+    if scheme_error:  # a stored scheme that cannot be computed: the assessment page says why
+        return {"available": False, "categories": [], "scheme_error": scheme_error, **state}
     labels, colours = _flag_labels()
     user = scope.user
     visible = access.visible_unit_ids(user)
@@ -209,6 +216,7 @@ def ranking(scope, *, period, as_of: dt.date) -> dict:
     query = urlencode({"as_of": as_of.isoformat(), "basis": period.basis})
     if any(result.points is not None for result in assessment.units):
         return {
+            **state,
             "available": True,
             "points": True,
             "schedule_progress": assessment.schedule_progress,
@@ -268,6 +276,7 @@ def ranking(scope, *, period, as_of: dt.date) -> dict:
             }
         )
     return {
+        **state,
         "available": True,
         "schedule_progress": assessment.schedule_progress,
         "basis": period.basis,
@@ -375,31 +384,35 @@ def _points_groups(assessment, *, period, scope, query: str, marked: set) -> lis
     return groups
 
 
-def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
-    """The year-end forecast (``dashboard.forecast``) for the units in scope and the county, when the period has
-    targets."""
-    if not period.pk:
-        return {"available": False}
-    user = scope.user
+FORECAST_RESULT = "dashboard.forecast"  # the stored result (jobs.stored) the forecast section reads
+
+
+def forecast_params(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
+    """The stored forecast's parameters for this scope: the units are the chosen unit's subtree, or the user's own
+    units for a user who does not read everything, worked out here from the user and never taken from the
+    request, so a reporter's forecast covers their own units only."""
     unit_ids = None
     if scope.unit is not None:
         unit_ids = sorted(subtree_ids(scope.unit.pk))
-    elif not access.reads_everything(user):
-        unit_ids = sorted(access.unit_ids(user))
-    kwargs = {"unit_ids": unit_ids}
+    elif not access.reads_everything(scope.user):
+        unit_ids = sorted(access.unit_ids(scope.user))
+    params: dict = {"period": period.pk, "as_of": as_of, "unit_ids": unit_ids}
     if runs is not None:
-        kwargs["runs"] = runs
-    # Thousands of simulated assessments: the result is kept until the data changes (core.revision), so that
-    # reloading the page or switching back to it does not start the simulation again. The page says when it was
-    # computed.
-    parts = [period.pk, as_of, runs, ",".join(map(str, unit_ids)) if unit_ids is not None else "all"]
-    kept = cached(
-        "dashboard-forecast",
-        parts,
-        lambda: {"result": run_forecast(period, as_of, **kwargs), "computed_at": clock.local_now()},
-        app_labels=REVISION_APPS,
-    )
-    result = kept["result"]
+        params["runs"] = runs
+    return params
+
+
+def compute_forecast(params: dict) -> dict:
+    """The stored forecast (run by a job, ``jobs.stored``): what the section shows of ``dashboard.forecast``'s
+    result (rows of plain figures, no links: they depend on who looks), not its object graph."""
+    from zhaoshang.targets.models import Period
+
+    period = Period.objects.get(pk=params["period"])
+    unit_ids = params["unit_ids"]
+    kwargs = {"unit_ids": unit_ids}
+    if params.get("runs") is not None:
+        kwargs["runs"] = params["runs"]
+    result = run_forecast(period, params["as_of"], **kwargs)
     names: list[str] = []
     for unit in result.units:
         for group in unit.groups:
@@ -421,13 +434,11 @@ def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
             "projects": len(unit.project_ids),
             "project_ids": unit.project_ids[:200],
             "new_projects": unit.expected_new_projects,
-            "url": scope.url() if county else scope.url_for_unit(unit.unit_id),
         }
 
     order = {c: i for i, c in enumerate(CATEGORY_ORDER)}
     units = sorted(result.units, key=lambda u: (order.get(u.category, 99), -(u.expected_score or 0), u.code))
-    data = {
-        "available": True,
+    return {
         "runs": result.runs,
         "seed": result.seed,
         "as_of": result.as_of,
@@ -436,8 +447,28 @@ def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
         "county": row(result.county, county=True) if result.units else None,
         "units": [row(u, county=False) for u in units],
         "elapsed_ms": result.elapsed_ms,
-        "computed_at": kept["computed_at"],
     }
+
+
+def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
+    """The year-end forecast (``dashboard.forecast``) for the units in scope and the county, when the period has
+    targets: read from its stored result (``jobs.stored``), never simulated in the request (thousands of
+    assessments). ``pending`` when nothing is stored yet (the section polls), ``stale`` when the data changed
+    since (the section shows it and says it is being recomputed)."""
+    if not period.pk:
+        return {"available": False}
+    found = stored.fetch(FORECAST_RESULT, forecast_params(scope, period=period, as_of=as_of, runs=runs))
+    state = {
+        "computed_at": found.computed_at.astimezone(clock.zone()) if found.computed_at else None,
+        "stale": found.stale,
+        "refreshing": found.refreshing,
+    }
+    if found.data is None:
+        return {"available": True, "pending": True, "units": [], **state}
+    data = {"available": True, "pending": False, **found.data, **state}
+    if data["county"] is not None:
+        data["county"] = {**data["county"], "url": scope.url()}
+    data["units"] = [{**row, "url": scope.url_for_unit(row["unit_id"])} for row in data["units"]]
     from zhaoshang.assessment.selectors import points_scheme
 
     if points_scheme(period) is not None:

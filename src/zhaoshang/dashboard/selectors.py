@@ -4,7 +4,8 @@ Scope. The headline cards, funnel, months and breakdowns count every project in 
 (``Project.objects.restrict``), narrowed to a unit and its sub-units like the ledger's unit filter: whole
 projects and whole amounts, as reported, without the period's recognition rules — the bulletins' "overall"
 figures. The ranking is the assessment itself (``assessment.selectors.assess_period``: credit shares,
-recognition rules, targets), so it shows exactly what the assessment page shows.
+recognition rules, targets), read from the stored result the assessment page reads too (``assessment.stored``,
+computed by a background job), so it shows exactly what the assessment page shows.
 
 Drill-down. Every figure carries ``url``: the ledger's own filter address for exactly the projects behind it.
 Figures that count projects carry ``count``, and sums of contract or planned amounts ``amount_field``, so the
@@ -13,7 +14,8 @@ dated inside the dates, which the ledger's all-time funds column cannot total: t
 that received them.
 
 Cost. A handful of queries whatever the size of the ledger (see queries.py); the stalled rule, the ranking
-and the forecast, which cost what their own apps' selectors cost, are sections the page loads after itself.
+and the forecast are sections the page loads after itself. The ranking and the forecast are read from stored
+results (``jobs.stored``), never computed in the request.
 """
 
 from __future__ import annotations
@@ -343,11 +345,13 @@ def dashboard_data(
 ) -> dict:
     """Everything the dashboard shows. ``sections`` limits the work to some of SECTIONS (default: all of them)
     or adds the forecast. Kept (``core.revision.cached``) until the data behind it changes: a second look at the
-    same period, date and unit is read from the cache; the forecast keeps its own cache."""
+    same period, date and unit is read from the cache; the forecast is a stored result (``jobs.stored``)
+    computed by a background job."""
     if unit is not None and not Unit.objects.restrict(user, "view").filter(pk=unit.pk).exists():
         raise PermissionDenied
     wanted = set(SECTIONS if sections is None else sections)
-    simulated = wanted & set(OPTIONAL_SECTIONS)
+    # Read from stored results (jobs.stored) after the cache: a section still computing must not be kept.
+    simulated = wanted & {*OPTIONAL_SECTIONS, "ranking"}
     # Whose dashboard: everyone who reads the whole ledger sees the same one; a reporter sees their unit's.
     viewer = access.visibility_key(user)
     period_key = period.pk or f"{period.code}:{period.start}:{period.end}"
@@ -360,7 +364,11 @@ def dashboard_data(
     )
     if simulated:
         scope = Scope(user=user, unit=unit)
-        data = {**data, "forecast": lists.forecast(scope, period=period, as_of=as_of)}
+        data = dict(data)
+        if "ranking" in simulated:
+            data["ranking"] = lists.ranking(scope, period=period, as_of=as_of)
+        if "forecast" in simulated:
+            data["forecast"] = lists.forecast(scope, period=period, as_of=as_of)
     return data
 
 
@@ -408,8 +416,6 @@ def _compute(*, user, period: Period, as_of: dt.date, unit: Unit | None, big_amo
         tasks["figures"] = figures
     if wanted & {"big_projects", "stalled", "overdue", "alerts"}:
         tasks["lists"] = listed
-    if "ranking" in wanted:
-        tasks["ranking"] = lambda: {"ranking": lists.ranking(scope, period=period, as_of=as_of)}
     read = run_side_by_side(tasks)
     facts, funds = read.get("figures", {}).get("facts"), read.get("figures", {}).get("funds")
     if "headline" in wanted:
@@ -422,5 +428,4 @@ def _compute(*, user, period: Period, as_of: dt.date, unit: Unit | None, big_amo
     if "breakdowns" in wanted:
         data["breakdowns"] = breakdowns(scope, current, facts)
     data.update(read.get("lists", {}))
-    data.update(read.get("ranking", {}))
     return data

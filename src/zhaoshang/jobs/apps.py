@@ -9,3 +9,6 @@ class JobsConfig(AppConfig):
     name = "zhaoshang.jobs"
     label = "jobs"
     verbose_name = _("Background jobs")
+
+    def ready(self):
+        from . import stored  # noqa: F401  (registers the stored results' refresh jobs)

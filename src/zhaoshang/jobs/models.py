@@ -50,6 +50,10 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("heartbeat at"), null=True, blank=True)
+    # A job that must not be queued twice (a stored result's refresh): a submit with the key of a queued or
+    # running job adds nothing. ``not_before`` delays it (debounce: a burst of writes costs one recomputation).
+    key = models.CharField(_("key"), max_length=100, blank=True, db_index=True)
+    not_before = models.DateTimeField(_("not before"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("background job")
@@ -83,3 +87,25 @@ class Job(models.Model):
         path = self.input_path()
         if path is not None:
             path.unlink(missing_ok=True)
+
+
+class StoredResult(models.Model):
+    """A result computed by a background job and read by pages (``jobs.stored``): the JSON text of a registered
+    kind's data for one set of parameters and language, with the data revision it was computed at."""
+
+    name = models.CharField(_("kind"), max_length=60)
+    key = models.CharField(_("key"), max_length=64, unique=True)  # sha256 of name, language and parameters
+    params = models.JSONField(_("parameters"), default=dict, blank=True)  # tagged (jobs.stored.encode)
+    language = models.CharField(_("language"), max_length=20, blank=True)
+    data = models.TextField(_("data"), blank=True)  # compact tagged JSON, never pickle
+    revision = models.CharField(_("data revision"), max_length=200, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), default=clock.now)
+    compute_ms = models.PositiveIntegerField(_("compute time (ms)"), default=0)
+    read_at = models.DateTimeField(_("read at"), default=clock.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("stored result")
+        verbose_name_plural = _("stored results")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.key[:8]}"

@@ -19,6 +19,7 @@ import threading
 import time
 
 from django.db import DatabaseError, OperationalError, close_old_connections, connection, connections
+from django.db.models import Q
 from django.db.utils import load_backend
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -86,15 +87,38 @@ class ProgressWriter:
             self.side = None
 
 
+def _due():
+    """The queued jobs that may run now: those without ``not_before`` or whose time has come."""
+    return Job.objects.filter(status=JobStatus.QUEUED).filter(
+        Q(not_before__isnull=True) | Q(not_before__lte=clock.now())
+    )
+
+
 def claim() -> Job | None:
-    """The oldest queued job, now marked running by this runner; None when none is queued."""
-    for pk in Job.objects.filter(status=JobStatus.QUEUED).order_by("created_at", "pk").values_list("pk", flat=True):
+    """The oldest queued job that is due, now marked running by this runner; None when none is."""
+    for pk in _due().order_by("created_at", "pk").values_list("pk", flat=True):
         now = clock.now()
         if Job.objects.filter(pk=pk, status=JobStatus.QUEUED).update(
             status=JobStatus.RUNNING, started_at=now, heartbeat_at=now
         ):
             return Job.objects.get(pk=pk)
     return None
+
+
+MAX_WAIT = 60.0  # seconds a runner sleeps at most before looking again for a delayed job
+
+
+def seconds_to_next() -> float | None:
+    """Seconds until the earliest delayed queued job is due (bounded by MAX_WAIT); None when none waits."""
+    earliest = (
+        Job.objects.filter(status=JobStatus.QUEUED, not_before__isnull=False)
+        .order_by("not_before")
+        .values_list("not_before", flat=True)
+        .first()
+    )
+    if earliest is None:
+        return None
+    return min(MAX_WAIT, max(0.0, (earliest - clock.now()).total_seconds()))
 
 
 def run_job(job: Job) -> Job:
@@ -176,12 +200,24 @@ def _run_pending_retrying() -> None:
             return
 
 
+def _waiting() -> float | None:
+    try:
+        return seconds_to_next()
+    except Exception:  # (a database gone for a moment) the next submit wakes the thread again
+        logger.exception("looking for delayed jobs failed")
+        return None
+
+
 def _thread_main() -> None:
     try:
         while True:
             with _lock:
                 _state["wanted"] = False
             _run_pending_retrying()
+            wait = _waiting()
+            if wait is not None:  # a delayed job (a debounced refresh): sleep until it is due, then run it
+                time.sleep(wait + 0.05)
+                continue
             with _lock:
                 if not _state["wanted"]:
                     _state["running"] = False

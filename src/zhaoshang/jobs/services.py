@@ -16,8 +16,18 @@ from .models import FINISHED, Job, JobStatus, jobs_dir
 
 
 @transaction.atomic
-def submit(*, kind: str, user, payload: dict, file: bytes | None = None, suffix: str = "") -> Job:
-    """Queue a job of ``kind`` for ``user``; ``file`` is kept under DATA_DIR/jobs/ until the job ends.
+def submit(
+    *,
+    kind: str,
+    user,
+    payload: dict,
+    file: bytes | None = None,
+    suffix: str = "",
+    key: str = "",
+    not_before=None,
+) -> Job:
+    """Queue a job of ``kind`` for ``user``; ``file`` is kept under DATA_DIR/jobs/ until the job ends. ``key``
+    names it for ``jobs.stored``'s once-only submits; no runner claims it before ``not_before``.
 
     With ``JOBS_RUN_IN_THREAD`` (the default) a thread of this process runs it once the transaction commits;
     otherwise ``zhaoshang worker`` does.
@@ -25,7 +35,13 @@ def submit(*, kind: str, user, payload: dict, file: bytes | None = None, suffix:
     if registry.get(kind) is None:
         raise ValueError(f"unknown job kind {kind!r}")
     fail_stale()
-    job = Job.objects.create(kind=kind, payload=payload, created_by=user if getattr(user, "pk", None) else None)
+    job = Job.objects.create(
+        kind=kind,
+        payload=payload,
+        created_by=user if getattr(user, "pk", None) else None,
+        key=key,
+        not_before=not_before,
+    )
     if file is not None:
         name = f"{job.pk}-{secrets.token_hex(8)}-input{suffix}"
         (jobs_dir() / name).write_bytes(file)

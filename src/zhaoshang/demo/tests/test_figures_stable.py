@@ -6,7 +6,7 @@ The county is the demo's (``build_demo`` as of 2026-11-21, the same on every run
 codes and natural keys (a project by its code, a unit by its code, a receipt by project code, date and amount),
 decimals are normalised (to 10 places, trailing zeros dropped), dates are ISO and lists of ids are sorted, so the
 snapshot is the same on SQLite and PostgreSQL. Left out: what depends on the moment of the run (the forecast's
-``computed_at`` and ``elapsed_ms``, a snapshot's ``computed_at``).
+``computed_at`` and ``elapsed_ms``, a snapshot's ``computed_at``, a stored result's state).
 
 A missing snapshot is written and the test fails, asking for it to be committed; so does ``UPDATE_FIGURES_SNAPSHOT=1``
 (after a change meant to alter the figures):
@@ -53,8 +53,9 @@ FORECAST_RUNS = 200  # the page runs 2,000; 200 go through the same code in a te
 PLACES = Decimal("1E-10")
 FLOAT_DIGITS = 9
 URL_KEYS = {"url", "list_url", "ledger_url", "project_url"}
-# Timing and the moment of the run, not figures.
-VOLATILE_KEYS = {"computed_at", "elapsed_ms"}
+# Timing and the moment of the run, not figures; and the state of a stored result (jobs.stored: computed in the
+# test's request, RESULTS_COMPUTE_ON_MISS), not what it holds.
+VOLATILE_KEYS = {"computed_at", "elapsed_ms", "pending", "stale", "refreshing"}
 
 
 class Keys:

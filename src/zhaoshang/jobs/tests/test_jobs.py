@@ -187,3 +187,18 @@ def test_the_worker_runs_what_is_queued_and_exits(users, capsys):
     call_command("worker", "--once")
     assert "jobs run: 3" in capsys.readouterr().out
     assert {Job.objects.get(pk=job.pk).status for job in jobs} == {JobStatus.DONE}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_thread_waits_for_a_delayed_job_then_runs_it(users, settings):
+    """A debounced job (jobs.stored's refresh): no runner claims it early, the thread sleeps until it is due."""
+    settings.JOBS_RUN_IN_THREAD = True
+    due = clock.now() + dt.timedelta(seconds=3)
+    job = services.submit(kind=ECHO, user=None, payload={"t": 2}, key="once", not_before=due)
+    assert runner.claim() is None  # not claimed before it is due
+    assert runner.seconds_to_next() > 0
+    thread = runner._state["thread"]
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.started_at >= due and job.key == "once"

@@ -33,4 +33,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"jobs run: {ran}, stale jobs failed: {stale}, old jobs removed: {pruned}")
                 return
             if not ran:
-                time.sleep(poll)
+                wait = runner.seconds_to_next()  # a delayed job due sooner than the next look
+                time.sleep(poll if wait is None else min(poll, wait + 0.05))

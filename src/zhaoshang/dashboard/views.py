@@ -123,23 +123,35 @@ def section(request, name):
         raise Http404
     p = parameters(request)
 
-    def fragment() -> str:
-        data = selectors.dashboard_data(
+    def read() -> dict:
+        return selectors.dashboard_data(
             user=request.user, period=p.period, as_of=p.as_of, unit=p.unit, big_amount=p.big, sections=[name]
         )
+
+    def fragment(data: dict) -> str:
         context = {"data": data, "period": p.period, "as_of": p.as_of, "unit": p.unit, "query": p.query}
         if name == "forecast" and data["forecast"].get("available"):
             context["forecast_chart"] = charts.forecast_payload(data["forecast"])
         return render_to_string(f"dashboard/_{name}.html", context, request)
 
     if name == "forecast":
-        return HttpResponse(fragment())  # the forecast keeps its own cache (and says when it was computed)
-    # The ranking lists every unit: drawing it cost more than reading its cached figures. The fragment shows
-    # nothing of the user but what they may see, so it is kept as the figures are: per viewer, parameters and
-    # data revision (the key of ``selectors.dashboard_data``).
+        return HttpResponse(fragment(read()))  # a stored result: it says when it was computed, or polls
+    # The ranking lists every unit: drawing it cost more than reading its figures. The fragment shows nothing of
+    # the user but what they may see, so it is kept as the figures are: per viewer, parameters and data revision
+    # (the key of ``selectors.dashboard_data``).
     period_key = p.period.pk or f"{p.period.code}:{p.period.start}:{p.period.end}"
     parts = [name, access.visibility_key(request.user), period_key, p.as_of, p.unit.pk if p.unit else "", p.big]
-    return HttpResponse(cached("dashboard-fragment", parts, fragment, app_labels=lists.REVISION_APPS))
+    if name == "ranking":
+        # Read from the stored assessment, which a job writes without moving the data revision: a fragment that
+        # says "computing" or "recomputing" is never kept (it polls until the job is done), and a fresh one is
+        # kept under the time its assessment was computed.
+        data = read()
+        state = data["ranking"]
+        if state.get("pending") or state.get("stale"):
+            return HttpResponse(fragment(data))
+        parts.append(state.get("computed_at"))
+        return HttpResponse(cached("dashboard-fragment", parts, lambda: fragment(data), app_labels=lists.REVISION_APPS))
+    return HttpResponse(cached("dashboard-fragment", parts, lambda: fragment(read()), app_labels=lists.REVISION_APPS))
 
 
 @login_required

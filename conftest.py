@@ -38,6 +38,9 @@ def _media_and_language(settings, tmp_path):
     # stored, so that the many page tests see their figures at once. Production never does this; the tests of
     # the asynchronous path (jobs/tests/test_stored.py and the pages' "computing" states) turn it off.
     settings.RESULTS_COMPUTE_ON_MISS = True
+    # Nor is a refresh queued after each write (a job thread recomputing while a browser test writes); the test
+    # of that hook turns it on.
+    settings.RESULTS_REFRESH_ON_WRITE = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -176,6 +176,8 @@ JOBS_KEEP_DAYS = int(env("ZHAOSHANG_JOBS_KEEP_DAYS", "30") or 30)
 RESULTS_DEBOUNCE_SECONDS = float(env("ZHAOSHANG_RESULTS_DEBOUNCE_SECONDS", "10") or 10)
 RESULTS_KEEP_WARM_DAYS = int(env("ZHAOSHANG_RESULTS_KEEP_WARM_DAYS", "7") or 7)
 RESULTS_COMPUTE_ON_MISS = env_bool("ZHAOSHANG_RESULTS_COMPUTE_ON_MISS", False)
+# After a write to the ledger commits, queue the (debounced) refresh of the stale results read lately.
+RESULTS_REFRESH_ON_WRITE = env_bool("ZHAOSHANG_RESULTS_REFRESH_ON_WRITE", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organization.User"

@@ -11,4 +11,8 @@ class JobsConfig(AppConfig):
     verbose_name = _("Background jobs")
 
     def ready(self):
-        from . import stored  # noqa: F401  (registers the stored results' refresh jobs)
+        from simple_history.signals import post_create_historical_record
+
+        from . import stored  # registers the stored results' refresh jobs
+
+        post_create_historical_record.connect(stored.data_written, dispatch_uid="jobs.stored.data_written")

@@ -32,6 +32,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import translation
 from django.utils.functional import Promise
 
@@ -215,11 +216,13 @@ def compute_and_store(name: str, params: dict, language: str) -> StoredResult:
     return row
 
 
-def _submit_once(*, kind_name: str, key: str, payload: dict) -> Job:
-    """A job of ``kind_name`` with ``key``, due in RESULTS_DEBOUNCE_SECONDS, unless one is queued or running."""
+def _submit_once(*, kind_name: str, key: str, payload: dict, queued_only: bool = False) -> Job:
+    """A job of ``kind_name`` with ``key``, due in RESULTS_DEBOUNCE_SECONDS, unless one is queued (or, without
+    ``queued_only``, running)."""
     from . import services
 
-    pending = Job.objects.filter(key=key, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).first()
+    waiting = (JobStatus.QUEUED,) if queued_only else (JobStatus.QUEUED, JobStatus.RUNNING)
+    pending = Job.objects.filter(key=key, status__in=waiting).first()
     if pending is not None:
         return pending
     not_before = clock.now() + dt.timedelta(seconds=settings.RESULTS_DEBOUNCE_SECONDS)
@@ -232,8 +235,36 @@ def request_refresh(name: str, params: dict, language: str) -> Job:
     return _submit_once(kind_name=REFRESH_KIND, key=f"result:{key}", payload=payload)
 
 
-def request_warm() -> Job:
-    return _submit_once(kind_name=WARM_KIND, key=WARM_KEY, payload={})
+def request_warm(*, queued_only: bool = False) -> Job:
+    return _submit_once(kind_name=WARM_KIND, key=WARM_KEY, payload={}, queued_only=queued_only)
+
+
+# --- refreshed after the data changes -------------------------------------------------------------------------
+# Every write through save()/delete() of a tracked model writes a history row (decision 9). Once its transaction
+# commits, the warm job is queued (debounced: a burst of writes, a reporting day's round, costs one computation),
+# so that the stored results people read are recomputed before they look again, not when they look. A warm job
+# already running does not count: it may have read the data before this write. The writes that leave no history
+# row (the import's fast writer, ``QuerySet.update``) are caught when a stale result is read, and by the cron.
+_throttle = threading.local()
+QUEUE_AT_MOST_EVERY = 1.0  # seconds, per thread: a transaction writing thousands of rows queues once
+
+
+def _queue_warm_after_commit() -> None:
+    try:
+        request_warm(queued_only=True)
+    except DatabaseError:  # never fail the write that has committed: the next read or the cron catches up
+        logger.warning("could not queue the refresh of the stored results", exc_info=True)
+
+
+def data_written(**kwargs) -> None:
+    """``post_create_historical_record`` receiver (connected in ``JobsConfig.ready``)."""
+    if not settings.RESULTS_REFRESH_ON_WRITE:
+        return
+    now = time.monotonic()
+    if now - getattr(_throttle, "at", -QUEUE_AT_MOST_EVERY) < QUEUE_AT_MOST_EVERY:
+        return
+    _throttle.at = now
+    transaction.on_commit(_queue_warm_after_commit)
 
 
 def refresh_stale(*, read_since: dt.datetime, everything: bool = False) -> int:

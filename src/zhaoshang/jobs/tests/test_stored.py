@@ -177,3 +177,35 @@ def test_refresh_results_command_recomputes_stale_warm_rows_and_deletes_unread(s
     assert calls == []  # nothing stale
     call_command("refresh_results", "--all", stdout=io.StringIO())
     assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_a_ledger_write_queues_one_warm_refresh_after_it_commits(
+    settings, users, units, django_capture_on_commit_callbacks
+):
+    settings.RESULTS_REFRESH_ON_WRITE = True
+    stored.compute_and_store(KIND, {"base": "1"}, "zh-hans")
+    stored._throttle.at = -10.0  # another test of this thread may have just queued
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        units["a"].name = "城关镇（新）"
+        units["a"].save()  # a tracked model: a history row
+        units["b"].name = "河口乡（新）"
+        units["b"].save()  # within the same second: no second callback
+    assert len(callbacks) == 1
+    warm = Job.objects.get(kind=stored.WARM_KIND)
+    assert warm.status == JobStatus.QUEUED and warm.not_before > clock.now()
+    # A running warm job may have read the data before this write: a new one is queued beside it.
+    Job.objects.filter(pk=warm.pk).update(status=JobStatus.RUNNING)
+    stored._throttle.at = -10.0
+    with django_capture_on_commit_callbacks(execute=True):
+        units["a"].save()
+    assert Job.objects.filter(kind=stored.WARM_KIND, status=JobStatus.QUEUED).count() == 1
+
+
+@pytest.mark.django_db
+def test_no_refresh_is_queued_after_a_write_when_switched_off(settings, units, django_capture_on_commit_callbacks):
+    settings.RESULTS_REFRESH_ON_WRITE = False
+    stored._throttle.at = -10.0
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        units["a"].save()
+    assert callbacks == [] and not Job.objects.filter(kind=stored.WARM_KIND).exists()

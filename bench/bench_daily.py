@@ -11,8 +11,10 @@ the dates of bench_dashboard.py, and writes only the daily figures' own table (a
   ``zhaoshang refresh_aggregates`` run);
 * ``facts_rows`` / ``funds_rows``: ``queries.reached_facts`` and ``queries.funds`` of the whole county, row-level
   (``aggregate=False``: what a look at a stale dashboard reads);
-* ``facts_daily`` / ``funds_daily``: the same from the fresh table (the durations still row-level, over the current
-  window's projects: ``durations_rows`` alone);
+* ``facts_daily`` / ``funds_daily``: the same from the fresh table (the durations too, from the days-in-stage
+  counts by day);
+* ``durations_rows``: the row-level durations alone, over the current window's projects (what reading them row by
+  row would still cost);
 * equal: the two forms' results compared.
 
 Results go to bench/results/daily-<db>.json.

@@ -159,3 +159,20 @@ def base_project() -> dict:
         "land_paid_on": None,
         "industry_division": "",
     }
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2025, 6, 1), dt.date(2025, 6, 10), dt.date(2025, 12, 31)])
+def test_a_stage_dated_after_the_next_counts_as_the_row_level_query_counts_it(as_of):
+    """Dates running backwards along the pipeline (the services never write them; ``check_ledger`` finds them): the
+    intention dated after the signing counts in the days of intention only once dated up to the dates compared."""
+    write(
+        [
+            {**base_project(), "stage_dates": {"intention": dt.date(2025, 6, 10), "signed": dt.date(2025, 5, 2)}},
+            {**base_project(), "stage_dates": {"intention": dt.date(2025, 4, 1), "signed": dt.date(2025, 5, 2)}},
+        ]
+    )
+    daily_build.build()
+    by_day, by_row = both(dt.date(2025, 1, 1), dt.date(2025, 12, 31), as_of, Decimal("7.1"))
+    assert by_day == by_row
+    moved_on = by_day["facts"]["durations"]["intention"]["projects"]
+    assert moved_on == (2 if as_of >= dt.date(2025, 6, 10) else 1)

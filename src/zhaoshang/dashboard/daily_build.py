@@ -70,16 +70,24 @@ def build_sql() -> queries.Sql:
         branch.extend(expression).add(" AS k FROM reached WHERE r_signed IS NOT NULL) t GROUP BY r_signed, k")
         branches.append(branch)
     # Days in each stage (from its own date to the next stage reached), counted by the day the next stage was
-    # reached: medians do not add up, but these counts do, and the median of a window is read from their sum.
+    # reached: medians do not add up, but these counts do, and the median of a window is read from their sum. Also
+    # by month (the first day of the month), for a window's whole months; the days of a stage dated after the next
+    # (``days_back``, never written by the services) are kept by day only, the reader checking their own dates.
+    month = queries._month_start
     for stage, following in pairwise(queries.PIPELINE):
         days = queries._days_between(f"r_{following}", f"o_{stage}")
-        branches.append(
-            queries.Sql().add(
-                f"SELECT r_{following}, 'days', '{stage}', CAST({days} AS TEXT), COUNT(*), 0, 0, 0, 0, 0, 0"
-                f" FROM reached WHERE o_{stage} IS NOT NULL AND r_{following} IS NOT NULL"
-                f" GROUP BY r_{following}, {days}"
+        moved = f"o_{stage} IS NOT NULL AND r_{following} IS NOT NULL"
+        for figure, day, condition in (
+            ("days", f"r_{following}", f"{days} >= 0"),
+            ("days_month", month(f"r_{following}"), f"{days} >= 0"),
+            ("days_back", f"r_{following}", f"{days} < 0"),
+        ):
+            branches.append(
+                queries.Sql().add(
+                    f"SELECT {day}, '{figure}', '{stage}', CAST({days} AS TEXT), COUNT(*), 0, 0, 0, 0, 0, 0"
+                    f" FROM reached WHERE {moved} AND {condition} GROUP BY {day}, {days}"
+                )
             )
-        )
     branches.append(
         queries.Sql().add(
             f"SELECT f.date, 'funds', '', '', 0, 0, 0, 0, 0, 0, SUM(f.amount) FROM {f} f"

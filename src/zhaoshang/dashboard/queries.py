@@ -26,7 +26,7 @@ from zhaoshang.projects import rules as ledger
 from zhaoshang.projects.models import STAGE_DATE_FIELDS, FundsReceipt, Investor, Project
 
 from . import daily
-from .windows import Span, year_earlier
+from .windows import Span, month_end, year_earlier
 
 PIPELINE = ("negotiating", "intention", "signed", "started", "producing")
 STAGES = ledger.STAGES
@@ -135,6 +135,13 @@ def dimension_sql() -> dict[str, Sql]:
         "high_tech": Sql().add("high_tech"),
         "band": _band_sql(),
     }
+
+
+def _month_start(column: str) -> str:
+    """The first day of a date column's calendar month, as a date."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS DATE)"
+    return f"date({column}, 'start of month')"
 
 
 def _month_key(column: str) -> str:
@@ -358,23 +365,33 @@ def _reached_facts_daily(
     ):
         if dimension in result["dimensions"] and count:
             result["dimensions"][dimension][value] = {"count": int(count), "amount": money(amount)}
-    # Days in each stage, for the projects that moved on in the current window. The row-level query counts a stage
-    # dated after the next one (its dates running backwards) only when dated up to the last day compared: its own
-    # date is the day the next stage was reached less the days (negative), kept apart to be checked.
+    # Days in each stage, for the projects that moved on in the current window: its whole months from the counts by
+    # month, the days before and after them from the counts by day. The row-level query counts a stage dated after
+    # the next one (its dates running backwards) only when dated up to the last day compared: its own date is the
+    # day the next stage was reached less the days (negative), checked here.
     days: dict[str, list[tuple[int, int]]] = {stage: [] for stage in PIPELINE[:-1]}
-    for stage, value, day, count in _fetch(
-        Sql().add(
-            f"SELECT dimension, value, CASE WHEN value LIKE '-%%' THEN day END, SUM(projects) FROM {t}"
-            " WHERE figure = 'days' AND day >= %s AND day <= %s GROUP BY dimension, value,"
-            " CASE WHEN value LIKE '-%%' THEN day END",
-            current.start,
-            current.end,
-        )
-    ):
+    first = current.start if current.start.day == 1 else month_end(current.start) + dt.timedelta(days=1)
+    last = current.end if month_end(current.end) == current.end else current.end.replace(day=1) - dt.timedelta(days=1)
+    by_day = [(current.start, current.end)] if first > last else [(current.start, first - dt.timedelta(days=1))]
+    if first <= last:
+        by_day.append((last + dt.timedelta(days=1), current.end))
+    histogram = Sql().add(
+        f"SELECT dimension, value, CAST(NULL AS DATE), SUM(projects) FROM {t} WHERE figure = 'days_month'"
+    )
+    histogram.add(" AND day >= %s AND day <= %s GROUP BY dimension, value", first, last.replace(day=1))
+    for start, end in by_day:
+        if start <= end:
+            histogram.add(
+                f" UNION ALL SELECT dimension, value, CAST(NULL AS DATE), SUM(projects) FROM {t} WHERE figure = 'days'"
+            )
+            histogram.add(" AND day >= %s AND day <= %s GROUP BY dimension, value", start, end)
+    histogram.add(f" UNION ALL SELECT dimension, value, day, SUM(projects) FROM {t} WHERE figure = 'days_back'")
+    histogram.add(" AND day >= %s AND day <= %s GROUP BY dimension, value, day", current.start, current.end)
+    for stage, value, day, count in _fetch(histogram):
         spent = int(value)
         if day is not None and _as_date(day) - dt.timedelta(days=spent) > cover.end:
             continue
-        if stage in days:
+        if stage in days and count:
             days[stage].append((spent, int(count)))
     result["durations"] = _durations(days)
     return result

@@ -176,3 +176,20 @@ def test_a_stage_dated_after_the_next_counts_as_the_row_level_query_counts_it(as
     assert by_day == by_row
     moved_on = by_day["facts"]["durations"]["intention"]["projects"]
     assert moved_on == (2 if as_of >= dt.date(2025, 6, 10) else 1)
+
+
+def test_refresh_aggregates_builds_the_daily_figures_and_skips_fresh_ones():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    write([{**base_project(), "stage_dates": {"signed": dt.date(2025, 5, 2)}}])
+    assert not daily.fresh()
+    out = StringIO()
+    call_command("refresh_aggregates", "--if-stale", stdout=out)
+    assert out.getvalue().startswith("built ")
+    assert daily.fresh()
+    assert DailyFigure.objects.get(figure="signed", dimension="").projects == 1
+    out = StringIO()
+    call_command("refresh_aggregates", "--if-stale", stdout=out)
+    assert out.getvalue().startswith("fresh")

@@ -7,10 +7,12 @@ class DashboardConfig(AppConfig):
     label = "dashboard"
     verbose_name = _("Dashboard")
 
-    def ready(self):
-        from zhaoshang.jobs import stored
+    def ready(self) -> None:
+        from zhaoshang.jobs import registry, stored
 
-        from . import lists
+        from . import daily, daily_build, lists
 
         # The forecast is computed by a background job and read from its stored result (jobs.stored).
         stored.register(lists.FORECAST_RESULT, lists.compute_forecast, app_labels=lists.REVISION_APPS)
+        # The county-wide daily figures are rebuilt by a job when the data revision moves (decision 36).
+        registry.register(daily.JOB_KIND, daily_build.run_job)

@@ -25,7 +25,8 @@ from django.db.models import QuerySet
 from zhaoshang.projects import rules as ledger
 from zhaoshang.projects.models import STAGE_DATE_FIELDS, FundsReceipt, Investor, Project
 
-from .windows import Span, year_earlier
+from . import daily
+from .windows import Span, month_end, year_earlier
 
 PIPELINE = ("negotiating", "intention", "signed", "started", "producing")
 STAGES = ledger.STAGES
@@ -116,6 +117,33 @@ def _band_sql() -> Sql:
     return sql.add(" END")
 
 
+# The columns of a signed project the breakdowns group by, from the project row ``{project}`` (with the columns of
+# ``_reached_sql``) and its investor ``{investor}``: the row-level query and the daily figures (``daily.py``) both.
+SIGNED_COLUMNS = (
+    "{project}.industry, {chain} AS chain, COALESCE({investor}.origin, '') AS origin, {project}.kind,"
+    " CASE WHEN {project}.high_tech THEN '1' ELSE '0' END AS high_tech"
+)
+
+
+def dimension_sql() -> dict[str, Sql]:
+    """Each breakdown's key, over rows with ``SIGNED_COLUMNS`` and ``planned``."""
+    return {
+        "industry": Sql().add("industry"),
+        "chain": Sql().add("chain"),
+        "origin": Sql().add("origin"),
+        "kind": Sql().add("kind"),
+        "high_tech": Sql().add("high_tech"),
+        "band": _band_sql(),
+    }
+
+
+def _month_start(column: str) -> str:
+    """The first day of a date column's calendar month, as a date."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS DATE)"
+    return f"date({column}, 'start of month')"
+
+
 def _month_key(column: str) -> str:
     """The calendar month of a date column as 'YYYY-MM'."""
     if connection.vendor == "postgresql":
@@ -138,11 +166,19 @@ def _cover(spans: Sequence[Span]) -> Span | None:
 
 
 def reached_facts(
-    *, scope: QuerySet | None, windows: dict[str, Span], months: Sequence[dict], usd_rate: Decimal
+    *,
+    scope: QuerySet | None,
+    windows: dict[str, Span],
+    months: Sequence[dict],
+    usd_rate: Decimal,
+    aggregate: bool = True,
 ) -> dict:
     """Counts and sums of the projects that reached stages inside the windows, the funnel of the current window
     with the days each stage took, breakdowns of the projects signed in it, and the months (this period's and
-    last year's). One statement: per-project first dates once, then a GROUP BY per section."""
+    last year's). One statement: per-project first dates once, then a GROUP BY per section.
+
+    The whole ledger (``scope`` None) is read from the daily figures when they are fresh (``daily.py``; not with
+    ``aggregate`` False, the row-level form they are checked against); when they are not, a build is asked for."""
     current = windows["current"]
     this_year = _cover([m["span"] for m in months])
     last_year = _cover([m["last_year"] for m in months])
@@ -157,44 +193,23 @@ def reached_facts(
     cover = _cover([*windows.values(), *(s for s in (this_year, last_year) if s)])
     if cover is None:  # every window empty (e.g. as of a day before the period): nothing reached, no durations
         return {**result, "durations": _durations(result["durations"])}
-    p, i = Project._meta.db_table, Investor._meta.db_table
-
+    if scope is None and aggregate:
+        if daily.fresh():
+            return _reached_facts_daily(
+                windows=windows, months=months, usd_rate=usd_rate, cover=cover, this_year=this_year, last_year=last_year
+            )
+        daily.request_build()
+    i = Investor._meta.db_table
     # The projects (in scope) that can count anywhere: any stage dated this period (the funnel reads every stage)
-    # and, a year earlier, a signing or later (last year's figures are signings and starts only). Each stage's
-    # date is the project's own column (kept with its stage events), NULL when after the dates compared.
+    # and, a year earlier, a signing or later (last year's figures are signings and starts only).
     this = _cover([windows["current"], windows["month_ago"], *([this_year] if this_year else [])])
     before = _cover([windows["year_ago"], *([last_year] if last_year else [])])
-    moved = []
-    if this is not None:
-        moved += [_between(f"p.{STAGE_DATE_FIELDS[stage]}", this) for stage in STAGES]
-    if before is not None:
-        moved += [_between(f"p.{STAGE_DATE_FIELDS[stage]}", before) for stage in STAGES[STAGES.index("signed") :]]
-    # One pass over the projects: each stage's own date (NULL when after the dates compared) and the date it was
-    # reached, the first of its own and the later stages' dates (the inner SELECT is folded into the outer one).
-    columns = "id, investor_id, industry, chain, kind, high_tech, capital_type, currency, foreign_investment"
-    columns += ", exchange_rate, planned, contract"
-    sql = Sql().add(f"WITH reached AS MATERIALIZED (SELECT {columns}")
-    sql.add("".join(f", o_{stage}" for stage in PIPELINE[:-1]))
-    for stage in PIPELINE:
-        sql.add(f", {ledger.reached_sql(stage, lambda s: f'o_{s}')} AS r_{stage}")
-    sql.add(
-        " FROM (SELECT p.id, p.investor_id, p.industry, p.industry_chain AS chain, p.kind, p.high_tech,"
-        " p.capital_type, p.currency, p.foreign_investment, p.exchange_rate, p.planned_investment AS planned,"
-        " p.contract_amount AS contract"
-    )
-    for stage in PIPELINE:
-        sql.add(f", {ledger.stage_date_sql(stage, 'p')[0]} AS o_{stage}", cover.end)
-    # A project's stage date is its furthest stage's, the latest of its dates (they never run backwards along the
-    # pipeline): the projects dated before every span are passed over by the stage-date index.
-    earliest = min(s.start for s in (this, before) if s is not None)
-    sql.add(f" FROM {p} p WHERE p.stage_date >= %s AND (", earliest)
-    for index, condition in enumerate(moved):
-        sql.add(" OR " if index else "").extend(condition)
-    sql.add(")").extend(scope_sql(scope, "p.id")).add(") d), ")
+    sql = _reached_sql(scope, this, before, cover.end)
+    sql.add(", ")
     # The projects signed in the current window, for the breakdowns (with their investors' origin).
+    signed_columns = SIGNED_COLUMNS.format(project="r", chain="r.chain", investor="i")
     sql.add(
-        "signed AS MATERIALIZED (SELECT r.industry, r.chain, COALESCE(i.origin, '') AS origin, r.kind,"
-        " CASE WHEN r.high_tech THEN '1' ELSE '0' END AS high_tech, r.planned, r.contract"
+        f"signed AS MATERIALIZED (SELECT {signed_columns}, r.planned, r.contract"
         f" FROM reached r LEFT JOIN {i} i ON i.id = r.investor_id WHERE "
     )
     sql.extend(_between("r.r_signed", current)).add(") ")
@@ -219,22 +234,9 @@ def reached_facts(
         """A branch's leading columns: section, key, a count and an amount, then empty columns to the width."""
         return Sql().add(f"SELECT '{section}', {key}, {count}, {amount}" + f", {NUM}" * (width - 2))
 
-    branches: list[Sql] = [totals]
-    # Days in each stage: from its own date to the next stage reached, for the projects that moved on in the window.
-    for stage, following in pairwise(PIPELINE):
-        days = _days_between(f"r_{following}", f"o_{stage}")
-        branch = row(f"days_{stage}", f"CAST({days} AS TEXT)", "COUNT(*)", NUM)
-        branch.add(f" FROM reached WHERE o_{stage} IS NOT NULL AND ").extend(_between(f"r_{following}", current))
-        branches.append(branch.add(f" GROUP BY {days}"))
+    branches: list[Sql] = [totals, *_days_branches(current, row)]
 
-    expressions = {
-        "industry": Sql().add("industry"),
-        "chain": Sql().add("chain"),
-        "origin": Sql().add("origin"),
-        "kind": Sql().add("kind"),
-        "high_tech": Sql().add("high_tech"),
-        "band": _band_sql(),
-    }
+    expressions = dimension_sql()
     for name, expression in expressions.items():
         branch = row(name, "k", "COUNT(*)", "SUM(contract)").add(" FROM (SELECT ")
         branches.append(branch.extend(expression).add(" AS k, contract FROM signed) t GROUP BY k"))
@@ -281,6 +283,159 @@ def reached_facts(
     return result
 
 
+def _days_branches(current: Span, row) -> list[Sql]:
+    """Days in each stage: from its own date to the next stage reached, for the projects that moved on in the
+    current window (one GROUP BY per stage over ``reached``; ``row`` gives a branch's leading columns)."""
+    branches = []
+    for stage, following in pairwise(PIPELINE):
+        days = _days_between(f"r_{following}", f"o_{stage}")
+        branch = row(f"days_{stage}", f"CAST({days} AS TEXT)", "COUNT(*)", NUM)
+        branch.add(f" FROM reached WHERE o_{stage} IS NOT NULL AND ").extend(_between(f"r_{following}", current))
+        branches.append(branch.add(f" GROUP BY {days}"))
+    return branches
+
+
+def _reached_facts_daily(
+    *, windows: dict[str, Span], months: Sequence[dict], usd_rate: Decimal, cover: Span, this_year, last_year
+) -> dict:
+    """``reached_facts`` of the whole ledger from the daily figures (``daily_build.py``), fresh: the same result as
+    the row-level query (``tests/test_daily_parity.py``), summing rows per stage and day instead of every project.
+    Three queries, whose cost grows with the days asked for, not with the projects."""
+    from .models import DailyFigure
+
+    t = DailyFigure._meta.db_table
+    current = windows["current"]
+    zero = Decimal("0")
+    totals = [
+        (figure, _as_date(day), int(count), *(_decimal(v) for v in values))
+        for figure, day, count, *values in _fetch(
+            Sql().add(
+                "SELECT figure, day, projects, contract, planned, foreign_projects, foreign_dollars, foreign_yuan"
+                f" FROM {t} WHERE figure IN ({', '.join(['%s'] * len(PIPELINE))}) AND dimension = ''"
+                " AND day >= %s AND day <= %s",
+                *PIPELINE,
+                cover.start,
+                cover.end,
+            )
+        )
+    ]
+
+    def within(span: Span, figure: str) -> list[tuple]:
+        return [row for row in totals if row[0] == figure and span.start <= row[1] <= span.end]
+
+    result: dict = {"windows": {}, "dimensions": {name: {} for name in DIMENSIONS}}
+    for name, span in windows.items():
+        signed, started = within(span, "signed"), within(span, "started")
+        result["windows"][name] = {
+            "signed": sum(row[2] for row in signed),
+            "contract": money(sum((row[3] for row in signed), zero)),
+            "started": sum(row[2] for row in started),
+            "started_planned": money(sum((row[4] for row in started), zero)),
+            "foreign": int(sum(row[5] for row in signed)),
+            "foreign_usd": money(
+                ledger.foreign_usd_from_parts(
+                    sum((row[6] for row in signed), zero), sum((row[7] for row in signed), zero), usd_rate
+                )
+            ),
+        }
+    result["funnel"] = {stage: sum(row[2] for row in within(current, stage)) for stage in PIPELINE}
+    keys = _month_keys(months)
+    for section, figure, amount in (("months_signed", "signed", 3), ("months_started", "started", 4)):
+        by_key: dict[str, tuple[int, Decimal]] = {}
+        for row in totals:
+            if row[0] != figure:
+                continue
+            key = None
+            for prefix, span in (("c", this_year), ("l", last_year)):
+                if span is not None and span.start <= row[1] <= span.end:
+                    key = f"{prefix}{row[1]:%Y-%m}"
+                    break
+            if key in keys:
+                count_before, amount_before = by_key.get(key, (0, zero))
+                by_key[key] = (count_before + row[2], amount_before + row[amount])
+        result[section] = {keys[key]: {"count": c, "amount": money(a)} for key, (c, a) in by_key.items() if c}
+    # The breakdowns of the projects signed in the current window.
+    for dimension, value, count, amount in _fetch(
+        Sql().add(
+            f"SELECT dimension, value, SUM(projects), SUM(contract) FROM {t} WHERE figure = 'signed'"
+            " AND dimension <> '' AND day >= %s AND day <= %s GROUP BY dimension, value",
+            current.start,
+            current.end,
+        )
+    ):
+        if dimension in result["dimensions"] and count:
+            result["dimensions"][dimension][value] = {"count": int(count), "amount": money(amount)}
+    # Days in each stage, for the projects that moved on in the current window: its whole months from the counts by
+    # month, the days before and after them from the counts by day. The row-level query counts a stage dated after
+    # the next one (its dates running backwards) only when dated up to the last day compared: its own date is the
+    # day the next stage was reached less the days (negative), checked here.
+    days: dict[str, list[tuple[int, int]]] = {stage: [] for stage in PIPELINE[:-1]}
+    first = current.start if current.start.day == 1 else month_end(current.start) + dt.timedelta(days=1)
+    last = current.end if month_end(current.end) == current.end else current.end.replace(day=1) - dt.timedelta(days=1)
+    by_day = [(current.start, current.end)] if first > last else [(current.start, first - dt.timedelta(days=1))]
+    if first <= last:
+        by_day.append((last + dt.timedelta(days=1), current.end))
+    histogram = Sql().add(
+        f"SELECT dimension, value, CAST(NULL AS DATE), SUM(projects) FROM {t} WHERE figure = 'days_month'"
+    )
+    histogram.add(" AND day >= %s AND day <= %s GROUP BY dimension, value", first, last.replace(day=1))
+    for start, end in by_day:
+        if start <= end:
+            histogram.add(
+                f" UNION ALL SELECT dimension, value, CAST(NULL AS DATE), SUM(projects) FROM {t} WHERE figure = 'days'"
+            )
+            histogram.add(" AND day >= %s AND day <= %s GROUP BY dimension, value", start, end)
+    histogram.add(f" UNION ALL SELECT dimension, value, day, SUM(projects) FROM {t} WHERE figure = 'days_back'")
+    histogram.add(" AND day >= %s AND day <= %s GROUP BY dimension, value, day", current.start, current.end)
+    for stage, value, day, count in _fetch(histogram):
+        spent = int(value)
+        if day is not None and _as_date(day) - dt.timedelta(days=spent) > cover.end:
+            continue
+        if stage in days and count:
+            days[stage].append((spent, int(count)))
+    result["durations"] = _durations(days)
+    return result
+
+
+def _decimal(value) -> Decimal:
+    """A column of the daily figures as Decimal (SQLite gives numbers as floats or integers)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
+
+
+def _reached_sql(scope: QuerySet | None, this: Span | None, before: Span | None, until: dt.date) -> Sql:
+    """``WITH reached AS MATERIALIZED (…)``: per project in scope with a stage dated within ``this`` (any stage)
+    or ``before`` (a signing or later), each stage's own date (``o_<stage>``, NULL when after ``until``) and the
+    date it was reached (``r_<stage>``, ``projects.rules.reached_sql``), with the columns the figures read."""
+    p = Project._meta.db_table
+    moved = []
+    if this is not None:
+        moved += [_between(f"p.{STAGE_DATE_FIELDS[stage]}", this) for stage in STAGES]
+    if before is not None:
+        moved += [_between(f"p.{STAGE_DATE_FIELDS[stage]}", before) for stage in STAGES[STAGES.index("signed") :]]
+    # One pass over the projects: each stage's own date (NULL when after the dates compared) and the date it was
+    # reached, the first of its own and the later stages' dates (the inner SELECT is folded into the outer one).
+    columns = "id, investor_id, industry, chain, kind, high_tech, capital_type, currency, foreign_investment"
+    columns += ", exchange_rate, planned, contract"
+    sql = Sql().add(f"WITH reached AS MATERIALIZED (SELECT {columns}")
+    sql.add("".join(f", o_{stage}" for stage in PIPELINE[:-1]))
+    for stage in PIPELINE:
+        sql.add(f", {ledger.reached_sql(stage, lambda s: f'o_{s}')} AS r_{stage}")
+    sql.add(
+        " FROM (SELECT p.id, p.investor_id, p.industry, p.industry_chain AS chain, p.kind, p.high_tech,"
+        " p.capital_type, p.currency, p.foreign_investment, p.exchange_rate, p.planned_investment AS planned,"
+        " p.contract_amount AS contract"
+    )
+    for stage in PIPELINE:
+        sql.add(f", {ledger.stage_date_sql(stage, 'p')[0]} AS o_{stage}", until)
+    # A project's stage date is its furthest stage's, the latest of its dates (they never run backwards along the
+    # pipeline): the projects dated before every span are passed over by the stage-date index.
+    earliest = min(s.start for s in (this, before) if s is not None)
+    sql.add(f" FROM {p} p WHERE p.stage_date >= %s AND (", earliest)
+    for index, condition in enumerate(moved):
+        sql.add(" OR " if index else "").extend(condition)
+    return sql.add(")").extend(scope_sql(scope, "p.id")).add(") d)")
+
+
 def _durations(rows_by_stage: dict[str, list[tuple[int, int]]]) -> dict[str, dict]:
     """(days, projects) rows per stage → the median days and the number of projects that moved on."""
     return {
@@ -306,16 +461,28 @@ def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def funds(*, scope: QuerySet | None, windows: dict[str, Span], months: Sequence[dict]) -> dict:
+def funds(*, scope: QuerySet | None, windows: dict[str, Span], months: Sequence[dict], aggregate: bool = True) -> dict:
     """Funds in place: the receipts dated inside each window and month. The database sums them by day (one walk
-    along the receipts' covering date index, a few hundred rows back); the spans are added up here."""
+    along the receipts' covering date index, a few hundred rows back), or the daily figures have them when the
+    scope is the whole ledger and they are fresh (``reached_facts``); the spans are added up here."""
     spans = {name: span for name, span in windows.items()}
     for index, month in enumerate(months):
         spans[f"c{index}"] = month["span"]
         spans[f"l{index}"] = month["last_year"]
     totals = {name: Decimal("0") for name in spans}
     cover = _cover(list(spans.values()))
-    if cover is not None:
+    by_days = cover is not None and scope is None and aggregate and daily.fresh()
+    if cover is not None and scope is None and aggregate and not by_days:
+        daily.request_build()
+    if cover is not None and by_days:
+        from .models import DailyFigure
+
+        rows = DailyFigure.objects.filter(figure="funds", day__gte=cover.start, day__lte=cover.end)
+        by_day = [(day, money(amount)) for day, amount in rows.values_list("day", "funds")]
+        for name, span in spans.items():
+            if not span.empty:
+                totals[name] = sum((amount for day, amount in by_day if span.start <= day <= span.end), Decimal("0"))
+    elif cover is not None:
         r = FundsReceipt._meta.db_table
         within, params = ledger.received_within_sql("f", cover.start, cover.end)
         sql = Sql().add(f"SELECT f.date, SUM(f.amount) FROM {r} f WHERE {within}", *params)

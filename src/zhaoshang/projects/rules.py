@@ -104,6 +104,15 @@ def reached_sql(stage: str, own_date: Callable[[str], str]) -> str:
     return earliest_sql([own_date(name) for name in stages_from(stage)])
 
 
+def reached_day_sql(stage: str, alias: str = "p") -> str:
+    """The aggregate form of ``reached_within``: the date the project row ``alias`` reached ``stage`` counting
+    every stage dated (``reached_on`` with no ``until``). A project reached the stage within [start, end] up to
+    any date on or after ``end`` exactly when this date lies within them: if the earliest of its dates of the
+    stage and the later ones is on or before ``end``, dropping the dates after ``end`` leaves it the earliest.
+    So projects can be counted by this date once, in a table by day, and summed over any dates later."""
+    return reached_sql(stage, lambda name: f"{alias}.{STAGE_DATE_FIELDS[name]}" if alias else STAGE_DATE_FIELDS[name])
+
+
 class ReachedOn(models.Func):
     """ORM form of ``reached_on``: the date a project reached ``stage``, counting stages dated up to ``until``."""
 
@@ -281,14 +290,29 @@ def foreign_usd(project: Mapping, usd_rate: Decimal) -> Decimal:
 
 
 def foreign_usd_sql(alias: str, usd_rate: Decimal) -> tuple[str, list]:
-    """SQL form of ``foreign_usd`` for the project row ``alias``."""
-    return (
-        f"CASE WHEN {alias}.capital_type = '{CapitalType.FOREIGN}' AND {alias}.foreign_investment IS NOT NULL THEN"
-        f" CASE {alias}.currency WHEN '{Currency.USD}' THEN {alias}.foreign_investment"
-        f" WHEN '{Currency.CNY}' THEN {alias}.foreign_investment / %s"
-        f" ELSE {alias}.foreign_investment * COALESCE({alias}.exchange_rate, 0) / %s END ELSE 0 END",
-        [usd_rate, usd_rate],
+    """SQL form of ``foreign_usd`` for the project row ``alias``: its dollars plus its yuan at ``usd_rate``
+    (``foreign_usd_parts_sql``; one of the two is zero for every project)."""
+    dollars, yuan = foreign_usd_parts_sql(alias)
+    return f"({dollars} + {yuan} / %s)", [usd_rate]
+
+
+def foreign_usd_parts_sql(alias: str) -> tuple[str, str]:
+    """``foreign_usd`` in two parts that can be summed before the period's rate is known (the aggregate form):
+    the 10k dollars recorded as such, and the 10k yuan (a non-yuan currency through the project's own exchange
+    rate, zero without one) still to be divided by the rate. Zero for domestic projects and unrecorded amounts."""
+    foreign = f"{alias}.capital_type = '{CapitalType.FOREIGN}' AND {alias}.foreign_investment IS NOT NULL"
+    dollars = f"CASE WHEN {foreign} AND {alias}.currency = '{Currency.USD}' THEN {alias}.foreign_investment ELSE 0 END"
+    yuan = (
+        f"CASE WHEN {foreign} AND {alias}.currency <> '{Currency.USD}' THEN"
+        f" CASE {alias}.currency WHEN '{Currency.CNY}' THEN {alias}.foreign_investment"
+        f" ELSE {alias}.foreign_investment * COALESCE({alias}.exchange_rate, 0) END ELSE 0 END"
     )
+    return dollars, yuan
+
+
+def foreign_usd_from_parts(dollars: Decimal, yuan: Decimal, usd_rate: Decimal) -> Decimal:
+    """``foreign_usd`` of some projects from the sums of their ``foreign_usd_parts_sql``."""
+    return dollars + yuan / usd_rate
 
 
 # --- funds in place ---------------------------------------------------------------------------------------
@@ -321,7 +345,13 @@ def periodic_receipt_q(prefix: str = "") -> Q:
 
 def received_within_sql(alias: str, start: dt.date, end: dt.date) -> tuple[str, list]:
     """SQL form of ``received_within`` for the receipt row ``alias``, both ends given."""
-    return f"{alias}.date >= %s AND {alias}.date <= %s AND NOT {alias}.opening_balance", [start, end]
+    return f"{alias}.date >= %s AND {alias}.date <= %s AND {periodic_receipt_sql(alias)}", [start, end]
+
+
+def periodic_receipt_sql(alias: str) -> str:
+    """SQL form of ``periodic_receipt_q`` for the receipt row ``alias``. The aggregate form of funds within dates
+    sums these receipts by their date: a day counts within [start, end] when it does."""
+    return f"NOT {alias}.opening_balance"
 
 
 # --- receipts in a currency ------------------------------------------------------------------------------

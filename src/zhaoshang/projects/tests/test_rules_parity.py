@@ -201,6 +201,50 @@ def test_reached_within_dates(ledger, stage, data):
 
 
 @EXAMPLES
+@given(ledger=ledgers, stage=st.sampled_from(rules.STAGES), data=st.data())
+def test_reached_day_counts_reached_within_any_dates(ledger, stage, data):
+    """The aggregate form: a project counted on the day it reached the stage (no end) reached it within [start,
+    end] up to any date exactly when that day lies within them."""
+    own_dates = [on for p in ledger for on in p["stage_dates"].values()]
+    start, end = bound(data, own_dates) or dt.date(2024, 1, 1), bound(data, own_dates) or dt.date(2027, 1, 1)
+
+    @in_savepoint
+    def check(ledger, saved, stage, start, end):
+        rows = fetch(
+            f"SELECT p.id, {rules.reached_day_sql(stage, 'p')} FROM projects_project p WHERE p.code LIKE 'R%%'", []
+        )
+        day = {pk: as_date(first) for pk, first in rows}
+        for data, p in zip(ledger, saved, strict=True):
+            assert day[p.pk] == rules.reached_on(data["stage_dates"], stage)
+            by_day = day[p.pk] is not None and start <= day[p.pk] <= end
+            assert by_day == rules.reached_within(data["stage_dates"], stage, start, end)
+
+    check(ledger, stage, start, end)
+
+
+@EXAMPLES
+@given(ledger=ledgers, usd_rate=rates)
+def test_foreign_capital_in_usd_summed_in_parts(ledger, usd_rate):
+    """The aggregate form: the two parts summed over the projects, then the rate, give the sum of ``foreign_usd``."""
+
+    @in_savepoint
+    def check(ledger, saved, usd_rate):
+        expected = sum((rules.foreign_usd(data, usd_rate) for data in ledger), D(0))
+        dollars, yuan = rules.foreign_usd_parts_sql("p")
+        ((dollar_sum, yuan_sum),) = fetch(
+            f"SELECT SUM({dollars}), SUM({yuan}) FROM projects_project p WHERE p.code LIKE 'R%%'", []
+        )
+        found = rules.foreign_usd_from_parts(Decimal(str(dollar_sum)), Decimal(str(yuan_sum)), usd_rate)
+        assert abs(found - expected) <= Decimal("0.000001") * max(1, abs(expected))
+        # The yuan part is exact (no division): the whole dollars of the sum to the cent.
+        assert Decimal(str(dollar_sum)).quantize(D("0.01")) == sum(
+            (rules.foreign_usd(data, usd_rate) for data in ledger if data["currency"] == "USD"), D(0)
+        ).quantize(D("0.01"))
+
+    check(ledger, usd_rate)
+
+
+@EXAMPLES
 @given(
     ledger=ledgers,
     kinds=st.lists(st.sampled_from(["tertiary", "agriculture", "infrastructure"]), unique=True, max_size=1),
@@ -274,6 +318,15 @@ def test_funds_within_dates(ledger, data):
         }
         low, high = start or dt.date(1, 1, 1), end or dt.date(9999, 12, 31)
         within, params = rules.received_within_sql("f", low, high)
+        # The aggregate form: the periodic receipts summed by day, the days within the dates added up.
+        by_day = fetch(
+            "SELECT f.date, SUM(f.amount) FROM projects_fundsreceipt f JOIN projects_project p ON p.id = f.project_id"
+            f" WHERE p.code LIKE 'R%%' AND f.note <> 'currency' AND {rules.periodic_receipt_sql('f')} GROUP BY f.date",
+            [],
+        )
+        assert sum((Decimal(str(total)) for on, total in by_day if low <= as_date(on) <= high), D(0)).quantize(
+            D("0.01")
+        ) == sum(expected.values(), D(0)).quantize(D("0.01"))
         rows = fetch(
             "SELECT f.project_id, SUM(f.amount) FROM projects_fundsreceipt f JOIN projects_project p"
             f" ON p.id = f.project_id WHERE p.code LIKE 'R%%' AND f.note <> 'currency' AND {within}"

@@ -293,7 +293,9 @@ def foreign_usd_sql(alias: str, usd_rate: Decimal) -> tuple[str, list]:
     """SQL form of ``foreign_usd`` for the project row ``alias``: its dollars plus its yuan at ``usd_rate``
     (``foreign_usd_parts_sql``; one of the two is zero for every project)."""
     dollars, yuan = foreign_usd_parts_sql(alias)
-    return f"({dollars} + {yuan} / %s)", [usd_rate]
+    # ``* 1.0``: SQLite divides two integers as integers (300 / '7' is 42), and whole amounts and a whole rate are
+    # stored as integers; PostgreSQL's numeric is unchanged by it.
+    return f"({dollars} + {yuan} * 1.0 / %s)", [usd_rate]
 
 
 def foreign_usd_parts_sql(alias: str) -> tuple[str, str]:

@@ -35,7 +35,7 @@ EXAMPLES = settings(
 days = st.integers(0, 400)
 dates = days.map(lambda n: BASE + dt.timedelta(days=n))
 amounts = st.sampled_from([D("0"), D("0.01"), D("299.99"), D("300"), D("999.99"), D("1000"), D("5000"), D("12345.67")])
-rates = st.sampled_from([D("6.5"), D("7.1"), D("7.25")])
+rates = st.sampled_from([D("6.5"), D("7"), D("7.1"), D("7.25")])  # a whole rate: no integer division
 
 
 @st.composite
@@ -537,3 +537,20 @@ def test_signed_within_years_by_hand():
     assert not rules.signed_within_years({"signed": dt.date(2026, 7, 1)}, 2, start, as_of)  # after the as-of date
     assert not rules.in_divisions({"industry_division": ""}, ["70"])
     assert rules.in_divisions({"industry_division": "70"}, ["62", "70"])
+
+
+@pytest.mark.django_db
+def test_foreign_capital_in_usd_at_a_whole_rate_is_not_divided_as_integers(units):
+    project = Project.objects.create(
+        code="R-WHOLE",
+        name="外资整数",
+        capital_type="foreign",
+        foreign_investment=D("300"),
+        currency="CNY",
+        responsible_unit=units["a"],
+    )
+    data = Project.objects.filter(pk=project.pk).values(*rules.FOREIGN_FIELDS).get()
+    expected = rules.foreign_usd(data, D("7"))
+    text, params = rules.foreign_usd_sql("p", D("7"))
+    ((value,),) = fetch(f"SELECT {text} FROM projects_project p WHERE p.id = %s", [*params, project.pk])
+    assert expected > D("42.85") and abs(Decimal(str(value)) - expected) <= Decimal("0.000001")

@@ -476,6 +476,7 @@ async def bench(args, plan: dict, server) -> dict:
             session.timeout = args.timeout
             session.close()
         print(f"warmed {role} in {time.monotonic() - started - logins:.1f} s")
+    settled = await settle(sessions, plan, rng, args.settle)
     for session in sessions:  # every user knows the dashboard's query string of its role
         session.dashboard_queries = next(
             s for s in sessions if s.role == session.role and s.dashboard_queries
@@ -489,7 +490,55 @@ async def bench(args, plan: dict, server) -> dict:
             f"p50/p95 {result['overall'].get('p50_ms')}/{result['overall'].get('p95_ms')} ms, "
             f"worker CPU {result['worker_cpu_ms_per_request']} ms/request, load {result['load_average_after'][0]}"
         )
-    return {"logins_seconds": round(logins, 1), "warm_pass": warm, "levels": levels}
+    return {"logins_seconds": round(logins, 1), "warm_pass": warm, "settle": settled, "levels": levels}
+
+
+STORED_PAGES = ("section_forecast", "section_ranking", "assessment")
+NOT_FRESH = (b'data-state="pending"', b'data-state="stale"')
+
+
+def jobs_waiting() -> int:
+    """Background jobs queued or running (the stored results' refreshes, the daily figures' build)."""
+    from django.db import connections
+
+    from zhaoshang.jobs.models import Job, JobStatus
+
+    try:
+        return Job.objects.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).count()
+    finally:
+        connections.close_all()
+
+
+async def settle(sessions, plan, rng, limit: float) -> dict:
+    """Wait until the results the server computes in the background (issue 16: the forecast, the assessment, the
+    county's daily figures) are stored and fresh for every role, so that the levels measure reading them, as users
+    do between two changes of the data; how long it took is in the JSON."""
+    started = time.monotonic()
+    first = {role: next(s for s in sessions if s.role == role) for role in sorted(set(ROLES))}
+    pending = {(role, page) for role in first for page in STORED_PAGES if page in PAGES}
+    while True:
+        for role, page in sorted(pending):
+            session = first[role]
+            url = page_url(page, session, plan, rng)
+            try:
+                status, _headers, body = await session.request("GET", url)
+            except (TimeoutError, OSError, Closed, asyncio.IncompleteReadError):
+                session.close()
+                continue
+            if ok(status) and not any(marker in body for marker in NOT_FRESH):
+                pending.discard((role, page))
+        waiting = await asyncio.to_thread(jobs_waiting)
+        elapsed = time.monotonic() - started
+        if not pending and not waiting:
+            break
+        if elapsed > limit:
+            print(f"warning: not settled after {limit:.0f} s: {sorted(pending)}, {waiting} jobs", file=sys.stderr)
+            break
+        await asyncio.sleep(2)
+    for session in first.values():
+        session.close()
+    print(f"stored results fresh after {elapsed:.1f} s")
+    return {"seconds": round(elapsed, 1), "not_fresh": sorted(f"{r} {p}" for r, p in pending), "jobs": waiting}
 
 
 def table(levels: list[dict]) -> str:
@@ -528,6 +577,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--bind", default="127.0.0.1:8765")
     parser.add_argument("--skip", default="", help=f"pages left out of the mix, comma-separated: {', '.join(PAGES)}")
+    parser.add_argument(
+        "--settle", type=float, default=900, help="seconds to wait for the stored results before the levels"
+    )
     parser.add_argument("--timeout", type=float, default=60, help="seconds a request may take before it is an error")
     args = parser.parse_args()
     args.users = [int(u) for u in args.users.split(",") if u.strip()]

@@ -212,7 +212,9 @@ def compute_and_store(name: str, params: dict, language: str) -> StoredResult:
             row, _created = StoredResult.objects.update_or_create(key=key, defaults=values)
     except IntegrityError:  # another process stored it at the same moment: store ours over it
         StoredResult.objects.filter(key=key).update(**values)
-        row = StoredResult.objects.get(key=key)
+        row = StoredResult.objects.filter(key=key).first()
+        if row is None:  # the other writer's row is gone after all (rolled back): what we computed stands
+            row = StoredResult(key=key, **values)
     return row
 
 

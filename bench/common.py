@@ -127,6 +127,9 @@ def environment(db: str) -> dict:
 
 def write_result(name: str, db: str, result: dict) -> Path:
     RESULTS_DIR.mkdir(exist_ok=True)
+    other = os.environ.get("BENCH_PG_NAME", "")
+    if db == "postgres" and other and other != "zhaoshang_bench":  # e.g. the million-project database
+        db = f"{db}-{other.removeprefix('zhaoshang_')}"
     path = RESULTS_DIR / f"{name}-{db}.json"
     path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path

@@ -16,6 +16,7 @@ from django_tables2 import RequestConfig
 
 from zhaoshang.core import clock, filetypes, optimistic
 from zhaoshang.core.history import entries_for
+from zhaoshang.core.revision import cached
 from zhaoshang.core.views import CountedPaginator, add_form_errors, flash_form_errors, get_restricted
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
@@ -50,13 +51,26 @@ def filtered_ledger(request):
     return filterset, filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
+# What the ledger's rows and filters read: its totals are kept until any of these change (decision 9).
+LEDGER_APPS = ("organization", "projects")
+
+
+def _totals(request, filterset, queryset, received) -> dict:
+    """The count and sums of the whole filtered set: at a million projects a few hundred thousand rows are summed,
+    so they are kept per viewer, filter and data revision, like the dashboard's figures (the rows of the page
+    are still read each time; both come from the same queryset, so the totals always equal what the rows show)."""
+    params = sorted((k, v) for k, values in request.GET.lists() if k not in ("page", "sort") for v in values)
+    parts = [access.visibility_key(request.user), urlencode(params), filterset.is_bound, clock.today()]
+    return cached("ledger-totals", parts, lambda: selectors.ledger_totals(queryset, received), app_labels=LEDGER_APPS)
+
+
 @login_required
 def ledger(request):
     filterset, queryset = filtered_ledger(request)
     # Filtered by funds received within dates (the dashboard's funds figures link so), the funds column and its
     # total are the funds received within those dates: the figure that linked here equals the total shown.
     received = filterset.received_window()
-    totals = selectors.ledger_totals(queryset, received)
+    totals = _totals(request, filterset, queryset, received)
     rows = selectors.with_care_flags(selectors.ledger_rows(queryset), StewardRule.load())
     table = LedgerTable(selectors.with_funds_within(rows, received))
     # The totals already counted the filtered set: the paginator need not count it again.

@@ -114,6 +114,20 @@ def test_totals_cover_the_filtered_set_not_the_page(client, users, units, make_p
     assert len(second.context["table"].page.object_list) == 10
 
 
+def test_kept_totals_follow_every_change_and_each_viewer(client, users, units, make_project):
+    project = make_project(units["b"], code="K001", planned_investment=D("100"))
+    client.force_login(users["bureau"])
+    assert client.get(reverse("projects:ledger")).context["totals"]["planned"] == D("100")
+    project.planned_investment = D("250")
+    project.save()  # a change to the ledger: the totals kept before it are not read again
+    make_project(units["a"], code="K002", planned_investment=D("1"))
+    totals = client.get(reverse("projects:ledger")).context["totals"]
+    assert totals["count"] == 2 and totals["planned"] == D("251")
+    client.force_login(users["reporter_a"])  # another viewer never reads the bureau's totals
+    totals = client.get(reverse("projects:ledger")).context["totals"]
+    assert totals["count"] == 1 and totals["planned"] == D("1")
+
+
 def test_sorting(client, users, county):
     client.force_login(users["bureau"])
     response = client.get(reverse("projects:ledger"), {"sort": "planned_investment"})

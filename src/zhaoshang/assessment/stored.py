@@ -22,7 +22,7 @@ from zhaoshang.targets.scoring import SchemeError
 from . import engine
 
 PERIOD_RESULT = "assessment.period"
-# The apps the assessment reads (core.revision): the dashboard's, which include these.
+# The apps the assessment reads (core.revision); the dashboard's figures read the same (dashboard.lists).
 REVISION_APPS = ("organization", "projects", "targets", "supervision", "bulletins", "scheduling")
 
 

@@ -131,11 +131,7 @@ def period_assessment(request, pk):
         assessment, scheme_error = engine.Assessment(period.start, period.end, as_of, ZERO, []), ""
     else:
         assessment, scheme_error = stored.revive(found.data)
-    state = {
-        "pending": found.data is None,
-        "stale": found.stale,
-        "computed_at": found.computed_at.astimezone(clock.zone()) if found.computed_at else None,
-    }
+    state = found.page_state()
     points_scheme = any(result.points is not None for result in assessment.units)
     categories = _points_tables(assessment) if points_scheme else []
     by_key = defaultdict(list)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhaoshang.core import clock
+from zhaoshang.assessment import stored as stored_assessment
 from zhaoshang.core.expressions import LocalDate
 from zhaoshang.jobs import stored
 from zhaoshang.organization import access
@@ -32,7 +32,7 @@ BIG_STAGES = ("lead", "negotiating", "intention", "signed", "started")  # not ye
 BIG_LIMIT = 50
 LIST_LIMIT = 10
 # The apps whose data the dashboard reads (core.revision): any change in them is a new dashboard.
-REVISION_APPS = ("organization", "projects", "targets", "supervision", "bulletins", "scheduling")
+REVISION_APPS = stored_assessment.REVISION_APPS  # what the figures read: the assessment's apps
 CATEGORY_ORDER = ("township", "department", "vertical", "park", "office", "jurisdiction")
 
 
@@ -196,14 +196,8 @@ def ranking(scope, *, period, as_of: dt.date) -> dict:
     units' rows only; a chosen unit's categories are shown with its rows marked."""
     if not period.pk:
         return {"available": False, "categories": []}
-    from zhaoshang.assessment import stored as stored_assessment
-
     found = stored.fetch(stored_assessment.PERIOD_RESULT, stored_assessment.params(period, as_of, period.basis))
-    state = {
-        "pending": found.data is None,
-        "stale": found.stale,
-        "computed_at": found.computed_at.astimezone(clock.zone()) if found.computed_at else None,
-    }
+    state = found.page_state()
     if found.data is None:  # computing: the section says so and polls
         return {"available": True, "categories": [], "basis": period.basis, **state}
     assessment, scheme_error = stored_assessment.revive(found.data)
@@ -458,14 +452,10 @@ def forecast(scope, *, period, as_of: dt.date, runs: int | None = None) -> dict:
     if not period.pk:
         return {"available": False}
     found = stored.fetch(FORECAST_RESULT, forecast_params(scope, period=period, as_of=as_of, runs=runs))
-    state = {
-        "computed_at": found.computed_at.astimezone(clock.zone()) if found.computed_at else None,
-        "stale": found.stale,
-        "refreshing": found.refreshing,
-    }
+    state = found.page_state()
     if found.data is None:
-        return {"available": True, "pending": True, "units": [], **state}
-    data = {"available": True, "pending": False, **found.data, **state}
+        return {"available": True, "units": [], **state}
+    data = {"available": True, **found.data, **state}
     if data["county"] is not None:
         data["county"] = {**data["county"], "url": scope.url()}
     data["units"] = [{**row, "url": scope.url_for_unit(row["unit_id"])} for row in data["units"]]

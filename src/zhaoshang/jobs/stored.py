@@ -157,6 +157,16 @@ class Stored:
     def stale(self) -> bool:
         return self.data is not None and not self.fresh
 
+    def page_state(self) -> dict:
+        """What a page says of the result (``jobs/_stored_state.html``): computing (nothing stored yet), stale (the
+        data changed since; recomputing), and when it was computed, in local time."""
+        return {
+            "pending": self.data is None,
+            "stale": self.stale,
+            "refreshing": self.refreshing,
+            "computed_at": self.computed_at.astimezone(clock.zone()) if self.computed_at else None,
+        }
+
 
 def fetch(name: str, params: dict) -> Stored:
     """The stored result of ``name`` for ``params`` in the current language; never computed here (but with

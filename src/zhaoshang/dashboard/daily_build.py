@@ -24,7 +24,6 @@ from django.db import connection, transaction
 from zhaoshang.core import clock
 from zhaoshang.core.revision import data_revision
 from zhaoshang.projects import rules as ledger
-from zhaoshang.projects.choices import CapitalType
 from zhaoshang.projects.models import STAGE_DATE_FIELDS, FundsReceipt, Investor, Project
 
 from . import queries
@@ -45,7 +44,7 @@ def build_sql() -> queries.Sql:
     sql = queries.Sql().add("WITH reached AS MATERIALIZED (SELECT ")
     sql.add(queries.SIGNED_COLUMNS.format(project="p", chain="p.industry_chain", investor="i"))
     sql.add(", p.planned_investment AS planned, p.contract_amount AS contract")
-    sql.add(f", CASE WHEN p.capital_type = '{CapitalType.FOREIGN}' THEN 1 ELSE 0 END AS foreign_project")
+    sql.add(f", CASE WHEN {queries.foreign_project_sql('p')} THEN 1 ELSE 0 END AS foreign_project")
     sql.add(f", {dollars} AS dollars, {yuan} AS yuan")
     for stage in queries.PIPELINE:
         sql.add(f", {ledger.reached_day_sql(stage, 'p')} AS r_{stage}")

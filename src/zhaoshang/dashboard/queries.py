@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from zhaoshang.projects import rules as ledger
+from zhaoshang.projects.choices import CapitalType
 from zhaoshang.projects.models import STAGE_DATE_FIELDS, FundsReceipt, Investor, Project
 
 from . import daily
@@ -125,6 +126,12 @@ SIGNED_COLUMNS = (
 )
 
 
+def foreign_project_sql(alias: str = "") -> str:
+    """A foreign-funded project (the headline's count, whose ledger link filters ``capital_type=foreign``), for the
+    row-level query and the daily figures alike."""
+    return f"{alias + '.' if alias else ''}capital_type = '{CapitalType.FOREIGN}'"
+
+
 def dimension_sql() -> dict[str, Sql]:
     """Each breakdown's key, over rows with ``SIGNED_COLUMNS`` and ``planned``."""
     return {
@@ -222,8 +229,8 @@ def reached_facts(
         totals.add(", SUM(CASE WHEN ").extend(signed).add(" THEN contract END)")
         totals.add(", SUM(CASE WHEN ").extend(started).add(" THEN 1 ELSE 0 END)")
         totals.add(", SUM(CASE WHEN ").extend(started).add(" THEN planned END)")
-        totals.add(", SUM(CASE WHEN capital_type = 'foreign' AND ").extend(signed).add(" THEN 1 ELSE 0 END)")
-        totals.add(", SUM(CASE WHEN capital_type = 'foreign' AND ").extend(signed).add(" THEN ")
+        totals.add(f", SUM(CASE WHEN {foreign_project_sql()} AND ").extend(signed).add(" THEN 1 ELSE 0 END)")
+        totals.add(f", SUM(CASE WHEN {foreign_project_sql()} AND ").extend(signed).add(" THEN ")
         totals.extend(_usd_sql(usd_rate, "reached")).add(" END)")
     for stage in PIPELINE:
         totals.add(", SUM(CASE WHEN ").extend(_between(f"r_{stage}", current)).add(" THEN 1 ELSE 0 END)")

@@ -238,9 +238,14 @@ class Project(RestrictedModel):
         the unit page, supervision's choice by units. One IN over a UNION rather than "IN (…) OR responsible
         IN (…)": the OR form makes the databases scan every project instead of using the two indexes (bench: 56
         ms against 10 ms of raw SQL at 100k)."""
+        return models.Q(pk__in=cls._unit_scope_ids(unit_ids))
+
+    @staticmethod
+    def _unit_scope_ids(unit_ids):
+        """The ids of the projects credited to, or the responsibility of, these units: one UNION."""
         credited = ProjectCredit.objects.filter(unit_id__in=unit_ids).order_by().values("project_id")
         responsible = Project.objects.filter(responsible_unit_id__in=unit_ids).order_by().values("pk")
-        return models.Q(pk__in=credited.union(responsible))
+        return credited.union(responsible)
 
     @classmethod
     def unit_scope_filter(cls, unit_ids):
@@ -258,9 +263,7 @@ class Project(RestrictedModel):
             return cls.unit_scope_q(unit_ids)
         from django.contrib.postgres.expressions import ArraySubquery
 
-        credited = ProjectCredit.objects.filter(unit_id__in=unit_ids).order_by().values("project_id")
-        responsible = Project.objects.filter(responsible_unit_id__in=unit_ids).order_by().values("pk")
-        return _AnyOf(models.F("pk"), ArraySubquery(credited.union(responsible)))
+        return _AnyOf(models.F("pk"), ArraySubquery(cls._unit_scope_ids(unit_ids)))
 
     @classmethod
     def unit_write_q(cls, unit_ids):

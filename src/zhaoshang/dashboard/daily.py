@@ -4,13 +4,10 @@ for a build when they may not. See ``daily_build`` for how they are kept.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
-from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
-from zhaoshang.core import clock
 from zhaoshang.core.revision import data_revision
 
 from .models import DailyFiguresBuilt
@@ -36,14 +33,11 @@ def request_build() -> None:
     row by row quickly enough. There ``zhaoshang refresh_aggregates`` builds them on demand (e.g. from cron)."""
     if connection.vendor != "postgresql":
         return
-    from zhaoshang.jobs.models import Job, JobStatus
-    from zhaoshang.jobs.services import submit
+    from zhaoshang.jobs.services import submit_debounced
 
     try:
         with transaction.atomic():  # a failure leaves the caller's transaction usable
-            if not Job.objects.filter(kind=JOB_KIND, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exists():
-                # Debounced like the stored results: a burst of writes (a reporting round) costs one build.
-                due = clock.now() + dt.timedelta(seconds=settings.RESULTS_DEBOUNCE_SECONDS)
-                submit(kind=JOB_KIND, user=None, payload={}, key=JOB_KIND, not_before=due)
+            # Debounced like the stored results: a burst of writes (a reporting round) costs one build.
+            submit_debounced(kind=JOB_KIND, key=JOB_KIND, payload={})
     except DatabaseError:  # e.g. a read-only database: the page is read row by row as before
         logger.warning("could not ask for a build of the daily figures", exc_info=True)

@@ -52,6 +52,18 @@ def submit(
     return job
 
 
+def submit_debounced(*, kind: str, key: str, payload: dict, queued_only: bool = False) -> Job:
+    """A system job of ``kind`` named ``key``, due in RESULTS_DEBOUNCE_SECONDS, unless one with that key is
+    already queued (or, without ``queued_only``, running): a burst of requests for the same work costs one run
+    (the stored results' refreshes, the dashboard's daily figures)."""
+    waiting = (JobStatus.QUEUED,) if queued_only else (JobStatus.QUEUED, JobStatus.RUNNING)
+    pending = Job.objects.filter(key=key, status__in=waiting).first()
+    if pending is not None:
+        return pending
+    not_before = clock.now() + dt.timedelta(seconds=settings.RESULTS_DEBOUNCE_SECONDS)
+    return submit(kind=kind, user=None, payload=payload, key=key, not_before=not_before)
+
+
 def write_output(job: Job, data: bytes, *, name: str, suffix: str = ".xlsx") -> None:
     """Keep ``data`` as the job's output file, downloaded as ``name``."""
     file_name = f"{job.pk}-{secrets.token_hex(8)}-output{suffix}"

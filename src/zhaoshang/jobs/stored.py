@@ -47,8 +47,8 @@ from django.utils.functional import Promise
 from zhaoshang.core import clock
 from zhaoshang.core.revision import data_revision
 
-from . import registry
-from .models import Job, JobStatus, StoredResult
+from . import registry, services
+from .models import Job, StoredResult
 
 logger = logging.getLogger(__name__)
 
@@ -228,27 +228,14 @@ def compute_and_store(name: str, params: dict, language: str) -> StoredResult:
     return row
 
 
-def _submit_once(*, kind_name: str, key: str, payload: dict, queued_only: bool = False) -> Job:
-    """A job of ``kind_name`` with ``key``, due in RESULTS_DEBOUNCE_SECONDS, unless one is queued (or, without
-    ``queued_only``, running)."""
-    from . import services
-
-    waiting = (JobStatus.QUEUED,) if queued_only else (JobStatus.QUEUED, JobStatus.RUNNING)
-    pending = Job.objects.filter(key=key, status__in=waiting).first()
-    if pending is not None:
-        return pending
-    not_before = clock.now() + dt.timedelta(seconds=settings.RESULTS_DEBOUNCE_SECONDS)
-    return services.submit(kind=kind_name, user=None, payload=payload, key=key, not_before=not_before)
-
-
 def request_refresh(name: str, params: dict, language: str) -> Job:
     key = result_key(name, params, language)
     payload = {"name": name, "params": json.loads(encode(params)), "language": language}
-    return _submit_once(kind_name=REFRESH_KIND, key=f"result:{key}", payload=payload)
+    return services.submit_debounced(kind=REFRESH_KIND, key=f"result:{key}", payload=payload)
 
 
 def request_warm(*, queued_only: bool = False) -> Job:
-    return _submit_once(kind_name=WARM_KIND, key=WARM_KEY, payload={}, queued_only=queued_only)
+    return services.submit_debounced(kind=WARM_KIND, key=WARM_KEY, payload={}, queued_only=queued_only)
 
 
 # --- refreshed after the data changes -------------------------------------------------------------------------

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "zhaoshang.organization",
     "zhaoshang.persons",
     "zhaoshang.projects",
+    "zhaoshang.claims",
     "zhaoshang.transfer",
     "zhaoshang.targets",
     "zhaoshang.assessment",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("targets/", include("zhaoshang.targets.urls")),
     path("assessment/", include("zhaoshang.assessment.urls")),
     path("supervision/", include("zhaoshang.supervision.urls")),
+    path("claims/", include("zhaoshang.claims.urls")),
     path("scheduling/", include("zhaoshang.scheduling.urls")),
     path("notifications/", include("zhaoshang.notifications.urls")),
     path("dashboard/", include("zhaoshang.dashboard.urls")),

@@ -49,6 +49,8 @@ class Investor(models.Model):
     (``Project.contact_person``/``contact_phone``), never shared with another unit's project."""
 
     name = models.CharField(_("company"), max_length=200, unique=True)
+    # 统一社会信用代码 (GB 32100-2015), checked by ``credit_code.check``: one investor per code.
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True, null=True, blank=True)
     kind = models.CharField(
         _("investor type"), max_length=12, choices=InvestorKind.choices, default=InvestorKind.ENTERPRISE
     )
@@ -102,6 +104,16 @@ class Project(RestrictedModel):
     government_funded = models.BooleanField(_("government-funded"), default=False)
     local_relocation = models.BooleanField(_("relocation within the county"), default=False)
     second_phase = models.BooleanField(_("second phase of an earlier project"), default=False)
+    # The earlier phase this project continues, linked when the bureau decides a pair of similar projects is a
+    # second phase (``zhaoshang.claims``).
+    earlier_phase = models.ForeignKey(
+        "self",
+        verbose_name=_("earlier phase"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="later_phases",
+    )
     # Facts the conditions of a scoring scheme read (issue 13): ownership (民营工业), the company's registration and
     # the land premium paid in the year, the promotion event the project was signed at and its level.
     ownership = models.CharField(_("ownership"), max_length=10, choices=Ownership.choices, blank=True)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClaimsConfig(AppConfig):
+    """重复申报: projects claimed twice, found, reviewed by the bureau and merged or told apart (issue 17)."""
+
+    name = "zhaoshang.claims"
+    label = "claims"
+    verbose_name = _("Double claims")

@@ -434,6 +434,21 @@ def update_project(
 
 
 @transaction.atomic
+def set_earlier_phase(*, user, project: Project, earlier: Project | None) -> Project:
+    """Link ``project`` as a later phase of ``earlier`` (marking it a second phase), or unlink it (None): bureau
+    staff and admins only (the double-claims review decides it); history names the user."""
+    if not (access.is_active(user) and access.edits_everything(user)):
+        raise PermissionDenied
+    if earlier is not None and earlier.pk == project.pk:
+        raise ValidationError(_("A project cannot be its own earlier phase."))
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    project.earlier_phase = earlier
+    project.second_phase = earlier is not None or project.second_phase
+    as_user(project, user).save()
+    return project
+
+
+@transaction.atomic
 def may_delete_project(user, project: Project) -> bool:
     """May ``user`` delete ``project``? Whoever may delete it, except that a project with funds receipts is the
     bureau's to delete: funds in place are the county's figures (decision 15)."""

@@ -1,6 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "claims"
-urlpatterns: list = []
+urlpatterns: list = [
+    # The bureau's review of pairs and its decisions (decide.py).
+    path("", views.review, name="review"),
+    path("<int:pk>/", views.pair_detail, name="pair"),
+    path("<int:pk>/merge/", views.pair_merge, name="pair_merge"),
+    path("<int:pk>/different/", views.pair_different, name="pair_different"),
+    path("<int:pk>/phase/", views.pair_phase, name="pair_phase"),
+]

@@ -547,7 +547,10 @@ def occurrences(period: Period, as_of: dt.date, wanted) -> dict[str, dict[int, l
       (``ProgressReport.is_late`` on ``as_of``), submitted after the due day / not submitted by ``as_of``;
     - criticisms: the issued bulletins of the period that criticised the unit (``earlier.criticisms_in``);
     - findings: supervision's verifications in the period that found a reported figure inflated (弄虚作假): the
-      record rejected, or adjusted to a smaller amount; one per verification for every unit credited with a share.
+      record rejected, or adjusted to a smaller amount; one per verification for every unit credited with a share;
+    - double_claims: pairs of projects the bureau decided were one project claimed twice (merged), decided in the
+      period: one per pair for every unit that claimed the project another unit had (``claims.deductions``),
+      rolled up like the credits; the row is the pair.
     """
     from zhaoshang.core import clock
     from zhaoshang.scheduling.models import ProgressReport, report_is_late
@@ -585,6 +588,14 @@ def occurrences(period: Period, as_of: dt.date, wanted) -> dict[str, dict[int, l
             for unit_id, share in credits.get(project_id, {}).items():
                 if share:
                     found["findings"][unit_id].append((pk, project_id))
+    if "double_claims" in found:
+        from zhaoshang.claims.deductions import double_claims_in
+
+        above = roll_up(period)
+        for pk, project_id, unit_ids in double_claims_in(period.start, until):
+            shares = ledger.rolled_up(dict.fromkeys(unit_ids, ledger.HUNDRED), above)
+            for unit_id in shares:
+                found["double_claims"][unit_id].append((pk, project_id))
     return found
 
 

@@ -23,7 +23,7 @@ from . import engine
 
 PERIOD_RESULT = "assessment.period"
 # The apps the assessment reads (core.revision); the dashboard's figures read the same (dashboard.lists).
-REVISION_APPS = ("organization", "projects", "targets", "supervision", "bulletins", "scheduling")
+REVISION_APPS = ("organization", "projects", "targets", "supervision", "bulletins", "scheduling", "claims")
 
 
 @dataclass(frozen=True)

@@ -557,6 +557,7 @@ OCCURRENCE_LABEL = {
     "missing_reports": "调度报表未报次数",
     "criticisms": "被通报批评次数",
     "findings": "核查发现虚报次数",
+    "double_claims": "重复申报（经认定为同一项目）次数",
 }
 POINTS_COLUMNS = [
     Column("单位编码", width=10),

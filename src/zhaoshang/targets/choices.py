@@ -83,6 +83,7 @@ class MeasureKind(models.TextChoices):
     MISSING_REPORTS = "missing_reports", _("Scheduling reports never submitted")
     CRITICISMS = "criticisms", _("Criticisms in issued bulletins")
     FINDINGS = "findings", _("Figures found inflated by supervision")
+    DOUBLE_CLAIMS = "double_claims", _("Double claims (decided the same project)")
     FOREIGN_RECEIVED = "foreign_received", _("Foreign capital received (10k USD)")
     INVESTMENT_COMPLETED = "investment_completed", _("Investment completed (10k yuan)")
     EXPORT_EARNINGS = "export_earnings", _("Export earnings (10k USD)")

@@ -402,7 +402,7 @@ def score(
 # What an item measures per unit. Ledger measures are read by the ledger's rules (``projects.rules``) through the
 # assessment's facts; occurrences are counted by the apps that record them.
 LEDGER_MEASURES = ("count", "amount", "funds", "foreign")
-OCCURRENCE_MEASURES = ("late_reports", "missing_reports", "criticisms", "findings")
+OCCURRENCE_MEASURES = ("late_reports", "missing_reports", "criticisms", "findings", "double_claims")
 # Sums per unit of rows other than projects' stage events (``assessment.selectors.summed``), each row credited
 # by the unit's share of its project: 实际利用外资 from receipts (万美元), 本期完成投资 and 出口创汇 from
 # scheduling reports.
@@ -427,7 +427,8 @@ class Measure:
     - ``ratio``: ``numerator`` ÷ ``denominator`` (开工率 = started ÷ signed; 资金到位率 = funds ÷ contract amount).
     - ``late_reports`` / ``missing_reports``: the unit's scheduling reports submitted late / never, in the period;
       ``criticisms``: times criticised in bulletins issued in the period; ``findings``: figures supervision found
-      inflated (弄虚作假) in the period.
+      inflated (弄虚作假) in the period; ``double_claims``: projects the unit claimed that another unit had (重复申报,
+      decided "same project" by the bureau in the period).
     """
 
     what: str

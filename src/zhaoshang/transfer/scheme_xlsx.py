@@ -68,6 +68,7 @@ MEASURE_XLSX = {
     "漏报次数": "missing_reports",
     "被通报批评次数": "criticisms",
     "弄虚作假次数": "findings",
+    "重复申报次数": "double_claims",
     "实际利用外资": "foreign_received",
     "完成投资": "investment_completed",
     "出口创汇": "export_earnings",

@@ -8,3 +8,10 @@ class ClaimsConfig(AppConfig):
     name = "zhaoshang.claims"
     label = "claims"
     verbose_name = _("Double claims")
+
+    def ready(self) -> None:
+        from zhaoshang.projects import selectors
+
+        from .history import merged_into
+
+        selectors.register_merged_reader(merged_into)

@@ -10,7 +10,8 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Out
 from django.db.models.functions import Coalesce
 
 from zhaoshang.core import limits
-from zhaoshang.core.history import entries_for
+from zhaoshang.core.history import SKIPPED_FIELDS, entries_for
+from zhaoshang.organization import access
 
 from . import rules
 from .models import DERIVED_COLUMNS, Attachment, FundsReceipt, Project, ProjectCredit, StageEvent
@@ -103,11 +104,40 @@ def project_detail(*, user, pk: int) -> Project:
     )
 
 
-def project_history(project: Project) -> list:
-    """Every change to the project and to its credits, stage events, receipts and attachments."""
-    records = list(Project.history.filter(id=project.pk).select_related("history_user"))
+# Readers of the projects merged into a project (id → the ids merged into it), registered by the apps that merge
+# projects and that the ledger may not import (``zhaoshang.claims``): a project's history includes theirs.
+_MERGED_READERS: list = []
+
+
+def register_merged_reader(reader) -> None:
+    if reader not in _MERGED_READERS:
+        _MERGED_READERS.append(reader)
+
+
+def merged_ids(project_id: int) -> set[int]:
+    """The ids of the projects merged into this one, and into those, and so on (deleted projects)."""
+    found: set[int] = set()
+    todo = [project_id]
+    while todo:
+        current = todo.pop()
+        for reader in _MERGED_READERS:
+            for merged in reader(current):
+                if merged not in found and merged != project_id:
+                    found.add(merged)
+                    todo.append(merged)
+    return found
+
+
+def project_history(project: Project, *, user=None) -> list:
+    """Every change to the project and to its credits, stage events, receipts and attachments, and those of the
+    projects merged into it (``merged_ids``). For a ``user`` who does not read the whole county, the earlier phase
+    is left out: it names a project that may be another unit's."""
+    ids = [project.pk, *sorted(merged_ids(project.pk))]
+    records = list(Project.history.filter(id__in=ids).select_related("history_user"))
     for model in (ProjectCredit, StageEvent, FundsReceipt, Attachment):
-        records += list(model.history.filter(project_id=project.pk).select_related("history_user"))
+        records += list(model.history.filter(project_id__in=ids).select_related("history_user"))
+    if user is not None and not access.reads_everything(user):
+        return entries_for(records, skip_fields=(*SKIPPED_FIELDS, "earlier_phase"))
     return entries_for(records)
 
 

@@ -226,7 +226,7 @@ def project_detail(request, pk):
             "project": project,
             "can_change": can_change,
             "can_delete": can_change and services.may_delete_project(request.user, project),
-            "history": selectors.project_history(project),
+            "history": selectors.project_history(project, user=request.user),
             # Four forms on one page: each has its own id prefix so that labels point at their own inputs.
             "stage_form": StageForm(initial={"date": clock.today(), "stage": next_stage(project)}, auto_id="stage_%s"),
             "status_form": StatusForm(

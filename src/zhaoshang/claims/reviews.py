@@ -40,16 +40,21 @@ def pair_list(*, user, decided: bool = False, status: str = "", unit: Unit | Non
     return pairs
 
 
-def sides(pair: ClaimPair) -> list[Project | None]:
-    """The pair's two projects as they are now (None for one merged away), with what the page shows of each."""
-    ids = [pk for pk in (pair.project_a_id, pair.project_b_id) if pk]
+def sides_of(pairs) -> list[tuple[ClaimPair, list[Project | None]]]:
+    """Each pair with its two projects as they are now (None for one merged away), with what the page shows of
+    each: one read of the projects for all the pairs."""
+    pairs = list(pairs)
+    ids = {pk for pair in pairs for pk in (pair.project_a_id, pair.project_b_id) if pk}
     found = {
         p.pk: p
-        for p in Project.objects.filter(pk__in=ids)
-        .select_related(*SIDE_RELATED)
-        .prefetch_related("credits__unit", "later_phases")
+        for p in Project.objects.filter(pk__in=ids).select_related(*SIDE_RELATED).prefetch_related("credits__unit")
     }
-    return [found.get(pair.project_a_id), found.get(pair.project_b_id)]
+    return [(pair, [found.get(pair.project_a_id), found.get(pair.project_b_id)]) for pair in pairs]
+
+
+def sides(pair: ClaimPair) -> list[Project | None]:
+    """The pair's two projects as they are now (None for one merged away)."""
+    return sides_of([pair])[0][1]
 
 
 def get_pair(*, user, pk) -> ClaimPair:

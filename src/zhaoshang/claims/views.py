@@ -43,7 +43,7 @@ def review(request):
         {
             "form": form,
             "page": page,
-            "rows": [(pair, reviews.sides(pair)) for pair in page],
+            "rows": reviews.sides_of(page),
             "decided": decided,
             "query": query.urlencode(),
         },

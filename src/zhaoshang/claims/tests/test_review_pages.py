@@ -116,3 +116,18 @@ def test_second_phase_from_the_page(login, pair):
     assert response.status_code == 302
     later = Project.objects.get(pk=pair.project_b_id)
     assert later.earlier_phase_id == pair.project_a_id and later.second_phase
+
+
+def test_the_review_reads_a_page_of_pairs_in_a_fixed_number_of_queries(login, units, make_project, pair):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("bureau")
+    client.get(reverse("claims:review"))  # warm the session and caches
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("claims:review"))
+    for n in range(5):
+        make_pair(make_project(units["dept"], code=f"X{n}a"), make_project(units["b"], code=f"X{n}b"))
+    with CaptureQueriesContext(connection) as six:
+        client.get(reverse("claims:review"))
+    assert len(six) == len(one)

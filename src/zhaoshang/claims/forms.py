@@ -32,13 +32,16 @@ def _project_choices(projects):
     return [(str(p.pk), f"{p.code} {p.name}") for p in projects]
 
 
+NOTE_WIDGET = {"class": "form-control form-control-sm"}
+
+
 class DifferentForm(forms.Form):
-    note = forms.CharField(label=_("note"), max_length=500, required=False)
+    note = forms.CharField(label=_("note"), max_length=500, required=False, widget=forms.TextInput(attrs=NOTE_WIDGET))
 
 
 class PhaseForm(forms.Form):
     earlier = forms.ChoiceField(label=_("earlier phase"), widget=forms.RadioSelect)
-    note = forms.CharField(label=_("note"), max_length=500, required=False)
+    note = forms.CharField(label=_("note"), max_length=500, required=False, widget=forms.TextInput(attrs=NOTE_WIDGET))
 
     def __init__(self, *args, projects, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +52,7 @@ class MergeForm(forms.Form):
     """The project kept and a share for every unit credited to either project (0 removes the unit)."""
 
     kept = forms.ChoiceField(label=_("project kept"), widget=forms.RadioSelect)
-    note = forms.CharField(label=_("note"), max_length=500, required=False)
+    note = forms.CharField(label=_("note"), max_length=500, required=False, widget=forms.TextInput(attrs=NOTE_WIDGET))
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, projects, share_rows, **kwargs):

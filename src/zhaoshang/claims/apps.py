@@ -8,3 +8,14 @@ class ClaimsConfig(AppConfig):
     name = "zhaoshang.claims"
     label = "claims"
     verbose_name = _("Double claims")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from zhaoshang.projects.models import Project
+
+        from . import signals
+
+        # The projects app does not import claims: a project saved is checked from here, once its transaction
+        # commits (see ``signals``).
+        post_save.connect(signals.project_saved, sender=Project, dispatch_uid="claims.project_saved")

@@ -1,6 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import check_views, views  # noqa: F401
 
 app_name = "claims"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("check/", check_views.check, name="check"),
+]

@@ -119,9 +119,11 @@ class Builder:
 
     def investor(self) -> dict:
         rng = self.rng
-        core = rng.choice(BRANDS) + rng.choice(BRANDS) + rng.choice(TRADES)
+        # Two brands give 15,680 names: a large ledger's investors take three.
+        brands = 2 if len(self.cores) < 5000 else 3
+        core = "".join(rng.choice(BRANDS) for _ in range(brands)) + rng.choice(TRADES)
         while core in self.cores:  # two companies of one name (whatever the place) are one company
-            core = rng.choice(BRANDS) + rng.choice(BRANDS) + rng.choice(TRADES)
+            core = "".join(rng.choice(BRANDS) for _ in range(brands)) + rng.choice(TRADES)
         self.cores.add(core)
         prefix = rng.choice([rng.choice(PROVINCES), rng.choice(CITIES), rng.choice(PROVINCES) + "省", ""])
         code = credit_code(rng) if rng.random() < 0.7 else ""

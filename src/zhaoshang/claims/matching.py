@@ -146,7 +146,7 @@ def score(a: Candidate, b: Candidate, keys_a: _Keys | None = None, keys_b: _Keys
         reasons.append(_("Project name similarity %(value).2f") % {"value": similarity})
 
     context = 0.0
-    if ka.location_grams and kb.location_grams and _similarity(ka.location_grams, kb.location_grams) >= 0.5:
+    if ka.location_grams and kb.location_grams and _similarity(ka.location_grams, kb.location_grams) >= 0.8:
         context += 0.4
         reasons.append(_("Same location: %(a)s / %(b)s") % {"a": a.location, "b": b.location})
     if a.amount and b.amount and a.amount > 0 and b.amount > 0:

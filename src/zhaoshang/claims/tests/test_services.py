@@ -141,3 +141,14 @@ def test_the_live_check_warns_and_hides_the_other_units_project(client, twins, u
     page = client.get(url, query).content.decode()
     assert "XM-A" in page and "XM-B" in page
     assert client.get(url, {"name": "完全无关的名称"}).content.decode().strip() == ""
+
+
+def test_the_project_form_asks_for_the_live_check(client, users, twins):
+    a, _b, _other = twins
+    client.force_login(users["bureau"])
+    page = client.get(reverse("projects:edit", args=[a.pk])).content.decode()
+    assert f'hx-get="{reverse("claims:check")}?project={a.pk}"' in page
+    # The project edited is not its own double.
+    query = {"project": a.pk, "name": a.name, "investor_name": "浙江华能电子科技有限公司"}
+    page = client.get(reverse("claims:check"), query).content.decode()
+    assert "XM-B" in page and "XM-A" not in page

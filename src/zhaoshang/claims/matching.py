@@ -72,6 +72,9 @@ class _Keys:
     location_grams: frozenset[str]
 
 
+_plain = functools.lru_cache(maxsize=65536)(plain)  # locations repeat: 城关镇工业园区…
+
+
 @functools.lru_cache(maxsize=131072)
 def _sound(text: str) -> tuple[str, ...]:
     return tuple(lazy_pinyin(text))
@@ -89,7 +92,7 @@ def keys_of(candidate: Candidate) -> _Keys:
         company=company_key(candidate.investor) if candidate.investor else "",
         credit_code=plain(candidate.credit_code).upper(),
         phase=phase_of(candidate.name),
-        location_grams=frozenset(ngrams(plain(candidate.location))),
+        location_grams=frozenset(ngrams(_plain(candidate.location))),
     )
 
 
@@ -115,23 +118,31 @@ def _money(value: Decimal) -> str:
     return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}"
 
 
-def score(a: Candidate, b: Candidate, keys_a: _Keys | None = None, keys_b: _Keys | None = None):
-    """(score 0..1 as a Decimal of three places, reasons as a list of strings in the active language)."""
+def score(
+    a: Candidate,
+    b: Candidate,
+    keys_a: _Keys | None = None,
+    keys_b: _Keys | None = None,
+    *,
+    reasons_from: Decimal | None = None,
+):
+    """(score 0..1 as a Decimal of three places, reasons as a list of strings in the active language). The reasons
+    are written only for a score at least ``reasons_from`` (when given): most pairs scored are far below."""
     ka = keys_a or keys_of(a)
     kb = keys_b or keys_of(b)
-    reasons: list[str] = []
+    notes: list = []  # the reasons, as functions: translated and formatted only when wanted
 
     other_company = 1.0
     if ka.credit_code and ka.credit_code == kb.credit_code:
         investor = 1.0
-        reasons.append(_("Same unified social credit code (%(code)s)") % {"code": ka.credit_code})
+        notes.append(lambda: _("Same unified social credit code (%(code)s)") % {"code": ka.credit_code})
     elif ka.credit_code and kb.credit_code:
         # Two valid, different codes: two companies, however alike the names.
         investor, other_company = 0.0, 0.6
-        reasons.append(_("Different credit codes: %(a)s / %(b)s") % {"a": ka.credit_code, "b": kb.credit_code})
+        notes.append(lambda: _("Different credit codes: %(a)s / %(b)s") % {"a": ka.credit_code, "b": kb.credit_code})
     elif ka.company and ka.company == kb.company:
         investor = 0.9
-        reasons.append(_("Same investor once the name is normalised: %(name)s") % {"name": ka.company})
+        notes.append(lambda: _("Same investor once the name is normalised: %(name)s") % {"name": ka.company})
     elif not ka.company or not kb.company:
         investor = 0.5
     else:
@@ -140,26 +151,31 @@ def score(a: Candidate, b: Candidate, keys_a: _Keys | None = None, keys_b: _Keys
     name = _similarity(ka.name_grams, kb.name_grams)
     sound = 0.95 * _similarity(ka.sound_grams, kb.sound_grams)
     if ka.sound == kb.sound and ka.name_key != kb.name_key:
-        reasons.append(_("Project names sound the same: %(a)s / %(b)s") % {"a": a.name, "b": b.name})
+        notes.append(lambda: _("Project names sound the same: %(a)s / %(b)s") % {"a": a.name, "b": b.name})
     similarity = max(name, sound)
     if similarity > 0:
-        reasons.append(_("Project name similarity %(value).2f") % {"value": similarity})
+        notes.append(lambda: _("Project name similarity %(value).2f") % {"value": similarity})
 
     context = 0.0
     if ka.location_grams and kb.location_grams and _similarity(ka.location_grams, kb.location_grams) >= 0.8:
         context += 0.4
-        reasons.append(_("Same location: %(a)s / %(b)s") % {"a": a.location, "b": b.location})
+        notes.append(lambda: _("Same location: %(a)s / %(b)s") % {"a": a.location, "b": b.location})
     if a.amount and b.amount and a.amount > 0 and b.amount > 0:
         larger = max(a.amount, b.amount)
         if abs(a.amount - b.amount) <= AMOUNT_CLOSE * larger:
             context += 0.35
-            reasons.append(
-                _("Planned investment close: %(a)s / %(b)s (10k yuan)") % {"a": _money(a.amount), "b": _money(b.amount)}
+            notes.append(
+                lambda: (
+                    _("Planned investment close: %(a)s / %(b)s (10k yuan)")
+                    % {"a": _money(a.amount), "b": _money(b.amount)}
+                )
             )
     if a.signed_on and b.signed_on and abs((a.signed_on - b.signed_on).days) <= DATE_CLOSE_DAYS:
         context += 0.25
-        reasons.append(
-            _("Signed close together: %(a)s / %(b)s") % {"a": a.signed_on.isoformat(), "b": b.signed_on.isoformat()}
+        notes.append(
+            lambda: (
+                _("Signed close together: %(a)s / %(b)s") % {"a": a.signed_on.isoformat(), "b": b.signed_on.isoformat()}
+            )
         )
 
     # The circumstances count only for names alike: one investor's two projects share a town, amounts and dates.
@@ -167,17 +183,19 @@ def score(a: Candidate, b: Candidate, keys_a: _Keys | None = None, keys_b: _Keys
     value = (WEIGHT_INVESTOR * investor + WEIGHT_NAME * similarity + WEIGHT_CONTEXT * context * alike) * other_company
     if ka.phase is not None and kb.phase is not None and ka.phase != kb.phase:
         value *= 0.5
-        reasons.append(
-            _("The names give different phases: %(a)s / %(b)s") % {"a": _phase(ka.phase), "b": _phase(kb.phase)}
+        notes.append(
+            lambda: _("The names give different phases: %(a)s / %(b)s") % {"a": _phase(ka.phase), "b": _phase(kb.phase)}
         )
 
     if a.units and b.units:
         if a.units & b.units:
-            reasons.append(_("Recorded by the same unit"))
+            notes.append(lambda: _("Recorded by the same unit"))
         else:
-            reasons.append(_("Recorded by different units"))
+            notes.append(lambda: _("Recorded by different units"))
     result = Decimal(str(min(max(value, 0.0), 1.0))).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
-    return result, reasons
+    if reasons_from is not None and result < reasons_from:
+        return result, []
+    return result, [note() for note in notes]
 
 
 def _block_keys(keys: _Keys) -> Iterator[tuple[str, object]]:
@@ -238,7 +256,9 @@ class Index:
                 if other in wanted and other < pk:
                     continue  # scored from the other side
                 low, high = sorted((pk, other))
-                value, reasons = score(self.candidates[low], self.candidates[high], self.keys[low], self.keys[high])
+                value, reasons = score(
+                    self.candidates[low], self.candidates[high], self.keys[low], self.keys[high], reasons_from=threshold
+                )
                 if value >= threshold:
                     yield low, high, value, reasons
 
@@ -251,7 +271,7 @@ def similar_to(probe: Candidate, candidates: Iterable[Candidate], threshold: Dec
     for candidate in candidates:
         if candidate.id == probe.id:
             continue
-        value, reasons = score(probe, candidate, probe_keys)
+        value, reasons = score(probe, candidate, probe_keys, reasons_from=threshold)
         if value >= threshold:
             found.append((candidate, value, reasons))
     found.sort(key=lambda row: (-row[1], row[0].id))

@@ -23,6 +23,7 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
@@ -90,8 +91,9 @@ def keys_of(candidate: Candidate) -> _Keys:
         sound=sound,
         sound_grams=sound_grams,
         company=company_key(candidate.investor) if candidate.investor else "",
-        credit_code=plain(candidate.credit_code).upper(),
-        phase=phase_of(candidate.name),
+        credit_code=unicodedata.normalize("NFKC", candidate.credit_code or "").replace(" ", "").upper(),
+        # Only a name with 期 (or "phase") can give one: the check skips the normalising of the others.
+        phase=phase_of(candidate.name) if "期" in candidate.name or "phase" in candidate.name.lower() else None,
         location_grams=frozenset(ngrams(_plain(candidate.location))),
     )
 

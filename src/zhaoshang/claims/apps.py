@@ -10,8 +10,15 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("Double claims")
 
     def ready(self) -> None:
-        from zhaoshang.projects import selectors
+        from django.db.models.signals import post_save
 
+        from zhaoshang.projects import selectors
+        from zhaoshang.projects.models import Project
+
+        from . import signals
         from .history import merged_into
 
         selectors.register_merged_reader(merged_into)
+        # The projects app does not import claims: a project saved is checked from here, once its transaction
+        # commits (see ``signals``).
+        post_save.connect(signals.project_saved, sender=Project, dispatch_uid="claims.project_saved")

@@ -27,6 +27,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from zhaoshang.claims.services import check_county
 from zhaoshang.core import clock, revision
 from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category, Role
@@ -798,6 +799,9 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
         demo_persons.build_persons(rng=random.Random(SEED + 4), bureau=users["bureau"])
         # 领导联点 and the heads of units: no draw.
         demo_leaders.build_leaders()
+    # The county-wide double-claim check (issue 17), after every project is written, so the bureau's review page
+    # has the pairs the demo's ledger holds. It writes only pairs: no figure changes.
+    check_county()
     counted = (
         Unit,
         User,

@@ -617,6 +617,7 @@ class CountyImportResult:
     dry_run: bool = False
     sheet: CountySheet | None = None
     passed_over: list[str] = field(default_factory=list)  # why other sheets of the file were not read
+    double_claims: list[int] = field(default_factory=list)  # ids of the pairs the imported projects are in
 
     @property
     def ok(self) -> bool:
@@ -683,7 +684,7 @@ def import_county_file(
     errors = reader.errors
     if not errors:
         counts = empty_counts()
-        apply_parsed(
+        result.double_claims = apply_parsed(
             parsed, errors, counts, user=user, dry_run=dry_run, today=today, persons=persons, progress=progress
         )
         result.counts = {sheet: counts[sheet] for sheet in result.counts}

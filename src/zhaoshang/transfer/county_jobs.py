@@ -71,6 +71,7 @@ def run_county_import(job, progress) -> dict:
         "ignored": list(sheet.ignored) if sheet else [],
         "mapping_name": payload["mapping"].get("name", ""),
         "token": payload.get("token", ""),
+        "double_claims": result.double_claims,
     }
 
 

@@ -42,6 +42,7 @@ def run_import(job, progress) -> dict:
         "counts": result.counts,
         "error_count": len(result.errors),
         "errors": [error.as_row() for error in result.errors[:ERRORS_SHOWN]],
+        "double_claims": result.double_claims,
     }
 
 
@@ -54,6 +55,7 @@ class KeptResult:
     counts: dict = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
+    double_claims: list[int] = field(default_factory=list)  # ids of the pairs the imported projects are in
 
     @property
     def ok(self) -> bool:
@@ -72,6 +74,7 @@ class KeptResult:
             counts=kept.get("counts", {}),
             errors=[RowError(*row) for row in kept.get("errors", [])],
             error_count=int(kept.get("error_count", 0)),
+            double_claims=[int(pk) for pk in kept.get("double_claims", [])],
         )
 
 

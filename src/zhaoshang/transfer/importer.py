@@ -16,6 +16,7 @@ written by targets_import through the targets services.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zhaoshang.claims.choices import FoundBy
+from zhaoshang.claims.services import find_pairs
 from zhaoshang.core import clock
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
@@ -45,6 +48,8 @@ from .writing import Changes, write_changes
 
 __all__ = ["ImportResult", "RowError", "import_workbook"]
 
+logger = logging.getLogger(__name__)
+
 CHUNK = 500  # ids or codes per IN (...) query: well below every database's parameter limit
 ZERO = Decimal("0.00")
 
@@ -55,6 +60,7 @@ class ImportResult:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     dry_run: bool = False
     sheets: tuple[str, ...] = ()  # the data sheets the file holds, in the order 单位, 项目, 到位资金, 考核期, 目标
+    double_claims: list[int] = field(default_factory=list)  # ids of the pairs the imported projects are in
 
     @property
     def ok(self) -> bool:
@@ -103,10 +109,11 @@ def import_workbook(
     result = ImportResult(errors=errors, counts=empty_counts(), dry_run=dry_run, sheets=sheets)
     if not parsed.sheets:
         return result
-    apply_parsed(
+    result.double_claims = apply_parsed(
         parsed, errors, result.counts, user=user, dry_run=dry_run, today=today, persons=persons, progress=progress
     )
     if errors:
+        result.double_claims = []
         result.counts = empty_counts()
         result.errors = sorted(errors, key=_error_order)
     return result
@@ -122,12 +129,15 @@ def apply_parsed(
     today: dt.date,
     persons: str,
     progress=None,
-) -> None:
+) -> list[int]:
     """Check the parsed rows against the database and, unless ``dry_run`` or any error, write them all in one
-    transaction. The template's import and a county sheet's import (county_import) both end here."""
+    transaction. The template's import and a county sheet's import (county_import) both end here.
+
+    Returns the ids of the double-claim pairs the written projects are in (``claims.services.find_pairs``, run
+    once the import has committed; found_by=IMPORT), for the result page; [] for a dry run or an import refused."""
     if dry_run:
         _Planner(parsed, errors, user=user, today=today, persons=persons).plan(counts)
-        return
+        return []
     try:
         with transaction.atomic():
             planner = _Planner(parsed, errors, user=user, today=today, persons=persons)
@@ -137,7 +147,24 @@ def apply_parsed(
                 planner.targets.write(user=user)
                 planner.persons.write(user=user)
     except WriteRefused:  # the reasons are in ``errors``; the transaction is rolled back
-        pass
+        return []
+    if errors:
+        return []
+    written = [row.pk for row in (*changes.new_projects, *changes.changed_projects) if row.pk]
+    return _double_claims(written)
+
+
+def _double_claims(project_ids: list[int]) -> list[int]:
+    """The ids of the pairs the imported projects are in; a failing check never fails the import (it is written):
+    it is logged, and the county-wide check (``zhaoshang double_claims``) finds the pairs later."""
+    if not project_ids:
+        return []
+    try:
+        pairs = find_pairs(project_ids=project_ids, found_by=FoundBy.IMPORT)
+    except Exception:
+        logger.exception("double-claim check after an import failed")
+        return []
+    return [pair.pk for pair in pairs]
 
 
 def _error_order(error: RowError) -> tuple:

@@ -187,17 +187,7 @@ def water_report(
     }
     rows = list(_contract_rows(rep_projects, ver_projects, evi_projects, period.start, until).values())
     rows += list(_funds_rows(rep_receipts, ver_receipts, evi_receipts, by_basis, period.start, until).values())
-    visible = access.visible_unit_ids(user)
-    if visible is not None:
-        rows = [r for r in rows if r.unit_id in visible]
-    _describe_rows(rows)
-    units = Unit.objects.in_bulk({r.unit_id for r in rows})
-    result: dict[int, WaterUnit] = {}
-    for row in sorted(
-        rows, key=lambda r: (r.kind, r.project_code, r.reported_date or r.verified_date, r.subject_id or 0)
-    ):
-        result.setdefault(row.unit_id, WaterUnit(units[row.unit_id])).rows.append(row)
-    ordered = sorted(result.values(), key=lambda w: w.unit.code)
+    ordered = _by_unit(rows, user)
     totals = {
         name: sum((getattr(w, name) for w in ordered), ZERO)
         for name in (
@@ -214,6 +204,34 @@ def water_report(
         )
     }
     return ordered, totals
+
+
+def no_evidence_report(*, user, period: Period, as_of: dt.date) -> list[WaterUnit]:
+    """已报无佐证 alone, per unit the user may see (every unit when ``user`` is None): the rows that count on the
+    reported basis without the evidence gate and not with it (``projects.rules.event_evidenced``), with the
+    unit's sums (``no_evidence_contract``, ``no_evidence_funds``). Two reads of the facts, no verification."""
+    until = min(period.end, as_of)
+    rep_projects, rep_receipts, _n = assessment.facts(period, as_of, basis="reported", evidence=False)
+    evi_projects, evi_receipts, _n = assessment.facts(period, as_of, basis="reported", evidence=True)
+    by_basis = {"reported": {p.id: p for p in rep_projects}, "evidenced": {p.id: p for p in evi_projects}}
+    rows = list(_contract_rows(rep_projects, [], evi_projects, period.start, until).values())
+    rows += list(_funds_rows(rep_receipts, [], evi_receipts, by_basis, period.start, until).values())
+    return _by_unit([r for r in rows if r.no_evidence_credit], user)
+
+
+def _by_unit(rows: list[WaterRow], user) -> list[WaterUnit]:
+    """The rows of the units the user may see (all for None), described and grouped per unit, by unit code."""
+    visible = None if user is None else access.visible_unit_ids(user)
+    if visible is not None:
+        rows = [r for r in rows if r.unit_id in visible]
+    _describe_rows(rows)
+    units = Unit.objects.in_bulk({r.unit_id for r in rows})
+    result: dict[int, WaterUnit] = {}
+    for row in sorted(
+        rows, key=lambda r: (r.kind, r.project_code, r.reported_date or r.verified_date, r.subject_id or 0)
+    ):
+        result.setdefault(row.unit_id, WaterUnit(units[row.unit_id])).rows.append(row)
+    return sorted(result.values(), key=lambda w: w.unit.code)
 
 
 def _describe_rows(rows: list[WaterRow]) -> None:

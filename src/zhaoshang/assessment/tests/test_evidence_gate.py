@@ -147,3 +147,48 @@ def test_reported_no_evidence_in_the_water_report(users, county):
         D("4999.99"),
         D("1600"),
     )
+
+
+def test_the_assessment_page_and_workbook_show_reported_no_evidence(client, users, county, settings, tmp_path):
+    import io
+
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    settings.RESULTS_COMPUTE_ON_MISS = True
+    period, p1 = county["period"], county["projects"]["P1"]
+    client.force_login(users["bureau"])
+    page = client.get(f"/assessment/{period.pk}/?as_of=2026-09-08").content.decode()
+    assert 'id="no-evidence"' not in page  # the gate off: nothing shown
+    attach(users, p1, "contract", stage_event=event(p1, "signed"))
+    period = gate(users, period)
+    response = client.get(f"/assessment/{period.pk}/?as_of=2026-09-08")
+    page = response.content.decode()
+    assert 'id="no-evidence"' in page
+    t01 = next(w for w in response.context["no_evidence"] if w.unit.code == "T01")
+    assert (t01.no_evidence_contract, t01.no_evidence_funds) == (D("4999.99"), D("2000"))
+    # A reporter sees their own unit's row alone.
+    client.force_login(users["reporter_b"])
+    response = client.get(f"/assessment/{period.pk}/?as_of=2026-09-08")
+    assert {w.unit.code for w in response.context["no_evidence"]} == {"T02"}
+    # The workbook of ``zhaoshang assess``: a 已报无佐证 sheet whose subtotals are the page's figures.
+    path = tmp_path / "a.xlsx"
+    call_command(
+        "assess",
+        "--period",
+        "BR100",
+        "--as-of",
+        "2026-09-08",
+        "--format",
+        "xlsx",
+        "--out",
+        str(path),
+        stdout=io.StringIO(),
+    )
+    book = load_workbook(path)
+    assert "已报无佐证" in book.sheetnames
+    rows = list(book["已报无佐证"].iter_rows(values_only=True))
+    subtotals = {(row[0], row[2]): D(str(row[8])) for row in rows[1:] if str(row[2]).endswith("小计")}
+    assert subtotals[("T01", "签约额小计")] == D("4999.99") and subtotals[("T01", "到位资金小计")] == D("2000")
+    t01_rows = [row for row in rows[1:] if row[0] == "T01" and not str(row[2]).endswith("小计")]
+    assert sum(D(str(row[8])) for row in t01_rows) == D("4999.99") + D("2000")

@@ -192,3 +192,14 @@ def test_the_assessment_page_and_workbook_show_reported_no_evidence(client, user
     assert subtotals[("T01", "签约额小计")] == D("4999.99") and subtotals[("T01", "到位资金小计")] == D("2000")
     t01_rows = [row for row in rows[1:] if row[0] == "T01" and not str(row[2]).endswith("小计")]
     assert sum(D(str(row[8])) for row in t01_rows) == D("4999.99") + D("2000")
+
+
+def test_the_gate_on_the_period_form_page_and_history(client, users, county):
+    period = county["period"]
+    client.force_login(users["bureau"])
+    form = client.get(f"/targets/{period.pk}/edit/").content.decode()
+    assert 'name="evidence_gate"' in form
+    gate(users, period)
+    page = client.get(f"/targets/{period.pk}/").content.decode()
+    assert 'id="evidence-gate"' in page
+    assert [h.evidence_gate for h in period.history.order_by("-history_id")[:2]] == [True, False]

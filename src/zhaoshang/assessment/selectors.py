@@ -130,10 +130,7 @@ def facts(period: Period, as_of: dt.date, *, basis: str = "reported", project_id
     if basis != "reported":
         raise ValueError(f"unknown basis {basis!r}")
     until = min(period.end, as_of)
-    # With the period's evidence gate on, only the evidenced stage events and receipts exist for its figures
-    # (``rules.event_evidenced``): the reached rule applies to the events that remain.
-    events = StageEvent.objects.filter(ledger.event_evidenced_q()) if gated else StageEvent.objects
-    events_in = events.filter(date__gte=period.start, date__lte=until).values("project_id")
+    events_in = StageEvent.objects.filter(date__gte=period.start, date__lte=until).values("project_id")
     receipts_in = FundsReceipt.objects.filter(ledger.received_within_q(period.start, until))
     if gated:
         receipts_in = receipts_in.filter(ledger.receipt_evidenced_q())
@@ -149,12 +146,19 @@ def facts(period: Period, as_of: dt.date, *, basis: str = "reported", project_id
     rows = list(moved.values(*FACT_FIELDS))
     ids = [row["pk"] for row in rows]
     credits = _credit_shares(moved.values("pk"), roll_up(period))
-    stages = defaultdict(dict)
+    stages, evidenced = defaultdict(dict), defaultdict(set)
     # Events up to the as-of date only: a stage reached later did not exist yet on that day.
-    for project_id, stage, date in events.filter(project_id__in=moved.values("pk"), date__lte=until).values_list(
-        "project_id", "stage", "date"
+    events = StageEvent.objects.filter(project_id__in=moved.values("pk"), date__lte=until)
+    if gated:  # each event with whether it is evidenced (``rules.event_evidenced``)
+        events = events.annotate(evidenced=models.ExpressionWrapper(ledger.event_evidenced_q(), models.BooleanField()))
+    for project_id, stage, date, *flag in events.values_list(
+        "project_id", "stage", "date", *(["evidenced"] if gated else [])
     ):
         stages[project_id][stage] = date
+        if flag and flag[0]:
+            evidenced[project_id].add(stage)
+    if gated:  # with the gate on, the stage dates that stand (``rules.evidenced_stage_dates``)
+        stages = {pk: ledger.evidenced_stage_dates(dates, evidenced[pk]) for pk, dates in stages.items()}
     projects = _project_facts(period, rows, credits, stages)
     receipts = [
         ReceiptFact(id=pk, project_id=project_id, date=date, amount=amount, opening_balance=opening)
@@ -226,14 +230,18 @@ def _verified_facts(period: Period, as_of: dt.date, *, project_ids=None, gated: 
     until = min(period.end, as_of)
     events = verified_stage_events(project_ids, until=until)
     receipts_in = verified_receipts(project_ids, start=period.start, until=until)
-    if gated:  # verified and evidenced (``rules.event_evidenced``)
-        events, receipts_in = _evidenced_verified(events, receipts_in)
     moved_ids = {e.project_id for e in events if e.date >= period.start} | {r.project_id for r in receipts_in}
     stages, contract = defaultdict(dict), {}
     for event in events:
         stages[event.project_id][event.stage] = event.date
         if event.stage == "signed" and event.amount is not None:
             contract[event.project_id] = event.amount
+    if gated:  # verified and evidenced: the verified stage dates that stand (``rules.evidenced_stage_dates``)
+        evidenced_events, receipts_in = _evidenced_verified(events, receipts_in)
+        evidenced = defaultdict(set)
+        for event in evidenced_events:
+            evidenced[event.project_id].add(event.stage)
+        stages = {pk: ledger.evidenced_stage_dates(dates, evidenced[pk]) for pk, dates in stages.items()}
     rows = list(Project.objects.filter(pk__in=moved_ids).values(*FACT_FIELDS))
     projects = _project_facts(period, rows, _credit_shares(moved_ids, roll_up(period)), stages, contract=contract)
     receipts = [
@@ -334,8 +342,8 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit, measures=()) ->
     The rows behind a funds figure are read after the engine, by ``read_drill_downs``.
 
     A period with the evidence gate on (``rules.event_evidenced``) is read through ``facts`` instead: the stage-date
-    columns hold every event, evidenced or not, so its reached dates come from the evidenced events themselves
-    (its figures' rows are then listed already).
+    columns hold every event, evidenced or not, so the dates that stand under the gate are worked out from the
+    events themselves (``rules.evidenced_stage_dates``; its figures' rows are then listed already).
     """
     until = min(period.end, as_of)
     if period.evidence_gate:

@@ -34,7 +34,10 @@ generated ledgers, on SQLite and PostgreSQL.
   photo; the other stages need none); a funds receipt when an attachment linked to it (``Attachment.receipt``) is a
   bank receipt. Opening balances (期初结转) need a bank receipt too, like any receipt (they never count within a
   period anyway). A period with the **evidence gate** on (``Period.evidence_gate``, one of its recognition rules)
-  counts only evidenced stage events and receipts; the reached rule applies to the evidenced events that remain.
+  counts only evidenced stage events and receipts. A stage event stands under the gate when it or an event of a
+  later stage is evidenced (a start with its permit evidences the signing before it; ``evidenced_stage_dates``);
+  the reached rule applies to the events that stand, so a stage is reached on a reported date, never a later one:
+  the gate only ever removes figures.
   What the reported figures count without the gate minus what they count with it is "reported, no evidence"
   (已报未附佐证).
 - **Idle** (the stalled rule's main part): an active project not yet producing whose last activity (entry,
@@ -560,6 +563,15 @@ def event_evidenced(stage: str, kinds) -> bool:
     """Is a stage event of ``stage`` evidenced by attachments of these ``kinds`` (linked to the event)?"""
     wanted = EVIDENCE_KINDS.get(stage)
     return wanted is None or any(kind in wanted for kind in kinds)
+
+
+def evidenced_stage_dates(stage_dates: Mapping[str, dt.date], evidenced) -> dict[str, dt.date]:
+    """A project's stage dates that stand under the evidence gate, given the stages whose events are evidenced
+    (``event_evidenced``): those of the furthest evidenced stage and the stages before it. ``reached_on`` of what
+    stands is the ungated date or None: a signing without a contract still counts, on its own date, once the start
+    after it has its permit or photo; one whose later stages have no evidence either does not count."""
+    furthest = max((STAGE_INDEX[stage] for stage in evidenced if stage in stage_dates), default=-1)
+    return {stage: on for stage, on in stage_dates.items() if STAGE_INDEX[stage] <= furthest}
 
 
 def receipt_evidenced(kinds) -> bool:

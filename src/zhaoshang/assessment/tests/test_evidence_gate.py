@@ -90,9 +90,8 @@ def test_with_the_gate_on_only_evidenced_figures_count(users, county):
     )
 
 
-def test_a_photo_of_the_start_reaches_signed_on_the_start(users, county):
-    """The reached rule applies to the evidenced events that remain: signed with no contract, started with a photo:
-    signed is reached on the start's date (the first later stage evidenced)."""
+def test_a_photo_of_the_start_evidences_the_signing_before_it(users, county):
+    """A start with its photo evidences the signing before it: signed counts on its own reported date (06-10)."""
     period, p1 = county["period"], county["projects"]["P1"]
     period = gate(users, period)
     attach(users, p1, "photo", stage_event=event(p1, "started"))
@@ -100,6 +99,19 @@ def test_a_photo_of_the_start_reaches_signed_on_the_start(users, county):
     assert t01.contract == D("2500")
     signed = [i for g in t01.groups for i in g.indicators if i.spec.stage == "signed" and i.actual]
     assert signed and all(i.project_ids == [p1.pk] for i in signed)
+
+
+def test_the_gate_never_adds_a_figure(users, county):
+    """P6 (D01) signed 05-20, before the period, with no contract, and started 06-15 with a photo: ungated its
+    signing is outside the period; gated it must not move into it on the start's date."""
+    period, p6 = county["period"], county["projects"]["P6"]
+    attach(users, p6, "photo", stage_event=event(p6, "started"))
+    ungated = unit_result(period, "D01")
+    period = gate(users, period)
+    gated = unit_result(period, "D01")
+    assert gated.contract == D("0") and ungated.contract == D("1200")  # P5's 40% of 3000, no contract attached
+    started = [i for g in gated.groups for i in g.indicators if i.spec.stage == "started" and i.actual]
+    assert started and all(p6.pk in i.project_ids for i in started)  # its start counts, on 06-15
 
 
 def test_verified_basis_is_verified_and_evidenced(users, county):

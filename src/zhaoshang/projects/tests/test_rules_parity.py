@@ -623,3 +623,21 @@ def test_evidence_by_hand():
     assert not rules.event_evidenced("signed", ["photo", "intent"])
     assert rules.event_evidenced("signed", ["contract"]) and rules.event_evidenced("lead", [])
     assert not rules.receipt_evidenced(["contract", "photo"]) and rules.receipt_evidenced(["receipt"])
+
+
+@EXAMPLES
+@given(dates=stage_dates(), evidenced=st.sets(st.sampled_from(rules.STAGES)), data=st.data())
+def test_the_evidence_gate_only_removes(dates, evidenced, data):
+    """Under the gate a stage is reached on its ungated date or not at all (``evidenced_stage_dates``), and it is
+    reached exactly when an event of it or a later stage is evidenced."""
+    start, end = bound(data, list(dates.values())), bound(data, list(dates.values()))
+    standing = rules.evidenced_stage_dates(dates, evidenced)
+    for stage in rules.STAGES:
+        gated = rules.reached_on(standing, stage, end)
+        assert gated is None or gated == rules.reached_on(dates, stage, end)
+        if rules.reached_within(standing, stage, start, end):
+            assert rules.reached_within(dates, stage, start, end)
+        later_evidenced = any(s in dates and s in evidenced for s in rules.stages_from(stage))
+        assert (rules.reached_on(standing, stage) is not None) == (
+            rules.reached_on(dates, stage) is not None and later_evidenced
+        )

@@ -178,7 +178,7 @@ def period_assessment(request, pk):
             "state": state,
             # 已报无佐证 beside the gated figures, per unit the user may see; the rows are the 水分 page's.
             "no_evidence": (
-                water.no_evidence_report(user=request.user, period=period, as_of=as_of)
+                water.no_evidence_for_page(user=request.user, period=period, as_of=as_of)
                 if period.evidence_gate
                 else None
             ),

@@ -120,15 +120,20 @@ def _indicator_name(indicator: Indicator) -> str:
     )
 
 
-def facts(period: Period, as_of: dt.date, *, basis: str = "reported", project_ids=None):
-    """Projects with a stage event or a receipt inside the period (up to ``as_of``), and those receipts."""
+def facts(period: Period, as_of: dt.date, *, basis: str = "reported", project_ids=None, evidence: bool | None = None):
+    """Projects with a stage event or a receipt inside the period (up to ``as_of``), and those receipts. Only the
+    evidenced events and receipts when ``evidence`` is true (``rules.event_evidenced``), every one when it is false;
+    by the period's evidence gate when None."""
+    gated = period.evidence_gate if evidence is None else evidence
     if basis == "verified":
-        return _verified_facts(period, as_of, project_ids=project_ids)
+        return _verified_facts(period, as_of, project_ids=project_ids, gated=gated)
     if basis != "reported":
         raise ValueError(f"unknown basis {basis!r}")
     until = min(period.end, as_of)
     events_in = StageEvent.objects.filter(date__gte=period.start, date__lte=until).values("project_id")
     receipts_in = FundsReceipt.objects.filter(ledger.received_within_q(period.start, until))
+    if gated:
+        receipts_in = receipts_in.filter(ledger.receipt_evidenced_q())
     if project_ids is not None:
         receipts_in = receipts_in.filter(project_id__in=project_ids)
     # One IN over a UNION of the two id lists, not "id IN (events) OR id IN (receipts)": the OR form reads every
@@ -141,12 +146,19 @@ def facts(period: Period, as_of: dt.date, *, basis: str = "reported", project_id
     rows = list(moved.values(*FACT_FIELDS))
     ids = [row["pk"] for row in rows]
     credits = _credit_shares(moved.values("pk"), roll_up(period))
-    stages = defaultdict(dict)
+    stages, evidenced = defaultdict(dict), defaultdict(set)
     # Events up to the as-of date only: a stage reached later did not exist yet on that day.
-    for project_id, stage, date in StageEvent.objects.filter(
-        project_id__in=moved.values("pk"), date__lte=until
-    ).values_list("project_id", "stage", "date"):
+    events = StageEvent.objects.filter(project_id__in=moved.values("pk"), date__lte=until)
+    if gated:  # each event with whether it is evidenced (``rules.event_evidenced``)
+        events = events.annotate(evidenced=models.ExpressionWrapper(ledger.event_evidenced_q(), models.BooleanField()))
+    for project_id, stage, date, *flag in events.values_list(
+        "project_id", "stage", "date", *(["evidenced"] if gated else [])
+    ):
         stages[project_id][stage] = date
+        if flag and flag[0]:
+            evidenced[project_id].add(stage)
+    if gated:  # with the gate on, the stage dates that stand (``rules.evidenced_stage_dates``)
+        stages = {pk: ledger.evidenced_stage_dates(dates, evidenced[pk]) for pk, dates in stages.items()}
     projects = _project_facts(period, rows, credits, stages)
     receipts = [
         ReceiptFact(id=pk, project_id=project_id, date=date, amount=amount, opening_balance=opening)
@@ -208,7 +220,7 @@ def _project_facts(period: Period, rows, credits, stages, *, contract=None) -> l
     ]
 
 
-def _verified_facts(period: Period, as_of: dt.date, *, project_ids=None):
+def _verified_facts(period: Period, as_of: dt.date, *, project_ids=None, gated: bool = False):
     """The verified basis (核实数): only the stage events and receipts whose latest verification by
     supervision confirmed or adjusted them count, at the verified (corrected) dates; an adjusted signing
     amount replaces the project's contract amount and an adjusted receipt amount the receipt's. Unverified
@@ -224,12 +236,33 @@ def _verified_facts(period: Period, as_of: dt.date, *, project_ids=None):
         stages[event.project_id][event.stage] = event.date
         if event.stage == "signed" and event.amount is not None:
             contract[event.project_id] = event.amount
+    if gated:  # verified and evidenced: the verified stage dates that stand (``rules.evidenced_stage_dates``)
+        evidenced_events, receipts_in = _evidenced_verified(events, receipts_in)
+        evidenced = defaultdict(set)
+        for event in evidenced_events:
+            evidenced[event.project_id].add(event.stage)
+        stages = {pk: ledger.evidenced_stage_dates(dates, evidenced[pk]) for pk, dates in stages.items()}
     rows = list(Project.objects.filter(pk__in=moved_ids).values(*FACT_FIELDS))
     projects = _project_facts(period, rows, _credit_shares(moved_ids, roll_up(period)), stages, contract=contract)
     receipts = [
         ReceiptFact(id=r.receipt_id, project_id=r.project_id, date=r.date, amount=r.amount) for r in receipts_in
     ]
     return projects, receipts, len(rows)
+
+
+def _evidenced_verified(events, receipts):
+    """The verified stage events and receipts that are also evidenced, for a period with the evidence gate on."""
+    event_ids = set(
+        StageEvent.objects.filter(pk__in=[e.event_id for e in events])
+        .filter(ledger.event_evidenced_q())
+        .values_list("pk", flat=True)
+    )
+    receipt_ids = set(
+        FundsReceipt.objects.filter(pk__in=[r.receipt_id for r in receipts])
+        .filter(ledger.receipt_evidenced_q())
+        .values_list("pk", flat=True)
+    )
+    return [e for e in events if e.event_id in event_ids], [r for r in receipts if r.receipt_id in receipt_ids]
 
 
 def show_verified(projects: Mapping[int, Project], receipts: Mapping) -> None:
@@ -307,8 +340,15 @@ def period_facts(period: Period, as_of: dt.date, groups_by_unit, measures=()) ->
       filters: ``measures``, the engine's specs of them).
 
     The rows behind a funds figure are read after the engine, by ``read_drill_downs``.
+
+    A period with the evidence gate on (``rules.event_evidenced``) is read through ``facts`` instead: the stage-date
+    columns hold every event, evidenced or not, so the dates that stand under the gate are worked out from the
+    events themselves (``rules.evidenced_stage_dates``; its figures' rows are then listed already).
     """
     until = min(period.end, as_of)
+    if period.evidence_gate:
+        projects, receipts, _count = facts(period, as_of)
+        return summarize(projects, receipts, period.start, until, engine.stages_read(groups_by_unit, measures))
     sql = _Dialect()
     rules, rule_params = ledger.recognition_sql(ledger.Recognition.of(period))
     above = roll_up(period)
@@ -450,18 +490,21 @@ def _funds_rows(period: Period, until: dt.date, floors, unit_ids) -> list[tuple]
     floor_conditions = [_funds_condition(key, period.start, until) for key in floors]
     flags = "".join(f", CASE WHEN {condition} THEN 1 ELSE 0 END" for condition, _ in floor_conditions)
     units = "" if unit_ids is None else f" AND c.unit_id IN {_in(unit_ids)}"
+    evidenced, evidenced_params = ledger.receipt_evidenced_sql("f") if period.evidence_gate else ("", [])
+    evidenced = evidenced and f" AND {evidenced}"
     credits = ledger.rolled_up_credits_sql(roll_up(period))
     query = f"""
         SELECT c.unit_id, f.project_id, f.id{flags}
         FROM projects_fundsreceipt f
         JOIN projects_project p ON p.id = f.project_id
         JOIN {credits} c ON c.project_id = f.project_id
-        WHERE c.share <> 0 AND {within}{units}{rules}
+        WHERE c.share <> 0 AND {within}{units}{evidenced}{rules}
         ORDER BY c.unit_id, f.project_id DESC, f.date, f.id"""
     params = [
         *(value for _, values in floor_conditions for value in values),
         *within_params,
         *(unit_ids or ()),
+        *evidenced_params,
         *rule_params,
     ]
     with connection.cursor() as cursor:
@@ -661,13 +704,17 @@ def _foreign_received_rows(period: Period, until: dt.date, basis: str) -> list[t
     """(receipt id, project id, 实际利用外资 in 万美元) of the receipts inside the period, by date."""
     receipts = FundsReceipt.objects.order_by("date", "id")
     if basis != "verified":
-        rows = receipts.filter(ledger.received_within_q(period.start, until)).values(
-            "pk", "project_id", "date", *ledger.RECEIPT_FOREIGN_FIELDS
-        )
+        receipts = receipts.filter(ledger.received_within_q(period.start, until))
+        if period.evidence_gate:
+            receipts = receipts.filter(ledger.receipt_evidenced_q())
+        rows = receipts.values("pk", "project_id", "date", *ledger.RECEIPT_FOREIGN_FIELDS)
         return [(row["pk"], row["project_id"], ledger.receipt_foreign_usd(row, period.usd_rate)) for row in rows]
     from zhaoshang.supervision.selectors import verified_receipts
 
-    verified = {row.receipt_id: row for row in verified_receipts(start=period.start, until=until)}
+    verified_rows = verified_receipts(start=period.start, until=until)
+    if period.evidence_gate:
+        _events, verified_rows = _evidenced_verified([], verified_rows)
+    verified = {row.receipt_id: row for row in verified_rows}
     found = []
     for row in receipts.filter(pk__in=list(verified)).values("pk", "project_id", *ledger.RECEIPT_FOREIGN_FIELDS):
         check = verified[row["pk"]]

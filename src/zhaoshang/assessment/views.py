@@ -179,6 +179,12 @@ def period_assessment(request, pk):
             "query": f"as_of={as_of.isoformat()}&basis={basis}",
             "county": county.county_completion(period, as_of, basis=basis),
             "state": state,
+            # 已报无佐证 beside the gated figures, per unit the user may see; the rows are the 水分 page's.
+            "no_evidence": (
+                water.no_evidence_for_page(user=request.user, period=period, as_of=as_of)
+                if period.evidence_gate
+                else None
+            ),
         },
     )
 

@@ -5,6 +5,11 @@ verified basis), so the differences here are exactly the differences between the
 headline figures: the contract amount of projects signed in the period and the funds in place dated in it,
 each credited to a unit by its share. For a period its recognition rules apply; for a batch, its dates and
 its projects, without recognition rules.
+
+The reported side is what the units reported, evidenced or not; "reported, no evidence" (已报无佐证) is the part of
+it that counts only without the evidence gate (``projects.rules.event_evidenced``): the reported facts read with
+every event and receipt minus those read with the evidenced ones alone, whether or not the period's gate is on.
+The verified side follows the period's gate (verified and evidenced when it is on).
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ class WaterRow:
     reported_amount: Decimal | None = None  # None: not counted on the reported basis in these dates
     verified_date: dt.date | None = None
     verified_amount: Decimal | None = None  # None: not counted on the verified basis
+    evidenced_date: dt.date | None = None
+    evidenced_amount: Decimal | None = None  # None: not counted on the reported basis with evidence alone
     result: str = ""  # the latest verification's result; "" when never verified
     project_code: str = ""
     project_name: str = ""
@@ -62,6 +69,12 @@ class WaterRow:
     @property
     def difference(self) -> Decimal:
         return self.reported_credit - self.verified_credit
+
+    @property
+    def no_evidence_credit(self) -> Decimal:
+        """Reported, no evidence: the credit that counts only without the evidence gate."""
+        evidenced = self.share * self.evidenced_amount if self.evidenced_amount is not None else ZERO
+        return self.reported_credit - evidenced
 
 
 @dataclass
@@ -108,14 +121,26 @@ class WaterUnit:
     def unverified_funds(self) -> Decimal:
         return self._sum(FUNDS, "reported_credit", unverified_only=True)
 
+    @property
+    def no_evidence_contract(self) -> Decimal:
+        return self._sum(CONTRACT, "no_evidence_credit")
+
+    @property
+    def no_evidence_funds(self) -> Decimal:
+        return self._sum(FUNDS, "no_evidence_credit")
+
+    @property
+    def no_evidence_rows(self) -> list[WaterRow]:
+        return [r for r in self.rows if r.no_evidence_credit]
+
 
 def _in(day: dt.date | None, start: dt.date, until: dt.date) -> bool:
     return day is not None and start <= day <= until
 
 
-def _contract_rows(reported, verified, start, until) -> dict[tuple[int, int], WaterRow]:
+def _contract_rows(reported, verified, evidenced, start, until) -> dict[tuple[int, int], WaterRow]:
     rows: dict[tuple[int, int], WaterRow] = {}
-    for basis, facts in (("reported", reported), ("verified", verified)):
+    for basis, facts in (("reported", reported), ("verified", verified), ("evidenced", evidenced)):
         for project in facts:
             signed = project.reached_on("signed")
             if project.excluded or not _in(signed, start, until):
@@ -127,9 +152,9 @@ def _contract_rows(reported, verified, start, until) -> dict[tuple[int, int], Wa
     return rows
 
 
-def _funds_rows(reported, verified, projects, start, until) -> dict[tuple[int, int], WaterRow]:
+def _funds_rows(reported, verified, evidenced, projects, start, until) -> dict[tuple[int, int], WaterRow]:
     rows: dict[tuple[int, int], WaterRow] = {}
-    for basis, receipts in (("reported", reported), ("verified", verified)):
+    for basis, receipts in (("reported", reported), ("verified", verified), ("evidenced", evidenced)):
         for receipt in receipts:
             project = projects[basis].get(receipt.project_id)
             if project is None or project.excluded or not _in(receipt.date, start, until):
@@ -148,22 +173,21 @@ def water_report(
 ) -> tuple[list[WaterUnit], dict]:
     """Per unit the user may see, reported minus verified; and the totals over those units."""
     until = min(period.end, as_of)
-    rep_projects, rep_receipts, _n = assessment.facts(period, as_of, basis="reported", project_ids=project_ids)
+    rep_projects, rep_receipts, _n = assessment.facts(
+        period, as_of, basis="reported", project_ids=project_ids, evidence=False
+    )
     ver_projects, ver_receipts, _n = assessment.facts(period, as_of, basis="verified", project_ids=project_ids)
-    by_basis = {"reported": {p.id: p for p in rep_projects}, "verified": {p.id: p for p in ver_projects}}
-    rows = list(_contract_rows(rep_projects, ver_projects, period.start, until).values())
-    rows += list(_funds_rows(rep_receipts, ver_receipts, by_basis, period.start, until).values())
-    visible = access.visible_unit_ids(user)
-    if visible is not None:
-        rows = [r for r in rows if r.unit_id in visible]
-    _describe_rows(rows)
-    units = Unit.objects.in_bulk({r.unit_id for r in rows})
-    result: dict[int, WaterUnit] = {}
-    for row in sorted(
-        rows, key=lambda r: (r.kind, r.project_code, r.reported_date or r.verified_date, r.subject_id or 0)
-    ):
-        result.setdefault(row.unit_id, WaterUnit(units[row.unit_id])).rows.append(row)
-    ordered = sorted(result.values(), key=lambda w: w.unit.code)
+    evi_projects, evi_receipts, _n = assessment.facts(
+        period, as_of, basis="reported", project_ids=project_ids, evidence=True
+    )
+    by_basis = {
+        "reported": {p.id: p for p in rep_projects},
+        "verified": {p.id: p for p in ver_projects},
+        "evidenced": {p.id: p for p in evi_projects},
+    }
+    rows = list(_contract_rows(rep_projects, ver_projects, evi_projects, period.start, until).values())
+    rows += list(_funds_rows(rep_receipts, ver_receipts, evi_receipts, by_basis, period.start, until).values())
+    ordered = _by_unit(rows, user)
     totals = {
         name: sum((getattr(w, name) for w in ordered), ZERO)
         for name in (
@@ -175,9 +199,56 @@ def water_report(
             "verified_funds",
             "water_funds",
             "unverified_funds",
+            "no_evidence_contract",
+            "no_evidence_funds",
         )
     }
     return ordered, totals
+
+
+def no_evidence_report(*, user, period: Period, as_of: dt.date) -> list[WaterUnit]:
+    """已报无佐证 alone, per unit the user may see (every unit when ``user`` is None): the rows that count on the
+    reported basis without the evidence gate and not with it (``projects.rules.event_evidenced``), with the
+    unit's sums (``no_evidence_contract``, ``no_evidence_funds``). Two reads of the facts, no verification."""
+    until = min(period.end, as_of)
+    rep_projects, rep_receipts, _n = assessment.facts(period, as_of, basis="reported", evidence=False)
+    evi_projects, evi_receipts, _n = assessment.facts(period, as_of, basis="reported", evidence=True)
+    by_basis = {"reported": {p.id: p for p in rep_projects}, "evidenced": {p.id: p for p in evi_projects}}
+    rows = list(_contract_rows(rep_projects, [], evi_projects, period.start, until).values())
+    rows += list(_funds_rows(rep_receipts, [], evi_receipts, by_basis, period.start, until).values())
+    return _by_unit([r for r in rows if r.no_evidence_credit], user)
+
+
+def no_evidence_for_page(*, user, period: Period, as_of: dt.date) -> list[WaterUnit]:
+    """``no_evidence_report`` of every unit, kept until the data behind it changes (``core.revision.cached``: a
+    read of whole facts, seconds at 100,000 projects), then the units the user may see."""
+    from zhaoshang.core.revision import cached
+
+    from .stored import REVISION_APPS
+
+    units = cached(
+        "no_evidence",
+        [period.pk, as_of.isoformat()],
+        lambda: no_evidence_report(user=None, period=period, as_of=as_of),
+        app_labels=REVISION_APPS,
+    )
+    visible = access.visible_unit_ids(user)
+    return units if visible is None else [w for w in units if w.unit.pk in visible]
+
+
+def _by_unit(rows: list[WaterRow], user) -> list[WaterUnit]:
+    """The rows of the units the user may see (all for None), described and grouped per unit, by unit code."""
+    visible = None if user is None else access.visible_unit_ids(user)
+    if visible is not None:
+        rows = [r for r in rows if r.unit_id in visible]
+    _describe_rows(rows)
+    units = Unit.objects.in_bulk({r.unit_id for r in rows})
+    result: dict[int, WaterUnit] = {}
+    for row in sorted(
+        rows, key=lambda r: (r.kind, r.project_code, r.reported_date or r.verified_date, r.subject_id or 0)
+    ):
+        result.setdefault(row.unit_id, WaterUnit(units[row.unit_id])).rows.append(row)
+    return sorted(result.values(), key=lambda w: w.unit.code)
 
 
 def _describe_rows(rows: list[WaterRow]) -> None:
@@ -237,6 +308,8 @@ SUMMARY_HEADERS = [
     "核实到位资金（万元）",
     "到位资金水分（万元）",
     "其中未核实（万元）",
+    "签约额已报无佐证（万元）",
+    "到位资金已报无佐证（万元）",
 ]
 DETAIL_HEADERS = [
     "单位编码",
@@ -253,6 +326,7 @@ DETAIL_HEADERS = [
     "计入上报额（万元）",
     "计入核实额（万元）",
     "差额（万元）",
+    "已报无佐证（万元）",
 ]
 MONEY_FORMAT = "#,##0.00"
 
@@ -278,6 +352,8 @@ def water_workbook(units: list[WaterUnit], totals: dict, *, title: str, start: d
                     w.verified_funds,
                     w.water_funds,
                     w.unverified_funds,
+                    w.no_evidence_contract,
+                    w.no_evidence_funds,
                 ],
             )
         )
@@ -296,6 +372,8 @@ def water_workbook(units: list[WaterUnit], totals: dict, *, title: str, start: d
                     "verified_funds",
                     "water_funds",
                     "unverified_funds",
+                    "no_evidence_contract",
+                    "no_evidence_funds",
                 )
             ),
         ]
@@ -322,6 +400,7 @@ def water_workbook(units: list[WaterUnit], totals: dict, *, title: str, start: d
                         r.reported_credit,
                         r.verified_credit,
                         r.difference,
+                        r.no_evidence_credit,
                     ],
                 )
             )

@@ -683,12 +683,57 @@ def assessment_sheets(data: dict, lookup: dict) -> list[Sheet]:
     return sheets
 
 
+NO_EVIDENCE_COLUMNS = [
+    Column("单位编码", width=10),
+    Column("单位名称", width=22),
+    Column("类别", width=10),
+    Column("项目编号", width=14),
+    Column("项目名称", width=30),
+    Column("计入比例", "percent", width=9),
+    Column("上报日期", "date", width=11),
+    Column("上报金额（万元）", "money", width=14),
+    Column("已报无佐证（万元）", "money", width=14),
+]
+
+
+def no_evidence_sheet(units) -> Sheet:
+    """已报无佐证: per unit the rows counted on the reported basis only without the evidence gate
+    (``water.no_evidence_report``), with each unit's sums."""
+    from .water import KIND_LABEL
+
+    rows = []
+    for w in units:
+        for r in w.rows:
+            rows.append(
+                [
+                    w.unit.code,
+                    w.unit.name,
+                    KIND_LABEL[r.kind],
+                    r.project_code,
+                    r.project_name,
+                    r.share,
+                    r.reported_date,
+                    r.reported_amount,
+                    r.no_evidence_credit,
+                ]
+            )
+        rows.append([w.unit.code, w.unit.name, "签约额小计", "", "", None, None, None, w.no_evidence_contract])
+        rows.append([w.unit.code, w.unit.name, "到位资金小计", "", "", None, None, None, w.no_evidence_funds])
+    return Sheet("已报无佐证", NO_EVIDENCE_COLUMNS, rows)
+
+
 def assessment_workbook(assessment: engine.Assessment, *, period, basis: str) -> bytes:
-    """The workbook of ``zhaoshang assess --format xlsx``: 汇总, 明细 and 说明."""
-    from . import selectors, serialize
+    """The workbook of ``zhaoshang assess --format xlsx``: 汇总, 明细 and 说明; for a period with the evidence gate
+    on, 已报无佐证 too."""
+    from . import selectors, serialize, water
 
     selectors.read_drill_downs(period, assessment)  # the 明细 sheet lists every figure's rows: read them in one go
     data = serialize.assessment_data(assessment, period_code=period.code, basis=basis)
     projects, receipts, _count = selectors.facts(period, assessment.as_of, basis=basis)
     lookup = detail_lookup(data, projects, receipts)
-    return workbook_bytes([*assessment_sheets(data, lookup), notes_sheet(data, period_name=period.name)])
+    sheets = assessment_sheets(data, lookup)
+    extra = []
+    if period.evidence_gate:
+        sheets.append(no_evidence_sheet(water.no_evidence_report(user=None, period=period, as_of=assessment.as_of)))
+        extra.append(("佐证门槛", "只计有佐证的阶段和到位资金；其余见“已报无佐证”表"))
+    return workbook_bytes([*sheets, notes_sheet(data, period_name=period.name, extra=extra)])

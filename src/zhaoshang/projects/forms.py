@@ -334,9 +334,30 @@ class ReceiptEditForm(BootstrapForm, ReceiptFields):
 class AttachmentForm(BootstrapForm, forms.Form):
     file = forms.FileField(label=_("file"))
     kind = forms.ChoiceField(label=_("kind"), choices=AttachmentKind.choices, initial=AttachmentKind.OTHER)
+    # The stage event or receipt the file evidences (the project page's "attach" next to each of them).
+    stage_event = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    receipt = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class InvestorForm(BootstrapForm, forms.ModelForm):
     class Meta:
         model = Investor
         fields = ["name", "kind", "origin"]
+
+
+class MissingEvidenceForm(BootstrapForm, forms.Form):
+    """The dates (a period's, from the assessment's link, or the year so far) and a unit the user may see."""
+
+    start = forms.DateField(label=_("from"), widget=date_input())
+    end = forms.DateField(label=_("to"), widget=date_input())
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data

@@ -29,6 +29,17 @@ generated ledgers, on SQLite and PostgreSQL.
   level or higher (县级 < 市级 < 省级 < 国家级); private (民营) ownership; company registered and land premium
   paid, both within [start, end]; signed within N years (signed by the as-of date and on or after the same day
   N years before the period's start); in some GB/T 4754 divisions (大类).
+- **Evidence** (佐证): a stage event is evidenced when an attachment linked to it (``Attachment.stage_event``) has
+  one of its stage's kinds (``EVIDENCE_KINDS``: signed ← contract; started ← permit or photo; producing ← licence or
+  photo; the other stages need none); a funds receipt when an attachment linked to it (``Attachment.receipt``) is a
+  bank receipt. Opening balances (期初结转) need a bank receipt too, like any receipt (they never count within a
+  period anyway). A period with the **evidence gate** on (``Period.evidence_gate``, one of its recognition rules)
+  counts only evidenced stage events and receipts. A stage event stands under the gate when it or an event of a
+  later stage is evidenced (a start with its permit evidences the signing before it; ``evidenced_stage_dates``);
+  the reached rule applies to the events that stand, so a stage is reached on a reported date, never a later one:
+  the gate only ever removes figures.
+  What the reported figures count without the gate minus what they count with it is "reported, no evidence"
+  (已报未附佐证).
 - **Idle** (the stalled rule's main part): an active project not yet producing whose last activity (entry,
   stage reached or report submitted) is N days or more before today.
 
@@ -45,10 +56,21 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.expressions import earliest_sql
 
-from .choices import EVENT_LEVEL_ORDER, STAGE_ORDER, CapitalType, Currency, EventLevel, Ownership, Stage, Status
+from .choices import (
+    EVENT_LEVEL_ORDER,
+    STAGE_ORDER,
+    AttachmentKind,
+    CapitalType,
+    Currency,
+    EventLevel,
+    Ownership,
+    Stage,
+    Status,
+)
 from .models import STAGE_DATE_FIELDS
 
 ZERO = Decimal("0")
@@ -169,6 +191,7 @@ class Recognition:
     exclude_local_relocation: bool = False
     exclude_second_phase: bool = False
     floor_amount: Decimal | None = None
+    evidence_gate: bool = False  # only evidenced stage events and receipts count (``event_evidenced``)
 
     @classmethod
     def of(cls, period) -> Recognition:
@@ -179,6 +202,7 @@ class Recognition:
             exclude_local_relocation=bool(period.exclude_local_relocation),
             exclude_second_phase=bool(period.exclude_second_phase),
             floor_amount=period.floor_amount,
+            evidence_gate=bool(getattr(period, "evidence_gate", False)),
         )
 
 
@@ -514,6 +538,85 @@ def in_divisions_sql(divisions, alias: str = "p") -> tuple[str, list]:
     if not wanted:
         return "1 = 0", []
     return f"{alias}.industry_division IN ({', '.join(['%s'] * len(wanted))})", wanted
+
+
+# --- evidence (佐证) ---------------------------------------------------------------------------------------
+
+# A stage → the attachment kinds that evidence its event (any one of them); the stages not listed need none.
+EVIDENCE_KINDS: Mapping[str, tuple[str, ...]] = {
+    Stage.SIGNED: (AttachmentKind.CONTRACT.value,),
+    Stage.STARTED: (AttachmentKind.PERMIT.value, AttachmentKind.PHOTO.value),
+    Stage.PRODUCING: (AttachmentKind.LICENCE.value, AttachmentKind.PHOTO.value),
+}
+# The attachment kinds that evidence a funds receipt (opening balances included).
+RECEIPT_EVIDENCE_KINDS: tuple[str, ...] = (AttachmentKind.RECEIPT.value,)
+# What is missing, shown next to an event or receipt that lacks its evidence (key: a stage, or "receipt").
+MISSING_LABELS = {
+    Stage.SIGNED: _("No contract"),
+    Stage.STARTED: _("No construction permit or photo"),
+    Stage.PRODUCING: _("No production licence or photo"),
+    "receipt": _("No bank receipt"),
+}
+
+
+def event_evidenced(stage: str, kinds) -> bool:
+    """Is a stage event of ``stage`` evidenced by attachments of these ``kinds`` (linked to the event)?"""
+    wanted = EVIDENCE_KINDS.get(stage)
+    return wanted is None or any(kind in wanted for kind in kinds)
+
+
+def evidenced_stage_dates(stage_dates: Mapping[str, dt.date], evidenced) -> dict[str, dt.date]:
+    """A project's stage dates that stand under the evidence gate, given the stages whose events are evidenced
+    (``event_evidenced``): those of the furthest evidenced stage and the stages before it. ``reached_on`` of what
+    stands is the ungated date or None: a signing without a contract still counts, on its own date, once the start
+    after it has its permit or photo; one whose later stages have no evidence either does not count."""
+    furthest = max((STAGE_INDEX[stage] for stage in evidenced if stage in stage_dates), default=-1)
+    return {stage: on for stage, on in stage_dates.items() if STAGE_INDEX[stage] <= furthest}
+
+
+def receipt_evidenced(kinds) -> bool:
+    """Is a funds receipt evidenced by attachments of these ``kinds`` (linked to the receipt)?"""
+    return any(kind in RECEIPT_EVIDENCE_KINDS for kind in kinds)
+
+
+def event_evidenced_q() -> Q:
+    """ORM form of ``event_evidenced`` on stage events."""
+    from .models import Attachment
+
+    q = ~Q(stage__in=list(EVIDENCE_KINDS))
+    for stage, kinds in EVIDENCE_KINDS.items():
+        attached = Attachment.objects.filter(stage_event_id=OuterRef("pk"), kind__in=kinds)
+        q |= Q(stage=stage) & Exists(attached)
+    return q
+
+
+def receipt_evidenced_q() -> Q:
+    """ORM form of ``receipt_evidenced`` on funds receipts."""
+    from .models import Attachment
+
+    return Q(Exists(Attachment.objects.filter(receipt_id=OuterRef("pk"), kind__in=RECEIPT_EVIDENCE_KINDS)))
+
+
+def event_evidenced_sql(alias: str) -> tuple[str, list]:
+    """SQL form of ``event_evidenced`` for the stage-event row ``alias``."""
+    parts, params = [f"{alias}.stage NOT IN ({', '.join(['%s'] * len(EVIDENCE_KINDS))})"], list(EVIDENCE_KINDS)
+    for stage, kinds in EVIDENCE_KINDS.items():
+        parts.append(
+            f"({alias}.stage = %s AND EXISTS (SELECT 1 FROM projects_attachment a WHERE a.stage_event_id = {alias}.id"
+            f" AND a.kind IN ({', '.join(['%s'] * len(kinds))})))"
+        )
+        params += [stage, *kinds]
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def receipt_evidenced_sql(alias: str) -> tuple[str, list]:
+    """SQL form of ``receipt_evidenced`` for the funds-receipt row ``alias``."""
+    kinds = RECEIPT_EVIDENCE_KINDS
+    return (
+        f"EXISTS (SELECT 1 FROM projects_attachment a WHERE a.receipt_id = {alias}.id"
+        f" AND a.kind IN ({', '.join(['%s'] * len(kinds))}))",
+        list(kinds),
+    )
 
 
 # --- idle (stalled) ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from zhaoshang.core import limits
 from zhaoshang.core.history import SKIPPED_FIELDS, entries_for
@@ -97,11 +98,13 @@ def with_funds_within(queryset, received: tuple | None):
 
 
 def project_detail(*, user, pk: int) -> Project:
-    return (
+    """The project with its credits, stage events and receipts (each with its ``evidence`` state) and attachments."""
+    project = (
         ledger(user=user)
         .prefetch_related("credits__unit", "stage_events__attachments", "receipts__attachments", "attachments")
         .get(pk=pk)
     )
+    return mark_evidence(project)
 
 
 # Readers of the projects merged into a project (id → the ids merged into it), registered by the apps that merge
@@ -198,3 +201,122 @@ def derived_columns_out_of_step(projects=None) -> list[OutOfStep]:
                 if row[column] != expected[column]
             ]
     return found
+
+
+# --- evidence (佐证) -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceState:
+    """What a stage event or a receipt shows of its evidence (``rules.event_evidenced``)."""
+
+    needed: bool  # its stage needs evidence (a receipt always does)
+    evidenced: bool
+    label: str  # "缺合同" or "已附合同"; empty when none is needed
+    kinds: tuple[tuple[str, str], ...]  # (kind, label) of the attachments that would evidence it, the first preselected
+
+
+def evidence_state(stage: str | None, kinds) -> EvidenceState:
+    """The evidence state of a stage event of ``stage`` (a receipt: None) with attachments of these ``kinds``."""
+    from .choices import AttachmentKind
+
+    wanted = rules.RECEIPT_EVIDENCE_KINDS if stage is None else rules.EVIDENCE_KINDS.get(stage, ())
+    if not wanted:
+        return EvidenceState(needed=False, evidenced=True, label="", kinds=())
+    kinds = list(kinds)
+    evidenced = rules.receipt_evidenced(kinds) if stage is None else rules.event_evidenced(stage, kinds)
+    if evidenced:
+        found = next(kind for kind in kinds if kind in wanted)
+        label = _("%(kind)s attached") % {"kind": AttachmentKind(found).label}
+    else:
+        label = str(rules.MISSING_LABELS["receipt" if stage is None else stage])
+    choices = tuple((kind, str(AttachmentKind(kind).label)) for kind in wanted)
+    return EvidenceState(needed=True, evidenced=evidenced, label=label, kinds=choices)
+
+
+def mark_evidence(project: Project) -> Project:
+    """Set ``evidence`` (an ``EvidenceState``) on each of the project's stage events and receipts, from their
+    prefetched attachments (``project_detail``)."""
+    for event in project.stage_events.all():
+        event.evidence = evidence_state(event.stage, [a.kind for a in event.attachments.all()])
+    for receipt in project.receipts.all():
+        receipt.evidence = evidence_state(None, [a.kind for a in receipt.attachments.all()])
+    return project
+
+
+@dataclass
+class MissingRow:
+    """A stage event or a receipt inside the dates that lacks its evidence."""
+
+    project: Project
+    date: Any
+    event: StageEvent | None = None
+    receipt: FundsReceipt | None = None
+    units: tuple = ()  # the credited units the user may see
+
+    @property
+    def state(self) -> EvidenceState:
+        return evidence_state(self.event.stage if self.event else None, ())
+
+    @property
+    def anchor(self) -> str:
+        return f"event-{self.event.pk}" if self.event else f"receipt-{self.receipt.pk}"
+
+
+@dataclass
+class MissingByUnit:
+    unit: Any
+    events: int = 0
+    receipts: int = 0
+
+
+# The rows a page lists (the counts per unit are complete).
+MISSING_ROWS_SHOWN = 1000
+
+
+def missing_evidence(*, user, start, end, unit_id: int | None = None) -> tuple[list[MissingRow], list[MissingByUnit]]:
+    """The stage events (of a stage that needs evidence) and receipts dated within [start, end] (receipts:
+    ``rules.received_within``) of the projects the user may see that lack their evidence
+    (``rules.event_evidenced``), newest first; and per credited unit the user may see, how many. ``unit_id``: only
+    the projects credited to that unit."""
+    from zhaoshang.organization import access
+    from zhaoshang.organization.models import Unit
+
+    events = (
+        StageEvent.objects.restrict(user, "view")
+        .filter(stage__in=list(rules.EVIDENCE_KINDS), date__gte=start, date__lte=end)
+        .filter(~rules.event_evidenced_q())
+    )
+    receipts = (
+        FundsReceipt.objects.restrict(user, "view")
+        .filter(rules.received_within_q(start, end))
+        .filter(~rules.receipt_evidenced_q())
+    )
+    if unit_id is not None:
+        events = events.filter(project__credits__unit_id=unit_id)
+        receipts = receipts.filter(project__credits__unit_id=unit_id)
+    found = [
+        *(MissingRow(project=e.project, date=e.date, event=e) for e in events.select_related("project")),
+        *(MissingRow(project=r.project, date=r.date, receipt=r) for r in receipts.select_related("project")),
+    ]
+    found.sort(key=lambda row: (row.date, row.project.code), reverse=True)
+    visible = access.visible_unit_ids(user)
+    credited: dict[int, list[int]] = {}
+    for project_id, credit_unit in ProjectCredit.objects.filter(
+        project_id__in={row.project.pk for row in found}
+    ).values_list("project_id", "unit_id"):
+        if visible is None or credit_unit in visible:
+            credited.setdefault(project_id, []).append(credit_unit)
+    units = Unit.objects.in_bulk({u for ids in credited.values() for u in ids})
+    by_unit: dict[int, MissingByUnit] = {}
+    for row in found:
+        row.units = tuple(units[u] for u in credited.get(row.project.pk, ()))
+        for unit in row.units:
+            if unit_id is not None and unit.pk != unit_id:
+                continue
+            counts = by_unit.setdefault(unit.pk, MissingByUnit(unit))
+            if row.event:
+                counts.events += 1
+            else:
+                counts.receipts += 1
+    return found, sorted(by_unit.values(), key=lambda counts: counts.unit.code)

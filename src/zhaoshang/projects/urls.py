@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.project_create, name="create"),
     path("investors/", views.investor_list, name="investors"),
     path("search/", views.search, name="search"),
+    path("missing-evidence/", views.missing_evidence, name="missing_evidence"),
     path("investors/<int:pk>/edit/", views.investor_edit, name="investor_edit"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),

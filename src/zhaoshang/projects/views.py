@@ -30,6 +30,7 @@ from .forms import (
     CreditFormSet,
     IntroducerFormSet,
     InvestorForm,
+    MissingEvidenceForm,
     ProjectForm,
     ProjectPersonsForm,
     ReceiptEditForm,
@@ -400,9 +401,19 @@ def attachment_add(request, pk):
     project = get_restricted(Project.objects, request.user, pk, "change")
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
+        data = form.cleaned_data
         try:
+            # The event or receipt of this project, else refused by the service (another project's) or not found.
+            links = {
+                "stage_event": StageEvent.objects.filter(pk=data["stage_event"]).first()
+                if data["stage_event"]
+                else None,
+                "receipt": FundsReceipt.objects.filter(pk=data["receipt"]).first() if data["receipt"] else None,
+            }
+            if (data["stage_event"] and links["stage_event"] is None) or (data["receipt"] and links["receipt"] is None):
+                raise ValidationError(_("The stage event or receipt to attach to no longer exists."))
             services.add_attachment(
-                user=request.user, project=project, uploaded=form.cleaned_data["file"], kind=form.cleaned_data["kind"]
+                user=request.user, project=project, uploaded=data["file"], kind=data["kind"], **links
             )
             messages.success(request, _("File attached."))
         except ValidationError as error:
@@ -529,3 +540,37 @@ def search(request):
         units = Unit.objects.restrict(request.user, "view").filter(Q(name__icontains=query) | Q(code__icontains=query))
         found["units"] = list(units.order_by("code")[:SEARCH_LIMIT])
     return render(request, "projects/search.html", {"query": query, **found})
+
+
+# --- missing evidence (issue 17) -----------------------------------------------------------------------------
+
+
+@login_required
+def missing_evidence(request):
+    """缺佐证: the stage events and receipts inside the dates that lack their evidence, with counts per unit; a
+    reporter sees their units' projects, the county roles every unit's (filtered by unit)."""
+    today = clock.today()
+    visible = access.visible_unit_ids(request.user)
+    units = Unit.objects.filter(active=True).order_by("code")
+    if visible is not None:
+        units = units.filter(pk__in=visible)
+    initial = {"start": today.replace(month=1, day=1), "end": today}
+    form = MissingEvidenceForm(request.GET or None, initial=initial, units=units)
+    rows, by_unit = [], []
+    if not request.GET or form.is_valid():
+        data = form.cleaned_data if request.GET else {**initial, "unit": None}
+        unit = data.get("unit")
+        rows, by_unit = selectors.missing_evidence(
+            user=request.user, start=data["start"], end=data["end"], unit_id=unit.pk if unit else None
+        )
+    return render(
+        request,
+        "projects/missing_evidence.html",
+        {
+            "form": form,
+            "rows": rows[: selectors.MISSING_ROWS_SHOWN],
+            "row_count": len(rows),
+            "by_unit": by_unit,
+            "shown": selectors.MISSING_ROWS_SHOWN,
+        },
+    )

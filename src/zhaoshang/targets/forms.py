@@ -46,6 +46,7 @@ class PeriodForm(BootstrapForm, forms.ModelForm):
             "exclude_government_funded",
             "exclude_local_relocation",
             "exclude_second_phase",
+            "evidence_gate",
             "floor_amount",
             "usd_rate",
             "score_cap",

@@ -58,6 +58,14 @@ class Period(models.Model):
     exclude_government_funded = models.BooleanField(_("exclude government-funded projects"), default=True)
     exclude_local_relocation = models.BooleanField(_("exclude local relocations"), default=True)
     exclude_second_phase = models.BooleanField(_("exclude second phases"), default=False)
+    evidence_gate = models.BooleanField(
+        _("count only evidenced figures"),
+        default=False,
+        help_text=_(
+            "A stage or a receipt counts only with its evidence attached (contract, permit or photo, licence or "
+            "photo, bank receipt); the rest is shown as reported, no evidence."
+        ),
+    )
     floor_amount = models.DecimalField(
         _("floor amount (10k yuan)"),
         null=True,

@@ -33,6 +33,7 @@ PERIOD_FIELDS = (
     "exclude_government_funded",
     "exclude_local_relocation",
     "exclude_second_phase",
+    "evidence_gate",
     "floor_amount",
     "usd_rate",
     "score_cap",

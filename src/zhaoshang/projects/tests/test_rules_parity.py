@@ -554,3 +554,90 @@ def test_foreign_capital_in_usd_at_a_whole_rate_is_not_divided_as_integers(units
     text, params = rules.foreign_usd_sql("p", D("7"))
     ((value,),) = fetch(f"SELECT {text} FROM projects_project p WHERE p.id = %s", [*params, project.pk])
     assert expected > D("42.85") and abs(Decimal(str(value)) - expected) <= Decimal("0.000001")
+
+
+attachment_kinds = st.lists(st.sampled_from(["contract", "intent", "permit", "receipt", "photo", "licence", "other"]))
+
+
+@EXAMPLES
+@given(
+    events=st.lists(
+        st.tuples(st.sampled_from(rules.STAGES), attachment_kinds), min_size=1, max_size=6, unique_by=lambda e: e[0]
+    ),
+    receipts=st.lists(st.tuples(st.booleans(), attachment_kinds), max_size=4),
+)
+def test_evidence(events, receipts):
+    """``event_evidenced`` and ``receipt_evidenced`` against their ORM and SQL forms: a stage event or a receipt
+    with any set of attachments linked to it (opening balances too)."""
+    from zhaoshang.projects.models import Attachment, StageEvent
+
+    with transaction.atomic():
+        try:
+            project = Project.objects.create(code="E001", name="佐证")
+            python_events, python_receipts = set(), set()
+            for stage, kinds in events:
+                event = StageEvent.objects.create(project=project, stage=stage, date=BASE)
+                attach(project, kinds, stage_event=event)
+                if rules.event_evidenced(stage, kinds):
+                    python_events.add(event.pk)
+            for opening, kinds in receipts:
+                receipt = FundsReceipt.objects.create(
+                    project=project, date=BASE, amount=D("1"), opening_balance=opening
+                )
+                attach(project, kinds, receipt=receipt)
+                if rules.receipt_evidenced(kinds):
+                    python_receipts.add(receipt.pk)
+            mine = StageEvent.objects.filter(project=project)
+            assert set(mine.filter(rules.event_evidenced_q()).values_list("pk", flat=True)) == python_events
+            sql, params = rules.event_evidenced_sql("e")
+            rows = fetch(
+                f"SELECT e.id FROM projects_stageevent e WHERE e.project_id = %s AND {sql}", [project.pk, *params]
+            )
+            assert {pk for (pk,) in rows} == python_events
+            theirs = FundsReceipt.objects.filter(project=project)
+            assert set(theirs.filter(rules.receipt_evidenced_q()).values_list("pk", flat=True)) == python_receipts
+            sql, params = rules.receipt_evidenced_sql("r")
+            rows = fetch(
+                f"SELECT r.id FROM projects_fundsreceipt r WHERE r.project_id = %s AND {sql}", [project.pk, *params]
+            )
+            assert {pk for (pk,) in rows} == python_receipts
+            assert Attachment.objects.filter(project=project).count() == sum(len(k) for _s, k in events + receipts)
+        finally:
+            transaction.set_rollback(True)
+
+
+def attach(project, kinds, **link) -> None:
+    from zhaoshang.projects.models import Attachment
+
+    Attachment.objects.bulk_create(
+        Attachment(
+            project=project, kind=kind, file="x.pdf", original_name="x.pdf", size=1, content_type="", sha256="", **link
+        )
+        for kind in kinds
+    )
+
+
+def test_evidence_by_hand():
+    """A photo evidences a start or production but not a signing; a lead needs nothing; a receipt a bank receipt."""
+    assert rules.event_evidenced("started", ["photo"]) and rules.event_evidenced("producing", ["photo"])
+    assert not rules.event_evidenced("signed", ["photo", "intent"])
+    assert rules.event_evidenced("signed", ["contract"]) and rules.event_evidenced("lead", [])
+    assert not rules.receipt_evidenced(["contract", "photo"]) and rules.receipt_evidenced(["receipt"])
+
+
+@EXAMPLES
+@given(dates=stage_dates(), evidenced=st.sets(st.sampled_from(rules.STAGES)), data=st.data())
+def test_the_evidence_gate_only_removes(dates, evidenced, data):
+    """Under the gate a stage is reached on its ungated date or not at all (``evidenced_stage_dates``), and it is
+    reached exactly when an event of it or a later stage is evidenced."""
+    start, end = bound(data, list(dates.values())), bound(data, list(dates.values()))
+    standing = rules.evidenced_stage_dates(dates, evidenced)
+    for stage in rules.STAGES:
+        gated = rules.reached_on(standing, stage, end)
+        assert gated is None or gated == rules.reached_on(dates, stage, end)
+        if rules.reached_within(standing, stage, start, end):
+            assert rules.reached_within(dates, stage, start, end)
+        later_evidenced = any(s in dates and s in evidenced for s in rules.stages_from(stage))
+        assert (rules.reached_on(standing, stage) is not None) == (
+            rules.reached_on(dates, stage) is not None and later_evidenced
+        )

@@ -98,7 +98,10 @@ def test_the_page_and_the_workbook(client, users, period, supervised):
     summary = [row for row in book["水分汇总"].iter_rows(values_only=True)]
     assert summary[1][:5] == ("单位编码", "单位名称", "上报签约额（万元）", "核实签约额（万元）", "签约额水分（万元）")
     t01 = next(row for row in summary if row[0] == "T01")
-    assert [D(str(v)) for v in t01[2:]] == [D(x) for x in ("2800", "1500", "1300", "0", "1000", "650", "350", "0")]
+    assert [D(str(v)) for v in t01[2:10]] == [D(x) for x in ("2800", "1500", "1300", "0", "1000", "650", "350", "0")]
+    # Issue 17: reported, no evidence (nothing is attached here: all of it).
+    assert summary[1][10:] == ("签约额已报无佐证（万元）", "到位资金已报无佐证（万元）")
+    assert [D(str(v)) for v in t01[10:]] == [D("2800"), D("1000")]
     assert summary[-1][0] == "合计" and D(str(summary[-1][8])) == D("750")
     detail = list(book["明细"].iter_rows(values_only=True))
     assert detail[0][2] == "类别" and len(detail) == 1 + 5 + 2 + 2  # T01 5 rows, T02 2, D01 2

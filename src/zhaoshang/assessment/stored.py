@@ -47,6 +47,7 @@ def compute_period(params: dict) -> dict:
     from . import selectors
 
     period = Period.objects.get(pk=params["period"])
+    no_evidence = _no_evidence(period, params["as_of"]) if period.evidence_gate else None
     try:
         assessment = selectors.assess_period(period, params["as_of"], basis=params["basis"])
     except SchemeError as error:
@@ -57,6 +58,7 @@ def compute_period(params: dict) -> dict:
             "schedule_progress": Decimal("0"),
             "scheme_error": gettext(error.message) % error.params,
             "units": [],
+            "no_evidence": no_evidence,
         }
     return {
         "start": assessment.start,
@@ -65,7 +67,48 @@ def compute_period(params: dict) -> dict:
         "schedule_progress": assessment.schedule_progress,
         "scheme_error": "",
         "units": [_unit(result) for result in assessment.units],
+        "no_evidence": no_evidence,
     }
+
+
+@dataclass(frozen=True)
+class NoEvidenceUnit:
+    """已报无佐证 of one unit as the assessment page shows it: its sums and how many rows are behind them (the
+    rows themselves are the 水分 page's)."""
+
+    unit_id: int
+    code: str
+    name: str
+    contract: Decimal
+    funds: Decimal
+    rows: int
+
+
+def _no_evidence(period, as_of) -> list[dict]:
+    """Per unit, what the period's reported figures count only without its evidence gate (``water``): a read of
+    whole facts twice, so computed here, in the job, never in the page's request."""
+    from .water import no_evidence_report
+
+    return [
+        {
+            "unit_id": w.unit.pk,
+            "code": w.unit.code,
+            "name": w.unit.name,
+            "contract": w.no_evidence_contract,
+            "funds": w.no_evidence_funds,
+            "rows": len(w.no_evidence_rows),
+        }
+        for w in no_evidence_report(user=None, period=period, as_of=as_of)
+    ]
+
+
+def no_evidence_of(data: dict | None, visible_unit_ids) -> list[NoEvidenceUnit] | None:
+    """The stored 已报无佐证 of the units a user may see (all for None); None when not computed (an ungated
+    period, or a result stored before the gate was switched on)."""
+    rows = (data or {}).get("no_evidence")
+    if rows is None:
+        return None
+    return [NoEvidenceUnit(**row) for row in rows if visible_unit_ids is None or row["unit_id"] in visible_unit_ids]
 
 
 def _unit(result: engine.UnitResult) -> dict:

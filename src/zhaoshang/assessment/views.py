@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from zhaoshang.core import clock
 from zhaoshang.core.views import get_restricted
 from zhaoshang.jobs import stored as stored_results
+from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects import rules
@@ -181,7 +182,7 @@ def period_assessment(request, pk):
             "state": state,
             # 已报无佐证 beside the gated figures, per unit the user may see; the rows are the 水分 page's.
             "no_evidence": (
-                water.no_evidence_for_page(user=request.user, period=period, as_of=as_of)
+                stored.no_evidence_of(found.data, access.visible_unit_ids(request.user))
                 if period.evidence_gate
                 else None
             ),

@@ -219,23 +219,6 @@ def no_evidence_report(*, user, period: Period, as_of: dt.date) -> list[WaterUni
     return _by_unit([r for r in rows if r.no_evidence_credit], user)
 
 
-def no_evidence_for_page(*, user, period: Period, as_of: dt.date) -> list[WaterUnit]:
-    """``no_evidence_report`` of every unit, kept until the data behind it changes (``core.revision.cached``: a
-    read of whole facts, seconds at 100,000 projects), then the units the user may see."""
-    from zhaoshang.core.revision import cached
-
-    from .stored import REVISION_APPS
-
-    units = cached(
-        "no_evidence",
-        [period.pk, as_of.isoformat()],
-        lambda: no_evidence_report(user=None, period=period, as_of=as_of),
-        app_labels=REVISION_APPS,
-    )
-    visible = access.visible_unit_ids(user)
-    return units if visible is None else [w for w in units if w.unit.pk in visible]
-
-
 def _by_unit(rows: list[WaterRow], user) -> list[WaterUnit]:
     """The rows of the units the user may see (all for None), described and grouped per unit, by unit code."""
     visible = None if user is None else access.visible_unit_ids(user)

@@ -177,12 +177,12 @@ def test_the_assessment_page_and_workbook_show_reported_no_evidence(client, user
     response = client.get(f"/assessment/{period.pk}/?as_of=2026-09-08")
     page = response.content.decode()
     assert 'id="no-evidence"' in page
-    t01 = next(w for w in response.context["no_evidence"] if w.unit.code == "T01")
-    assert (t01.no_evidence_contract, t01.no_evidence_funds) == (D("4999.99"), D("2000"))
+    t01 = next(w for w in response.context["no_evidence"] if w.code == "T01")
+    assert (t01.contract, t01.funds) == (D("4999.99"), D("2000"))
     # A reporter sees their own unit's row alone.
     client.force_login(users["reporter_b"])
     response = client.get(f"/assessment/{period.pk}/?as_of=2026-09-08")
-    assert {w.unit.code for w in response.context["no_evidence"]} == {"T02"}
+    assert {w.code for w in response.context["no_evidence"]} == {"T02"}
     # The workbook of ``zhaoshang assess``: a 已报无佐证 sheet whose subtotals are the page's figures.
     path = tmp_path / "a.xlsx"
     call_command(

@@ -271,14 +271,25 @@ class MissingByUnit:
 
 
 # The rows a page lists (the counts per unit are complete).
-MISSING_ROWS_SHOWN = 1000
+MISSING_ROWS_SHOWN = 300
 
 
-def missing_evidence(*, user, start, end, unit_id: int | None = None) -> tuple[list[MissingRow], list[MissingByUnit]]:
+@dataclass
+class Missing:
+    """What ``missing_evidence`` found: the newest rows (at most ``MISSING_ROWS_SHOWN``), how many in all, and per
+    credited unit the user may see, how many events and receipts."""
+
+    rows: list[MissingRow]
+    total: int
+    by_unit: list[MissingByUnit]
+
+
+def missing_evidence(*, user, start, end, unit_id: int | None = None, shown: int = MISSING_ROWS_SHOWN) -> Missing:
     """The stage events (of a stage that needs evidence) and receipts dated within [start, end] (receipts:
     ``rules.received_within``) of the projects the user may see that lack their evidence
-    (``rules.event_evidenced``), newest first; and per credited unit the user may see, how many. ``unit_id``: only
-    the projects credited to that unit."""
+    (``rules.event_evidenced``, ``rules.receipt_evidenced``), newest first; and per credited unit the user may see,
+    how many. ``unit_id``: only the projects credited to that unit. Counted in the database and only the rows
+    shown read: a county's year holds tens of thousands."""
     from zhaoshang.organization import access
     from zhaoshang.organization.models import Unit
 
@@ -293,30 +304,48 @@ def missing_evidence(*, user, start, end, unit_id: int | None = None) -> tuple[l
         .filter(~rules.receipt_evidenced_q())
     )
     if unit_id is not None:
-        events = events.filter(project__credits__unit_id=unit_id)
-        receipts = receipts.filter(project__credits__unit_id=unit_id)
+        credited_here = ProjectCredit.objects.filter(unit_id=unit_id).values("project_id")
+        events = events.filter(project_id__in=credited_here)
+        receipts = receipts.filter(project_id__in=credited_here)
+    newest = ("-date", "-project__code", "-id")
     found = [
-        *(MissingRow(project=e.project, date=e.date, event=e) for e in events.select_related("project")),
-        *(MissingRow(project=r.project, date=r.date, receipt=r) for r in receipts.select_related("project")),
+        *(
+            MissingRow(project=e.project, date=e.date, event=e)
+            for e in events.select_related("project").order_by(*newest)[:shown]
+        ),
+        *(
+            MissingRow(project=r.project, date=r.date, receipt=r)
+            for r in receipts.select_related("project").order_by(*newest)[:shown]
+        ),
     ]
     found.sort(key=lambda row: (row.date, row.project.code), reverse=True)
+    found = found[:shown]
     visible = access.visible_unit_ids(user)
-    credited: dict[int, list[int]] = {}
-    for project_id, credit_unit in ProjectCredit.objects.filter(
-        project_id__in={row.project.pk for row in found}
-    ).values_list("project_id", "unit_id"):
-        if visible is None or credit_unit in visible:
-            credited.setdefault(project_id, []).append(credit_unit)
-    units = Unit.objects.in_bulk({u for ids in credited.values() for u in ids})
-    by_unit: dict[int, MissingByUnit] = {}
+
+    def seen(credits):
+        if visible is not None:
+            credits = credits.filter(unit_id__in=visible)
+        if unit_id is not None:
+            credits = credits.filter(unit_id=unit_id)
+        return credits
+
+    counts: dict[int, MissingByUnit] = {}
+    units_of: dict[int, list[int]] = {}
+    for kind, rows in (("events", events), ("receipts", receipts)):
+        credits = seen(ProjectCredit.objects.filter(project_id__in=rows.values("project_id")))
+        # A project's rows are counted for every unit credited with it (the rows per project, then per unit).
+        per_project = dict(rows.order_by().values("project_id").annotate(n=Count("pk")).values_list("project_id", "n"))
+        for project_id, credit_unit in credits.values_list("project_id", "unit_id"):
+            units_of.setdefault(project_id, []).append(credit_unit)
+            entry = counts.setdefault(credit_unit, MissingByUnit(None))
+            setattr(entry, kind, getattr(entry, kind) + per_project.get(project_id, 0))
+    units = Unit.objects.in_bulk(counts)
+    for unit_pk, entry in counts.items():
+        entry.unit = units[unit_pk]
     for row in found:
-        row.units = tuple(units[u] for u in credited.get(row.project.pk, ()))
-        for unit in row.units:
-            if unit_id is not None and unit.pk != unit_id:
-                continue
-            counts = by_unit.setdefault(unit.pk, MissingByUnit(unit))
-            if row.event:
-                counts.events += 1
-            else:
-                counts.receipts += 1
-    return found, sorted(by_unit.values(), key=lambda counts: counts.unit.code)
+        row.units = tuple(units[u] for u in units_of.get(row.project.pk, ()) if u in units)
+    return Missing(
+        rows=found,
+        total=events.count() + receipts.count(),
+        by_unit=sorted(counts.values(), key=lambda entry: entry.unit.code),
+    )

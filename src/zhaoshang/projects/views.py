@@ -556,11 +556,11 @@ def missing_evidence(request):
         units = units.filter(pk__in=visible)
     initial = {"start": today.replace(month=1, day=1), "end": today}
     form = MissingEvidenceForm(request.GET or None, initial=initial, units=units)
-    rows, by_unit = [], []
+    found = selectors.Missing(rows=[], total=0, by_unit=[])
     if not request.GET or form.is_valid():
         data = form.cleaned_data if request.GET else {**initial, "unit": None}
         unit = data.get("unit")
-        rows, by_unit = selectors.missing_evidence(
+        found = selectors.missing_evidence(
             user=request.user, start=data["start"], end=data["end"], unit_id=unit.pk if unit else None
         )
     return render(
@@ -568,9 +568,9 @@ def missing_evidence(request):
         "projects/missing_evidence.html",
         {
             "form": form,
-            "rows": rows[: selectors.MISSING_ROWS_SHOWN],
-            "row_count": len(rows),
-            "by_unit": by_unit,
+            "rows": found.rows,
+            "row_count": found.total,
+            "by_unit": found.by_unit,
             "shown": selectors.MISSING_ROWS_SHOWN,
         },
     )

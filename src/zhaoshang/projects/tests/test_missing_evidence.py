@@ -36,9 +36,9 @@ def ledger(users, units, make_project):
 
 
 def test_the_missing_list_and_its_counts(users, ledger):
-    rows, by_unit = selectors.missing_evidence(
-        user=users["bureau"], start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
-    )
+    found = selectors.missing_evidence(user=users["bureau"], start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    rows, by_unit = found.rows, found.by_unit
+    assert found.total == 3
     assert sorted((row.project.code, row.event.stage if row.event else "receipt") for row in rows) == [
         ("A1", "receipt"),
         ("A1", "signed"),
@@ -53,12 +53,12 @@ def test_attaching_the_right_kind_takes_it_off_the_list(users, ledger):
     a1 = ledger["A1"]
     signed = StageEvent.objects.get(project=a1, stage="signed")
     services.add_attachment(user=users["bureau"], project=a1, uploaded=pdf(), kind="photo", stage_event=signed)
-    rows, _ = selectors.missing_evidence(user=users["bureau"], start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    rows = selectors.missing_evidence(user=users["bureau"], start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)).rows
     assert any(row.event == signed for row in rows)  # a photo is no contract
     services.add_attachment(
         user=users["bureau"], project=a1, uploaded=pdf("c.pdf"), kind="contract", stage_event=signed
     )
-    rows, _ = selectors.missing_evidence(user=users["bureau"], start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    rows = selectors.missing_evidence(user=users["bureau"], start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)).rows
     assert not any(row.event == signed for row in rows)
 
 
@@ -112,3 +112,19 @@ def test_a_reporter_cannot_attach_to_another_units_event(client, users, ledger):
         f"/projects/{ledger['A1'].pk}/attachments/", {"file": pdf(), "kind": "permit", "stage_event": started.pk}
     )
     assert not Attachment.objects.filter(stage_event=started).exists()
+
+
+def test_the_list_reads_only_the_rows_it_shows_and_counts_all(users, ledger):
+    found = selectors.missing_evidence(
+        user=users["bureau"], start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31), shown=1
+    )
+    assert found.total == 3 and len(found.rows) == 1
+    assert {(c.unit.code, c.events, c.receipts) for c in found.by_unit} == {("T01", 1, 1), ("T02", 1, 0)}
+    only_b = selectors.missing_evidence(
+        user=users["bureau"],
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 12, 31),
+        unit_id=ledger["B1"].credits.get().unit_id,
+    )
+    assert [row.project.code for row in only_b.rows] == ["B1"] and only_b.total == 1
+    assert [(c.unit.code, c.events, c.receipts) for c in only_b.by_unit] == [("T02", 1, 0)]

@@ -23,6 +23,8 @@ from .names import company_key
 
 UNITS_FLAG_DEFAULT = 2
 SPELLINGS_FLAG_DEFAULT = 3
+# At most this many investors per reason on the page (the most units / spellings first); ``Flagged.counts`` has all.
+LIMIT = 200
 
 
 def units_flag() -> int:
@@ -49,6 +51,8 @@ class Flagged:
     same_company: list[FlaggedGroup]
     many_units: list[FlaggedGroup]
     many_spellings: list[FlaggedGroup]
+    # reason → how many were found (the lists hold at most ``LIMIT``)
+    counts: dict = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.same_company or self.many_units or self.many_spellings)
@@ -86,14 +90,19 @@ def units_per_investor(minimum: int) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def many_spellings_ids(minimum: int) -> list[int]:
-    """Investors known under ``minimum`` names or more: the register's name and the spellings typed."""
-    return list(
+def many_spellings_ids(minimum: int) -> dict[int, int]:
+    """Investor id → its number of spellings, for investors known under ``minimum`` names or more (the register's
+    name and the spellings typed)."""
+    return dict(
         InvestorSpelling.objects.values("investor_id")
         .annotate(n=Count("pk"))
         .filter(n__gte=minimum - 1)
-        .values_list("investor_id", flat=True)
+        .values_list("investor_id", "n")
     )
+
+
+def _top(counts: dict[int, int]) -> list[int]:
+    return sorted(counts, key=lambda pk: (-counts[pk], pk))[:LIMIT]
 
 
 def _investors(ids) -> dict[int, Investor]:
@@ -118,9 +127,11 @@ def flagged_investors(*, user) -> Flagged:
     """The investors the bureau should review (see the module's docstring); county readers only."""
     if not (access.is_active(user) and access.reads_everything(user)):
         raise PermissionDenied
-    groups = same_company_groups()
-    units = units_per_investor(units_flag())
-    spelled = many_spellings_ids(spellings_flag())
+    all_groups = same_company_groups()
+    all_units = units_per_investor(units_flag())
+    all_spelled = many_spellings_ids(spellings_flag())
+    groups = dict(sorted(all_groups.items())[:LIMIT])
+    units, spelled = _top(all_units), _top(all_spelled)
     ids = {pk for group in groups.values() for pk in group} | set(units) | set(spelled)
     investors = _investors(ids)
 
@@ -130,16 +141,11 @@ def flagged_investors(*, user) -> Flagged:
     return Flagged(
         same_company=[
             FlaggedGroup(investors=[investors[pk] for pk in group if pk in investors], key=key)
-            for key, group in sorted(groups.items())
+            for key, group in groups.items()
         ],
         many_units=[
-            FlaggedGroup(investors=[investors[pk]], units=units_of(investors[pk]))
-            for pk in sorted(units, key=lambda pk: investors[pk].name)
-            if pk in investors
+            FlaggedGroup(investors=[investors[pk]], units=units_of(investors[pk])) for pk in units if pk in investors
         ],
-        many_spellings=[
-            FlaggedGroup(investors=[investors[pk]])
-            for pk in sorted(spelled, key=lambda pk: investors[pk].name)
-            if pk in investors
-        ],
+        many_spellings=[FlaggedGroup(investors=[investors[pk]]) for pk in spelled if pk in investors],
+        counts={"same_company": len(all_groups), "many_units": len(all_units), "many_spellings": len(all_spelled)},
     )

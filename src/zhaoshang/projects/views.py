@@ -508,6 +508,7 @@ def investor_flagged(request):
             "can_merge": access.edits_everything(request.user),
             "units_flag": investor_selectors.units_flag(),
             "spellings_flag": investor_selectors.spellings_flag(),
+            "limit": investor_selectors.LIMIT,
         },
     )
 

@@ -270,3 +270,20 @@ def test_merge_refuses_two_codes_and_reporters(users):
     with pytest.raises(PermissionDenied):
         services.merge_investors(user=users["reporter_a"], keep=a, drop=b)
     assert Investor.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_bureau_sets_a_credit_code_on_the_edit_page(client, users):
+    investor = services.get_or_create_investor(name="甲公司")
+    client.force_login(users["bureau"])
+    url = f"/projects/investors/{investor.pk}/edit/"
+    data = {"name": "甲公司", "kind": "enterprise", "origin": "", "credit_code": "91350100M000100Y44"}
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200, response.get("Location")
+    assert "第 18 位校验位应为 3" in response.content.decode()
+    data["credit_code"] = "91350100m000100y43"
+    assert client.post(url, data).status_code == 302
+    investor.refresh_from_db()
+    assert investor.credit_code == CODE_A
+    assert investor.history.first().history_user == users["bureau"]
+    assert CODE_A in client.get("/projects/investors/").content.decode()

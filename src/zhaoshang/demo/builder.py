@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import math
 import random
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from zhaoshang.core import clock, revision
 from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
+from zhaoshang.projects import credit_code
 from zhaoshang.projects.choices import (
     DIVISION_RANGES,
     CapitalType,
@@ -42,7 +44,8 @@ from zhaoshang.projects.choices import (
     Stage,
     Status,
 )
-from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
+from zhaoshang.projects.models import FundsReceipt, Investor, InvestorSpelling, Project, ProjectCredit, StageEvent
+from zhaoshang.projects.names import company_key
 from zhaoshang.projects.services import last_activity, stage_fields
 from zhaoshang.targets.models import Period
 
@@ -566,6 +569,46 @@ def _plan_projects(rng, units, users, today) -> tuple[list[_Plan], list[Investor
     return plans, planner.investors
 
 
+# Registration divisions (行政区划码) the demo's domestic investors' credit codes are drawn from.
+_DIVISIONS = ("610100", "610400", "330100", "320500", "440300", "110108", "310115", "510100", "420100", "370200")
+
+
+def _give_credit_codes(investors: list[Investor]) -> None:
+    """A valid 统一社会信用代码 (both check characters computed) for every domestic company, derived from its
+    name (no draw from the county's random stream: the projects and figures stay as they were)."""
+    for investor in investors:
+        if investor.origin in _FOREIGN_ORIGINS:
+            continue
+        digest = hashlib.sha256(investor.name.encode()).digest()
+        division = _DIVISIONS[digest[0] % len(_DIVISIONS)]
+        for salt in range(1, 20):
+            org = "".join(credit_code.ALPHABET[b % 31] for b in digest[salt : salt + 8])
+            check = credit_code.org_check_digit(org)
+            if check in credit_code.VALUES:  # an X check cannot be written in an 18-character code
+                break
+        investor.credit_code = credit_code.with_check_digit("91" + division + org + check)
+
+
+def _plant_spellings(investors: list[Investor], first_use: dict) -> None:
+    """One company entered three ways, for the bureau's 待核查客商 page: the first domestic investor with a
+    company suffix was also typed under two other spellings, and a second record was made for it by another
+    spelling (no project; the bureau merges it)."""
+    investor = next(
+        i
+        for i in investors
+        if i.origin not in _FOREIGN_ORIGINS
+        and i.name.endswith("有限公司")
+        and not i.name.endswith(("股份有限公司", "集团有限公司"))
+    )
+    base = investor.name.removesuffix("有限公司")
+    for typed in (f"{base}有限责任公司", f"{base}（集团）有限公司"):
+        InvestorSpelling.objects.create(investor=investor, name=typed, key=company_key(typed))
+    duplicate = Investor(name=f"{base}公司", origin=investor.origin)
+    duplicate._history_user = first_use[investors.index(investor)][1]
+    duplicate._history_date = investor._history_date
+    duplicate.save()
+
+
 def _write_projects(plans: list[_Plan], investors: list[Investor], rng: random.Random, now: dt.datetime) -> None:
     first_use: dict[int, tuple[dt.date, User]] = {}
     for plan in plans:
@@ -574,8 +617,10 @@ def _write_projects(plans: list[_Plan], investors: list[Investor], rng: random.R
         day, author = first_use[index]
         investor._history_date = _at(day, rng, now)
         investor._history_user = author
+    _give_credit_codes(investors)
     Investor.objects.bulk_create(investors, batch_size=BATCH)
     Investor.history.bulk_history_create(investors, batch_size=BATCH)
+    _plant_spellings(investors, first_use)
 
     created_at = {}
     for plan in plans:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from zhaoshang.core.forms import BootstrapForm, date_input
 from zhaoshang.organization.models import Unit
 
-from . import rules
+from . import credit_code, rules
 from .choices import AttachmentKind, Currency, Stage, Status, division_error
 from .models import Investor, Project
 from .services import credit_errors, introducer_errors, receipt_currency_errors
@@ -23,6 +23,14 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
         help_text=_("An investor already in the register is used as registered; the bureau corrects the register."),
     )
     investor_origin = forms.CharField(label=_("origin region or country"), max_length=100, required=False)
+    investor_credit_code = forms.CharField(
+        label=_("unified social credit code"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "18 characters (统一社会信用代码); an investor registered with this code is used whatever the name."
+        ),
+    )
     # The project as loaded, signed (core.optimistic): a save over someone else's later change is refused.
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -77,6 +85,7 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
         "name",
         "investor_name",
         "investor_origin",
+        "investor_credit_code",
         "contact_person",
         "contact_phone",
         "capital_type",
@@ -94,9 +103,16 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
         investor = self.instance.investor if self.instance.pk else None
         if investor:
             # Name and origin only: the register holds no contacts (those are this project's own fields).
-            self.initial.update(investor_name=investor.name, investor_origin=investor.origin)
+            self.initial.update(
+                investor_name=investor.name,
+                investor_origin=investor.origin,
+                investor_credit_code=investor.credit_code or "",
+            )
         for name in ("planned_investment", "contract_amount", "registered_capital", "foreign_investment"):
             self.fields[name].widget.attrs.update(min="0", step="0.01")
+
+    def clean_investor_credit_code(self):
+        return clean_credit_code(self.cleaned_data.get("investor_credit_code"))
 
     # Shown under their own heading: what the conditions of a county's scoring scheme read (issue 13).
     SIGNING_FIELDS = ("ownership", "signing_event", "signing_event_level", "company_registered_on", "land_paid_on")
@@ -339,10 +355,27 @@ class AttachmentForm(BootstrapForm, forms.Form):
     receipt = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
+def clean_credit_code(value: str | None) -> str:
+    """A typed credit code normalised (full-width, lower case, spaces) and checked: "" when none."""
+    code = credit_code.normalise(value)
+    if code:
+        credit_code.validate_credit_code(code)
+    return code
+
+
 class InvestorForm(BootstrapForm, forms.ModelForm):
     class Meta:
         model = Investor
-        fields = ["name", "kind", "origin"]
+        fields = ["name", "kind", "origin", "credit_code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credit_code"].max_length = 40
+        self.fields["credit_code"].widget.attrs["maxlength"] = "40"
+        self.fields["credit_code"].validators = []
+
+    def clean_credit_code(self):
+        return clean_credit_code(self.cleaned_data.get("credit_code")) or None
 
 
 class MissingEvidenceForm(BootstrapForm, forms.Form):

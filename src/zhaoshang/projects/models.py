@@ -29,6 +29,7 @@ from .choices import (
     Stage,
     Status,
 )
+from .credit_code import validate_credit_code
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 # Stage → the project's column holding the date of that stage's event.
@@ -50,7 +51,14 @@ class Investor(models.Model):
 
     name = models.CharField(_("company"), max_length=200, unique=True)
     # 统一社会信用代码 (GB 32100-2015), checked by ``credit_code.check``: one investor per code.
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True, null=True, blank=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_credit_code],
+    )
     kind = models.CharField(
         _("investor type"), max_length=12, choices=InvestorKind.choices, default=InvestorKind.ENTERPRISE
     )
@@ -61,6 +69,25 @@ class Investor(models.Model):
         ordering = ["name"]
         verbose_name = _("investor")
         verbose_name_plural = _("investors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvestorSpelling(models.Model):
+    """A name an investor was typed under that differs from the register's name (issue 17): a company written
+    many ways is flagged for the bureau (``selectors.flagged_investors``). ``key`` is ``names.company_key``."""
+
+    investor = models.ForeignKey(Investor, on_delete=models.CASCADE, related_name="spellings")
+    name = models.CharField(_("name as typed"), max_length=200)
+    key = models.CharField(max_length=200, db_index=True)
+    created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["investor", "name"]
+        constraints = [models.UniqueConstraint(fields=["investor", "name"], name="investor_spelling_unique")]
+        verbose_name = _("investor spelling")
+        verbose_name_plural = _("investor spellings")
 
     def __str__(self) -> str:
         return self.name

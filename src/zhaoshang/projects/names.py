@@ -7,8 +7,8 @@ double-claim check (``zhaoshang.claims``). Two spellings of one company give the
 - traditional characters as simplified (華能電子 → 华能电子);
 - the bracketed parts dropped ((集团), （中国）);
 - the legal form at the end dropped (有限公司, 有限责任公司, 股份有限公司, 集团有限公司…) and then a trailing 公司;
-- a leading province, city or county name dropped (浙江 / 浙江省 / 杭州市 / 萧山区…), from a list of the
-  provinces and a pattern for 市/县/区/州/盟/旗 of two to four characters at the start.
+- a leading province, city and county name dropped (浙江 / 浙江省 / 杭州市 / 萧山区…, one after another), from a
+  list of the provinces and a pattern for 市/县/区/州/盟/旗 of two to four characters at the start.
 
 ``project_name_key`` keeps what tells a project apart: the filler words of project names (年产, 新建, 建设,
 项目, 一期…) are dropped; ``phase_of`` reads the phase a name gives (一期 → 1) so that two phases of one project
@@ -59,8 +59,15 @@ def plain(text: str) -> str:
     return _DROP.sub("", _T2S.convert(text))
 
 
+# Province → its prefixes (name and level), looked up by the province's first two characters: a name is compared
+# only with the provinces it can start with.
+_PROVINCES_BY_HEAD: dict[str, list[str]] = {}
+for _province in PROVINCES:
+    _PROVINCES_BY_HEAD.setdefault(_province[:2], []).append(_province)
+
+
 def _strip_place(name: str) -> str:
-    for province in PROVINCES:
+    for province in _PROVINCES_BY_HEAD.get(name[:2], ()):
         for suffix in _PROVINCE_SUFFIXES:
             prefix = province + suffix
             if name.startswith(prefix) and len(name) > len(prefix) + 1:
@@ -69,8 +76,10 @@ def _strip_place(name: str) -> str:
         else:
             continue
         break
-    match = _PLACE.match(name)
-    if match:
+    for _level in range(3):  # city, then county (杭州市萧山区…), then a town at most
+        match = _PLACE.match(name)
+        if not match:
+            break
         name = name[match.end() :]
     return name
 

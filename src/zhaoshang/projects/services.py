@@ -23,6 +23,7 @@ from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 
+from . import credit_code as credit_codes
 from . import rules
 from .choices import STAGE_ORDER, Currency, DatePrecision, Stage, Status
 from .models import (
@@ -32,6 +33,7 @@ from .models import (
     Attachment,
     FundsReceipt,
     Investor,
+    InvestorSpelling,
     Project,
     ProjectCredit,
     ProjectIntroducer,
@@ -39,6 +41,7 @@ from .models import (
     StewardRule,
     attachment_path,
 )
+from .names import company_key
 
 HUNDRED = Decimal("100")
 BATCH = 500  # projects per statement in set-based writes
@@ -220,18 +223,58 @@ def _check_may_change_credits(user, project: Project, credits, responsible_unit)
 # --- projects -----------------------------------------------------------------------------------
 
 
-def get_or_create_investor(*, name: str, origin: str = "") -> Investor | None:
-    """The register's investor of this name, created (with this origin) when new. An existing investor is
-    never changed here: a reporter naming another unit's investor reuses it as registered; the bureau alone
-    corrects the register (``update_investor``, decision 15)."""
+def record_spelling(investor: Investor, typed: str) -> None:
+    """Remember that ``investor`` was typed as ``typed`` when that differs from the register's name."""
+    typed = typed.strip()
+    if typed and typed != investor.name:
+        InvestorSpelling.objects.get_or_create(investor=investor, name=typed, defaults={"key": company_key(typed)})
+
+
+def credit_code_refusal(investor: Investor, code: str) -> ValidationError:
+    return ValidationError(
+        _("The investor %(name)s is registered with credit code %(registered)s, not %(typed)s; ask the bureau.")
+        % {"name": investor.name, "registered": investor.credit_code, "typed": code}
+    )
+
+
+@transaction.atomic
+def get_or_create_investor(*, name: str, origin: str = "", credit_code: str = "", user=None) -> Investor | None:
+    """The register's investor for this credit code, else of this name, created (with this origin and code) when
+    new: one investor per code (issue 17). An investor found by its code is used whatever the typed name (the
+    typed name is kept as one of its spellings); a name registered with a different code is refused. An existing
+    investor is never changed here, except that a code is written on one that has none: a reporter naming
+    another unit's investor reuses it as registered; the bureau alone corrects the register (``update_investor``,
+    decision 15)."""
     name = name.strip()
+    code = credit_codes.normalise(credit_code)
+    if code:
+        reasons = credit_codes.errors(code)
+        if reasons:
+            raise ValidationError(
+                [_("Unified social credit code %(code)s: %(reason)s") % {"code": code, "reason": r} for r in reasons]
+            )
+        investor = Investor.objects.filter(credit_code=code).first()
+        if investor is not None:
+            record_spelling(investor, name)
+            return investor
     if not name:
+        if code:
+            raise ValidationError(_("A credit code is given without the investor's name."))
         return None
-    investor, _created = Investor.objects.get_or_create(name=name, defaults={"origin": origin.strip()})
+    investor, created = Investor.objects.get_or_create(
+        name=name, defaults={"origin": origin.strip(), "credit_code": code or None}
+    )
+    if code and not created:
+        if investor.credit_code and investor.credit_code != code:
+            raise credit_code_refusal(investor, code)
+        if not investor.credit_code:
+            investor = Investor.objects.select_for_update().get(pk=investor.pk)
+            investor.credit_code = code
+            as_user(investor, user).save(update_fields=["credit_code"])
     return investor
 
 
-INVESTOR_FIELDS = ("name", "kind", "origin")
+INVESTOR_FIELDS = ("name", "kind", "origin", "credit_code")
 
 
 @transaction.atomic
@@ -243,9 +286,50 @@ def update_investor(*, user, investor: Investor, data: dict) -> Investor:
     for name in INVESTOR_FIELDS:
         if name in data:
             setattr(investor, name, data[name].strip() if isinstance(data[name], str) else data[name])
+    investor.credit_code = credit_codes.normalise(investor.credit_code) or None
     investor.full_clean()
     as_user(investor, user).save()
     return investor
+
+
+@transaction.atomic
+def merge_investors(*, user, keep: Investor, drop: Investor) -> Investor:
+    """One company under two investor records made one (issue 17): ``drop``'s projects and spellings move to
+    ``keep``, ``drop``'s name becomes one of ``keep``'s spellings, its credit code is kept when ``keep`` has none,
+    and ``drop`` is deleted. Bureau staff and admins only; refused when both have different credit codes. Every
+    moved project, the kept and the deleted investor get a history row naming the user."""
+    if not (access.is_active(user) and access.edits_everything(user)):
+        raise PermissionDenied
+    if keep.pk == drop.pk:
+        raise ValidationError(_("An investor cannot be merged into itself."))
+    keep, drop = (
+        Investor.objects.select_for_update().get(pk=keep.pk),
+        Investor.objects.select_for_update().get(pk=drop.pk),
+    )
+    if keep.credit_code and drop.credit_code and keep.credit_code != drop.credit_code:
+        raise ValidationError(
+            _("%(keep)s (%(keep_code)s) and %(drop)s (%(drop_code)s) have different credit codes: two companies.")
+            % {"keep": keep.name, "keep_code": keep.credit_code, "drop": drop.name, "drop_code": drop.credit_code}
+        )
+    for project in Project.objects.select_for_update().filter(investor=drop).order_by("pk"):
+        project.investor = keep
+        as_user(project, user).save(update_fields=["investor"])
+    kept_names = set(keep.spellings.values_list("name", flat=True))
+    for spelling in drop.spellings.all():
+        if spelling.name not in kept_names and spelling.name != keep.name:
+            InvestorSpelling.objects.create(investor=keep, name=spelling.name, key=spelling.key)
+            kept_names.add(spelling.name)
+    code = drop.credit_code
+    drop_name = drop.name
+    as_user(drop, user).delete()
+    record_spelling(keep, drop_name)
+    if code and not keep.credit_code:
+        keep.credit_code = code
+    if not keep.origin and drop.origin:
+        keep.origin = drop.origin
+    as_user(keep, user).save()
+    revision.touch("projects")
+    return keep
 
 
 def _replace_credits(*, user, project: Project, credits: list[tuple[Unit, Decimal]]) -> None:

@@ -22,6 +22,7 @@ from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.organization.selectors import subtree_ids
 
+from . import investors as investor_selectors
 from . import selectors, services
 from .choices import STAGE_ORDER, Stage
 from .filtersets import LedgerFilterSet
@@ -102,11 +103,13 @@ def ledger(request):
     )
 
 
-def _investor(form):
+def _investor(form, user):
     data = form.cleaned_data
     return services.get_or_create_investor(
         name=data.get("investor_name") or "",
         origin=data.get("investor_origin") or "",
+        credit_code=data.get("investor_credit_code") or "",
+        user=user,
     )
 
 
@@ -143,7 +146,7 @@ def _project_form(request, project: Project | None):
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             with transaction.atomic():
-                investor = _investor(form)
+                investor = _investor(form, request.user)
                 if project is None:
                     project = services.create_project(
                         user=request.user, data=data, credits=credits.credits(), investor=investor
@@ -494,8 +497,51 @@ def investor_list(request):
     return render(
         request,
         "projects/investor_list.html",
-        {"page": page, "query": query, "can_edit": access.edits_everything(request.user)},
+        {
+            "page": page,
+            "query": query,
+            "can_edit": access.edits_everything(request.user),
+            "can_review": access.reads_everything(request.user),
+        },
     )
+
+
+@login_required
+def investor_flagged(request):
+    """Investors for the bureau to review (issue 17): one company under several records, one investor across
+    many units, one investor typed many ways. County readers; the bureau merges records from here."""
+    flagged = investor_selectors.flagged_investors(user=request.user)
+    return render(
+        request,
+        "projects/investor_flagged.html",
+        {
+            "flagged": flagged,
+            "can_merge": access.edits_everything(request.user),
+            "units_flag": investor_selectors.units_flag(),
+            "spellings_flag": investor_selectors.spellings_flag(),
+            "limit": investor_selectors.LIMIT,
+        },
+    )
+
+
+@login_required
+@require_POST
+def investor_merge(request):
+    """Merge the investor ``drop`` into ``keep`` (``services.merge_investors``): bureau staff and admins."""
+    if not access.edits_everything(request.user):
+        raise PermissionDenied
+    try:
+        keep = Investor.objects.get(pk=int(request.POST.get("keep") or 0))
+        drop = Investor.objects.get(pk=int(request.POST.get("drop") or 0))
+    except (ValueError, Investor.DoesNotExist):
+        raise Http404 from None
+    try:
+        services.merge_investors(user=request.user, keep=keep, drop=drop)
+        messages.success(request, _("%(drop)s merged into %(keep)s.") % {"drop": drop.name, "keep": keep.name})
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("projects:investors_flagged")
 
 
 @login_required

@@ -119,6 +119,8 @@ SIGNING_FIELD_HEADERS = {
 # 项目进展情况 and its as-of date (issue 15), appended after 行业大类: older files without them still import.
 P_PROGRESS, P_PROGRESS_ON = "项目进展情况", "进展情况截至日期"
 PROGRESS_FIELD_HEADERS = {P_PROGRESS: "progress_note", P_PROGRESS_ON: "progress_note_on"}
+# The investor's 统一社会信用代码 (issue 17), appended last: older files without it still import.
+P_CREDIT_CODE = "统一社会信用代码"
 # Every optional column that carries one project field as it is.
 FIELD_HEADERS = {**PROJECT_FIELD_HEADERS, **SIGNING_FIELD_HEADERS, **PROGRESS_FIELD_HEADERS}
 
@@ -196,6 +198,12 @@ PROJECT_COLUMNS = (
     Column(P_DIVISION, 8, optional=True, note="行业大类：两位数字，须属于所填门类（如 C 填 13–43）；可留空"),
     Column(P_PROGRESS, 40, optional=True, note="项目最新进展的文字说明，至多 2000 字；可留空"),
     Column(P_PROGRESS_ON, 12, date=True, optional=True, note="进展情况所述的截至日期，如 2025-06-30；可留空"),
+    Column(
+        P_CREDIT_CODE,
+        20,
+        optional=True,
+        note="投资方的18位统一社会信用代码，可留空；系统中已有此代码的客商将直接沿用（不论投资方名称如何填写）",
+    ),
 )
 
 # Funds-in-place sheet ---------------------------------------------------------------------------

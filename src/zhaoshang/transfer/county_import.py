@@ -355,7 +355,9 @@ class CountyReader:
             ok = False
         template[POSITION[c.P_CODE]] = code
         put = self._put(template, values)
-        for key in ("name", "investor", "origin", "contact", "phone", "location", "remarks", "division", "land"):
+        for key in (
+            "name", "investor", "origin", "credit_code", "contact", "phone", "location", "remarks", "division", "land",
+        ):  # fmt: skip
             put(key)
         put("capital_type")
         put("industry")

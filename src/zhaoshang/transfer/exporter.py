@@ -161,6 +161,7 @@ def project_values(project: Project) -> list:
         project.status_date if project.status in STATUS_LABEL else None,
         *(_field_value(project, name) for name in c.SIGNING_FIELD_HEADERS.values()),
         *(_field_value(project, name) for name in c.PROGRESS_FIELD_HEADERS.values()),
+        (investor.credit_code or "") if investor else "",
         project.funds_total,
     ]
 

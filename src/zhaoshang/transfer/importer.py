@@ -33,7 +33,7 @@ from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
 from zhaoshang.projects.choices import Stage, Status
 from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
-from zhaoshang.projects.services import last_activity, stage_fields
+from zhaoshang.projects.services import credit_code_refusal, last_activity, stage_fields
 
 from . import columns as c
 from . import parsing
@@ -264,7 +264,7 @@ class _Planner:
         existing = self._load_projects([row.code for row in rows])
         for row in rows:
             project = existing.get(row.code)
-            investor = investors.get(row.investor) if row.investor else None
+            investor = investors.get(row.row) if row.investor else None
             if project is None:
                 project = self._new_project(row, investor)
                 counts["created"] += 1
@@ -274,7 +274,11 @@ class _Planner:
                 counts["unchanged"] += 1
             self.projects[row.code] = project
 
-    def _plan_investors(self, rows: list[ProjectRow]) -> dict[str, Investor]:
+    def _plan_investors(self, rows: list[ProjectRow]) -> dict[int, Investor]:
+        """Row number → the row's investor, resolved as on entry (``services.get_or_create_investor``): by
+        its 统一社会信用代码 first, whatever the name typed, then by exact name; a name registered (or given in
+        the file) with another code is refused on its row. A typed name other than the register's is kept as a
+        spelling of the investor."""
         origins: dict[str, tuple[str, int]] = {}
         for row in rows:
             if not row.investor or not row.origin:
@@ -291,20 +295,54 @@ class _Planner:
                     _("The investor %(name)s has another origin on row %(row)s.")
                     % {"name": row.investor, "row": known[1]},
                 )
-        names = {row.investor for row in rows if row.investor}
-        investors: dict[str, Investor] = {}
+        named = [row for row in rows if row.investor]
+        names = {row.investor for row in named}
+        codes = {row.credit_code for row in named if row.credit_code}
+        by_name: dict[str, Investor] = {}
+        by_code: dict[str, Investor] = {}
         for chunk in _chunks(names):
-            investors.update((i.name, i) for i in Investor.objects.filter(name__in=chunk))
-        for name in names:
-            origin = origins.get(name, ("", 0))[0]
-            investor = investors.get(name)
+            by_name.update((i.name, i) for i in Investor.objects.filter(name__in=chunk))
+        for chunk in _chunks(codes):
+            by_code.update((i.credit_code, i) for i in Investor.objects.filter(credit_code__in=chunk))
+        resolved: dict[int, Investor] = {}
+        changed: dict[int, Investor] = {}
+        spellings: set[tuple[int, str]] = set()
+        for row in named:
+            name, code = row.investor, row.credit_code
+            investor = by_code.get(code) if code else None
             if investor is None:
-                investors[name] = Investor(name=name, origin=origin)
-                self.changes.new_investors.append(investors[name])
-            elif origin and investor.origin != origin:
-                investor.origin = origin
-                self.changes.changed_investors.append(investor)
-        return investors
+                investor = by_name.get(name)
+                if investor is not None and code:
+                    if investor.credit_code and investor.credit_code != code:
+                        self.errors.add(
+                            c.PROJECT_SHEET,
+                            row.row,
+                            c.P_CREDIT_CODE,
+                            code,
+                            str(credit_code_refusal(investor, code).message),
+                        )
+                        continue
+                    investor.credit_code = code
+                    by_code[code] = investor
+                    if investor.pk is not None:
+                        changed[investor.pk] = investor
+            if investor is None:
+                investor = Investor(name=name, origin=origins.get(name, ("", 0))[0], credit_code=code or None)
+                self.changes.new_investors.append(investor)
+                by_name[name] = investor
+                if code:
+                    by_code[code] = investor
+            elif investor.pk is not None and name == investor.name:
+                origin = origins.get(name, ("", 0))[0]
+                if origin and investor.origin != origin:
+                    investor.origin = origin
+                    changed[investor.pk] = investor
+            if name != investor.name and (id(investor), name) not in spellings:
+                spellings.add((id(investor), name))
+                self.changes.new_spellings.append((investor, name))
+            resolved[row.row] = investor
+        self.changes.changed_investors.extend(changed.values())
+        return resolved
 
     def _load_projects(self, codes: list[str]) -> dict[str, Project]:
         projects: dict[str, Project] = {}

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from zhaoshang.core import limits
 from zhaoshang.organization.choices import CATEGORY_XLSX, TIER_XLSX
 from zhaoshang.organization.models import Unit
+from zhaoshang.projects import credit_code as credit_codes
 from zhaoshang.projects import rules
 from zhaoshang.projects.choices import (
     CAPITAL_XLSX,
@@ -117,6 +118,8 @@ class ProjectRow:
     # 停滞或终止原因/日期 when the file has the column (None: absent, or empty: keep what is recorded).
     status_reason: str | None = None
     status_date: dt.date | None = None
+    # The investor's 统一社会信用代码, normalised ("" when blank or the column is absent).
+    credit_code: str = ""
 
 
 @dataclass
@@ -287,6 +290,15 @@ def _division(value) -> str:
     return text.zfill(2) if text else ""
 
 
+def credit_code_cell(value) -> str:
+    """统一社会信用代码: normalised (full-width, lower case, spaces) and checked; empty when blank."""
+    code = credit_codes.normalise(parsing.text(value))
+    reasons = credit_codes.errors(code) if code else []
+    if reasons:
+        raise parsing.CellError("；".join(reasons))
+    return code
+
+
 def _currency(value) -> str:
     """币种: a label (美元) or a code (USD); an empty cell is 人民币."""
     return parsing.choice(value, CURRENCY_MAP) or Currency.CNY
@@ -328,6 +340,7 @@ def _column_parsers(today: dt.date) -> dict[str, list[tuple]]:
             (c.P_STATUS_DATE, date, False),
             *((header, _field_parser(name, today), False) for header, name in c.SIGNING_FIELD_HEADERS.items()),
             *((header, _field_parser(name, today), False) for header, name in c.PROGRESS_FIELD_HEADERS.items()),
+            (c.P_CREDIT_CODE, credit_code_cell, False),
         ],
         c.RECEIPT_SHEET: [
             (c.R_PROJECT, _text(PROJECT_CODE_LEN), True),
@@ -560,6 +573,13 @@ def _project_row(r: _Row, parsed: ParsedFile) -> None:
             c.P_ORIGIN,
             _("%(origin)s is filled in but %(investor)s is empty.") % {"origin": c.P_ORIGIN, "investor": c.P_INVESTOR},
         )
+    credit_code = cells.get(c.P_CREDIT_CODE) or ""
+    if credit_code not in (INVALID, "") and investor == "":
+        r.error(
+            c.P_CREDIT_CODE,
+            _("%(origin)s is filled in but %(investor)s is empty.")
+            % {"origin": c.P_CREDIT_CODE, "investor": c.P_INVESTOR},
+        )
     capital_type = cells[c.P_CAPITAL]
     industry = cells[c.P_INDUSTRY]
     kind = cells[c.P_KIND]
@@ -604,6 +624,7 @@ def _project_row(r: _Row, parsed: ParsedFile) -> None:
                 name=name,
                 investor=investor,
                 origin=origin,
+                credit_code=credit_code,
                 capital_type=str(capital_type),
                 industry=industry or "",
                 kind=str(kind),

@@ -70,6 +70,13 @@ SOURCE_FIELDS = (
         ("客商来源地", "投资方来源地", "来源地", "客商来源", "投资方所在地"),
         "投资方来源地",
     ),
+    SourceField(
+        "credit_code",
+        _("Investor's unified social credit code"),
+        TEXT,
+        ("统一社会信用代码", "社会信用代码", "信用代码", "企业信用代码", "统一代码", "投资方统一社会信用代码"),
+        "统一社会信用代码",
+    ),
     SourceField("capital_type", _("Domestic or foreign"), CHOICE, ("内外资", "资金性质", "内资/外资"), "内外资"),
     SourceField(
         "industry", _("Industry"), CHOICE, ("行业", "所属行业", "行业类别", "产业类别", "行业分类", "产业"), "行业"

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.core.history import as_user
 from zhaoshang.organization.models import Unit
-from zhaoshang.projects.models import FundsReceipt, Investor, Project, ProjectCredit, StageEvent
+from zhaoshang.projects.models import FundsReceipt, Investor, InvestorSpelling, Project, ProjectCredit, StageEvent
+from zhaoshang.projects.names import company_key
 from zhaoshang.projects.services import refresh_funds_totals
 
 from .columns import CHANGE_REASON
@@ -28,6 +29,8 @@ class Changes:
     reparented: set[str] = field(default_factory=set)
     new_investors: list[Investor] = field(default_factory=list)
     changed_investors: list[Investor] = field(default_factory=list)
+    # (investor, a name typed for it other than the register's): written once the investor has its id.
+    new_spellings: list[tuple[Investor, str]] = field(default_factory=list)
     new_projects: list = field(default_factory=list)  # NewRow objects (see fastwrite)
     changed_projects: list[Project] = field(default_factory=list)
     project_fields: set[str] = field(default_factory=set)
@@ -68,7 +71,11 @@ def write_changes(changes: Changes, *, user, progress=None) -> None:
             lambda: _update(changes.changed_units, Unit, {"name", "parent", "category", "tier"}, user),
         ),
         (changes.new_investors, lambda: _create(changes.new_investors, Investor, user)),
-        (changes.changed_investors, lambda: _update(changes.changed_investors, Investor, {"origin"}, user)),
+        (
+            changes.changed_investors,
+            lambda: _update(changes.changed_investors, Investor, {"origin", "credit_code"}, user),
+        ),
+        (changes.new_spellings, lambda: _create_spellings(changes.new_spellings)),
         (changes.new_projects, lambda: _create(changes.new_projects, Project, user)),
         (
             changes.changed_projects,
@@ -95,6 +102,15 @@ def write_changes(changes: Changes, *, user, progress=None) -> None:
     refresh_funds_totals({receipt.project_id for receipt in changes.new_receipts})
     if progress is not None:
         progress(total, total, message)
+
+
+def _create_spellings(spellings: list[tuple[Investor, str]]) -> None:
+    """The names typed for investors other than the register's (no history: kept with their created_at)."""
+    InvestorSpelling.objects.bulk_create(
+        [InvestorSpelling(investor_id=investor.pk, name=name, key=company_key(name)) for investor, name in spellings],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
 
 
 def _delete(objs: list, user) -> None:

@@ -254,6 +254,20 @@ def check_one_login_per_role(demo, client):
     assert Project.objects.restrict(reporter, "view").count() >= 5
 
 
+def check_investors_have_credit_codes_and_one_is_flagged(demo):
+    """Issue 17: every domestic company has a valid, unique 统一社会信用代码; one company was entered three ways
+    (two spellings and a second record), so the bureau's 待核查客商 page has something to show."""
+    from zhaoshang.projects import credit_code
+    from zhaoshang.projects.investors import flagged_investors
+
+    coded = Investor.objects.exclude(credit_code=None)
+    assert coded.count() >= 200
+    for code in coded.values_list("credit_code", flat=True):
+        assert credit_code.errors(code) == [], code
+    flagged = flagged_investors(user=User.objects.get(username="bureau"))
+    assert len(flagged.same_company) >= 1 and len(flagged.many_spellings) >= 1 and flagged.many_units
+
+
 def check_history_rows_carry_a_user(demo):
     for model in (Unit, Investor, Project, ProjectCredit, StageEvent, FundsReceipt):
         history = model.history.all()
@@ -290,4 +304,4 @@ def test_the_demo_county(client):
     """Every check above on one build of the county (building it takes seconds; the checks only read it)."""
     demo = build_demo()
     ran = run_checks(globals(), demo=demo, client=client)
-    assert len(ran) == 11, ran
+    assert len(ran) == 12, ran

@@ -23,6 +23,7 @@ class StageEventSerializer(serializers.ModelSerializer):
 
 class ProjectSerializer(serializers.ModelSerializer):
     investor = serializers.CharField(source="investor.name", default="")
+    investor_credit_code = serializers.CharField(source="investor.credit_code", default="", allow_null=True)
     credits = CreditSerializer(many=True, read_only=True)
     stage_events = StageEventSerializer(many=True, read_only=True)
 
@@ -33,6 +34,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "code",
             "name",
             "investor",
+            "investor_credit_code",
             "capital_type",
             "currency",
             "exchange_rate",

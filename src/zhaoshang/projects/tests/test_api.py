@@ -83,3 +83,14 @@ def test_api_tells_month_dates_opening_balances_and_progress_notes(client, users
     assert (data["progress_note"], data["progress_note_on"]) == ("主体封顶", "2025-06-30")
     receipts = client.get(f"/api/receipts/?project={project.pk}").json()["results"]
     assert [(r["amount"], r["opening_balance"]) for r in receipts] == [("11500.00", True)]
+
+
+def test_project_shows_its_investors_credit_code(client, users, two_projects):
+    from zhaoshang.projects.models import Project
+
+    a, _b = two_projects
+    investor = services.get_or_create_investor(name="甲公司", credit_code="91350100M000100Y43")
+    Project.objects.filter(pk=a.pk).update(investor=investor)
+    client.force_login(users["reporter_a"])
+    data = client.get(f"/api/projects/{a.pk}/").json()
+    assert (data["investor"], data["investor_credit_code"]) == ("甲公司", "91350100M000100Y43")

@@ -559,8 +559,10 @@ class Builder:
                 body = name.replace("新建", "").removesuffix("项目")
                 quantity_unit, _, _ = body.partition(product)
                 name = f"{product}项目（{quantity_unit}）" if rng.random() < 0.5 else f"{company.zihao}{product}项目"
-            else:
+            elif product in name and company.zihao not in name:
                 name = f"{company.zihao}{product}项目"
+            else:  # the name does not hold the product (…产业园项目): the company's 字号 moved instead
+                name = name.replace(company.zihao, "") if company.zihao in name else company.zihao + name
         elif name_kind == "phase":
             name = name.replace("（一期）", "") if "（一期）" in name else name.removesuffix("项目") + "（一期）项目"
         elif name_kind == "prefix":

@@ -732,14 +732,21 @@ class Builder:
 
 
 def main() -> None:
-    rows = Builder().build()
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with OUT.open("w", encoding="utf-8", newline="") as handle:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--seed", type=int, default=SEED, help="another draw of the same county (a held-out set)")
+    parser.add_argument("--out", default=str(OUT), help="where to write the CSV")
+    args = parser.parse_args()
+    out = Path(args.out).resolve()
+    rows = Builder(args.seed).build()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
     groups = {r["group"] for r in rows if r["group"]}
-    print(f"{OUT.relative_to(ROOT)}: {len(rows)} rows, {len(groups)} duplicate groups")
+    print(f"{out}: {len(rows)} rows, {len(groups)} duplicate groups (seed {args.seed})")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 from pypinyin import lazy_pinyin
 
-from zhaoshang.projects.names import company_key, ngrams, phase_of, plain, project_name_key
+from zhaoshang.projects.names import company_key, ngrams, phase_of, plain, project_name_key, without_city
 
 DEFAULT_THRESHOLD = Decimal("0.65")
 # A blocking key shared by more projects than this is skipped: it tells nothing (e.g. 饲料, or an investor
@@ -82,7 +82,12 @@ def _sound(text: str) -> tuple[str, ...]:
 
 
 def keys_of(candidate: Candidate) -> _Keys:
+    company = company_key(candidate.investor) if candidate.investor else ""
     name_key = project_name_key(candidate.name)
+    # The investor's trade name in the project's name says nothing more (鑫航物流产业园 / 物流产业园).
+    trade = without_city(company)[:TRADE_NAME_LENGTH]
+    if len(trade) == TRADE_NAME_LENGTH and trade in name_key and len(name_key) > len(trade) + 1:
+        name_key = name_key.replace(trade, "", 1)
     sound = _sound(name_key)
     sound_grams = frozenset(itertools.pairwise(sound)) if len(sound) > 1 else frozenset({(*sound, "")})
     return _Keys(
@@ -90,12 +95,63 @@ def keys_of(candidate: Candidate) -> _Keys:
         name_grams=frozenset(ngrams(name_key)),
         sound=sound,
         sound_grams=sound_grams,
-        company=company_key(candidate.investor) if candidate.investor else "",
+        company=company,
         credit_code=unicodedata.normalize("NFKC", candidate.credit_code or "").replace(" ", "").upper(),
         # Only a name with 期 (or "phase") can give one: the check skips the normalising of the others.
         phase=phase_of(candidate.name) if "期" in candidate.name or "phase" in candidate.name.lower() else None,
         location_grams=frozenset(ngrams(_plain(candidate.location))),
     )
+
+
+# A company's trade name (字号) is most often its first two characters: 卓通 of 宁波卓通农业开发股份有限公司.
+TRADE_NAME_LENGTH = 2
+
+
+# How much a trade name alone (the parent and its subsidiary, or two companies of one name) says: with the
+# project's name alike it is not enough, the circumstances must agree too.
+TRADE_NAME_ONLY = 0.35
+
+
+def _sounds_inside(short: str, long: str) -> bool:
+    """Is the sound of ``short`` that of a run of whole syllables of ``long`` (like精密 in li-ke-jing-mi; never
+    heng-yuan inside z-heng-yuan)?"""
+    inner = "".join(_sound(short))
+    syllables = _sound(long)
+    starts = set(itertools.accumulate((len(s) for s in syllables), initial=0))
+    whole = "".join(syllables)
+    at = whole.find(inner)
+    while at != -1:
+        if at in starts and at + len(inner) in starts:
+            return True
+        at = whole.find(inner, at + 1)
+    return False
+
+
+def _same_trade_name(a: str, b: str) -> bool:
+    """Do two company keys start with one trade name, by its characters or its sound?"""
+    head_a, head_b = a[:TRADE_NAME_LENGTH], b[:TRADE_NAME_LENGTH]
+    return len(head_a) == len(head_b) == TRADE_NAME_LENGTH and (head_a == head_b or _sound(head_a) == _sound(head_b))
+
+
+def investor_alike(a: str, b: str) -> float:
+    """How alike two different company keys are, 0 when not: one written short inside the other, by its
+    characters or its sound (卓通 / 卓通农业开发, like精密制造 / 利科精密制造: 0.75), the same sound (a wrong
+    character: 晨祥 / 晨翔, 0.8), or the same trade name, by its characters or its sound (晨兴实业 / 晨兴纺织科技, a
+    parent and its subsidiary: ``TRADE_NAME_ONLY``)."""
+    short, long = sorted((a, b), key=len)
+    if len(short) < TRADE_NAME_LENGTH:
+        return 0.0
+    if short in long or without_city(short) in long:
+        return 0.75
+    if _sound(a) == _sound(b):
+        return 0.8
+    # One written partly in pinyin or with a wrong character of the same sound inside the other: Like精密制造 /
+    # 利科精密制造, ZHENGTONG新型建材 / 正通新型建材.
+    if len(short) >= 3 and _sounds_inside(short, long):
+        return 0.75
+    if _same_trade_name(a, b):
+        return TRADE_NAME_ONLY
+    return 0.0
 
 
 def _similarity(a: frozenset, b: frozenset) -> float:
@@ -148,7 +204,9 @@ def score(
     elif not ka.company or not kb.company:
         investor = 0.5
     else:
-        investor = 0.0
+        investor = investor_alike(ka.company, kb.company)
+        if investor:
+            notes.append(lambda: _("Investor names alike: %(a)s / %(b)s") % {"a": a.investor, "b": b.investor})
 
     name = _similarity(ka.name_grams, kb.name_grams)
     sound = 0.95 * _similarity(ka.sound_grams, kb.sound_grams)

@@ -16,20 +16,11 @@ from pathlib import Path
 CSV_PATH = Path(__file__).resolve().parents[4] / "tests" / "data" / "claims" / "labelled_ledger.csv"
 # Unit names end in these words; anything else is a county department.
 _CATEGORY_BY_ENDING = (("镇", "township"), ("乡", "township"), ("管委会", "park"), ("联络处", "office"))
-CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 def read_rows(path: Path = CSV_PATH) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-def credit_code_valid(code: str) -> bool:
-    """GB 32100-2015: 18 characters of the code's set, the last the check of the first 17 (weights 3^i mod 31)."""
-    if len(code) != 18 or any(c not in CREDIT_CHARSET for c in code):
-        return False
-    total = sum(CREDIT_CHARSET.index(c) * pow(3, i, 31) for i, c in enumerate(code[:17]))
-    return CREDIT_CHARSET[(31 - total % 31) % 31] == code[17]
 
 
 def duplicate_pairs(rows: list[dict]) -> set[frozenset[str]]:

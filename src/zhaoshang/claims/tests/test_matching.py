@@ -106,3 +106,19 @@ def test_the_labelled_set_meets_the_targets():
     assert result["planted"] == 40 and result["hard_negatives"] == 40
     assert result["recall"] >= 0.95, result["missed_examples"]
     assert result["false_share"] <= 0.05, result["false_examples"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "alike"),
+    [
+        ("卓通", "卓通农业开发", 0.75),  # written short
+        ("厦门佳能", "佳能纺织", 0.75),  # short, with its city
+        ("like精密制造", "利科精密制造", 0.75),  # the trade name in pinyin
+        ("晨祥生物科技", "晨翔生物科技", 0.8),  # a wrong character of the same sound
+        ("晨兴实业", "晨兴纺织科技", matching.TRADE_NAME_ONLY),  # the parent and its subsidiary
+        ("正源新材料科技", "恒源新材料", 0.0),  # heng-yuan is no run of z-heng-yuan's syllables
+        ("泰安建材", "正同新型建材", 0.0),
+    ],
+)
+def test_investor_alike(a, b, alike):
+    assert matching.investor_alike(a, b) == alike

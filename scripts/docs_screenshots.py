@@ -178,6 +178,7 @@ class Guide:
         self.dashboard()
         self.security()
         self.daily_work()
+        self.no_water()
 
     def intro(self) -> None:
         page = self.page(None)
@@ -675,6 +676,45 @@ class Guide:
         self.shot(supervisor, "security-change-log", "main", max_height=800)
         supervisor.context.close()
 
+    def no_water(self) -> None:
+        """Double claims, evidence and investors (issue 17): the live warning a reporter gets, the bureau's review
+        and a merge, the evidence a project lacks, the 缺佐证 list and the investors flagged."""
+        reporter = self.page("reporter")
+        self.go(reporter, "/projects/new/")
+        reporter.fill("#id_code", f"CG{self.today.year}-017")
+        reporter.fill("#id_investor_name", "恒昌贸易有限公司")
+        reporter.fill("#id_name", "年产200万条人发制品")
+        reporter.press("#id_name", "End")
+        reporter.locator("#double-claim-check .alert").wait_for()
+        self.settle(reporter)
+        self.shot(reporter, "claims-live", "#id_name", "#double-claim-check")
+        self.go(reporter, "/projects/missing-evidence/")
+        self.shot(reporter, "evidence-missing", "main", max_height=620)
+        first = reporter.locator("#missing-rows tbody a").first
+        first.click()
+        self.settle(reporter)
+        self.shot(reporter, "evidence-project", "#timeline", max_height=520)
+        reporter.context.close()
+
+        bureau = self.page("bureau")
+        self.go(bureau, "/claims/")
+        self.shot(bureau, "claims-review", "main", max_height=760)
+        bureau.locator("main a[href^='/claims/']").filter(has_text="~").first.click()
+        self.settle(bureau)
+        self.shot(bureau, "claims-pair", "main")
+        form = bureau.locator("form", has=bureau.locator("input[name=kept]")).first
+        form.locator("input[name=kept]").first.check()
+        self.submit(bureau, "form:has(input[name=kept]) button[type=submit]")
+        self.shot(bureau, "claims-merge-confirm", "main")
+        self.submit(bureau, "form button.btn-danger[type=submit]")
+        kept = bureau.locator("main a[href^='/projects/']").first
+        kept.click()
+        self.settle(bureau)
+        self.shot(bureau, "claims-merged", ".merged-from", "h1", max_height=200)
+        self.go(bureau, "/projects/investors/flagged/")
+        self.shot(bureau, "investors-flagged", "main", max_height=760)
+        bureau.context.close()
+
     def daily_work(self) -> None:
         """Accountability candidates on a draft bulletin, the site-wide search, the guide under Help (issue 12)."""
         bureau = self.page("bureau")
@@ -695,6 +735,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=0, help="port to serve on (default: a free one)")
     parser.add_argument("--keep", action="store_true", help="keep the data directory afterwards")
+    parser.add_argument("--only", nargs="*", metavar="SECTION", help="only these sections (e.g. no_water)")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="zhaoshang-docs-"))
@@ -720,7 +761,11 @@ def main() -> None:
                 executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS, env=browser_env
             )
             guide = Guide(browser, base_url, Path(work), env)
-            guide.run()
+            if args.only:
+                for section in args.only:
+                    getattr(guide, section)()
+            else:
+                guide.run()
             browser.close()
         over = [name for name, size in guide.taken if size > MAX_BYTES]
         print(f"{len(guide.taken)} screenshots in {OUT.relative_to(ROOT)}" + (f"; over 250 KB: {over}" if over else ""))

@@ -172,6 +172,10 @@ JOBS_STALE_SECONDS = int(env("ZHAOSHANG_JOBS_STALE_SECONDS", "300") or 300)
 JOBS_KEEP_DAYS = int(env("ZHAOSHANG_JOBS_KEEP_DAYS", "30") or 30)
 # Double claims (claims/): a pair of projects scoring at least this (0..1) is shown to the bureau for review.
 DOUBLE_CLAIM_THRESHOLD = env("ZHAOSHANG_DOUBLE_CLAIM_THRESHOLD", "0.65") or "0.65"
+# Investors to review (projects/investors.py): one whose projects are credited to this many units, or typed under
+# this many names.
+INVESTOR_UNITS_FLAG = int(env("ZHAOSHANG_INVESTOR_UNITS_FLAG", "2") or 2)
+INVESTOR_SPELLINGS_FLAG = int(env("ZHAOSHANG_INVESTOR_SPELLINGS_FLAG", "3") or 3)
 # Stored results (jobs/stored.py: the forecast, the assessment): computed by a job, never in a request. A refresh
 # waits RESULTS_DEBOUNCE_SECONDS (a burst of writes costs one computation); `zhaoshang refresh_results` keeps warm
 # the results read within RESULTS_KEEP_WARM_DAYS and deletes the others. RESULTS_COMPUTE_ON_MISS computes a

@@ -21,20 +21,18 @@ from zhaoshang.organization import access
 from .models import Investor, InvestorSpelling, Project, ProjectCredit
 from .names import company_key
 
-UNITS_FLAG_DEFAULT = 2
-SPELLINGS_FLAG_DEFAULT = 3
 # At most this many investors per reason on the page (the most units / spellings first); ``Flagged.counts`` has all.
 LIMIT = 200
 
 
 def units_flag() -> int:
-    """An investor whose projects are credited to or the responsibility of this many units is flagged."""
-    return int(getattr(settings, "ZHAOSHANG_INVESTOR_UNITS_FLAG", UNITS_FLAG_DEFAULT))
+    """An investor whose projects are credited to this many units is flagged (``ZHAOSHANG_INVESTOR_UNITS_FLAG``)."""
+    return settings.INVESTOR_UNITS_FLAG
 
 
 def spellings_flag() -> int:
     """An investor known under this many names (the register's and the spellings typed) is flagged."""
-    return int(getattr(settings, "ZHAOSHANG_INVESTOR_SPELLINGS_FLAG", SPELLINGS_FLAG_DEFAULT))
+    return settings.INVESTOR_SPELLINGS_FLAG
 
 
 @dataclass
@@ -59,31 +57,38 @@ class Flagged:
 
 
 def same_company_groups() -> dict[str, list[int]]:
-    """Company key → the ids of two or more investor records whose name or a spelling has that key."""
+    """Company key → the ids of two or more investor records whose name or a spelling has that key, unless two of
+    them carry different credit codes: two codes are two companies (上海东升 and 东莞东升), however alike the names."""
     by_key: dict[str, set[int]] = defaultdict(set)
-    for pk, name in Investor.objects.values_list("pk", "name").iterator(chunk_size=5000):
+    codes: dict[int, str] = {}
+    for pk, name, code in Investor.objects.values_list("pk", "name", "credit_code").iterator(chunk_size=5000):
+        if code:
+            codes[pk] = code
         key = company_key(name)
         if key:
             by_key[key].add(pk)
     for investor_id, key in InvestorSpelling.objects.values_list("investor_id", "key").iterator(chunk_size=5000):
         if key:
             by_key[key].add(investor_id)
-    return {key: sorted(ids) for key, ids in by_key.items() if len(ids) > 1}
+    return {
+        key: sorted(ids)
+        for key, ids in by_key.items()
+        if len(ids) > 1 and len({codes[pk] for pk in ids if pk in codes}) <= 1
+    }
 
 
 def units_per_investor(minimum: int) -> dict[int, int]:
-    """Investor id → the number of units its projects are credited to or the responsibility of (≥ ``minimum``):
-    one grouped statement over the UNION of (investor, credited unit) and (investor, responsible unit)."""
+    """Investor id → the number of units its projects are credited to (≥ ``minimum``), for investors with two
+    projects or more: one investor's projects claimed by several units. A single project credited to a township
+    and a department, or handled by a department for a township, is one project shared, not a double claim: the
+    responsible unit does not count, and one project alone is never flagged here. One grouped statement."""
     project, credit = Project._meta.db_table, ProjectCredit._meta.db_table
     sql = f"""
-        SELECT investor_id, COUNT(*) FROM (
-            SELECT p.investor_id AS investor_id, c.unit_id AS unit_id
-              FROM {credit} c JOIN {project} p ON p.id = c.project_id
-             WHERE p.investor_id IS NOT NULL
-            UNION
-            SELECT investor_id, responsible_unit_id FROM {project}
-             WHERE investor_id IS NOT NULL AND responsible_unit_id IS NOT NULL
-        ) pairs GROUP BY investor_id HAVING COUNT(*) >= %s
+        SELECT p.investor_id, COUNT(DISTINCT c.unit_id)
+          FROM {credit} c JOIN {project} p ON p.id = c.project_id
+         WHERE p.investor_id IS NOT NULL
+         GROUP BY p.investor_id
+        HAVING COUNT(DISTINCT c.unit_id) >= %s AND COUNT(DISTINCT p.id) >= 2
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [minimum])

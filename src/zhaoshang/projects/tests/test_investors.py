@@ -287,3 +287,28 @@ def test_bureau_sets_a_credit_code_on_the_edit_page(client, users):
     assert investor.credit_code == CODE_A
     assert investor.history.first().history_user == users["bureau"]
     assert CODE_A in client.get("/projects/investors/").content.decode()
+
+
+@pytest.mark.django_db
+def test_two_credit_codes_are_two_companies_however_alike_the_names(make_project, units, users):
+    services.get_or_create_investor(name="上海东升智能科技有限公司", credit_code=CODE_A)
+    services.get_or_create_investor(name="东莞东升智能科技有限公司", credit_code=CODE_B)
+    assert investors.same_company_groups() == {}
+    services.get_or_create_investor(name="东升智能科技有限公司")  # no code: either of them
+    assert investors.same_company_groups() == {}  # still two codes in the group: not for a merge
+
+
+@pytest.mark.django_db
+def test_one_project_shared_by_units_is_not_an_investor_in_many_units(make_project, units, users):
+    shared = services.get_or_create_investor(name="远航科技有限公司")
+    project = services.create_project(
+        user=users["bureau"],
+        data={"code": "SH-1", "name": "共享项目", "responsible_unit": units["dept"]},
+        credits=[(units["a"], Decimal("60")), (units["b"], Decimal("40"))],
+        investor=shared,
+    )
+    assert project.investor == shared
+    assert investors.units_per_investor(2) == {}  # one project, shared: no double claim
+    make_project(units["b"], code="SH-2", name="第二个项目")
+    Project.objects.filter(code="SH-2").update(investor=shared)
+    assert investors.units_per_investor(2) == {shared.pk: 2}

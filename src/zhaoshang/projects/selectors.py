@@ -336,7 +336,8 @@ def missing_evidence(*, user, start, end, unit_id: int | None = None, shown: int
         # A project's rows are counted for every unit credited with it (the rows per project, then per unit).
         per_project = dict(rows.order_by().values("project_id").annotate(n=Count("pk")).values_list("project_id", "n"))
         for project_id, credit_unit in credits.values_list("project_id", "unit_id"):
-            units_of.setdefault(project_id, []).append(credit_unit)
+            if credit_unit not in units_of.setdefault(project_id, []):
+                units_of[project_id].append(credit_unit)
             entry = counts.setdefault(credit_unit, MissingByUnit(None))
             setattr(entry, kind, getattr(entry, kind) + per_project.get(project_id, 0))
     units = Unit.objects.in_bulk(counts)

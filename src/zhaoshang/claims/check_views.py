@@ -43,4 +43,4 @@ def check(request):
         amount=_amount(data.get("contract_amount", "")) or _amount(data.get("planned_investment", "")),
     )
     similar = selectors.similar_projects(request.user, probe, threshold())
-    return render(request, "claims/_warning_live.html", {"similar": similar})
+    return render(request, "claims/_warning_live.html", {"similar": selectors.hidden_last(similar)})

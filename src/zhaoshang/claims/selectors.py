@@ -135,3 +135,9 @@ def similar_projects(user, probe: matching.Candidate, threshold: Decimal, limit:
     found = matching.similar_to(probe, candidates_like([probe]), threshold)[:limit]
     shown = Project.objects.restrict(user, "view").filter(pk__in=[c.id for c, _s, _r in found]).in_bulk()
     return [Similar(other=shown.get(candidate.id), score=value, reasons=reasons) for candidate, value, reasons in found]
+
+
+def hidden_last(similar: list) -> list:
+    """The pairs whose other project the user may view first, then those hidden: the templates say "another unit
+    has recorded a similar project" once for all of them."""
+    return sorted(similar, key=lambda item: item.other is None)

@@ -27,7 +27,7 @@ def review_url(user) -> str:
 def double_claims_for(context, project):
     """The open pairs of ``project``: the other project named only to a user who may view it."""
     user = context["request"].user
-    return {"similar": selectors.open_pairs_of(user, project), "review_url": review_url(user)}
+    return {"similar": selectors.hidden_last(selectors.open_pairs_of(user, project)), "review_url": review_url(user)}
 
 
 @register.inclusion_tag("claims/_warning_import.html", takes_context=True)

@@ -152,3 +152,13 @@ def test_the_project_form_asks_for_the_live_check(client, users, twins):
     query = {"project": a.pk, "name": a.name, "investor_name": "浙江华能电子科技有限公司"}
     page = client.get(reverse("claims:check"), query).content.decode()
     assert "XM-B" in page and "XM-A" not in page
+
+
+def test_the_live_check_says_once_that_other_units_have_similar_projects(client, twins, make_project, units, users):
+    third = Investor.objects.create(name="华能电子科技集团有限公司")
+    make_project(units["a"], code="XM-D", name="年产10万吨生物饲料二号线", investor=third, location="城关镇前进村")
+    query = {"name": "年产10万吨生物饲料", "investor_name": "华能电子科技有限公司", "location": "城关镇前进村"}
+    client.force_login(users["reporter_b"])
+    page = client.get(reverse("claims:check"), query).content.decode()
+    assert page.count("另一单位已登记相似项目，招商局将核查") == 1
+    assert "XM-A" not in page and "XM-D" not in page and "XM-B" in page

@@ -11,17 +11,21 @@ from django.views.decorators.http import require_GET
 from . import matching, selectors
 from .services import threshold
 
+# Bounds of what the live check reads: a form's amount (10k yuan, as the model's 16 digits allow) and an id.
+MAX_AMOUNT = Decimal("1E14")
+
 
 def _amount(text: str) -> Decimal | None:
     try:
-        value = Decimal((text or "").replace(",", "").strip())
+        value = Decimal((text or "").replace(",", "").strip()[:30])
     except InvalidOperation:
         return None
-    return value if value.is_finite() and value > 0 else None
+    return value if value.is_finite() and 0 < value < MAX_AMOUNT else None
 
 
 def _id(text: str) -> int:
-    return int(text) if (text or "").isdigit() else 0
+    text = text or ""
+    return int(text) if text.isdigit() and len(text) <= 18 else 0
 
 
 @login_required

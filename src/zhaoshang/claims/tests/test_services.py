@@ -162,3 +162,14 @@ def test_the_live_check_says_once_that_other_units_have_similar_projects(client,
     page = client.get(reverse("claims:check"), query).content.decode()
     assert page.count("另一单位已登记相似项目，招商局将核查") == 1
     assert "XM-A" not in page and "XM-D" not in page and "XM-B" in page
+
+
+def test_the_live_check_bounds_what_it_reads(client, twins, users):
+    client.force_login(users["bureau"])
+    alike = {"name": "年产10万吨生物饲料", "investor_name": "华能电子科技有限公司", "location": "城关镇前进村"}
+    for extra in ({"planned_investment": "1e999999999"}, {"contract_amount": "NaN", "project": "9" * 40}):
+        response = client.get(reverse("claims:check"), {**alike, **extra})
+        assert response.status_code == 200
+        assert "XM-A" in response.content.decode()
+    huge = {"name": "年产10万吨生物饲料" * 100, "investor_name": "华" * 5000, "location": "村" * 5000}
+    assert client.get(reverse("claims:check"), huge).status_code == 200

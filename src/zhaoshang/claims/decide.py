@@ -174,6 +174,19 @@ def merge_share_errors(shares: list[tuple[Unit, Decimal]], allowed_unit_ids: set
     return errors
 
 
+def merged_stage_errors(kept: Project, absorbed: Project) -> list[str]:
+    """The kept project's stage dates with those of the stages only the absorbed project reached must still run
+    forward along the pipeline (``projects.services.stage_date_errors``, the rule every stage recorded obeys):
+    otherwise the bureau corrects a date on either project first."""
+    dates = dict(kept.stage_events.values_list("stage", "date"))
+    for stage, date in absorbed.stage_events.values_list("stage", "date"):
+        dates.setdefault(stage, date)
+    errors = project_services.stage_date_errors(dates)
+    if errors:
+        errors.insert(0, _("Merged, the stage dates would run backwards; correct a date on either project first."))
+    return errors
+
+
 def _value(value):
     if value is None or isinstance(value, (bool, int, str)):
         return value
@@ -220,7 +233,7 @@ def merge(*, user, pair: ClaimPair, kept: Project, shares: list[tuple[Unit, Deci
         ],
     }
     allowed = {c["unit"] for c in credits_before["kept"] + credits_before["absorbed"]}
-    errors = merge_share_errors(shares, allowed)
+    errors = merge_share_errors(shares, allowed) + merged_stage_errors(kept, absorbed)
     if errors:
         raise ValidationError(errors)
     record = {

@@ -106,6 +106,8 @@ def pair_merge(request, pk):
     kept = next(p for p in projects if str(p.pk) == form.cleaned_data["kept"])
     shares = form.shares()
     errors = decide.merge_share_errors(shares, {c.unit_id for p in projects for c in p.credits.all()})
+    absorbed = next(p for p in projects if p.pk != kept.pk)
+    errors += decide.merged_stage_errors(kept, absorbed)  # told before the confirmation, not after
     if errors:
         add_form_errors(form, ValidationError(errors))
         return _pair_page(request, pair, projects, forms, status=400)

@@ -192,3 +192,26 @@ def test_open_pairs_of_the_absorbed_project_follow_it(users, units, make_project
     decide.merge(user=users["bureau"], pair=twins["pair"], kept=twins["p1"], shares=[(units["a"], D("100"))])
     other.refresh_from_db()
     assert {other.code_a, other.code_b} == {"P1", "P3"} and other.status == PairStatus.OPEN
+
+
+def test_a_merge_whose_stage_dates_would_run_backwards_is_refused(users, units, make_project):
+    bureau = users["bureau"]
+    late = make_project(units["a"], code="L1", name="年产5万吨饲料项目")
+    early_start = make_project(units["b"], code="L2", name="新建5万吨饲料")
+    services.record_stage(user=bureau, project=late, stage="signed", date=dt.date(2026, 6, 1), amount=D("100"))
+    services.record_stage(user=bureau, project=early_start, stage="started", date=dt.date(2026, 3, 1))
+    pair = make_pair(late, early_start)
+    shares = [(units["a"], D("50")), (units["b"], D("50"))]
+    # Kept L1 signed on 1 June would take L2's start of 1 March: the dates would run backwards.
+    with pytest.raises(ValidationError, match="run backwards"):
+        decide.merge(user=bureau, pair=pair, kept=late, shares=shares)
+    assert Project.objects.filter(code="L2").exists() and StageEvent.objects.filter(project__code="L2").exists()
+    pair.refresh_from_db()
+    assert pair.status == "open"
+    # Once the bureau corrects the start, the merge goes through.
+    services.record_stage(user=bureau, project=early_start, stage="started", date=dt.date(2026, 7, 1))
+    kept = decide.merge(user=bureau, pair=pair, kept=late, shares=shares)
+    assert dict(kept.stage_events.values_list("stage", "date")) == {
+        "signed": dt.date(2026, 6, 1),
+        "started": dt.date(2026, 7, 1),
+    }

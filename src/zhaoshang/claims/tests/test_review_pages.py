@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -131,3 +132,23 @@ def test_the_review_reads_a_page_of_pairs_in_a_fixed_number_of_queries(login, un
     with CaptureQueriesContext(connection) as six:
         client.get(reverse("claims:review"))
     assert len(six) == len(one)
+
+
+def test_the_pair_page_says_before_confirming_that_the_dates_would_run_backwards(client, users, units, make_project):
+    from zhaoshang.projects import services as project_services
+
+    bureau = users["bureau"]
+    late = make_project(units["a"], code="L1", name="年产5万吨饲料项目")
+    early = make_project(units["b"], code="L2", name="新建5万吨饲料")
+    project_services.record_stage(user=bureau, project=late, stage="signed", date=dt.date(2026, 6, 1), amount=D("1"))
+    project_services.record_stage(user=bureau, project=early, stage="started", date=dt.date(2026, 3, 1))
+    pair = make_pair(late, early)
+    client.force_login(bureau)
+    response = client.post(
+        reverse("claims:pair_merge", args=[pair.pk]),
+        {"kept": str(late.pk), f"share_{units['a'].pk}": "50", f"share_{units['b'].pk}": "50"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    assert "合并后各阶段日期将出现倒序" in response.content.decode()
+    assert Project.objects.filter(code="L2").exists()

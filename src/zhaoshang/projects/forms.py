@@ -351,8 +351,8 @@ class AttachmentForm(BootstrapForm, forms.Form):
     file = forms.FileField(label=_("file"))
     kind = forms.ChoiceField(label=_("kind"), choices=AttachmentKind.choices, initial=AttachmentKind.OTHER)
     # The stage event or receipt the file evidences (the project page's "attach" next to each of them).
-    stage_event = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    receipt = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    stage_event = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
+    receipt = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
 
 
 def clean_credit_code(value: str | None) -> str:

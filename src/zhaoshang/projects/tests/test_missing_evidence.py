@@ -128,3 +128,11 @@ def test_the_list_reads_only_the_rows_it_shows_and_counts_all(users, ledger):
     )
     assert [row.project.code for row in only_b.rows] == ["B1"] and only_b.total == 1
     assert [(c.unit.code, c.events, c.receipts) for c in only_b.by_unit] == [("T02", 1, 0)]
+
+
+def test_an_id_out_of_bounds_is_refused_not_sent_to_the_database(client, users, ledger):
+    a1 = ledger["A1"]
+    client.force_login(users["reporter_a"])
+    for value in ("9" * 30, "-1"):
+        client.post(f"/projects/{a1.pk}/attachments/", {"file": pdf(), "kind": "contract", "stage_event": value})
+    assert not Attachment.objects.filter(project=a1).exists()

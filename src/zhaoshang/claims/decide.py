@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from zhaoshang.core import clock, revision
@@ -314,10 +315,11 @@ def merge(*, user, pair: ClaimPair, kept: Project, shares: list[tuple[Unit, Deci
         count(key, _move(rows, name, kept, user))
 
     # Open pairs of the absorbed project with a third one become pairs of the kept project (unless it has one).
-    for other in ClaimPair.objects.select_for_update().filter(status=PairStatus.OPEN).exclude(pk=pair.pk):
+    absorbed_pairs = ClaimPair.objects.select_for_update().filter(
+        Q(project_a_id=absorbed.pk) | Q(project_b_id=absorbed.pk), status=PairStatus.OPEN
+    )
+    for other in absorbed_pairs.exclude(pk=pair.pk):
         ids = {other.project_a_id, other.project_b_id}
-        if absorbed.pk not in ids:
-            continue
         third = next((i for i in ids if i != absorbed.pk), None)
         if third is None or third == kept.pk:
             continue

@@ -44,7 +44,7 @@ def check(request):
         investor=(data.get("investor_name") or data.get("investor") or "").strip()[:200],
         credit_code=(data.get("investor_credit_code") or data.get("credit_code") or "").strip()[:18],
         location=(data.get("location") or "").strip()[:200],
-        amount=_amount(data.get("contract_amount", "")) or _amount(data.get("planned_investment", "")),
+        amount=_amount(data.get("planned_investment", "")),
     )
     similar = selectors.similar_projects(request.user, probe, threshold())
     return render(request, "claims/_warning_live.html", {"similar": selectors.hidden_last(similar)})

@@ -27,7 +27,7 @@ POOL_ROWS = 5000
 CHUNK = 2000
 COLUMNS = (
     "id", "code", "name", "investor__name", "investor__credit_code", "location", "planned_investment",
-    "contract_amount", "signed_on", "created_at", "responsible_unit_id",
+    "signed_on", "created_at", "responsible_unit_id",
 )  # fmt: skip
 
 
@@ -42,7 +42,7 @@ def candidates(queryset) -> list[matching.Candidate]:
         ):
             units[project_id].add(unit_id)
     result = []
-    for pk, code, name, investor, credit_code, location, planned, contract, signed_on, created, responsible in rows:
+    for pk, code, name, investor, credit_code, location, planned, signed_on, created, responsible in rows:
         own = units.get(pk) or ({responsible} if responsible else set())
         result.append(
             matching.Candidate(
@@ -52,7 +52,8 @@ def candidates(queryset) -> list[matching.Candidate]:
                 investor=investor or "",
                 credit_code=credit_code or "",
                 location=location or "",
-                amount=contract if contract else planned,
+                # The reason says "planned investment": that is the amount compared.
+                amount=planned if planned else None,
                 signed_on=signed_on,
                 created_on=created.date() if created else None,
                 units=frozenset(own),

@@ -42,7 +42,8 @@ def find_pairs(*, project_ids: Iterable[int] | None = None, found_by: str) -> li
         if ids is not None and len(ids) <= POOL_LIMIT:
             probes = selectors.candidates(Project.objects.filter(pk__in=ids))
             pool = selectors.candidates_like(probes)
-            index = matching.Index(pool + [p for p in probes if p.id not in {c.id for c in pool}])
+            pooled = {c.id for c in pool}
+            index = matching.Index(pool + [p for p in probes if p.id not in pooled])
         else:
             index = matching.Index(selectors.candidates(Project.objects.all()))
         found = {

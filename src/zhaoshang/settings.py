@@ -81,6 +81,11 @@ INSTALLED_APPS = [
     "zhaoshang.persons",
     "zhaoshang.projects",
     "zhaoshang.claims",
+    "zhaoshang.events",
+    "zhaoshang.leads",
+    "zhaoshang.receptions",
+    "zhaoshang.library",
+    "zhaoshang.milestones",
     "zhaoshang.transfer",
     "zhaoshang.targets",
     "zhaoshang.assessment",
@@ -176,6 +181,12 @@ DOUBLE_CLAIM_THRESHOLD = env("ZHAOSHANG_DOUBLE_CLAIM_THRESHOLD", "0.65") or "0.6
 # this many names.
 INVESTOR_UNITS_FLAG = int(env("ZHAOSHANG_INVESTOR_UNITS_FLAG", "2") or 2)
 INVESTOR_SPELLINGS_FLAG = int(env("ZHAOSHANG_INVESTOR_SPELLINGS_FLAG", "3") or 3)
+# Leads (issue 18): days a follow-up may be overdue before the owner, the unit head, then the bureau are alerted;
+# leads one address may send through the public intake page per hour.
+LEAD_ESCALATION_DAYS = tuple(int(d) for d in (env("ZHAOSHANG_LEAD_ESCALATION_DAYS", "7,15,30") or "7,15,30").split(","))
+LEAD_INTAKE_PER_HOUR = int(env("ZHAOSHANG_LEAD_INTAKE_PER_HOUR", "5") or 5)
+# Milestones (issue 18): a milestone planned within this many days is upcoming.
+MILESTONE_UPCOMING_DAYS = int(env("ZHAOSHANG_MILESTONE_UPCOMING_DAYS", "14") or 14)
 # Stored results (jobs/stored.py: the forecast, the assessment): computed by a job, never in a request. A refresh
 # waits RESULTS_DEBOUNCE_SECONDS (a burst of writes costs one computation); `zhaoshang refresh_results` keeps warm
 # the results read within RESULTS_KEEP_WARM_DAYS and deletes the others. RESULTS_COMPUTE_ON_MISS computes a

@@ -33,7 +33,8 @@ HUNDRED = Decimal("100")
 # (the credits: by the bureau's shares), "kept" (the kept project's rows stay, the absorbed project's are written
 # into merged_record), "events" (stage events: see ``_merge_events``), "reports" (progress reports: moved unless the
 # kept project has one for the round), "union" (a many-to-many: the kept project gets both sets), "history" (a
-# history table: its rows stay as they are, with the absorbed project's id), "pairs" (the double-claim pairs).
+# history table: its rows stay as they are, with the absorbed project's id), "pairs" (the double-claim pairs),
+# "milestones" (a milestone the kept project plans stays; the absorbed project's others move).
 RELATIONS = {
     "projects.Project.earlier_phase": "moved",
     "projects.ProjectCredit.project": "replaced",
@@ -51,6 +52,9 @@ RELATIONS = {
     "claims.ClaimPair.project_a": "pairs",
     "claims.ClaimPair.project_b": "pairs",
     "claims.ClaimPair.kept": "pairs",
+    "leads.Lead.project": "moved",
+    "library.Opportunity.project": "moved",
+    "milestones.Milestone.project": "milestones",
 }
 
 
@@ -296,6 +300,15 @@ def merge(*, user, pair: ClaimPair, kept: Project, shares: list[tuple[Unit, Deci
                 [model(**{name: kept, other.attname: getattr(row, other.attname)}) for row in new]
             )
             count(key, len(new))
+            continue
+        if how == "milestones":
+            have = set(model._base_manager.filter(project=kept).values_list("kind_id", flat=True))
+            for milestone in rows:
+                if milestone.kind_id in have:
+                    record.setdefault("milestones", []).append(_fields_of(milestone))
+                    as_user(milestone, user).delete()
+                else:
+                    count(key, _move([milestone], name, kept, user))
             continue
         if how == "reports":
             rounds = set(model._base_manager.filter(project=kept).values_list("scheduling_round_id", flat=True))

@@ -132,7 +132,21 @@ def demo_today() -> dt.date:
 # --- wiping -----------------------------------------------------------------------------------------
 
 
-WIPED_APPS = ("organization", "persons", "leaders", "projects", "targets", "scheduling", "supervision", "bulletins")
+WIPED_APPS = (
+    "organization",
+    "persons",
+    "leaders",
+    "projects",
+    "targets",
+    "scheduling",
+    "supervision",
+    "bulletins",
+    "events",
+    "leads",
+    "receptions",
+    "library",
+    "milestones",
+)
 
 
 def wipe() -> None:

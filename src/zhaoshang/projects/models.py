@@ -155,6 +155,16 @@ class Project(RestrictedModel):
     signing_event_level = models.CharField(
         _("signing event level"), max_length=10, choices=EventLevel.choices, blank=True
     )
+    # The event in the register of events (issue 18): when set, signing_event and signing_event_level are its name
+    # and level (``save``), one fact.
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("promotion event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
     planned_investment = models.DecimalField(_("planned investment (10k yuan)"), default=Decimal("0"), **MONEY)
     contract_amount = models.DecimalField(_("contract amount (10k yuan)"), default=Decimal("0"), **MONEY)
     registered_capital = models.DecimalField(_("registered capital (10k yuan)"), null=True, blank=True, **MONEY)
@@ -265,6 +275,15 @@ class Project(RestrictedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        if self.event_id:
+            # The event's name and level are the project's signing event (the schemes read the level).
+            self.signing_event, self.signing_event_level = self.event.name[:200], self.event.level
+            fields = kwargs.get("update_fields")
+            if fields is not None and "event" in fields:
+                kwargs["update_fields"] = {*fields, "signing_event", "signing_event_level"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.pk])

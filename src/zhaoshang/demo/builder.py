@@ -30,6 +30,7 @@ from django.db import connection, transaction
 
 from zhaoshang.claims.services import check_county
 from zhaoshang.core import clock, revision
+from zhaoshang.milestones.demo import build_demo as build_milestones
 from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
@@ -861,6 +862,8 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     # The county-wide double-claim check (issue 17), after every project is written, so the bureau's review page
     # has the pairs the demo's ledger holds. It writes only pairs: no figure changes.
     check_county()
+    # Milestone plans of signed projects (issue 18): their own stream; they read the stage dates, never write them.
+    build_milestones(random.Random(SEED + 18), today, user=users["bureau"])
     counted = (
         Unit,
         User,

@@ -143,7 +143,8 @@ def plan(request, pk):
 def kinds(request):
     if not access.edits_everything(request.user):
         raise PermissionDenied
-    form = KindForm(request.POST or None)
+    last = MilestoneKind.objects.order_by("-order").values_list("order", flat=True).first() or 0
+    form = KindForm(request.POST or None, initial={"order": min(last + 10, 32767), "active": True})
     if request.method == "POST" and form.is_valid():
         try:
             kind = services.save_kind(user=request.user, data=form.cleaned_data)

@@ -281,3 +281,19 @@ def test_demo_plans_read_the_stages_and_never_write_them(users, signed, today):
 
 def a_fresh(projects):
     return [p.__class__.objects.get(pk=p.pk) for p in projects]
+
+
+def test_the_leaders_page_shows_the_milestones_of_their_projects(client, users, signed, plan, today, units):
+    from zhaoshang.persons.models import Person
+
+    person = Person.objects.create(name="王县长", unit=units["county"], level="county", user=users["leader"])
+    led, other = signed(), signed()
+    project_services.set_project_persons(user=users["bureau"], project=led, leader=person)
+    plan(led, "环评", today - DAY)
+    plan(other, "能评", today - DAY)
+    client.force_login(users["leader"])
+    home = client.get(reverse("leaders:home")).content.decode()
+    assert f"leader={person.pk}" in home
+    panel = client.get(reverse("milestones:list") + f"?tab=overdue&leader={person.pk}&panel=1")
+    assert panel.context["counts"]["overdue"] == 1 and "环评" in panel.content.decode()
+    assert "能评" not in panel.content.decode()

@@ -51,6 +51,7 @@ from zhaoshang.targets.models import Period
 
 from . import activity, data
 from . import leaders as demo_leaders
+from . import leads as demo_leads
 from . import persons as demo_persons
 from .data import Link
 
@@ -858,6 +859,8 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
         demo_persons.build_persons(rng=random.Random(SEED + 4), bureau=users["bureau"])
         # 领导联点 and the heads of units: no draw.
         demo_leaders.build_leaders()
+        # Leads (issue 18): their own stream; they point at signed projects, never change them.
+        demo_leads.build_leads(rng=random.Random(SEED + 5), today=today)
     # The county-wide double-claim check (issue 17), after every project is written, so the bureau's review page
     # has the pairs the demo's ledger holds. It writes only pairs: no figure changes.
     check_county()

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from zhaoshang.leaders.api import LeaderHomeView
+from zhaoshang.library.api.views import OpportunityViewSet
 from zhaoshang.organization.api.views import UnitViewSet
 from zhaoshang.persons.api.views import PersonViewSet
 from zhaoshang.projects.api.views import ProjectViewSet, ReceiptViewSet
@@ -14,6 +15,7 @@ router.register("projects", ProjectViewSet)
 router.register("receipts", ReceiptViewSet)
 router.register("county-targets", CountyTargetViewSet)
 router.register("persons", PersonViewSet)
+router.register("opportunities", OpportunityViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -39,8 +39,8 @@ class OpportunityForm(BootstrapForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         units = _units_for(user)
         self.fields["unit"].queryset = units
-        if self.instance.pk is None and units.count() == 1:
-            self.fields["unit"].initial = units.first()
+        if self.instance.pk is None and user is not None and access.is_reporter(user):
+            self.fields["unit"].initial = user.unit_id
         for name in ("investment", "land_area"):
             self.fields[name].min_value = 0
 

@@ -137,8 +137,8 @@ class _Reader:
         for unit in self.units:
             self.by_name[unit.name] = unit
             self.by_name[unit.code] = unit
-        own = list(self.units) if access.is_reporter(user) else []
-        self.default_unit = own[0] if len(own) == 1 else None
+        # A reporter's rows without a unit are their own unit's.
+        self.default_unit = user.unit if access.is_reporter(user) and user.unit_id in access.unit_ids(user) else None
         self.industries = _industry_labels()
         self.changeable = Opportunity.objects.restrict(user, "change")
 

@@ -63,6 +63,7 @@ TEXT_KEYS = (
     "contact_phone",
 )
 REQUIRED_KEYS = ("title",)
+MAX_ROWS = 2000  # a county's library has dozens; a bound on what one upload may make the server do
 
 
 def _values(opportunity: Opportunity) -> dict:
@@ -201,7 +202,7 @@ def _header_keys(header_row, errors: ErrorList) -> dict[int, str] | None:
         known[key] = key
     keys = {}
     for index, cell in enumerate(header_row):
-        name = text(cell) if cell is not None else ""
+        name = cell.strip() if isinstance(cell, str) else ""
         if name in known:
             keys[index] = known[name]
     if "title" not in keys.values():
@@ -236,6 +237,15 @@ def import_proposals(*, user, source) -> list[Opportunity]:
         for number, values in enumerate(rows, start=2):
             if all(is_blank(value) for value in values):
                 continue
+            if len(planned) >= MAX_ROWS:
+                errors.add(
+                    str(SHEET_TITLE),
+                    number,
+                    "",
+                    "",
+                    _("At most %(max)s rows can be imported at once.") % {"max": MAX_ROWS},
+                )
+                break
             cells = {key: values[index] for index, key in keys.items() if index < len(values)}
             planned.append((number, *reader.read(number, cells)))
     workbook.close()

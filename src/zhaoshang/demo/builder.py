@@ -30,6 +30,7 @@ from django.db import connection, transaction
 
 from zhaoshang.claims.services import check_county
 from zhaoshang.core import clock, revision
+from zhaoshang.library.demo import build_demo as build_library
 from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
@@ -864,6 +865,7 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     # The county-wide double-claim check (issue 17), after every project is written, so the bureau's review page
     # has the pairs the demo's ledger holds. It writes only pairs: no figure changes.
     check_county()
+    build_library(random.Random(SEED + 18), units, users, today)  # the project library (issue 18): its own stream
     counted = (
         Unit,
         User,

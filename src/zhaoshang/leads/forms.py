@@ -164,9 +164,10 @@ class LeadFilterForm(BootstrapForm, forms.Form):
         units = _units()
         if user is not None and not access.reads_everything(user):
             units = units.filter(pk__in=access.unit_ids(user))
-        unit_choices = [("", "---------"), ("none", _("Not assigned")), *((str(u.pk), u.name) for u in units)]
+        unit_choices = [("", _("Choose…")), ("none", _("Not assigned")), *((str(u.pk), u.name) for u in units)]
         self.fields["unit"].widget.choices = unit_choices
-        channels = [("", "---------"), ("none", _("No channel")), *((str(c.pk), c.name) for c in Channel.objects.all())]
+        channels = [(str(c.pk), c.name) for c in Channel.objects.all()]
+        channels = [("", _("Choose…")), ("none", _("No channel")), *channels]
         self.fields["channel"].widget.choices = channels
 
     def clean_unit(self):

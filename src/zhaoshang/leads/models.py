@@ -100,9 +100,15 @@ class Lead(RestrictedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     # The address a lead from the public intake page came from: what its hourly limit counts.
-    submitted_from = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    submitted_from = models.GenericIPAddressField(_("sent from address"), null=True, blank=True, editable=False)
     intake_link = models.ForeignKey(
-        IntakeLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads", editable=False
+        IntakeLink,
+        verbose_name=_("intake link"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+        editable=False,
     )
     # Triage: the unit and owner following the lead, and when it is next to be followed up.
     unit = models.ForeignKey(

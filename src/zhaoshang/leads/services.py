@@ -61,8 +61,9 @@ FIRST_FOLLOW_UP_DAYS = 7
 
 
 def may_add(user) -> bool:
-    """Anyone with an account may pass on a lead: the bureau for any unit, a reporter for their own."""
-    return access.is_active(user) and (access.edits_everything(user) or bool(access.unit_ids(user)))
+    """Anyone with an account may pass on a lead (全民招商): the bureau for any unit, a reporter for their own, a
+    leader or a supervisor to the bureau for triage."""
+    return access.is_active(user)
 
 
 def may_change(user, lead: Lead) -> bool:
@@ -115,13 +116,14 @@ def create_lead(*, user, data: dict, source: str = LeadSource.STAFF) -> Lead:
         raise PermissionDenied
     today = clock.today()
     unit, owner = data.get("unit"), data.get("owner")
-    if not access.edits_everything(user):
-        mine = access.unit_ids(user)
+    if access.is_reporter(user):
         if unit is None:
             unit = user.unit
-        if unit.pk not in mine:
+        if unit is None or unit.pk not in access.unit_ids(user):
             raise ValidationError(_("A reporter may only enter the leads of their own unit."))
         owner = owner or user
+    elif not access.edits_everything(user):
+        unit = owner = None  # a leader's or a supervisor's lead goes to the bureau for triage
     errors = owner_errors(unit, owner)
     if errors:
         raise ValidationError(errors)

@@ -159,6 +159,9 @@ def test_reporter_sees_and_changes_only_their_units_leads(client, lead_of, users
     assert client.get(f"/api/leads/{theirs.pk}/").status_code == 404
     assert client.get(reverse("leads:channels")).status_code == 403
     assert client.post(reverse("leads:merge", args=[mine.pk]), {"merge-into": theirs.pk}).status_code in (403, 404)
+    # A leader passes a lead on too (全民招商): it goes to the bureau for triage.
+    passed = services.create_lead(user=users["leader"], data={"company": "领导推荐的企业", "unit": mine.unit})
+    assert (passed.unit, passed.owner, passed.status) == (None, None, LeadStatus.NEW)
 
 
 def test_conversion_figures_equal_the_leads_they_open(client, lead_of, users, units, channel, today):

@@ -10,6 +10,8 @@ import re
 import pytest
 
 from zhaoshang.leads.models import Channel, IntakeLink, Lead
+from zhaoshang.milestones.models import Milestone
+from zhaoshang.milestones.services import create_default_kinds
 from zhaoshang.projects.models import Project
 
 from .helpers import PHONE, flash_messages, login, screenshot, zh
@@ -78,16 +80,26 @@ def test_a_lead_from_the_phone_page_becomes_a_producing_project(new_page, page_l
     assert f"/projects/{project.pk}/" in reporter.url
     assert project.introducer == "张引荐" and project.investor.name == "苏州华锐新材料有限公司"
 
-    # 4. Signed, started, producing: the project reaches production.
-    for stage, day, amount in (("signed", 20, "18000"), ("started", 10, None), ("producing", 1, None)):
-        reporter.select_option("#stage-form select[name=stage]", stage)
-        reporter.fill("#stage-form input[name=date]", (today - dt.timedelta(days=day)).isoformat())
-        if amount:
-            reporter.fill("#stage-form input[name=amount]", amount)
-        submit(reporter, "#stage-form button[type=submit]")
-        assert flash_messages(reporter) == [], f"recording {stage} failed"
+    # 4. Signed on the project page; then every milestone of the plan, 开工 and 投产 recording the stages.
+    reporter.select_option("#stage-form select[name=stage]", "signed")
+    reporter.fill("#stage-form input[name=date]", (today - dt.timedelta(days=40)).isoformat())
+    reporter.fill("#stage-form input[name=amount]", "18000")
+    submit(reporter, "#stage-form button[type=submit]")
+    assert flash_messages(reporter) == []
+    submit(reporter, f"a[href='/milestones/project/{project.pk}/']")
+    kinds = create_default_kinds()
+    for index, kind in enumerate(kinds):
+        reporter.fill(f"#id_k{kind.pk}-planned_on", (today - dt.timedelta(days=36 - 4 * index)).isoformat())
+        reporter.fill(f"#id_k{kind.pk}-actual_on", (today - dt.timedelta(days=35 - 4 * index)).isoformat())
+    submit(reporter, "#plan-form button[type=submit]")
+    assert reporter.locator(".row-error").count() == 0, reporter.locator(".row-error").all_inner_texts()
+    assert reporter.locator("#plan tbody tr .text-bg-success").count() == len(kinds)
+    screenshot(reporter, "milestone_plan")
     project.refresh_from_db()
-    assert project.stage == "producing"
+    started = next(kind for kind in kinds if kind.stage == "started")
+    started_on = today - dt.timedelta(days=35 - 4 * kinds.index(started))
+    assert (project.stage, project.started_on) == ("producing", started_on)
+    assert not Milestone.objects.filter(kind__stage__isnull=False).exclude(actual_on=None).exists()  # entered once
 
     # 5. Every list and count shows it: the lead converted (linking the project), the conversion figures.
     reporter.goto(f"/leads/{lead.pk}/")
@@ -103,6 +115,8 @@ def test_a_lead_from_the_phone_page_becomes_a_producing_project(new_page, page_l
     assert page.locator("#lead-table tbody tr").count() == 1
     page.goto("/leads/")
     screenshot(page, "lead_list")
+    page.goto(f"/milestones/?unit={units['a'].pk}")
+    assert "ZS-LEAD-001" not in page.inner_text("main")  # nothing overdue or due: every milestone is done
     page.goto("/leads/intake-links/")
     screenshot(page, "lead_intake_links")
     assert page_log.page_errors == []

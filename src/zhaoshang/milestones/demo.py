@@ -10,6 +10,7 @@ import random
 from zhaoshang.projects.models import Project
 
 from .models import Milestone, MilestoneKind
+from .services import create_default_kinds
 
 # Days after signing each milestone is planned, by its place in the list (the defaults' order).
 OFFSETS = (30, 45, 60, 80, 100, 120, 300, 360, 400)
@@ -20,6 +21,8 @@ def build_demo(rng: random.Random, today: dt.date, *, user=None) -> int:
     """Plans for up to MAX_PROJECTS signed projects; returns the milestones written."""
     Milestone.history.all().delete()
     Milestone.objects.all().delete()
+    if not MilestoneKind.objects.exists():  # the demo's wipe emptied the list the migration seeded
+        create_default_kinds()
     kinds = list(MilestoneKind.objects.filter(active=True).order_by("order", "pk"))
     signed = list(Project.objects.filter(signed_on__isnull=False, status="active").order_by("code"))
     chosen = sorted(rng.sample(signed, min(MAX_PROJECTS, len(signed))), key=lambda p: p.code)

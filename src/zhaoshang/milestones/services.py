@@ -21,6 +21,29 @@ from .rules import LINKABLE_STAGES
 KIND_FIELDS = ("name", "order", "stage", "active")
 
 
+# The milestones every signed project plans by default (migration 0002 seeds them; the demo county, whose build
+# empties the table, and the tests take them from here).
+DEFAULT_KINDS = [
+    ("土地供应", None),
+    ("立项/备案", None),
+    ("环评", None),
+    ("能评", None),
+    ("施工许可", None),
+    ("开工", "started"),
+    ("竣工", None),
+    ("投产", "producing"),
+    ("入库入统", None),
+]
+
+
+def create_default_kinds() -> list[MilestoneKind]:
+    """The default list, where a kind of that name is missing."""
+    return [
+        MilestoneKind.objects.get_or_create(name=name, defaults={"order": order * 10, "stage": stage})[0]
+        for order, (name, stage) in enumerate(DEFAULT_KINDS, start=1)
+    ]
+
+
 def _check_bureau(user) -> None:
     if not access.edits_everything(user):
         raise PermissionDenied

@@ -30,6 +30,7 @@ from django.db import connection, transaction
 
 from zhaoshang.claims.services import check_county
 from zhaoshang.core import clock, revision
+from zhaoshang.events import demo as demo_events
 from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
@@ -861,6 +862,7 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     # The county-wide double-claim check (issue 17), after every project is written, so the bureau's review page
     # has the pairs the demo's ledger holds. It writes only pairs: no figure changes.
     check_county()
+    demo_events.build_demo(rng=random.Random(SEED + 1801), units=units, users=users, today=today)  # issue 18
     counted = (
         Unit,
         User,

@@ -13,6 +13,7 @@ from zhaoshang.events import selectors
 from zhaoshang.events.models import Event
 from zhaoshang.leads.models import Lead
 from zhaoshang.projects import services as project_services
+from zhaoshang.projects.models import Project
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -127,7 +128,7 @@ def test_the_workbook_has_the_list_and_its_totals(client, users, fair):
     assert len(rows) == 3  # header, the city fair, totals
 
 
-def test_the_project_form_offers_the_event(client, users, fair, make_event, make_project):
+def test_the_project_form_offers_the_event(client, users, units, fair, make_project):
     """The project form lists the events newest first, blank allowed; a chosen event's name and level become the
     project's signing event (read-only on the form while it is linked)."""
     client.force_login(users["bureau"])
@@ -139,6 +140,37 @@ def test_the_project_form_offers_the_event(client, users, fair, make_event, make
     linked = fair["projects"]["A1"]
     form = client.get(reverse("projects:edit", args=[linked.pk])).context["form"]
     assert form.fields["signing_event"].disabled and form.fields["signing_event_level"].disabled
-    project = project_services.update_project(user=users["bureau"], project=project, data={"event": fair["other"]})
-    project.refresh_from_db()
-    assert (project.signing_event, project.signing_event_level) == ("2025年全县经贸洽谈会", "county")
+    # Through the pages, as a reporter: a project created at an event takes its name and level; typed values for
+    # them are ignored while it is linked.
+    client.force_login(users["reporter_a"])
+    data = {
+        "code": "F2",
+        "name": "表单项目",
+        "capital_type": "domestic",
+        "currency": "CNY",
+        "kind": "industrial",
+        "planned_investment": "1200",
+        "contract_amount": "0",
+        "credit-TOTAL_FORMS": "1",
+        "credit-INITIAL_FORMS": "0",
+        "credit-MIN_NUM_FORMS": "1",
+        "credit-MAX_NUM_FORMS": "10",
+        "credit-0-unit": units["a"].pk,
+        "credit-0-share": "100",
+        "event": fair["other"].pk,
+        "signing_event": "别的活动",
+        "signing_event_level": "national",
+    }
+    assert client.post(reverse("projects:create"), data).status_code == 302
+    created = Project.objects.get(code="F2")
+    assert (created.event, created.signing_event, created.signing_event_level) == (
+        fair["other"],
+        "2025年全县经贸洽谈会",
+        "county",
+    )
+    response = client.post(reverse("projects:edit", args=[created.pk]), {**data, "event": fair["fair"].pk})
+    assert response.status_code == 302
+    created.refresh_from_db()
+    assert (created.signing_event, created.signing_event_level) == ("2026年全市招商推介会", "city")
+    detail = client.get(created.get_absolute_url()).content.decode()
+    assert f'href="{fair["fair"].get_absolute_url()}"' in detail  # the project page links to its event

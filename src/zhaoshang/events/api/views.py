@@ -8,6 +8,9 @@ from ..models import Event
 
 
 class EventSerializer(serializers.ModelSerializer):
+    # Text, not an enum in the schema: the choice set is the projects' SigningEventLevelEnum already, and "level"
+    # names the persons' levels there.
+    level = serializers.CharField(read_only=True, help_text="county, city, province or national (EventLevel)")
     projects_signed = serializers.IntegerField(read_only=True)
     contract_amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     planned_investment = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zhaoshang.core import limits
 from zhaoshang.core.history import as_user
 from zhaoshang.organization import access
 
@@ -23,6 +24,9 @@ def may_edit(user) -> bool:
 
 def event_errors(data: dict) -> list[str]:
     starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+    for day in (starts_on, ends_on):
+        if day:
+            limits.check_day(day)
     if starts_on and ends_on and ends_on < starts_on:
         return [_("The last day of an event cannot be before its first day.")]
     return []

@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -117,15 +118,20 @@ def test_a_reporter_sees_their_units_rows_and_cannot_edit(client, users, fair):
     assert created.history.first().history_user == users["bureau"]
 
 
-def test_the_workbook_has_the_list_and_its_totals(client, users, fair):
+def test_the_workbook_has_the_list_and_its_totals(client, users, fair, make_event):
+    make_event(name="=HYPERLINK(1)", level="province", starts_on=dt.date(2026, 1, 2))
     client.force_login(users["bureau"])
-    response = client.get(reverse("events:list"), {"format": "xlsx", "level": "city"})
+    response = client.get(reverse("events:list"), {"format": "xlsx", "year": "2026"})
     assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == "2026年全市招商推介会" and rows[1][1] == "市级"
     assert rows[1][6:] == (3, 3900.5, 5500, 3)
+    assert rows[2][0] == "=HYPERLINK(1)" and sheet.cell(row=3, column=1).data_type == "s"  # text, not a formula
     assert rows[-1][0] == "合计" and rows[-1][6:] == (3, 3900.5, 5500, 3)
-    assert len(rows) == 3  # header, the city fair, totals
+    assert len(rows) == 4  # header, the two events of 2026, totals
+    with pytest.raises(ValidationError):
+        make_event(name="远古活动", starts_on=dt.date(1999, 1, 1))
 
 
 def test_the_project_form_offers_the_event(client, users, units, fair, make_project):

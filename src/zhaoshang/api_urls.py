@@ -4,6 +4,8 @@ from rest_framework.routers import DefaultRouter
 
 from zhaoshang.events.api.views import EventViewSet
 from zhaoshang.leaders.api import LeaderHomeView
+from zhaoshang.leads.api.views import LeadViewSet
+from zhaoshang.library.api.views import OpportunityViewSet
 from zhaoshang.organization.api.views import UnitViewSet
 from zhaoshang.persons.api.views import PersonViewSet
 from zhaoshang.projects.api.views import ProjectViewSet, ReceiptViewSet
@@ -16,6 +18,8 @@ router.register("receipts", ReceiptViewSet)
 router.register("county-targets", CountyTargetViewSet)
 router.register("persons", PersonViewSet)
 router.register("events", EventViewSet)
+router.register("leads", LeadViewSet)
+router.register("opportunities", OpportunityViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -5,8 +5,9 @@ and the projects signed on those days are linked to them; plus a county 经贸�
 signed yet.
 
 Only projects whose signing event already has the event's name and level are linked, so their copies
-(``Project.save``) stay as they were and no figure changes (``demo/tests/test_figures_stable.py``). The demo has
-no leads yet: none are linked. Draws come from the caller's own ``random.Random``."""
+(``Project.save``) stay as they were and no figure changes (``demo/tests/test_figures_stable.py``). The demo's
+leads from fairs and festivals are linked to the event held shortly before they came in. Draws come from the
+caller's own ``random.Random``."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from zhaoshang.projects import rules as ledger
 from zhaoshang.projects.choices import EventLevel, Stage
 from zhaoshang.projects.models import Project
 
+from . import selectors
 from .models import Event
 from .services import save_event
 
@@ -98,4 +100,25 @@ def build_demo(*, rng: random.Random, units: dict, users: dict, today: dt.date) 
                 },
             )
         )
+    _link_leads(events, bureau)
     return events
+
+
+FAIR_CHANNEL = "展会节会"  # the leads' channel for fairs and festivals (leads' default channels)
+LEAD_WINDOW = dt.timedelta(days=30)
+
+
+def _link_leads(events: list[Event], bureau) -> int:
+    """The demo's leads from fairs and festivals (not converted ones: their projects name their own signing
+    event) are linked to the latest event held up to 30 days before they were received; returns how many."""
+    lead_model = selectors.lead_model()
+    held = sorted(events, key=lambda event: event.starts_on)
+    linked = 0
+    leads = lead_model.objects.filter(channel__name=FAIR_CHANNEL, event__isnull=True, project__isnull=True)
+    for lead in leads.order_by("received_on", "pk"):
+        event = next((e for e in reversed(held) if e.starts_on <= lead.received_on <= e.starts_on + LEAD_WINDOW), None)
+        if event is not None:
+            lead.event = event
+            as_user(lead, bureau).save(update_fields=["event"])
+            linked += 1
+    return linked

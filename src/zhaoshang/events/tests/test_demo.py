@@ -31,3 +31,5 @@ def test_demo_events():
             assert event.projects_signed == len(rows)
             assert event.contract_amount == sum(p.contract_amount for p in rows)
             assert all(event.starts_on <= p.signed_date <= event.ends_on for p in rows)
+            assert event.leads_collected == len(selectors.event_leads(event, user=user))
+    assert sum(event.leads_collected for event in selectors.event_list(user=bureau)) > 0

@@ -6,6 +6,7 @@ from zhaoshang.events.api.views import EventViewSet
 from zhaoshang.leaders.api import LeaderHomeView
 from zhaoshang.leads.api.views import LeadViewSet
 from zhaoshang.library.api.views import OpportunityViewSet
+from zhaoshang.milestones.api.views import MilestoneViewSet
 from zhaoshang.organization.api.views import UnitViewSet
 from zhaoshang.persons.api.views import PersonViewSet
 from zhaoshang.projects.api.views import ProjectViewSet, ReceiptViewSet
@@ -20,6 +21,7 @@ router.register("persons", PersonViewSet)
 router.register("events", EventViewSet)
 router.register("leads", LeadViewSet)
 router.register("opportunities", OpportunityViewSet)
+router.register("milestones", MilestoneViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),

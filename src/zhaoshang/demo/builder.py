@@ -32,6 +32,7 @@ from zhaoshang.claims.services import check_county
 from zhaoshang.core import clock, revision
 from zhaoshang.events import demo as demo_events
 from zhaoshang.library.demo import build_demo as build_library
+from zhaoshang.milestones.demo import build_demo as build_milestones
 from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
@@ -868,6 +869,8 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     check_county()
     demo_events.build_demo(rng=random.Random(SEED + 1801), units=units, users=users, today=today)  # issue 18
     build_library(random.Random(SEED + 18), units, users, today)  # the project library (issue 18): its own stream
+    # Milestone plans of signed projects (issue 18): their own stream; they read the stage dates, never write them.
+    build_milestones(random.Random(SEED + 19), today, user=users["bureau"])
     counted = (
         Unit,
         User,

@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from zhaoshang.events.api.views import EventViewSet
 from zhaoshang.leaders.api import LeaderHomeView
 from zhaoshang.leads.api.views import LeadViewSet
 from zhaoshang.library.api.views import OpportunityViewSet
@@ -17,6 +18,7 @@ router.register("projects", ProjectViewSet)
 router.register("receipts", ReceiptViewSet)
 router.register("county-targets", CountyTargetViewSet)
 router.register("persons", PersonViewSet)
+router.register("events", EventViewSet)
 router.register("leads", LeadViewSet)
 router.register("opportunities", OpportunityViewSet)
 router.register("milestones", MilestoneViewSet)

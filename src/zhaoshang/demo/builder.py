@@ -30,6 +30,7 @@ from django.db import connection, transaction
 
 from zhaoshang.claims.services import check_county
 from zhaoshang.core import clock, revision
+from zhaoshang.events import demo as demo_events
 from zhaoshang.library.demo import build_demo as build_library
 from zhaoshang.milestones.demo import build_demo as build_milestones
 from zhaoshang.organization import access
@@ -866,6 +867,7 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     # The county-wide double-claim check (issue 17), after every project is written, so the bureau's review page
     # has the pairs the demo's ledger holds. It writes only pairs: no figure changes.
     check_county()
+    demo_events.build_demo(rng=random.Random(SEED + 1801), units=units, users=users, today=today)  # issue 18
     build_library(random.Random(SEED + 18), units, users, today)  # the project library (issue 18): its own stream
     # Milestone plans of signed projects (issue 18): their own stream; they read the stage dates, never write them.
     build_milestones(random.Random(SEED + 19), today, user=users["bureau"])

@@ -56,6 +56,7 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
             "ownership",
             "company_registered_on",
             "land_paid_on",
+            "event",
             "signing_event",
             "signing_event_level",
             "planned_investment",
@@ -110,12 +111,26 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
             )
         for name in ("planned_investment", "contract_amount", "registered_capital", "foreign_investment"):
             self.fields[name].widget.attrs.update(min="0", step="0.01")
+        # The register of events (a lazy FK: the ledger does not import that app), newest first. With an event the
+        # signing event and its level are its copies (``Project.save``), not typed.
+        self.fields["event"].queryset = self.fields["event"].queryset.order_by("-starts_on", "-pk")
+        self.fields["event"].help_text = _("Its name and level become the signing event and its level.")
+        if self.instance.event_id:
+            for name in ("signing_event", "signing_event_level"):
+                self.fields[name].disabled = True
 
     def clean_investor_credit_code(self):
         return clean_credit_code(self.cleaned_data.get("investor_credit_code"))
 
     # Shown under their own heading: what the conditions of a county's scoring scheme read (issue 13).
-    SIGNING_FIELDS = ("ownership", "signing_event", "signing_event_level", "company_registered_on", "land_paid_on")
+    SIGNING_FIELDS = (
+        "ownership",
+        "event",
+        "signing_event",
+        "signing_event_level",
+        "company_registered_on",
+        "land_paid_on",
+    )
 
     def main_fields(self) -> list:
         return [field for field in self.visible_fields() if field.name not in self.SIGNING_FIELDS]

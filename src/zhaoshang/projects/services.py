@@ -66,6 +66,7 @@ PROJECT_FIELDS = (
     "ownership",
     "company_registered_on",
     "land_paid_on",
+    "event",
     "signing_event",
     "signing_event_level",
     "planned_investment",

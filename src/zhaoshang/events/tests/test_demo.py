@@ -1,0 +1,35 @@
+"""The demo county's events: the demo year's signing events become the register's rows, the projects that name
+them are linked with their copies unchanged, and each event's figures equal its page's rows."""
+
+import datetime as dt
+
+import pytest
+
+from zhaoshang.demo.builder import build_demo
+from zhaoshang.events import selectors
+from zhaoshang.events.models import Event
+from zhaoshang.organization.models import User
+from zhaoshang.projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_events():
+    build_demo(today=dt.date(2026, 11, 21))
+    events = list(Event.objects.all())
+    assert 3 <= len(events) <= 6
+    assert {event.starts_on.year for event in events} == {2026}
+    assert {"county", "city", "province"} <= {event.level for event in events}
+    linked = Project.objects.filter(event__isnull=False).select_related("event")
+    assert linked.exists()
+    assert all((p.signing_event, p.signing_event_level) == (p.event.name, p.event.level) for p in linked)
+    bureau = User.objects.get(username="bureau")
+    reporter = User.objects.get(username="reporter")
+    for user in (bureau, reporter):
+        for event in selectors.event_list(user=user):
+            rows = selectors.event_projects(event, user=user)
+            assert event.projects_signed == len(rows)
+            assert event.contract_amount == sum(p.contract_amount for p in rows)
+            assert all(event.starts_on <= p.signed_date <= event.ends_on for p in rows)
+            assert event.leads_collected == len(selectors.event_leads(event, user=user))
+    assert sum(event.leads_collected for event in selectors.event_list(user=bureau)) > 0

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from rest_framework import serializers
 
 from zhaoshang.core.api import RestrictedReadOnlyViewSet
@@ -15,9 +17,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
         model = Milestone
         fields = ["id", "project", "kind", "kind_name", "stage", "planned_on", "actual_date", "evidence", "note"]
 
-    def get_actual_date(self, milestone):
-        day = rules.actual_date(milestone)
-        return day.isoformat() if day else None
+    def get_actual_date(self, milestone) -> dt.date | None:
+        return rules.actual_date(milestone)
 
 
 class MilestoneViewSet(RestrictedReadOnlyViewSet):

@@ -6,6 +6,7 @@ from zhaoshang.leaders.api import LeaderHomeView
 from zhaoshang.organization.api.views import UnitViewSet
 from zhaoshang.persons.api.views import PersonViewSet
 from zhaoshang.projects.api.views import ProjectViewSet, ReceiptViewSet
+from zhaoshang.receptions.api.views import ReceptionViewSet
 from zhaoshang.targets.api import CountyTargetViewSet
 
 router = DefaultRouter()
@@ -14,6 +15,7 @@ router.register("projects", ProjectViewSet)
 router.register("receipts", ReceiptViewSet)
 router.register("county-targets", CountyTargetViewSet)
 router.register("persons", PersonViewSet)
+router.register("receptions", ReceptionViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -47,6 +47,7 @@ from zhaoshang.projects.choices import (
 from zhaoshang.projects.models import FundsReceipt, Investor, InvestorSpelling, Project, ProjectCredit, StageEvent
 from zhaoshang.projects.names import company_key
 from zhaoshang.projects.services import last_activity, stage_fields
+from zhaoshang.receptions import demo as demo_receptions
 from zhaoshang.targets.models import Period
 
 from . import activity, data
@@ -861,6 +862,8 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     # The county-wide double-claim check (issue 17), after every project is written, so the bureau's review page
     # has the pairs the demo's ledger holds. It writes only pairs: no figure changes.
     check_county()
+    # Receptions and trips (issue 18): their own stream, written after the ledger and the bulletins.
+    demo_receptions.build_demo(rng=random.Random(SEED + 18), units=units, users=users, today=today)
     counted = (
         Unit,
         User,

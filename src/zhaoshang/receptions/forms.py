@@ -46,6 +46,7 @@ class ReceptionForm(BootstrapForm, forms.ModelForm):
             "investors": forms.SelectMultiple(attrs={"size": 5}),
             "leads": forms.SelectMultiple(attrs={"size": 5}),
         }
+        labels = {"kind": _("reception or trip"), "persons": _("number of persons")}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,7 +92,7 @@ def _within(value, low: int, high: int):
 
 class ReceptionFilterForm(BootstrapForm, forms.Form):
     unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
-    kind = forms.ChoiceField(label=_("kind"), choices=[("", "—"), *ReceptionKind.choices], required=False)
+    kind = forms.ChoiceField(label=_("reception or trip"), choices=[("", "—"), *ReceptionKind.choices], required=False)
     month = forms.CharField(
         label=_("month"), required=False, widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-01"})
     )

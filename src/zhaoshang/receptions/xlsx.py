@@ -31,7 +31,7 @@ MAX_ROWS = 5000
 
 # (field, header): the export's columns in order, which the import reads by their headers.
 COLUMNS = (
-    ("kind", gettext_lazy("kind")),
+    ("kind", gettext_lazy("reception or trip")),
     ("unit", gettext_lazy("unit")),
     ("date", gettext_lazy("date")),
     ("end_date", gettext_lazy("last day")),
@@ -39,7 +39,7 @@ COLUMNS = (
     ("companies", gettext_lazy("investors met")),
     ("our_people", gettext_lazy("our people")),
     ("batches", gettext_lazy("batches")),
-    ("persons", gettext_lazy("persons")),
+    ("persons", gettext_lazy("number of persons")),
     ("purpose", gettext_lazy("purpose")),
     ("outcome", gettext_lazy("outcome")),
     ("follow_up", gettext_lazy("follow-up")),

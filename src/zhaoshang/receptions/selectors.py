@@ -153,32 +153,37 @@ def monthly_counts(user, year: int, *, unit: Unit | None = None) -> list[UnitRow
     return result
 
 
-def span_cell(user, start: dt.date, end: dt.date, *, unit: Unit | None = None) -> Cell:
-    """The receptions' batches and persons and the trips from ``start`` to ``end``, with their list links."""
-    rows = Reception.objects.restrict(user).filter(date__gte=start, date__lte=end)
-    if unit is not None:
-        rows = rows.filter(unit=unit)
-    cell = Cell()
-    for g in rows.order_by().values("kind").annotate(b=Sum("batches"), p=Sum("persons"), n=Count("id")):
-        _add(cell, g["kind"], g["b"] or 0, g["p"] or 0, g["n"])
-    unit_id = unit.pk if unit else None
-    cell.reception_url = list_url(unit=unit_id, kind=ReceptionKind.RECEPTION, date_from=start, date_to=end)
-    cell.trip_url = list_url(unit=unit_id, kind=ReceptionKind.TRIP, date_from=start, date_to=end)
-    return cell
-
-
 def tile(user, today: dt.date) -> dict:
     """The dashboard's tile: this month's and this year's receptions (batches, persons) and trips, county-wide
-    (of what the user may see), up to today."""
+    (of what the user may see), up to today; read in one query."""
     from django.utils.translation import gettext as _
 
-    return {
-        "spans": [
-            (_("This month"), span_cell(user, today.replace(day=1), today)),
-            (_("This year"), span_cell(user, dt.date(today.year, 1, 1), today)),
-        ],
-        "url": reverse("receptions:counts") + f"?year={today.year}",
-    }
+    month, year = today.replace(day=1), dt.date(today.year, 1, 1)
+    received, trip, in_month = Q(kind=ReceptionKind.RECEPTION), Q(kind=ReceptionKind.TRIP), Q(date__gte=month)
+    found = (
+        Reception.objects.restrict(user)
+        .filter(date__gte=year, date__lte=today)
+        .order_by()
+        .aggregate(
+            month_batches=Sum("batches", filter=received & in_month),
+            month_persons=Sum("persons", filter=received & in_month),
+            month_trips=Count("id", filter=trip & in_month),
+            year_batches=Sum("batches", filter=received),
+            year_persons=Sum("persons", filter=received),
+            year_trips=Count("id", filter=trip),
+        )
+    )
+    spans = []
+    for key, label, start in (("month", _("This month"), month), ("year", _("This year"), year)):
+        cell = Cell(
+            batches=found[f"{key}_batches"] or 0,
+            persons=found[f"{key}_persons"] or 0,
+            trips=found[f"{key}_trips"] or 0,
+            reception_url=list_url(kind=ReceptionKind.RECEPTION, date_from=start, date_to=today),
+            trip_url=list_url(kind=ReceptionKind.TRIP, date_from=start, date_to=today),
+        )
+        spans.append((label, cell))
+    return {"spans": spans, "url": reverse("receptions:counts") + f"?year={today.year}"}
 
 
 # --- the bulletin's section -------------------------------------------------------------------------------

@@ -175,6 +175,9 @@ def test_xlsx_round_trip_and_a_bad_row(client, users, units):
     book = openpyxl.Workbook()
     sheet = book.active
     header = next(openpyxl.load_workbook(io.BytesIO(exported.content)).active.iter_rows(max_row=1))
+    template = openpyxl.load_workbook(io.BytesIO(client.get(reverse("receptions:template")).content)).active
+    assert [c.value for c in next(template.iter_rows(max_row=1))] == [c.value for c in header]
+    assert header[0].value == "接待或外出" and template.max_row == 1
     sheet.append([cell.value for cell in header])
     sheet.append(["接待来访", "T01", dt.date(2026, 5, 1), None, "", "丙公司", "", 1, 2])
     sheet.append(["外出招商", "城关镇", "2026-05-02", None, "", "丁公司", "", 101, 2])

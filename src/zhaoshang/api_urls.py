@@ -3,6 +3,9 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from zhaoshang.leaders.api import LeaderHomeView
+from zhaoshang.leads.api.views import LeadViewSet
+from zhaoshang.library.api.views import OpportunityViewSet
+from zhaoshang.milestones.api.views import MilestoneViewSet
 from zhaoshang.organization.api.views import UnitViewSet
 from zhaoshang.persons.api.views import PersonViewSet
 from zhaoshang.projects.api.views import ProjectViewSet, ReceiptViewSet
@@ -15,6 +18,9 @@ router.register("projects", ProjectViewSet)
 router.register("receipts", ReceiptViewSet)
 router.register("county-targets", CountyTargetViewSet)
 router.register("persons", PersonViewSet)
+router.register("leads", LeadViewSet)
+router.register("opportunities", OpportunityViewSet)
+router.register("milestones", MilestoneViewSet)
 router.register("receptions", ReceptionViewSet)
 
 urlpatterns = [

@@ -278,7 +278,9 @@ SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0") or 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # The preload flag only allows a later submission to browsers' preload lists; it changes nothing by itself.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
-if env_bool("BEHIND_PROXY", False):
+# Behind a reverse proxy (nginx): the client's address is the last one the proxy appends to X-Forwarded-For.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 

@@ -30,6 +30,8 @@ from django.db import connection, transaction
 
 from zhaoshang.claims.services import check_county
 from zhaoshang.core import clock, revision
+from zhaoshang.library.demo import build_demo as build_library
+from zhaoshang.milestones.demo import build_demo as build_milestones
 from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
@@ -52,6 +54,7 @@ from zhaoshang.targets.models import Period
 
 from . import activity, data
 from . import leaders as demo_leaders
+from . import leads as demo_leads
 from . import persons as demo_persons
 from .data import Link
 
@@ -859,11 +862,16 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
         demo_persons.build_persons(rng=random.Random(SEED + 4), bureau=users["bureau"])
         # 领导联点 and the heads of units: no draw.
         demo_leaders.build_leaders()
+        # Leads (issue 18): their own stream; they point at signed projects, never change them.
+        demo_leads.build_leads(rng=random.Random(SEED + 5), today=today)
     # The county-wide double-claim check (issue 17), after every project is written, so the bureau's review page
     # has the pairs the demo's ledger holds. It writes only pairs: no figure changes.
     check_county()
+    build_library(random.Random(SEED + 18), units, users, today)  # the project library (issue 18): its own stream
+    # Milestone plans of signed projects (issue 18): their own stream; they read the stage dates, never write them.
+    build_milestones(random.Random(SEED + 19), today, user=users["bureau"])
     # Receptions and trips (issue 18): their own stream, written after the ledger and the bulletins.
-    demo_receptions.build_demo(rng=random.Random(SEED + 18), units=units, users=users, today=today)
+    demo_receptions.build_demo(rng=random.Random(SEED + 20), units=units, users=users, today=today)
     counted = (
         Unit,
         User,

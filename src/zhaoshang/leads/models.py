@@ -99,6 +99,17 @@ class Lead(RestrictedModel):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    # The address a lead from the public intake page came from: what its hourly limit counts.
+    submitted_from = models.GenericIPAddressField(_("sent from address"), null=True, blank=True, editable=False)
+    intake_link = models.ForeignKey(
+        IntakeLink,
+        verbose_name=_("intake link"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+        editable=False,
+    )
     # Triage: the unit and owner following the lead, and when it is next to be followed up.
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
@@ -140,6 +151,7 @@ class Lead(RestrictedModel):
         indexes = [
             models.Index(fields=["status", "follow_up_on"], name="lead_status_due_idx"),
             models.Index(fields=["unit", "status"], name="lead_unit_status_idx"),
+            models.Index(fields=["submitted_from", "created_at"], name="lead_intake_rate_idx"),
         ]
         verbose_name = _("lead")
         verbose_name_plural = _("leads")

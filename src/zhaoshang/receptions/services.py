@@ -61,7 +61,13 @@ def save_reception(*, user, reception: Reception | None = None, data: dict) -> R
     as_user(reception, user).save()
     for name in RELATIONS:
         if name in data:
-            getattr(reception, name).set(data[name] or [])
+            linked = getattr(reception, name)
+            chosen = list(data[name] or [])
+            restrict = getattr(linked.model.objects, "restrict", None)
+            if restrict is not None:
+                # The links the user cannot see (another unit's lead) stay: the form offered them no choice.
+                chosen += list(linked.exclude(pk__in=restrict(user).values("pk")))
+            linked.set(chosen)
     return reception
 
 

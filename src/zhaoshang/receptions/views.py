@@ -66,6 +66,8 @@ def detail(request, pk):
         "receptions/detail.html",
         {
             "reception": reception,
+            # The leads linked that this user may see (a lead belongs to the unit following it).
+            "leads": reception.leads.restrict(request.user).order_by("company", "pk"),
             "history": history,
             "can_edit": Reception.objects.restrict(request.user, "change").filter(pk=pk).exists(),
         },

@@ -129,6 +129,29 @@ def test_counts_equal_their_drill_down(client, users, units):
     assert 'id="section-receptions"' in dashboard and reverse("receptions:counts") in dashboard
 
 
+def test_investors_and_leads_linked(client, users, units):
+    from zhaoshang.leads.models import Lead
+    from zhaoshang.projects.models import Investor
+
+    investor = Investor.objects.create(name="深圳光伏科技有限公司")
+    ours = Lead.objects.create(company="城关镇线索公司", unit=units["a"])
+    other = Lead.objects.create(company="河口乡线索公司", unit=units["b"])
+    client.force_login(users["bureau"])
+    data = form_data(units["a"], investors=[investor.pk], leads=[ours.pk, other.pk])
+    assert client.post(reverse("receptions:create"), data).status_code == 302
+    reception = Reception.objects.get()
+    assert set(reception.leads.all()) == {ours, other} and list(reception.investors.all()) == [investor]
+    client.force_login(users["reporter_a"])
+    page = client.get(reception.get_absolute_url()).content.decode()
+    assert "深圳光伏科技有限公司" in page and "城关镇线索公司" in page and "河口乡线索公司" not in page
+    # A reporter picks only the leads they see.
+    form = client.get(reverse("receptions:edit", args=[reception.pk])).context["form"]
+    assert list(form.fields["leads"].queryset) == [ours]
+    data = form_data(units["a"], leads=[], persons=5)
+    assert client.post(reverse("receptions:edit", args=[reception.pk]), data).status_code == 302
+    assert list(reception.leads.all()) == [other]  # the lead they cannot see stays linked
+
+
 def test_filters_and_search(client, users, units):
     make(units["a"], dt.date(2026, 3, 1), companies="光伏组件公司")
     make(units["a"], dt.date(2026, 5, 1), companies="文旅公司", kind="trip")

@@ -10,6 +10,7 @@ from zhaoshang.milestones.api.views import MilestoneViewSet
 from zhaoshang.organization.api.views import UnitViewSet
 from zhaoshang.persons.api.views import PersonViewSet
 from zhaoshang.projects.api.views import ProjectViewSet, ReceiptViewSet
+from zhaoshang.receptions.api.views import ReceptionViewSet
 from zhaoshang.targets.api import CountyTargetViewSet
 
 router = DefaultRouter()
@@ -22,6 +23,7 @@ router.register("events", EventViewSet)
 router.register("leads", LeadViewSet)
 router.register("opportunities", OpportunityViewSet)
 router.register("milestones", MilestoneViewSet)
+router.register("receptions", ReceptionViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -82,6 +82,8 @@ def test_screenshots(page, new_page, page_log, users, units, some_projects):
         "project_edit": f"/projects/{project.pk}/edit/",
         "unit_page": f"/projects/units/{units['a'].pk}/",
         "unit_list": "/org/units/",
+        "receptions": "/receptions/",
+        "reception_counts": "/receptions/counts/",
     }
     for name, url in pages.items():
         assert_page_ok(page, page_log, url)
@@ -123,6 +125,8 @@ PHONE_PAGES = (
     "/help/",
     "/help/ledger/",
     "/accounts/tokens/",
+    "/receptions/",
+    "/receptions/counts/",
 )
 
 

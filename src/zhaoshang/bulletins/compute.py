@@ -405,6 +405,17 @@ def introducer_rewards_block(period: Period, as_of: dt.date) -> dict:
     }
 
 
+# --- receptions and trips (issue 18) ---------------------------------------------------------------
+
+
+def receptions_block(period: Period, month: dt.date, as_of: dt.date) -> dict | None:
+    """The month's receptions and trips per unit, and since the period's start (``receptions.selectors``); None
+    when none is recorded in the month."""
+    from zhaoshang.receptions.selectors import bulletin_block
+
+    return bulletin_block(month_start(month), as_of, period.start)
+
+
 # --- the whole snapshot -----------------------------------------------------------------------------
 
 
@@ -490,6 +501,9 @@ def build_snapshot(
         snapshot["county"] = county_figures
     if introducer_rewards:  # only when chosen: a bulletin without it keeps the snapshot it always had
         snapshot["introducer_rewards"] = introducer_rewards_block(period, as_of)
+    receptions = receptions_block(period, month, as_of)
+    if receptions is not None:  # only a month with receptions or trips: the others' snapshots stay as they were
+        snapshot["receptions"] = receptions
     if detail:
         projects, receipts, _count = selectors.facts(period, as_of, basis=basis)
         snapshot["lookup"] = detail_lookup(data, projects, receipts)

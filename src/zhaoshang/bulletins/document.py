@@ -540,6 +540,13 @@ def bulletin_docx(
         if rewards:
             writer.table(show.REWARD_HEADERS, rewards, total_mm=PORTRAIT_TEXT_MM, font_pt=TABLE_SIZE)
 
+    receptions = show.reception_paragraph(snapshot)
+    if receptions is not None:
+        writer.body("招商接待与外出招商。" + receptions)
+        writer.table(
+            show.RECEPTION_HEADERS, show.reception_rows(snapshot), total_mm=PORTRAIT_TEXT_MM, font_pt=TABLE_SIZE
+        )
+
     writer.heading("五、工作要求")
     for paragraph in show.requirement_paragraphs(requirements):
         writer.body(paragraph)

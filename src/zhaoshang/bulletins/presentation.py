@@ -552,6 +552,44 @@ def reward_rows(snapshot: dict) -> list[list[str]]:
     ]
 
 
+RECEPTION_HEADERS = [
+    "序号",
+    "单位",
+    "本月接待(批次)",
+    "本月接待(人)",
+    "本月外出招商(次)",
+    "累计接待(批次)",
+    "累计接待(人)",
+    "累计外出招商(次)",
+]
+
+
+def reception_paragraph(snapshot: dict) -> str | None:
+    """The sentence of the section 招商接待与外出招商 (None when the bulletin has none)."""
+    block = snapshot.get("receptions")
+    if block is None:
+        return None
+    totals = block["totals"]
+    month = dt.date.fromisoformat(block["month"])
+    return (
+        f"{month.month}月，全县共接待来访客商{totals['batches']}批次{totals['persons']}人，外出招商{totals['trips']}次；"
+        f"自{chinese_date(block['since'])}起累计接待来访客商{totals['total_batches']}批次{totals['total_persons']}人，"
+        f"外出招商{totals['total_trips']}次。各单位情况如下。"
+    )
+
+
+def reception_rows(snapshot: dict) -> list[list[str]]:
+    block = snapshot.get("receptions") or {"lines": []}
+    keys = ("batches", "persons", "trips", "total_batches", "total_persons", "total_trips")
+    rows = [
+        [str(number), line["unit"], *(str(line[key]) for key in keys)]
+        for number, line in enumerate(block["lines"], start=1)
+    ]
+    if rows:
+        rows.append(["", "合计", *(str(block["totals"][key]) for key in keys)])
+    return rows
+
+
 def requirement_paragraphs(requirements: str) -> list[str]:
     return [line.strip() for line in requirements.splitlines() if line.strip()]
 

@@ -94,8 +94,16 @@ def dashboard(request):
             "lazy": LAZY_SECTIONS if p.period.pk else ("stalled",),
             "points_scheme": _scores_by_points(p.period),
             "county": _county(request.user, p),
+            "receptions": _receptions(request.user),
         },
     )
+
+
+def _receptions(user) -> dict:
+    """The receptions and trips tile (issue 18): this month's and this year's, of what the user may see."""
+    from zhaoshang.receptions.selectors import tile
+
+    return tile(user, clock.today())
 
 
 def _county(user, p: Parameters):

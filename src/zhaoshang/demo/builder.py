@@ -50,6 +50,7 @@ from zhaoshang.projects.choices import (
 from zhaoshang.projects.models import FundsReceipt, Investor, InvestorSpelling, Project, ProjectCredit, StageEvent
 from zhaoshang.projects.names import company_key
 from zhaoshang.projects.services import last_activity, stage_fields
+from zhaoshang.receptions import demo as demo_receptions
 from zhaoshang.targets.models import Period
 
 from . import activity, data
@@ -871,6 +872,8 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     build_library(random.Random(SEED + 18), units, users, today)  # the project library (issue 18): its own stream
     # Milestone plans of signed projects (issue 18): their own stream; they read the stage dates, never write them.
     build_milestones(random.Random(SEED + 19), today, user=users["bureau"])
+    # Receptions and trips (issue 18): their own stream, written after the ledger and the bulletins.
+    demo_receptions.build_demo(rng=random.Random(SEED + 20), units=units, users=users, today=today)
     counted = (
         Unit,
         User,

@@ -27,6 +27,7 @@ def submit(page, selector: str) -> None:
 def test_a_lead_from_the_phone_page_becomes_a_producing_project(new_page, page_log, users, units, stage_words):
     channel = Channel.objects.get_or_create(name="以商招商")[0]
     link = IntakeLink.objects.create(unit=None, token="county-link")
+    kinds = create_default_kinds()  # a transactional test's flush emptied the list the migration seeds
     today = dt.date.today()
 
     # 1. Anyone, on a phone, without an account: fill in, check, send.
@@ -87,7 +88,6 @@ def test_a_lead_from_the_phone_page_becomes_a_producing_project(new_page, page_l
     submit(reporter, "#stage-form button[type=submit]")
     assert flash_messages(reporter) == []
     submit(reporter, f"a[href='/milestones/project/{project.pk}/']")
-    kinds = create_default_kinds()
     for index, kind in enumerate(kinds):
         reporter.fill(f"#id_k{kind.pk}-planned_on", (today - dt.timedelta(days=36 - 4 * index)).isoformat())
         reporter.fill(f"#id_k{kind.pk}-actual_on", (today - dt.timedelta(days=35 - 4 * index)).isoformat())

@@ -84,6 +84,10 @@ def test_screenshots(page, new_page, page_log, users, units, some_projects):
         "unit_list": "/org/units/",
         "receptions": "/receptions/",
         "reception_counts": "/receptions/counts/",
+        "leads": "/leads/",
+        "events": "/events/",
+        "library": "/library/",
+        "milestones": "/milestones/",
     }
     for name, url in pages.items():
         assert_page_ok(page, page_log, url)
@@ -127,6 +131,11 @@ PHONE_PAGES = (
     "/accounts/tokens/",
     "/receptions/",
     "/receptions/counts/",
+    "/leads/",
+    "/leads/conversion/",
+    "/events/",
+    "/library/",
+    "/milestones/",
 )
 
 

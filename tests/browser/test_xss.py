@@ -27,7 +27,20 @@ PAYLOADS = [
     "'><svg onload=window.__xss=1>",
     "</script><script>window.__xss=1</script>",
 ]
-APPS = ("organization", "projects", "scheduling", "supervision", "targets", "bulletins", "notifications")
+APPS = (
+    "organization",
+    "projects",
+    "scheduling",
+    "supervision",
+    "targets",
+    "bulletins",
+    "notifications",
+    "leads",
+    "receptions",
+    "events",
+    "library",
+    "milestones",
+)
 SKIP = {"code", "username", "password", "email", "voucher_no", "file", "content_type", "number"}
 
 
@@ -78,6 +91,27 @@ def show_every_tooltip(page) -> int:
     )
 
 
+def promotion_work(project, units) -> dict:
+    """A row of each of issue 18's registers, linked to each other and to the project (payloads come after)."""
+    from zhaoshang.events.models import Event
+    from zhaoshang.leads.models import Channel, Lead
+    from zhaoshang.library.models import Opportunity
+    from zhaoshang.milestones.models import Milestone, MilestoneKind
+    from zhaoshang.projects.models import Project
+    from zhaoshang.receptions.models import Reception
+
+    event = Event.objects.create(name="活动", level="city", starts_on=AS_OF)
+    Project.objects.filter(pk=project.pk).update(event=event)
+    channel = Channel.objects.create(name="XSS渠道")
+    lead = Lead.objects.create(company="线索", unit=units["a"], event=event, channel=channel, project=project)
+    reception = Reception.objects.create(unit=units["a"], date=AS_OF, companies="客商")
+    reception.leads.add(lead)
+    opportunity = Opportunity.objects.create(title="项目库", unit=units["a"], status="published", project=project)
+    kind = MilestoneKind.objects.create(name="XSS节点", order=1)
+    Milestone.objects.create(project=project, kind=kind, planned_on=AS_OF - dt.timedelta(days=3))
+    return {"event": event, "lead": lead, "reception": reception, "opportunity": opportunity}
+
+
 def test_no_payload_runs_on_any_page_for_any_role(new_page, users, units):
     from django.core.cache import cache
 
@@ -91,10 +125,11 @@ def test_no_payload_runs_on_any_page_for_any_role(new_page, users, units):
     batch = supervision.create_batch(
         user=users["supervisor"], name="XSS", start=dt.date(2026, 1, 1), end=AS_OF, method="threshold", min_amount=0
     )
+    project = next(iter(projects.values())) if isinstance(projects, dict) else projects[0]
+    work = promotion_work(project, units)
     written = plant()
     cache.clear()
 
-    project = next(iter(projects.values())) if isinstance(projects, dict) else projects[0]
     query = f"period={period.pk}&as_of={AS_OF.isoformat()}"
     pages = [
         "/",
@@ -121,6 +156,18 @@ def test_no_payload_runs_on_any_page_for_any_role(new_page, users, units):
         "/org/units/",
         "/org/users/",
         "/notifications/",
+        "/leads/",
+        f"/leads/{work['lead'].pk}/",
+        "/leads/conversion/",
+        "/receptions/",
+        f"/receptions/{work['reception'].pk}/",
+        "/receptions/counts/",
+        "/events/",
+        f"/events/{work['event'].pk}/",
+        "/library/",
+        f"/library/{work['opportunity'].pk}/",
+        "/milestones/?tab=all",
+        f"/milestones/project/{project.pk}/",
     ]
     dialogs, executed, visits, tooltips, hovers = [], [], 0, 0, 0
     for role in ("admin", "bureau", "leader", "supervisor", "reporter_a", "reporter_b"):

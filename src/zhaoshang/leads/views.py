@@ -347,12 +347,15 @@ def intake(request, token):
     an hour. The confirmation carries the filled-in form signed, so what is saved is what was shown."""
     link = get_object_or_404(IntakeLink.objects.select_related("unit"), token=token, active=True)
     context = {"link": link}
-    if request.method == "POST" and request.POST.get("step") == "confirm":
+    step = request.POST.get("step") if request.method == "POST" else None
+    if step in ("confirm", "edit"):
         try:
             data = signing.loads(request.POST.get("payload", ""), salt=INTAKE_SALT, max_age=INTAKE_MAX_AGE)
         except signing.BadSignature:
             messages.error(request, _("The confirmation expired: please fill in the form again."))
             return redirect("leads:intake", token=token)
+        if step == "edit":  # back to the form, as filled in
+            return render(request, "leads/intake.html", {**context, "form": IntakeForm(initial=data)})
         form = IntakeForm(data)
         if not form.is_valid():
             return render(request, "leads/intake.html", {**context, "form": form})

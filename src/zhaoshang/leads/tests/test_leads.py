@@ -123,6 +123,8 @@ def test_public_intake_confirms_then_saves_and_limits_each_address(client, units
     page = client.post(url, filled)
     assert not Lead.objects.exists() and "乙集团&lt;script&gt;" in page.content.decode()
     payload = re.search(r'name="payload" value="([^"]+)"', page.content.decode())[1]
+    back = client.post(url, {"step": "edit", "payload": payload}).content.decode()
+    assert 'value="乙集团&lt;script&gt;"' in back and not Lead.objects.exists()  # 修改: the form, as filled in
     done = client.post(url, {"step": "confirm", "payload": payload}, REMOTE_ADDR="10.1.1.1")
     assert done.status_code == 200
     lead = Lead.objects.get()

@@ -731,7 +731,6 @@ class Guide:
         self.shot(bureau, "help", max_height=700)
         bureau.context.close()
 
-
     def promotion_work(self) -> None:
         """Before and after the signature (issue 18): the public lead intake on a phone, the leads and their
         conversion, receptions, events, the project library and the milestones."""
@@ -779,6 +778,7 @@ class Guide:
         self.settle(bureau)
         self.shot(bureau, "milestones-plan", "main", max_height=800)
         bureau.context.close()
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

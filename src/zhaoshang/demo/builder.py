@@ -151,6 +151,9 @@ WIPED_APPS = (
     "receptions",
     "library",
     "milestones",
+    "resources",
+    "liaison",
+    "promises",
 )
 
 

@@ -1,0 +1,1 @@
+"""Enterprise liaison (issue 19)."""

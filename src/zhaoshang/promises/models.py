@@ -1,0 +1,1 @@
+"""Promises and complaints (issue 19)."""

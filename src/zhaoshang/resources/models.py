@@ -1,0 +1,1 @@
+"""Resources on offer (issue 19)."""

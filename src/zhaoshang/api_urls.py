@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from zhaoshang.chains.api.views import ChainViewSet, TargetViewSet
 from zhaoshang.events.api.views import EventViewSet
 from zhaoshang.leaders.api import LeaderHomeView
 from zhaoshang.leads.api.views import LeadViewSet
@@ -21,6 +22,8 @@ router.register("county-targets", CountyTargetViewSet)
 router.register("persons", PersonViewSet)
 router.register("events", EventViewSet)
 router.register("leads", LeadViewSet)
+router.register("chains", ChainViewSet)
+router.register("chain-targets", TargetViewSet)
 router.register("opportunities", OpportunityViewSet)
 router.register("milestones", MilestoneViewSet)
 router.register("receptions", ReceptionViewSet)

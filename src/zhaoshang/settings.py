@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "zhaoshang.resources",
     "zhaoshang.liaison",
     "zhaoshang.promises",
+    "zhaoshang.chains",
     "zhaoshang.transfer",
     "zhaoshang.targets",
     "zhaoshang.assessment",

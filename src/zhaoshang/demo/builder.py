@@ -54,6 +54,7 @@ from zhaoshang.receptions import demo as demo_receptions
 from zhaoshang.targets.models import Period
 
 from . import activity, data
+from . import chains as demo_chains
 from . import leaders as demo_leaders
 from . import leads as demo_leads
 from . import persons as demo_persons
@@ -154,6 +155,7 @@ WIPED_APPS = (
     "resources",
     "liaison",
     "promises",
+    "chains",
 )
 
 
@@ -868,6 +870,8 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
         demo_leaders.build_leaders()
         # Leads (issue 18): their own stream; they point at signed projects, never change them.
         demo_leads.build_leads(rng=random.Random(SEED + 5), today=today)
+        # Industry chains (issue 19): their own stream; they read the ledger, never change it.
+        demo_chains.build_chains(rng=random.Random(SEED + 6))
     # The county-wide double-claim check (issue 17), after every project is written, so the bureau's review page
     # has the pairs the demo's ledger holds. It writes only pairs: no figure changes.
     check_county()

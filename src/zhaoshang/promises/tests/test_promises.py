@@ -325,3 +325,34 @@ def test_demo_rows_keep_the_rules_and_leave_the_projects_alone(make_project, use
         assert promise.proof.open("rb").read(5) == b"%PDF-"
     after = [(p.pk, p.stage, p.planned_investment, p.investor_id) for p in type(projects[0]).objects.order_by("pk")]
     assert after == before
+
+
+def test_pages_render_and_the_command_runs(client, promise_of, complaint_of, users, units, today):
+    from django.core.management import call_command
+
+    promise = promise_of(units["a"], due=today - 2 * DAY, content="<script>alert(1)</script>")
+    complaint = complaint_of(units["a"], deadline=today - 9 * DAY)
+    client.force_login(users["bureau"])
+    for url in (
+        reverse("promises:list"),
+        reverse("promises:create"),
+        promise.get_absolute_url(),
+        reverse("promises:edit", args=[promise.pk]),
+        reverse("promises:import"),
+        reverse("promises:template"),
+        reverse("promises:panel"),
+        reverse("promises:complaints"),
+        reverse("promises:complaint_create"),
+        complaint.get_absolute_url(),
+        reverse("promises:complaint_edit", args=[complaint.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"<script>alert(1)" not in response.content, url
+    page = client.get(promise.get_absolute_url()).content.decode()
+    assert "promise-deliver" in page and "promise-cancel" in page
+    out = io.StringIO()
+    call_command("promise_escalations", "--dry-run", stdout=out)
+    assert "1" in out.getvalue() and not Notification.objects.exists()
+    call_command("promise_escalations", stdout=io.StringIO())
+    assert Notification.objects.filter(user=users["bureau"], key__startswith="complaint:").exists()

@@ -122,7 +122,7 @@ def build_demo(*, rng: random.Random, units: dict[str, Unit], users: dict[str, U
                 latest = min(due_on + dt.timedelta(days=10), today)
                 delivered_on = promised_on + dt.timedelta(days=rng.randint(1, max(1, (latest - promised_on).days)))
                 delivered_on = min(delivered_on, today)
-                name = f"promise-{promise.pk}-proof.pdf"
+                name = f"兑现佐证-{promise.pk}.pdf"
                 pdf = proof_pdf(f"Proof of delivery: promise {promise.pk}, {delivered_on.isoformat()}")
                 services.store_proof(promise, ContentFile(pdf, name=name))
                 promise.status, promise.delivered_on = PromiseStatus.DELIVERED, delivered_on

@@ -351,6 +351,13 @@ def test_pages_render_and_the_command_runs(client, promise_of, complaint_of, use
         assert b"<script>alert(1)" not in response.content, url
     page = client.get(promise.get_absolute_url()).content.decode()
     assert "promise-deliver" in page and "promise-cancel" in page
+    # The amount is bounded on the way in: not negative, not above the ledger's maximum.
+    data = {"investor": promise.investor_id, "kind": "subsidy", "content": "补助", "department": units["a"].pk}
+    data |= {"promised_on": today.isoformat(), "due_on": (today + DAY).isoformat()}
+    for amount in ("-1", "10000000", "1.234"):
+        response = client.post(reverse("promises:create"), data | {"amount": amount})
+        assert response.status_code == 200 and response.context["form"].errors.get("amount"), amount
+    assert client.post(reverse("promises:create"), data | {"amount": "9999999.99"}).status_code == 302
     out = io.StringIO()
     call_command("promise_escalations", "--dry-run", stdout=out)
     assert "1" in out.getvalue() and not Notification.objects.exists()

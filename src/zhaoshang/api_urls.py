@@ -11,6 +11,7 @@ from zhaoshang.milestones.api.views import MilestoneViewSet
 from zhaoshang.organization.api.views import UnitViewSet
 from zhaoshang.persons.api.views import PersonViewSet
 from zhaoshang.projects.api.views import ProjectViewSet, ReceiptViewSet
+from zhaoshang.promises.api.views import ComplaintViewSet, PromiseViewSet
 from zhaoshang.receptions.api.views import ReceptionViewSet
 from zhaoshang.targets.api import CountyTargetViewSet
 
@@ -27,6 +28,8 @@ router.register("chain-targets", TargetViewSet)
 router.register("opportunities", OpportunityViewSet)
 router.register("milestones", MilestoneViewSet)
 router.register("receptions", ReceptionViewSet)
+router.register("promises", PromiseViewSet)
+router.register("complaints", ComplaintViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),

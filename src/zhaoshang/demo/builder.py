@@ -50,6 +50,7 @@ from zhaoshang.projects.choices import (
 from zhaoshang.projects.models import FundsReceipt, Investor, InvestorSpelling, Project, ProjectCredit, StageEvent
 from zhaoshang.projects.names import company_key
 from zhaoshang.projects.services import last_activity, stage_fields
+from zhaoshang.promises import demo as demo_promises
 from zhaoshang.receptions import demo as demo_receptions
 from zhaoshang.targets.models import Period
 
@@ -881,6 +882,7 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     build_milestones(random.Random(SEED + 19), today, user=users["bureau"])
     # Receptions and trips (issue 18): their own stream, written after the ledger and the bulletins.
     demo_receptions.build_demo(rng=random.Random(SEED + 20), units=units, users=users, today=today)
+    demo_promises.build_demo(rng=random.Random(SEED + 1903), units=units, users=users, today=today)  # issue 19
     counted = (
         Unit,
         User,

@@ -11,6 +11,7 @@ from zhaoshang.organization.api.views import UnitViewSet
 from zhaoshang.persons.api.views import PersonViewSet
 from zhaoshang.projects.api.views import ProjectViewSet, ReceiptViewSet
 from zhaoshang.receptions.api.views import ReceptionViewSet
+from zhaoshang.resources.api.views import FactoryViewSet, IdleAssetViewSet, LandParcelViewSet
 from zhaoshang.targets.api import CountyTargetViewSet
 
 router = DefaultRouter()
@@ -24,6 +25,9 @@ router.register("leads", LeadViewSet)
 router.register("opportunities", OpportunityViewSet)
 router.register("milestones", MilestoneViewSet)
 router.register("receptions", ReceptionViewSet)
+router.register("land-parcels", LandParcelViewSet)
+router.register("factories", FactoryViewSet)
+router.register("idle-assets", IdleAssetViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),

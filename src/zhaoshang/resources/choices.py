@@ -3,11 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LandUse(models.TextChoices):
-    INDUSTRIAL = "industrial", _("Industrial")
-    COMMERCIAL = "commercial", _("Commercial")
-    WAREHOUSING = "warehousing", _("Warehousing and logistics")
-    MIXED = "mixed", _("Mixed use")
-    OTHER = "other", _("Other use")
+    INDUSTRIAL = "industrial", _("Industrial land")
+    COMMERCIAL = "commercial", _("Commercial land")
+    WAREHOUSING = "warehousing", _("Warehousing and logistics land")
+    MIXED = "mixed", _("Mixed-use land")
+    OTHER = "other", _("Other land")
 
 
 class ParcelStatus(models.TextChoices):

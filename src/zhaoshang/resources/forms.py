@@ -15,11 +15,7 @@ def resource_form_class(kind: str):
     """The ModelForm of a kind: its editable fields (status and project change through the status form)."""
     model = KINDS[kind]
     fields = list(services.EDITABLE[kind])
-    widgets = {
-        name: TEXTAREA
-        for name in ("note", "planning_conditions", "problem", "disposal_plan")
-        if name in fields
-    }
+    widgets = {name: TEXTAREA for name in ("note", "planning_conditions", "problem", "disposal_plan") if name in fields}
 
     class ResourceForm(BootstrapForm, forms.ModelForm):
         class Meta:
@@ -32,7 +28,12 @@ def resource_form_class(kind: str):
         def __init__(self, *args, user=None, **kwargs):
             super().__init__(*args, **kwargs)
             self.fields["unit"].queryset = services.units_for(user)
-            if self.instance.pk is None and user is not None and user.unit_id and len(self.fields["unit"].queryset) == 1:
+            if (
+                self.instance.pk is None
+                and user is not None
+                and user.unit_id
+                and len(self.fields["unit"].queryset) == 1
+            ):
                 self.fields["unit"].initial = user.unit_id
 
     ResourceForm.__name__ = f"{model.__name__}Form"
@@ -61,7 +62,7 @@ class FilterForm(BootstrapForm, forms.Form):
     unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
     status = forms.ChoiceField(label=_("status"), required=False)
     land_use = forms.ChoiceField(label=_("land use"), choices=[("", "—"), *LandUse.choices], required=False)
-    idle_kind = forms.ChoiceField(label=_("kind"), choices=[("", "—"), *IdleKind.choices], required=False)
+    idle_kind = forms.ChoiceField(label=_("asset kind"), choices=[("", "—"), *IdleKind.choices], required=False)
     area_min = forms.DecimalField(label=_("area from"), required=False, min_value=0, max_digits=14, decimal_places=2)
     area_max = forms.DecimalField(label=_("area to"), required=False, min_value=0, max_digits=14, decimal_places=2)
     price_min = forms.DecimalField(label=_("price from"), required=False, min_value=0, max_digits=16, decimal_places=2)
@@ -88,7 +89,9 @@ class FilterForm(BootstrapForm, forms.Form):
 
 
 class MatchForm(BootstrapForm, forms.Form):
-    area_min = forms.DecimalField(label=_("area from (mu)"), required=False, min_value=0, max_digits=14, decimal_places=2)
+    area_min = forms.DecimalField(
+        label=_("area from (mu)"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
     area_max = forms.DecimalField(label=_("area to (mu)"), required=False, min_value=0, max_digits=14, decimal_places=2)
     land_use = forms.ChoiceField(label=_("land use"), choices=[("", "—"), *LandUse.choices], required=False)
     unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
@@ -101,4 +104,3 @@ class MatchForm(BootstrapForm, forms.Form):
 
 class ImportForm(BootstrapForm, forms.Form):
     file = forms.FileField(label=_("Workbook (.xlsx)"))
-

@@ -42,7 +42,7 @@ class Resource(RestrictedModel):
 
     name = models.CharField(_("name"), max_length=200)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    location = models.CharField(_("situated at"), max_length=200, blank=True)
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=_between(*LATITUDE)
     )
@@ -103,9 +103,7 @@ class LandParcel(Resource):
         blank=True,
         validators=_between(0, MAX_PRICE),
     )
-    status = models.CharField(
-        _("status"), max_length=12, choices=ParcelStatus.choices, default=ParcelStatus.AVAILABLE
-    )
+    status = models.CharField(_("status"), max_length=12, choices=ParcelStatus.choices, default=ParcelStatus.AVAILABLE)
     history = HistoricalRecords()
 
     KIND = "parcel"
@@ -140,7 +138,12 @@ class Factory(Resource):
         validators=_between(0, MAX_RENT),
     )
     sale_price = models.DecimalField(
-        _("sale price (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True, validators=_between(0, MAX_PRICE)
+        _("sale price (10k yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=_between(0, MAX_PRICE),
     )
     status = models.CharField(
         _("status"), max_length=12, choices=FactoryStatus.choices, default=FactoryStatus.AVAILABLE
@@ -156,8 +159,8 @@ class Factory(Resource):
 
 
 class IdleAsset(Resource):
-    kind = models.CharField(_("kind"), max_length=14, choices=IdleKind.choices, default=IdleKind.IDLE_FACTORY)
-    owner = models.CharField(_("owner"), max_length=200, blank=True)
+    kind = models.CharField(_("asset kind"), max_length=14, choices=IdleKind.choices, default=IdleKind.IDLE_FACTORY)
+    owner = models.CharField(_("property owner"), max_length=200, blank=True)
     land_area_mu = models.DecimalField(
         _("land (mu)"),
         max_digits=12,
@@ -167,13 +170,16 @@ class IdleAsset(Resource):
         validators=_between(0, limits.MAX_LAND_AREA),
     )
     floor_area_m2 = models.DecimalField(
-        _("floor area (m²)"), max_digits=12, decimal_places=2, null=True, blank=True, validators=_between(0, MAX_FLOOR_AREA)
+        _("floor area (m²)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=_between(0, MAX_FLOOR_AREA),
     )
     problem = models.TextField(_("problem"), max_length=2000, blank=True)
     disposal_plan = models.TextField(_("disposal plan"), max_length=2000, blank=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=IdleStatus.choices, default=IdleStatus.TO_DISPOSE
-    )
+    status = models.CharField(_("status"), max_length=12, choices=IdleStatus.choices, default=IdleStatus.TO_DISPOSE)
     history = HistoricalRecords()
 
     KIND = "idle"
@@ -192,9 +198,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 class Attachment(RestrictedModel):
     """A photo or document of one resource (exactly one of the three links is set)."""
 
-    parcel = models.ForeignKey(
-        LandParcel, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
-    )
+    parcel = models.ForeignKey(LandParcel, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
     factory = models.ForeignKey(Factory, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
     idle_asset = models.ForeignKey(
         IdleAsset, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"

@@ -123,7 +123,9 @@ def match(area_min, area_max, land_use, unit=None, *, user, prefer_unit=None, li
     found = []
     for kind, rows in (("parcel", parcels), ("factory", factories)):
         for resource in rows[:500]:
-            area = resource.area_mu if kind == "parcel" else (resource.floor_area_m2 / MU_IN_M2).quantize(Decimal("0.01"))
+            area = (
+                resource.area_mu if kind == "parcel" else (resource.floor_area_m2 / MU_IN_M2).quantize(Decimal("0.01"))
+            )
             deviation = abs(area - target) / target if target else Decimal(0)
             found.append(Match(resource, kind, area, deviation, resource.unit_id == preferred))
     price = {"parcel": lambda r: r.price, "factory": lambda r: r.rent}
@@ -148,7 +150,10 @@ def demand_of_lead(lead) -> dict:
     if found:
         try:
             area = Decimal(found.group(1))
-            area_min, area_max = (area * Decimal("0.8")).quantize(Decimal("0.01")), (area * Decimal("1.5")).quantize(Decimal("0.01"))
+            area_min, area_max = (
+                (area * Decimal("0.8")).quantize(Decimal("0.01")),
+                (area * Decimal("1.5")).quantize(Decimal("0.01")),
+            )
         except InvalidOperation:
             pass
     elif lead.estimated_amount:

@@ -41,7 +41,7 @@ class Resource(RestrictedModel):
     """What the three kinds share: a name, the unit that offers it, where it is, the project that took it."""
 
     name = models.CharField(_("name"), max_length=200)
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="resource_%(class)ss")
     location = models.CharField(_("situated at"), max_length=200, blank=True)
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=_between(*LATITUDE)
@@ -55,7 +55,7 @@ class Resource(RestrictedModel):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="resource_%(class)ss",
     )
     note = models.TextField(_("note"), max_length=2000, blank=True)
     created_at = ClockDateTimeField(auto_now_add=True)

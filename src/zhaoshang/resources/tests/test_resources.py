@@ -167,3 +167,28 @@ def test_demo_resources(units, users, make_project):
     assert [r.project for r in taken] == [signed]  # the only signed project, taken once
     assert {p.pk: (p.stage, p.planned_investment, p.history.count()) for p in Project.objects.all()} == before
     assert all(p.latitude and p.longitude for p in LandParcel.objects.all())
+
+
+def test_every_kind_is_entered_listed_and_exported_by_a_reporter(client, users, units):
+    from zhaoshang.resources.models import Factory, IdleAsset
+
+    client.force_login(users["reporter_a"])
+    forms = {
+        "parcel": {"number": "CG-9", "name": "城关西地块", "area_mu": "52.5", "land_use": "industrial"},
+        "factory": {"name": "城关标准厂房", "floor_area_m2": "6000", "floors": "2", "rent": "9.5"},
+        "idle": {"name": "原城关纸厂", "kind": "closed", "owner": "城关纸业", "land_area_mu": "20"},
+    }
+    for kind, data in forms.items():
+        for name in ("list", "create", "import"):
+            url = reverse(f"resources:{'kind_list' if name == 'list' else name}", args=[kind])
+            assert client.get(url).status_code == 200, (kind, name)
+        response = client.post(reverse("resources:create", args=[kind]), {**data, "unit": units["a"].pk})
+        assert response.status_code == 302, response.context["form"].errors if response.context else kind
+        assert client.get(response["Location"]).status_code == 200
+        export = client.get(reverse("resources:kind_list", args=[kind]), {"format": "xlsx"})
+        assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert Factory.objects.get().rent == Decimal("9.5") and IdleAsset.objects.get().kind == "closed"
+    assert LandParcel.objects.get().unit == units["a"]
+    assert client.get(reverse("resources:match")).status_code == 200
+    for path in ("/api/factories/", "/api/idle-assets/"):
+        assert client.get(path).json()["count"] == 1

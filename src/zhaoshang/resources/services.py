@@ -104,7 +104,8 @@ def change_status(*, user, resource: Resource, status: str, project: Project | N
     without one; only by the bureau or a reporter of the resource's unit. The change and its reason are in the
     history."""
     model = type(resource)
-    locked = model.objects.restrict(user, "change").select_for_update().filter(pk=resource.pk).first()
+    # Ordered by nothing but the key: the lock takes the resource's row only, not its unit's.
+    locked = model.objects.restrict(user, "change").select_for_update().filter(pk=resource.pk).order_by("pk").first()
     if locked is None:
         raise PermissionDenied
     _apply_status(user, locked, status, project)

@@ -13,6 +13,7 @@ from zhaoshang.core.history import entries_for
 from zhaoshang.core.views import add_form_errors, flash_errors, flash_form_errors
 from zhaoshang.leads.models import Lead
 from zhaoshang.library.models import Opportunity
+from zhaoshang.projects.models import Project
 
 from . import selectors, services, xlsx
 from .forms import AttachmentForm, FilterForm, ImportForm, MatchForm, StatusForm, resource_form_class
@@ -87,6 +88,7 @@ def detail(request, kind, pk):
         "documents": [a for a in attachments if not a.is_image],
         "can_change": can_change,
         "history": sorted(entries_for(records), key=lambda entry: entry.when, reverse=True),
+        "status_changes": _status_changes(resource, records),
     }
     if can_change:
         context["status_form"] = StatusForm(
@@ -97,6 +99,34 @@ def detail(request, kind, pk):
         )
         context["attachment_form"] = AttachmentForm(prefix="file")
     return render(request, "resources/detail.html", context)
+
+
+def _status_changes(resource, records) -> list[dict]:
+    """Each change of status (and the first one), latest first: when, who, to what, the project, the reason."""
+    labels = dict(type(resource)._meta.get_field("status").flatchoices)
+    own = sorted(
+        (r for r in records if r.instance_type is type(resource) and r.history_type != "-"),
+        key=lambda r: (r.history_date, r.history_id),
+    )
+    changes, previous = [], None
+    for record in own:
+        if previous is None or (record.status, record.project_id) != (previous.status, previous.project_id):
+            changes.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "status": labels.get(record.status, record.status),
+                    "project_id": record.project_id,
+                    "reason": record.history_change_reason or "",
+                }
+            )
+        previous = record
+    codes = dict(
+        Project.objects.filter(pk__in={c["project_id"] for c in changes if c["project_id"]}).values_list("pk", "code")
+    )
+    for change in changes:
+        change["project"] = codes.get(change["project_id"], "")
+    return changes[::-1]
 
 
 def _shown_fields(resource) -> list[tuple[str, object]]:

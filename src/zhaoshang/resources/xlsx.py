@@ -171,12 +171,15 @@ def _choices(kind: str, key: str) -> dict[str, str]:
     return mapping
 
 
-def _lookups(user) -> dict:
+def _lookups(user, project_codes: set[str]) -> dict:
+    """The units the user may offer resources of, and the projects the sheet names that they see (only those: the
+    ledger may hold a million)."""
     units = {}
     for unit in services.units_for(user):
         units[unit.code] = unit
         units[unit.name] = unit
-    return {"units": units, "projects": {p.code: p for p in services.projects_for(user).only("id", "code", "name")}}
+    projects = services.projects_for(user).filter(code__in=project_codes) if project_codes else []
+    return {"units": units, "projects": {project.code: project for project in projects}}
 
 
 def _read(kind: str, column: Column, raw, lookups):
@@ -241,7 +244,11 @@ def import_resources(*, user, kind: str, data: bytes) -> list:
         )
     if len(rows) - 1 > MAX_ROWS:
         raise ImportFailed([_("At most %(max)s rows at a time.") % {"max": MAX_ROWS}])
-    lookups = _lookups(user)
+    codes = set()
+    if "project" in positions:
+        index = positions["project"]
+        codes = {parsing.display(row[index]) for row in rows[1:] if index < len(row)} - {""}
+    lookups = _lookups(user, codes)
     columns = {column.key: column for column in COLUMNS[kind]}
     planned = []
     for number, row in enumerate(rows[1:], start=2):

@@ -95,7 +95,7 @@ def test_status_changes_follow_their_rule_and_are_in_the_history(
     latest = parcel.history.first()
     assert latest.history_user == users["reporter_a"] and latest.history_change_reason == "挂牌出让"
     page = client.get(reverse("resources:detail", args=["parcel", parcel.pk])).content.decode()
-    assert "已供应" in page and "甲镇签约项目" in page
+    assert "已供应" in page and "甲镇签约项目" in page and "挂牌出让" in page
     # Available again: the project link goes.
     services.change_status(user=users["bureau"], resource=parcel, status="available", project=own)
     parcel.refresh_from_db()

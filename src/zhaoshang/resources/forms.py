@@ -80,12 +80,12 @@ class FilterForm(BootstrapForm, forms.Form):
         if kind == "idle":
             del self.fields["price_min"], self.fields["price_max"]
         unit = {"parcel": _("mu"), "factory": _("m²"), "idle": _("mu")}[kind]
-        self.fields["area_min"].label = f"{_('area from')} ({unit})"
-        self.fields["area_max"].label = f"{_('area to')} ({unit})"
+        self.fields["area_min"].label = f"{_('area from')}（{unit}）"
+        self.fields["area_max"].label = f"{_('area to')}（{unit}）"
         if kind in ("parcel", "factory"):
             price_unit = _("10k yuan per mu") if kind == "parcel" else _("yuan per m² per month")
-            self.fields["price_min"].label = f"{_('price from')} ({price_unit})"
-            self.fields["price_max"].label = f"{_('price to')} ({price_unit})"
+            self.fields["price_min"].label = f"{_('price from')}（{price_unit}）"
+            self.fields["price_max"].label = f"{_('price to')}（{price_unit}）"
 
 
 class MatchForm(BootstrapForm, forms.Form):

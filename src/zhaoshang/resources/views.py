@@ -142,8 +142,8 @@ def _shown_fields(resource) -> list[tuple[str, object]]:
             value = getattr(resource, f"get_{name}_display")()
         else:
             value = getattr(resource, name)
-        shown.append((field.verbose_name, "" if value is None else value))
-    shown.append((resource._meta.get_field("note").verbose_name, resource.note))
+        shown.append((field.verbose_name, "—" if value in (None, "") else value))
+    shown.append((resource._meta.get_field("note").verbose_name, resource.note or "—"))
     return shown
 
 

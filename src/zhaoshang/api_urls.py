@@ -13,6 +13,7 @@ from zhaoshang.persons.api.views import PersonViewSet
 from zhaoshang.projects.api.views import ProjectViewSet, ReceiptViewSet
 from zhaoshang.promises.api.views import ComplaintViewSet, PromiseViewSet
 from zhaoshang.receptions.api.views import ReceptionViewSet
+from zhaoshang.resources.api.views import FactoryViewSet, IdleAssetViewSet, LandParcelViewSet
 from zhaoshang.targets.api import CountyTargetViewSet
 
 router = DefaultRouter()
@@ -30,6 +31,9 @@ router.register("milestones", MilestoneViewSet)
 router.register("receptions", ReceptionViewSet)
 router.register("promises", PromiseViewSet)
 router.register("complaints", ComplaintViewSet)
+router.register("land-parcels", LandParcelViewSet)
+router.register("factories", FactoryViewSet)
+router.register("idle-assets", IdleAssetViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -52,6 +52,7 @@ from zhaoshang.projects.names import company_key
 from zhaoshang.projects.services import last_activity, stage_fields
 from zhaoshang.promises import demo as demo_promises
 from zhaoshang.receptions import demo as demo_receptions
+from zhaoshang.resources.demo import build_demo as build_resources
 from zhaoshang.targets.models import Period
 
 from . import activity, data
@@ -883,6 +884,8 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     # Receptions and trips (issue 18): their own stream, written after the ledger and the bulletins.
     demo_receptions.build_demo(rng=random.Random(SEED + 20), units=units, users=users, today=today)
     demo_promises.build_demo(rng=random.Random(SEED + 1903), units=units, users=users, today=today)  # issue 19
+    # Resources on offer (issue 19): their own stream; a few point at signed projects, never change them.
+    build_resources(random.Random(SEED + 21), units, users, today)
     counted = (
         Unit,
         User,

@@ -58,6 +58,8 @@ RELATIONS = {
     "resources.LandParcel.project": "moved",
     "resources.Factory.project": "moved",
     "resources.IdleAsset.project": "moved",
+    "promises.Promise.project": "moved",
+    "promises.Complaint.project": "moved",
 }
 
 

@@ -180,6 +180,7 @@ class Guide:
         self.daily_work()
         self.no_water()
         self.promotion_work()
+        self.county_offer()
 
     def intro(self) -> None:
         page = self.page(None)
@@ -777,6 +778,27 @@ class Guide:
         bureau.locator("main a[href^='/milestones/project/']").first.click()
         self.settle(bureau)
         self.shot(bureau, "milestones-plan", "main", max_height=800)
+        bureau.context.close()
+
+    def county_offer(self) -> None:
+        """What the county offers and whom it serves (issue 19): resources, chains, promises and complaints."""
+        bureau = self.page("bureau")
+        self.go(bureau, "/chains/")
+        self.shot(bureau, "chains-list", "main", max_height=520)
+        bureau.locator("#chain-table tbody a").first.click()
+        self.settle(bureau)
+        bureau.wait_for_function("window.zsChain !== undefined")
+        self.shot(bureau, "chains-diagram", "main", max_height=900)
+        self.go(bureau, "/chains/gaps/")
+        self.shot(bureau, "chains-gaps", "main", max_height=700)
+        self.go(bureau, "/resources/")
+        self.shot(bureau, "resources-list", "main", max_height=700)
+        self.go(bureau, "/resources/match/")
+        self.shot(bureau, "resources-match", "main", max_height=700)
+        self.go(bureau, "/promises/")
+        self.shot(bureau, "promises-list", "main", max_height=700)
+        self.go(bureau, "/promises/complaints/")
+        self.shot(bureau, "complaints-list", "main", max_height=700)
         bureau.context.close()
 
 

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from zhaoshang.events.api.views import EventViewSet
 from zhaoshang.leaders.api import LeaderHomeView
 from zhaoshang.leads.api.views import LeadViewSet
+from zhaoshang.liaison.api.views import DemandViewSet, EnterpriseViewSet, VisitViewSet
 from zhaoshang.library.api.views import OpportunityViewSet
 from zhaoshang.milestones.api.views import MilestoneViewSet
 from zhaoshang.organization.api.views import UnitViewSet
@@ -24,6 +25,9 @@ router.register("leads", LeadViewSet)
 router.register("opportunities", OpportunityViewSet)
 router.register("milestones", MilestoneViewSet)
 router.register("receptions", ReceptionViewSet)
+router.register("liaison/enterprises", EnterpriseViewSet)
+router.register("liaison/visits", VisitViewSet)
+router.register("liaison/demands", DemandViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from zhaoshang.claims.services import check_county
 from zhaoshang.core import clock, revision
 from zhaoshang.events import demo as demo_events
+from zhaoshang.liaison.demo import build_demo as build_liaison
 from zhaoshang.library.demo import build_demo as build_library
 from zhaoshang.milestones.demo import build_demo as build_milestones
 from zhaoshang.organization import access
@@ -877,6 +878,8 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     build_milestones(random.Random(SEED + 19), today, user=users["bureau"])
     # Receptions and trips (issue 18): their own stream, written after the ledger and the bulletins.
     demo_receptions.build_demo(rng=random.Random(SEED + 20), units=units, users=users, today=today)
+    # Enterprise liaison (issue 19): its own stream, written after everything else; no figure reads it.
+    build_liaison(rng=random.Random(SEED + 1902), units=units, users=users, today=today)
     counted = (
         Unit,
         User,

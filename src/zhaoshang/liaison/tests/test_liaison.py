@@ -320,3 +320,63 @@ def test_demo_writes_a_ledger_that_follows_the_rule(units, users, today):
     assert Demand.objects.filter(rules.overdue_q(today)).exists()
     for e in Enterprise.objects.exclude(credit_code=None):
         assert credit_code.is_valid(e.credit_code)
+
+
+def test_the_pages_from_enterprise_to_demand(
+    client, users, units, reporter_d, today, django_capture_on_commit_callbacks
+):
+    from zhaoshang.persons.models import Person
+
+    cadre = Person.objects.create(name="李干部", unit=units["a"], post="副镇长")
+    client.force_login(users["reporter_a"])
+    for url in (reverse("liaison:list"), reverse("liaison:enterprise_create"), reverse("liaison:demands")):
+        assert client.get(url).status_code == 200
+    response = client.post(
+        reverse("liaison:enterprise_create"),
+        {"name": "瑞丰食品有限公司", "unit": units["a"].pk, "size": "medium", "industry": "C"},
+    )
+    ent = Enterprise.objects.get(name="瑞丰食品有限公司")
+    assert response.status_code == 302 and ent.history.first().history_user == users["reporter_a"]
+    client.post(reverse("liaison:liaison_add", args=[ent.pk]), {"cadre": cadre.pk, "since": today.isoformat()})
+    assert list(ent.liaisons.values_list("cadre__name", "active")) == [("李干部", True)]
+    assert client.get(reverse("liaison:visit_create", args=[ent.pk])).status_code == 200
+    client.post(
+        reverse("liaison:visit_create", args=[ent.pk]),
+        {"date": today.isoformat(), "visitors": "李干部", "cadre": cadre.pk, "raised": "用工短缺"},
+    )
+    visit = ent.visits.get()
+    url = reverse("liaison:demand_create", args=[ent.pk]) + f"?visit={visit.pk}"
+    assert client.get(url).status_code == 200
+    data = {
+        "category": "labour",
+        "description": "招聘工人50名",
+        "department": units["dept"].pk,
+        "visit": visit.pk,
+        "raised_on": today.isoformat(),
+        "deadline": (today - dt.timedelta(days=1)).isoformat(),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and response.context["form"].errors.get("deadline")
+    data["deadline"] = (today + dt.timedelta(days=20)).isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    d = Demand.objects.get()
+    assert response.status_code == 302 and (d.visit, d.recorded_by, d.status) == (visit, users["reporter_a"], "open")
+    # The department is told of the demand assigned to it.
+    assert Notification.objects.filter(user=reporter_d, key__contains="assigned").exists()
+    page = client.get(reverse("liaison:enterprise", args=[ent.pk])).content.decode()
+    assert "李干部" in page and "用工短缺" in page and "招聘工人50名" in page
+    # A new deadline through the edit page starts the escalation again.
+    Demand.objects.filter(pk=d.pk).update(escalation=DemandEscalation.DEPARTMENT, escalated_on=today)
+    assert client.get(reverse("liaison:demand_edit", args=[d.pk])).status_code == 200
+    client.post(
+        reverse("liaison:demand_edit", args=[d.pk]), {**data, "deadline": (today + dt.timedelta(days=30)).isoformat()}
+    )
+    d.refresh_from_db()
+    assert (d.deadline, d.escalation) == (today + dt.timedelta(days=30), DemandEscalation.NONE)
+    page = client.get(reverse("liaison:demand", args=[d.pk])).content.decode()
+    assert 'id="close-form"' in page and 'id="progress-form"' in page
+    liaison = ent.liaisons.get()
+    client.post(reverse("liaison:liaison_end", args=[liaison.pk]))
+    liaison.refresh_from_db()
+    assert not liaison.active

@@ -51,6 +51,22 @@ ANSWERS = {Satisfaction.SATISFIED: "满意", Satisfaction.BASICALLY_SATISFIED: "
 NOTES = ["已与企业对接，正在协调", "已提交县政府研究", "已组织现场办公会", "相关手续正在办理中"]
 
 
+# The departments that usually handle a kind of demand, by a word of their names (any department when none fits).
+HANDLERS = {
+    DemandCategory.LAND: ("自然资源",),
+    DemandCategory.FINANCE: ("财政", "发改"),
+    DemandCategory.LABOUR: ("人社", "教体"),
+    DemandCategory.APPROVALS: ("行政审批", "市场监管", "住建", "应急"),
+    DemandCategory.INFRASTRUCTURE: ("住建", "交通", "水利", "供电", "城管"),
+    DemandCategory.OTHER: ("工信", "商务", "统计"),
+}
+
+
+def _handling(departments: list[Unit], category: str) -> list[Unit]:
+    found = [u for u in departments if any(word in u.name for word in HANDLERS[category])]
+    return found or departments
+
+
 def _credit_code(rng: random.Random) -> str:
     while True:
         org = "".join(str(rng.randint(0, 9)) for _ in range(8))
@@ -70,7 +86,8 @@ def build_demo(*, rng: random.Random, units: dict[str, Unit], users: dict[str, U
     )
     hosts = [u for u in hosts if u.parent_id and u.parent.parent_id is None] or hosts
     departments = sorted(
-        (u for u in units.values() if u.category == Category.DEPARTMENT and u.active), key=lambda u: u.code
+        (u for u in units.values() if u.category in (Category.DEPARTMENT, Category.VERTICAL) and u.active),
+        key=lambda u: u.code,
     )
     if not hosts or not departments:
         return 0
@@ -137,7 +154,7 @@ def build_demo(*, rng: random.Random, units: dict[str, Unit], users: dict[str, U
                 visit=visit,
                 category=category,
                 description=rng.choice(DEMANDS_BY_CATEGORY[category]),
-                department=rng.choice(departments),
+                department=rng.choice(_handling(departments, category)),
                 raised_on=visit.date,
                 deadline=deadline,
                 recorded_by=visit.recorded_by,

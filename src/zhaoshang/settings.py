@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "zhaoshang.resources",
     "zhaoshang.liaison",
     "zhaoshang.promises",
+    "zhaoshang.chains",
     "zhaoshang.transfer",
     "zhaoshang.targets",
     "zhaoshang.assessment",
@@ -193,6 +194,9 @@ LEAD_INTAKE_PER_HOUR = int(env("ZHAOSHANG_LEAD_INTAKE_PER_HOUR", "5") or 5)
 LIAISON_ESCALATION_DAYS = tuple(int(d) for d in (env("ZHAOSHANG_LIAISON_ESCALATION_DAYS", "3,10") or "3,10").split(","))
 # Milestones (issue 18): a milestone planned within this many days is upcoming.
 MILESTONE_UPCOMING_DAYS = int(env("ZHAOSHANG_MILESTONE_UPCOMING_DAYS", "14") or 14)
+# Promises and complaints (issue 19): an overdue one is told to its department the day after its due date, and to
+# the bureau this many days after it.
+PROMISE_ESCALATION_DAYS = int(env("ZHAOSHANG_PROMISE_ESCALATION_DAYS", "7") or 7)
 # Stored results (jobs/stored.py: the forecast, the assessment): computed by a job, never in a request. A refresh
 # waits RESULTS_DEBOUNCE_SECONDS (a burst of writes costs one computation); `zhaoshang refresh_results` keeps warm
 # the results read within RESULTS_KEEP_WARM_DAYS and deletes the others. RESULTS_COMPUTE_ON_MISS computes a

@@ -55,6 +55,11 @@ RELATIONS = {
     "leads.Lead.project": "moved",
     "library.Opportunity.project": "moved",
     "milestones.Milestone.project": "milestones",
+    "resources.LandParcel.project": "moved",
+    "resources.Factory.project": "moved",
+    "resources.IdleAsset.project": "moved",
+    "promises.Promise.project": "moved",
+    "promises.Complaint.project": "moved",
 }
 
 

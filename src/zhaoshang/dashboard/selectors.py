@@ -32,6 +32,7 @@ from zhaoshang.core.concurrency import run_side_by_side
 from zhaoshang.core.revision import cached
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
+from zhaoshang.projects import rules as project_rules
 from zhaoshang.projects.choices import Industry, Kind, Stage
 from zhaoshang.projects.filtersets import NOT_SET, LedgerFilterSet
 from zhaoshang.projects.models import Project
@@ -296,7 +297,7 @@ def breakdowns(scope: Scope, current: Span, facts: dict) -> dict:
     # Chains are recorded as "chain·link": roll the links up into their chain (the ledger filter does the same).
     chains: dict[str, dict] = {}
     for key, row in dims["chain"].items():
-        chain = key.split("·", 1)[0].strip()
+        chain = project_rules.chain_of(key)
         total = chains.setdefault(chain, {"count": 0, "amount": Decimal("0.00")})
         total["count"] += row["count"]
         total["amount"] += row["amount"]

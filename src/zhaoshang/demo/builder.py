@@ -51,10 +51,13 @@ from zhaoshang.projects.choices import (
 from zhaoshang.projects.models import FundsReceipt, Investor, InvestorSpelling, Project, ProjectCredit, StageEvent
 from zhaoshang.projects.names import company_key
 from zhaoshang.projects.services import last_activity, stage_fields
+from zhaoshang.promises import demo as demo_promises
 from zhaoshang.receptions import demo as demo_receptions
+from zhaoshang.resources.demo import build_demo as build_resources
 from zhaoshang.targets.models import Period
 
 from . import activity, data
+from . import chains as demo_chains
 from . import leaders as demo_leaders
 from . import leads as demo_leads
 from . import persons as demo_persons
@@ -155,6 +158,7 @@ WIPED_APPS = (
     "resources",
     "liaison",
     "promises",
+    "chains",
 )
 
 
@@ -869,6 +873,8 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
         demo_leaders.build_leaders()
         # Leads (issue 18): their own stream; they point at signed projects, never change them.
         demo_leads.build_leads(rng=random.Random(SEED + 5), today=today)
+        # Industry chains (issue 19): their own stream; they read the ledger, never change it.
+        demo_chains.build_chains(rng=random.Random(SEED + 6))
     # The county-wide double-claim check (issue 17), after every project is written, so the bureau's review page
     # has the pairs the demo's ledger holds. It writes only pairs: no figure changes.
     check_county()
@@ -878,6 +884,9 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     build_milestones(random.Random(SEED + 19), today, user=users["bureau"])
     # Receptions and trips (issue 18): their own stream, written after the ledger and the bulletins.
     demo_receptions.build_demo(rng=random.Random(SEED + 20), units=units, users=users, today=today)
+    demo_promises.build_demo(rng=random.Random(SEED + 1903), units=units, users=users, today=today)  # issue 19
+    # Resources on offer (issue 19): their own stream; a few point at signed projects, never change them.
+    build_resources(random.Random(SEED + 21), units, users, today)
     # Enterprise liaison (issue 19): its own stream, written after everything else; no figure reads it.
     build_liaison(rng=random.Random(SEED + 1902), units=units, users=users, today=today)
     counted = (

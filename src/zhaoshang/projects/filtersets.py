@@ -154,7 +154,7 @@ class LedgerFilterSet(filters.FilterSet):
             return queryset
         if value == NOT_SET:
             return queryset.filter(industry_chain="")
-        return queryset.filter(Q(industry_chain=value) | Q(industry_chain__startswith=f"{value}·"))
+        return queryset.filter(rules.on_chain_q(value))
 
     def filter_origin(self, queryset, name, value):
         value = value.strip()

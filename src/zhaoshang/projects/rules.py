@@ -29,6 +29,9 @@ generated ledgers, on SQLite and PostgreSQL.
   level or higher (县级 < 市级 < 省级 < 国家级); private (民营) ownership; company registered and land premium
   paid, both within [start, end]; signed within N years (signed by the as-of date and on or after the same day
   N years before the period's start); in some GB/T 4754 divisions (大类).
+- **Industry chain** (产业链): a project's ``industry_chain`` is a chain ("新能源") or one of its links written
+  "chain·link" ("新能源·电池"); a project is on a chain when it names the chain or any of its links, on a link when
+  it names exactly that link.
 - **Evidence** (佐证): a stage event is evidenced when an attachment linked to it (``Attachment.stage_event``) has
   one of its stage's kinds (``EVIDENCE_KINDS``: signed ← contract; started ← permit or photo; producing ← licence or
   photo; the other stages need none); a funds receipt when an attachment linked to it (``Attachment.receipt``) is a
@@ -683,3 +686,28 @@ def missing_steward_q(threshold: Decimal) -> Q:
 
     stewards = Project.steward_persons.through.objects.filter(project_id=OuterRef("pk"))
     return Q(planned_investment__lt=threshold) & ~Exists(stewards)
+
+
+# --- industry chains ---------------------------------------------------------------------------------------------
+
+CHAIN_SEPARATOR = "·"
+
+
+def chain_of(industry_chain: str) -> str:
+    """The chain a project's ``industry_chain`` names ("新能源·电池" → "新能源")."""
+    return (industry_chain or "").split(CHAIN_SEPARATOR, 1)[0].strip()
+
+
+def on_chain(industry_chain: str, chain: str, link: str | None = None) -> bool:
+    value = (industry_chain or "").strip()
+    if link is not None:
+        return value == f"{chain}{CHAIN_SEPARATOR}{link}"
+    return value == chain or value.startswith(f"{chain}{CHAIN_SEPARATOR}")
+
+
+def on_chain_q(chain: str, link: str | None = None, prefix: str = "") -> Q:
+    """ORM form of ``on_chain``."""
+    field = f"{prefix}industry_chain"
+    if link is not None:
+        return Q(**{field: f"{chain}{CHAIN_SEPARATOR}{link}"})
+    return Q(**{field: chain}) | Q(**{f"{field}__startswith": f"{chain}{CHAIN_SEPARATOR}"})

@@ -11,7 +11,7 @@ class EnterpriseSize(models.TextChoices):
 
 
 class DemandCategory(models.TextChoices):
-    LAND = "land", _("Land")
+    LAND = "land", pgettext_lazy("demand category", "Land")
     FINANCE = "finance", pgettext_lazy("demand category", "Finance")
     LABOUR = "labour", _("Labour")
     APPROVALS = "approvals", _("Approvals")

@@ -6,6 +6,7 @@ from zhaoshang.chains.api.views import ChainViewSet, TargetViewSet
 from zhaoshang.events.api.views import EventViewSet
 from zhaoshang.leaders.api import LeaderHomeView
 from zhaoshang.leads.api.views import LeadViewSet
+from zhaoshang.liaison.api.views import DemandViewSet, EnterpriseViewSet, VisitViewSet
 from zhaoshang.library.api.views import OpportunityViewSet
 from zhaoshang.milestones.api.views import MilestoneViewSet
 from zhaoshang.organization.api.views import UnitViewSet
@@ -34,6 +35,9 @@ router.register("complaints", ComplaintViewSet)
 router.register("land-parcels", LandParcelViewSet)
 router.register("factories", FactoryViewSet)
 router.register("idle-assets", IdleAssetViewSet)
+router.register("liaison/enterprises", EnterpriseViewSet)
+router.register("liaison/visits", VisitViewSet)
+router.register("liaison/demands", DemandViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -189,6 +189,9 @@ INVESTOR_SPELLINGS_FLAG = int(env("ZHAOSHANG_INVESTOR_SPELLINGS_FLAG", "3") or 3
 # leads one address may send through the public intake page per hour.
 LEAD_ESCALATION_DAYS = tuple(int(d) for d in (env("ZHAOSHANG_LEAD_ESCALATION_DAYS", "7,15,30") or "7,15,30").split(","))
 LEAD_INTAKE_PER_HOUR = int(env("ZHAOSHANG_LEAD_INTAKE_PER_HOUR", "5") or 5)
+# Enterprise liaison (issue 19): days an enterprise's demand may be past its deadline before the department's
+# reporters, then the bureau are alerted (`zhaoshang liaison_escalations`).
+LIAISON_ESCALATION_DAYS = tuple(int(d) for d in (env("ZHAOSHANG_LIAISON_ESCALATION_DAYS", "3,10") or "3,10").split(","))
 # Milestones (issue 18): a milestone planned within this many days is upcoming.
 MILESTONE_UPCOMING_DAYS = int(env("ZHAOSHANG_MILESTONE_UPCOMING_DAYS", "14") or 14)
 # Promises and complaints (issue 19): an overdue one is told to its department the day after its due date, and to

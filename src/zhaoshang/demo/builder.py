@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from zhaoshang.claims.services import check_county
 from zhaoshang.core import clock, revision
 from zhaoshang.events import demo as demo_events
+from zhaoshang.liaison.demo import build_demo as build_liaison
 from zhaoshang.library.demo import build_demo as build_library
 from zhaoshang.milestones.demo import build_demo as build_milestones
 from zhaoshang.organization import access
@@ -886,6 +887,8 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     demo_promises.build_demo(rng=random.Random(SEED + 1903), units=units, users=users, today=today)  # issue 19
     # Resources on offer (issue 19): their own stream; a few point at signed projects, never change them.
     build_resources(random.Random(SEED + 21), units, users, today)
+    # Enterprise liaison (issue 19): its own stream, written after everything else; no figure reads it.
+    build_liaison(rng=random.Random(SEED + 1902), units=units, users=users, today=today)
     counted = (
         Unit,
         User,

@@ -361,6 +361,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # An enterprise's answer to a demand and an investor's to a complaint are the same choices: one name for both.
+    "ENUM_NAME_OVERRIDES": {"SatisfactionEnum": "zhaoshang.liaison.choices.Satisfaction"},
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"

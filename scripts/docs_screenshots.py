@@ -793,7 +793,7 @@ class Guide:
         self.shot(bureau, "chains-gaps", "main", max_height=700)
         self.go(bureau, "/resources/")
         self.shot(bureau, "resources-list", "main", max_height=700)
-        self.go(bureau, "/resources/match/")
+        self.go(bureau, "/resources/match/?area_min=50&land_use=industrial")
         self.shot(bureau, "resources-match", "main", max_height=700)
         self.go(bureau, "/promises/")
         self.shot(bureau, "promises-list", "main", max_height=700)

@@ -104,6 +104,12 @@ def diagram(chain: IndustryChain, view: dict, labels: dict) -> dict:
     return {"name": chain.name, "kind": "chain", "children": children, "labels": labels}
 
 
+def diagram_height(view: dict) -> int:
+    """Pixels the diagram needs: a line per leaf (enterprise or target; a link without any counts one)."""
+    leaves = sum(max(1, len(item.locals) + len(item.targets)) for item in view["links"])
+    return min(max(360, 22 * leaves + 40), 3000)
+
+
 def gaps(user=None):
     """Every gap link of every active chain, with the targets approached for it."""
     return (

@@ -63,6 +63,7 @@ def chain_detail(request, pk):
         "chain": chain,
         "view": view,
         "tree": selectors.diagram(chain, view, {k: str(v) for k, v in labels.items()}),
+        "diagram_height": selectors.diagram_height(view),
         "is_bureau": is_bureau,
         "contact_forms": {
             t.pk: ContactForm(instance=t, prefix=f"t{t.pk}")

@@ -15,7 +15,7 @@
 
   function style(node) {
     node.itemStyle = { color: COLORS[node.kind] || "#6c757d", borderColor: COLORS[node.kind] || "#6c757d" };
-    if (node.kind === "target") node.itemStyle = { color: "#fff", borderColor: COLORS.target, borderWidth: 2 };
+    if (node.kind === "target") node.itemStyle = { color: "#ffd8a8", borderColor: COLORS.target, borderWidth: 2 };
     node.label = { color: node.kind === "gap" ? COLORS.gap : "#212529", fontWeight: node.kind === "gap" ? "bold" : "normal" };
     (node.children || []).forEach(style);
     return node;
@@ -46,7 +46,7 @@
         top: 10,
         bottom: 10,
         left: 80,
-        right: 180,
+        right: 260,
         symbolSize: 10,
         initialTreeDepth: -1,
         expandAndCollapse: true,

@@ -17,7 +17,7 @@ from zhaoshang.bulletins.models import Bulletin
 from zhaoshang.core.revision import data_revision
 from zhaoshang.dashboard.lists import REVISION_APPS
 from zhaoshang.demo.builder import PASSWORD, build_demo
-from zhaoshang.events.tests.demo_checks import check_demo_events
+from zhaoshang.events.tests.demo_checks import assert_demo_events
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
 from zhaoshang.projects.choices import CapitalType, Kind, Stage, Status
@@ -291,7 +291,7 @@ def test_running_twice_gives_the_same_county():
     # (results kept under the first build's revision may not be those of the second on another day).
     assert Project.objects.order_by("pk").values_list("pk", flat=True).first() == 1
     assert data_revision(REVISION_APPS) != revision
-    check_demo_events(dt.date(2026, 11, 21))  # the promotion events of issue 18, on the county just built
+    assert_demo_events(dt.date(2026, 11, 21))  # the promotion events of issue 18, on the county just built
 
 
 def test_refuses_to_replace_real_data_without_confirmation(monkeypatch):

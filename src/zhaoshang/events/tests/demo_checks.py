@@ -10,7 +10,7 @@ from zhaoshang.organization.models import User
 from zhaoshang.projects.models import Project
 
 
-def check_demo_events(today: dt.date):
+def assert_demo_events(today: dt.date):
     events = list(Event.objects.all())
     assert 3 <= len(events) <= 6
     assert {event.starts_on.year for event in events} == {today.year}

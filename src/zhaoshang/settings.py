@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "zhaoshang.liaison",
     "zhaoshang.promises",
     "zhaoshang.chains",
+    "zhaoshang.maps",
     "zhaoshang.transfer",
     "zhaoshang.targets",
     "zhaoshang.assessment",

@@ -45,6 +45,7 @@ urlpatterns = [
     path("liaison/", include("zhaoshang.liaison.urls")),
     path("promises/", include("zhaoshang.promises.urls")),
     path("chains/", include("zhaoshang.chains.urls")),
+    path("map/", include("zhaoshang.maps.urls")),
     path("scheduling/", include("zhaoshang.scheduling.urls")),
     path("notifications/", include("zhaoshang.notifications.urls")),
     path("dashboard/", include("zhaoshang.dashboard.urls")),

@@ -33,6 +33,7 @@ from zhaoshang.core import clock, revision
 from zhaoshang.events import demo as demo_events
 from zhaoshang.liaison.demo import build_demo as build_liaison
 from zhaoshang.library.demo import build_demo as build_library
+from zhaoshang.maps.demo import build_demo as build_map
 from zhaoshang.milestones.demo import build_demo as build_milestones
 from zhaoshang.organization import access
 from zhaoshang.organization.choices import Category, Role
@@ -159,6 +160,7 @@ WIPED_APPS = (
     "liaison",
     "promises",
     "chains",
+    "maps",
 )
 
 
@@ -889,6 +891,8 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     build_resources(random.Random(SEED + 21), units, users, today)
     # Enterprise liaison (issue 19): its own stream, written after everything else; no figure reads it.
     build_liaison(rng=random.Random(SEED + 1902), units=units, users=users, today=today)
+    # The county map (issue 19): the boundaries and the positions of what was written above; its own stream.
+    build_map(rng=random.Random(SEED + 22), users=users)
     counted = (
         Unit,
         User,

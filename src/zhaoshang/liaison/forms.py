@@ -49,6 +49,8 @@ class EnterpriseForm(BootstrapForm, forms.ModelForm):
             "industry",
             "size",
             "address",
+            "latitude",
+            "longitude",
             "contact_name",
             "contact_phone",
             "investor",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from zhaoshang.core import clock
+from zhaoshang.core import clock, geo
 from zhaoshang.core.fields import ClockDateTimeField
 from zhaoshang.core.permissions import RestrictedModel
 from zhaoshang.organization.models import Unit
@@ -40,6 +40,8 @@ class Enterprise(RestrictedModel):
         Unit, verbose_name=_("township or park"), on_delete=models.PROTECT, related_name="liaison_enterprises"
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
+    latitude = geo.latitude_field()
+    longitude = geo.longitude_field()
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
     investor = models.ForeignKey(

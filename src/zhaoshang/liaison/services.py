@@ -30,6 +30,8 @@ ENTERPRISE_FIELDS = (
     "industry",
     "size",
     "address",
+    "latitude",
+    "longitude",
     "contact_name",
     "contact_phone",
     "investor",

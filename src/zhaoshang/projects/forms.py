@@ -64,6 +64,8 @@ class ProjectForm(BootstrapForm, forms.ModelForm):
             "registered_capital",
             "land_area",
             "location",
+            "latitude",
+            "longitude",
             "introducer",
             "county_leader",
             "responsible_unit",

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from zhaoshang.core import clock
+from zhaoshang.core import clock, geo
 from zhaoshang.core.fields import ClockDateTimeField
 from zhaoshang.core.permissions import RestrictedModel
 from zhaoshang.organization.models import Unit
@@ -170,6 +170,9 @@ class Project(RestrictedModel):
     registered_capital = models.DecimalField(_("registered capital (10k yuan)"), null=True, blank=True, **MONEY)
     land_area = models.DecimalField(_("land (mu)"), max_digits=12, decimal_places=2, null=True, blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True)
+    # Where it is built, for the county map (``core.geo``: bounded to China's extent).
+    latitude = geo.latitude_field()
+    longitude = geo.longitude_field()
     introducer = models.CharField(_("introduced by"), max_length=100, blank=True)
     county_leader = models.CharField(_("county leader"), max_length=50, blank=True)
     responsible_unit = models.ForeignKey(

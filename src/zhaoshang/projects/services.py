@@ -74,6 +74,8 @@ PROJECT_FIELDS = (
     "registered_capital",
     "land_area",
     "location",
+    "latitude",
+    "longitude",
     "introducer",
     "county_leader",
     "responsible_unit",

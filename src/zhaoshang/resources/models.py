@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from zhaoshang.core import limits
+from zhaoshang.core import geo, limits
 from zhaoshang.core.fields import ClockDateTimeField
 from zhaoshang.core.permissions import RestrictedModel
 from zhaoshang.organization.models import Unit
@@ -27,9 +27,6 @@ MAX_FLOOR_AREA = Decimal("99999999.99")  # ㎡
 MAX_PRICE = limits.MAX_AMOUNT
 MAX_RENT = Decimal("9999.99")  # 元/㎡/月
 MAX_LOAD = Decimal("999.99")  # kN/㎡
-# Coordinates are bounded to China's extent: a swapped latitude and longitude is refused.
-LATITUDE = (Decimal("3"), Decimal("54"))
-LONGITUDE = (Decimal("73"), Decimal("136"))
 MU_IN_M2 = Decimal("666.67")  # 1 亩 in ㎡
 
 
@@ -43,12 +40,9 @@ class Resource(RestrictedModel):
     name = models.CharField(_("name"), max_length=200)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="resource_%(class)ss")
     location = models.CharField(_("situated at"), max_length=200, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=_between(*LATITUDE)
-    )
-    longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=_between(*LONGITUDE)
-    )
+    # Coordinates are bounded to China's extent (``core.geo``): a swapped latitude and longitude is refused.
+    latitude = geo.latitude_field()
+    longitude = geo.longitude_field()
     project = models.ForeignKey(
         "projects.Project",
         verbose_name=_("project"),

@@ -134,7 +134,7 @@ def _shown_fields(resource) -> list[tuple[str, object]]:
     shown = []
     for name in services.EDITABLE[resource.KIND]:
         field = resource._meta.get_field(name)
-        if name in ("name", "note"):
+        if name in ("name", "note", "latitude", "longitude"):  # the position: a line of its own, with the map
             continue
         if name == "unit":
             value = resource.unit.name

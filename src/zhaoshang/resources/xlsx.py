@@ -17,13 +17,14 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from zhaoshang.core import geo
 from zhaoshang.core.xlsx import text_cell
 from zhaoshang.transfer import parsing
 from zhaoshang.transfer.errors import ErrorList
 from zhaoshang.transfer.xlsx_reader import Unreadable, open_workbook
 
 from . import services
-from .models import KINDS, LATITUDE, LONGITUDE
+from .models import KINDS
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 5000
@@ -195,7 +196,7 @@ def _read(kind: str, column: Column, raw, lookups):
             raise parsing.CellError(_("At least 1."))
         return None if number is None else int(number)
     if column.read in ("latitude", "longitude"):
-        low, high = LATITUDE if column.read == "latitude" else LONGITUDE
+        low, high = geo.LATITUDE if column.read == "latitude" else geo.LONGITUDE
         number = parsing.amount(raw, maximum=high, places=SIX_PLACES)
         if number is not None and number < low:
             raise parsing.CellError(_("Must lie between %(low)s and %(high)s.") % {"low": low, "high": high})

@@ -18,6 +18,7 @@ from zhaoshang.core.revision import data_revision
 from zhaoshang.dashboard.lists import REVISION_APPS
 from zhaoshang.demo.builder import PASSWORD, build_demo
 from zhaoshang.events.tests.demo_checks import assert_demo_events
+from zhaoshang.maps.tests.demo_checks import assert_demo_map
 from zhaoshang.organization.choices import Category, Role
 from zhaoshang.organization.models import Unit, User
 from zhaoshang.projects.choices import CapitalType, Kind, Stage, Status
@@ -292,6 +293,7 @@ def test_running_twice_gives_the_same_county():
     assert Project.objects.order_by("pk").values_list("pk", flat=True).first() == 1
     assert data_revision(REVISION_APPS) != revision
     assert_demo_events(dt.date(2026, 11, 21))  # the promotion events of issue 18, on the county just built
+    assert_demo_map()  # the county map of issue 19
 
 
 def test_refuses_to_replace_real_data_without_confirmation(monkeypatch):

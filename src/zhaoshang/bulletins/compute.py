@@ -416,6 +416,17 @@ def receptions_block(period: Period, month: dt.date, as_of: dt.date) -> dict | N
     return bulletin_block(month_start(month), as_of, period.start)
 
 
+# --- enterprise liaison (issue 19) ------------------------------------------------------------------
+
+
+def liaison_block(period: Period, as_of: dt.date) -> dict | None:
+    """The enterprise demands of the period per department handling them, as of the bulletin's date
+    (``liaison.selectors``); None when the period has none."""
+    from zhaoshang.liaison.selectors import bulletin_block
+
+    return bulletin_block(period.start, as_of)
+
+
 # --- the whole snapshot -----------------------------------------------------------------------------
 
 
@@ -504,6 +515,9 @@ def build_snapshot(
     receptions = receptions_block(period, month, as_of)
     if receptions is not None:  # only a month with receptions or trips: the others' snapshots stay as they were
         snapshot["receptions"] = receptions
+    liaison = liaison_block(period, as_of)
+    if liaison is not None:  # only a period with enterprise demands: the others' snapshots stay as they were
+        snapshot["liaison"] = liaison
     if detail:
         projects, receipts, _count = selectors.facts(period, as_of, basis=basis)
         snapshot["lookup"] = detail_lookup(data, projects, receipts)

@@ -547,6 +547,11 @@ def bulletin_docx(
             show.RECEPTION_HEADERS, show.reception_rows(snapshot), total_mm=PORTRAIT_TEXT_MM, font_pt=TABLE_SIZE
         )
 
+    liaison = show.liaison_paragraph(snapshot)
+    if liaison is not None:
+        writer.body("市场主体包联走访诉求办理。" + liaison)
+        writer.table(show.LIAISON_HEADERS, show.liaison_rows(snapshot), total_mm=PORTRAIT_TEXT_MM, font_pt=TABLE_SIZE)
+
     writer.heading("五、工作要求")
     for paragraph in show.requirement_paragraphs(requirements):
         writer.body(paragraph)

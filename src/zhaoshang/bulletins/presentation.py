@@ -590,6 +590,42 @@ def reception_rows(snapshot: dict) -> list[list[str]]:
     return rows
 
 
+LIAISON_HEADERS = ["序号", "承办单位", "诉求(件)", "已销号(件)", "销号率(%)", "未销号(件)", "其中超期(件)", "满意率(%)"]
+LIAISON_KEYS = ("received", "closed", "closure_rate", "pending", "overdue", "satisfaction_rate")
+
+
+def liaison_paragraph(snapshot: dict) -> str | None:
+    """The sentence of the section 市场主体包联走访诉求办理 (None when the bulletin has none)."""
+    block = snapshot.get("liaison")
+    if block is None:
+        return None
+    t = block["totals"]
+    text = (
+        f"自{chinese_date(block['since'])}以来（含此前未销号的），全县市场主体包联走访收集企业诉求{t['received']}件，"
+        f"已销号{t['closed']}件"
+    )
+    if t["closure_rate"]:
+        text += f"，销号率{t['closure_rate']}%"
+    text += f"；未销号{t['pending']}件，其中超过办理时限{t['overdue']}件"
+    if t["satisfaction_rate"]:
+        text += f"；企业答复{t['answered']}件，满意率{t['satisfaction_rate']}%"
+    late = [line["unit"] for line in block["lines"] if line["overdue"]]
+    if late:
+        text += f"。有超期未销号诉求的单位：{'、'.join(late)}"
+    return text + "。各承办单位情况如下。"
+
+
+def liaison_rows(snapshot: dict) -> list[list[str]]:
+    block = snapshot.get("liaison") or {"lines": []}
+    rows = [
+        [str(number), line["unit"], *(str(line[key]) or "—" for key in LIAISON_KEYS)]
+        for number, line in enumerate(block["lines"], start=1)
+    ]
+    if rows:
+        rows.append(["", "合计", *(str(block["totals"][key]) or "—" for key in LIAISON_KEYS)])
+    return rows
+
+
 def requirement_paragraphs(requirements: str) -> list[str]:
     return [line.strip() for line in requirements.splitlines() if line.strip()]
 

@@ -4,6 +4,8 @@
 - Closed out (销号): only with the enterprise's satisfaction answer satisfied or basically satisfied. An
   unsatisfied answer sends the demand back to in progress (``outcome``); no answer, no closing.
 - Overdue on a day: open or in progress, with a deadline before that day.
+- As of a past day (the bulletin's date): raised by then, closed out by then (``closed_on`` on or before it),
+  overdue then (raised, not closed out by then, deadline before it).
 - Satisfied: the enterprise's last answer was satisfied or basically satisfied (of the demands answered).
 - Escalation due on a day: ``settings.LIAISON_ESCALATION_DAYS`` (3, 10 by default) days after its deadline an
   open demand is told to the department's reporters, then to the bureau. Once per level; a new deadline starts
@@ -79,6 +81,32 @@ def overdue(demand, today: dt.date) -> bool:
 
 def overdue_q(today: dt.date, prefix: str = "") -> Q:
     return open_q(prefix) & Q(**{f"{prefix}deadline__lt": today})
+
+
+def raised_by(demand, day: dt.date) -> bool:
+    return demand.raised_on <= day
+
+
+def raised_by_q(day: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}raised_on__lte": day})
+
+
+def closed_by(demand, day: dt.date) -> bool:
+    """Closed out (by the rule) on or before ``day``."""
+    return is_closed(demand) and demand.closed_on is not None and demand.closed_on <= day
+
+
+def closed_by_q(day: dt.date, prefix: str = "") -> Q:
+    return closed_q(prefix) & Q(**{f"{prefix}closed_on__lte": day})
+
+
+def overdue_on(demand, day: dt.date) -> bool:
+    """Overdue as the day saw it: raised by then, not closed out by then, its deadline before it."""
+    return raised_by(demand, day) and not closed_by(demand, day) and demand.deadline < day
+
+
+def overdue_on_q(day: dt.date, prefix: str = "") -> Q:
+    return raised_by_q(day, prefix) & ~closed_by_q(day, prefix) & Q(**{f"{prefix}deadline__lt": day})
 
 
 def escalation_days() -> tuple[int, ...]:

@@ -186,3 +186,50 @@ def tile(*, user, today: dt.date) -> dict:
     found = Demand.objects.restrict(user).order_by().aggregate(**_counts(today))
     row = DepartmentRow(department=None, **found)
     return {"row": row, "url": reverse("liaison:departments")}
+
+
+def bulletin_block(since: dt.date, as_of: dt.date) -> dict | None:
+    """The bulletin's section 市场主体包联走访诉求办理: per department handling demands, county-wide and as of
+    ``as_of`` (``rules``' as-of forms), the demands of the period: raised from ``since``, or earlier and not yet
+    closed out by then. Received, closed out, closure rate, still open, of them overdue, and the satisfaction
+    rate of the enterprises' answers (their last answer). Most overdue first. None when the period has none."""
+    rows = Demand.objects.filter(rules.raised_by_q(as_of)).filter(
+        Q(raised_on__gte=since) | ~rules.closed_by_q(since - dt.timedelta(days=1))
+    )
+    counts = dict(
+        received=Count("id"),
+        closed=Count("id", filter=rules.closed_by_q(as_of)),
+        overdue=Count("id", filter=rules.overdue_on_q(as_of)),
+        answered=Count("id", filter=rules.answered_q()),
+        satisfied=Count("id", filter=rules.satisfied_q()),
+    )
+    grouped = list(rows.order_by().values("department_id").annotate(**counts))
+    if not grouped:
+        return None
+    departments = Unit.objects.in_bulk([g["department_id"] for g in grouped])
+
+    def line(name, code, g):
+        return {
+            "unit": name,
+            "unit_code": code,
+            "received": g["received"],
+            "closed": g["closed"],
+            "pending": g["received"] - g["closed"],
+            "overdue": g["overdue"],
+            "closure_rate": _text(rate(g["closed"], g["received"])),
+            "answered": g["answered"],
+            "satisfaction_rate": _text(rate(g["satisfied"], g["answered"])),
+        }
+
+    lines = [line(departments[g["department_id"]].name, departments[g["department_id"]].code, g) for g in grouped]
+    lines.sort(key=lambda x: (-x["overdue"], -x["pending"], x["unit_code"]))
+    return {
+        "since": since.isoformat(),
+        "as_of": as_of.isoformat(),
+        "lines": lines,
+        "totals": line("", "", rows.order_by().aggregate(**counts)),
+    }
+
+
+def _text(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:f}"

@@ -30,6 +30,7 @@ from django.db import connection, transaction
 
 from zhaoshang.claims.services import check_county
 from zhaoshang.core import clock, revision
+from zhaoshang.environment import demo as demo_environment
 from zhaoshang.events import demo as demo_events
 from zhaoshang.liaison.demo import build_demo as build_liaison
 from zhaoshang.library.demo import build_demo as build_library
@@ -158,6 +159,7 @@ WIPED_APPS = (
     "resources",
     "liaison",
     "promises",
+    "environment",
     "chains",
 )
 
@@ -889,6 +891,8 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     build_resources(random.Random(SEED + 21), units, users, today)
     # Enterprise liaison (issue 19): its own stream, written after everything else; no figure reads it.
     build_liaison(rng=random.Random(SEED + 1902), units=units, users=users, today=today)
+    # Business-environment indicators (issue 19): their own stream, written last; nothing else reads them.
+    demo_environment.build_demo(rng=random.Random(SEED + 1906), units=units, users=users, today=today)
     counted = (
         Unit,
         User,

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from zhaoshang.chains.api.views import ChainViewSet, TargetViewSet
+from zhaoshang.environment.api.views import IndicatorValueViewSet, IndicatorViewSet
 from zhaoshang.events.api.views import EventViewSet
 from zhaoshang.leaders.api import LeaderHomeView
 from zhaoshang.leads.api.views import LeadViewSet
@@ -32,6 +33,8 @@ router.register("milestones", MilestoneViewSet)
 router.register("receptions", ReceptionViewSet)
 router.register("promises", PromiseViewSet)
 router.register("complaints", ComplaintViewSet)
+router.register("environment/indicators", IndicatorViewSet)
+router.register("environment/values", IndicatorValueViewSet)
 router.register("land-parcels", LandParcelViewSet)
 router.register("factories", FactoryViewSet)
 router.register("idle-assets", IdleAssetViewSet)

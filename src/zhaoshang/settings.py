@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "zhaoshang.resources",
     "zhaoshang.liaison",
     "zhaoshang.promises",
+    "zhaoshang.environment",
     "zhaoshang.chains",
     "zhaoshang.maps",
     "zhaoshang.transfer",

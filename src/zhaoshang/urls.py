@@ -44,6 +44,7 @@ urlpatterns = [
     path("resources/", include("zhaoshang.resources.urls")),
     path("liaison/", include("zhaoshang.liaison.urls")),
     path("promises/", include("zhaoshang.promises.urls")),
+    path("environment/", include("zhaoshang.environment.urls")),
     path("chains/", include("zhaoshang.chains.urls")),
     path("map/", include("zhaoshang.maps.urls")),
     path("scheduling/", include("zhaoshang.scheduling.urls")),

@@ -30,6 +30,7 @@ from django.db import connection, transaction
 
 from zhaoshang.claims.services import check_county
 from zhaoshang.core import clock, revision
+from zhaoshang.environment import demo as demo_environment
 from zhaoshang.events import demo as demo_events
 from zhaoshang.liaison.demo import build_demo as build_liaison
 from zhaoshang.library.demo import build_demo as build_library
@@ -159,6 +160,7 @@ WIPED_APPS = (
     "resources",
     "liaison",
     "promises",
+    "environment",
     "chains",
     "maps",
 )
@@ -893,6 +895,8 @@ def build_demo(*, today: dt.date | None = None) -> DemoSummary:
     build_liaison(rng=random.Random(SEED + 1902), units=units, users=users, today=today)
     # The county map (issue 19): the boundaries and the positions of what was written above; its own stream.
     build_map(rng=random.Random(SEED + 22), users=users)
+    # Business-environment indicators (issue 19): their own stream, written last; nothing else reads them.
+    demo_environment.build_demo(rng=random.Random(SEED + 1906), units=units, users=users, today=today)
     counted = (
         Unit,
         User,

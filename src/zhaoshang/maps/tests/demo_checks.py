@@ -2,6 +2,9 @@
 its region (matched to its unit), every resource and enterprise and every signed project lies inside the region of
 the township it belongs to, and the positions are in the records' histories as well."""
 
+import itertools
+import json
+
 from zhaoshang.liaison.models import Enterprise
 from zhaoshang.maps.models import Boundary
 from zhaoshang.organization.choices import Category
@@ -13,15 +16,13 @@ from zhaoshang.resources.models import LandParcel
 def _inside(ring, lng, lat) -> bool:
     """Ray casting: whether (lng, lat) lies inside the polygon ``ring``."""
     inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
         if (y1 > lat) != (y2 > lat) and lng < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
             inside = not inside
     return inside
 
 
 def assert_demo_map():
-    import json
-
     boundary = Boundary.current()
     townships = {u.pk: u.name for u in Unit.objects.filter(category=Category.TOWNSHIP, parent__parent__isnull=True)}
     regions = {f["properties"]["unit"]: f for f in json.loads(boundary.geojson)["features"]}

@@ -799,7 +799,21 @@ class Guide:
         self.shot(bureau, "promises-list", "main", max_height=700)
         self.go(bureau, "/promises/complaints/")
         self.shot(bureau, "complaints-list", "main", max_height=700)
+        self.go(bureau, "/environment/")
+        self.shot(bureau, "environment-list", "main", max_height=600)
+        bureau.locator("main table a[href^='/environment/']").first.click()
+        self.settle(bureau)
+        bureau.wait_for_function("window.zsEnvironmentChart !== undefined")
+        self.shot(bureau, "environment-detail", "main", max_height=700)
+        self.go(bureau, "/map/?status=parcel%3Aavailable")
+        bureau.wait_for_function("window.zsMap !== undefined && window.echarts.getMap('county') !== undefined")
+        self.shot(bureau, "map", "main", max_height=900)
         bureau.context.close()
+        phone = self.page("reporter", viewport=PHONE)
+        self.go(phone, "/map/")
+        phone.wait_for_function("window.zsMap !== undefined && window.echarts.getMap('county') !== undefined")
+        self.shot(phone, "map-phone", "main", max_height=1100)
+        phone.context.close()
 
 
 def main() -> None:

@@ -118,6 +118,13 @@ def test_matching_a_lead_and_an_opportunity(client, users, units, parcels, facto
         "B-02 地块B-02",
     ]
     assert "机器人项目" in page
+    # The lead's and the opportunity's own pages open this matching.
+    sources = [
+        (reverse("leads:detail", args=[lead.pk]), f"?lead={lead.pk}"),
+        (reverse("library:detail", args=[opportunity.pk]), f"?opportunity={opportunity.pk}"),
+    ]
+    for url, match in sources:
+        assert f'href="{reverse("resources:match")}{match}"' in client.get(url).content.decode()
     # A reporter cannot read another unit's lead through the matching page.
     client.force_login(users["reporter_a"])
     assert client.get(reverse("resources:match"), {"lead": lead.pk}).status_code == 404

@@ -16,6 +16,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "industry",
             "size",
             "address",
+            "latitude",
+            "longitude",
             "contact_name",
             "contact_phone",
             "investor",

@@ -54,6 +54,8 @@ class ProjectSerializer(serializers.ModelSerializer):
             "registered_capital",
             "land_area",
             "location",
+            "latitude",
+            "longitude",
             "introducer",
             "county_leader",
             "responsible_unit",

@@ -8,11 +8,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 from zhaoshang.projects.models import StageWord
 from zhaoshang.projects.stage_words import DEFAULT_WORDS
 
 from .helpers import CHROMIUM, DESKTOP, LAUNCH_ARGS, TIMEOUT_MS, PageLog
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server, one request at a time. On the in-memory SQLite database every thread of the live server
+    shares the test's one connection (``connections_override``); Django's threaded server let Chromium's parallel
+    requests use it at once, and a query could then wait forever (seen in the stored-XSS sweep). Served in turn,
+    each response says ``Connection: close`` (Django's own rule for a server without threads), so Chromium opens
+    a connection per request and nothing waits on a kept-alive one."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+LiveServerThread.server_class = SerialWSGIServer
 
 
 def pytest_collection_modifyitems(config, items):

@@ -8,9 +8,7 @@
   const tree = JSON.parse(source.textContent);
   const L = tree.labels || {};
 
-  function esc(value) {
-    return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-  }
+  const esc = window.zsEsc;
   const COLORS = { chain: "#212529", position: "#6c757d", link: "#0d6efd", gap: "#dc3545", local: "#198754", target: "#fd7e14" };
 
   function style(node) {

@@ -18,10 +18,7 @@
 
   // Every value a tooltip formatter puts into its HTML passes through esc(): names come from the ledger (industry
   // chain, investor origin, unit names) and are typed by reporters (issue 11, stored XSS).
-  const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };
-  function esc(value) {
-    return String(value ?? "").replace(/[&<>"'`]/g, (c) => ESCAPES[c]);
-  }
+  const esc = window.zsEsc;
 
   const data = readJson("dashboard-data") || {};
   const L = data.labels || {};

@@ -9,9 +9,7 @@
   const data = JSON.parse(source.textContent);
   const L = data.labels || {};
 
-  function esc(value) {
-    return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-  }
+  const esc = window.zsEsc;
 
   const target = Number(data.target);
   const series = data.lines.map((line, index) => ({

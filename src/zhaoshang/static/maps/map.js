@@ -21,9 +21,7 @@
   const lngInput = document.getElementById("id_longitude");
   const hint = document.getElementById("place-hint");
 
-  function esc(value) {
-    return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-  }
+  const esc = window.zsEsc;
 
   // The filters start from the address (?kind=parcel&kind=project&status=parcel:available) and are kept in it.
   const params = new URLSearchParams(window.location.search);

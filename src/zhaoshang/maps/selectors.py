@@ -90,8 +90,9 @@ def _placed(queryset):
 def points(user, today: dt.date) -> list[dict]:
     """Every positioned record the user may see: kind, id, name, status and its label, unit, a line of detail,
     the record's page, and its position as [longitude, latitude] (ECharts' order)."""
-    labels = {kind.key: kind.statuses for kind in kinds()}
-    kind_labels = {kind.key: str(kind.label) for kind in kinds()}
+    every = kinds()
+    labels = {kind.key: kind.statuses for kind in every}
+    kind_labels = {kind.key: str(kind.label) for kind in every}
     rows: list[dict] = []
 
     def add(kind, pk, name, status, unit, detail, url, lat, lng):

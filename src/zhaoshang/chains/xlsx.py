@@ -15,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from zhaoshang.core.history import as_user
+from zhaoshang.core.xlsx import XLSX_TYPE as XLSX_TYPE  # the one content type, named here for the views
 from zhaoshang.core.xlsx import safe_row
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
@@ -25,7 +26,6 @@ from zhaoshang.transfer.xlsx_reader import Unreadable, open_workbook
 from .choices import POSITION_RANK, ContactStatus, Position
 from .models import ChainLink, IndustryChain, LocalEnterprise, TargetEnterprise
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = [
     ("chain", gettext_lazy("chain")),
     ("link", gettext_lazy("chain link")),

@@ -3,15 +3,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core import clock
 from zhaoshang.core.history import entries_for
 from zhaoshang.core.views import add_form_errors, flash_errors, get_restricted
+from zhaoshang.core.xlsx import download
 
 from . import periods, rules, selectors, services, xlsx
 from .forms import ImportForm, IndicatorForm, ValueEditForm, ValueForm
@@ -19,12 +18,6 @@ from .models import Indicator, IndicatorValue
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 TABLE_LIMIT = 500
-
-
-def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=xlsx.XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
 
 
 @login_required
@@ -49,7 +42,7 @@ def index(request):
 def export(request):
     """Every value the user sees, one a row (the import's shape)."""
     rows = selectors.value_list(user=request.user)
-    return _xlsx(xlsx.values_workbook(rows), f"environment-{clock.today().isoformat()}.xlsx")
+    return download(xlsx.values_workbook(rows), f"environment-{clock.today().isoformat()}.xlsx")
 
 
 @login_required
@@ -183,4 +176,4 @@ def import_view(request):
 @login_required
 def template(request):
     """The import's template: the export's columns, no rows."""
-    return _xlsx(xlsx.values_workbook([]), "environment-template.xlsx")
+    return download(xlsx.values_workbook([]), "environment-template.xlsx")

@@ -30,13 +30,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from zhaoshang.core.xlsx import XLSX_TYPE as XLSX_TYPE  # the one content type, named here for the views
 from zhaoshang.core.xlsx import text_cell
 from zhaoshang.organization.aliases import UnitResolver, normalise_name
 
 from . import periods, rules
 from .choices import Scope
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_FORMAT = "0.00"
 MAX_ROWS = 5000
 HEADER_SEARCH_ROWS = 10  # a county's sheet may have a title (and a date line) above its header

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from zhaoshang.core.xlsx import XLSX_TYPE as XLSX_TYPE  # the one content type, named here for the views
 from zhaoshang.core.xlsx import text_cell
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
@@ -27,7 +28,6 @@ from . import services
 from .choices import LeadSource
 from .models import Channel
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 5000
 
 # (key, header): the import reads the first eleven, the export writes them all.

@@ -3,16 +3,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core import clock
 from zhaoshang.core.history import entries_for
 from zhaoshang.core.views import add_form_errors, flash_errors, flash_form_errors, get_restricted
+from zhaoshang.core.xlsx import download
 
 from . import rules, selectors, services, xlsx
 from .forms import (
@@ -32,12 +31,6 @@ LIST_LIMIT = 500
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
-def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=xlsx.XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
-
-
 # --- enterprises -------------------------------------------------------------------------------------------------
 
 
@@ -53,7 +46,7 @@ def index(request):
     )
     rows = selectors.enterprise_list(user=request.user, filters=filters)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(xlsx.enterprises_workbook(rows), "enterprises.xlsx")
+        return download(xlsx.enterprises_workbook(rows), "enterprises.xlsx")
     return render(
         request,
         "liaison/list.html",
@@ -226,7 +219,7 @@ def demands(request):
     today = clock.today()
     rows = selectors.demand_list(user=request.user, today=today, filters=filters)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(xlsx.demands_workbook(rows), "demands.xlsx")
+        return download(xlsx.demands_workbook(rows), "demands.xlsx")
     shown = list(rows[:LIST_LIMIT])
     for demand in shown:
         demand.is_overdue = rules.overdue(demand, today)
@@ -369,9 +362,9 @@ def import_demands(request):
 
 @login_required
 def enterprise_template(request):
-    return _xlsx(xlsx.enterprises_workbook([]), "enterprises-template.xlsx")
+    return download(xlsx.enterprises_workbook([]), "enterprises-template.xlsx")
 
 
 @login_required
 def demand_template(request):
-    return _xlsx(xlsx.demands_workbook([]), "demands-template.xlsx")
+    return download(xlsx.demands_workbook([]), "demands-template.xlsx")

@@ -19,6 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from zhaoshang.core import limits
+from zhaoshang.core.xlsx import XLSX_TYPE as XLSX_TYPE  # the one content type, named here for the views
 from zhaoshang.core.xlsx import text_cell
 from zhaoshang.organization import access
 from zhaoshang.organization.models import Unit
@@ -29,7 +30,6 @@ from zhaoshang.transfer.parsing import CellError, amount, is_blank, text
 from . import services
 from .models import Opportunity
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = "0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 SHEET_TITLE = gettext_lazy("Project library")

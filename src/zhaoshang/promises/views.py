@@ -3,15 +3,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core import clock, filetypes
 from zhaoshang.core.history import entries_for
 from zhaoshang.core.views import add_form_errors, flash_errors, flash_form_errors, get_restricted
+from zhaoshang.core.xlsx import download
 from zhaoshang.organization import access
 
 from . import rules, selectors, services, xlsx
@@ -31,12 +31,6 @@ from .models import Complaint, Promise
 
 LIST_LIMIT = 500
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-
-def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=xlsx.XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
 
 
 def _history(model, pk):
@@ -61,7 +55,7 @@ def index(request):
     today = clock.today()
     rows = selectors.promise_list(user=request.user, filters=filters, today=today)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(xlsx.promise_workbook(rows), f"promises-{today.isoformat()}.xlsx")
+        return download(xlsx.promise_workbook(rows), f"promises-{today.isoformat()}.xlsx")
     overdue = selectors.promise_list(user=request.user, filters=selectors.PromiseFilters(overdue=True), today=today)
     return render(
         request,
@@ -207,7 +201,7 @@ def import_view(request):
 @login_required
 def template(request):
     """The import's template: the export's columns, no rows."""
-    return _xlsx(xlsx.promise_workbook([]), "promises-template.xlsx")
+    return download(xlsx.promise_workbook([]), "promises-template.xlsx")
 
 
 @login_required
@@ -233,7 +227,7 @@ def complaints(request):
     today = clock.today()
     rows = selectors.complaint_list(user=request.user, filters=filters, today=today)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(xlsx.complaint_workbook(rows), f"complaints-{today.isoformat()}.xlsx")
+        return download(xlsx.complaint_workbook(rows), f"complaints-{today.isoformat()}.xlsx")
     overdue = selectors.complaint_list(user=request.user, filters=selectors.ComplaintFilters(overdue=True), today=today)
     return render(
         request,

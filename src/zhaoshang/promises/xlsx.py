@@ -21,12 +21,12 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from zhaoshang.core import limits
+from zhaoshang.core.xlsx import XLSX_TYPE as XLSX_TYPE  # the one content type, named here for the views
 from zhaoshang.core.xlsx import text_cell
 from zhaoshang.organization.models import Unit
 
 from .choices import PromiseKind
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = "0.00"
 MAX_ROWS = 5000

@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from zhaoshang.core import geo
+from zhaoshang.core.xlsx import XLSX_TYPE as XLSX_TYPE  # the one content type, named here for the views
 from zhaoshang.core.xlsx import text_cell
 from zhaoshang.transfer import parsing
 from zhaoshang.transfer.errors import ErrorList
@@ -26,7 +27,6 @@ from zhaoshang.transfer.xlsx_reader import Unreadable, open_workbook
 from . import services
 from .models import KINDS
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 5000
 SIX_PLACES = Decimal("0.000001")
 
